@@ -1,0 +1,90 @@
+/**
+ * OAuth 2.0 error model (RFC 6749 §5.2, RFC 8707): one class per failure, each with a `code`.
+ * Only the token handler maps codes to HTTP statuses and response bodies.
+ * @module
+ */
+
+/** RFC 6749 §5.2 error codes (plus RFC 8707 `invalid_target` and the §4.1.2.1 server codes). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'server_error'
+  | 'temporarily_unavailable';
+
+/** Base class of every error the token service reports to a client. Messages never hold secrets. */
+export class OAuthError extends Error {
+  /** RFC 6749 `error` value. */
+  readonly code: OAuthErrorCode;
+
+  /**
+   * @param code RFC 6749 error code
+   * @param message human-readable `error_description` (safe to show to the client)
+   * @param options standard `cause`
+   */
+  constructor(code: OAuthErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The request is malformed: bad content type, body, parameter, or more than one auth method. */
+export class InvalidRequestError extends OAuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_request', message, options);
+  }
+}
+
+/** The body is over the size limit; answered with 413. */
+export class RequestTooLargeError extends InvalidRequestError {}
+
+/** Client authentication failed (unknown, disabled, or wrong secret). */
+export class InvalidClientError extends OAuthError {
+  /** True when the client tried HTTP Basic, so the response carries `WWW-Authenticate`. */
+  readonly usedBasic: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; usedBasic?: boolean }) {
+    super('invalid_client', message, options);
+    this.usedBasic = options?.usedBasic ?? false;
+  }
+}
+
+/** `grant_type` is not `client_credentials`. */
+export class UnsupportedGrantTypeError extends OAuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unsupported_grant_type', message, options);
+  }
+}
+
+/** The requested scope is not a subset of the client's allowed scopes, or is malformed. */
+export class InvalidScopeError extends OAuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_scope', message, options);
+  }
+}
+
+/** The requested audience is not one of the client's audiences (RFC 8707). */
+export class InvalidTargetError extends OAuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_target', message, options);
+  }
+}
+
+/** An internal failure; the client sees only `server_error`. */
+export class ServerError extends OAuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('server_error', message, options);
+  }
+}
+
+/** A dependency (KMS, DynamoDB) is throttling or briefly unavailable; answered with 503. */
+export class TemporarilyUnavailableError extends OAuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('temporarily_unavailable', message, options);
+  }
+}
