@@ -1,0 +1,297 @@
+// `npm run bench:authorizer`: the authorizer's verify path against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, plus bundle cold load.
+import { spawnSync } from 'node:child_process';
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { createVerifier } from 'fast-jwt';
+import { createAuthorizerHandler } from '../functions/authorizer/create-handler';
+import type { AuthorizerConfig } from '../functions/authorizer-config';
+import { loadTrustedKeys } from '../functions/core/trusted-keys';
+import { parseRouteMap } from '../functions/core/route-map';
+import type { SigningAlgorithm } from '../functions/core/types';
+
+const ISSUER = 'https://auth.example.com';
+const AUDIENCE = 'https://api.example.com';
+const NOW_MS = 1_750_000_000_000;
+const NOW = NOW_MS / 1000;
+const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123def4/prod/GET/orders/42';
+const ROUTES = { 'GET /orders/{id}': ['orders:read'], 'POST /orders': ['orders:write'], 'GET /health': [] };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 250);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
+const ROOT = path.resolve(__dirname, '..');
+
+/** One contender: a (possibly async) verification of the prepared token. */
+interface Contender {
+  name: string;
+  run: () => unknown;
+  isAsync: boolean;
+}
+
+interface Fixture {
+  alg: SigningAlgorithm;
+  pem: string;
+  token: string;
+  contenders: Contender[];
+}
+
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
+  const { privateKey, publicKey } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  const keys = loadTrustedKeys([pem]);
+  const trusted = [...keys.values()][0]!;
+  const header = b64({ alg, typ: 'at+jwt', kid: trusted.kid });
+  const payload = b64({
+    iss: ISSUER,
+    sub: 'client-1234',
+    client_id: 'client-1234',
+    aud: AUDIENCE,
+    iat: NOW - 60,
+    nbf: NOW - 60,
+    exp: NOW + 3600,
+    jti: randomUUID(),
+    scope: 'orders:read orders:write',
+  });
+  const signingInput = `${header}.${payload}`;
+  const signature = cryptoSign(
+    'sha256',
+    Buffer.from(signingInput),
+    alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey,
+  );
+  const token = `${signingInput}.${signature.toString('base64url')}`;
+
+  // Floor: nothing but the signature check, with everything prepared.
+  const floorInput = Buffer.from(signingInput);
+  const floorKey = alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+  const floor = (): boolean => cryptoVerify('sha256', floorInput, floorKey, signature);
+
+  const config: AuthorizerConfig = {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    keys,
+    routes: parseRouteMap(ROUTES),
+    clockSkewSeconds: 30,
+  };
+  const handler = createAuthorizerHandler({ config, clock: () => NOW_MS });
+  const event = { type: 'TOKEN' as const, authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN };
+
+  const jose = await import('jose');
+  const joseKey = await jose.importSPKI(pem, alg);
+  const joseOptions = {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: [alg],
+    typ: 'at+jwt',
+    clockTolerance: 30,
+    currentDate: new Date(NOW_MS),
+    requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+  };
+
+  const jwk = { ...(publicKey as KeyObject).export({ format: 'jwk' }), kid: trusted.kid, alg, use: 'sig' };
+  const ajv = JwtVerifier.create({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+  });
+  ajv.cacheJwks({ keys: [jwk] } as Parameters<typeof ajv.cacheJwks>[0]);
+  // aws-jwt-verify reads the clock itself; the token is valid for an hour around NOW only, so
+  // it gets a token valid now (same size and shape).
+  const liveToken = liveTokenFor(alg, privateKey, trusted.kid);
+
+  const fastJwt = createVerifier({
+    key: pem,
+    algorithms: [alg],
+    allowedIss: ISSUER,
+    allowedAud: AUDIENCE,
+    clockTimestamp: NOW_MS,
+    clockTolerance: 30_000,
+    cache: false,
+  });
+
+  // Sanity: every contender accepts its token before we time it.
+  if (!floor()) throw new Error('floor rejects');
+  await handler(event);
+  await jose.jwtVerify(token, joseKey, joseOptions);
+  ajv.verifySync(liveToken);
+  fastJwt(token);
+
+  return {
+    alg,
+    pem,
+    token,
+    contenders: [
+      { name: 'floor (crypto.verify)', run: floor, isAsync: false },
+      { name: 'this handler', run: () => handler(event), isAsync: true },
+      { name: 'jose jwtVerify', run: () => jose.jwtVerify(token, joseKey, joseOptions), isAsync: true },
+      { name: 'aws-jwt-verify', run: () => ajv.verifySync(liveToken), isAsync: false },
+      { name: 'fast-jwt', run: () => fastJwt(token), isAsync: false },
+    ],
+  };
+}
+
+function liveTokenFor(alg: SigningAlgorithm, privateKey: KeyObject, kid: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64({ alg, typ: 'at+jwt', kid });
+  const payload = b64({
+    iss: ISSUER,
+    sub: 'client-1234',
+    client_id: 'client-1234',
+    aud: AUDIENCE,
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + 36_000,
+    jti: randomUUID(),
+    scope: 'orders:read orders:write',
+  });
+  const input = `${header}.${payload}`;
+  const sig = cryptoSign('sha256', Buffer.from(input), alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey);
+  return `${input}.${sig.toString('base64url')}`;
+}
+
+/** Runs a contender for about `ms`; returns ops per second. */
+async function timeRound(contender: Contender, ms: number): Promise<number> {
+  const budget = BigInt(ms) * 1_000_000n;
+  const start = process.hrtime.bigint();
+  let ops = 0;
+  let elapsed = 0n;
+  const batch = 64;
+  do {
+    if (contender.isAsync) {
+      for (let i = 0; i < batch; i++) await contender.run();
+    } else {
+      for (let i = 0; i < batch; i++) contender.run();
+    }
+    ops += batch;
+    elapsed = process.hrtime.bigint() - start;
+  } while (elapsed < budget);
+  return (ops * 1e9) / Number(elapsed);
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Interleaved rounds: each round runs every contender once, in rotating order, after a warm-up. */
+async function measure(fx: Fixture): Promise<Map<string, number>> {
+  for (const c of fx.contenders) await timeRound(c, ROUND_MS);
+  const samples = new Map<string, number[]>(fx.contenders.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = fx.contenders.map((_, i) => fx.contenders[(i + round) % fx.contenders.length]!);
+    for (const c of order) samples.get(c.name)!.push(await timeRound(c, ROUND_MS));
+  }
+  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+}
+
+function printTable(alg: string, results: Map<string, number>): number {
+  const floor = results.get('floor (crypto.verify)')!;
+  console.log(`\n${alg} (median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms)`);
+  console.log(`${'verifier'.padEnd(24)}${'ops/s'.padStart(12)}${'ratio'.padStart(9)}`);
+  for (const [name, ops] of results) {
+    console.log(`${name.padEnd(24)}${Math.round(ops).toString().padStart(12)}${(ops / floor).toFixed(2).padStart(9)}`);
+  }
+  return results.get('this handler')! / floor;
+}
+
+/** Finds or builds dist/authorizer.zip; returns its path or undefined when it cannot. */
+function findBundle(): { zip: string; cleanup: () => void } | undefined {
+  const dist = path.join(ROOT, 'dist', 'authorizer.zip');
+  if (fs.existsSync(dist)) return { zip: dist, cleanup: () => undefined };
+  const build = path.join(ROOT, 'scripts', 'build.ts');
+  if (!fs.existsSync(build)) return undefined;
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'authorizer-build-'));
+  const result = spawnSync(
+    'npx',
+    ['tsx', build, '--arch', 'x86_64', '--out-dir', out, '--function', 'authorizer'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  const zip = path.join(out, 'authorizer.zip');
+  if (result.status !== 0 || !fs.existsSync(zip)) {
+    console.log(`build failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    fs.rmSync(out, { recursive: true, force: true });
+    return undefined;
+  }
+  return { zip, cleanup: () => fs.rmSync(out, { recursive: true, force: true }) };
+}
+
+function timeNode(args: string[], cwd: string, env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  return ms;
+}
+
+function coldLoad(pem: string): void {
+  console.log('\nCold load of the authorizer bundle');
+  const bundle = findBundle();
+  if (bundle === undefined) {
+    console.log('skipped: dist/authorizer.zip is missing and scripts/build.ts could not build it');
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authorizer-cold-'));
+  try {
+    const files = unzipSync(fs.readFileSync(bundle.zip));
+    for (const [name, data] of Object.entries(files)) {
+      if (name.endsWith('/')) continue;
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), data);
+    }
+    const env = {
+      PATH: process.env.PATH,
+      ISSUER,
+      AUDIENCE,
+      PUBLIC_KEYS_PEM: JSON.stringify([pem]),
+      ROUTE_SCOPES: JSON.stringify(ROUTES),
+      POWERTOOLS_SERVICE_NAME: 'authorizer',
+    };
+    const empty: number[] = [];
+    const load: number[] = [];
+    timeNode(['-e', '0'], dir, env);
+    for (let i = 0; i < COLD_RUNS; i++) {
+      empty.push(timeNode(['-e', '0'], dir, env));
+      load.push(timeNode(['-e', "require('./index.js')"], dir, env));
+    }
+    const base = median(empty);
+    const loaded = median(load);
+    const size = fs.statSync(bundle.zip).size;
+    console.log(`zip ${bundle.zip} (${(size / 1024).toFixed(1)} KiB)`);
+    console.log(`node -e 0: ${base.toFixed(1)} ms; require('./index.js'): ${loaded.toFixed(1)} ms; ` +
+      `difference ${(loaded - base).toFixed(1)} ms (median of ${COLD_RUNS})`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    bundle.cleanup();
+  }
+}
+
+async function main(): Promise<void> {
+  const es = await fixture('ES256');
+  const rs = await fixture('RS256');
+  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}; token ${es.token.length} chars (ES256), ${rs.token.length} (RS256)`);
+  console.log('aws-jwt-verify verifies a same-shape token valid now (it reads the clock itself).');
+  const esRatio = printTable('ES256', await measure(es));
+  const rsRatio = printTable('RS256', await measure(rs));
+  coldLoad(es.pem);
+  console.log(`ratio-to-floor ES256=${esRatio.toFixed(2)} RS256=${rsRatio.toFixed(2)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

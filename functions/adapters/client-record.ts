@@ -1,0 +1,70 @@
+// Validates client records read back from a store, so a corrupt item fails safely instead of with a TypeError.
+import type { ClientRecord, ClientSecret } from '../core/types';
+
+/** A stored record does not have the ClientRecord shape. The message names the field, never its value. */
+export class MalformedClientRecordError extends Error {
+  constructor(field: string) {
+    super(`stored client record is malformed: ${field}`);
+    this.name = 'MalformedClientRecordError';
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function str(obj: Record<string, unknown>, field: string): string {
+  const value = obj[field];
+  if (typeof value !== 'string') throw new MalformedClientRecordError(field);
+  return value;
+}
+
+function strList(obj: Record<string, unknown>, field: string): string[] {
+  const value = obj[field];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new MalformedClientRecordError(field);
+  }
+  return [...(value as string[])];
+}
+
+function secretOf(value: unknown): ClientSecret {
+  if (!isObject(value)) throw new MalformedClientRecordError('secrets');
+  const secret: ClientSecret = { hash: str(value, 'hash'), created_at: str(value, 'created_at') };
+  if (value.expires_at !== undefined) secret.expires_at = str(value, 'expires_at');
+  return secret;
+}
+
+/**
+ * Checks that a plain object read from a store is a ClientRecord and copies only its known fields.
+ * @param value a parsed JSON object or an unmarshalled DynamoDB item
+ * @returns a fresh ClientRecord
+ * @throws MalformedClientRecordError naming the first bad field
+ */
+export function parseClientRecord(value: unknown): ClientRecord {
+  if (!isObject(value)) throw new MalformedClientRecordError('record');
+  const status = value.status;
+  if (status !== 'active' && status !== 'disabled') throw new MalformedClientRecordError('status');
+  if (!Array.isArray(value.secrets)) throw new MalformedClientRecordError('secrets');
+  const version = value.version;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    throw new MalformedClientRecordError('version');
+  }
+  const record: ClientRecord = {
+    client_id: str(value, 'client_id'),
+    name: str(value, 'name'),
+    status,
+    secrets: value.secrets.map(secretOf),
+    scopes: strList(value, 'scopes'),
+    audiences: strList(value, 'audiences'),
+    created_at: str(value, 'created_at'),
+    updated_at: str(value, 'updated_at'),
+    version,
+  };
+  const ttl = value.token_ttl_seconds;
+  if (ttl !== undefined && ttl !== null) {
+    if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl <= 0) {
+      throw new MalformedClientRecordError('token_ttl_seconds');
+    }
+    record.token_ttl_seconds = ttl;
+  }
+  return record;
+}

@@ -1,0 +1,275 @@
+// DynamoDB client store: strongly consistent reads and conditional (versioned) writes of client records.
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { ServerError, TemporarilyUnavailableError } from '../core/errors';
+import type { ClientAdminStore, ClientRecord } from '../core/types';
+import { awsErrorName, isThrottlingError } from './aws-errors';
+import { MalformedClientRecordError, parseClientRecord } from './client-record';
+import {
+  ClientExistsError,
+  ClientNotFoundError,
+  ConcurrentModificationError,
+  TableNotFoundError,
+} from './errors';
+
+type Item = Record<string, AttributeValue>;
+
+/** Options of {@link DynamoDbClientStore}. */
+export interface DynamoDbClientStoreOptions {
+  /** Table name (partition key `client_id`, type S). */
+  tableName: string;
+  /** SDK client; default a new one from the standard AWS environment (`AWS_ENDPOINT_URL` included). */
+  client?: DynamoDBClient;
+}
+
+/**
+ * Client store on a DynamoDB table. Reads are strongly consistent, so a disabled client gets no new
+ * token; every write is conditional on the item's `version`, so no change is silently overwritten.
+ */
+export class DynamoDbClientStore implements ClientAdminStore {
+  private readonly tableName: string;
+  private readonly client: DynamoDBClient;
+
+  /**
+   * @param options table name and optional SDK client
+   */
+  constructor(options: DynamoDbClientStoreOptions) {
+    this.tableName = options.tableName;
+    this.client = options.client ?? new DynamoDBClient({});
+  }
+
+  /**
+   * Strongly consistent GetItem.
+   * @param clientId the client id
+   * @returns the record, or undefined when no such client exists
+   * @throws ServerError for a malformed item or an SDK failure; TemporarilyUnavailableError when throttled
+   */
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const out = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { client_id: { S: clientId } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item ? this.fromItem(out.Item) : undefined;
+  }
+
+  /**
+   * Puts a new item unless the id is taken.
+   * @param record the new client, usually with `version` 1
+   * @throws ClientExistsError when an item with this id exists
+   */
+  async createClient(record: ClientRecord): Promise<void> {
+    await this.call(
+      () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_not_exists(client_id)',
+          }),
+        ),
+      (_old, cause) => new ClientExistsError(record.client_id, { cause }),
+    );
+  }
+
+  /**
+   * Replaces the item if its stored version is still `expectedVersion`.
+   * @param record the new record (with `version = expectedVersion + 1`)
+   * @param expectedVersion the version the caller read
+   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
+   */
+  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
+    await this.call(
+      () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: toItem(record),
+            ...versionCondition(expectedVersion),
+          }),
+        ),
+      (old, cause) => conflictError(record.client_id, old, cause),
+    );
+  }
+
+  /**
+   * Deletes the item if its stored version is still `expectedVersion`.
+   * @param clientId the client id
+   * @param expectedVersion the version the caller read
+   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
+   */
+  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
+    await this.call(
+      () =>
+        this.client.send(
+          new DeleteItemCommand({
+            TableName: this.tableName,
+            Key: { client_id: { S: clientId } },
+            ...versionCondition(expectedVersion),
+          }),
+        ),
+      (old, cause) => conflictError(clientId, old, cause),
+    );
+  }
+
+  /**
+   * Reads every client with a consistent, paginated Scan.
+   * @returns all records, sorted by client id
+   */
+  async listClients(): Promise<ClientRecord[]> {
+    const records: ClientRecord[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.call(() =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) records.push(this.fromItem(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && Object.keys(startKey).length > 0);
+    return records.sort((a, b) =>
+      a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : 0,
+    );
+  }
+
+  private fromItem(item: Item): ClientRecord {
+    try {
+      return parseClientRecord(fromAttributeMap(item));
+    } catch (err) {
+      if (err instanceof MalformedClientRecordError) {
+        throw new ServerError('client store returned a malformed record', { cause: err });
+      }
+      /* istanbul ignore next -- parseClientRecord throws nothing else */
+      throw err;
+    }
+  }
+
+  /**
+   * Runs one SDK call and maps its failure to the store's error model.
+   * @param fn the call
+   * @param onConditionFailed error for a ConditionalCheckFailedException, given the old item if any
+   */
+  private async call<T>(
+    fn: () => Promise<T>,
+    onConditionFailed?: (old: Item | undefined, cause: unknown) => Error,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const name = awsErrorName(err);
+      if (name === 'ConditionalCheckFailedException' && onConditionFailed) {
+        throw onConditionFailed((err as { Item?: Item }).Item, err);
+      }
+      if (name === 'ResourceNotFoundException') {
+        throw new TableNotFoundError(this.tableName, await this.region(), { cause: err });
+      }
+      if (isThrottlingError(err)) {
+        throw new TemporarilyUnavailableError('the client store is busy; retry later', {
+          cause: err,
+        });
+      }
+      throw new ServerError('the client store failed', { cause: err });
+    }
+  }
+
+  private async region(): Promise<string> {
+    try {
+      const region = this.client.config.region;
+      return typeof region === 'function' ? await region() : String(region);
+    } catch {
+      return 'unknown';
+    }
+  }
+}
+
+function versionCondition(expectedVersion: number): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Item;
+  ReturnValuesOnConditionCheckFailure: 'ALL_OLD';
+} {
+  return {
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+    // The old item, if any, tells a deleted client apart from a concurrent change.
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+function conflictError(clientId: string, old: Item | undefined, cause: unknown): Error {
+  return old && Object.keys(old).length > 0
+    ? new ConcurrentModificationError(clientId, { cause })
+    : new ClientNotFoundError(clientId, { cause });
+}
+
+/**
+ * Maps a record to a DynamoDB item. Lists are `L` of `S`, because a string set (`SS`) cannot be empty.
+ * @param record the client record
+ * @returns the item
+ */
+export function toItem(record: ClientRecord): Item {
+  const item: Item = {
+    client_id: { S: record.client_id },
+    name: { S: record.name },
+    status: { S: record.status },
+    secrets: {
+      L: record.secrets.map((s) => {
+        const m: Item = { hash: { S: s.hash }, created_at: { S: s.created_at } };
+        if (s.expires_at !== undefined) m.expires_at = { S: s.expires_at };
+        return { M: m };
+      }),
+    },
+    scopes: { L: record.scopes.map((s) => ({ S: s })) },
+    audiences: { L: record.audiences.map((s) => ({ S: s })) },
+    created_at: { S: record.created_at },
+    updated_at: { S: record.updated_at },
+    version: { N: String(record.version) },
+  };
+  if (record.token_ttl_seconds !== undefined) {
+    item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
+  }
+  return item;
+}
+
+/**
+ * Converts a DynamoDB item to a plain object (S, N, BOOL, NULL, L, M, SS; anything else is malformed).
+ * @param item the item
+ * @returns the plain object, to be checked by parseClientRecord
+ */
+function fromAttributeMap(item: Item): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) out[key] = fromAttribute(key, value);
+  return out;
+}
+
+function fromAttribute(key: string, value: AttributeValue): unknown {
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) {
+    const n = Number(value.N);
+    if (!Number.isFinite(n)) throw new MalformedClientRecordError(key);
+    return n;
+  }
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.NULL !== undefined) return null;
+  if (value.L !== undefined) return value.L.map((v) => fromAttribute(key, v));
+  if (value.M !== undefined) return fromAttributeMap(value.M);
+  // Tolerate string sets written by other tools; this store itself writes lists.
+  if (value.SS !== undefined) return [...value.SS];
+  throw new MalformedClientRecordError(key);
+}

@@ -1,0 +1,87 @@
+// Extracts client credentials from a token request: HTTP Basic (RFC 6749 §2.3.1) or the body.
+import { InvalidClientError, InvalidRequestError } from './errors';
+import { decodeUtf8, formDecode, type TokenRequestParams } from './token-request';
+
+/** RFC 7591 names of the supported client authentication methods. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** The credentials a client presented (not yet verified). */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  method: ClientAuthMethod;
+}
+
+const BASIC = /^basic(?: +(.*))?$/is;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Reads the client's credentials from the Authorization header or the body; exactly one method
+ * may be used (RFC 6749 §2.3: "MUST NOT use more than one authentication method in each request").
+ * With Basic, the body may still repeat the same `client_id` without a secret.
+ * @param authorization value of the Authorization header, if any
+ * @param params parsed token request parameters
+ * @returns the presented credentials
+ * @throws InvalidRequestError for a malformed Basic header or more than one method
+ * @throws InvalidClientError when no credentials, or an unsupported scheme, were presented
+ */
+export function extractClientCredentials(
+  authorization: string | undefined,
+  params: TokenRequestParams,
+): ClientCredentials {
+  const bodyId = params.client_id;
+  const bodySecret = params.client_secret;
+  if (authorization !== undefined && authorization.trim() !== '') {
+    const basic = parseBasicAuthorization(authorization);
+    if (bodySecret !== undefined) {
+      throw new InvalidRequestError('use either HTTP Basic or client_secret in the body, not both');
+    }
+    if (bodyId !== undefined && bodyId !== basic.clientId) {
+      throw new InvalidRequestError('client_id in the body differs from the HTTP Basic client id');
+    }
+    return basic;
+  }
+  if (bodySecret !== undefined && bodyId === undefined) {
+    throw new InvalidRequestError('client_secret was sent without client_id');
+  }
+  if (bodyId === undefined || bodySecret === undefined) {
+    // RFC 6749 §5.2: "no client authentication included" is invalid_client.
+    throw new InvalidClientError('client authentication is required');
+  }
+  return { clientId: bodyId, clientSecret: bodySecret, method: 'client_secret_post' };
+}
+
+/**
+ * Parses `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 7617, RFC 6749
+ * §2.3.1). The scheme is case-insensitive (RFC 9110 §11.1).
+ * @param header the Authorization header value
+ * @returns the credentials
+ * @throws InvalidClientError for a scheme other than Basic (an unsupported method, §5.2)
+ * @throws InvalidRequestError when the credentials are not base64 or have no colon
+ */
+export function parseBasicAuthorization(header: string): ClientCredentials {
+  const match = BASIC.exec(header.trim());
+  if (!match) {
+    throw new InvalidClientError('unsupported authentication scheme; use Basic', {
+      usedBasic: true,
+    });
+  }
+  const token = (match[1] ?? '').trim();
+  if (token === '' || token.length % 4 !== 0 || !BASE64.test(token)) {
+    throw new InvalidRequestError('HTTP Basic credentials are not valid base64');
+  }
+  const decoded = decodeUtf8(
+    Buffer.from(token, 'base64'),
+    'HTTP Basic credentials are not valid UTF-8',
+  );
+  const colon = decoded.indexOf(':');
+  if (colon < 0) {
+    throw new InvalidRequestError('HTTP Basic credentials have no colon');
+  }
+  const clientId = formDecode(decoded.slice(0, colon), 'the HTTP Basic client id');
+  const clientSecret = formDecode(decoded.slice(colon + 1), 'the HTTP Basic client secret');
+  if (clientId === '') {
+    throw new InvalidRequestError('HTTP Basic client id is empty');
+  }
+  return { clientId, clientSecret, method: 'client_secret_basic' };
+}

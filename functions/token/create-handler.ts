@@ -1,0 +1,295 @@
+// Token function handler factory: routes API Gateway REST proxy events to the core, maps results to HTTP.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from '../core/errors';
+import { createTokenIssuer, type IssuedToken } from '../core/issue-token';
+import { buildAuthorizationServerMetadata, JWKS_PATH, METADATA_PATH, TOKEN_PATH } from '../core/metadata';
+import type {
+  Clock,
+  ClientStore,
+  PasswordHasher,
+  PublicKeySource,
+  RandomBytes,
+  Signer,
+} from '../core/types';
+
+/** The settings the handler uses (a subset of TokenConfig, so tests can build it inline). */
+export interface TokenHandlerConfig {
+  issuer: string;
+  defaultAudience: string;
+  tokenTtlSeconds: number;
+  scopesSupported: readonly string[];
+}
+
+/** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
+export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
+
+/** Dependencies of {@link createTokenHandler}, built once per cold start. */
+export interface TokenHandlerDeps {
+  config: TokenHandlerConfig;
+  clientStore: ClientStore;
+  signer: Signer;
+  publicKeys: PublicKeySource;
+  hasher: PasswordHasher;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  /** Powertools logger; a quiet one is made when omitted. */
+  logger?: Logger;
+  /** Powertools metrics; no metrics when omitted. */
+  metrics?: TokenMetrics;
+}
+
+/** An API Gateway REST proxy handler (the Lambda context is not needed). */
+export type TokenHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+type Route = 'token' | 'jwks' | 'metadata';
+
+const ROUTES: ReadonlyArray<{ path: string; route: Route; method: 'GET' | 'POST' }> = [
+  { path: TOKEN_PATH, route: 'token', method: 'POST' },
+  { path: JWKS_PATH, route: 'jwks', method: 'GET' },
+  { path: METADATA_PATH, route: 'metadata', method: 'GET' },
+];
+
+/** RFC 6749 §5.1: token responses must not be cached. */
+const NO_STORE = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+} as const;
+
+const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+  invalid_target: 400,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
+
+/**
+ * Creates the token function's handler. Serves `POST /oauth2/token`, `GET /.well-known/jwks.json`
+ * and `GET /.well-known/oauth-authorization-server`; other methods on those paths get 405 with
+ * `Allow`, other paths 404. A stage prefix in the path is tolerated.
+ * @param deps configuration, ports, clock, randomness, logger and optional metrics
+ * @returns the handler
+ */
+export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
+  const { config } = deps;
+  const logger = deps.logger ?? quietLogger();
+  const issuer = createTokenIssuer({
+    issuer: config.issuer,
+    defaultAudience: config.defaultAudience,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    clientStore: deps.clientStore,
+    hasher: deps.hasher,
+    signer: deps.signer,
+    clock: deps.clock,
+    randomBytes: deps.randomBytes,
+  });
+  // Make the dummy hash now, so the first unknown client costs no extra hash (timing).
+  issuer.prepare().catch((err: unknown) => {
+    logger.warn('could not prepare the dummy hash; will retry on first use', errorInfo(err));
+  });
+
+  const metadataBody = JSON.stringify(
+    buildAuthorizationServerMetadata({
+      issuer: config.issuer,
+      scopesSupported: config.scopesSupported,
+    }),
+  );
+  let jwksBody: Promise<string> | undefined;
+  const getJwksBody = (): Promise<string> => {
+    if (!jwksBody) {
+      const attempt = deps.publicKeys.publicKeys().then((keys) => JSON.stringify({ keys }));
+      jwksBody = attempt;
+      // A failure is not cached: the next request asks again.
+      attempt.catch(() => {
+        jwksBody = undefined;
+      });
+    }
+    return jwksBody;
+  };
+
+  const handleToken = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const started = performance.now();
+    const latencyMs = (): number => Math.round((performance.now() - started) * 10) / 10;
+    try {
+      const token = await issuer.issueToken(
+        {
+          contentType: header(event, 'content-type'),
+          authorization: header(event, 'authorization'),
+          body: event.body,
+          isBase64Encoded: event.isBase64Encoded,
+        },
+        { onClientId: (clientId) => logger.appendKeys({ clientId: clientId.slice(0, 200) }) },
+      );
+      logger.info('token issued', {
+        kid: token.kid,
+        scope: token.scope,
+        audience: token.audience,
+        jti: token.jti,
+        authMethod: token.authMethod,
+        latencyMs: latencyMs(),
+      });
+      deps.metrics?.addMetric('TokensIssued', 'Count', 1);
+      return tokenResponse(token);
+    } catch (err) {
+      const response = errorResponse(err, config.issuer);
+      const code = err instanceof OAuthError ? err.code : 'server_error';
+      if (response.statusCode >= 500) {
+        logger.error('token request failed', { error: code, latencyMs: latencyMs(), ...errorInfo(err) });
+      } else {
+        logger.info('token request rejected', {
+          error: code,
+          description: (err as OAuthError).message,
+          latencyMs: latencyMs(),
+        });
+      }
+      deps.metrics
+        ?.singleMetric()
+        .addDimension('error', code)
+        .addMetric('TokenRequestsRejected', 'Count', 1);
+      return response;
+    } finally {
+      logger.removeKeys(['clientId']);
+      deps.metrics?.publishStoredMetrics();
+    }
+  };
+
+  const handleJwks = async (): Promise<APIGatewayProxyResult> => {
+    try {
+      return {
+        statusCode: 200,
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'public, max-age=300',
+        },
+        body: await getJwksBody(),
+      };
+    } catch (err) {
+      logger.error('could not load the public keys', errorInfo(err));
+      return errorResponse(err, config.issuer);
+    }
+  };
+
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const entry = matchRoute(event);
+    if (!entry) return jsonResponse(404, { error: 'not_found', error_description: 'no such resource' });
+    if (event.httpMethod !== entry.method) {
+      return {
+        ...jsonResponse(405, {
+          error: 'invalid_request',
+          error_description: `method not allowed; use ${entry.method}`,
+        }),
+        headers: { ...NO_STORE, Allow: entry.method },
+      };
+    }
+    switch (entry.route) {
+      case 'token':
+        return handleToken(event);
+      case 'jwks':
+        return handleJwks();
+      case 'metadata':
+        return {
+          statusCode: 200,
+          headers: {
+            'Content-Type': 'application/json; charset=utf-8',
+            'Cache-Control': 'public, max-age=3600',
+          },
+          body: metadataBody,
+        };
+    }
+  };
+}
+
+/**
+ * Finds the route by `resource` (the API Gateway resource path) or, for proxy resources, by the
+ * request path, ignoring a stage or base-path prefix and a trailing slash.
+ */
+function matchRoute(event: APIGatewayProxyEvent): (typeof ROUTES)[number] | undefined {
+  for (const candidate of [event.resource, event.path]) {
+    if (typeof candidate !== 'string') continue;
+    const path = candidate.length > 1 ? candidate.replace(/\/+$/, '') : candidate;
+    const entry = ROUTES.find((r) => path === r.path || path.endsWith(r.path));
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+/**
+ * Reads a header case-insensitively (REST API events keep the client's spelling).
+ * @returns the value, or undefined when absent
+ */
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === name && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function jsonResponse(statusCode: number, body: object): APIGatewayProxyResult {
+  return { statusCode, headers: { ...NO_STORE }, body: JSON.stringify(body) };
+}
+
+function tokenResponse(token: IssuedToken): APIGatewayProxyResult {
+  return jsonResponse(200, {
+    access_token: token.accessToken,
+    token_type: token.tokenType,
+    expires_in: token.expiresIn,
+    ...(token.scope !== undefined ? { scope: token.scope } : {}),
+  });
+}
+
+/**
+ * Maps an error to an RFC 6749 §5.2 response. Internal failures get a generic description.
+ * @param err the error
+ * @param realm the Basic realm (the issuer)
+ * @returns the response
+ */
+function errorResponse(err: unknown, realm: string): APIGatewayProxyResult {
+  if (!(err instanceof OAuthError)) {
+    return jsonResponse(500, { error: 'server_error', error_description: 'internal error' });
+  }
+  if (err.code === 'server_error') {
+    return jsonResponse(500, { error: 'server_error', error_description: 'internal error' });
+  }
+  if (err.code === 'temporarily_unavailable') {
+    return {
+      ...jsonResponse(503, {
+        error: 'temporarily_unavailable',
+        error_description: 'the service is temporarily unavailable; retry later',
+      }),
+      headers: { ...NO_STORE, 'Retry-After': '1' },
+    };
+  }
+  const statusCode = err instanceof RequestTooLargeError ? 413 : STATUS_BY_CODE[err.code];
+  const response = jsonResponse(statusCode, { error: err.code, error_description: err.message });
+  if (statusCode === 401) {
+    // RFC 6749 §5.2 requires the challenge when Basic was tried; RFC 9110 §15.5.2 requires one on
+    // every 401, so it is always sent, naming the scheme this server supports.
+    response.headers = { ...response.headers, 'WWW-Authenticate': `Basic realm="${realm}"` };
+  }
+  return response;
+}
+
+/**
+ * What is safe to log about an unexpected error: class names and messages of it and its cause,
+ * never request data (adapters keep secrets and hashes out of their messages).
+ */
+function errorInfo(err: unknown): Record<string, string> {
+  if (!(err instanceof Error)) return { errorType: typeof err };
+  const info: Record<string, string> = { errorType: err.name, errorMessage: err.message };
+  if (err.cause instanceof Error) {
+    info.causeType = err.cause.name;
+    info.causeMessage = err.cause.message;
+  }
+  return info;
+}
+
+function quietLogger(): Logger {
+  return new Logger({ logLevel: 'SILENT' });
+}

@@ -1,0 +1,45 @@
+# Outputs of the authorizer submodule.
+
+output "authorizer_id" {
+  description = "Id of the API Gateway authorizer; use it as authorizer_id with authorization = \"CUSTOM\" on protected methods."
+  value       = aws_api_gateway_authorizer.this.id
+}
+
+output "function_name" {
+  description = "Name of the authorizer function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the authorizer function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "role_arn" {
+  description = "ARN of the authorizer function's execution role."
+  value       = aws_iam_role.this.arn
+}
+
+output "log_group_name" {
+  description = "Name of the authorizer function's log group."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "public_keys_pem" {
+  description = "Public keys the authorizer trusts, as configured in its environment."
+  value       = jsondecode(aws_lambda_function.this.environment[0].variables["PUBLIC_KEYS_PEM"])
+}
+
+output "deployment_triggers" {
+  description = "Attributes of this submodule's API Gateway objects; include them in the API deployment's triggers."
+  value = concat(
+    [
+      aws_api_gateway_authorizer.this.id,
+      aws_api_gateway_authorizer.this.authorizer_uri,
+      aws_api_gateway_authorizer.this.identity_source,
+      coalesce(aws_api_gateway_authorizer.this.identity_validation_expression, "-"),
+      tostring(aws_api_gateway_authorizer.this.authorizer_result_ttl_in_seconds),
+    ],
+    flatten([for k, r in aws_api_gateway_gateway_response.this : [k, r.status_code, jsonencode(r.response_parameters), jsonencode(r.response_templates)]]),
+  )
+}

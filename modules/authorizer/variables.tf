@@ -1,0 +1,190 @@
+# Inputs of the authorizer submodule: a JWT TOKEN authorizer usable on any REST API, alone or from the root module.
+
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Prefix of the resource names; the function and its role are called <name>-authorizer."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,53}$", var.name))
+    error_message = "name must be 1-53 characters of letters, digits, '_' and '-' (it prefixes the function and role names)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# API Gateway
+################################################################################
+
+variable "rest_api_id" {
+  description = "Id of the REST API the authorizer is attached to."
+  type        = string
+}
+
+variable "result_ttl_seconds" {
+  description = "How long API Gateway caches the authorizer's policy per token (0-3600 s; 0 disables the cache). Keep it at or below the token lifetime."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.result_ttl_seconds >= 0 && var.result_ttl_seconds <= 3600 && floor(var.result_ttl_seconds) == var.result_ttl_seconds
+    error_message = "result_ttl_seconds must be a whole number between 0 and 3600."
+  }
+}
+
+variable "identity_validation_expression" {
+  description = "Optional regular expression API Gateway applies to the Authorization header before calling the function; null calls it for every request."
+  type        = string
+  default     = null
+}
+
+variable "create_gateway_responses" {
+  description = "Create the UNAUTHORIZED (401) and ACCESS_DENIED (403) gateway responses with RFC 6750 WWW-Authenticate headers on the API. Turn off if the API defines them elsewhere."
+  type        = bool
+  default     = true
+}
+
+################################################################################
+# Token verification (Lambda environment, see the team contract)
+################################################################################
+
+variable "issuer" {
+  description = "Expected iss claim."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https?://[^\\s/?#]+(/[^\\s?#]*)?$", var.issuer)) && !endswith(var.issuer, "/")
+    error_message = "issuer must be an http(s) URL without query, fragment or trailing slash."
+  }
+}
+
+variable "audience" {
+  description = "Expected aud claim."
+  type        = string
+
+  validation {
+    condition     = length(var.audience) > 0
+    error_message = "audience must not be empty."
+  }
+}
+
+variable "public_keys_pem" {
+  description = "Trusted public keys (SPKI PEM), e.g. the root module's public_keys_pem output; list every key still in use during a rotation."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.public_keys_pem) > 0 && alltrue([for pem in var.public_keys_pem : startswith(trimspace(pem), "-----BEGIN PUBLIC KEY-----")])
+    error_message = "public_keys_pem must hold at least one SPKI PEM (-----BEGIN PUBLIC KEY-----)."
+  }
+}
+
+variable "route_scopes" {
+  description = "Map of \"METHOD /path\" (path parameters {id} and * allowed) to the scopes that permit it; a token needs any one listed scope, [] admits any valid token. Routes not listed are denied."
+  type        = map(list(string))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for route in keys(var.route_scopes) : can(regex("^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|\\*) /[^\\s?#]*$", route))])
+    error_message = "Each route_scopes key must be \"METHOD /path\" with METHOD one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or *, one space, and a path starting with / (no spaces, query or fragment)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for scopes in values(var.route_scopes) : [for s in scopes : can(regex("^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$", s))]]))
+    error_message = "Each scope in route_scopes must be a non-empty RFC 6749 scope token (printable ASCII without spaces, '\"' or '\\')."
+  }
+}
+
+variable "clock_skew_seconds" {
+  description = "Tolerated clock skew for exp and nbf, in seconds (0-300)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.clock_skew_seconds >= 0 && var.clock_skew_seconds <= 300
+    error_message = "clock_skew_seconds must be between 0 and 300."
+  }
+}
+
+variable "log_level" {
+  description = "Powertools log level of the function."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT."
+  }
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+variable "artifacts_dir" {
+  description = "Directory holding authorizer.zip from `npm run build`; null means the dist/ directory of this repository."
+  type        = string
+  default     = null
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set of the function: arm64 or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
+  }
+}
+
+variable "lambda_runtime" {
+  description = "Node.js runtime of the function."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = can(regex("^nodejs[0-9]+\\.x$", var.lambda_runtime))
+    error_message = "lambda_runtime must be a Node.js runtime such as nodejs22.x."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  description = "Timeout of the function in seconds."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 29
+    error_message = "timeout must be between 1 and 29 seconds (API Gateway's integration limit)."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group in days (a value CloudWatch Logs accepts)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}

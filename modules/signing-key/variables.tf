@@ -1,0 +1,64 @@
+# Inputs of the signing-key submodule: asymmetric KMS keys that sign access tokens.
+
+################################################################################
+# Keys
+################################################################################
+
+variable "name" {
+  description = "Prefix of the key aliases (alias/<name>-<key name>) and descriptions."
+  type        = string
+}
+
+variable "key_names" {
+  description = "One KMS key is created per name; every key is published in the JWKS and trusted by authorizers."
+  type        = list(string)
+  default     = ["primary"]
+
+  validation {
+    condition     = length(var.key_names) > 0 && length(var.key_names) == length(distinct(var.key_names))
+    error_message = "key_names must list at least one key, without duplicates."
+  }
+
+  validation {
+    condition     = alltrue([for k in var.key_names : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", k))])
+    error_message = "Each key name must be 1-32 characters of lowercase letters, digits and hyphens, starting with a letter or digit."
+  }
+}
+
+variable "algorithm" {
+  description = "JWS algorithm the keys sign with: ES256 (ECC_NIST_P256 keys) or RS256 (RSA_2048 keys)."
+  type        = string
+  default     = "ES256"
+
+  validation {
+    condition     = contains(["ES256", "RS256"], var.algorithm)
+    error_message = "algorithm must be ES256 or RS256."
+  }
+}
+
+variable "signer_role_arns" {
+  description = "ARNs of the IAM roles that may call kms:Sign and kms:GetPublicKey on the keys (the token function's role)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.signer_role_arns) > 0
+    error_message = "signer_role_arns must name at least one role."
+  }
+}
+
+variable "deletion_window_in_days" {
+  description = "Waiting period before KMS deletes a removed key (7-30 days)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30
+    error_message = "deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the keys."
+  type        = map(string)
+  default     = {}
+}

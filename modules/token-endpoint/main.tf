@@ -1,0 +1,219 @@
+# Token Lambda (POST /oauth2/token, GET /.well-known/*) with its least-privilege role, log group and REST routes.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  function_name = "${var.name}-token"
+  zip_path      = "${var.artifacts_dir}/token.zip"
+
+  # Built from names rather than resource attributes so the IAM policy is fully known at plan time.
+  # data.aws_region.current.id is the region name in provider 5.x and 6.x (`name` is deprecated in 6.x).
+  log_group_name = "/aws/lambda/${local.function_name}"
+  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
+
+  routes = {
+    token = {
+      resource_id = aws_api_gateway_resource.token.id
+      http_method = "POST"
+      path        = "/oauth2/token"
+    }
+    jwks = {
+      resource_id = aws_api_gateway_resource.jwks.id
+      http_method = "GET"
+      path        = "/.well-known/jwks.json"
+    }
+    metadata = {
+      resource_id = aws_api_gateway_resource.metadata.id
+      http_method = "GET"
+      path        = "/.well-known/oauth-authorization-server"
+    }
+  }
+}
+
+################################################################################
+# IAM
+################################################################################
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    sid     = "LambdaAssumeRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = local.function_name
+  description        = "Execution role of the ${local.function_name} OAuth token function"
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "this" {
+  # Strongly consistent point reads of one client record; no Scan, Query or writes.
+  statement {
+    sid       = "ReadClientRecords"
+    effect    = "Allow"
+    actions   = ["dynamodb:GetItem"]
+    resources = [var.table_arn]
+  }
+
+  # Sign on every trusted key (not only the active one) so that switching active_signing_key
+  # is a single environment change with no IAM propagation window; the key policies name this
+  # role as the only signer.
+  statement {
+    sid       = "SignAccessTokens"
+    effect    = "Allow"
+    actions   = ["kms:GetPublicKey", "kms:Sign"]
+    resources = var.signing_key_arns
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.log_group_arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "${local.function_name}-least-privilege"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = local.log_group_name
+  retention_in_days = var.log_retention_days
+
+  tags = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = local.function_name
+  description   = "OAuth 2.0 client credentials token endpoint, JWKS and metadata"
+  role          = aws_iam_role.this.arn
+  handler       = "index.handler"
+  runtime       = var.lambda_runtime
+  architectures = [var.lambda_architecture]
+  memory_size   = var.memory_size
+  timeout       = var.timeout
+
+  filename = local.zip_path
+  # Guarded so a missing zip reaches the precondition below instead of a file() error.
+  source_code_hash = fileexists(local.zip_path) ? filebase64sha256(local.zip_path) : null
+
+  environment {
+    variables = {
+      ISSUER                       = var.issuer
+      DEFAULT_AUDIENCE             = var.audience
+      TOKEN_TTL_SECONDS            = tostring(var.token_ttl_seconds)
+      SCOPES_SUPPORTED             = jsonencode(var.scopes_supported)
+      CLIENT_STORE                 = "dynamodb"
+      CLIENTS_TABLE                = var.table_name
+      SIGNER                       = "kms"
+      SIGNING_KEY_ID               = var.active_signing_key_arn
+      SIGNING_ALGORITHM            = var.signing_algorithm
+      JWKS_KEY_IDS                 = jsonencode(var.signing_key_arns)
+      POWERTOOLS_SERVICE_NAME      = local.function_name
+      POWERTOOLS_METRICS_NAMESPACE = var.name
+      LOG_LEVEL                    = var.log_level
+    }
+  }
+
+  tags = var.tags
+
+  # The log group must exist first, or Lambda creates one without retention.
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = fileexists(local.zip_path)
+      error_message = "${local.zip_path} does not exist: run `npm run build` (or set artifacts_dir to the directory holding token.zip)."
+    }
+
+    precondition {
+      condition     = contains(var.signing_key_arns, var.active_signing_key_arn)
+      error_message = "active_signing_key_arn must be one of signing_key_arns, or tokens would not verify against the JWKS."
+    }
+  }
+}
+
+################################################################################
+# API Gateway routes
+################################################################################
+
+resource "aws_api_gateway_resource" "oauth2" {
+  rest_api_id = var.rest_api_id
+  parent_id   = var.root_resource_id
+  path_part   = "oauth2"
+}
+
+resource "aws_api_gateway_resource" "token" {
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.oauth2.id
+  path_part   = "token"
+}
+
+resource "aws_api_gateway_resource" "well_known" {
+  rest_api_id = var.rest_api_id
+  parent_id   = var.root_resource_id
+  path_part   = ".well-known"
+}
+
+resource "aws_api_gateway_resource" "jwks" {
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.well_known.id
+  path_part   = "jwks.json"
+}
+
+resource "aws_api_gateway_resource" "metadata" {
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.well_known.id
+  path_part   = "oauth-authorization-server"
+}
+
+# All three routes are public by design: clients authenticate to the token endpoint with their
+# credentials, and the JWKS and metadata documents are public.
+resource "aws_api_gateway_method" "this" {
+  for_each = local.routes
+
+  rest_api_id   = var.rest_api_id
+  resource_id   = each.value.resource_id
+  http_method   = each.value.http_method
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "this" {
+  for_each = local.routes
+
+  rest_api_id             = var.rest_api_id
+  resource_id             = each.value.resource_id
+  http_method             = aws_api_gateway_method.this[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.this.invoke_arn
+}
+
+# One permission per route, scoped to that method and path of this API (any stage).
+resource "aws_lambda_permission" "api" {
+  for_each = local.routes
+
+  statement_id  = "AllowApiGateway-${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${var.execution_arn}/*/${each.value.http_method}${each.value.path}"
+}

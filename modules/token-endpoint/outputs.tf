@@ -1,0 +1,61 @@
+# Outputs of the token-endpoint submodule.
+
+output "function_name" {
+  description = "Name of the token function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the token function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "role_arn" {
+  description = "ARN of the token function's execution role (the only principal the key policy lets sign)."
+  value       = aws_iam_role.this.arn
+}
+
+output "role_name" {
+  description = "Name of the token function's execution role."
+  value       = aws_iam_role.this.name
+}
+
+output "log_group_name" {
+  description = "Name of the token function's log group."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "signing_key_arn" {
+  description = "ARN of the key the token function signs with, as configured in its environment."
+  value       = aws_lambda_function.this.environment[0].variables["SIGNING_KEY_ID"]
+}
+
+output "jwks_key_arns" {
+  description = "ARNs of the keys the token function publishes in its JWKS, as configured in its environment."
+  value       = jsondecode(aws_lambda_function.this.environment[0].variables["JWKS_KEY_IDS"])
+}
+
+output "token_method_path" {
+  description = "method_path of POST /oauth2/token for aws_api_gateway_method_settings (throttling)."
+  # API Gateway addresses a method setting as <resource path>/<method> with every "/" of the
+  # resource path escaped as "~1"; the provider passes method_path through unchanged, so an
+  # unescaped "oauth2/token/POST" would not address this method
+  # (hashicorp/terraform-provider-aws#9738).
+  value = "${replace("/oauth2/token", "/", "~1")}/POST"
+}
+
+output "deployment_triggers" {
+  description = "Ids and URIs of this submodule's API Gateway resources; a change must trigger a new deployment."
+  value = concat(
+    [
+      aws_api_gateway_resource.oauth2.id,
+      aws_api_gateway_resource.token.id,
+      aws_api_gateway_resource.well_known.id,
+      aws_api_gateway_resource.jwks.id,
+      aws_api_gateway_resource.metadata.id,
+    ],
+    [for k in sort(keys(local.routes)) : aws_api_gateway_method.this[k].id],
+    [for k in sort(keys(local.routes)) : aws_api_gateway_integration.this[k].id],
+    [for k in sort(keys(local.routes)) : aws_api_gateway_integration.this[k].uri],
+  )
+}

@@ -1,0 +1,157 @@
+# Inputs of the token-endpoint submodule: the token Lambda and its REST routes.
+
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Prefix of the resource names; the function and its role are called <name>-token."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,58}$", var.name))
+    error_message = "name must be 1-58 characters of letters, digits, '_' and '-' (it prefixes the function and role names)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# API Gateway
+################################################################################
+
+variable "rest_api_id" {
+  description = "Id of the REST API that receives /oauth2/token and /.well-known/* routes."
+  type        = string
+}
+
+variable "root_resource_id" {
+  description = "Id of the REST API's root (/) resource."
+  type        = string
+}
+
+variable "execution_arn" {
+  description = "Execution ARN of the REST API (arn:<partition>:execute-api:<region>:<account>:<api id>); Lambda permissions are scoped to its routes."
+  type        = string
+}
+
+################################################################################
+# Token service configuration (Lambda environment, see the team contract)
+################################################################################
+
+variable "issuer" {
+  description = "Issuer URL (iss claim); the token endpoint is <issuer>/oauth2/token."
+  type        = string
+}
+
+variable "audience" {
+  description = "Default audience of issued tokens."
+  type        = string
+}
+
+variable "token_ttl_seconds" {
+  description = "Default lifetime of issued tokens in seconds."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.token_ttl_seconds >= 60 && var.token_ttl_seconds <= 86400 && floor(var.token_ttl_seconds) == var.token_ttl_seconds
+    error_message = "token_ttl_seconds must be a whole number between 60 and 86400."
+  }
+}
+
+variable "scopes_supported" {
+  description = "Scopes advertised in the RFC 8414 metadata."
+  type        = list(string)
+  default     = []
+}
+
+variable "table_name" {
+  description = "Name of the DynamoDB clients table."
+  type        = string
+}
+
+variable "table_arn" {
+  description = "ARN of the DynamoDB clients table (the only table the function may read)."
+  type        = string
+}
+
+variable "signing_key_arns" {
+  description = "ARNs of every trusted signing key, published in the JWKS; the function may sign with any of them."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.signing_key_arns) > 0
+    error_message = "signing_key_arns must hold at least one key ARN."
+  }
+}
+
+variable "active_signing_key_arn" {
+  description = "ARN of the key that signs new tokens; must be one of signing_key_arns."
+  type        = string
+}
+
+variable "signing_algorithm" {
+  description = "ES256 or RS256, matching the key spec."
+  type        = string
+  default     = "ES256"
+
+  validation {
+    condition     = contains(["ES256", "RS256"], var.signing_algorithm)
+    error_message = "signing_algorithm must be ES256 or RS256."
+  }
+}
+
+variable "log_level" {
+  description = "Powertools log level of the function."
+  type        = string
+  default     = "INFO"
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+variable "artifacts_dir" {
+  description = "Directory holding token.zip from `npm run build`."
+  type        = string
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set of the function: arm64 or x86_64 (must match the build's --arch)."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
+  }
+}
+
+variable "lambda_runtime" {
+  description = "Node.js runtime of the function."
+  type        = string
+  default     = "nodejs22.x"
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB; Lambda allots CPU in proportion, and argon2id verification is CPU bound."
+  type        = number
+  default     = 1024
+}
+
+variable "timeout" {
+  description = "Timeout of the function in seconds."
+  type        = number
+  default     = 10
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group in days."
+  type        = number
+  default     = 30
+}

@@ -1,0 +1,142 @@
+# Outputs of the root module.
+
+################################################################################
+# API Gateway
+################################################################################
+
+output "rest_api_id" {
+  description = "Id of the REST API (created by the module, or the rest_api_id input)."
+  value       = local.rest_api_id
+}
+
+output "rest_api_root_resource_id" {
+  description = "Id of the REST API's root (/) resource, the parent for your own routes."
+  value       = local.root_resource_id
+}
+
+output "rest_api_execution_arn" {
+  description = "Execution ARN of the REST API, for Lambda permissions of your own integrations."
+  value       = local.execution_arn
+}
+
+output "stage_name" {
+  description = "Name of the stage the issuer points at: created by the module when it created the API, otherwise the stage you deploy to."
+  value       = try(aws_api_gateway_stage.this[0].stage_name, var.stage_name)
+}
+
+output "stage_invoke_url" {
+  description = "Invoke URL of the stage the module created; null with rest_api_id."
+  value       = try(aws_api_gateway_stage.this[0].invoke_url, null)
+}
+
+output "deployment_id" {
+  description = "Id of the deployment the module created; null with rest_api_id (you own the deployment)."
+  value       = try(aws_api_gateway_deployment.this[0].id, null)
+}
+
+output "redeployment_trigger" {
+  description = "Hash of the module's API Gateway objects; with rest_api_id, put it in your aws_api_gateway_deployment triggers."
+  value       = local.redeployment_trigger
+}
+
+output "token_method_path" {
+  description = "method_path of POST /oauth2/token for aws_api_gateway_method_settings; with rest_api_id, throttle it on your stage."
+  value       = module.token_endpoint.token_method_path
+}
+
+output "authorizer_id" {
+  description = "Id of the JWT authorizer; protect a method with authorization = \"CUSTOM\" and this authorizer_id."
+  value       = module.authorizer.authorizer_id
+}
+
+################################################################################
+# OAuth endpoints
+################################################################################
+
+output "issuer" {
+  description = "Issuer (iss claim) of the access tokens."
+  value       = local.issuer
+}
+
+output "audience" {
+  description = "Default audience of the access tokens, accepted by the module's authorizer."
+  value       = local.audience
+}
+
+output "token_endpoint_url" {
+  description = "URL of the token endpoint (POST, client credentials grant)."
+  value       = "${local.issuer}/oauth2/token"
+}
+
+output "jwks_url" {
+  description = "URL of the JSON Web Key Set."
+  value       = "${local.issuer}/.well-known/jwks.json"
+}
+
+output "metadata_url" {
+  description = "URL of the RFC 8414 authorization server metadata."
+  value       = "${local.issuer}/.well-known/oauth-authorization-server"
+}
+
+################################################################################
+# Keys and clients
+################################################################################
+
+output "public_keys_pem" {
+  description = "Public keys (SPKI PEM) of every signing key, as trusted by the module's authorizer; pass them to modules/authorizer on other APIs."
+  value       = module.authorizer.public_keys_pem
+}
+
+output "signing_key_arns" {
+  description = "Map of signing key name to KMS key ARN."
+  value       = module.signing_key.key_arns
+}
+
+output "signing_key_aliases" {
+  description = "Map of signing key name to KMS alias."
+  value       = module.signing_key.alias_names
+}
+
+output "active_signing_key_arn" {
+  description = "ARN of the key the token function signs with, as configured in its environment."
+  value       = module.token_endpoint.signing_key_arn
+}
+
+output "client_table_name" {
+  description = "Name of the DynamoDB clients table (for scripts/create-client.ts --table)."
+  value       = module.client_table.table_name
+}
+
+output "client_table_arn" {
+  description = "ARN of the DynamoDB clients table."
+  value       = module.client_table.table_arn
+}
+
+################################################################################
+# Functions
+################################################################################
+
+output "token_function_name" {
+  description = "Name of the token function."
+  value       = module.token_endpoint.function_name
+}
+
+output "token_function_arn" {
+  description = "ARN of the token function."
+  value       = module.token_endpoint.function_arn
+}
+
+output "token_role_arn" {
+  description = "ARN of the token function's execution role."
+  value       = module.token_endpoint.role_arn
+}
+
+output "authorizer_function_name" {
+  description = "Name of the authorizer function."
+  value       = module.authorizer.function_name
+}
+
+output "authorizer_function_arn" {
+  description = "ARN of the authorizer function."
+  value       = module.authorizer.function_arn
+}

@@ -1,0 +1,297 @@
+// Strict command-line parsing of the client admin commands on node:util parseArgs.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ClientChanges, CreateClientInput } from './commands';
+import { UsageError } from './errors';
+import {
+  DEFAULT_GRACE_SECONDS,
+  parseAudiences,
+  parseClientId,
+  parseGrace,
+  parseName,
+  parseScopes,
+  parseTokenTtl,
+} from './validate';
+
+/** The commands of `npm run clients`. */
+export const COMMANDS = [
+  'create',
+  'list',
+  'show',
+  'update',
+  'disable',
+  'enable',
+  'rotate-secret',
+  'delete',
+] as const;
+
+/** A command name. */
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Default directory of the local store (`--local` without `--data-dir`), relative to the working dir. */
+export const DEFAULT_DATA_DIR = '.local';
+
+/** Where the clients live. */
+export type Target = { kind: 'dynamodb'; table: string } | { kind: 'local'; dataDir: string };
+
+/** Flags every command takes. */
+export interface CommonOptions {
+  target: Target;
+  /** Machine output: one JSON object (an array for `list`) on stdout and nothing else. */
+  json: boolean;
+}
+
+/** A parsed, validated command line. */
+export type ParsedCommand =
+  | { command: 'help'; topic?: CommandName }
+  | ({ command: 'create' } & CommonOptions & CreateClientInput)
+  | ({ command: 'list' } & CommonOptions)
+  | ({ command: 'show' | 'disable' | 'enable' | 'delete' } & CommonOptions & { clientId: string })
+  | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
+  | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number });
+
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+}
+
+const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  table: { type: 'string' },
+  local: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
+  create: {
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    audience: { type: 'string', multiple: true },
+    'token-ttl': { type: 'string' },
+  },
+  list: {},
+  show: {},
+  update: {
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    audience: { type: 'string', multiple: true },
+    'clear-audiences': { type: 'boolean' },
+    'token-ttl': { type: 'string' },
+    'clear-token-ttl': { type: 'boolean' },
+  },
+  disable: {},
+  enable: {},
+  'rotate-secret': { grace: { type: 'string' } },
+  delete: {},
+};
+
+/** Commands that take exactly one positional argument, the client id. */
+const TAKES_CLIENT_ID: ReadonlySet<CommandName> = new Set([
+  'show',
+  'update',
+  'disable',
+  'enable',
+  'rotate-secret',
+  'delete',
+]);
+
+/** DynamoDB table names (3..255 of `[A-Za-z0-9_.-]`), or a table ARN. */
+const TABLE_NAME = /^(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/)?[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * Checks whether a word is a command name.
+ * @param word candidate
+ * @returns true for one of COMMANDS
+ */
+export function isCommandName(word: string): word is CommandName {
+  return (COMMANDS as readonly string[]).includes(word);
+}
+
+/** Rewrites node:util parseArgs errors into short messages that name the flag. */
+function parseArgsMessage(err: unknown): string {
+  const error = err as { code?: string; message?: string };
+  const message = error.message ?? String(err);
+  const flag = /--[A-Za-z0-9-]+/.exec(message)?.[0];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const unknown = /'([^']+)'/.exec(message)?.[1] ?? flag;
+      return `unknown option ${unknown}`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(message)) return `${flag} does not take a value`;
+      if (/ambiguous/.test(message)) {
+        return `${flag} needs a value (write ${flag}=VALUE for a value that starts with "-")`;
+      }
+      return `${flag} needs a value`;
+    default:
+      return message;
+  }
+}
+
+/** Resolves the target flags: exactly one of `--table TABLE` and `--local [--data-dir DIR]`. */
+function parseTarget(values: Record<string, unknown>, command: CommandName, cwd: string): Target {
+  const table = values.table as string | undefined;
+  const local = values.local === true;
+  const dataDir = values['data-dir'] as string | undefined;
+  if (table !== undefined && local) {
+    throw new UsageError('use either --table TABLE or --local, not both', command);
+  }
+  if (dataDir !== undefined && !local) {
+    throw new UsageError('--data-dir needs --local', command);
+  }
+  if (table !== undefined) {
+    if (!TABLE_NAME.test(table)) {
+      throw new UsageError(
+        `--table ${JSON.stringify(table)} is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or table ARN`,
+        command,
+      );
+    }
+    return { kind: 'dynamodb', table };
+  }
+  if (local) {
+    if (dataDir === '') throw new UsageError('--data-dir must not be empty', command);
+    return { kind: 'local', dataDir: path.resolve(cwd, dataDir ?? DEFAULT_DATA_DIR) };
+  }
+  throw new UsageError(
+    'say where the clients are: --table TABLE (DynamoDB) or --local [--data-dir DIR]',
+    command,
+  );
+}
+
+/** Validates the flags of `update` into a change set. */
+function parseChanges(values: Record<string, unknown>): ClientChanges {
+  const changes: ClientChanges = {};
+  const audiences = values.audience as string[] | undefined;
+  if (audiences !== undefined && values['clear-audiences'] === true) {
+    throw new UsageError('use either --audience or --clear-audiences, not both', 'update');
+  }
+  if (values['token-ttl'] !== undefined && values['clear-token-ttl'] === true) {
+    throw new UsageError('use either --token-ttl or --clear-token-ttl, not both', 'update');
+  }
+  if (values.name !== undefined) changes.name = parseName(values.name as string);
+  if (values.scopes !== undefined) changes.scopes = parseScopes(values.scopes as string);
+  if (audiences !== undefined) changes.audiences = parseAudiences(audiences);
+  if (values['clear-audiences'] === true) changes.audiences = [];
+  if (values['token-ttl'] !== undefined) {
+    changes.tokenTtlSeconds = parseTokenTtl(values['token-ttl'] as string);
+  }
+  if (values['clear-token-ttl'] === true) changes.tokenTtlSeconds = null;
+  if (Object.keys(changes).length === 0) {
+    throw new UsageError(
+      'nothing to update: give at least one of --name, --scopes, --audience, --clear-audiences, ' +
+        '--token-ttl, --clear-token-ttl',
+      'update',
+    );
+  }
+  return changes;
+}
+
+/**
+ * Parses and validates a command line. Throws before anything touches a store.
+ * @param argv arguments after the program name, starting with the command (e.g. `['list', '--local']`)
+ * @param cwd directory that a relative `--data-dir` is resolved against
+ * @returns the parsed command
+ * @throws UsageError naming the offending flag or argument
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  cwd: string = process.cwd(),
+): ParsedCommand {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('no command given');
+  if (first === 'help' || first === '--help' || first === '-h') {
+    const topic = rest[0];
+    if (topic === undefined) return { command: 'help' };
+    if (!isCommandName(topic)) throw new UsageError(`unknown command ${JSON.stringify(topic)}`);
+    return { command: 'help', topic };
+  }
+  if (!isCommandName(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
+  const command = first;
+
+  const options = { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
+  } catch (err) {
+    throw new UsageError(parseArgsMessage(err), command);
+  }
+  const values = parsed.values as Record<string, unknown>;
+  if (values.help === true) return { command: 'help', topic: command };
+
+  // parseArgs keeps the last of repeated flags silently; a repeated single-valued flag is
+  // more likely a mistake than an intent, so refuse it.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} given more than once`, command);
+    seen.add(token.name);
+  }
+
+  const positionals = parsed.positionals;
+  let clientId: string | undefined;
+  if (TAKES_CLIENT_ID.has(command)) {
+    if (positionals.length === 0) throw new UsageError(`${command} needs a client id`, command);
+    if (positionals.length > 1) {
+      throw new UsageError(
+        `${command} takes one client id, got ${positionals.length} arguments: ${positionals.join(' ')}`,
+        command,
+      );
+    }
+    clientId = parseClientId(positionals[0] as string);
+  } else if (positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[0])} (${command} takes flags only)`,
+      command,
+    );
+  }
+
+  try {
+    const common: CommonOptions = {
+      target: parseTarget(values, command, cwd),
+      json: values.json === true,
+    };
+    switch (command) {
+      case 'create': {
+        if (values.name === undefined) throw new UsageError('--name NAME is required');
+        if (values.scopes === undefined) throw new UsageError('--scopes "SCOPE ..." is required');
+        const ttl = values['token-ttl'] as string | undefined;
+        return {
+          command,
+          ...common,
+          name: parseName(values.name as string),
+          scopes: parseScopes(values.scopes as string),
+          audiences: parseAudiences((values.audience as string[] | undefined) ?? []),
+          ...(ttl !== undefined ? { tokenTtlSeconds: parseTokenTtl(ttl) } : {}),
+        };
+      }
+      case 'list':
+        return { command, ...common };
+      case 'update':
+        return { command, ...common, clientId: clientId as string, changes: parseChanges(values) };
+      case 'rotate-secret': {
+        const grace = values.grace as string | undefined;
+        return {
+          command,
+          ...common,
+          clientId: clientId as string,
+          graceSeconds: grace === undefined ? DEFAULT_GRACE_SECONDS : parseGrace(grace),
+        };
+      }
+      default:
+        return { command, ...common, clientId: clientId as string };
+    }
+  } catch (err) {
+    if (err instanceof UsageError && err.command === undefined) {
+      throw new UsageError(err.message, command);
+    }
+    throw err;
+  }
+}

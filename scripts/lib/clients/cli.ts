@@ -1,0 +1,140 @@
+// Entry logic shared by scripts/clients.ts and scripts/create-client.ts: parse, run, map errors to exit codes.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { ClientStoreError, TableNotFoundError } from '../../../functions/adapters/errors';
+import type {
+  ClientAdminStore,
+  Clock,
+  PasswordHasher,
+  RandomBytes,
+} from '../../../functions/core/types';
+import { parseCommandLine, type Target } from './args';
+import { runCommand, type Output } from './commands';
+import { EXIT, UsageError, type ExitCode } from './errors';
+import { helpText, invocation, type ProgramName } from './help';
+
+/** Everything the CLI needs from its surroundings; tests inject fakes. */
+export interface CliOptions {
+  program: ProgramName;
+  out: Output;
+  /** Directory a relative `--data-dir` is resolved against (default: process.cwd()). */
+  cwd?: string;
+  /** Environment for the AWS region (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Opens the store of a target (default: DynamoDB or file adapter). */
+  openStore?: (
+    target: Target,
+    env: NodeJS.ProcessEnv,
+  ) => ClientAdminStore | Promise<ClientAdminStore>;
+  /** Password hasher (default: argon2id). */
+  hasher?: PasswordHasher | (() => Promise<PasswordHasher>);
+  clock?: Clock;
+  randomBytes?: RandomBytes;
+}
+
+/** Message for an error of the store or the AWS SDK, and its exit code. */
+function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): [ExitCode, string] {
+  if (err instanceof ClientStoreError) {
+    switch (err.code) {
+      case 'CLIENT_NOT_FOUND':
+      case 'TABLE_NOT_FOUND':
+        return [EXIT.USAGE, err.message];
+      case 'CONCURRENT_MODIFICATION':
+        return [EXIT.CONFLICT, err.message];
+      case 'CLIENT_EXISTS':
+        return [EXIT.CONFLICT, `${err.message}; run the command again`];
+    }
+  }
+  const error = err as { name?: string; message?: string; cause?: unknown };
+  // Fallback for an SDK error that reached us unmapped.
+  if (error?.name === 'ResourceNotFoundException' && target.kind === 'dynamodb') {
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || '(unset)';
+    return [EXIT.USAGE, new TableNotFoundError(target.table, region).message];
+  }
+  const cause = error?.cause as { name?: string; message?: string } | undefined;
+  // The store wraps SDK failures in ServerError; look at the cause for configuration problems.
+  if ([error, cause].some((e) => /region is missing/i.test(e?.message ?? ''))) {
+    return [EXIT.USAGE, 'no AWS region configured: set AWS_REGION (or AWS_PROFILE with a region)'];
+  }
+  if ([error, cause].some((e) => e?.name === 'CredentialsProviderError')) {
+    return [
+      EXIT.FAILURE,
+      'could not load AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    ];
+  }
+  // Operators need the underlying reason; SDK messages carry no secrets (we never send one).
+  const detail = cause?.message ? ` (${cause.name ?? 'cause'}: ${cause.message})` : '';
+  return [EXIT.FAILURE, `${error?.message ?? String(err)}${detail}`];
+}
+
+async function defaultOpenStore(target: Target, env: NodeJS.ProcessEnv): Promise<ClientAdminStore> {
+  // Loaded lazily so that `help` and bad arguments answer without loading the AWS SDK.
+  const { openStore } = await import('./target');
+  return openStore(target, env);
+}
+
+async function defaultHasher(): Promise<PasswordHasher> {
+  const { Argon2PasswordHasher } =
+    await import('../../../functions/adapters/password-hasher-argon2');
+  return new Argon2PasswordHasher();
+}
+
+/**
+ * Runs one command line.
+ * @param argv arguments after the program name (for `create-client`, the create flags)
+ * @param options program name, output and injectable ports
+ * @returns the process exit code (see EXIT)
+ */
+export async function runCli(argv: readonly string[], options: CliOptions): Promise<ExitCode> {
+  const { program, out } = options;
+  const env = options.env ?? process.env;
+  const args = program === 'create-client' ? ['create', ...argv] : argv;
+
+  let parsed;
+  try {
+    parsed = parseCommandLine(args, options.cwd ?? process.cwd());
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const topic = err.command ? ` help ${err.command}` : ' help';
+    const hint =
+      program === 'create-client'
+        ? `${invocation(program)} --help`
+        : `${invocation(program)}${topic}`;
+    out.stderr(`${program}: ${err.message}\nRun \`${hint}\` for usage.`);
+    return EXIT.USAGE;
+  }
+  if (parsed.command === 'help') {
+    out.stdout(helpText(program, parsed.topic));
+    return EXIT.OK;
+  }
+
+  try {
+    const store = await (options.openStore ?? defaultOpenStore)(parsed.target, env);
+    const hasher =
+      typeof options.hasher === 'function'
+        ? await options.hasher()
+        : (options.hasher ?? (await defaultHasher()));
+    await runCommand(parsed, {
+      store,
+      hasher,
+      clock: options.clock ?? Date.now,
+      randomBytes: options.randomBytes ?? ((size) => new Uint8Array(nodeRandomBytes(size))),
+      out,
+    });
+    return EXIT.OK;
+  } catch (err) {
+    const [code, message] = describeFailure(err, parsed.target, env);
+    out.stderr(`${program}: ${message}`);
+    return code;
+  }
+}
+
+/**
+ * Output on the process streams.
+ * @returns an Output writing lines to stdout and stderr
+ */
+export function processOutput(): Output {
+  return {
+    stdout: (text) => void process.stdout.write(`${text}\n`),
+    stderr: (text) => void process.stderr.write(`${text}\n`),
+  };
+}

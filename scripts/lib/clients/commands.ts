@@ -1,0 +1,319 @@
+// Client admin commands (create, list, show, update, disable, enable, rotate-secret, delete) on injected ports.
+import { ClientNotFoundError } from '../../../functions/adapters/errors';
+import type {
+  ClientAdminStore,
+  ClientRecord,
+  ClientSecret,
+  ClientStatus,
+  Clock,
+  PasswordHasher,
+  RandomBytes,
+} from '../../../functions/core/types';
+import type { ParsedCommand } from './args';
+import {
+  formatClient,
+  formatCreated,
+  formatDeleted,
+  formatList,
+  formatRotated,
+  formatStatusChange,
+  formatUpdated,
+  toClientView,
+  toCreatedView,
+  toDeletedView,
+  toListView,
+  toRotatedView,
+} from './format';
+import { generateClientId, generateClientSecret } from './secrets';
+
+/** What `create` needs, already validated. */
+export interface CreateClientInput {
+  name: string;
+  scopes: string[];
+  /** Allowed audiences; the first is the default. Empty: the service's default audience. */
+  audiences: string[];
+  tokenTtlSeconds?: number;
+}
+
+/** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
+export interface ClientChanges {
+  name?: string;
+  scopes?: string[];
+  audiences?: string[];
+  tokenTtlSeconds?: number | null;
+}
+
+/** Where commands write. Each call is one complete chunk of text (a newline is appended). */
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Ports the commands use; injected so that every rule is testable in process. */
+export interface CommandDeps {
+  store: ClientAdminStore;
+  hasher: PasswordHasher;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  out: Output;
+}
+
+/** A newly created client with its plain-text secret (shown once, never stored). */
+export interface CreatedClient {
+  record: ClientRecord;
+  secret: string;
+}
+
+/** The result of a rotation. */
+export interface RotatedSecret {
+  record: ClientRecord;
+  /** The new plain-text secret (shown once, never stored). */
+  secret: string;
+  /** When the previous secret stops working; undefined when it was revoked at once. */
+  previousExpiresAt: string | undefined;
+}
+
+/** The result of `enable` / `disable`. */
+export interface StatusChange {
+  record: ClientRecord;
+  /** False when the client already had the status (nothing was written). */
+  changed: boolean;
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Reads a client or fails.
+ * @param store the client store
+ * @param clientId the id
+ * @returns the record
+ * @throws ClientNotFoundError when there is no such client
+ */
+export async function requireClient(
+  store: ClientAdminStore,
+  clientId: string,
+): Promise<ClientRecord> {
+  const record = await store.getClient(clientId);
+  if (record === undefined) throw new ClientNotFoundError(clientId);
+  return record;
+}
+
+/**
+ * Creates a client with a generated id and secret; stores only the argon2id hash, with a
+ * conditional write that never overwrites an existing client.
+ * @param deps ports
+ * @param input validated settings
+ * @returns the stored record and the plain-text secret
+ */
+export async function createClient(
+  deps: CommandDeps,
+  input: CreateClientInput,
+): Promise<CreatedClient> {
+  const now = isoTime(deps.clock());
+  const secret = generateClientSecret(deps.randomBytes);
+  const record: ClientRecord = {
+    client_id: generateClientId(deps.randomBytes),
+    name: input.name,
+    status: 'active',
+    secrets: [{ hash: await deps.hasher.hash(secret), created_at: now }],
+    scopes: [...input.scopes],
+    audiences: [...input.audiences],
+    ...(input.tokenTtlSeconds !== undefined ? { token_ttl_seconds: input.tokenTtlSeconds } : {}),
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  await deps.store.createClient(record);
+  return { record, secret };
+}
+
+/**
+ * Lists every client, oldest first.
+ * @param deps ports
+ * @returns the records
+ */
+export async function listClients(deps: Pick<CommandDeps, 'store'>): Promise<ClientRecord[]> {
+  const records = await deps.store.listClients();
+  return [...records].sort(
+    (a, b) => a.created_at.localeCompare(b.created_at) || a.client_id.localeCompare(b.client_id),
+  );
+}
+
+/** Writes `next` over `current` if nobody changed the client since it was read. */
+async function writeNext(
+  deps: CommandDeps,
+  current: ClientRecord,
+  next: Omit<ClientRecord, 'updated_at' | 'version'>,
+): Promise<ClientRecord> {
+  const record: ClientRecord = {
+    ...next,
+    updated_at: isoTime(deps.clock()),
+    version: current.version + 1,
+  };
+  await deps.store.updateClient(record, current.version);
+  return record;
+}
+
+/**
+ * Changes a client's name, scopes, audiences or token lifetime (conditional on its version).
+ * @param deps ports
+ * @param clientId the id
+ * @param changes validated changes
+ * @returns the updated record
+ */
+export async function updateClient(
+  deps: CommandDeps,
+  clientId: string,
+  changes: ClientChanges,
+): Promise<ClientRecord> {
+  const current = await requireClient(deps.store, clientId);
+  const { token_ttl_seconds: currentTtl, ...rest } = current;
+  const ttl = changes.tokenTtlSeconds === undefined ? currentTtl : changes.tokenTtlSeconds;
+  return writeNext(deps, current, {
+    ...rest,
+    ...(changes.name !== undefined ? { name: changes.name } : {}),
+    ...(changes.scopes !== undefined ? { scopes: [...changes.scopes] } : {}),
+    ...(changes.audiences !== undefined ? { audiences: [...changes.audiences] } : {}),
+    ...(ttl !== undefined && ttl !== null ? { token_ttl_seconds: ttl } : {}),
+  });
+}
+
+/**
+ * Enables or disables a client. A disabled client gets `invalid_client` at the token endpoint
+ * at once (reads are strongly consistent); tokens already issued stay valid until they expire.
+ * @param deps ports
+ * @param clientId the id
+ * @param status the wanted status
+ * @returns the record and whether anything was written
+ */
+export async function setClientStatus(
+  deps: CommandDeps,
+  clientId: string,
+  status: ClientStatus,
+): Promise<StatusChange> {
+  const current = await requireClient(deps.store, clientId);
+  if (current.status === status) return { record: current, changed: false };
+  return { record: await writeNext(deps, current, { ...current, status }), changed: true };
+}
+
+/**
+ * Computes the secrets after a rotation: the new secret, plus the previous one limited to the
+ * grace period. At most two secrets remain, so an older secret still in its grace period is
+ * dropped, and secrets that have already expired are removed.
+ * @param secrets the current secrets
+ * @param fresh the new secret (hash only)
+ * @param nowMs current time
+ * @param graceSeconds how long the previous secret keeps working; 0 revokes it now
+ * @returns the new secret list, newest first
+ */
+export function rotateSecrets(
+  secrets: readonly ClientSecret[],
+  fresh: ClientSecret,
+  nowMs: number,
+  graceSeconds: number,
+): ClientSecret[] {
+  const live = secrets.filter(
+    (secret) => secret.expires_at === undefined || Date.parse(secret.expires_at) > nowMs,
+  );
+  // The previous secret is the current one (no expiry), newest first; failing that, the one
+  // still in a grace period that ends last.
+  const previous = [...live].sort((a, b) => {
+    if (a.expires_at === undefined || b.expires_at === undefined) {
+      if (a.expires_at !== b.expires_at) return a.expires_at === undefined ? -1 : 1;
+      return b.created_at.localeCompare(a.created_at);
+    }
+    return Date.parse(b.expires_at) - Date.parse(a.expires_at);
+  })[0];
+  if (previous === undefined || graceSeconds === 0) return [fresh];
+  const graceEnd = nowMs + graceSeconds * 1000;
+  // A rotation never extends the life of a secret that was already expiring.
+  const expiresMs =
+    previous.expires_at === undefined
+      ? graceEnd
+      : Math.min(Date.parse(previous.expires_at), graceEnd);
+  return [
+    fresh,
+    { hash: previous.hash, created_at: previous.created_at, expires_at: isoTime(expiresMs) },
+  ];
+}
+
+/**
+ * Gives a client a new secret; the previous one keeps working for the grace period.
+ * @param deps ports
+ * @param clientId the id
+ * @param graceSeconds grace period of the previous secret (0: revoke it now)
+ * @returns the record, the new plain-text secret and the previous secret's expiry
+ */
+export async function rotateSecret(
+  deps: CommandDeps,
+  clientId: string,
+  graceSeconds: number,
+): Promise<RotatedSecret> {
+  const current = await requireClient(deps.store, clientId);
+  const nowMs = deps.clock();
+  const secret = generateClientSecret(deps.randomBytes);
+  const fresh: ClientSecret = { hash: await deps.hasher.hash(secret), created_at: isoTime(nowMs) };
+  const secrets = rotateSecrets(current.secrets, fresh, nowMs, graceSeconds);
+  const record = await writeNext(deps, current, { ...current, secrets });
+  return { record, secret, previousExpiresAt: secrets[1]?.expires_at };
+}
+
+/**
+ * Deletes a client (conditional on the version read, so a concurrent change is not lost).
+ * @param deps ports
+ * @param clientId the id
+ * @returns the deleted record
+ */
+export async function deleteClient(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
+  const current = await requireClient(deps.store, clientId);
+  await deps.store.deleteClient(clientId, current.version);
+  return current;
+}
+
+/**
+ * Runs a parsed command and prints its result (human text, or one JSON document with `--json`).
+ * Store errors propagate; the CLI maps them to messages and exit codes.
+ * @param parsed the command line (not `help`)
+ * @param deps ports
+ */
+export async function runCommand(
+  parsed: Exclude<ParsedCommand, { command: 'help' }>,
+  deps: CommandDeps,
+): Promise<void> {
+  const print = (json: unknown, human: string): void =>
+    deps.out.stdout(parsed.json ? JSON.stringify(json) : human);
+  switch (parsed.command) {
+    case 'create': {
+      const created = await createClient(deps, parsed);
+      return print(toCreatedView(created), formatCreated(created));
+    }
+    case 'list': {
+      const records = await listClients(deps);
+      return print(records.map(toListView), formatList(records));
+    }
+    case 'show': {
+      const record = await requireClient(deps.store, parsed.clientId);
+      return print(toClientView(record), formatClient(record));
+    }
+    case 'update': {
+      const record = await updateClient(deps, parsed.clientId, parsed.changes);
+      return print(toClientView(record), formatUpdated(record));
+    }
+    case 'disable':
+    case 'enable': {
+      const status = parsed.command === 'disable' ? 'disabled' : 'active';
+      const change = await setClientStatus(deps, parsed.clientId, status);
+      return print(toClientView(change.record), formatStatusChange(change));
+    }
+    case 'rotate-secret': {
+      const rotated = await rotateSecret(deps, parsed.clientId, parsed.graceSeconds);
+      return print(toRotatedView(rotated), formatRotated(rotated, parsed.graceSeconds));
+    }
+    case 'delete': {
+      const record = await deleteClient(deps, parsed.clientId);
+      return print(toDeletedView(record), formatDeleted(record));
+    }
+  }
+}

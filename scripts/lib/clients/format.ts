@@ -1,0 +1,251 @@
+// Output of the client admin commands: JSON views and human text. Never shows secret hashes.
+import type { ClientRecord } from '../../../functions/core/types';
+import type { CreatedClient, RotatedSecret, StatusChange } from './commands';
+
+/** `create --json`: exactly these keys (issue 2). */
+export interface CreatedView {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  scopes: string[];
+  audiences: string[];
+}
+
+/** A client as `list --json` shows it: no secrets, no hashes. */
+export interface ListView {
+  client_id: string;
+  name: string;
+  status: string;
+  scopes: string[];
+  audiences: string[];
+  token_ttl_seconds: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A client as `show --json` (and update, enable, disable) shows it: secret metadata, no hashes. */
+export interface ClientView extends ListView {
+  version: number;
+  secrets: { created_at: string; expires_at: string | null }[];
+}
+
+/** `rotate-secret --json`. */
+export interface RotatedView {
+  client_id: string;
+  client_secret: string;
+  /** When the previous secret stops working; null when it was revoked at once (or there was none). */
+  previous_secret_expires_at: string | null;
+}
+
+/** `delete --json`. */
+export interface DeletedView {
+  client_id: string;
+  name: string;
+  deleted: true;
+}
+
+/**
+ * @param created the created client
+ * @returns the `create --json` object
+ */
+export function toCreatedView(created: CreatedClient): CreatedView {
+  const { record, secret } = created;
+  return {
+    client_id: record.client_id,
+    client_secret: secret,
+    name: record.name,
+    scopes: record.scopes,
+    audiences: record.audiences,
+  };
+}
+
+/**
+ * @param record a client
+ * @returns its `list --json` entry
+ */
+export function toListView(record: ClientRecord): ListView {
+  return {
+    client_id: record.client_id,
+    name: record.name,
+    status: record.status,
+    scopes: record.scopes,
+    audiences: record.audiences,
+    token_ttl_seconds: record.token_ttl_seconds ?? null,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+  };
+}
+
+/**
+ * @param record a client
+ * @returns its `show --json` object
+ */
+export function toClientView(record: ClientRecord): ClientView {
+  return {
+    ...toListView(record),
+    version: record.version,
+    secrets: record.secrets.map((secret) => ({
+      created_at: secret.created_at,
+      expires_at: secret.expires_at ?? null,
+    })),
+  };
+}
+
+/**
+ * @param rotated the rotation result
+ * @returns the `rotate-secret --json` object
+ */
+export function toRotatedView(rotated: RotatedSecret): RotatedView {
+  return {
+    client_id: rotated.record.client_id,
+    client_secret: rotated.secret,
+    previous_secret_expires_at: rotated.previousExpiresAt ?? null,
+  };
+}
+
+/**
+ * @param record the deleted client
+ * @returns the `delete --json` object
+ */
+export function toDeletedView(record: ClientRecord): DeletedView {
+  return { client_id: record.client_id, name: record.name, deleted: true };
+}
+
+const SERVICE_DEFAULT = '(service default)';
+
+function listOrDefault(values: readonly string[]): string {
+  return values.length > 0 ? values.join(' ') : SERVICE_DEFAULT;
+}
+
+function ttlText(record: ClientRecord): string {
+  return record.token_ttl_seconds === undefined ? SERVICE_DEFAULT : `${record.token_ttl_seconds} s`;
+}
+
+function fields(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  return rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`).join('\n');
+}
+
+const SECRET_WARNING =
+  'The secret is shown only this once and cannot be recovered; only its argon2id hash is stored.\n' +
+  'Hand it to the client team over a secure channel.';
+
+/**
+ * @param created the created client
+ * @returns human text for `create`, with the secret
+ */
+export function formatCreated(created: CreatedClient): string {
+  const { record, secret } = created;
+  return [
+    `Created client ${JSON.stringify(record.name)}.`,
+    fields([
+      ['client_id', record.client_id],
+      ['client_secret', secret],
+      ['scopes', record.scopes.join(' ')],
+      ['audiences', listOrDefault(record.audiences)],
+      ['token TTL', ttlText(record)],
+    ]),
+    SECRET_WARNING,
+  ].join('\n');
+}
+
+/**
+ * @param record a client
+ * @returns human text for `show`: every setting and secret metadata, never a hash
+ */
+export function formatClient(record: ClientRecord): string {
+  const secrets = record.secrets.map(
+    (secret, index) =>
+      [
+        `secret ${index + 1}`,
+        `created ${secret.created_at}, ` +
+          (secret.expires_at === undefined ? 'no expiry' : `expires ${secret.expires_at}`),
+      ] as const,
+  );
+  return fields([
+    ['client_id', record.client_id],
+    ['name', record.name],
+    ['status', record.status],
+    ['scopes', record.scopes.join(' ')],
+    ['audiences', listOrDefault(record.audiences)],
+    ['token TTL', ttlText(record)],
+    ['created', record.created_at],
+    ['updated', record.updated_at],
+    ['version', String(record.version)],
+    ...secrets,
+  ]);
+}
+
+/**
+ * @param records clients
+ * @returns a human table for `list`
+ */
+export function formatList(records: readonly ClientRecord[]): string {
+  if (records.length === 0) return 'No clients.';
+  const header = ['CLIENT_ID', 'NAME', 'STATUS', 'SCOPES', 'AUDIENCES', 'CREATED'];
+  const rows = records.map((r) => [
+    r.client_id,
+    r.name,
+    r.status,
+    r.scopes.join(' '),
+    listOrDefault(r.audiences),
+    r.created_at,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  return [header, ...rows]
+    .map((row) =>
+      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
+    )
+    .join('\n');
+}
+
+/**
+ * @param record the updated client
+ * @returns human text for `update`
+ */
+export function formatUpdated(record: ClientRecord): string {
+  return `Updated client ${record.client_id}.\n${formatClient(record)}`;
+}
+
+/**
+ * @param change the enable/disable result
+ * @returns human text for `enable` / `disable`
+ */
+export function formatStatusChange(change: StatusChange): string {
+  const { record, changed } = change;
+  if (!changed) return `Client ${record.client_id} is already ${record.status}; nothing changed.`;
+  return record.status === 'disabled'
+    ? `Disabled client ${record.client_id}: the token endpoint now rejects it with invalid_client.\n` +
+        'Tokens issued before stay valid until they expire.'
+    : `Enabled client ${record.client_id}.`;
+}
+
+/**
+ * @param rotated the rotation result
+ * @param graceSeconds the grace period asked for
+ * @returns human text for `rotate-secret`, with the new secret
+ */
+export function formatRotated(rotated: RotatedSecret, graceSeconds: number): string {
+  const previous =
+    rotated.previousExpiresAt === undefined
+      ? 'revoked now'
+      : `keeps working until ${rotated.previousExpiresAt}` +
+        (graceSeconds > 0 ? ` (grace ${graceSeconds} s)` : '');
+  return [
+    `Rotated the secret of client ${rotated.record.client_id} (${JSON.stringify(rotated.record.name)}).`,
+    fields([
+      ['client_id', rotated.record.client_id],
+      ['client_secret', rotated.secret],
+      ['previous secret', previous],
+    ]),
+    SECRET_WARNING,
+  ].join('\n');
+}
+
+/**
+ * @param record the deleted client
+ * @returns human text for `delete`
+ */
+export function formatDeleted(record: ClientRecord): string {
+  return `Deleted client ${record.client_id} (${JSON.stringify(record.name)}); it can no longer get tokens.`;
+}

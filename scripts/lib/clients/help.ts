@@ -1,0 +1,92 @@
+// Usage text of `npm run clients` and `npm run create-client`.
+import type { CommandName } from './args';
+import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from './validate';
+
+/** The two entry points share the commands; `create-client` is `clients create`. */
+export type ProgramName = 'clients' | 'create-client';
+
+const TARGET = `Target (every command, exactly one):
+  --table TABLE            DynamoDB table (region, credentials and endpoint from the standard
+                           AWS environment: AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...)
+  --local [--data-dir DIR] local file store of \`npm start\` (default DIR: .local)
+Output:
+  --json                   one JSON document on stdout and nothing else`;
+
+const EXIT_CODES = `Exit codes:
+  0  done
+  1  unexpected failure (AWS credentials, network, I/O)
+  2  bad arguments, unknown client id or missing table; nothing was written
+  3  the client was changed by someone else at the same time; nothing was written, run again`;
+
+const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable characters
+  --scopes "A B ..."       allowed scopes, space-delimited RFC 6749 §3.3 scope tokens
+  --audience AUD           allowed audience; repeat for several, the first is the default
+                           (none: the service's default audience)
+  --token-ttl SECONDS      access token lifetime for this client, 60..86400
+                           (default: the service's TOKEN_TTL_SECONDS)`;
+
+const COMMAND_HELP: Record<CommandName, string> = {
+  create: `create --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS]
+  Creates a client with a generated id and a 256-bit secret, stores only the secret's
+  argon2id hash and prints the secret once.
+${CREATE_FLAGS}
+  With --json: {"client_id","client_secret","name","scopes","audiences"}.`,
+  list: `list
+  Lists every client: id, name, status, scopes, audiences, created. Never secrets or hashes.
+  With --json: an array.`,
+  show: `show CLIENT_ID
+  Shows one client's settings and secret metadata (creation and expiry times, never hashes).`,
+  update: `update CLIENT_ID [--name NAME] [--scopes "A B ..."] [--audience AUD]... [--clear-audiences]
+                 [--token-ttl SECONDS | --clear-token-ttl]
+  Changes the given settings; --scopes and --audience replace the whole list.
+  --clear-audiences: use the service's default audience; --clear-token-ttl: the service's TTL.`,
+  disable: `disable CLIENT_ID
+  The token endpoint rejects the client with invalid_client from now on. Tokens already issued
+  stay valid until they expire.`,
+  enable: `enable CLIENT_ID
+  Re-enables a disabled client.`,
+  'rotate-secret': `rotate-secret CLIENT_ID [--grace SECONDS]
+  Generates a new secret and prints it once. The previous secret keeps working for the grace
+  period (default ${DEFAULT_GRACE_SECONDS}, at most ${MAX_GRACE_SECONDS}; 0 revokes it now). A client holds at
+  most two secrets, so an older secret still in its grace period is dropped.
+  With --json: {"client_id","client_secret","previous_secret_expires_at"}.`,
+  delete: `delete CLIENT_ID
+  Deletes the client; the token endpoint rejects it from now on.`,
+};
+
+/**
+ * @param program the entry point
+ * @returns the `npm run` prefix that invokes it
+ */
+export function invocation(program: ProgramName): string {
+  return `npm run ${program} --`;
+}
+
+/**
+ * Usage text.
+ * @param program the entry point
+ * @param topic a command, or undefined for the overview
+ * @returns the text
+ */
+export function helpText(program: ProgramName, topic?: CommandName): string {
+  if (program === 'create-client') {
+    return `Usage: ${invocation(program)} --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS]
+         (--table TABLE | --local [--data-dir DIR]) [--json]
+  Onboards a client (same as \`npm run clients -- create\`; see \`npm run clients -- help\`).
+${CREATE_FLAGS}
+${TARGET}
+${EXIT_CODES}`;
+  }
+  if (topic !== undefined) {
+    return `Usage: ${invocation(program)} ${COMMAND_HELP[topic]}\n${TARGET}\n${EXIT_CODES}`;
+  }
+  const commands = Object.values(COMMAND_HELP)
+    .map((text) => `  ${text.split('\n')[0]}`)
+    .join('\n');
+  return `Usage: ${invocation(program)} <command> [options] (--table TABLE | --local [--data-dir DIR]) [--json]
+Commands:
+${commands}
+  help [COMMAND]
+${TARGET}
+${EXIT_CODES}`;
+}

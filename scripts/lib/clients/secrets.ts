@@ -1,0 +1,42 @@
+// Generation of client ids and client secrets from injected cryptographic randomness.
+import type { RandomBytes } from '../../../functions/core/types';
+
+/** Random bytes in a client id: 128 bits, so ids are unguessable and never collide in practice. */
+export const CLIENT_ID_BYTES = 16;
+/** Random bytes in a client secret: 256 bits (DESIGN.md: at least 256 bits of randomness). */
+export const CLIENT_SECRET_BYTES = 32;
+
+/**
+ * Draws exactly `size` random bytes, refusing a short or broken source.
+ * @param randomBytes the injected source
+ * @param size number of bytes
+ * @returns the bytes
+ */
+function draw(randomBytes: RandomBytes, size: number): Buffer {
+  const bytes = randomBytes(size);
+  if (bytes.length !== size) {
+    throw new Error(`random source returned ${bytes.length} bytes instead of ${size}`);
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * Generates a client id: 32 lowercase hex characters (128 random bits).
+ * Hex rather than base64url: an id never starts with `-` (which a command line would read as a
+ * flag) and needs no escaping in HTTP Basic credentials, URLs or shells.
+ * @param randomBytes cryptographically secure random source
+ * @returns the client id
+ */
+export function generateClientId(randomBytes: RandomBytes): string {
+  return draw(randomBytes, CLIENT_ID_BYTES).toString('hex');
+}
+
+/**
+ * Generates a client secret: 32 random bytes (256 bits), base64url without padding (43 characters).
+ * Only its argon2id hash is stored; the plain text is printed once.
+ * @param randomBytes cryptographically secure random source
+ * @returns the client secret
+ */
+export function generateClientSecret(randomBytes: RandomBytes): string {
+  return draw(randomBytes, CLIENT_SECRET_BYTES).toString('base64url');
+}

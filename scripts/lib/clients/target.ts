@@ -1,0 +1,38 @@
+// Opens the client store a command line points at: DynamoDB (--table) or the local file store (--local).
+import type { ClientAdminStore } from '../../../functions/core/types';
+import type { Target } from './args';
+
+/**
+ * The AWS region from the standard environment. The JS SDK reads only `AWS_REGION` (and profiles);
+ * the AWS CLI and most tools also honour `AWS_DEFAULT_REGION`, so it is the fallback here.
+ * @param env environment
+ * @returns the region, or undefined to let the SDK resolve it from the profile
+ */
+export function regionFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+}
+
+/**
+ * Opens the store of a target. The DynamoDB client takes credentials and `AWS_ENDPOINT_URL`
+ * from the standard AWS environment. Adapters are loaded lazily, so `--local` never loads the
+ * AWS SDK (each CLI run starts faster).
+ * @param target parsed target flags
+ * @param env environment (for the region fallback)
+ * @returns the admin store
+ */
+export async function openStore(
+  target: Target,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ClientAdminStore> {
+  if (target.kind === 'local') {
+    const { FileClientStore } = await import('../../../functions/adapters/client-store-file');
+    return new FileClientStore({ dataDir: target.dataDir });
+  }
+  const [{ DynamoDBClient }, { DynamoDbClientStore }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('../../../functions/adapters/client-store-dynamodb'),
+  ]);
+  const region = regionFromEnv(env);
+  const client = new DynamoDBClient(region !== undefined ? { region } : {});
+  return new DynamoDbClientStore({ tableName: target.table, client });
+}

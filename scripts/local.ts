@@ -1,0 +1,179 @@
+// `npm start`: serves the token endpoint, JWKS, metadata and authorizer-protected demo routes on 127.0.0.1.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  startLocalServer,
+  type LocalServer,
+  type LocalServerOptions,
+} from './lib/local/local-server';
+import { readRoutesFile } from './lib/local/routes-file';
+
+const USAGE = `Usage: npm start -- [options]
+
+  --port N                  port to listen on (default 8080; 0 picks a free one)
+  --host HOST               interface to bind (default 127.0.0.1)
+  --data-dir DIR            clients.json and signing-key.pem (default .local/)
+  --routes FILE             protected routes {"METHOD /path": ["scope", ...]}
+                            (default examples/local/routes.json)
+  --token-ttl SECONDS       access token lifetime, 60..86400 (default 3600)
+  --audience AUD            default token audience, and the one the authorizer requires (default local)
+  --authorizer-ttl SECONDS  authorizer result cache per token, 0..3600, capped at the token
+                            lifetime; 0 disables the cache (default 300)`;
+
+/** Exit code for bad flags. */
+export const EXIT_USAGE = 2;
+
+const ROOT = path.resolve(__dirname, '..');
+
+class UsageError extends Error {}
+
+function integerFlag(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+/**
+ * Parses and validates the flags.
+ * @param argv arguments after `npm start --`
+ * @returns the server options, or 'help'
+ * @throws UsageError naming the flag
+ */
+export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string', default: '.local' },
+        routes: { type: 'string', default: path.join(ROOT, 'examples/local/routes.json') },
+        'token-ttl': { type: 'string', default: '3600' },
+        audience: { type: 'string', default: 'local' },
+        'authorizer-ttl': { type: 'string', default: '300' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    // parseArgs names the flag: "Unknown option '--x'", "Option '--port <value>' argument missing".
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return 'help';
+  const host = values.host.trim();
+  if (!host || /[\s/]/.test(host))
+    throw new UsageError(`--host must be a host name or IP address (got "${values.host}")`);
+  if (!values['data-dir'].trim()) throw new UsageError('--data-dir must not be empty');
+  if (!values.routes.trim()) throw new UsageError('--routes must not be empty');
+  if (!/^[\x21-\x7e]+$/.test(values.audience)) {
+    throw new UsageError(
+      `--audience must be a non-empty string without spaces (got "${values.audience}")`,
+    );
+  }
+  return {
+    port: integerFlag('port', values.port, 0, 65535),
+    host,
+    dataDir: path.resolve(values['data-dir']),
+    routesFile: path.resolve(values.routes),
+    tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], 60, 86400),
+    audience: values.audience,
+    authorizerTtlSeconds: integerFlag('authorizer-ttl', values['authorizer-ttl'], 0, 3600),
+  };
+}
+
+function banner(server: LocalServer): string {
+  const url = server.url;
+  const readRoute = server.routes.find((r) => r.key.startsWith('GET '));
+  const readScope = readRoute?.scopes[0] ?? 'demo:read';
+  const dataDirFlag =
+    path.relative(process.cwd(), server.dataDir) === '.local'
+      ? ''
+      : ` --data-dir "${server.dataDir}"`;
+  const routeLines = server.routes
+    .map(
+      (r) =>
+        `    ${r.key.padEnd(22)} needs ${r.scopes.length ? r.scopes.join(' or ') : 'any valid token'}`,
+    )
+    .join('\n');
+  return `
+Local OAuth 2.0 client credentials service (API Gateway emulator, stage "local")
+  base URL / issuer   ${url}
+  token endpoint      POST ${server.issuer}/oauth2/token
+  JWKS                ${server.issuer}/.well-known/jwks.json
+  metadata            ${server.issuer}/.well-known/oauth-authorization-server
+  audience            ${server.audience}
+  data dir            ${server.dataDir}
+  protected routes (authorizer on the Authorization header):
+${routeLines}
+
+Try it (in another terminal):
+  # 1. create a client; note the client_id and client_secret it prints once
+  npm run create-client -- --local${dataDirFlag} --name demo --scopes "${readScope}"
+  # 2. get an access token (client_secret_basic)
+  TOKEN=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \\
+    ${url}/oauth2/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+  # 3. call the protected route
+  curl -i -H "Authorization: Bearer $TOKEN" ${url}${readRoute ? readRoute.key.slice(4).replace(/\*|\{[^}]*\}/g, 'x') : '/hello'}
+
+Press Ctrl+C to stop.
+`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let options: LocalServerOptions | 'help';
+  try {
+    options = parseFlags(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`npm start: ${err.message}\n\n${USAGE}`);
+      process.exit(EXIT_USAGE);
+    }
+    throw err;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  try {
+    readRoutesFile(options.routesFile);
+  } catch (err) {
+    console.error(`npm start: --routes: ${(err as Error).message}`);
+    process.exit(EXIT_USAGE);
+  }
+  let server: LocalServer;
+  try {
+    server = await startLocalServer({ ...options, log: (line) => console.log(line) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      console.error(
+        `npm start: --port ${options.port} is already in use on ${options.host}; pick another with --port N`,
+      );
+      process.exit(EXIT_USAGE);
+    }
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
+      console.error(`npm start: --host ${options.host} is not an address of this machine`);
+      process.exit(EXIT_USAGE);
+    }
+    console.error(`npm start: could not start: ${e.message}`);
+    process.exit(1);
+  }
+  console.log(banner(server));
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main(process.argv.slice(2));

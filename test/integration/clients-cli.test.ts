@@ -1,0 +1,441 @@
+// Integration tests of `npm run clients` / `create-client`: the real CLI against moto's DynamoDB and the
+// local file store, concurrent writers, no plain-text secrets, and the token handler honouring every change.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { DynamoDbClientStore } from '../../functions/adapters/client-store-dynamodb';
+import { FileClientStore } from '../../functions/adapters/client-store-file';
+import { ConcurrentModificationError } from '../../functions/adapters/errors';
+import { Argon2PasswordHasher } from '../../functions/adapters/password-hasher-argon2';
+import { LocalSigner } from '../../functions/adapters/signer-local';
+import type { ClientAdminStore, ClientRecord } from '../../functions/core/types';
+import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
+import { runCli } from '../../scripts/lib/clients/cli';
+import { startMoto, type Moto } from '../support/moto';
+import { describeWithMoto } from '../support/tools';
+
+const REPO = path.resolve(__dirname, '../..');
+const TABLE = 'oauth-clients';
+const ISSUER = 'https://auth.example.test';
+const DEFAULT_AUDIENCE = 'https://default.example.test';
+const SERVICE_TTL = 3600;
+
+jest.setTimeout(120_000);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real CLI in a child process (`node --import tsx`, which is what `npx tsx` does, in one
+ * process instead of two).
+ */
+function cli(script: 'clients' | 'create-client', args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO, 'scripts', `${script}.ts`), ...args],
+      { cwd: REPO, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Parses stdout that must be exactly one JSON document and nothing else. */
+function onlyJson(run: Run): any {
+  expect(run.code).toBe(0);
+  expect(run.stdout.endsWith('\n')).toBe(true);
+  expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+  return JSON.parse(run.stdout);
+}
+
+/** A token handler with the given store; its clock can be moved to test secret expiry. */
+function tokenHandler(clientStore: ClientAdminStore, dataDir: string, clock: () => number): TokenHandler {
+  const signer = new LocalSigner({ dataDir });
+  return createTokenHandler({
+    config: {
+      issuer: ISSUER,
+      defaultAudience: DEFAULT_AUDIENCE,
+      tokenTtlSeconds: SERVICE_TTL,
+      scopesSupported: [],
+    },
+    clientStore,
+    signer,
+    publicKeys: signer,
+    hasher: new Argon2PasswordHasher(),
+    clock,
+    randomBytes: (size) => new Uint8Array(require('node:crypto').randomBytes(size)),
+  });
+}
+
+interface TokenResult {
+  status: number;
+  body: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+}
+
+/** POST /oauth2/token with HTTP Basic (RFC 6749 §2.3.1 encoding). */
+async function requestToken(
+  handler: TokenHandler,
+  clientId: string,
+  clientSecret: string,
+  params: Record<string, string> = {},
+): Promise<TokenResult> {
+  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+  const event = {
+    httpMethod: 'POST',
+    path: '/oauth2/token',
+    resource: '/oauth2/token',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${basic}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...params }).toString(),
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEvent;
+  const res = await handler(event);
+  const body = JSON.parse(res.body) as Record<string, unknown>;
+  const result: TokenResult = { status: res.statusCode, body };
+  if (typeof body.access_token === 'string') {
+    result.claims = JSON.parse(Buffer.from(body.access_token.split('.')[1] as string, 'base64url').toString());
+  }
+  return result;
+}
+
+describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
+  let moto: Moto;
+  let ddb: DynamoDBClient;
+  let store: DynamoDbClientStore;
+  let handler: TokenHandler;
+  let keyDir: string;
+  let offsetMs = 0;
+  const secrets: string[] = [];
+  let id = '';
+  let secret = '';
+  let oldSecret = '';
+
+  const target = ['--table', TABLE];
+  const scanItems = async (): Promise<Record<string, AttributeValue>[]> =>
+    (await ddb.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true }))).Items ?? [];
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    ddb = new DynamoDBClient({});
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    store = new DynamoDbClientStore({ tableName: TABLE, client: ddb });
+    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clients-cli-key-'));
+    handler = tokenHandler(store, keyDir, () => Date.now() + offsetMs);
+  }, 60_000);
+
+  afterAll(async () => {
+    ddb?.destroy();
+    await moto?.stop();
+    if (keyDir) fs.rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it('create-client --json prints exactly one object; the token endpoint honours scopes, audience and TTL', async () => {
+    // Act
+    const run = await cli('create-client', [
+      '--name', 'Orders service',
+      '--scopes', 'orders:read orders:write',
+      '--audience', 'https://orders.example.test',
+      '--audience', 'https://billing.example.test',
+      '--token-ttl', '900',
+      ...target,
+      '--json',
+    ]);
+    // Assert
+    const created = onlyJson(run);
+    expect(Object.keys(created).sort()).toEqual(['audiences', 'client_id', 'client_secret', 'name', 'scopes']);
+    expect(created).toMatchObject({
+      name: 'Orders service',
+      scopes: ['orders:read', 'orders:write'],
+      audiences: ['https://orders.example.test', 'https://billing.example.test'],
+    });
+    expect(created.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    ({ client_id: id, client_secret: secret } = created);
+    secrets.push(secret);
+    const token = await requestToken(handler, id, secret);
+    expect(token).toMatchObject({ status: 200, body: { expires_in: 900, scope: 'orders:read orders:write' } });
+    expect(token.claims).toMatchObject({ sub: id, client_id: id, aud: 'https://orders.example.test' });
+    expect((token.claims!.exp as number) - (token.claims!.iat as number)).toBe(900);
+  });
+
+  it('list --json shows the client without secrets or hashes; show prints its settings', async () => {
+    // Act
+    const list = await cli('clients', ['list', ...target, '--json']);
+    const show = await cli('clients', ['show', id, ...target]);
+    // Assert
+    const entries = onlyJson(list);
+    expect(entries).toEqual([
+      expect.objectContaining({ client_id: id, name: 'Orders service', status: 'active', token_ttl_seconds: 900 }),
+    ]);
+    expect(Object.keys(entries[0]).sort()).toEqual(
+      ['audiences', 'client_id', 'created_at', 'name', 'scopes', 'status', 'token_ttl_seconds', 'updated_at'],
+    );
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/status: +active/);
+    expect(show.stdout).toMatch(/token TTL: +900 s/);
+    for (const run of [list, show]) {
+      expect(run.stdout).not.toContain('argon2');
+      expect(run.stdout).not.toContain(secret);
+    }
+  });
+
+  it('update changes scopes, audiences and TTL; the token endpoint follows without a restart', async () => {
+    // Act
+    const run = await cli('clients', [
+      'update', id,
+      '--scopes', 'orders:read',
+      '--audience', 'https://billing.example.test',
+      '--clear-token-ttl',
+      ...target,
+      '--json',
+    ]);
+    // Assert
+    expect(onlyJson(run)).toMatchObject({
+      client_id: id,
+      scopes: ['orders:read'],
+      audiences: ['https://billing.example.test'],
+      token_ttl_seconds: null,
+      version: 2,
+    });
+    const token = await requestToken(handler, id, secret);
+    expect(token).toMatchObject({ status: 200, body: { expires_in: SERVICE_TTL, scope: 'orders:read' } });
+    expect(token.claims).toMatchObject({ aud: 'https://billing.example.test' });
+    const wrongAudience = await requestToken(handler, id, secret, { audience: 'https://orders.example.test' });
+    expect(wrongAudience.status).toBe(400);
+    expect(['invalid_target', 'invalid_request']).toContain(wrongAudience.body.error);
+    const wrongScope = await requestToken(handler, id, secret, { scope: 'orders:write' });
+    expect(wrongScope.body.error).toBe('invalid_scope');
+  });
+
+  it('disable gets invalid_client at once; enable restores access', async () => {
+    // Act / Assert
+    expect(onlyJson(await cli('clients', ['disable', id, ...target, '--json']))).toMatchObject({ status: 'disabled' });
+    expect(await requestToken(handler, id, secret)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(onlyJson(await cli('clients', ['enable', id, ...target, '--json']))).toMatchObject({ status: 'active' });
+    expect((await requestToken(handler, id, secret)).status).toBe(200);
+  });
+
+  it('rotate-secret: both secrets work within the grace period, only the new one after it', async () => {
+    // Act
+    const rotated = onlyJson(await cli('clients', ['rotate-secret', id, '--grace', '3600', ...target, '--json']));
+    // Assert
+    expect(Object.keys(rotated).sort()).toEqual(['client_id', 'client_secret', 'previous_secret_expires_at']);
+    oldSecret = secret;
+    secret = rotated.client_secret;
+    secrets.push(secret);
+    const expiresAt = Date.parse(rotated.previous_secret_expires_at);
+    expect(Math.abs(expiresAt - (Date.now() + 3_600_000))).toBeLessThan(60_000);
+    const record = (await store.getClient(id)) as ClientRecord;
+    expect(record.secrets).toHaveLength(2);
+    expect(record.secrets[1]?.expires_at).toBe(rotated.previous_secret_expires_at);
+    // within the grace period
+    offsetMs = expiresAt - 5_000 - Date.now();
+    expect((await requestToken(handler, id, oldSecret)).status).toBe(200);
+    expect((await requestToken(handler, id, secret)).status).toBe(200);
+    // after it
+    offsetMs = expiresAt + 1_000 - Date.now();
+    expect((await requestToken(handler, id, oldSecret)).body.error).toBe('invalid_client');
+    expect((await requestToken(handler, id, secret)).status).toBe(200);
+    offsetMs = 0;
+  });
+
+  it('no item in the table holds a plain-text secret; every secret is an argon2id hash', async () => {
+    // Act
+    const items = await scanItems();
+    // Assert
+    const dump = JSON.stringify(items);
+    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    for (const plain of secrets) expect(dump).not.toContain(plain);
+    for (const item of items) {
+      for (const entry of item.secrets?.L ?? []) expect(entry.M?.hash?.S).toMatch(/^\$argon2id\$v=19\$/);
+    }
+  });
+
+  it('bad arguments exit 2 with a clear message and write nothing', async () => {
+    // Arrange
+    const before = (await scanItems()).length;
+    // Act
+    const [badScope, bothTargets, noTarget] = await Promise.all([
+      cli('create-client', ['--name', 'x', '--scopes', 'ok bad"scope', ...target, '--json']),
+      cli('clients', ['create', '--name', 'x', '--scopes', 'a', ...target, '--local']),
+      cli('clients', ['update', id, '--token-ttl', '30']),
+    ]);
+    // Assert
+    expect(badScope).toMatchObject({ code: 2, stdout: '' });
+    expect(badScope.stderr).toMatch(/--scopes: "bad\\"scope" is not a valid scope/);
+    expect(bothTargets).toMatchObject({ code: 2, stdout: '' });
+    expect(bothTargets.stderr).toMatch(/either --table TABLE or --local, not both/);
+    expect(noTarget).toMatchObject({ code: 2, stdout: '' });
+    expect(noTarget.stderr).toMatch(/--table TABLE \(DynamoDB\) or --local/);
+    expect((await scanItems()).length).toBe(before);
+    expect((await store.getClient(id))?.version).toBe(5);
+  });
+
+  it('an unknown client id exits 2; a missing table exits 2 naming table and region', async () => {
+    // Act
+    const [unknown, missing] = await Promise.all([
+      cli('clients', ['rotate-secret', '0123456789abcdef0123456789abcdef', ...target]),
+      cli('clients', ['list', '--table', 'no-such-table']),
+    ]);
+    // Assert
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toMatch(/no client with id 0123456789abcdef0123456789abcdef/);
+    expect(missing).toMatchObject({ code: 2, stdout: '' });
+    expect(missing.stderr).toMatch(/DynamoDB table no-such-table does not exist in region us-east-1/);
+  });
+
+  it('two writers: the stale one loses cleanly with ConcurrentModificationError', async () => {
+    // Arrange: writer A reads, writer B changes the client, A writes what it read
+    const writerA = new DynamoDbClientStore({ tableName: TABLE, client: ddb });
+    const writerB = new DynamoDbClientStore({ tableName: TABLE, client: new DynamoDBClient({}) });
+    const seenByA = (await writerA.getClient(id)) as ClientRecord;
+    const seenByB = (await writerB.getClient(id)) as ClientRecord;
+    await writerB.updateClient({ ...seenByB, name: 'Changed by B', version: seenByB.version + 1 }, seenByB.version);
+    // Act
+    const staleUpdate = writerA.updateClient({ ...seenByA, status: 'disabled', version: seenByA.version + 1 }, seenByA.version);
+    const staleDelete = writerA.deleteClient(id, seenByA.version);
+    // Assert
+    await expect(staleUpdate).rejects.toBeInstanceOf(ConcurrentModificationError);
+    await expect(staleDelete).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect(await store.getClient(id)).toMatchObject({ name: 'Changed by B', status: 'active', version: seenByA.version + 1 });
+  });
+
+  it('the CLI reports a lost race with exit 3 and a request to retry, keeping the other change', async () => {
+    // Arrange: the CLI's store reads, then another operator writes before the CLI's write
+    const other = new DynamoDbClientStore({ tableName: TABLE, client: ddb });
+    class RacedStore extends DynamoDbClientStore {
+      override async getClient(clientId: string): Promise<ClientRecord | undefined> {
+        const seen = await super.getClient(clientId);
+        if (seen) await other.updateClient({ ...seen, name: 'Other operator', version: seen.version + 1 }, seen.version);
+        return seen;
+      }
+    }
+    const stderr: string[] = [];
+    // Act
+    const code = await runCli(['update', id, '--scopes', 'lost:update', ...target], {
+      program: 'clients',
+      out: { stdout: () => undefined, stderr: (t) => void stderr.push(t) },
+      openStore: () => new RacedStore({ tableName: TABLE, client: ddb }),
+      hasher: new Argon2PasswordHasher(),
+    });
+    // Assert
+    expect(code).toBe(3);
+    expect(stderr.join('\n')).toMatch(/changed by someone else since it was read; retry the command/);
+    expect(await store.getClient(id)).toMatchObject({ name: 'Other operator', scopes: ['orders:read'] });
+  });
+
+  it('clients create, then delete: the token endpoint rejects the deleted client', async () => {
+    // Arrange
+    const created = onlyJson(await cli('clients', ['create', '--name', 'Temp', '--scopes', 'x', ...target, '--json']));
+    expect((await requestToken(handler, created.client_id, created.client_secret)).status).toBe(200);
+    // Act
+    const deleted = onlyJson(await cli('clients', ['delete', created.client_id, ...target, '--json']));
+    // Assert
+    expect(deleted).toEqual({ client_id: created.client_id, name: 'Temp', deleted: true });
+    expect(await store.getClient(created.client_id)).toBeUndefined();
+    expect(await requestToken(handler, created.client_id, created.client_secret)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+  });
+});
+
+describe('clients CLI against the local file store', () => {
+  let dir: string;
+  let dataDir: string;
+  let handler: TokenHandler;
+  let id = '';
+  let secret = '';
+  const all: string[] = [];
+  const target = (): string[] => ['--local', '--data-dir', dataDir];
+  const file = (): string => fs.readFileSync(path.join(dataDir, 'clients.json'), 'utf8');
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clients-cli-local-'));
+    dataDir = path.join(dir, 'data');
+    handler = tokenHandler(new FileClientStore({ dataDir }), dataDir, Date.now);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('create-client prints the id and the secret once in human form; the server accepts them at once', async () => {
+    // Act
+    const run = await cli('create-client', ['--name', 'Local demo', '--scopes', 'demo:read', ...target()]);
+    // Assert
+    expect(run.code).toBe(0);
+    id = /client_id: +(\S+)/.exec(run.stdout)?.[1] ?? '';
+    secret = /client_secret: +(\S+)/.exec(run.stdout)?.[1] ?? '';
+    all.push(secret);
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(run.stdout).toMatch(/shown only this once/);
+    const token = await requestToken(handler, id, secret);
+    expect(token).toMatchObject({ status: 200, body: { expires_in: SERVICE_TTL, scope: 'demo:read' } });
+    expect(token.claims).toMatchObject({ aud: DEFAULT_AUDIENCE });
+  });
+
+  it('list, update, rotate-secret --grace 0, disable, delete', async () => {
+    // Act / Assert: list
+    const list = onlyJson(await cli('clients', ['list', ...target(), '--json']));
+    expect(list).toEqual([expect.objectContaining({ client_id: id, name: 'Local demo', status: 'active' })]);
+    // update: per-client TTL
+    const updated = onlyJson(await cli('clients', ['update', id, '--token-ttl', '120', ...target(), '--json']));
+    expect(updated).toMatchObject({ token_ttl_seconds: 120, version: 2 });
+    expect((await requestToken(handler, id, secret)).body.expires_in).toBe(120);
+    // rotate with grace 0: the old secret stops working at once
+    const rotated = onlyJson(await cli('clients', ['rotate-secret', id, '--grace', '0', ...target(), '--json']));
+    expect(rotated.previous_secret_expires_at).toBeNull();
+    all.push(rotated.client_secret);
+    expect((await requestToken(handler, id, secret)).body.error).toBe('invalid_client');
+    secret = rotated.client_secret;
+    expect((await requestToken(handler, id, secret)).status).toBe(200);
+    for (const plain of all) expect(file()).not.toContain(plain);
+    // disable (human output)
+    const disabled = await cli('clients', ['disable', id, ...target()]);
+    expect(disabled.code).toBe(0);
+    expect(disabled.stdout).toMatch(/Disabled client/);
+    expect((await requestToken(handler, id, secret)).status).toBe(401);
+    // delete, then the id is unknown
+    const deleted = onlyJson(await cli('clients', ['delete', id, ...target(), '--json']));
+    expect(deleted).toMatchObject({ client_id: id, deleted: true });
+    const show = await cli('clients', ['show', id, ...target()]);
+    expect(show).toMatchObject({ code: 2, stdout: '' });
+    expect(show.stderr).toMatch(`no client with id ${id}`);
+    expect(JSON.parse(file())).toEqual({ clients: {} });
+  });
+
+  it('help prints usage with exit 0; bad arguments exit 2 and create no data dir', async () => {
+    // Arrange
+    const fresh = path.join(dir, 'never-created');
+    // Act
+    const [help, bad] = await Promise.all([
+      cli('clients', ['help']),
+      cli('create-client', ['--name', 'x', '--scopes', 'a', '--token-ttl', '86401', '--local', '--data-dir', fresh]),
+    ]);
+    // Assert
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/rotate-secret CLIENT_ID \[--grace SECONDS\]/);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toMatch(/--token-ttl must be a whole number of seconds from 60 to 86400/);
+    expect(fs.existsSync(fresh)).toBe(false);
+  });
+});

@@ -1,0 +1,247 @@
+// Integration test of the token handler with the real DynamoDB, KMS and argon2 adapters against moto.
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { randomBytes } from 'node:crypto';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { DynamoDbClientStore } from '../../functions/adapters/client-store-dynamodb';
+import { Argon2PasswordHasher } from '../../functions/adapters/password-hasher-argon2';
+import { KmsPublicKeySource } from '../../functions/adapters/public-keys-kms';
+import { KmsSigner } from '../../functions/adapters/signer-kms';
+import type { ClientRecord, SigningAlgorithm } from '../../functions/core/types';
+import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
+import { startMoto, type Moto } from '../support/moto';
+import { describeWithMoto } from '../support/tools';
+
+const TABLE = 'token-handler-it';
+const ISSUER = 'https://auth.example.com';
+const SECRET = randomBytes(32).toString('base64url');
+const FORM = 'application/x-www-form-urlencoded';
+
+function event(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
+  return {
+    resource: '/oauth2/token',
+    path: '/oauth2/token',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': FORM },
+    body: null,
+    isBase64Encoded: false,
+    ...overrides,
+  } as APIGatewayProxyEvent;
+}
+
+const basic = (id: string, secret: string): string =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/** An error shaped like the SDK's throttling exception, thrown before the request is sent. */
+function throttle<C extends DynamoDBClient | KMSClient>(client: C, name: string): C {
+  client.middlewareStack.add(
+    () => async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name, $metadata: { httpStatusCode: 400 } });
+    },
+    { step: 'build', name: 'injectThrottling' },
+  );
+  return client;
+}
+
+describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () => {
+  let moto: Moto;
+  let dynamo: DynamoDBClient;
+  let kms: KMSClient;
+  let keyIds: Record<SigningAlgorithm, string>;
+  const hasher = new Argon2PasswordHasher();
+
+  const handlerFor = (
+    alg: SigningAlgorithm,
+    clients: { dynamo?: DynamoDBClient; kms?: KMSClient } = {},
+  ): TokenHandler =>
+    createTokenHandler({
+      config: {
+        issuer: ISSUER,
+        defaultAudience: 'https://default.example.com',
+        tokenTtlSeconds: 900,
+        scopesSupported: ['orders:read', 'orders:write'],
+      },
+      clientStore: new DynamoDbClientStore({ tableName: TABLE, client: clients.dynamo ?? dynamo }),
+      signer: new KmsSigner({ keyId: keyIds[alg], algorithm: alg, client: clients.kms ?? kms }),
+      publicKeys: new KmsPublicKeySource({ keyIds: [keyIds.ES256, keyIds.RS256], client: kms }),
+      hasher,
+      clock: Date.now,
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    });
+
+  const jwksOf = async (handler: TokenHandler): Promise<JSONWebKeySet> => {
+    const res = await handler(
+      event({ resource: '/.well-known/jwks.json', path: '/.well-known/jwks.json', httpMethod: 'GET' }),
+    );
+    expect(res.statusCode).toBe(200);
+    return JSON.parse(res.body) as JSONWebKeySet;
+  };
+  const json = (res: APIGatewayProxyResult): Record<string, unknown> =>
+    JSON.parse(res.body) as Record<string, unknown>;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    dynamo = new DynamoDBClient({});
+    kms = new KMSClient({});
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const createKey = async (spec: 'ECC_NIST_P256' | 'RSA_2048'): Promise<string> => {
+      const out = await kms.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' }));
+      return out.KeyMetadata?.KeyId as string;
+    };
+    keyIds = { ES256: await createKey('ECC_NIST_P256'), RS256: await createKey('RSA_2048') };
+
+    const store = new DynamoDbClientStore({ tableName: TABLE, client: dynamo });
+    const now = new Date().toISOString();
+    const base: ClientRecord = {
+      client_id: 'orders-service',
+      name: 'Orders service',
+      status: 'active',
+      secrets: [{ hash: await hasher.hash(SECRET), created_at: now }],
+      scopes: ['orders:read', 'orders:write'],
+      audiences: ['https://orders.example.com'],
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    await store.createClient(base);
+    await store.createClient({ ...base, client_id: 'disabled-service', status: 'disabled' });
+  }, 90_000);
+
+  afterAll(async () => {
+    dynamo?.destroy();
+    kms?.destroy();
+    await moto?.stop();
+  });
+
+  it.each(['ES256', 'RS256'] as const)(
+    'issues %s tokens (Basic) that verify against the JWKS the handler serves',
+    async (alg) => {
+      // Arrange
+      const handler = handlerFor(alg);
+
+      // Act
+      const res = await handler(
+        event({
+          headers: { 'Content-Type': FORM, Authorization: basic('orders-service', SECRET) },
+          body: 'grant_type=client_credentials&scope=orders:read',
+        }),
+      );
+
+      // Assert
+      expect(res.statusCode).toBe(200);
+      expect(res.headers).toMatchObject({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+      const body = json(res);
+      expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: 'orders:read' });
+      const jwks = await jwksOf(handler);
+      expect(jwks.keys.map((k) => k.alg)).toEqual(['ES256', 'RS256']);
+      const { payload, protectedHeader } = await jwtVerify(
+        body.access_token as string,
+        createLocalJWKSet(jwks),
+        { issuer: ISSUER, audience: 'https://orders.example.com', typ: 'at+jwt', algorithms: [alg] },
+      );
+      expect(protectedHeader.alg).toBe(alg);
+      expect(jwks.keys.find((k) => k.kid === protectedHeader.kid)?.alg).toBe(alg);
+      expect(payload).toMatchObject({
+        sub: 'orders-service',
+        client_id: 'orders-service',
+        scope: 'orders:read',
+      });
+      expect((payload.exp as number) - (payload.iat as number)).toBe(900);
+      expect(payload.nbf).toBe(payload.iat);
+      expect(payload.jti).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    },
+    30_000,
+  );
+
+  it('issues with client_secret_post in a JSON body', async () => {
+    // Arrange
+    const handler = handlerFor('ES256');
+
+    // Act
+    const res = await handler(
+      event({
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: 'orders-service',
+          client_secret: SECRET,
+        }),
+      }),
+    );
+
+    // Assert
+    expect(res.statusCode).toBe(200);
+    expect(decodeProtectedHeader(json(res).access_token as string).typ).toBe('at+jwt');
+    expect(json(res).scope).toBe('orders:read orders:write');
+  });
+
+  it.each([
+    ['a wrong secret', basic('orders-service', `${SECRET}x`)],
+    ['an unknown client', basic('nobody', SECRET)],
+    ['a disabled client', basic('disabled-service', SECRET)],
+  ])('answers %s with 401 invalid_client', async (_label, authorization) => {
+    // Arrange
+    const handler = handlerFor('ES256');
+
+    // Act
+    const res = await handler(
+      event({
+        headers: { 'Content-Type': FORM, Authorization: authorization },
+        body: 'grant_type=client_credentials',
+      }),
+    );
+
+    // Assert
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['WWW-Authenticate']).toBe(`Basic realm="${ISSUER}"`);
+    expect(json(res).error).toBe('invalid_client');
+  });
+
+  it.each([
+    ['DynamoDB', 'ProvisionedThroughputExceededException'],
+    ['KMS', 'ThrottlingException'],
+  ])('answers %s throttling with 503 temporarily_unavailable', async (service, name) => {
+    // Arrange
+    const handler =
+      service === 'DynamoDB'
+        ? handlerFor('ES256', { dynamo: throttle(new DynamoDBClient({ maxAttempts: 1 }), name) })
+        : handlerFor('ES256', { kms: throttle(new KMSClient({ maxAttempts: 1 }), name) });
+
+    // Act
+    const res = await handler(
+      event({
+        headers: { 'Content-Type': FORM, Authorization: basic('orders-service', SECRET) },
+        body: 'grant_type=client_credentials',
+      }),
+    );
+
+    // Assert
+    expect(res.statusCode).toBe(503);
+    expect(json(res)).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.any(String),
+    });
+  });
+
+  it('serves RFC 8414 metadata', async () => {
+    // Act
+    const res = await handlerFor('ES256')(
+      event({
+        resource: '/.well-known/oauth-authorization-server',
+        path: '/.well-known/oauth-authorization-server',
+        httpMethod: 'GET',
+      }),
+    );
+
+    // Assert
+    expect(json(res)).toMatchObject({ issuer: ISSUER, token_endpoint: `${ISSUER}/oauth2/token` });
+  });
+});

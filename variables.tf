@@ -1,0 +1,324 @@
+# Inputs of the root module: the whole OAuth 2.0 client credentials service.
+
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Prefix of every resource name: 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
+    error_message = "name must be 3-32 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Tokens
+################################################################################
+
+variable "signing_algorithm" {
+  description = "JWS algorithm of access tokens: ES256 (ECC_NIST_P256 KMS keys) or RS256 (RSA_2048 KMS keys, higher KMS Sign quota). Changing it replaces every signing key."
+  type        = string
+  default     = "ES256"
+
+  validation {
+    condition     = contains(["ES256", "RS256"], var.signing_algorithm)
+    error_message = "signing_algorithm must be \"ES256\" or \"RS256\"."
+  }
+}
+
+variable "token_ttl_seconds" {
+  description = "Default access token lifetime in seconds (60-86400); a client record may set its own."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.token_ttl_seconds >= 60 && var.token_ttl_seconds <= 86400 && floor(var.token_ttl_seconds) == var.token_ttl_seconds
+    error_message = "token_ttl_seconds must be a whole number between 60 and 86400."
+  }
+}
+
+variable "issuer" {
+  description = "Issuer URL (iss claim and base of the token endpoint URL), e.g. for a custom domain. null means the stage URL https://<api id>.execute-api.<region>.amazonaws.com/<stage_name>."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.issuer == null || (can(regex("^https://[^\\s/?#]+(/[^\\s?#]*)?$", var.issuer)) && !endswith(coalesce(var.issuer, "-"), "/"))
+    error_message = "issuer must be an https URL without query, fragment or trailing slash."
+  }
+}
+
+variable "audience" {
+  description = "Default audience (aud claim) of tokens for clients that list no audience; also the audience the module's authorizer accepts. null means name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.audience == null || length(coalesce(var.audience, "-")) > 0
+    error_message = "audience must not be empty."
+  }
+}
+
+variable "scopes" {
+  description = "Map of scope to description; the scopes are advertised as scopes_supported in the authorization server metadata."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for s in keys(var.scopes) : can(regex("^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$", s))])
+    error_message = "Each scope must be an RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'."
+  }
+}
+
+################################################################################
+# Signing keys
+################################################################################
+
+variable "signing_keys" {
+  description = "Names of the KMS signing keys. Every key is published in the JWKS and trusted by the authorizer; add a key, switch active_signing_key, and remove the old key after the longest token lifetime to rotate."
+  type        = list(string)
+  default     = ["primary"]
+
+  validation {
+    condition     = length(var.signing_keys) > 0 && length(var.signing_keys) == length(distinct(var.signing_keys))
+    error_message = "signing_keys must list at least one key name, without duplicates."
+  }
+
+  validation {
+    condition     = alltrue([for k in var.signing_keys : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", k))])
+    error_message = "Each signing key name must be 1-32 characters of lowercase letters, digits and hyphens, starting with a letter or digit."
+  }
+}
+
+variable "active_signing_key" {
+  description = "Name of the key in signing_keys that signs new tokens. null means the last one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.active_signing_key == null || contains(var.signing_keys, coalesce(var.active_signing_key, "-"))
+    error_message = "active_signing_key must be one of signing_keys."
+  }
+}
+
+variable "signing_key_deletion_window_days" {
+  description = "Days KMS waits before deleting a removed signing key (7-30)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.signing_key_deletion_window_days >= 7 && var.signing_key_deletion_window_days <= 30
+    error_message = "signing_key_deletion_window_days must be between 7 and 30."
+  }
+}
+
+################################################################################
+# Clients table
+################################################################################
+
+variable "table_deletion_protection" {
+  description = "Protect the DynamoDB clients table against deletion."
+  type        = bool
+  default     = true
+}
+
+variable "table_kms_key_arn" {
+  description = "Customer managed KMS key for the clients table's encryption at rest; null uses the AWS managed key."
+  type        = string
+  default     = null
+}
+
+################################################################################
+# API Gateway
+################################################################################
+
+variable "rest_api_id" {
+  description = "Id of an existing REST API to add the routes and authorizer to. null creates a REGIONAL REST API with a deployment, stage and token throttling. With an existing API the module creates no deployment or stage: deploy the API yourself (include the redeployment_trigger output) and throttle token_method_path on your stage."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.rest_api_id == null || can(regex("^[a-zA-Z0-9]+$", coalesce(var.rest_api_id, "-")))
+    error_message = "rest_api_id must be a REST API id (letters and digits)."
+  }
+}
+
+variable "stage_name" {
+  description = "Stage the module creates (or, with rest_api_id, the stage you deploy to); part of the default issuer."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 characters of letters, digits, '_' and '-'."
+  }
+}
+
+variable "route_scopes" {
+  description = "Map of \"METHOD /path\" to the scopes that permit it, for the authorizer (e.g. {\"GET /orders/*\" = [\"orders:read\"]}); [] admits any valid token, routes not listed are denied."
+  type        = map(list(string))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for route in keys(var.route_scopes) : can(regex("^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|\\*) /[^\\s?#]*$", route))])
+    error_message = "Each route_scopes key must be \"METHOD /path\": METHOD one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or *, one space, and a path starting with / (no spaces, query or fragment)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for scopes in values(var.route_scopes) : [for s in scopes : can(regex("^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$", s))]]))
+    error_message = "Each scope in route_scopes must be an RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\'."
+  }
+
+  # Catches typos when the scopes are declared; with an empty scopes map any scope is accepted.
+  validation {
+    condition     = length(var.scopes) == 0 || alltrue([for s in flatten(values(var.route_scopes)) : contains(keys(var.scopes), s)])
+    error_message = "Every scope in route_scopes must be a key of scopes."
+  }
+}
+
+variable "authorizer_result_ttl_seconds" {
+  description = "How long API Gateway caches an authorizer decision per token (0-3600 s, 0 disables the cache); never above token_ttl_seconds."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.authorizer_result_ttl_seconds >= 0 && var.authorizer_result_ttl_seconds <= 3600 && floor(var.authorizer_result_ttl_seconds) == var.authorizer_result_ttl_seconds
+    error_message = "authorizer_result_ttl_seconds must be a whole number between 0 and 3600."
+  }
+
+  # A cached Allow must not outlive the token it was issued for.
+  validation {
+    condition     = var.authorizer_result_ttl_seconds <= var.token_ttl_seconds
+    error_message = "authorizer_result_ttl_seconds must not exceed token_ttl_seconds."
+  }
+}
+
+variable "authorizer_identity_validation_expression" {
+  description = "Optional regular expression API Gateway applies to the Authorization header before invoking the authorizer; null invokes it for every request."
+  type        = string
+  default     = null
+}
+
+variable "clock_skew_seconds" {
+  description = "Clock skew the authorizer tolerates on exp and nbf, in seconds (0-300)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.clock_skew_seconds >= 0 && var.clock_skew_seconds <= 300
+    error_message = "clock_skew_seconds must be between 0 and 300."
+  }
+}
+
+variable "token_rate_limit" {
+  description = "Steady-state requests per second allowed on POST /oauth2/token (stage method throttling; only when the module creates the API)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.token_rate_limit > 0
+    error_message = "token_rate_limit must be greater than 0."
+  }
+}
+
+variable "token_burst_limit" {
+  description = "Burst of requests allowed on POST /oauth2/token (stage method throttling; only when the module creates the API)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.token_burst_limit > 0 && floor(var.token_burst_limit) == var.token_burst_limit
+    error_message = "token_burst_limit must be a whole number greater than 0."
+  }
+}
+
+variable "redeployment_triggers" {
+  description = "Extra values (ids of your own methods and integrations on the module's API) that must trigger a new deployment; referencing them also orders the deployment after them. Used only when the module creates the API."
+  type        = list(string)
+  default     = []
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+variable "artifacts_dir" {
+  description = "Directory holding token.zip and authorizer.zip from `npm run build`. null means the dist/ directory of this module."
+  type        = string
+  default     = null
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set of both functions: arm64 or x86_64 (must match `npm run build -- --arch`)."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "lambda_runtime" {
+  description = "Node.js runtime of both functions."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = can(regex("^nodejs[0-9]+\\.x$", var.lambda_runtime))
+    error_message = "lambda_runtime must be a Node.js runtime such as \"nodejs22.x\"."
+  }
+}
+
+variable "token_function_memory_size" {
+  description = "Memory of the token function in MB; Lambda allots CPU in proportion, and argon2id verification is CPU bound."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.token_function_memory_size >= 128 && var.token_function_memory_size <= 10240
+    error_message = "token_function_memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "authorizer_function_memory_size" {
+  description = "Memory of the authorizer function in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.authorizer_function_memory_size >= 128 && var.authorizer_function_memory_size <= 10240
+    error_message = "authorizer_function_memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the functions' log groups in days (a value CloudWatch Logs accepts)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "log_level" {
+  description = "Powertools log level of both functions."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT."
+  }
+}
