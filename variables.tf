@@ -52,7 +52,7 @@ variable "issuer" {
   default     = null
 
   validation {
-    condition     = var.issuer == null || (can(regex("^https://[^\\s/?#]+(/[^\\s?#]*)?$", var.issuer)) && !endswith(coalesce(var.issuer, "-"), "/"))
+    condition     = var.issuer == null || try(can(regex("^https://[^\\s/?#]+(/[^\\s?#]*)?$", var.issuer)) && !endswith(var.issuer, "/"), false)
     error_message = "issuer must be an https URL without query, fragment or trailing slash."
   }
 }
@@ -63,7 +63,7 @@ variable "audience" {
   default     = null
 
   validation {
-    condition     = var.audience == null || length(coalesce(var.audience, "-")) > 0
+    condition     = var.audience == null || try(length(var.audience) > 0, false)
     error_message = "audience must not be empty."
   }
 }
@@ -105,7 +105,7 @@ variable "active_signing_key" {
   default     = null
 
   validation {
-    condition     = var.active_signing_key == null || contains(var.signing_keys, coalesce(var.active_signing_key, "-"))
+    condition     = var.active_signing_key == null || try(contains(var.signing_keys, var.active_signing_key), false)
     error_message = "active_signing_key must be one of signing_keys."
   }
 }
@@ -147,7 +147,7 @@ variable "rest_api_id" {
   default     = null
 
   validation {
-    condition     = var.rest_api_id == null || can(regex("^[a-zA-Z0-9]+$", coalesce(var.rest_api_id, "-")))
+    condition     = var.rest_api_id == null || can(regex("^[a-zA-Z0-9]+$", var.rest_api_id))
     error_message = "rest_api_id must be a REST API id (letters and digits)."
   }
 }

@@ -6,8 +6,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Where the token function reads clients from. */
 export type ClientStoreConfig =
-  | { kind: 'dynamodb'; tableName: string }
-  | { kind: 'file'; dataDir: string };
+  { kind: 'dynamodb'; tableName: string } | { kind: 'file'; dataDir: string };
 
 /** How the token function signs, and which public keys it publishes. */
 export type SignerConfig =
@@ -166,7 +165,14 @@ export function issuerUrl(env: Env, name: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw configError(name, 'must be an https or http URL');
   }
-  if (url.search || url.hash || url.username || url.password || raw.includes('?') || raw.includes('#')) {
+  if (
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password ||
+    raw.includes('?') ||
+    raw.includes('#')
+  ) {
     throw configError(name, 'must not have a query, fragment or credentials');
   }
   if (raw.endsWith('/')) throw configError(name, 'must not end with a slash');

@@ -110,8 +110,9 @@ Local OAuth 2.0 client credentials service (API Gateway emulator, stage "local")
 ${routeLines}
 
 Try it (in another terminal):
-  # 1. create a client; note the client_id and client_secret it prints once
+  # 1. create a client (it prints the client_id and client_secret once), then export both
   npm run create-client -- --local${dataDirFlag} --name demo --scopes "${readScope}"
+  export CLIENT_ID=<client_id> CLIENT_SECRET=<client_secret>
   # 2. get an access token (client_secret_basic)
   TOKEN=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \\
     ${url}/oauth2/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')

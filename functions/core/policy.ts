@@ -239,14 +239,17 @@ export function createPolicyBuilder(
   options: PolicyBuilderOptions = {},
 ): PolicyBuilder {
   const cacheSize = options.cacheSize ?? 256;
-  // LRU without reordering the Map on every hit: each entry remembers when it was last used, and a
+  // LRU without reordering a Map on every hit: each entry remembers when it was last used, and a
   // miss on a full cache evicts the oldest (a scan, but misses are rare: scope sets are few).
-  const cache = new Map<string, { document: PolicyDocument; used: number }>();
+  // Entries are grouped by ARN prefix (API and stage), which in a Lambda is nearly always the same,
+  // so a warm call hashes only the scope string.
+  const byPrefix = new Map<string, Map<string, { document: PolicyDocument; used: number }>>();
+  let size = 0;
   let tick = 0;
 
   const documentFor = (scope: string, arn: MethodArn, methodArn: string): PolicyDocument => {
-    const cacheKey = `${arn.prefix}\n${scope}`;
-    const cached = cache.get(cacheKey);
+    let entries = byPrefix.get(arn.prefix);
+    const cached = entries?.get(scope);
     if (cached !== undefined) {
       cached.used = ++tick;
       return cached.document;
@@ -262,19 +265,33 @@ export function createPolicyBuilder(
       Version: '2012-10-17',
       Statement: Object.freeze(statements),
     });
-    if (cache.size >= cacheSize) {
-      let oldestKey = '';
-      let oldest = Infinity;
-      for (const [key, entry] of cache) {
+    if (size >= cacheSize) evictOldest();
+    if (entries === undefined) {
+      entries = new Map();
+      byPrefix.set(arn.prefix, entries);
+    }
+    entries.set(scope, { document, used: ++tick });
+    size++;
+    return document;
+  };
+
+  const evictOldest = (): void => {
+    let oldest = Infinity;
+    let oldestPrefix = '';
+    let oldestScope = '';
+    for (const [prefix, entries] of byPrefix) {
+      for (const [scope, entry] of entries) {
         if (entry.used < oldest) {
           oldest = entry.used;
-          oldestKey = key;
+          oldestPrefix = prefix;
+          oldestScope = scope;
         }
       }
-      cache.delete(oldestKey);
     }
-    cache.set(cacheKey, { document, used: ++tick });
-    return document;
+    const entries = byPrefix.get(oldestPrefix) as Map<string, unknown>;
+    entries.delete(oldestScope);
+    if (entries.size === 0) byPrefix.delete(oldestPrefix);
+    size--;
   };
 
   return (claims, methodArn) => {

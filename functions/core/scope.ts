@@ -25,7 +25,10 @@ export function parseScope(scope: string | undefined): string[] | undefined {
  * @returns the granted scopes
  * @throws InvalidScopeError when a requested scope is not allowed for the client
  */
-export function resolveScopes(requested: string[] | undefined, allowed: readonly string[]): string[] {
+export function resolveScopes(
+  requested: string[] | undefined,
+  allowed: readonly string[],
+): string[] {
   if (requested === undefined) return [...new Set(allowed)];
   const allowedSet = new Set(allowed);
   if (requested.some((scope) => !allowedSet.has(scope))) {

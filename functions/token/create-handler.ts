@@ -4,7 +4,12 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from '../core/errors';
 import { createTokenIssuer, type IssuedToken } from '../core/issue-token';
-import { buildAuthorizationServerMetadata, JWKS_PATH, METADATA_PATH, TOKEN_PATH } from '../core/metadata';
+import {
+  buildAuthorizationServerMetadata,
+  JWKS_PATH,
+  METADATA_PATH,
+  TOKEN_PATH,
+} from '../core/metadata';
 import type {
   Clock,
   ClientStore,
@@ -141,7 +146,11 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       const response = errorResponse(err, config.issuer);
       const code = err instanceof OAuthError ? err.code : 'server_error';
       if (response.statusCode >= 500) {
-        logger.error('token request failed', { error: code, latencyMs: latencyMs(), ...errorInfo(err) });
+        logger.error('token request failed', {
+          error: code,
+          latencyMs: latencyMs(),
+          ...errorInfo(err),
+        });
       } else {
         logger.info('token request rejected', {
           error: code,
@@ -178,7 +187,8 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const entry = matchRoute(event);
-    if (!entry) return jsonResponse(404, { error: 'not_found', error_description: 'no such resource' });
+    if (!entry)
+      return jsonResponse(404, { error: 'not_found', error_description: 'no such resource' });
     if (event.httpMethod !== entry.method) {
       return {
         ...jsonResponse(405, {

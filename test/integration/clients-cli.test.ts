@@ -1,6 +1,7 @@
 // Integration tests of `npm run clients` / `create-client`: the real CLI against moto's DynamoDB and the
 // local file store, concurrent writers, no plain-text secrets, and the token handler honouring every change.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,13 @@ import { LocalSigner } from '../../functions/adapters/signer-local';
 import type { ClientAdminStore, ClientRecord } from '../../functions/core/types';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
 import { runCli } from '../../scripts/lib/clients/cli';
+import type {
+  ClientView,
+  CreatedView,
+  DeletedView,
+  ListView,
+  RotatedView,
+} from '../../scripts/lib/clients/format';
 import { startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 
@@ -40,7 +48,11 @@ interface Run {
  * Runs the real CLI in a child process (`node --import tsx`, which is what `npx tsx` does, in one
  * process instead of two).
  */
-function cli(script: 'clients' | 'create-client', args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+function cli(
+  script: 'clients' | 'create-client',
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -55,15 +67,19 @@ function cli(script: 'clients' | 'create-client', args: string[], env: NodeJS.Pr
 }
 
 /** Parses stdout that must be exactly one JSON document and nothing else. */
-function onlyJson(run: Run): any {
+function onlyJson<T>(run: Run): T {
   expect(run.code).toBe(0);
   expect(run.stdout.endsWith('\n')).toBe(true);
   expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
-  return JSON.parse(run.stdout);
+  return JSON.parse(run.stdout) as T;
 }
 
 /** A token handler with the given store; its clock can be moved to test secret expiry. */
-function tokenHandler(clientStore: ClientAdminStore, dataDir: string, clock: () => number): TokenHandler {
+function tokenHandler(
+  clientStore: ClientAdminStore,
+  dataDir: string,
+  clock: () => number,
+): TokenHandler {
   const signer = new LocalSigner({ dataDir });
   return createTokenHandler({
     config: {
@@ -77,7 +93,7 @@ function tokenHandler(clientStore: ClientAdminStore, dataDir: string, clock: () 
     publicKeys: signer,
     hasher: new Argon2PasswordHasher(),
     clock,
-    randomBytes: (size) => new Uint8Array(require('node:crypto').randomBytes(size)),
+    randomBytes: (size) => new Uint8Array(randomBytes(size)),
   });
 }
 
@@ -94,12 +110,17 @@ async function requestToken(
   clientSecret: string,
   params: Record<string, string> = {},
 ): Promise<TokenResult> {
-  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+  const basic = Buffer.from(
+    `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
+  ).toString('base64');
   const event = {
     httpMethod: 'POST',
     path: '/oauth2/token',
     resource: '/oauth2/token',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${basic}` },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${basic}`,
+    },
     body: new URLSearchParams({ grant_type: 'client_credentials', ...params }).toString(),
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEvent;
@@ -107,7 +128,9 @@ async function requestToken(
   const body = JSON.parse(res.body) as Record<string, unknown>;
   const result: TokenResult = { status: res.statusCode, body };
   if (typeof body.access_token === 'string') {
-    result.claims = JSON.parse(Buffer.from(body.access_token.split('.')[1] as string, 'base64url').toString());
+    result.claims = JSON.parse(
+      Buffer.from(body.access_token.split('.')[1] as string, 'base64url').toString(),
+    );
   }
   return result;
 }
@@ -153,17 +176,28 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
   it('create-client --json prints exactly one object; the token endpoint honours scopes, audience and TTL', async () => {
     // Act
     const run = await cli('create-client', [
-      '--name', 'Orders service',
-      '--scopes', 'orders:read orders:write',
-      '--audience', 'https://orders.example.test',
-      '--audience', 'https://billing.example.test',
-      '--token-ttl', '900',
+      '--name',
+      'Orders service',
+      '--scopes',
+      'orders:read orders:write',
+      '--audience',
+      'https://orders.example.test',
+      '--audience',
+      'https://billing.example.test',
+      '--token-ttl',
+      '900',
       ...target,
       '--json',
     ]);
     // Assert
-    const created = onlyJson(run);
-    expect(Object.keys(created).sort()).toEqual(['audiences', 'client_id', 'client_secret', 'name', 'scopes']);
+    const created = onlyJson<CreatedView>(run);
+    expect(Object.keys(created).sort()).toEqual([
+      'audiences',
+      'client_id',
+      'client_secret',
+      'name',
+      'scopes',
+    ]);
     expect(created).toMatchObject({
       name: 'Orders service',
       scopes: ['orders:read', 'orders:write'],
@@ -173,8 +207,15 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     ({ client_id: id, client_secret: secret } = created);
     secrets.push(secret);
     const token = await requestToken(handler, id, secret);
-    expect(token).toMatchObject({ status: 200, body: { expires_in: 900, scope: 'orders:read orders:write' } });
-    expect(token.claims).toMatchObject({ sub: id, client_id: id, aud: 'https://orders.example.test' });
+    expect(token).toMatchObject({
+      status: 200,
+      body: { expires_in: 900, scope: 'orders:read orders:write' },
+    });
+    expect(token.claims).toMatchObject({
+      sub: id,
+      client_id: id,
+      aud: 'https://orders.example.test',
+    });
     expect((token.claims!.exp as number) - (token.claims!.iat as number)).toBe(900);
   });
 
@@ -183,13 +224,25 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     const list = await cli('clients', ['list', ...target, '--json']);
     const show = await cli('clients', ['show', id, ...target]);
     // Assert
-    const entries = onlyJson(list);
+    const entries = onlyJson<ListView[]>(list);
     expect(entries).toEqual([
-      expect.objectContaining({ client_id: id, name: 'Orders service', status: 'active', token_ttl_seconds: 900 }),
+      expect.objectContaining({
+        client_id: id,
+        name: 'Orders service',
+        status: 'active',
+        token_ttl_seconds: 900,
+      }),
     ]);
-    expect(Object.keys(entries[0]).sort()).toEqual(
-      ['audiences', 'client_id', 'created_at', 'name', 'scopes', 'status', 'token_ttl_seconds', 'updated_at'],
-    );
+    expect(Object.keys(entries[0] as ListView).sort()).toEqual([
+      'audiences',
+      'client_id',
+      'created_at',
+      'name',
+      'scopes',
+      'status',
+      'token_ttl_seconds',
+      'updated_at',
+    ]);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/status: +active/);
     expect(show.stdout).toMatch(/token TTL: +900 s/);
@@ -202,15 +255,18 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
   it('update changes scopes, audiences and TTL; the token endpoint follows without a restart', async () => {
     // Act
     const run = await cli('clients', [
-      'update', id,
-      '--scopes', 'orders:read',
-      '--audience', 'https://billing.example.test',
+      'update',
+      id,
+      '--scopes',
+      'orders:read',
+      '--audience',
+      'https://billing.example.test',
       '--clear-token-ttl',
       ...target,
       '--json',
     ]);
     // Assert
-    expect(onlyJson(run)).toMatchObject({
+    expect(onlyJson<ClientView>(run)).toMatchObject({
       client_id: id,
       scopes: ['orders:read'],
       audiences: ['https://billing.example.test'],
@@ -218,9 +274,14 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       version: 2,
     });
     const token = await requestToken(handler, id, secret);
-    expect(token).toMatchObject({ status: 200, body: { expires_in: SERVICE_TTL, scope: 'orders:read' } });
+    expect(token).toMatchObject({
+      status: 200,
+      body: { expires_in: SERVICE_TTL, scope: 'orders:read' },
+    });
     expect(token.claims).toMatchObject({ aud: 'https://billing.example.test' });
-    const wrongAudience = await requestToken(handler, id, secret, { audience: 'https://orders.example.test' });
+    const wrongAudience = await requestToken(handler, id, secret, {
+      audience: 'https://orders.example.test',
+    });
     expect(wrongAudience.status).toBe(400);
     expect(['invalid_target', 'invalid_request']).toContain(wrongAudience.body.error);
     const wrongScope = await requestToken(handler, id, secret, { scope: 'orders:write' });
@@ -229,21 +290,38 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
 
   it('disable gets invalid_client at once; enable restores access', async () => {
     // Act / Assert
-    expect(onlyJson(await cli('clients', ['disable', id, ...target, '--json']))).toMatchObject({ status: 'disabled' });
-    expect(await requestToken(handler, id, secret)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(onlyJson(await cli('clients', ['enable', id, ...target, '--json']))).toMatchObject({ status: 'active' });
+    expect(
+      onlyJson<ClientView>(await cli('clients', ['disable', id, ...target, '--json'])),
+    ).toMatchObject({
+      status: 'disabled',
+    });
+    expect(await requestToken(handler, id, secret)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(
+      onlyJson<ClientView>(await cli('clients', ['enable', id, ...target, '--json'])),
+    ).toMatchObject({
+      status: 'active',
+    });
     expect((await requestToken(handler, id, secret)).status).toBe(200);
   });
 
   it('rotate-secret: both secrets work within the grace period, only the new one after it', async () => {
     // Act
-    const rotated = onlyJson(await cli('clients', ['rotate-secret', id, '--grace', '3600', ...target, '--json']));
+    const rotated = onlyJson<RotatedView>(
+      await cli('clients', ['rotate-secret', id, '--grace', '3600', ...target, '--json']),
+    );
     // Assert
-    expect(Object.keys(rotated).sort()).toEqual(['client_id', 'client_secret', 'previous_secret_expires_at']);
+    expect(Object.keys(rotated).sort()).toEqual([
+      'client_id',
+      'client_secret',
+      'previous_secret_expires_at',
+    ]);
     oldSecret = secret;
     secret = rotated.client_secret;
     secrets.push(secret);
-    const expiresAt = Date.parse(rotated.previous_secret_expires_at);
+    const expiresAt = Date.parse(rotated.previous_secret_expires_at as string);
     expect(Math.abs(expiresAt - (Date.now() + 3_600_000))).toBeLessThan(60_000);
     const record = (await store.getClient(id)) as ClientRecord;
     expect(record.secrets).toHaveLength(2);
@@ -267,7 +345,8 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     expect(secrets.length).toBeGreaterThanOrEqual(2);
     for (const plain of secrets) expect(dump).not.toContain(plain);
     for (const item of items) {
-      for (const entry of item.secrets?.L ?? []) expect(entry.M?.hash?.S).toMatch(/^\$argon2id\$v=19\$/);
+      for (const entry of item.secrets?.L ?? [])
+        expect(entry.M?.hash?.S).toMatch(/^\$argon2id\$v=19\$/);
     }
   });
 
@@ -301,7 +380,9 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toMatch(/no client with id 0123456789abcdef0123456789abcdef/);
     expect(missing).toMatchObject({ code: 2, stdout: '' });
-    expect(missing.stderr).toMatch(/DynamoDB table no-such-table does not exist in region us-east-1/);
+    expect(missing.stderr).toMatch(
+      /DynamoDB table no-such-table does not exist in region us-east-1/,
+    );
   });
 
   it('two writers: the stale one loses cleanly with ConcurrentModificationError', async () => {
@@ -310,14 +391,24 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     const writerB = new DynamoDbClientStore({ tableName: TABLE, client: new DynamoDBClient({}) });
     const seenByA = (await writerA.getClient(id)) as ClientRecord;
     const seenByB = (await writerB.getClient(id)) as ClientRecord;
-    await writerB.updateClient({ ...seenByB, name: 'Changed by B', version: seenByB.version + 1 }, seenByB.version);
+    await writerB.updateClient(
+      { ...seenByB, name: 'Changed by B', version: seenByB.version + 1 },
+      seenByB.version,
+    );
     // Act
-    const staleUpdate = writerA.updateClient({ ...seenByA, status: 'disabled', version: seenByA.version + 1 }, seenByA.version);
+    const staleUpdate = writerA.updateClient(
+      { ...seenByA, status: 'disabled', version: seenByA.version + 1 },
+      seenByA.version,
+    );
     const staleDelete = writerA.deleteClient(id, seenByA.version);
     // Assert
     await expect(staleUpdate).rejects.toBeInstanceOf(ConcurrentModificationError);
     await expect(staleDelete).rejects.toBeInstanceOf(ConcurrentModificationError);
-    expect(await store.getClient(id)).toMatchObject({ name: 'Changed by B', status: 'active', version: seenByA.version + 1 });
+    expect(await store.getClient(id)).toMatchObject({
+      name: 'Changed by B',
+      status: 'active',
+      version: seenByA.version + 1,
+    });
   });
 
   it('the CLI reports a lost race with exit 3 and a request to retry, keeping the other change', async () => {
@@ -326,7 +417,11 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     class RacedStore extends DynamoDbClientStore {
       override async getClient(clientId: string): Promise<ClientRecord | undefined> {
         const seen = await super.getClient(clientId);
-        if (seen) await other.updateClient({ ...seen, name: 'Other operator', version: seen.version + 1 }, seen.version);
+        if (seen)
+          await other.updateClient(
+            { ...seen, name: 'Other operator', version: seen.version + 1 },
+            seen.version,
+          );
         return seen;
       }
     }
@@ -340,16 +435,27 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     });
     // Assert
     expect(code).toBe(3);
-    expect(stderr.join('\n')).toMatch(/changed by someone else since it was read; retry the command/);
-    expect(await store.getClient(id)).toMatchObject({ name: 'Other operator', scopes: ['orders:read'] });
+    expect(stderr.join('\n')).toMatch(
+      /changed by someone else since it was read; retry the command/,
+    );
+    expect(await store.getClient(id)).toMatchObject({
+      name: 'Other operator',
+      scopes: ['orders:read'],
+    });
   });
 
   it('clients create, then delete: the token endpoint rejects the deleted client', async () => {
     // Arrange
-    const created = onlyJson(await cli('clients', ['create', '--name', 'Temp', '--scopes', 'x', ...target, '--json']));
-    expect((await requestToken(handler, created.client_id, created.client_secret)).status).toBe(200);
+    const created = onlyJson<CreatedView>(
+      await cli('clients', ['create', '--name', 'Temp', '--scopes', 'x', ...target, '--json']),
+    );
+    expect((await requestToken(handler, created.client_id, created.client_secret)).status).toBe(
+      200,
+    );
     // Act
-    const deleted = onlyJson(await cli('clients', ['delete', created.client_id, ...target, '--json']));
+    const deleted = onlyJson<DeletedView>(
+      await cli('clients', ['delete', created.client_id, ...target, '--json']),
+    );
     // Assert
     expect(deleted).toEqual({ client_id: created.client_id, name: 'Temp', deleted: true });
     expect(await store.getClient(created.client_id)).toBeUndefined();
@@ -379,7 +485,13 @@ describe('clients CLI against the local file store', () => {
 
   it('create-client prints the id and the secret once in human form; the server accepts them at once', async () => {
     // Act
-    const run = await cli('create-client', ['--name', 'Local demo', '--scopes', 'demo:read', ...target()]);
+    const run = await cli('create-client', [
+      '--name',
+      'Local demo',
+      '--scopes',
+      'demo:read',
+      ...target(),
+    ]);
     // Assert
     expect(run.code).toBe(0);
     id = /client_id: +(\S+)/.exec(run.stdout)?.[1] ?? '';
@@ -389,20 +501,29 @@ describe('clients CLI against the local file store', () => {
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(run.stdout).toMatch(/shown only this once/);
     const token = await requestToken(handler, id, secret);
-    expect(token).toMatchObject({ status: 200, body: { expires_in: SERVICE_TTL, scope: 'demo:read' } });
+    expect(token).toMatchObject({
+      status: 200,
+      body: { expires_in: SERVICE_TTL, scope: 'demo:read' },
+    });
     expect(token.claims).toMatchObject({ aud: DEFAULT_AUDIENCE });
   });
 
   it('list, update, rotate-secret --grace 0, disable, delete', async () => {
     // Act / Assert: list
-    const list = onlyJson(await cli('clients', ['list', ...target(), '--json']));
-    expect(list).toEqual([expect.objectContaining({ client_id: id, name: 'Local demo', status: 'active' })]);
+    const list = onlyJson<ListView[]>(await cli('clients', ['list', ...target(), '--json']));
+    expect(list).toEqual([
+      expect.objectContaining({ client_id: id, name: 'Local demo', status: 'active' }),
+    ]);
     // update: per-client TTL
-    const updated = onlyJson(await cli('clients', ['update', id, '--token-ttl', '120', ...target(), '--json']));
+    const updated = onlyJson<ClientView>(
+      await cli('clients', ['update', id, '--token-ttl', '120', ...target(), '--json']),
+    );
     expect(updated).toMatchObject({ token_ttl_seconds: 120, version: 2 });
     expect((await requestToken(handler, id, secret)).body.expires_in).toBe(120);
     // rotate with grace 0: the old secret stops working at once
-    const rotated = onlyJson(await cli('clients', ['rotate-secret', id, '--grace', '0', ...target(), '--json']));
+    const rotated = onlyJson<RotatedView>(
+      await cli('clients', ['rotate-secret', id, '--grace', '0', ...target(), '--json']),
+    );
     expect(rotated.previous_secret_expires_at).toBeNull();
     all.push(rotated.client_secret);
     expect((await requestToken(handler, id, secret)).body.error).toBe('invalid_client');
@@ -415,7 +536,9 @@ describe('clients CLI against the local file store', () => {
     expect(disabled.stdout).toMatch(/Disabled client/);
     expect((await requestToken(handler, id, secret)).status).toBe(401);
     // delete, then the id is unknown
-    const deleted = onlyJson(await cli('clients', ['delete', id, ...target(), '--json']));
+    const deleted = onlyJson<DeletedView>(
+      await cli('clients', ['delete', id, ...target(), '--json']),
+    );
     expect(deleted).toMatchObject({ client_id: id, deleted: true });
     const show = await cli('clients', ['show', id, ...target()]);
     expect(show).toMatchObject({ code: 2, stdout: '' });
@@ -429,7 +552,17 @@ describe('clients CLI against the local file store', () => {
     // Act
     const [help, bad] = await Promise.all([
       cli('clients', ['help']),
-      cli('create-client', ['--name', 'x', '--scopes', 'a', '--token-ttl', '86401', '--local', '--data-dir', fresh]),
+      cli('create-client', [
+        '--name',
+        'x',
+        '--scopes',
+        'a',
+        '--token-ttl',
+        '86401',
+        '--local',
+        '--data-dir',
+        fresh,
+      ]),
     ]);
     // Assert
     expect(help.code).toBe(0);

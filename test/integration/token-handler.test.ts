@@ -35,7 +35,10 @@ const basic = (id: string, secret: string): string =>
 
 /** An error shaped like the SDK's throttling exception, thrown before the request is sent. */
 function throttle<C extends DynamoDBClient | KMSClient>(client: C, name: string): C {
-  client.middlewareStack.add(
+  const stack = client.middlewareStack as unknown as {
+    add(middleware: () => () => Promise<never>, options: { step: 'build'; name: string }): void;
+  };
+  stack.add(
     () => async () => {
       throw Object.assign(new Error('Rate exceeded'), { name, $metadata: { httpStatusCode: 400 } });
     },
@@ -72,7 +75,11 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
 
   const jwksOf = async (handler: TokenHandler): Promise<JSONWebKeySet> => {
     const res = await handler(
-      event({ resource: '/.well-known/jwks.json', path: '/.well-known/jwks.json', httpMethod: 'GET' }),
+      event({
+        resource: '/.well-known/jwks.json',
+        path: '/.well-known/jwks.json',
+        httpMethod: 'GET',
+      }),
     );
     expect(res.statusCode).toBe(200);
     return JSON.parse(res.body) as JSONWebKeySet;
@@ -145,7 +152,12 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
       const { payload, protectedHeader } = await jwtVerify(
         body.access_token as string,
         createLocalJWKSet(jwks),
-        { issuer: ISSUER, audience: 'https://orders.example.com', typ: 'at+jwt', algorithms: [alg] },
+        {
+          issuer: ISSUER,
+          audience: 'https://orders.example.com',
+          typ: 'at+jwt',
+          algorithms: [alg],
+        },
       );
       expect(protectedHeader.alg).toBe(alg);
       expect(jwks.keys.find((k) => k.kid === protectedHeader.kid)?.alg).toBe(alg);

@@ -20,7 +20,12 @@ describe('loadTokenConfig', () => {
       tokenTtlSeconds: 3600,
       scopesSupported: [],
       clientStore: { kind: 'dynamodb', tableName: 'clients' },
-      signer: { kind: 'kms', keyId: 'alias/token', algorithm: 'ES256', jwksKeyIds: ['alias/token'] },
+      signer: {
+        kind: 'kms',
+        keyId: 'alias/token',
+        algorithm: 'ES256',
+        jwksKeyIds: ['alias/token'],
+      },
       metricsNamespace: undefined,
     });
   });

@@ -233,7 +233,7 @@ describe('DynamoDbClientStore', () => {
       // Arrange
       ddbMock.on(ScanCommand).rejects(awsError('ResourceNotFoundException'));
       const client = new DynamoDBClient({
-        region: () => Promise.reject(new Error('no region')),
+        region: (): Promise<string> => Promise.reject(new Error('no region')),
       });
       const store = new DynamoDbClientStore({ tableName: 't', client });
 

@@ -263,7 +263,7 @@ describe('FileClientStore', () => {
     await store.createClient(record('counter', { scopes: [] }));
     const writers = Array.from(
       { length: 8 },
-      (_, w) => new FileClientStore({ dataDir: path.join(dataDir, 'data') }),
+      () => new FileClientStore({ dataDir: path.join(dataDir, 'data') }),
     );
 
     // Act
@@ -330,6 +330,7 @@ describe('FileClientStore', () => {
     expect(reads).toBeGreaterThan(0);
     expect(await fs.readdir(dir)).toEqual(['clients.json']);
     // Each writer reports the conflicts it retried; how many depends on scheduling, so none are required.
-    for (const out of [a, b]) expect(JSON.parse(out.stdout)).toEqual({ conflicts: expect.any(Number) });
+    for (const out of [a, b])
+      expect(JSON.parse(out.stdout)).toEqual({ conflicts: expect.any(Number) });
   }, 60_000);
 });

@@ -7,12 +7,16 @@ describe('resolveAudience', () => {
 
   it("defaults to the client's first audience", () => {
     // Act / Assert
-    expect(resolveAudience(undefined, allowed, 'https://default.example')).toBe('https://a.example');
+    expect(resolveAudience(undefined, allowed, 'https://default.example')).toBe(
+      'https://a.example',
+    );
   });
 
   it('defaults to the service audience when the client lists none', () => {
     // Act / Assert
-    expect(resolveAudience(undefined, [], 'https://default.example')).toBe('https://default.example');
+    expect(resolveAudience(undefined, [], 'https://default.example')).toBe(
+      'https://default.example',
+    );
   });
 
   it('accepts any listed audience', () => {

@@ -99,7 +99,11 @@ describe('createClientAuthenticator', () => {
     // Arrange
     const record = clientRecord({
       secrets: [
-        { hash: FakeHasher.hashOf('old'), created_at: 'x', expires_at: new Date(FIXED_NOW_MS).toISOString() },
+        {
+          hash: FakeHasher.hashOf('old'),
+          created_at: 'x',
+          expires_at: new Date(FIXED_NOW_MS).toISOString(),
+        },
         { hash: FakeHasher.hashOf('new'), created_at: 'x', expires_at: '2026-01-02T03:04:06.000Z' },
       ],
     });

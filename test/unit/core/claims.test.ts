@@ -36,7 +36,15 @@ describe('buildAccessTokenClaims', () => {
       scope: 'orders:read orders:write',
     });
     expect(Object.keys(claims)).toEqual([
-      'iss', 'sub', 'client_id', 'aud', 'iat', 'nbf', 'exp', 'jti', 'scope',
+      'iss',
+      'sub',
+      'client_id',
+      'aud',
+      'iat',
+      'nbf',
+      'exp',
+      'jti',
+      'scope',
     ]);
     expect(requested).toEqual([JTI_BYTES]);
     expect(JTI_BYTES * 8).toBeGreaterThanOrEqual(128);

@@ -94,7 +94,10 @@ describe('createTokenIssuer', () => {
   it('issues with client_secret_post in a JSON body, requested scope, audience and client TTL', async () => {
     // Arrange
     const { issuer } = setup([
-      clientRecord({ audiences: ['https://a.example', 'https://b.example'], token_ttl_seconds: 300 }),
+      clientRecord({
+        audiences: ['https://a.example', 'https://b.example'],
+        token_ttl_seconds: 300,
+      }),
     ]);
 
     // Act
@@ -112,8 +115,16 @@ describe('createTokenIssuer', () => {
 
     // Assert
     const claims = decodeJwt(token.accessToken);
-    expect(claims).toMatchObject({ aud: 'https://b.example', scope: 'orders:write', exp: IAT + 300 });
-    expect(token).toMatchObject({ expiresIn: 300, scope: 'orders:write', authMethod: 'client_secret_post' });
+    expect(claims).toMatchObject({
+      aud: 'https://b.example',
+      scope: 'orders:write',
+      exp: IAT + 300,
+    });
+    expect(token).toMatchObject({
+      expiresIn: 300,
+      scope: 'orders:write',
+      authMethod: 'client_secret_post',
+    });
   });
 
   it('issues from a base64-encoded body', async () => {
@@ -145,17 +156,37 @@ describe('createTokenIssuer', () => {
   });
 
   it.each([
-    ['an unsupported content type', { contentType: 'text/plain', body: postBody() }, 'invalid_request'],
+    [
+      'an unsupported content type',
+      { contentType: 'text/plain', body: postBody() },
+      'invalid_request',
+    ],
     ['malformed JSON', { contentType: 'application/json', body: '{' }, 'invalid_request'],
     ['a repeated parameter', form(`${postBody()}&scope=a&scope=b`), 'invalid_request'],
     ['a missing grant_type', form(`client_id=client-1&client_secret=x`), 'invalid_request'],
-    ['grant_type password', form(postBody().replace('client_credentials', 'password')), 'unsupported_grant_type'],
-    ['grant_type authorization_code', form(postBody().replace('client_credentials', 'authorization_code')), 'unsupported_grant_type'],
+    [
+      'grant_type password',
+      form(postBody().replace('client_credentials', 'password')),
+      'unsupported_grant_type',
+    ],
+    [
+      'grant_type authorization_code',
+      form(postBody().replace('client_credentials', 'authorization_code')),
+      'unsupported_grant_type',
+    ],
     ['a malformed scope', form(postBody('&scope=a%20%20b')), 'invalid_scope'],
     ['a scope the client lacks', form(postBody('&scope=orders:read+admin')), 'invalid_scope'],
-    ['an audience the client lacks', form(postBody('&audience=https%3A%2F%2Fevil.example')), 'invalid_target'],
+    [
+      'an audience the client lacks',
+      form(postBody('&audience=https%3A%2F%2Fevil.example')),
+      'invalid_target',
+    ],
     ['both auth methods', form(postBody(), basic('client-1', SECRET)), 'invalid_request'],
-    ['a Basic header without colon', form('grant_type=client_credentials', `Basic ${Buffer.from('abc').toString('base64')}`), 'invalid_request'],
+    [
+      'a Basic header without colon',
+      form('grant_type=client_credentials', `Basic ${Buffer.from('abc').toString('base64')}`),
+      'invalid_request',
+    ],
     ['no client authentication', form('grant_type=client_credentials'), 'invalid_client'],
     ['a wrong secret', form(postBody().replace('staple', 'stapler')), 'invalid_client'],
     ['an unknown client', form(postBody().replace('client-1', 'client-2')), 'invalid_client'],
@@ -193,13 +224,17 @@ describe('createTokenIssuer', () => {
     const { issuer } = setup([clientRecord({ status: 'disabled' })]);
 
     // Act / Assert
-    await expect(issuer.issueToken(form(postBody()))).rejects.toMatchObject({ code: 'invalid_client' });
+    await expect(issuer.issueToken(form(postBody()))).rejects.toMatchObject({
+      code: 'invalid_client',
+    });
   });
 
   it('passes signer failures through', async () => {
     // Arrange
     const { issuer, signer } = setup();
-    jest.spyOn(signer, 'sign').mockRejectedValueOnce(new TemporarilyUnavailableError('KMS throttled'));
+    jest
+      .spyOn(signer, 'sign')
+      .mockRejectedValueOnce(new TemporarilyUnavailableError('KMS throttled'));
 
     // Act / Assert
     await expect(issuer.issueToken(form(postBody()))).rejects.toBeInstanceOf(

@@ -33,8 +33,16 @@ describe('publicJwkFromKeyObject', () => {
   });
 
   it.each([
-    ['ES256 with an RSA key', generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey, 'ES256'],
-    ['ES256 with a P-384 key', generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey, 'ES256'],
+    [
+      'ES256 with an RSA key',
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey,
+      'ES256',
+    ],
+    [
+      'ES256 with a P-384 key',
+      generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey,
+      'ES256',
+    ],
     ['RS256 with an EC key', generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey, 'RS256'],
     ['RS256 with an Ed25519 key', generateKeyPairSync('ed25519').publicKey, 'RS256'],
   ] as const)('rejects %s', (_label, key, alg) => {

@@ -44,7 +44,10 @@ describe('parseTokenRequest', () => {
 
     it('treats empty values as omitted and skips empty pairs (RFC 6749 §3.2)', () => {
       // Act
-      const params = parseTokenRequest({ contentType: FORM, body: '&scope=&audience&grant_type=g&' });
+      const params = parseTokenRequest({
+        contentType: FORM,
+        body: '&scope=&audience&grant_type=g&',
+      });
 
       // Assert
       expect({ ...params }).toEqual({ grant_type: 'g' });
@@ -121,7 +124,9 @@ describe('parseTokenRequest', () => {
 
     it('treats empty strings as omitted and accepts an empty object', () => {
       // Act / Assert
-      expect({ ...parseTokenRequest({ contentType: JSON_TYPE, body: '{"scope":""}' }) }).toEqual({});
+      expect({ ...parseTokenRequest({ contentType: JSON_TYPE, body: '{"scope":""}' }) }).toEqual(
+        {},
+      );
       expect({ ...parseTokenRequest({ contentType: JSON_TYPE, body: ' { } ' }) }).toEqual({});
     });
 
@@ -219,7 +224,8 @@ describe('parseTokenRequest', () => {
   });
 
   describe('size limit', () => {
-    const filler = (bytes: number): string => `grant_type=${'a'.repeat(bytes - 'grant_type='.length)}`;
+    const filler = (bytes: number): string =>
+      `grant_type=${'a'.repeat(bytes - 'grant_type='.length)}`;
 
     it('accepts a body of exactly 16 KiB', () => {
       // Act

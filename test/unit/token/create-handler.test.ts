@@ -2,10 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import {
-  ServerError,
-  TemporarilyUnavailableError,
-} from '../../../functions/core/errors';
+import { ServerError, TemporarilyUnavailableError } from '../../../functions/core/errors';
 import {
   createTokenHandler,
   type TokenHandlerDeps,
@@ -108,7 +105,13 @@ describe('createTokenHandler', () => {
 
       // Act
       const result = await handler(event());
-      const jwks = await handler(event({ resource: '/.well-known/jwks.json', path: '/.well-known/jwks.json', httpMethod: 'GET' }));
+      const jwks = await handler(
+        event({
+          resource: '/.well-known/jwks.json',
+          path: '/.well-known/jwks.json',
+          httpMethod: 'GET',
+        }),
+      );
 
       // Assert
       expect(result.statusCode).toBe(200);
@@ -182,18 +185,68 @@ describe('createTokenHandler', () => {
     });
 
     it.each([
-      ['a wrong content type', { headers: { 'Content-Type': 'text/plain' } }, 400, 'invalid_request'],
+      [
+        'a wrong content type',
+        { headers: { 'Content-Type': 'text/plain' } },
+        400,
+        'invalid_request',
+      ],
       ['no headers at all', { headers: null as never }, 400, 'invalid_request'],
-      ['a malformed JSON body', { headers: { 'Content-Type': 'application/json' }, body: '{"a":' }, 400, 'invalid_request'],
-      ['a repeated parameter', { body: 'grant_type=client_credentials&grant_type=client_credentials' }, 400, 'invalid_request'],
+      [
+        'a malformed JSON body',
+        { headers: { 'Content-Type': 'application/json' }, body: '{"a":' },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a repeated parameter',
+        { body: 'grant_type=client_credentials&grant_type=client_credentials' },
+        400,
+        'invalid_request',
+      ],
       ['a missing grant_type', { body: 'scope=orders:read' }, 400, 'invalid_request'],
-      ['a Basic header that is not base64', { headers: { 'Content-Type': FORM, Authorization: 'Basic %%%' } }, 400, 'invalid_request'],
-      ['a Basic header without colon', { headers: { 'Content-Type': FORM, Authorization: `Basic ${Buffer.from('id').toString('base64')}` } }, 400, 'invalid_request'],
-      ['both authentication methods', { body: `grant_type=client_credentials&client_secret=${SECRET}` }, 400, 'invalid_request'],
+      [
+        'a Basic header that is not base64',
+        { headers: { 'Content-Type': FORM, Authorization: 'Basic %%%' } },
+        400,
+        'invalid_request',
+      ],
+      [
+        'a Basic header without colon',
+        {
+          headers: {
+            'Content-Type': FORM,
+            Authorization: `Basic ${Buffer.from('id').toString('base64')}`,
+          },
+        },
+        400,
+        'invalid_request',
+      ],
+      [
+        'both authentication methods',
+        { body: `grant_type=client_credentials&client_secret=${SECRET}` },
+        400,
+        'invalid_request',
+      ],
       ['an unsupported grant_type', { body: 'grant_type=password' }, 400, 'unsupported_grant_type'],
-      ['an invalid scope', { body: 'grant_type=client_credentials&scope=admin' }, 400, 'invalid_scope'],
-      ['an invalid audience', { body: 'grant_type=client_credentials&audience=x' }, 400, 'invalid_target'],
-      ['an oversized body', { body: `grant_type=client_credentials&x=${'a'.repeat(16384)}` }, 413, 'invalid_request'],
+      [
+        'an invalid scope',
+        { body: 'grant_type=client_credentials&scope=admin' },
+        400,
+        'invalid_scope',
+      ],
+      [
+        'an invalid audience',
+        { body: 'grant_type=client_credentials&audience=x' },
+        400,
+        'invalid_target',
+      ],
+      [
+        'an oversized body',
+        { body: `grant_type=client_credentials&x=${'a'.repeat(16384)}` },
+        413,
+        'invalid_request',
+      ],
     ])('answers %s with %i %s', async (_label, overrides, status, code) => {
       // Arrange
       const { handler, metrics } = setup();
@@ -209,10 +262,22 @@ describe('createTokenHandler', () => {
     });
 
     it.each([
-      ['a wrong Basic secret', { headers: { 'Content-Type': FORM, Authorization: basic('client-1', 'nope') } }],
-      ['an unknown client', { headers: { 'Content-Type': FORM, Authorization: basic('ghost', SECRET) } }],
+      [
+        'a wrong Basic secret',
+        { headers: { 'Content-Type': FORM, Authorization: basic('client-1', 'nope') } },
+      ],
+      [
+        'an unknown client',
+        { headers: { 'Content-Type': FORM, Authorization: basic('ghost', SECRET) } },
+      ],
       ['a wrong scheme', { headers: { 'Content-Type': FORM, Authorization: 'Bearer abc' } }],
-      ['a wrong client_secret_post secret', { headers: { 'Content-Type': FORM }, body: 'grant_type=client_credentials&client_id=client-1&client_secret=x' }],
+      [
+        'a wrong client_secret_post secret',
+        {
+          headers: { 'Content-Type': FORM },
+          body: 'grant_type=client_credentials&client_id=client-1&client_secret=x',
+        },
+      ],
       ['no credentials', { headers: { 'Content-Type': FORM } }],
     ])('answers %s with 401 invalid_client and a Basic challenge', async (_label, overrides) => {
       // Arrange
@@ -403,7 +468,9 @@ describe('createTokenHandler', () => {
       // Act
       const { handler } = setup({ logger, hasher });
       await new Promise((resolve) => setImmediate(resolve));
-      const result = await handler(event({ headers: { 'Content-Type': FORM, Authorization: basic('ghost', 'x') } }));
+      const result = await handler(
+        event({ headers: { 'Content-Type': FORM, Authorization: basic('ghost', 'x') } }),
+      );
 
       // Assert
       expect(warn).toHaveBeenCalledWith(

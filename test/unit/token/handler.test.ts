@@ -42,10 +42,19 @@ describe('token handler module', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       LOG_LEVEL: 'SILENT',
     });
-    const base = { headers: {}, isBase64Encoded: false, body: null } as unknown as APIGatewayProxyEvent;
+    const base = {
+      headers: {},
+      isBase64Encoded: false,
+      body: null,
+    } as unknown as APIGatewayProxyEvent;
 
     // Act
-    const jwks = await handler({ ...base, resource: '/.well-known/jwks.json', path: '/.well-known/jwks.json', httpMethod: 'GET' });
+    const jwks = await handler({
+      ...base,
+      resource: '/.well-known/jwks.json',
+      path: '/.well-known/jwks.json',
+      httpMethod: 'GET',
+    });
     const token = await handler({
       ...base,
       resource: '/oauth2/token',

@@ -41,7 +41,12 @@ describe('token handler logging', () => {
     const record = clientRecord({}, SECRET);
     const signer = new InMemorySigner('ES256');
     const handler = createTokenHandler({
-      config: { issuer: 'https://auth.example.com', defaultAudience: 'aud', tokenTtlSeconds: 600, scopesSupported: [] },
+      config: {
+        issuer: 'https://auth.example.com',
+        defaultAudience: 'aud',
+        tokenTtlSeconds: 600,
+        scopesSupported: [],
+      },
       clientStore: new MemoryClientStore([record]),
       signer,
       publicKeys: signer,
@@ -57,13 +62,29 @@ describe('token handler logging', () => {
     const requests = [
       event({ 'Content-Type': form, Authorization: goodBasic }, 'grant_type=client_credentials'),
       event({ 'Content-Type': form }, postBody),
-      event({ 'Content-Type': 'application/json' }, JSON.stringify({ grant_type: 'client_credentials', client_id: 'client-1', client_secret: SECRET })),
+      event(
+        { 'Content-Type': 'application/json' },
+        JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: 'client-1',
+          client_secret: SECRET,
+        }),
+      ),
       event({ 'Content-Type': form, Authorization: badBasic }, 'grant_type=client_credentials'),
       event({ 'Content-Type': form, Authorization: goodBasic }, postBody),
       event({ 'Content-Type': 'application/json' }, `{"client_secret":"${SECRET}",`),
-      event({ 'Content-Type': form, Authorization: goodBasic }, 'grant_type=client_credentials&scope=admin'),
-      event({ 'Content-Type': form }, `grant_type=client_credentials&client_id=client-1&client_secret=${WRONG}`),
-      event({ 'Content-Type': form, Authorization: `Basic ${Buffer.from(SECRET).toString('base64')}` }, 'grant_type=client_credentials'),
+      event(
+        { 'Content-Type': form, Authorization: goodBasic },
+        'grant_type=client_credentials&scope=admin',
+      ),
+      event(
+        { 'Content-Type': form },
+        `grant_type=client_credentials&client_id=client-1&client_secret=${WRONG}`,
+      ),
+      event(
+        { 'Content-Type': form, Authorization: `Basic ${Buffer.from(SECRET).toString('base64')}` },
+        'grant_type=client_credentials',
+      ),
     ];
 
     // Act
@@ -82,7 +103,9 @@ describe('token handler logging', () => {
       .map((r) => (JSON.parse(r.body) as { access_token?: string }).access_token)
       .filter((t): t is string => t !== undefined);
     expect(tokens).toHaveLength(3);
-    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 401, 400, 400, 400, 401, 400, 500]);
+    expect(results.map((r) => r.statusCode)).toEqual([
+      200, 200, 200, 401, 400, 400, 400, 401, 400, 500,
+    ]);
     const output = lines.join('');
     expect(lines.length).toBeGreaterThanOrEqual(results.length);
     expect(output).toContain('"clientId":"client-1"');

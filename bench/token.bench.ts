@@ -1,0 +1,250 @@
+// `npm run bench:token`: token handler throughput vs argon2id verify alone (interleaved), plus bundle cold load.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { unzipSync } from 'fflate';
+import { FileClientStore } from '../functions/adapters/client-store-file';
+import { ARGON2_OPTIONS, Argon2PasswordHasher } from '../functions/adapters/password-hasher-argon2';
+import { LocalSigner } from '../functions/adapters/signer-local';
+import { createTokenHandler } from '../functions/token/create-handler';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 30);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
+const ROOT = path.resolve(__dirname, '..');
+const ISSUER = 'http://127.0.0.1:8080';
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+/** Times one call, in seconds. */
+async function timeOne(fn: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+async function throughput(tmp: string): Promise<void> {
+  const dataDir = path.join(tmp, 'data');
+  const secret = randomBytes(32).toString('base64url');
+  const hasher = new Argon2PasswordHasher();
+  const store = new FileClientStore({ dataDir });
+  const now = new Date().toISOString();
+  const hash = await hasher.hash(secret);
+  await store.createClient({
+    client_id: 'bench-client',
+    name: 'bench',
+    status: 'active',
+    secrets: [{ hash, created_at: now }],
+    scopes: ['orders:read', 'orders:write'],
+    audiences: ['https://api.example.com'],
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  });
+  const signer = new LocalSigner({ dataDir });
+  const handler = createTokenHandler({
+    config: {
+      issuer: ISSUER,
+      defaultAudience: 'local',
+      tokenTtlSeconds: 3600,
+      scopesSupported: [],
+    },
+    clientStore: store,
+    signer,
+    publicKeys: signer,
+    hasher,
+    clock: Date.now,
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
+  const event = {
+    resource: '/oauth2/token',
+    path: '/oauth2/token',
+    httpMethod: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${Buffer.from(`bench-client:${secret}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials&scope=orders:read',
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEvent;
+
+  const issue = async (): Promise<void> => {
+    const res = await handler(event);
+    if (res.statusCode !== 200)
+      throw new Error(`token request failed: ${res.statusCode} ${res.body}`);
+  };
+  const verify = async (): Promise<void> => {
+    if (!(await hasher.verify(hash, secret))) throw new Error('argon2 verify failed');
+  };
+
+  // Warm-up: key generation, file cache, JIT, thread pool.
+  for (let i = 0; i < 5; i++) {
+    await issue();
+    await verify();
+  }
+
+  const tokenRates: number[] = [];
+  const verifyRates: number[] = [];
+  let tokenTotal = 0;
+  let verifyTotal = 0;
+  console.log(
+    `\nToken throughput: ${ROUNDS} rounds of ${PER_ROUND} token requests and ${PER_ROUND} argon2id ` +
+      `verifications, interleaved one by one (m=${ARGON2_OPTIONS.memoryCost} KiB, ` +
+      `t=${ARGON2_OPTIONS.timeCost}, p=${ARGON2_OPTIONS.parallelism}), sequential`,
+  );
+  console.log('round | token handler tokens/s | argon2id verify/s | ratio');
+  console.log('------|------------------------|-------------------|------');
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Pairs alternate which side goes first, so load changes on this shared machine hit both equally.
+    let tokenSeconds = 0;
+    let verifySeconds = 0;
+    for (let i = 0; i < PER_ROUND; i++) {
+      if ((round + i) % 2) {
+        tokenSeconds += await timeOne(issue);
+        verifySeconds += await timeOne(verify);
+      } else {
+        verifySeconds += await timeOne(verify);
+        tokenSeconds += await timeOne(issue);
+      }
+    }
+    tokenTotal += tokenSeconds;
+    verifyTotal += verifySeconds;
+    const tokenRate = PER_ROUND / tokenSeconds;
+    const verifyRate = PER_ROUND / verifySeconds;
+    tokenRates.push(tokenRate);
+    verifyRates.push(verifyRate);
+    console.log(
+      `${String(round).padStart(5)} | ${fmt(tokenRate).padStart(22)} | ${fmt(verifyRate).padStart(17)} | ${fmt(tokenRate / verifyRate, 3)}`,
+    );
+  }
+  const tokenMedian = median(tokenRates);
+  const verifyMedian = median(verifyRates);
+  const n = ROUNDS * PER_ROUND;
+  // Overall ratio: the same number of each operation, so it is total verify time / total token time.
+  const ratio = verifyTotal / tokenTotal;
+  console.log('------|------------------------|-------------------|------');
+  console.log(
+    `median| ${fmt(tokenMedian).padStart(22)} | ${fmt(verifyMedian).padStart(17)} | ${fmt(tokenMedian / verifyMedian, 3)}`,
+  );
+  console.log(
+    `all   | ${fmt(n / tokenTotal).padStart(22)} | ${fmt(n / verifyTotal).padStart(17)} | ${fmt(ratio, 3)}`,
+  );
+  console.log(
+    `\nper operation: token request ${fmt((tokenTotal / n) * 1000, 2)} ms, argon2id verify ` +
+      `${fmt((verifyTotal / n) * 1000, 2)} ms, handler overhead ${fmt(((tokenTotal - verifyTotal) / n) * 1000, 2)} ms`,
+  );
+  console.log(
+    `\nratio tokens/s : argon2id verify/s = ${fmt(ratio, 3)} (target >= 0.9): ${ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`,
+  );
+}
+
+/** Finds an x86_64-loadable token bundle: built fresh into `tmp` when scripts/build.ts exists. */
+function tokenBundle(tmp: string): string | undefined {
+  const buildScript = path.join(ROOT, 'scripts', 'build.ts');
+  let zipPath = path.join(ROOT, 'dist', 'token.zip');
+  if (fs.existsSync(buildScript)) {
+    // dist/token.zip carries the arm64 argon2 binary by default; this machine needs x86_64.
+    const outDir = path.join(tmp, 'build');
+    const build = spawnSync(
+      process.execPath,
+      [
+        require.resolve('tsx/cli'),
+        buildScript,
+        '--arch',
+        'x86_64',
+        '--out-dir',
+        outDir,
+        '--function',
+        'token',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    if (build.status === 0) zipPath = path.join(outDir, 'token.zip');
+    else console.log(`build failed (exit ${build.status}); trying dist/token.zip\n${build.stderr}`);
+  }
+  if (!fs.existsSync(zipPath)) {
+    console.log(`\nCold load: ${zipPath} is missing (run npm run build); skipped.`);
+    return undefined;
+  }
+  const dir = path.join(tmp, 'bundle');
+  for (const [name, data] of Object.entries(unzipSync(fs.readFileSync(zipPath)))) {
+    if (name.endsWith('/')) continue;
+    const target = path.join(dir, name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, data);
+  }
+  console.log(`\nCold load of ${zipPath} (${fmt(fs.statSync(zipPath).size / 1024)} KiB zip)`);
+  return dir;
+}
+
+function coldLoad(tmp: string): void {
+  const dir = tokenBundle(tmp);
+  if (!dir) return;
+  const dataDir = path.join(tmp, 'cold-data');
+  const env = {
+    PATH: process.env.PATH ?? '',
+    ISSUER,
+    DEFAULT_AUDIENCE: 'local',
+    CLIENT_STORE: 'file',
+    SIGNER: 'local',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'SILENT',
+  };
+  const indexJs = path.join(dir, 'index.js');
+  // The child reports how long require() took; the parent measures the whole process.
+  const loadScript =
+    `const t=process.hrtime.bigint();const m=require(${JSON.stringify(indexJs)});` +
+    `if(typeof m.handler!=='function')process.exit(3);` +
+    `process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+  const timeRun = (args: string[]): { wallMs: number; stdout: string } => {
+    const start = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (res.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${res.stderr}`);
+    return { wallMs, stdout: res.stdout };
+  };
+  timeRun(['-e', loadScript]); // warm the file system cache
+  const baseline: number[] = [];
+  const bundle: number[] = [];
+  const requireMs: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    baseline.push(timeRun(['-e', '0']).wallMs);
+    const run = timeRun(['-e', loadScript]);
+    bundle.push(run.wallMs);
+    requireMs.push(Number(run.stdout));
+  }
+  console.log(`${`median of ${COLD_RUNS} runs`.padEnd(31)}| wall ms`);
+  console.log('-------------------------------|--------');
+  console.log(`node -e 0                      | ${fmt(median(baseline)).padStart(7)}`);
+  console.log(`node -e "require(index.js)"    | ${fmt(median(bundle)).padStart(7)}`);
+  console.log(`  of which require() itself    | ${fmt(median(requireMs)).padStart(7)}`);
+  console.log(
+    `  difference (bundle - node)   | ${fmt(median(bundle) - median(baseline)).padStart(7)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-token-'));
+  try {
+    console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`);
+    await throughput(tmp);
+    coldLoad(tmp);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,315 @@
+// End to end over HTTP: `npm start`'s server with a real OAuth client (oauth4webapi), the authorizer and the emulator.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { ROOT, TSX_NODE_ARGS } from '../support/lambda-zip';
+import { freePort } from '../support/moto';
+
+jest.setTimeout(60_000);
+
+const LOCAL = path.join(ROOT, 'scripts/local.ts');
+const CREATE_CLIENT = path.join(ROOT, 'scripts/create-client.ts');
+
+interface CreatedClient {
+  client_id: string;
+  client_secret: string;
+}
+
+async function createClient(dataDir: string, name: string, scopes: string): Promise<CreatedClient> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      ...TSX_NODE_ARGS,
+      CREATE_CLIENT,
+      '--local',
+      '--data-dir',
+      dataDir,
+      '--name',
+      name,
+      '--scopes',
+      scopes,
+      '--json',
+    ],
+    { cwd: ROOT },
+  );
+  return JSON.parse(stdout) as CreatedClient;
+}
+
+/** Runs `npm start` with flags; resolves with its exit code and output (for flag errors). */
+async function startAndExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...TSX_NODE_ARGS, LOCAL, ...args], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('npm start (local server)', () => {
+  let dataDir: string;
+  let server: ChildProcess;
+  let stdout = '';
+  let base: string;
+  let as: oauth.AuthorizationServer;
+  let reader: CreatedClient;
+  let writer: CreatedClient;
+  let outsider: CreatedClient;
+
+  const options = { [oauth.allowInsecureRequests]: true };
+
+  async function grant(
+    client: CreatedClient,
+    auth: 'basic' | 'post',
+    scope?: string,
+  ): Promise<oauth.TokenEndpointResponse> {
+    const clientAuth =
+      auth === 'basic'
+        ? oauth.ClientSecretBasic(client.client_secret)
+        : oauth.ClientSecretPost(client.client_secret);
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      { client_id: client.client_id },
+      clientAuth,
+      scope ? { scope } : {},
+      options,
+    );
+    return oauth.processClientCredentialsResponse(as, { client_id: client.client_id }, response);
+  }
+
+  const call = (method: string, token?: string): Promise<Response> =>
+    fetch(`${base}/hello`, { method, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-e2e-'));
+    reader = await createClient(dataDir, 'reader', 'demo:read demo:write');
+    const port = await freePort();
+    server = spawn(
+      process.execPath,
+      [
+        ...TSX_NODE_ARGS,
+        LOCAL,
+        '--port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--token-ttl',
+        '600',
+      ],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'ERROR' } },
+    );
+    server.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    server.stderr?.on('data', (d: Buffer) => (stdout += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout}`)), 30_000);
+      const check = (): void => {
+        if (stdout.includes('Press Ctrl+C')) {
+          clearTimeout(timer);
+          resolve();
+        } else if (server.exitCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`server exited:\n${stdout}`));
+        } else setTimeout(check, 50);
+      };
+      check();
+    });
+    base = `http://127.0.0.1:${port}`;
+    // Clients created while the server runs work without a restart.
+    [writer, outsider] = await Promise.all([
+      createClient(dataDir, 'writer', 'demo:write'),
+      createClient(dataDir, 'outsider', 'other:scope'),
+    ]);
+    const issuer = new URL(base);
+    as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { ...options, algorithm: 'oauth2' }),
+    );
+  });
+
+  afterAll(() => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the base URL and a copy-paste walk-through', () => {
+    expect(stdout).toContain(`base URL / issuer   ${base}`);
+    expect(stdout).toContain('npm run create-client -- --local');
+    expect(stdout).toContain(`${base}/oauth2/token`);
+    expect(stdout).toContain(`curl -i -H "Authorization: Bearer $TOKEN" ${base}/hello`);
+  });
+
+  it('serves RFC 8414 metadata with the base URL as issuer', () => {
+    expect(as).toMatchObject({
+      issuer: base,
+      token_endpoint: `${base}/oauth2/token`,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      grant_types_supported: ['client_credentials'],
+    });
+    expect(as.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
+    );
+  });
+
+  it.each(['basic', 'post'] as const)(
+    'issues a token by client_secret_%s that verifies against the JWKS',
+    async (auth) => {
+      // Act
+      const token = await grant(reader, auth, 'demo:read');
+      const jwks = (await (await fetch(as.jwks_uri as string)).json()) as JSONWebKeySet;
+      const { payload, protectedHeader } = await jwtVerify(
+        token.access_token,
+        createLocalJWKSet(jwks),
+        {
+          issuer: base,
+          audience: 'local',
+          typ: 'at+jwt',
+        },
+      );
+
+      // Assert
+      expect(token).toMatchObject({ token_type: 'bearer', expires_in: 600, scope: 'demo:read' });
+      expect(protectedHeader.alg).toBe('ES256');
+      expect(payload).toMatchObject({
+        client_id: reader.client_id,
+        sub: reader.client_id,
+        scope: 'demo:read',
+      });
+    },
+  );
+
+  it('rejects a wrong secret with 401 invalid_client', async () => {
+    // Act
+    const attempt = grant({ ...reader, client_secret: 'wrong' }, 'basic');
+
+    // Assert
+    await expect(attempt).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+  });
+
+  it('GET /hello answers 200 with the authorizer context', async () => {
+    // Arrange
+    const token = await grant(reader, 'basic');
+
+    // Act
+    const res = await call('GET', token.access_token);
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      client_id: reader.client_id,
+      scope: 'demo:read demo:write',
+      message: expect.any(String),
+    });
+  });
+
+  it('answers 401 invalid_token without a token or with a bad one', async () => {
+    for (const token of [undefined, 'not-a-jwt']) {
+      // Act
+      const res = await call('GET', token);
+
+      // Assert
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+    }
+  });
+
+  it('answers 403 insufficient_scope to a token without demo:read', async () => {
+    // Arrange
+    const token = await grant(outsider, 'post');
+
+    // Act
+    const res = await call('GET', token.access_token);
+
+    // Assert
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+    expect(await res.json()).toMatchObject({ error: 'insufficient_scope' });
+  });
+
+  it('POST /hello needs demo:write', async () => {
+    // Arrange
+    const write = await grant(writer, 'basic');
+    const readOnly = await grant(reader, 'basic', 'demo:read');
+
+    // Act
+    const allowed = await call('POST', write.access_token);
+    const denied = await call('POST', readOnly.access_token);
+
+    // Assert
+    expect(allowed.status).toBe(200);
+    expect(await allowed.json()).toMatchObject({
+      client_id: writer.client_id,
+      scope: 'demo:write',
+    });
+    expect(denied.status).toBe(403);
+  });
+
+  it('caches the authorizer result per token, for every route', async () => {
+    // Arrange
+    const token = await grant(reader, 'post', 'demo:read');
+    const before = stdout.length;
+
+    // Act
+    await call('GET', token.access_token);
+    await call('GET', token.access_token);
+    await call('POST', token.access_token);
+    await new Promise((r) => setTimeout(r, 100));
+
+    // Assert
+    const lines = stdout
+      .slice(before)
+      .split('\n')
+      .filter((l) => l.includes(' /hello '));
+    expect(lines).toEqual([
+      expect.stringMatching(/^GET \/hello 200 .*authorizer=miss/),
+      expect.stringMatching(/^GET \/hello 200 .*authorizer=hit/),
+      expect.stringMatching(/^POST \/hello 403 .*authorizer=hit gateway=ACCESS_DENIED/),
+    ]);
+  });
+
+  it('answers unknown routes like API Gateway and other methods on the token endpoint with 405', async () => {
+    // Act
+    const unknown = await fetch(`${base}/nowhere`);
+    const wrongMethod = await fetch(`${base}/oauth2/token`, { method: 'GET' });
+
+    // Assert
+    expect(unknown.status).toBe(403);
+    expect(await unknown.json()).toEqual({ message: 'Missing Authentication Token' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
+  it('stops gracefully on SIGTERM', async () => {
+    // Act
+    const exited = new Promise<number | null>((resolve) =>
+      server.once('exit', (code) => resolve(code)),
+    );
+    server.kill('SIGTERM');
+
+    // Assert
+    expect(await exited).toBe(0);
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port must be an integer from 0 to 65535/],
+    [['--port', '70000'], /--port must be an integer/],
+    [['--token-ttl', '5'], /--token-ttl must be an integer from 60 to 86400/],
+    [['--authorizer-ttl', '-1'], /--authorizer-ttl/],
+    [['--routes', '/nonexistent/routes.json'], /--routes: cannot read/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('exits 2 on bad flags %j', async (args, message) => {
+    // Act
+    const { code, stderr } = await startAndExit(args);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});

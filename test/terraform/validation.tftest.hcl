@@ -1,0 +1,193 @@
+# Every security-relevant input of the root module rejects bad values (terraform test, mock provider, plan only).
+# Independent validations share a run (each listed variable must fail, nothing else may) because
+# every run starts the provider for its schema, which costs seconds here.
+
+mock_provider "aws" {
+  source = "./test/terraform/mocks"
+}
+
+variables {
+  name = "unit-test"
+}
+
+run "accepts_defaults" {
+  command = plan
+}
+
+run "rejects_first_set_of_bad_values" {
+  command = plan
+  variables {
+    name                             = "Bad_Name"
+    signing_algorithm                = "HS256"
+    token_ttl_seconds                = 59
+    authorizer_result_ttl_seconds    = 0
+    issuer                           = "http://auth.example.com"
+    audience                         = ""
+    scopes                           = { "orders read" = "space inside" }
+    signing_keys                     = []
+    signing_key_deletion_window_days = 6
+    rest_api_id                      = "not/an/id"
+    stage_name                       = "v 1"
+    clock_skew_seconds               = 301
+    token_rate_limit                 = 0
+    token_burst_limit                = 0
+    lambda_architecture              = "x86"
+    lambda_runtime                   = "python3.12"
+    token_function_memory_size       = 64
+    authorizer_function_memory_size  = 64
+    log_retention_days               = 13
+    log_level                        = "VERBOSE"
+  }
+  expect_failures = [
+    var.name,
+    var.signing_algorithm,
+    var.token_ttl_seconds,
+    var.issuer,
+    var.audience,
+    var.scopes,
+    var.signing_keys,
+    var.signing_key_deletion_window_days,
+    var.rest_api_id,
+    var.stage_name,
+    var.clock_skew_seconds,
+    var.token_rate_limit,
+    var.token_burst_limit,
+    var.lambda_architecture,
+    var.lambda_runtime,
+    var.token_function_memory_size,
+    var.authorizer_function_memory_size,
+    var.log_retention_days,
+    var.log_level,
+  ]
+}
+
+run "rejects_second_set_of_bad_values" {
+  command = plan
+  variables {
+    name                          = "ab"
+    signing_algorithm             = "none"
+    token_ttl_seconds             = 86401
+    issuer                        = "https://auth.example.com/"
+    signing_keys                  = ["a", "a"]
+    route_scopes                  = { "FETCH /orders" = ["orders:read"] }
+    authorizer_result_ttl_seconds = -1
+    log_retention_days            = 0
+  }
+  expect_failures = [
+    var.name,
+    var.signing_algorithm,
+    var.token_ttl_seconds,
+    var.issuer,
+    var.signing_keys,
+    var.route_scopes,
+    var.authorizer_result_ttl_seconds,
+    var.log_retention_days,
+  ]
+}
+
+run "rejects_third_set_of_bad_values" {
+  command = plan
+  variables {
+    name                          = "a23456789012345678901234567890123"
+    token_ttl_seconds             = 600.5
+    authorizer_result_ttl_seconds = 60
+    signing_keys                  = ["Primary_Key"]
+    route_scopes                  = { "GET orders" = ["orders:read"] }
+    issuer                        = "https://auth.example.com/?x=1"
+  }
+  expect_failures = [
+    var.name,
+    var.token_ttl_seconds,
+    var.signing_keys,
+    var.route_scopes,
+    var.issuer,
+  ]
+}
+
+run "rejects_name_ending_with_hyphen_and_route_with_two_spaces" {
+  command = plan
+  variables {
+    name         = "oauth-"
+    route_scopes = { "GET  /orders" = ["orders:read"] }
+  }
+  expect_failures = [var.name, var.route_scopes]
+}
+
+# A validation that reads another variable is skipped while that variable is invalid, so the
+# route map is checked apart from scopes.
+run "rejects_route_without_method" {
+  command = plan
+  variables {
+    route_scopes = { "/orders" = ["orders:read"] }
+  }
+  expect_failures = [var.route_scopes]
+}
+
+run "rejects_route_scope_that_is_not_a_scope_token" {
+  command = plan
+  variables {
+    route_scopes = { "GET /orders" = ["orders read"] }
+  }
+  expect_failures = [var.route_scopes]
+}
+
+run "rejects_route_scope_not_declared_in_scopes" {
+  command = plan
+  variables {
+    scopes       = { "orders:read" = "Read orders" }
+    route_scopes = { "GET /orders" = ["orders:raed"] }
+  }
+  expect_failures = [var.route_scopes]
+}
+
+run "rejects_active_signing_key_not_in_signing_keys" {
+  command = plan
+  variables {
+    signing_keys       = ["k1", "k2"]
+    active_signing_key = "k3"
+  }
+  expect_failures = [var.active_signing_key]
+}
+
+run "rejects_authorizer_ttl_above_token_ttl" {
+  command = plan
+  variables {
+    token_ttl_seconds             = 600
+    authorizer_result_ttl_seconds = 900
+  }
+  expect_failures = [var.authorizer_result_ttl_seconds]
+}
+
+run "rejects_authorizer_ttl_above_api_gateway_maximum" {
+  command = plan
+  variables {
+    token_ttl_seconds             = 7200
+    authorizer_result_ttl_seconds = 3601
+  }
+  expect_failures = [var.authorizer_result_ttl_seconds]
+}
+
+run "accepts_boundary_values_and_route_map_syntax" {
+  command = plan
+  variables {
+    name                          = "abc"
+    signing_algorithm             = "RS256"
+    token_ttl_seconds             = 60
+    authorizer_result_ttl_seconds = 60
+    issuer                        = "https://auth.example.com/oauth"
+    audience                      = "orders-api"
+    clock_skew_seconds            = 0
+    log_retention_days            = 3653
+    lambda_architecture           = "x86_64"
+    signing_keys                  = ["2024-01", "2024-07"]
+    active_signing_key            = "2024-01"
+    scopes                        = { "orders:read" = "Read orders", "orders:write" = "Write orders" }
+    route_scopes = {
+      "GET /orders/*"    = ["orders:read"]
+      "POST /orders"     = ["orders:write"]
+      "GET /orders/{id}" = ["orders:read", "orders:write"]
+      "GET /health"      = []
+      "* /admin"         = ["orders:write"]
+    }
+  }
+}
