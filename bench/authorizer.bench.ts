@@ -25,7 +25,11 @@ const AUDIENCE = 'https://api.example.com';
 const NOW_MS = 1_750_000_000_000;
 const NOW = NOW_MS / 1000;
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123def4/prod/GET/orders/42';
-const ROUTES = { 'GET /orders/{id}': ['orders:read'], 'POST /orders': ['orders:write'], 'GET /health': [] };
+const ROUTES = {
+  'GET /orders/{id}': ['orders:read'],
+  'POST /orders': ['orders:write'],
+  'GET /health': [],
+};
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 250);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
@@ -77,7 +81,8 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
 
   // Floor: nothing but the signature check, with everything prepared.
   const floorInput = Buffer.from(signingInput);
-  const floorKey = alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+  const floorKey =
+    alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
   const floor = (): boolean => cryptoVerify('sha256', floorInput, floorKey, signature);
 
   const config: AuthorizerConfig = {
@@ -88,7 +93,11 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
     clockSkewSeconds: 30,
   };
   const handler = createAuthorizerHandler({ config, clock: () => NOW_MS });
-  const event = { type: 'TOKEN' as const, authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN };
+  const event = {
+    type: 'TOKEN' as const,
+    authorizationToken: `Bearer ${token}`,
+    methodArn: METHOD_ARN,
+  };
 
   const jose = await import('jose');
   const joseKey = await jose.importSPKI(pem, alg);
@@ -102,7 +111,12 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
     requiredClaims: ['exp', 'iat', 'sub', 'jti'],
   };
 
-  const jwk = { ...(publicKey as KeyObject).export({ format: 'jwk' }), kid: trusted.kid, alg, use: 'sig' };
+  const jwk = {
+    ...(publicKey as KeyObject).export({ format: 'jwk' }),
+    kid: trusted.kid,
+    alg,
+    use: 'sig',
+  };
   const ajv = JwtVerifier.create({
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -137,7 +151,11 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
     contenders: [
       { name: 'floor (crypto.verify)', run: floor, isAsync: false },
       { name: 'this handler', run: () => handler(event), isAsync: true },
-      { name: 'jose jwtVerify', run: () => jose.jwtVerify(token, joseKey, joseOptions), isAsync: true },
+      {
+        name: 'jose jwtVerify',
+        run: () => jose.jwtVerify(token, joseKey, joseOptions),
+        isAsync: true,
+      },
       { name: 'aws-jwt-verify', run: () => ajv.verifySync(liveToken), isAsync: false },
       { name: 'fast-jwt', run: () => fastJwt(token), isAsync: false },
     ],
@@ -159,7 +177,11 @@ function liveTokenFor(alg: SigningAlgorithm, privateKey: KeyObject, kid: string)
     scope: 'orders:read orders:write',
   });
   const input = `${header}.${payload}`;
-  const sig = cryptoSign('sha256', Buffer.from(input), alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey);
+  const sig = cryptoSign(
+    'sha256',
+    Buffer.from(input),
+    alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey,
+  );
   return `${input}.${sig.toString('base64url')}`;
 }
 
@@ -204,7 +226,9 @@ function printTable(alg: string, results: Map<string, number>): number {
   console.log(`\n${alg} (median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms)`);
   console.log(`${'verifier'.padEnd(24)}${'ops/s'.padStart(12)}${'ratio'.padStart(9)}`);
   for (const [name, ops] of results) {
-    console.log(`${name.padEnd(24)}${Math.round(ops).toString().padStart(12)}${(ops / floor).toFixed(2).padStart(9)}`);
+    console.log(
+      `${name.padEnd(24)}${Math.round(ops).toString().padStart(12)}${(ops / floor).toFixed(2).padStart(9)}`,
+    );
   }
   return results.get('this handler')! / floor;
 }
@@ -223,7 +247,9 @@ function findBundle(): { zip: string; cleanup: () => void } | undefined {
   );
   const zip = path.join(out, 'authorizer.zip');
   if (result.status !== 0 || !fs.existsSync(zip)) {
-    console.log(`build failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    console.log(
+      `build failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+    );
     fs.rmSync(out, { recursive: true, force: true });
     return undefined;
   }
@@ -234,7 +260,8 @@ function timeNode(args: string[], cwd: string, env: NodeJS.ProcessEnv): number {
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  if (result.status !== 0)
+    throw new Error(`node ${args.join(' ')} failed: ${result.stderr.trim()}`);
   return ms;
 }
 
@@ -272,8 +299,10 @@ function coldLoad(pem: string): void {
     const loaded = median(load);
     const size = fs.statSync(bundle.zip).size;
     console.log(`zip ${bundle.zip} (${(size / 1024).toFixed(1)} KiB)`);
-    console.log(`node -e 0: ${base.toFixed(1)} ms; require('./index.js'): ${loaded.toFixed(1)} ms; ` +
-      `difference ${(loaded - base).toFixed(1)} ms (median of ${COLD_RUNS})`);
+    console.log(
+      `node -e 0: ${base.toFixed(1)} ms; require('./index.js'): ${loaded.toFixed(1)} ms; ` +
+        `difference ${(loaded - base).toFixed(1)} ms (median of ${COLD_RUNS})`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     bundle.cleanup();
@@ -283,7 +312,9 @@ function coldLoad(pem: string): void {
 async function main(): Promise<void> {
   const es = await fixture('ES256');
   const rs = await fixture('RS256');
-  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}; token ${es.token.length} chars (ES256), ${rs.token.length} (RS256)`);
+  console.log(
+    `node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}; token ${es.token.length} chars (ES256), ${rs.token.length} (RS256)`,
+  );
   console.log('aws-jwt-verify verifies a same-shape token valid now (it reads the clock itself).');
   const esRatio = printTable('ES256', await measure(es));
   const rsRatio = printTable('RS256', await measure(rs));

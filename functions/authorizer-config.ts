@@ -1,7 +1,14 @@
 // Reads and validates the authorizer function's environment once, at cold start; errors name the variable.
 import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trusted-keys';
 import { parseRouteMap, RouteMapError, type Route } from './core/route-map';
-import { configError, integerInRange, issuerUrl, optionalJson, requiredString, type Env } from './config';
+import {
+  configError,
+  integerInRange,
+  issuerUrl,
+  optionalJson,
+  requiredString,
+  type Env,
+} from './config';
 
 /** Validated configuration of the authorizer function. */
 export interface AuthorizerConfig {
@@ -30,7 +37,8 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
 
   const pems = optionalJson(env, 'PUBLIC_KEYS_PEM');
   if (pems === undefined) throw configError('PUBLIC_KEYS_PEM', 'is required');
-  if (!Array.isArray(pems)) throw configError('PUBLIC_KEYS_PEM', 'must be a JSON array of PEM strings');
+  if (!Array.isArray(pems))
+    throw configError('PUBLIC_KEYS_PEM', 'must be a JSON array of PEM strings');
   let keys: TrustedKeys;
   try {
     keys = loadTrustedKeys(pems, 'PUBLIC_KEYS_PEM');

@@ -115,8 +115,9 @@ async function main(argv: string[]): Promise<void> {
     fs.writeFileSync(path.join(looseDir, 'index.js'), result.code);
     if (result.map) fs.writeFileSync(path.join(looseDir, 'index.js.map'), result.map);
     const { bytes, sha256, base64Sha256 } = result.digest;
+    const shown = path.relative(process.cwd(), zipPath);
     log(
-      `${path.relative(process.cwd(), zipPath) || zipPath}: ${bytes} bytes (${kib(bytes)}), ` +
+      `${shown.startsWith('..') ? zipPath : shown}: ${bytes} bytes (${kib(bytes)}), ` +
         `index.js ${kib(result.code.byteLength)}, arch ${options.arch}, ${result.entries.length} files`,
     );
     log(`  sha256 ${sha256}`);

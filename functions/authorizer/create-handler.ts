@@ -36,7 +36,8 @@ const BEARER_PREFIX_LENGTH = 7;
  */
 export function parseBearer(header: unknown): string | undefined {
   if (typeof header !== 'string' || header.length <= BEARER_PREFIX_LENGTH) return undefined;
-  if (header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  if (header.charCodeAt(6) !== 32 || header.slice(0, 6).toLowerCase() !== 'bearer')
+    return undefined;
   // The verifier accepts only three base64url segments joined by dots, so a second space, a second
   // scheme or a comma-joined duplicate header value is rejected there without another scan here.
   return header.slice(BEARER_PREFIX_LENGTH);

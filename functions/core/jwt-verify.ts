@@ -189,7 +189,11 @@ function checkClaims(
     if (iss === undefined) throw new JwtClaimInvalidError('iss', 'iss is missing');
     throw new JwtClaimMismatchError('iss', 'unexpected iss');
   }
-  if (typeof aud === 'string' ? aud !== options.audience : !Array.isArray(aud) || !aud.includes(options.audience)) {
+  if (
+    typeof aud === 'string'
+      ? aud !== options.audience
+      : !Array.isArray(aud) || !aud.includes(options.audience)
+  ) {
     if (aud === undefined) throw new JwtClaimInvalidError('aud', 'aud is missing');
     throw new JwtClaimMismatchError('aud', 'unexpected aud');
   }
@@ -199,10 +203,12 @@ function checkClaims(
     throw new JwtClaimInvalidError('nbf', 'nbf must be a number');
   }
   const skew = options.clockSkewSeconds;
-  if (nbf !== undefined && nbf > now + skew) throw new JwtNotYetValidError('nbf', 'token is not yet valid');
+  if (nbf !== undefined && nbf > now + skew)
+    throw new JwtNotYetValidError('nbf', 'token is not yet valid');
   if (exp <= now - skew) throw new JwtExpiredError('exp', 'token has expired');
   // principalId must be non-empty for API Gateway, so sub and client_id are.
-  if (typeof sub !== 'string' || sub === '') throw new JwtClaimInvalidError('sub', 'sub must be a non-empty string');
+  if (typeof sub !== 'string' || sub === '')
+    throw new JwtClaimInvalidError('sub', 'sub must be a non-empty string');
   if (typeof clientId !== 'string' || clientId === '') {
     throw new JwtClaimInvalidError('client_id', 'client_id must be a non-empty string');
   }
@@ -242,18 +248,25 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
 
     const signatureSegment = token.slice(dot2 + 1);
     // ES256 is exactly 64 bytes (R||S); RSA signatures are exactly the modulus length.
-    if (signatureSegment.length !== key.signatureB64Length || !isCanonicalBase64Url(signatureSegment)) {
+    if (
+      signatureSegment.length !== key.signatureB64Length ||
+      !isCanonicalBase64Url(signatureSegment)
+    ) {
       throw new JwtSignatureError('signature has the wrong length or encoding');
     }
     const payloadSegment = token.slice(dot1 + 1, dot2);
-    if (!isCanonicalBase64Url(payloadSegment)) throw new JwtMalformedError('payload is not base64url');
+    if (!isCanonicalBase64Url(payloadSegment))
+      throw new JwtMalformedError('payload is not base64url');
 
     // Every character is now ASCII (<= MAX_TOKEN_LENGTH bytes), so the signing input and the
     // signature are written into buffers reused across calls: no allocation, and safe because
     // crypto.verify is synchronous.
     const { written } = ENCODER.encodeInto(token, scratch);
     const signingInput = scratch.subarray(0, dot2);
-    const signature = scratch.subarray(written, written + scratch.write(signatureSegment, written, 'base64url'));
+    const signature = scratch.subarray(
+      written,
+      written + scratch.write(signatureSegment, written, 'base64url'),
+    );
     if (!cryptoVerify('sha256', signingInput, key.verifyKey, signature)) {
       throw new JwtSignatureError('signature verification failed');
     }

@@ -94,9 +94,7 @@ export interface PolicyPlan {
  * One step of a pattern: a character, or one/zero-or-more characters of a class
  * (`any`, or `seg`: anything but `/`).
  */
-type Token =
-  | { t: 'char'; c: string }
-  | { t: 'one' | 'star'; cls: 'any' | 'seg' };
+type Token = { t: 'char'; c: string } | { t: 'one' | 'star'; cls: 'any' | 'seg' };
 
 /**
  * @param pattern an IAM resource pattern, where `*` is any run of characters (slashes included)
@@ -203,7 +201,9 @@ export function planPolicy(routes: readonly Route[], scopes: ReadonlySet<string>
         compareSpecificity(other, route) <= 0 &&
         methods.some((method) => {
           const target = routeTokens(route, method);
-          return (allowTokens[index] as Token[][]).some((tokens) => patternsIntersect(tokens, target));
+          return (allowTokens[index] as Token[][]).some((tokens) =>
+            patternsIntersect(tokens, target),
+          );
         }),
     );
     if (reached) deny.push(...route.resourcePatterns);
@@ -310,7 +310,11 @@ export function createPolicyBuilder(
  * @param patterns resource patterns relative to it
  * @returns a frozen statement
  */
-function statement(effect: 'Allow' | 'Deny', prefix: string, patterns: readonly string[]): PolicyStatement {
+function statement(
+  effect: 'Allow' | 'Deny',
+  prefix: string,
+  patterns: readonly string[],
+): PolicyStatement {
   return Object.freeze({
     Action: 'execute-api:Invoke',
     Effect: effect,
@@ -324,7 +328,10 @@ function statement(effect: 'Allow' | 'Deny', prefix: string, patterns: readonly 
  * @returns the policy document
  */
 export function denyDocument(methodArn: string): PolicyDocument {
-  return { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn] }] };
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn] }],
+  };
 }
 
 /**
@@ -369,7 +376,9 @@ export function isAllowedByPolicy(policy: PolicyDocument, methodArn: string): bo
   for (const { Action, Effect, Resource } of policy.Statement) {
     const actions: readonly string[] = Array.isArray(Action) ? Action : [Action];
     if (!actions.some((action) => matchesIamPattern(action, 'execute-api:Invoke'))) continue;
-    const resources: readonly string[] = Array.isArray(Resource) ? Resource : [Resource as unknown as string];
+    const resources: readonly string[] = Array.isArray(Resource)
+      ? Resource
+      : [Resource as unknown as string];
     if (!resources.some((resource) => matchesIamPattern(resource, methodArn))) continue;
     if (Effect === 'Deny') return false;
     allowed = true;

@@ -99,8 +99,12 @@ function parseRoute(entry: string, scopes: unknown): Route {
   const path = entry.slice(space + 1);
   let method: RouteMethod;
   if (rawMethod === 'ANY' || rawMethod === '*') method = 'ANY';
-  else if ((HTTP_METHODS as readonly string[]).includes(rawMethod)) method = rawMethod as HttpMethod;
-  else return fail(`unknown method "${entry.slice(0, space)}" (use ${HTTP_METHODS.join(', ')}, ANY or *)`);
+  else if ((HTTP_METHODS as readonly string[]).includes(rawMethod))
+    method = rawMethod as HttpMethod;
+  else
+    return fail(
+      `unknown method "${entry.slice(0, space)}" (use ${HTTP_METHODS.join(', ')}, ANY or *)`,
+    );
 
   if (!path.startsWith('/')) fail('path must start with "/"');
   const segments: RouteSegment[] = [];
@@ -125,7 +129,8 @@ function parseRoute(entry: string, scopes: unknown): Route {
     });
   }
 
-  if (!Array.isArray(scopes)) return fail('scopes must be an array of strings ([] = any valid token)');
+  if (!Array.isArray(scopes))
+    return fail('scopes must be an array of strings ([] = any valid token)');
   for (const scope of scopes as unknown[]) {
     if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
       fail(`invalid scope ${JSON.stringify(scope)}`);
@@ -159,7 +164,8 @@ export function compareSpecificity(a: Route, b: Route): number {
   const common = Math.min(a.segments.length, b.segments.length);
   for (let i = 0; i < common; i++) {
     const diff =
-      KIND_RANK[(a.segments[i] as RouteSegment).kind] - KIND_RANK[(b.segments[i] as RouteSegment).kind];
+      KIND_RANK[(a.segments[i] as RouteSegment).kind] -
+      KIND_RANK[(b.segments[i] as RouteSegment).kind];
     if (diff !== 0) return diff;
   }
   if (a.segments.length !== b.segments.length) return 0;

@@ -96,7 +96,7 @@ export function prepareKey(key: KeyObject, entry = 'key'): TrustedKey {
     };
   }
   if (key.asymmetricKeyType === 'rsa') {
-    const bits = details?.modulusLength ?? 0;
+    const bits = Number(details?.modulusLength);
     if (bits < MIN_RSA_BITS) {
       throw new TrustedKeyError(
         `${entry} is a ${bits}-bit RSA key; RS256 needs at least ${MIN_RSA_BITS} bits`,

@@ -184,12 +184,18 @@ describe('npm start (local server)', () => {
     },
   );
 
-  it('rejects a wrong secret with 401 invalid_client', async () => {
+  it('rejects a wrong secret with 401 invalid_client and a Basic challenge', async () => {
     // Act
-    const attempt = grant({ ...reader, client_secret: 'wrong' }, 'basic');
+    const error = await grant({ ...reader, client_secret: 'wrong' }, 'basic').catch(
+      (e: unknown) => e,
+    );
 
-    // Assert
-    await expect(attempt).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    // Assert: oauth4webapi reports the WWW-Authenticate challenge before the body.
+    expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+    const challenge = error as oauth.WWWAuthenticateChallengeError;
+    expect(challenge.status).toBe(401);
+    expect(challenge.cause[0]?.scheme).toBe('basic');
+    expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
   });
 
   it('GET /hello answers 200 with the authorizer context', async () => {

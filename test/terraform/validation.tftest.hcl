@@ -70,7 +70,6 @@ run "rejects_second_set_of_bad_values" {
     issuer                        = "https://auth.example.com/"
     signing_keys                  = ["a", "a"]
     route_scopes                  = { "FETCH /orders" = ["orders:read"] }
-    authorizer_result_ttl_seconds = -1
     log_retention_days            = 0
   }
   expect_failures = [
@@ -80,7 +79,6 @@ run "rejects_second_set_of_bad_values" {
     var.issuer,
     var.signing_keys,
     var.route_scopes,
-    var.authorizer_result_ttl_seconds,
     var.log_retention_days,
   ]
 }
@@ -113,14 +111,16 @@ run "rejects_name_ending_with_hyphen_and_route_with_two_spaces" {
   expect_failures = [var.name, var.route_scopes]
 }
 
-# A validation that reads another variable is skipped while that variable is invalid, so the
-# route map is checked apart from scopes.
-run "rejects_route_without_method" {
+# A validation that reads another variable is skipped while that variable is invalid, so
+# route_scopes (reads scopes) and authorizer_result_ttl_seconds (reads token_ttl_seconds) are
+# checked apart from those.
+run "rejects_route_without_method_and_negative_authorizer_ttl" {
   command = plan
   variables {
-    route_scopes = { "/orders" = ["orders:read"] }
+    route_scopes                  = { "/orders" = ["orders:read"] }
+    authorizer_result_ttl_seconds = -1
   }
-  expect_failures = [var.route_scopes]
+  expect_failures = [var.route_scopes, var.authorizer_result_ttl_seconds]
 }
 
 run "rejects_route_scope_that_is_not_a_scope_token" {

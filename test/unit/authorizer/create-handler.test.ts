@@ -18,7 +18,11 @@ const config: AuthorizerConfig = {
   issuer: ISSUER,
   audience: AUDIENCE,
   keys: keys.trusted,
-  routes: parseRouteMap({ 'GET /orders/{id}': ['orders:read'], 'POST /orders': ['orders:write'], 'GET /health': [] }),
+  routes: parseRouteMap({
+    'GET /orders/{id}': ['orders:read'],
+    'POST /orders': ['orders:write'],
+    'GET /health': [],
+  }),
   clockSkewSeconds: SKEW,
 };
 const event = (authorizationToken: unknown, methodArn = METHOD_ARN) =>

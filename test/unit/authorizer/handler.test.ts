@@ -10,12 +10,22 @@ describe('authorizer handler module', () => {
 
   it('exports a handler built from the environment', async () => {
     // Arrange
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    Object.assign(process.env, { ISSUER: 'https://a.example', AUDIENCE: 'api', PUBLIC_KEYS_PEM: JSON.stringify([pem]), POWERTOOLS_LOG_LEVEL: 'SILENT', LOG_LEVEL: 'SILENT' });
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ format: 'pem', type: 'spki' })
+      .toString();
+    Object.assign(process.env, {
+      ISSUER: 'https://a.example',
+      AUDIENCE: 'api',
+      PUBLIC_KEYS_PEM: JSON.stringify([pem]),
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      LOG_LEVEL: 'SILENT',
+    });
     // Act
     const { handler } = await import('../../../functions/authorizer/handler');
     // Assert
-    await expect(handler({ type: 'TOKEN', authorizationToken: 'Basic x', methodArn: 'x' })).rejects.toThrow('Unauthorized');
+    await expect(
+      handler({ type: 'TOKEN', authorizationToken: 'Basic x', methodArn: 'x' }),
+    ).rejects.toThrow('Unauthorized');
   });
 
   it('fails at load when the configuration is invalid', async () => {
@@ -23,6 +33,8 @@ describe('authorizer handler module', () => {
     delete process.env.PUBLIC_KEYS_PEM;
     Object.assign(process.env, { ISSUER: 'https://a.example', AUDIENCE: 'api' });
     // Act / Assert
-    await expect(import('../../../functions/authorizer/handler')).rejects.toThrow(/PUBLIC_KEYS_PEM/);
+    await expect(import('../../../functions/authorizer/handler')).rejects.toThrow(
+      /PUBLIC_KEYS_PEM/,
+    );
   });
 });

@@ -24,7 +24,12 @@ function makeKey(alg: SigningAlgorithm): Omit<TestKey, 'kid'> {
     alg === 'ES256'
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
       : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { alg, privateKey, publicKey, pem: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
+  return {
+    alg,
+    privateKey,
+    publicKey,
+    pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  };
 }
 
 /** Generates the trusted ES256 and RS256 keys plus an untrusted one of each kind. */
@@ -80,7 +85,8 @@ export type Signing = { key: TestKey } | { hmacSecret: string } | { none: true }
  */
 export function signInput(input: string, signing: Signing): Buffer {
   if ('none' in signing) return Buffer.alloc(0);
-  if ('hmacSecret' in signing) return createHmac('sha256', signing.hmacSecret).update(input).digest();
+  if ('hmacSecret' in signing)
+    return createHmac('sha256', signing.hmacSecret).update(input).digest();
   const { key } = signing;
   return sign(
     'sha256',

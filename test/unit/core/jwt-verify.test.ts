@@ -42,7 +42,12 @@ const { es, rs, untrustedEs, untrustedRs } = keys;
 let verify: JwtVerifier;
 
 beforeEach(() => {
-  verify = createJwtVerifier({ issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: SKEW, keys: keys.trusted });
+  verify = createJwtVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clockSkewSeconds: SKEW,
+    keys: keys.trusted,
+  });
 });
 
 /** Runs the verifier and returns the error it throws (or undefined when it accepts). */
@@ -86,6 +91,22 @@ describe('createJwtVerifier: valid tokens', () => {
     expect(claims.jti).toBe('jti-2');
   });
 
+  it('keeps verifying once the header cache is full', () => {
+    // Arrange: 64 spellings of the same valid typ give 64 distinct valid headers.
+    const spellings = Array.from({ length: 64 }, (_, n) =>
+      [...'at+jwt'].map((c, i) => ((n >> i) & 1 ? c.toUpperCase() : c)).join(''),
+    );
+    const tokens = [...new Set(spellings)].map((typ) =>
+      makeToken(header(es, { typ }), validClaims(), { key: es }),
+    );
+    const more = ['application/at+jwt', 'APPLICATION/AT+JWT'].map((typ) =>
+      makeToken(header(es, { typ }), validClaims(), { key: es }),
+    );
+    // Act / Assert
+    for (const token of [...tokens, ...more, ...tokens])
+      expect(verify(token, NOW_MS).sub).toBe('client-1');
+  });
+
   it.each(['application/at+jwt', 'AT+JWT', 'Application/AT+JWT'])(
     'accepts typ %s (media types are case-insensitive, RFC 9068 §2.1)',
     (typ) => {
@@ -120,27 +141,110 @@ describe('createJwtVerifier: valid tokens', () => {
 
 describe('createJwtVerifier: attack corpus (issue 3, item 4)', () => {
   const cases: Array<[string, () => string, new (...args: never[]) => JwtError]> = [
-    ['alg none, empty signature', () => makeToken({ alg: 'none', typ: 'at+jwt', kid: es.kid }, validClaims(), { none: true }), JwtAlgNotAllowedError],
-    ['alg none without kid', () => makeToken({ alg: 'none', typ: 'at+jwt' }, validClaims(), { none: true }), JwtAlgNotAllowedError],
-    ['HS256 signed with the EC public key PEM as HMAC secret', () => makeToken({ alg: 'HS256', typ: 'at+jwt', kid: es.kid }, validClaims(), { hmacSecret: es.pem }), JwtAlgNotAllowedError],
-    ['HS256 signed with the RSA public key PEM as HMAC secret', () => makeToken({ alg: 'HS256', typ: 'at+jwt', kid: rs.kid }, validClaims(), { hmacSecret: rs.pem }), JwtAlgNotAllowedError],
-    ['RS256 header on the EC key', () => makeToken({ alg: 'RS256', typ: 'at+jwt', kid: es.kid }, validClaims(), { key: rs }), JwtAlgNotAllowedError],
-    ['ES256 header on the RSA key', () => makeToken({ alg: 'ES256', typ: 'at+jwt', kid: rs.kid }, validClaims(), { key: es }), JwtAlgNotAllowedError],
-    ['unknown kid', () => makeToken(header(untrustedEs), validClaims(), { key: untrustedEs }), JwtUnknownKidError],
-    ['missing kid', () => makeToken({ alg: 'ES256', typ: 'at+jwt' }, validClaims(), { key: es }), JwtUnknownKidError],
-    ['numeric kid', () => makeToken({ alg: 'ES256', typ: 'at+jwt', kid: 7 }, validClaims(), { key: es }), JwtInvalidHeaderError],
-    ['trusted kid, signed by an untrusted key', () => makeToken(header(es), validClaims(), { key: untrustedEs }), JwtSignatureError],
+    [
+      'alg none, empty signature',
+      () => makeToken({ alg: 'none', typ: 'at+jwt', kid: es.kid }, validClaims(), { none: true }),
+      JwtAlgNotAllowedError,
+    ],
+    [
+      'alg none without kid',
+      () => makeToken({ alg: 'none', typ: 'at+jwt' }, validClaims(), { none: true }),
+      JwtAlgNotAllowedError,
+    ],
+    [
+      'HS256 signed with the EC public key PEM as HMAC secret',
+      () =>
+        makeToken({ alg: 'HS256', typ: 'at+jwt', kid: es.kid }, validClaims(), {
+          hmacSecret: es.pem,
+        }),
+      JwtAlgNotAllowedError,
+    ],
+    [
+      'HS256 signed with the RSA public key PEM as HMAC secret',
+      () =>
+        makeToken({ alg: 'HS256', typ: 'at+jwt', kid: rs.kid }, validClaims(), {
+          hmacSecret: rs.pem,
+        }),
+      JwtAlgNotAllowedError,
+    ],
+    [
+      'RS256 header on the EC key',
+      () => makeToken({ alg: 'RS256', typ: 'at+jwt', kid: es.kid }, validClaims(), { key: rs }),
+      JwtAlgNotAllowedError,
+    ],
+    [
+      'ES256 header on the RSA key',
+      () => makeToken({ alg: 'ES256', typ: 'at+jwt', kid: rs.kid }, validClaims(), { key: es }),
+      JwtAlgNotAllowedError,
+    ],
+    [
+      'unknown kid',
+      () => makeToken(header(untrustedEs), validClaims(), { key: untrustedEs }),
+      JwtUnknownKidError,
+    ],
+    [
+      'missing kid',
+      () => makeToken({ alg: 'ES256', typ: 'at+jwt' }, validClaims(), { key: es }),
+      JwtUnknownKidError,
+    ],
+    [
+      'numeric kid',
+      () => makeToken({ alg: 'ES256', typ: 'at+jwt', kid: 7 }, validClaims(), { key: es }),
+      JwtInvalidHeaderError,
+    ],
+    [
+      'trusted kid, signed by an untrusted key',
+      () => makeToken(header(es), validClaims(), { key: untrustedEs }),
+      JwtSignatureError,
+    ],
     ['expired', () => validToken(es, validClaims({ exp: NOW - 3600 })), JwtExpiredError],
     ['not yet valid', () => validToken(rs, validClaims({ nbf: NOW + 3600 })), JwtNotYetValidError],
-    ['wrong iss', () => validToken(es, validClaims({ iss: 'https://evil.example.com' })), JwtClaimMismatchError],
-    ['wrong aud', () => validToken(es, validClaims({ aud: 'https://other.example.com' })), JwtClaimMismatchError],
-    ['aud array without the audience', () => validToken(es, validClaims({ aud: ['a', 'b'] })), JwtClaimMismatchError],
-    ['typ JWT', () => makeToken(header(es, { typ: 'JWT' }), validClaims(), { key: es }), JwtInvalidHeaderError],
-    ['typ missing', () => makeToken({ alg: 'ES256', kid: es.kid }, validClaims(), { key: es }), JwtInvalidHeaderError],
-    ['crit header', () => makeToken(header(es, { crit: ['exp'] }), validClaims(), { key: es }), JwtInvalidHeaderError],
-    ['crit b64 header', () => makeToken(header(es, { crit: ['b64'], b64: true }), validClaims(), { key: es }), JwtInvalidHeaderError],
-    ['jku header', () => makeToken(header(es, { jku: 'https://evil.example.com/jwks' }), validClaims(), { key: es }), JwtInvalidHeaderError],
-    ['embedded jwk header', () => makeToken(header(es, { jwk: { kty: 'EC' } }), validClaims(), { key: es }), JwtInvalidHeaderError],
+    [
+      'wrong iss',
+      () => validToken(es, validClaims({ iss: 'https://evil.example.com' })),
+      JwtClaimMismatchError,
+    ],
+    [
+      'wrong aud',
+      () => validToken(es, validClaims({ aud: 'https://other.example.com' })),
+      JwtClaimMismatchError,
+    ],
+    [
+      'aud array without the audience',
+      () => validToken(es, validClaims({ aud: ['a', 'b'] })),
+      JwtClaimMismatchError,
+    ],
+    [
+      'typ JWT',
+      () => makeToken(header(es, { typ: 'JWT' }), validClaims(), { key: es }),
+      JwtInvalidHeaderError,
+    ],
+    [
+      'typ missing',
+      () => makeToken({ alg: 'ES256', kid: es.kid }, validClaims(), { key: es }),
+      JwtInvalidHeaderError,
+    ],
+    [
+      'crit header',
+      () => makeToken(header(es, { crit: ['exp'] }), validClaims(), { key: es }),
+      JwtInvalidHeaderError,
+    ],
+    [
+      'crit b64 header',
+      () => makeToken(header(es, { crit: ['b64'], b64: true }), validClaims(), { key: es }),
+      JwtInvalidHeaderError,
+    ],
+    [
+      'jku header',
+      () =>
+        makeToken(header(es, { jku: 'https://evil.example.com/jwks' }), validClaims(), { key: es }),
+      JwtInvalidHeaderError,
+    ],
+    [
+      'embedded jwk header',
+      () => makeToken(header(es, { jwk: { kty: 'EC' } }), validClaims(), { key: es }),
+      JwtInvalidHeaderError,
+    ],
   ];
 
   it.each(cases)('rejects %s', (_name, build, errorClass) => {
@@ -186,7 +290,13 @@ describe('createJwtVerifier: attack corpus (issue 3, item 4)', () => {
 
   it.each([
     ['padding', (t: string) => t.replace(/\.([^.]*)$/, '.$1==')],
-    ['standard alphabet in the payload', (t: string) => { const [h, p, s] = t.split('.'); return `${h}.${p!.replace(/-/g, '+').replace(/_/g, '/')}x+/.${s}`; }],
+    [
+      'standard alphabet in the payload',
+      (t: string) => {
+        const [h, p, s] = t.split('.');
+        return `${h}.${p!.replace(/-/g, '+').replace(/_/g, '/')}x+/.${s}`;
+      },
+    ],
     ['whitespace', (t: string) => t.replace('.', '. ')],
     ['a non-base64url character in the header', (t: string) => `!${t}`],
   ])('rejects bad base64url: %s', (_name, mutate) => {
@@ -227,10 +337,17 @@ describe('createJwtVerifier: attack corpus (issue 3, item 4)', () => {
   });
 
   it.each([
-    ['a non-JSON header', () => `${Buffer.from('{"alg":').toString('base64url')}.${b64json(validClaims())}.AAAA`],
+    [
+      'a non-JSON header',
+      () => `${Buffer.from('{"alg":').toString('base64url')}.${b64json(validClaims())}.AAAA`,
+    ],
     ['a JSON array header', () => `${b64json([1])}.${b64json(validClaims())}.AAAA`],
     ['a null header', () => `${b64json(null)}.${b64json(validClaims())}.AAAA`],
-    ['a header that is not UTF-8', () => `${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}.${b64json(validClaims())}.AAAA`],
+    [
+      'a header that is not UTF-8',
+      () =>
+        `${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}.${b64json(validClaims())}.AAAA`,
+    ],
   ])('rejects %s', (_name, build) => {
     // Act / Assert
     expect(rejection(build())).toBeInstanceOf(JwtMalformedError);
@@ -304,7 +421,8 @@ describe('isCanonicalBase64Url', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(...'AQgw-_=+/ .') }), (text) => {
         // Act / Assert
-        const roundTrip = text !== '' && Buffer.from(text, 'base64url').toString('base64url') === text;
+        const roundTrip =
+          text !== '' && Buffer.from(text, 'base64url').toString('base64url') === text;
         expect(isCanonicalBase64Url(text)).toBe(roundTrip && /^[A-Za-z0-9_-]+$/.test(text));
       }),
     );
@@ -321,7 +439,13 @@ function profileAllows(token: string): boolean {
   const parts = token.split('.');
   if (parts.length !== 3) return false;
   // Canonical base64url: decoding and re-encoding gives the same text.
-  if (!parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part)) {
+  if (
+    !parts.every(
+      (part) =>
+        /^[A-Za-z0-9_-]+$/.test(part) &&
+        Buffer.from(part, 'base64url').toString('base64url') === part,
+    )
+  ) {
     return false;
   }
   let protectedHeader: Record<string, unknown>;
@@ -374,40 +498,102 @@ async function oracle(token: string, nowMs: number): Promise<boolean> {
 }
 
 /** Usually the valid value, sometimes a mutation. */
-const mostly = <T,>(valid: T, ...others: T[]): fc.Arbitrary<T> =>
-  fc.oneof({ weight: 30, arbitrary: fc.constant(valid) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
+const mostly = <T>(valid: T, ...others: T[]): fc.Arbitrary<T> =>
+  fc.oneof(
+    { weight: 30, arbitrary: fc.constant(valid) },
+    { weight: 1, arbitrary: fc.constantFrom(...others) },
+  );
 
 const ABSENT = Symbol('absent');
 const withoutAbsent = (record: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== ABSENT));
 
-const timeOffset = fc.oneof(fc.integer({ min: -45, max: 45 }), fc.integer({ min: -100_000, max: 100_000 }));
+const timeOffset = fc.oneof(
+  fc.integer({ min: -45, max: 45 }),
+  fc.integer({ min: -100_000, max: 100_000 }),
+);
 
 const tokenArb = fc
   .record({
     key: fc.constantFrom(es, rs),
     alg: mostly<string | null>(null, 'ES256', 'RS256', 'HS256', 'none', 'ES384', 'PS256', 'es256'),
-    typ: mostly<unknown>('at+jwt', 'AT+JWT', 'application/at+jwt', 'JWT', 'jwt', 'at+jwt ', 5, ABSENT),
+    typ: mostly<unknown>(
+      'at+jwt',
+      'AT+JWT',
+      'application/at+jwt',
+      'JWT',
+      'jwt',
+      'at+jwt ',
+      5,
+      ABSENT,
+    ),
     kid: mostly<string>('own', 'other', 'unknown', 'absent', 'number'),
-    extraHeader: mostly<Record<string, unknown>>({}, { crit: ['exp'] }, { crit: [] }, { jku: 'https://x' }, { b64: false, crit: ['b64'] }, { cty: 'JWT' }, { __proto__: 1 } as never),
+    extraHeader: mostly<Record<string, unknown>>(
+      {},
+      { crit: ['exp'] },
+      { crit: [] },
+      { jku: 'https://x' },
+      { b64: false, crit: ['b64'] },
+      { cty: 'JWT' },
+      { __proto__: 1 } as never,
+    ),
     iss: mostly<unknown>(ISSUER, 'https://evil.example.com', `${ISSUER}/`, ABSENT, 5),
     aud: mostly<unknown>(AUDIENCE, [AUDIENCE], ['x', AUDIENCE], ['x'], [], 'x', ABSENT, 5, null),
-    exp: fc.oneof({ weight: 12, arbitrary: timeOffset.map((d) => NOW + 3600 + (d < 0 ? d * 100 : d)) }, { weight: 2, arbitrary: timeOffset.map((d) => NOW + d) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, 'x', null, NOW + 0.5) }),
-    nbf: fc.oneof({ weight: 12, arbitrary: timeOffset.map((d) => NOW + d) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, 'x', NOW + 29.9) }),
-    iat: fc.oneof({ weight: 5, arbitrary: timeOffset.map((d) => NOW + d) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, '1', null) }),
+    exp: fc.oneof(
+      { weight: 12, arbitrary: timeOffset.map((d) => NOW + 3600 + (d < 0 ? d * 100 : d)) },
+      { weight: 2, arbitrary: timeOffset.map((d) => NOW + d) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, 'x', null, NOW + 0.5) },
+    ),
+    nbf: fc.oneof(
+      { weight: 12, arbitrary: timeOffset.map((d) => NOW + d) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, 'x', NOW + 29.9) },
+    ),
+    iat: fc.oneof(
+      { weight: 5, arbitrary: timeOffset.map((d) => NOW + d) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, '1', null) },
+    ),
     sub: mostly<unknown>('client-1', '', ABSENT, 5),
     clientId: mostly<unknown>('client-1', '', ABSENT, false),
     scope: mostly<unknown>('orders:read orders:write', '', ABSENT, ['orders:read']),
     jti: mostly<unknown>('8c1d', '', ABSENT, 1),
     signer: mostly<string>('own', 'otherTrusted', 'untrusted', 'hmac', 'none'),
-    sigMutation: mostly<string>('none', 'flip', 'truncate', 'append', 'empty', 'der', 'swapToOtherToken'),
-    encoding: mostly<string>('none', 'pad', 'stdAlphabet', 'space', 'trailingBits', 'fiveSegments', 'extraDot', 'oversize', 'headerText'),
+    sigMutation: mostly<string>(
+      'none',
+      'flip',
+      'truncate',
+      'append',
+      'empty',
+      'der',
+      'swapToOtherToken',
+    ),
+    encoding: mostly<string>(
+      'none',
+      'pad',
+      'stdAlphabet',
+      'space',
+      'trailingBits',
+      'fiveSegments',
+      'extraDot',
+      'oversize',
+      'headerText',
+    ),
     nowJitter: fc.integer({ min: 0, max: 999 }),
   })
   .map((m) => {
     const other = m.key === es ? rs : es;
-    const kid = { own: m.key.kid, other: other.kid, unknown: 'unknown-kid', absent: ABSENT, number: 42 }[m.kid];
-    const headerValue = withoutAbsent({ alg: m.alg ?? m.key.alg, typ: m.typ, kid, ...m.extraHeader });
+    const kid = {
+      own: m.key.kid,
+      other: other.kid,
+      unknown: 'unknown-kid',
+      absent: ABSENT,
+      number: 42,
+    }[m.kid];
+    const headerValue = withoutAbsent({
+      alg: m.alg ?? m.key.alg,
+      typ: m.typ,
+      kid,
+      ...m.extraHeader,
+    });
     const claims = withoutAbsent({
       iss: m.iss,
       sub: m.sub,
@@ -446,7 +632,8 @@ const tokenArb = fc
         sig = Buffer.alloc(0);
         break;
       case 'der':
-        if ('key' in signing) sig = sign('sha256', Buffer.from(`${h}.${p}`), signing.key.privateKey);
+        if ('key' in signing)
+          sig = sign('sha256', Buffer.from(`${h}.${p}`), signing.key.privateKey);
         break;
       case 'swapToOtherToken':
         sig = signInput(`${h}.${b64json({ ...claims, jti: 'other' })}`, signing);
@@ -467,7 +654,8 @@ const tokenArb = fc
       case 'trailingBits':
         if (s.length % 4 === 2 || s.length % 4 === 3) {
           const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-          s = s.slice(0, -1) + (alphabet[alphabet.indexOf(s[s.length - 1] as string) | 1] as string);
+          s =
+            s.slice(0, -1) + (alphabet[alphabet.indexOf(s[s.length - 1] as string) | 1] as string);
         }
         token = `${h}.${p}.${s}`;
         break;

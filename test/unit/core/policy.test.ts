@@ -105,6 +105,20 @@ describe('createPolicyBuilder', () => {
     expect(Object.isFrozen(a1)).toBe(true);
   });
 
+  it('evicts in least-recently-used order when entries are never hit', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES, { cacheSize: 2 });
+    // Act
+    const first = build(claims('s1'), arn('GET/health')).policyDocument;
+    build(claims('s2'), arn('GET/health'));
+    build(claims('s3'), arn('GET/health')); // evicts s1
+    const second = build(claims('s2'), arn('GET/health')).policyDocument;
+    const again = build(claims('s1'), arn('GET/health')).policyDocument;
+    // Assert
+    expect(again).not.toBe(first);
+    expect(build(claims('s2'), arn('GET/health')).policyDocument).toBe(second); // s3 was evicted instead
+  });
+
   it('throws on a malformed methodArn', () => {
     // Act / Assert
     expect(() => createPolicyBuilder(ROUTES)(claims('x'), 'nope')).toThrow(MethodArnError);
@@ -117,7 +131,10 @@ describe('planPolicy', () => {
 
   it('turns path parameters and greedy segments into *', () => {
     // Act / Assert
-    expect(plan({ 'GET /o/{id}/i/{proxy+}': ['s'] }, ['s'])).toEqual({ allow: ['GET/o/*/i/*'], deny: [] });
+    expect(plan({ 'GET /o/{id}/i/{proxy+}': ['s'] }, ['s'])).toEqual({
+      allow: ['GET/o/*/i/*'],
+      deny: [],
+    });
   });
 
   it('does not deny a less specific route that API Gateway does not pick', () => {
@@ -139,7 +156,10 @@ describe('planPolicy', () => {
 
   it('denies a more specific route under an allowed greedy route', () => {
     // Act
-    const result = plan({ 'GET /files/{proxy+}': ['f'], 'GET /files/{id}/meta': ['m'], 'GET /other': ['o'] }, ['f']);
+    const result = plan(
+      { 'GET /files/{proxy+}': ['f'], 'GET /files/{id}/meta': ['m'], 'GET /other': ['o'] },
+      ['f'],
+    );
     // Assert
     expect(result).toEqual({ allow: ['GET/files/*'], deny: ['GET/files/*/meta'] });
   });
@@ -188,6 +208,8 @@ describe('isAllowedByPolicy and matchesIamPattern', () => {
     // Act / Assert
     expect(isAllowedByPolicy(policy, arn('GET/x'))).toBe(true);
     expect(isAllowedByPolicy(policy, arn('DELETE/x'))).toBe(false);
-    expect(isAllowedByPolicy(policy, 'arn:aws:execute-api:eu-west-1:123456789012:other/prod/GET/x')).toBe(false);
+    expect(
+      isAllowedByPolicy(policy, 'arn:aws:execute-api:eu-west-1:123456789012:other/prod/GET/x'),
+    ).toBe(false);
   });
 });

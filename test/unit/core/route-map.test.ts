@@ -1,5 +1,10 @@
 // Route map parsing (errors name the entry) and API Gateway-like route selection.
-import { compareSpecificity, matchRoute, parseRouteMap, RouteMapError } from '../../../functions/core/route-map';
+import {
+  compareSpecificity,
+  matchRoute,
+  parseRouteMap,
+  RouteMapError,
+} from '../../../functions/core/route-map';
 
 describe('parseRouteMap', () => {
   it('parses methods, params, greedy segments, ANY and scopes', () => {

@@ -26,10 +26,26 @@ describe('loadTrustedKeys', () => {
   it.each([
     ['an empty list', [], /at least one key/],
     ['a non-string entry', [5], /PUBLIC_KEYS_PEM\[0\] is not an SPKI public key PEM/],
-    ['a private key', [ec.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()], /\[0\] is not an SPKI/],
-    ['garbage inside PEM armour', ['-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'], /\[0\] is not a valid public key PEM/],
-    ['a P-384 key', [spki(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey)], /\[0\] is an EC key on curve secp384r1/],
-    ['a 1024-bit RSA key', [spki(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey)], /\[0\] is a 1024-bit RSA key/],
+    [
+      'a private key',
+      [ec.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()],
+      /\[0\] is not an SPKI/,
+    ],
+    [
+      'garbage inside PEM armour',
+      ['-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'],
+      /\[0\] is not a valid public key PEM/,
+    ],
+    [
+      'a P-384 key',
+      [spki(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey)],
+      /\[0\] is an EC key on curve secp384r1/,
+    ],
+    [
+      'a 1024-bit RSA key',
+      [spki(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey)],
+      /\[0\] is a 1024-bit RSA key/,
+    ],
     ['an Ed25519 key', [spki(generateKeyPairSync('ed25519').publicKey)], /\[0\] is a ed25519 key/],
     ['a duplicate', [spki(ec.publicKey), spki(ec.publicKey)], /PUBLIC_KEYS_PEM\[1\] duplicates/],
   ])('rejects %s, naming the entry', (_name, pems, message) => {

@@ -337,6 +337,31 @@ describe('createTokenHandler', () => {
       expect(metrics.rejected).toEqual(['TokenRequestsRejected:server_error']);
     });
 
+    it('logs the class and message of an unexpected error and its cause, not the request', async () => {
+      // Arrange
+      const logger = new Logger({ logLevel: 'SILENT' });
+      const error = jest.spyOn(logger, 'error');
+      const { handler } = setup({ logger });
+      jest
+        .spyOn(signer, 'sign')
+        .mockRejectedValueOnce(
+          new ServerError('signing failed', { cause: new RangeError('bad key') }),
+        );
+
+      // Act
+      await handler(event());
+
+      // Assert
+      expect(error).toHaveBeenCalledWith('token request failed', {
+        error: 'server_error',
+        latencyMs: expect.any(Number),
+        errorType: 'ServerError',
+        errorMessage: 'signing failed',
+        causeType: 'RangeError',
+        causeMessage: 'bad key',
+      });
+    });
+
     it('works without metrics and without a logger', async () => {
       // Arrange
       const { handler } = setup({ metrics: undefined, logger: undefined });
