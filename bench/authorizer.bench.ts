@@ -1,7 +1,6 @@
 // `npm run bench:authorizer`: the authorizer's verify path against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, plus bundle cold load.
 import { spawnSync } from 'node:child_process';
 import {
-  createPublicKey,
   generateKeyPairSync,
   randomUUID,
   sign as cryptoSign,

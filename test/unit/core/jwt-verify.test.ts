@@ -1,6 +1,5 @@
 // Verifier tests: the attack corpus, every rejection reason, and a differential property test against jose.
 import fc from 'fast-check';
-import type { KeyLike } from 'jose';
 import * as jose from 'jose';
 import {
   createJwtVerifier,
@@ -457,7 +456,7 @@ function profileAllows(token: string): boolean {
   return Object.keys(protectedHeader).every((name) => ['alg', 'typ', 'kid'].includes(name));
 }
 
-const joseKeys = new Map<string, Promise<KeyLike | CryptoKey>>();
+const joseKeys = new Map<string, ReturnType<typeof jose.importSPKI>>();
 
 /** jose with the same rules; the key decides the algorithm (a CryptoKey imported for it). */
 async function oracle(token: string, nowMs: number): Promise<boolean> {
@@ -606,13 +605,15 @@ const tokenArb = fc
       scope: m.scope,
       ...(m.encoding === 'oversize' ? { pad: 'p'.repeat(MAX_TOKEN_LENGTH - 600) } : {}),
     });
-    const signing: Signing = {
-      own: { key: m.key },
-      otherTrusted: { key: other },
-      untrusted: { key: m.key === es ? untrustedEs : untrustedRs },
-      hmac: { hmacSecret: m.key.pem },
-      none: { none: true as const },
-    }[m.signer];
+    const signing = (
+      {
+        own: { key: m.key },
+        otherTrusted: { key: other },
+        untrusted: { key: m.key === es ? untrustedEs : untrustedRs },
+        hmac: { hmacSecret: m.key.pem },
+        none: { none: true as const },
+      } as Record<string, Signing>
+    )[m.signer] as Signing;
     let h = b64json(headerValue);
     if (m.encoding === 'headerText') h = Buffer.from('{"alg":"ES256",').toString('base64url');
     const p = b64json(claims);

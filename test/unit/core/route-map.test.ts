@@ -37,7 +37,7 @@ describe('parseRouteMap', () => {
     [null, /must be a JSON object/],
     ['x', /must be a JSON object/],
     [{ 'GET/orders': [] }, /route "GET\/orders": must be "METHOD \/path"/],
-    [{ 'GET  /orders': [] }, /route "GET  \/orders": must be "METHOD \/path"/],
+    [{ 'GET  /orders': [] }, /route "GET {2}\/orders": must be "METHOD \/path"/],
     [{ 'FETCH /orders': [] }, /route "FETCH \/orders": unknown method "FETCH"/],
     [{ 'GET orders': [] }, /must start with "\/"/],
     [{ 'GET /orders/': [] }, /empty segment/],

@@ -1,0 +1,416 @@
+# Least-privilege IAM shape, key rotation wiring, Lambda environment and API modes (terraform test, mock provider).
+
+mock_provider "aws" {
+  source = "./test/terraform/mocks"
+}
+
+variables {
+  name = "unit-test"
+}
+
+################################################################################
+# Token endpoint submodule: IAM, environment, routes
+################################################################################
+
+run "token_endpoint_is_least_privilege" {
+  command = plan
+
+  module {
+    source = "./modules/token-endpoint"
+  }
+
+  variables {
+    rest_api_id            = "api1234567"
+    root_resource_id       = "root123456"
+    execution_arn          = "arn:aws:execute-api:us-east-1:123456789012:api1234567"
+    issuer                 = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
+    audience               = "unit-test"
+    scopes_supported       = ["demo:read", "demo:write"]
+    table_name             = "unit-test-clients"
+    table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"
+    signing_key_arns       = ["arn:aws:kms:us-east-1:123456789012:key/old", "arn:aws:kms:us-east-1:123456789012:key/new"]
+    active_signing_key_arn = "arn:aws:kms:us-east-1:123456789012:key/new"
+    signing_algorithm      = "ES256"
+  }
+
+  assert {
+    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid]) == toset(["ReadClientRecords", "SignAccessTokens", "WriteOwnLogs"])
+    error_message = "The token role must have exactly the statements ReadClientRecords, SignAccessTokens and WriteOwnLogs."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.effect == "Allow" && !anytrue([for a in s.actions : strcontains(a, "*")]) && !anytrue([for r in s.resources : r == "*"])])
+    error_message = "Token role statements must name exact actions and resources (no wildcards)."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "ReadClientRecords" || (
+      toset(s.actions) == toset(["dynamodb:GetItem"]) &&
+      toset(s.resources) == toset(["arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"])
+    )])
+    error_message = "The token role may only GetItem on the clients table."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "SignAccessTokens" || (
+      toset(s.actions) == toset(["kms:Sign", "kms:GetPublicKey"]) &&
+      toset(s.resources) == toset(["arn:aws:kms:us-east-1:123456789012:key/old", "arn:aws:kms:us-east-1:123456789012:key/new"])
+    )])
+    error_message = "The token role may only Sign and GetPublicKey on the signing keys."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "WriteOwnLogs" || (
+      toset(s.actions) == toset(["logs:CreateLogStream", "logs:PutLogEvents"]) &&
+      toset(s.resources) == toset(["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/unit-test-token:*"])
+    )])
+    error_message = "The token role may only write to its own log group."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.this.policy == data.aws_iam_policy_document.this.json
+    error_message = "The role policy must be the least-privilege document."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.handler == "index.handler" && aws_lambda_function.this.source_code_hash != null
+    error_message = "The token function must use index.handler and hash its zip."
+  }
+
+  assert {
+    condition = aws_lambda_function.this.environment[0].variables == tomap({
+      ISSUER                       = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
+      DEFAULT_AUDIENCE             = "unit-test"
+      TOKEN_TTL_SECONDS            = "3600"
+      SCOPES_SUPPORTED             = "[\"demo:read\",\"demo:write\"]"
+      CLIENT_STORE                 = "dynamodb"
+      CLIENTS_TABLE                = "unit-test-clients"
+      SIGNER                       = "kms"
+      SIGNING_KEY_ID               = "arn:aws:kms:us-east-1:123456789012:key/new"
+      SIGNING_ALGORITHM            = "ES256"
+      JWKS_KEY_IDS                 = "[\"arn:aws:kms:us-east-1:123456789012:key/old\",\"arn:aws:kms:us-east-1:123456789012:key/new\"]"
+      POWERTOOLS_SERVICE_NAME      = "unit-test-token"
+      POWERTOOLS_METRICS_NAMESPACE = "unit-test"
+      LOG_LEVEL                    = "INFO"
+    })
+    error_message = "The token function environment must follow the team contract: signs with the active key, publishes all keys."
+  }
+
+  assert {
+    condition     = toset([for k, m in aws_api_gateway_method.this : "${m.http_method} ${k}:${m.authorization}"]) == toset(["POST token:NONE", "GET jwks:NONE", "GET metadata:NONE"])
+    error_message = "The token, JWKS and metadata routes must be public POST/GET methods."
+  }
+
+  assert {
+    condition     = alltrue([for i in aws_api_gateway_integration.this : i.type == "AWS_PROXY" && i.integration_http_method == "POST"])
+    error_message = "Every route must be an AWS_PROXY integration to the token function."
+  }
+
+  assert {
+    condition = toset([for p in aws_lambda_permission.api : p.source_arn]) == toset([
+      "arn:aws:execute-api:us-east-1:123456789012:api1234567/*/POST/oauth2/token",
+      "arn:aws:execute-api:us-east-1:123456789012:api1234567/*/GET/.well-known/jwks.json",
+      "arn:aws:execute-api:us-east-1:123456789012:api1234567/*/GET/.well-known/oauth-authorization-server",
+    ])
+    error_message = "Lambda permissions must be scoped to each route of this API."
+  }
+
+  assert {
+    condition     = output.token_method_path == "~1oauth2~1token/POST"
+    error_message = "The throttling method path must escape the resource path's slashes."
+  }
+}
+
+run "token_endpoint_fails_without_zip" {
+  command = plan
+
+  module {
+    source = "./modules/token-endpoint"
+  }
+
+  variables {
+    artifacts_dir          = "/nonexistent-artifacts"
+    rest_api_id            = "api1234567"
+    root_resource_id       = "root123456"
+    execution_arn          = "arn:aws:execute-api:us-east-1:123456789012:api1234567"
+    issuer                 = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
+    audience               = "unit-test"
+    table_name             = "unit-test-clients"
+    table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"
+    signing_key_arns       = ["arn:aws:kms:us-east-1:123456789012:key/a"]
+    active_signing_key_arn = "arn:aws:kms:us-east-1:123456789012:key/a"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+################################################################################
+# Authorizer submodule, used alone
+################################################################################
+
+run "authorizer_works_alone_with_logs_only_role" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    rest_api_id     = "other12345"
+    issuer          = "https://auth.example.com"
+    audience        = "orders-api"
+    public_keys_pem = ["-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n", "-----BEGIN PUBLIC KEY-----\nB\n-----END PUBLIC KEY-----\n"]
+    route_scopes    = { "GET /orders" = ["orders:read"] }
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.this.statement) == 1 && data.aws_iam_policy_document.this.statement[0].sid == "WriteOwnLogs"
+    error_message = "The authorizer role may only write logs."
+  }
+
+  assert {
+    condition = (
+      toset(data.aws_iam_policy_document.this.statement[0].actions) == toset(["logs:CreateLogStream", "logs:PutLogEvents"]) &&
+      toset(data.aws_iam_policy_document.this.statement[0].resources) == toset(["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/unit-test-authorizer:*"])
+    )
+    error_message = "The authorizer role may only write to its own log group."
+  }
+
+  assert {
+    condition = aws_lambda_function.this.environment[0].variables == tomap({
+      ISSUER                       = "https://auth.example.com"
+      AUDIENCE                     = "orders-api"
+      PUBLIC_KEYS_PEM              = jsonencode(["-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n", "-----BEGIN PUBLIC KEY-----\nB\n-----END PUBLIC KEY-----\n"])
+      ROUTE_SCOPES                 = "{\"GET /orders\":[\"orders:read\"]}"
+      CLOCK_SKEW_SECONDS           = "30"
+      POWERTOOLS_SERVICE_NAME      = "unit-test-authorizer"
+      POWERTOOLS_METRICS_NAMESPACE = "unit-test"
+      LOG_LEVEL                    = "INFO"
+    })
+    error_message = "The authorizer environment must follow the team contract."
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_authorizer.this.type == "TOKEN" &&
+      aws_api_gateway_authorizer.this.identity_source == "method.request.header.Authorization" &&
+      aws_api_gateway_authorizer.this.identity_validation_expression == null &&
+      aws_api_gateway_authorizer.this.authorizer_result_ttl_in_seconds == 300
+    )
+    error_message = "The authorizer must be a TOKEN authorizer on the Authorization header with no validation expression by default."
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_gateway_response.this["UNAUTHORIZED"].status_code == "401" &&
+      aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_parameters["gatewayresponse.header.WWW-Authenticate"] == "'Bearer error=\"invalid_token\"'" &&
+      jsondecode(aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_templates["application/json"]).error == "invalid_token" &&
+      aws_api_gateway_gateway_response.this["ACCESS_DENIED"].status_code == "403" &&
+      aws_api_gateway_gateway_response.this["ACCESS_DENIED"].response_parameters["gatewayresponse.header.WWW-Authenticate"] == "'Bearer error=\"insufficient_scope\"'" &&
+      jsondecode(aws_api_gateway_gateway_response.this["ACCESS_DENIED"].response_templates["application/json"]).error == "insufficient_scope"
+    )
+    error_message = "Gateway responses must answer 401 invalid_token and 403 insufficient_scope with RFC 6750 challenges and JSON bodies."
+  }
+}
+
+run "authorizer_rejects_bad_inputs" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    rest_api_id        = "other12345"
+    issuer             = "https://auth.example.com/"
+    audience           = ""
+    public_keys_pem    = ["not a pem"]
+    route_scopes       = { "GET orders" = [] }
+    result_ttl_seconds = 3601
+    log_retention_days = 2
+  }
+
+  expect_failures = [var.issuer, var.audience, var.public_keys_pem, var.route_scopes, var.result_ttl_seconds, var.log_retention_days]
+}
+
+################################################################################
+# Root module: key rotation wiring
+################################################################################
+
+# apply against the mock provider (nothing real is created): the public keys are read by a data
+# source that Terraform defers until its keys exist.
+run "rotation_signs_with_second_key_and_trusts_both" {
+  command = apply
+
+  variables {
+    signing_keys = ["2024-01", "2024-07"]
+  }
+
+  override_resource {
+    target          = module.signing_key.aws_kms_key.this["2024-01"]
+    values = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/first"
+      key_id = "first"
+    }
+  }
+
+  override_resource {
+    target          = module.signing_key.aws_kms_key.this["2024-07"]
+    values = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/second"
+      key_id = "second"
+    }
+  }
+
+  override_data {
+    target          = module.signing_key.data.aws_kms_public_key.this["2024-01"]
+    values = {
+      public_key_pem = "-----BEGIN PUBLIC KEY-----\nFIRST\n-----END PUBLIC KEY-----\n"
+    }
+  }
+
+  override_data {
+    target          = module.signing_key.data.aws_kms_public_key.this["2024-07"]
+    values = {
+      public_key_pem = "-----BEGIN PUBLIC KEY-----\nSECOND\n-----END PUBLIC KEY-----\n"
+    }
+  }
+
+  assert {
+    condition = output.signing_key_arns == {
+      "2024-01" = "arn:aws:kms:us-east-1:123456789012:key/first"
+      "2024-07" = "arn:aws:kms:us-east-1:123456789012:key/second"
+    }
+    error_message = "One KMS key per signing_keys entry."
+  }
+
+  assert {
+    condition     = output.active_signing_key_arn == "arn:aws:kms:us-east-1:123456789012:key/second"
+    error_message = "By default the last key in signing_keys signs (the token function's SIGNING_KEY_ID)."
+  }
+
+  assert {
+    condition = output.public_keys_pem == [
+      "-----BEGIN PUBLIC KEY-----\nFIRST\n-----END PUBLIC KEY-----\n",
+      "-----BEGIN PUBLIC KEY-----\nSECOND\n-----END PUBLIC KEY-----\n",
+    ]
+    error_message = "The authorizer must trust the public keys of both keys during a rotation."
+  }
+
+  assert {
+    condition     = output.signing_key_aliases == { "2024-01" = "alias/unit-test-2024-01", "2024-07" = "alias/unit-test-2024-07" }
+    error_message = "Each key must have an alias."
+  }
+}
+
+run "rotation_can_pin_the_active_key" {
+  command = apply
+
+  variables {
+    signing_keys       = ["2024-01", "2024-07"]
+    active_signing_key = "2024-01"
+  }
+
+  override_resource {
+    target          = module.signing_key.aws_kms_key.this["2024-01"]
+    values = {
+      arn = "arn:aws:kms:us-east-1:123456789012:key/first"
+    }
+  }
+
+  override_resource {
+    target          = module.signing_key.aws_kms_key.this["2024-07"]
+    values = {
+      arn = "arn:aws:kms:us-east-1:123456789012:key/second"
+    }
+  }
+
+  assert {
+    condition     = output.active_signing_key_arn == "arn:aws:kms:us-east-1:123456789012:key/first"
+    error_message = "active_signing_key chooses the signing key."
+  }
+}
+
+################################################################################
+# Root module: new API versus existing API
+################################################################################
+
+run "creates_regional_api_with_stage_and_token_throttling" {
+  command = plan
+
+  variables {
+    token_rate_limit  = 20
+    token_burst_limit = 40
+  }
+
+  override_resource {
+    target          = aws_api_gateway_rest_api.this[0]
+    override_during = plan
+    values = {
+      id               = "newapi1234"
+      root_resource_id = "newroot123"
+    }
+  }
+
+  assert {
+    condition     = aws_api_gateway_rest_api.this[0].endpoint_configuration[0].types == ["REGIONAL"]
+    error_message = "The module creates a REGIONAL REST API."
+  }
+
+  assert {
+    condition     = output.issuer == "https://newapi1234.execute-api.us-east-1.amazonaws.com/v1" && output.token_endpoint_url == "https://newapi1234.execute-api.us-east-1.amazonaws.com/v1/oauth2/token"
+    error_message = "The issuer defaults to the stage URL and the token endpoint lives under it."
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_deployment.this) == 1 && aws_api_gateway_stage.this[0].stage_name == "v1"
+    error_message = "The module deploys the API it creates to stage_name."
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_method_settings.token[0].method_path == "~1oauth2~1token/POST" &&
+      aws_api_gateway_method_settings.token[0].settings[0].throttling_rate_limit == 20 &&
+      aws_api_gateway_method_settings.token[0].settings[0].throttling_burst_limit == 40
+    )
+    error_message = "POST /oauth2/token must be throttled on the stage."
+  }
+
+  assert {
+    condition = (
+      module.client_table.table_name == "unit-test-clients" &&
+      output.audience == "unit-test"
+    )
+    error_message = "Names derive from name; audience defaults to name."
+  }
+}
+
+run "existing_api_gets_routes_but_no_deployment" {
+  command = plan
+
+  variables {
+    rest_api_id = "exist12345"
+    issuer      = "https://auth.example.com/oauth"
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_rest_api.this) == 0 && length(aws_api_gateway_deployment.this) == 0 && length(aws_api_gateway_stage.this) == 0 && length(aws_api_gateway_method_settings.token) == 0
+    error_message = "With rest_api_id the module creates no API, deployment, stage or method settings."
+  }
+
+  assert {
+    condition = (
+      output.rest_api_id == "exist12345" &&
+      output.rest_api_root_resource_id == "rootres123" &&
+      output.rest_api_execution_arn == "arn:aws:execute-api:us-east-1:123456789012:exist12345" &&
+      output.deployment_id == null &&
+      output.stage_invoke_url == null
+    )
+    error_message = "Outputs must describe the existing API and say that the module owns no deployment."
+  }
+
+  assert {
+    condition     = output.issuer == "https://auth.example.com/oauth" && output.jwks_url == "https://auth.example.com/oauth/.well-known/jwks.json"
+    error_message = "The issuer override is used for the issuer and URLs."
+  }
+}
