@@ -64,13 +64,13 @@ run "rejects_first_set_of_bad_values" {
 run "rejects_second_set_of_bad_values" {
   command = plan
   variables {
-    name                          = "ab"
-    signing_algorithm             = "none"
-    token_ttl_seconds             = 86401
-    issuer                        = "https://auth.example.com/"
-    signing_keys                  = ["a", "a"]
-    route_scopes                  = { "FETCH /orders" = ["orders:read"] }
-    log_retention_days            = 0
+    name               = "ab"
+    signing_algorithm  = "none"
+    token_ttl_seconds  = 86401
+    issuer             = "https://auth.example.com/"
+    signing_keys       = ["a", "a"]
+    route_scopes       = { "FETCH /orders" = ["orders:read"] }
+    log_retention_days = 0
   }
   expect_failures = [
     var.name,

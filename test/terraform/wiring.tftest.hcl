@@ -39,7 +39,7 @@ run "token_endpoint_is_least_privilege" {
   }
 
   assert {
-    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.effect == "Allow" && !anytrue([for a in s.actions : strcontains(a, "*")]) && !anytrue([for r in s.resources : r == "*"])])
+    condition     = alltrue([for s in data.aws_iam_policy_document.this.statement : s.effect == "Allow" && !anytrue([for a in s.actions : strcontains(a, "*")]) && !anytrue([for r in s.resources : r == "*"])])
     error_message = "Token role statements must name exact actions and resources (no wildcards)."
   }
 
@@ -234,105 +234,7 @@ run "authorizer_rejects_bad_inputs" {
 }
 
 ################################################################################
-# Root module: key rotation wiring
-################################################################################
-
-# apply against the mock provider (nothing real is created): the public keys are read by a data
-# source that Terraform defers until its keys exist.
-run "rotation_signs_with_second_key_and_trusts_both" {
-  command = apply
-
-  variables {
-    signing_keys = ["2024-01", "2024-07"]
-  }
-
-  override_resource {
-    target          = module.signing_key.aws_kms_key.this["2024-01"]
-    values = {
-      arn    = "arn:aws:kms:us-east-1:123456789012:key/first"
-      key_id = "first"
-    }
-  }
-
-  override_resource {
-    target          = module.signing_key.aws_kms_key.this["2024-07"]
-    values = {
-      arn    = "arn:aws:kms:us-east-1:123456789012:key/second"
-      key_id = "second"
-    }
-  }
-
-  override_data {
-    target          = module.signing_key.data.aws_kms_public_key.this["2024-01"]
-    values = {
-      public_key_pem = "-----BEGIN PUBLIC KEY-----\nFIRST\n-----END PUBLIC KEY-----\n"
-    }
-  }
-
-  override_data {
-    target          = module.signing_key.data.aws_kms_public_key.this["2024-07"]
-    values = {
-      public_key_pem = "-----BEGIN PUBLIC KEY-----\nSECOND\n-----END PUBLIC KEY-----\n"
-    }
-  }
-
-  assert {
-    condition = output.signing_key_arns == {
-      "2024-01" = "arn:aws:kms:us-east-1:123456789012:key/first"
-      "2024-07" = "arn:aws:kms:us-east-1:123456789012:key/second"
-    }
-    error_message = "One KMS key per signing_keys entry."
-  }
-
-  assert {
-    condition     = output.active_signing_key_arn == "arn:aws:kms:us-east-1:123456789012:key/second"
-    error_message = "By default the last key in signing_keys signs (the token function's SIGNING_KEY_ID)."
-  }
-
-  assert {
-    condition = output.public_keys_pem == [
-      "-----BEGIN PUBLIC KEY-----\nFIRST\n-----END PUBLIC KEY-----\n",
-      "-----BEGIN PUBLIC KEY-----\nSECOND\n-----END PUBLIC KEY-----\n",
-    ]
-    error_message = "The authorizer must trust the public keys of both keys during a rotation."
-  }
-
-  assert {
-    condition     = output.signing_key_aliases == { "2024-01" = "alias/unit-test-2024-01", "2024-07" = "alias/unit-test-2024-07" }
-    error_message = "Each key must have an alias."
-  }
-}
-
-run "rotation_can_pin_the_active_key" {
-  command = apply
-
-  variables {
-    signing_keys       = ["2024-01", "2024-07"]
-    active_signing_key = "2024-01"
-  }
-
-  override_resource {
-    target          = module.signing_key.aws_kms_key.this["2024-01"]
-    values = {
-      arn = "arn:aws:kms:us-east-1:123456789012:key/first"
-    }
-  }
-
-  override_resource {
-    target          = module.signing_key.aws_kms_key.this["2024-07"]
-    values = {
-      arn = "arn:aws:kms:us-east-1:123456789012:key/second"
-    }
-  }
-
-  assert {
-    condition     = output.active_signing_key_arn == "arn:aws:kms:us-east-1:123456789012:key/first"
-    error_message = "active_signing_key chooses the signing key."
-  }
-}
-
-################################################################################
-# Root module: new API versus existing API
+# Root module: new API versus existing API (planned on an empty state, before the apply runs)
 ################################################################################
 
 run "creates_regional_api_with_stage_and_token_throttling" {
@@ -353,7 +255,7 @@ run "creates_regional_api_with_stage_and_token_throttling" {
   }
 
   assert {
-    condition     = aws_api_gateway_rest_api.this[0].endpoint_configuration[0].types == ["REGIONAL"]
+    condition     = tolist(aws_api_gateway_rest_api.this[0].endpoint_configuration[0].types) == tolist(["REGIONAL"])
     error_message = "The module creates a REGIONAL REST API."
   }
 
@@ -412,5 +314,103 @@ run "existing_api_gets_routes_but_no_deployment" {
   assert {
     condition     = output.issuer == "https://auth.example.com/oauth" && output.jwks_url == "https://auth.example.com/oauth/.well-known/jwks.json"
     error_message = "The issuer override is used for the issuer and URLs."
+  }
+}
+
+################################################################################
+# Root module: key rotation wiring
+################################################################################
+
+# apply against the mock provider (nothing real is created): the public keys are read by a data
+# source that Terraform defers until its keys exist.
+run "rotation_signs_with_second_key_and_trusts_both" {
+  command = apply
+
+  variables {
+    signing_keys = ["2024-01", "2024-07"]
+  }
+
+  override_resource {
+    target = module.signing_key.aws_kms_key.this["2024-01"]
+    values = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/11111111-1111-4111-8111-111111111111"
+      key_id = "11111111-1111-4111-8111-111111111111"
+    }
+  }
+
+  override_resource {
+    target = module.signing_key.aws_kms_key.this["2024-07"]
+    values = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-4222-8222-222222222222"
+      key_id = "22222222-2222-4222-8222-222222222222"
+    }
+  }
+
+  override_data {
+    target = module.signing_key.data.aws_kms_public_key.this["2024-01"]
+    values = {
+      public_key_pem = "-----BEGIN PUBLIC KEY-----\nFIRST\n-----END PUBLIC KEY-----\n"
+    }
+  }
+
+  override_data {
+    target = module.signing_key.data.aws_kms_public_key.this["2024-07"]
+    values = {
+      public_key_pem = "-----BEGIN PUBLIC KEY-----\nSECOND\n-----END PUBLIC KEY-----\n"
+    }
+  }
+
+  assert {
+    condition = output.signing_key_arns == {
+      "2024-01" = "arn:aws:kms:us-east-1:123456789012:key/11111111-1111-4111-8111-111111111111"
+      "2024-07" = "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-4222-8222-222222222222"
+    }
+    error_message = "One KMS key per signing_keys entry."
+  }
+
+  assert {
+    condition     = output.active_signing_key_arn == "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-4222-8222-222222222222"
+    error_message = "By default the last key in signing_keys signs (the token function's SIGNING_KEY_ID)."
+  }
+
+  assert {
+    condition = output.public_keys_pem == [
+      "-----BEGIN PUBLIC KEY-----\nFIRST\n-----END PUBLIC KEY-----\n",
+      "-----BEGIN PUBLIC KEY-----\nSECOND\n-----END PUBLIC KEY-----\n",
+    ]
+    error_message = "The authorizer must trust the public keys of both keys during a rotation."
+  }
+
+  assert {
+    condition     = output.signing_key_aliases == { "2024-01" = "alias/unit-test-2024-01", "2024-07" = "alias/unit-test-2024-07" }
+    error_message = "Each key must have an alias."
+  }
+}
+
+run "rotation_can_pin_the_active_key" {
+  command = apply
+
+  variables {
+    signing_keys       = ["2024-01", "2024-07"]
+    active_signing_key = "2024-01"
+  }
+
+  override_resource {
+    target = module.signing_key.aws_kms_key.this["2024-01"]
+    values = {
+      arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-1111-4111-8111-111111111111"
+    }
+  }
+
+  override_resource {
+    target = module.signing_key.aws_kms_key.this["2024-07"]
+    values = {
+      arn = "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-4222-8222-222222222222"
+    }
+  }
+
+  assert {
+    condition     = output.active_signing_key_arn == "arn:aws:kms:us-east-1:123456789012:key/11111111-1111-4111-8111-111111111111"
+    error_message = "active_signing_key chooses the signing key."
   }
 }

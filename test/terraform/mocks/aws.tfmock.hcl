@@ -60,3 +60,11 @@ mock_resource "aws_api_gateway_rest_api" {
     root_resource_id = "mockroot12"
   }
 }
+
+# The provider validates KMS key ids (UUIDs) even under a mock.
+mock_resource "aws_kms_key" {
+  defaults = {
+    arn    = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000"
+    key_id = "00000000-0000-4000-8000-000000000000"
+  }
+}
