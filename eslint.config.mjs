@@ -7,8 +7,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' },
+    },
+  },
+  {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -16,9 +26,23 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'node:fs', 'fs'], message: 'core/ is pure: inject adapters instead.' }] },
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'node:fs', 'fs'],
+              message: 'core/ is pure: inject adapters instead.',
+            },
+          ],
+        },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'core/ never reads process.env; config.ts does.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'core/ never reads process.env; config.ts does.',
+        },
+      ],
     },
   },
 );

@@ -2,7 +2,10 @@
 /** ESM-only test dependencies (jose, oauth4webapi) are transpiled to CJS for jest. */
 const esmPackages = ['jose', 'oauth4webapi'];
 const transform = {
-  '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
+  '^.+\\.[tj]s$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false },
+  ],
 };
 const common = {
   testEnvironment: 'node',
@@ -20,7 +23,11 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/no-network.ts'],
     },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
     { ...common, displayName: 'terraform', testMatch: ['<rootDir>/test/terraform/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],

@@ -5,10 +5,7 @@
 
 /** Codes of client store errors. */
 export type ClientStoreErrorCode =
-  | 'CLIENT_EXISTS'
-  | 'CLIENT_NOT_FOUND'
-  | 'CONCURRENT_MODIFICATION'
-  | 'TABLE_NOT_FOUND';
+  'CLIENT_EXISTS' | 'CLIENT_NOT_FOUND' | 'CONCURRENT_MODIFICATION' | 'TABLE_NOT_FOUND';
 
 /** Base class of client store errors. */
 export class ClientStoreError extends Error {

@@ -40,7 +40,10 @@ export function findTool(name: string, envVar?: string): string | undefined {
  */
 export function describeWithTool(tool: string, envVar?: string): jest.Describe {
   if (findTool(tool, envVar)) return describe;
-  if (IN_CI) throw new Error(`${tool} is required under CI=true but was not found on PATH (or ${envVar ?? 'override'})`);
+  if (IN_CI)
+    throw new Error(
+      `${tool} is required under CI=true but was not found on PATH (or ${envVar ?? 'override'})`,
+    );
   return describe.skip;
 }
 
@@ -53,4 +56,5 @@ export const describeWithMoto = (): jest.Describe => describeWithTool('moto_serv
  * Describe block for tests that need terraform.
  * @returns describe or describe.skip
  */
-export const describeWithTerraform = (): jest.Describe => describeWithTool('terraform', 'TERRAFORM');
+export const describeWithTerraform = (): jest.Describe =>
+  describeWithTool('terraform', 'TERRAFORM');

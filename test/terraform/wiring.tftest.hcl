@@ -414,3 +414,76 @@ run "rotation_can_pin_the_active_key" {
     error_message = "active_signing_key chooses the signing key."
   }
 }
+
+################################################################################
+# Signing keys and clients table
+################################################################################
+
+run "signing_keys_only_let_the_token_role_sign" {
+  command = plan
+
+  module {
+    source = "./modules/signing-key"
+  }
+
+  variables {
+    key_names        = ["2024-01", "2024-07"]
+    algorithm        = "RS256"
+    signer_role_arns = ["arn:aws:iam::123456789012:role/unit-test-token"]
+  }
+
+  assert {
+    condition     = alltrue([for k in aws_kms_key.this : k.key_usage == "SIGN_VERIFY" && k.customer_master_key_spec == "RSA_2048"]) && length(aws_kms_key.this) == 2
+    error_message = "One SIGN_VERIFY key per name, RSA_2048 for RS256."
+  }
+
+  assert {
+    condition     = toset([for a in aws_kms_alias.this : a.name]) == toset(["alias/unit-test-2024-01", "alias/unit-test-2024-07"])
+    error_message = "Each key has an alias."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowAccountToAdministerKey" || (
+      one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:root"]) &&
+      !contains(s.actions, "kms:Sign") && !contains(s.actions, "kms:*")
+    )])
+    error_message = "The account administers the keys but is not granted kms:Sign (so no IAM policy can grant it)."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowTokenFunctionToSign" || (
+      one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:role/unit-test-token"]) &&
+      toset(s.actions) == toset(["kms:Sign", "kms:GetPublicKey"])
+    )])
+    error_message = "Only the token role may sign."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.key_policy.statement) == 2 && alltrue([for k in aws_kms_key.this : k.policy == data.aws_iam_policy_document.key_policy.json])
+    error_message = "Every key carries exactly the two-statement key policy."
+  }
+}
+
+run "client_table_is_on_demand_encrypted_and_recoverable" {
+  command = plan
+
+  module {
+    source = "./modules/client-table"
+  }
+
+  variables {
+    name                        = "unit-test-clients"
+    deletion_protection_enabled = false
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.this.billing_mode == "PAY_PER_REQUEST" &&
+      aws_dynamodb_table.this.hash_key == "client_id" &&
+      aws_dynamodb_table.this.point_in_time_recovery[0].enabled &&
+      aws_dynamodb_table.this.server_side_encryption[0].enabled &&
+      aws_dynamodb_table.this.deletion_protection_enabled == false
+    )
+    error_message = "The clients table must be on-demand, keyed by client_id, with PITR and SSE, and follow the deletion protection input."
+  }
+}
