@@ -7,6 +7,7 @@ import {
   type LocalServerOptions,
 } from './lib/local/local-server';
 import { readRoutesFile } from './lib/local/routes-file';
+import { isFromApiInvocation, runFromApi } from './lib/from-api/cli';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -18,7 +19,9 @@ const USAGE = `Usage: npm start -- [options]
   --token-ttl SECONDS       access token lifetime, 60..86400 (default 3600)
   --audience AUD            default token audience, and the one the authorizer requires (default local)
   --authorizer-ttl SECONDS  authorizer result cache per token, 0..3600, capped at the token
-                            lifetime; 0 disables the cache (default 300)`;
+                            lifetime; 0 disables the cache (default 300)
+
+Or serve a deployed REST API: npm start -- --from-api REST_API_ID (add --help for its options)`;
 
 /** Exit code for bad flags. */
 export const EXIT_USAGE = 2;
@@ -124,6 +127,8 @@ Press Ctrl+C to stop.
 }
 
 async function main(argv: string[]): Promise<void> {
+  // A deployed API instead of the embedded one: its own flags, see scripts/lib/from-api/cli.ts.
+  if (isFromApiInvocation(argv)) return runFromApi(argv);
   let options: LocalServerOptions | 'help';
   try {
     options = parseFlags(argv);

@@ -92,8 +92,8 @@ variable "route_scopes" {
   default     = {}
 
   validation {
-    condition     = alltrue([for route in keys(var.route_scopes) : can(regex("^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|\\*) /[^\\s?#]*$", route))])
-    error_message = "Each route_scopes key must be \"METHOD /path\" with METHOD one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or *, one space, and a path starting with / (no spaces, query or fragment)."
+    condition     = alltrue([for route in keys(var.route_scopes) : can(regex("^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|ANY|\\*) /[^\\s?#]*$", route))])
+    error_message = "Each route_scopes key must be \"METHOD /path\" with METHOD one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, ANY or *, one space, and a path starting with / (no spaces, query or fragment)."
   }
 
   validation {

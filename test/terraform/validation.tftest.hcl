@@ -183,11 +183,12 @@ run "accepts_boundary_values_and_route_map_syntax" {
     active_signing_key            = "2024-01"
     scopes                        = { "orders:read" = "Read orders", "orders:write" = "Write orders" }
     route_scopes = {
-      "GET /orders/*"    = ["orders:read"]
-      "POST /orders"     = ["orders:write"]
-      "GET /orders/{id}" = ["orders:read", "orders:write"]
-      "GET /health"      = []
-      "* /admin"         = ["orders:write"]
+      "GET /orders/*"     = ["orders:read"]
+      "POST /orders"      = ["orders:write"]
+      "GET /orders/{id}"  = ["orders:read", "orders:write"]
+      "GET /health"       = []
+      "* /admin"          = ["orders:write"]
+      "ANY /ops/{proxy+}" = ["orders:write"]
     }
   }
 }

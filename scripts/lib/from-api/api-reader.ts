@@ -1,0 +1,152 @@
+// Reads a deployed REST API and its stage through the API Gateway API (AWS, or an emulator via AWS_ENDPOINT_URL).
+import {
+  APIGatewayClient,
+  GetAuthorizersCommand,
+  GetGatewayResponsesCommand,
+  GetMethodCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetStageCommand,
+  GetStagesCommand,
+  type Authorizer,
+  type GatewayResponse,
+  type Resource,
+  type RestApi,
+  type Stage,
+} from '@aws-sdk/client-api-gateway';
+import type { DeployedApiSnapshot } from './api-plan';
+import { FromApiError } from './errors';
+
+/** Largest page size the API Gateway API accepts. */
+const PAGE_SIZE = 500;
+
+function isNotFound(err: unknown): boolean {
+  return (err as { name?: string }).name === 'NotFoundException';
+}
+
+async function region(client: APIGatewayClient): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch (err) {
+    throw new FromApiError(
+      'no AWS region is configured: set AWS_REGION (or AWS_PROFILE with a region)',
+      { cause: err },
+    );
+  }
+}
+
+async function readResources(client: APIGatewayClient, restApiId: string): Promise<Resource[]> {
+  const resources: Resource[] = [];
+  let position: string | undefined;
+  do {
+    const page = await client.send(
+      new GetResourcesCommand({ restApiId, embed: ['methods'], limit: PAGE_SIZE, position }),
+    );
+    resources.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  // `embed=methods` returns whole methods; one without its integration is read on its own.
+  for (const resource of resources) {
+    for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {
+      if (method.methodIntegration && method.httpMethod) continue;
+      const full = await client.send(
+        new GetMethodCommand({ restApiId, resourceId: resource.id, httpMethod }),
+      );
+      (resource.resourceMethods as Record<string, typeof full>)[httpMethod] = {
+        ...full,
+        httpMethod,
+      };
+    }
+  }
+  return resources;
+}
+
+async function readAuthorizers(client: APIGatewayClient, restApiId: string): Promise<Authorizer[]> {
+  const items: Authorizer[] = [];
+  let position: string | undefined;
+  do {
+    const page = await client.send(
+      new GetAuthorizersCommand({ restApiId, limit: PAGE_SIZE, position }),
+    );
+    items.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  return items;
+}
+
+async function readGatewayResponses(
+  client: APIGatewayClient,
+  restApiId: string,
+): Promise<GatewayResponse[]> {
+  const items: GatewayResponse[] = [];
+  let position: string | undefined;
+  do {
+    const page = await client.send(
+      new GetGatewayResponsesCommand({ restApiId, limit: PAGE_SIZE, position }),
+    );
+    items.push(...(page.items ?? []));
+    position = page.position;
+  } while (position);
+  return items;
+}
+
+async function readStage(
+  client: APIGatewayClient,
+  restApiId: string,
+  stageName: string | undefined,
+): Promise<Stage> {
+  if (stageName) {
+    try {
+      return await client.send(new GetStageCommand({ restApiId, stageName }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  const stages = (await client.send(new GetStagesCommand({ restApiId }))).item ?? [];
+  const names = stages.map((s) => s.stageName).join(', ') || 'none';
+  if (stageName) {
+    throw new FromApiError(`REST API ${restApiId} has no stage ${stageName} (stages: ${names})`);
+  }
+  if (stages.length !== 1) {
+    throw new FromApiError(
+      `REST API ${restApiId} has ${stages.length} stages (${names}): pick one with --stage NAME`,
+    );
+  }
+  return stages[0] as Stage;
+}
+
+/**
+ * Reads everything the emulator needs about one REST API and stage. This is the API's current
+ * definition (what `terraform apply` wrote), which a stage serves once it is deployed.
+ * @param options REST API id, stage name (optional when the API has exactly one) and SDK client
+ * @returns the snapshot
+ * @throws FromApiError when the API, the stage or the region cannot be found
+ */
+export async function readDeployedApi(options: {
+  restApiId: string;
+  stage?: string;
+  client?: APIGatewayClient;
+}): Promise<DeployedApiSnapshot> {
+  const client = options.client ?? new APIGatewayClient({});
+  const where = await region(client);
+  let restApi: RestApi;
+  try {
+    restApi = await client.send(new GetRestApiCommand({ restApiId: options.restApiId }));
+  } catch (err) {
+    if (isNotFound(err)) {
+      const endpoint = process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : '';
+      throw new FromApiError(
+        `REST API ${options.restApiId} does not exist in ${where}${endpoint}`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  const [resources, authorizers, gatewayResponses, stage] = await Promise.all([
+    readResources(client, options.restApiId),
+    readAuthorizers(client, options.restApiId),
+    readGatewayResponses(client, options.restApiId),
+    readStage(client, options.restApiId, options.stage),
+  ]);
+  return { restApi, resources, authorizers, gatewayResponses, stage, region: where };
+}

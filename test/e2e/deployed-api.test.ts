@@ -1,0 +1,415 @@
+// End to end without AWS: terraform apply examples/complete to moto_server, onboard clients, serve the deployed API with `npm start -- --from-api`, call it with a real OAuth client, destroy.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  APIGatewayClient,
+  CreateResourceCommand,
+  GetResourcesCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+} from '@aws-sdk/client-api-gateway';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { ROOT, TSX_NODE_ARGS, runBuild } from '../support/lambda-zip';
+import { freePort, startMoto, type Moto } from '../support/moto';
+import { describeWithMoto } from '../support/tools';
+import {
+  createWorkspace,
+  describeWithTerraformMirror,
+  expectExit,
+  terraform,
+  type TfResult,
+  type TfWorkspace,
+} from '../terraform/harness';
+
+jest.setTimeout(60_000);
+
+const EXAMPLE = 'examples/complete';
+const LOCAL = path.join(ROOT, 'scripts/local.ts');
+const run = promisify(execFile);
+
+interface Outputs {
+  rest_api_id: string;
+  stage_name: string;
+  client_table_name: string;
+  issuer: string;
+  token_endpoint_url: string;
+  jwks_url: string;
+}
+
+interface CreatedClient {
+  client_id: string;
+  client_secret: string;
+}
+
+// Both tools are required: each throws under CI=true when missing, so the flow is never skipped there.
+const describeBoth =
+  describeWithMoto() === describe ? describeWithTerraformMirror() : describe.skip;
+
+describeBoth(
+  'deployed API served locally (terraform apply to moto_server, npm start -- --from-api)',
+  () => {
+    let moto: Moto;
+    let ws: TfWorkspace;
+    let tmp: string;
+    let artifactsDir: string;
+    let outputs: Outputs;
+    let env: NodeJS.ProcessEnv;
+    let server: ChildProcess | undefined;
+    let stdout = '';
+    let base: string;
+    let as: oauth.AuthorizationServer;
+    let reader: CreatedClient;
+    let writer: CreatedClient;
+    let destroyed: TfResult | undefined;
+
+    const options = { [oauth.allowInsecureRequests]: true };
+
+    const tf = (args: string[]): Promise<TfResult> =>
+      terraform(ws, EXAMPLE, [...args, '-input=false', '-no-color']);
+
+    async function tsx(script: string, args: string[]): Promise<string> {
+      const { stdout: out } = await run(
+        process.execPath,
+        [...TSX_NODE_ARGS, path.join(ROOT, script), ...args],
+        { cwd: ROOT, env, maxBuffer: 4 * 1024 * 1024 },
+      );
+      return out;
+    }
+
+    const createClient = async (name: string, scopes: string): Promise<CreatedClient> =>
+      JSON.parse(
+        await tsx('scripts/create-client.ts', [
+          '--table',
+          outputs.client_table_name,
+          '--name',
+          name,
+          '--scopes',
+          scopes,
+          '--json',
+        ]),
+      ) as CreatedClient;
+
+    async function grant(
+      client: CreatedClient,
+      auth: 'basic' | 'post',
+    ): Promise<oauth.TokenEndpointResponse> {
+      const clientAuth =
+        auth === 'basic'
+          ? oauth.ClientSecretBasic(client.client_secret)
+          : oauth.ClientSecretPost(client.client_secret);
+      const response = await oauth.clientCredentialsGrantRequest(
+        as,
+        { client_id: client.client_id },
+        clientAuth,
+        {},
+        options,
+      );
+      return oauth.processClientCredentialsResponse(as, { client_id: client.client_id }, response);
+    }
+
+    const hello = (token?: string, prefix = ''): Promise<Response> =>
+      fetch(`${base}${prefix}/hello`, {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      });
+
+    /** Runs `npm start -- --from-api …` expecting it to exit; resolves with its code and stderr. */
+    function startAndExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
+      return new Promise((resolve) => {
+        const child = spawn(process.execPath, [...TSX_NODE_ARGS, LOCAL, ...args], {
+          cwd: ROOT,
+          env,
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stderr });
+        });
+      });
+    }
+
+    beforeAll(async () => {
+      // Arrange: moto, zips for this machine, the example applied with the emulator's endpoint.
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deployed-api-e2e-'));
+      artifactsDir = path.join(tmp, 'dist');
+      const [started] = await Promise.all([
+        startMoto({ setProcessEnv: false }),
+        runBuild(['--arch', 'x86_64', '--out-dir', artifactsDir]),
+      ]);
+      moto = started;
+      env = { ...process.env, ...moto.env, LOG_LEVEL: 'ERROR' };
+      delete env.AWS_PROFILE;
+      delete env.AWS_SESSION_TOKEN;
+      ws = createWorkspace({
+        ...moto.env,
+        TF_VAR_artifacts_dir: artifactsDir,
+        TF_VAR_lambda_architecture: 'x86_64',
+        TF_VAR_table_deletion_protection: 'false',
+      });
+      expectExit(await tf(['init']), 'terraform init');
+      expectExit(await tf(['apply', '-auto-approve']), 'terraform apply');
+      const raw = JSON.parse(
+        expectExit(await terraform(ws, EXAMPLE, ['output', '-json', '-no-color']), 'output').stdout,
+      ) as Record<string, { value: unknown }>;
+      outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value])) as never;
+
+      // Onboard with the operator CLI, against the table Terraform created.
+      [reader, writer] = await Promise.all([
+        createClient('e2e', 'demo:read'),
+        createClient('e2e-writer', 'demo:write'),
+      ]);
+
+      const port = await freePort();
+      server = spawn(
+        process.execPath,
+        [
+          ...TSX_NODE_ARGS,
+          LOCAL,
+          '--from-api',
+          outputs.rest_api_id,
+          '--stage',
+          outputs.stage_name,
+          '--artifacts-dir',
+          artifactsDir,
+          '--port',
+          String(port),
+        ],
+        { cwd: ROOT, env },
+      );
+      server.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+      server.stderr?.on('data', (d: Buffer) => (stdout += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`server did not start:\n${stdout}`)),
+          30_000,
+        );
+        const check = (): void => {
+          if (stdout.includes('Press Ctrl+C')) {
+            clearTimeout(timer);
+            resolve();
+          } else if (server?.exitCode !== null) {
+            clearTimeout(timer);
+            reject(new Error(`server exited:\n${stdout}`));
+          } else setTimeout(check, 50);
+        };
+        check();
+      });
+      base = `http://127.0.0.1:${port}`;
+      // The deployed issuer names tokens; the endpoints are the local ones.
+      as = {
+        issuer: outputs.issuer,
+        token_endpoint: `${base}/oauth2/token`,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+      };
+    }, 240_000);
+
+    afterAll(async () => {
+      if (server && server.exitCode === null) server.kill('SIGKILL');
+      if (ws && !destroyed) await tf(['destroy', '-auto-approve']).catch(() => undefined);
+      await moto?.stop();
+      ws?.cleanup();
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    }, 120_000);
+
+    it('serves the routes, authorizer and functions it read from the deployed API', () => {
+      // Assert
+      expect(stdout).toContain(`Deployed REST API ${outputs.rest_api_id}`);
+      expect(stdout).toMatch(
+        /POST \/oauth2\/token\s+no authorization\s+-> Lambda oauth-demo-token/,
+      );
+      expect(stdout).toMatch(/GET \/hello\s+authorizer oauth-demo-authorizer\s+-> MOCK/);
+      expect(stdout).toMatch(
+        /oauth-demo-authorizer\s+TOKEN on method.request.header.Authorization, cache 300s/,
+      );
+      expect(stdout).toContain(`--table ${outputs.client_table_name}`);
+    });
+
+    it('answers the metadata route from the deployed token function and its environment', async () => {
+      // Act
+      const res = await fetch(`${base}/.well-known/oauth-authorization-server`);
+
+      // Assert: ISSUER came from GetFunctionConfiguration, not from local settings.
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        issuer: outputs.issuer,
+        token_endpoint: outputs.token_endpoint_url,
+        jwks_uri: outputs.jwks_url,
+        scopes_supported: ['demo:read', 'demo:write'],
+      });
+    });
+
+    it.each(['basic', 'post'] as const)(
+      'issues a KMS-signed token by client_secret_%s that verifies against the deployed JWKS route',
+      async (auth) => {
+        // Act
+        const token = await grant(reader, auth);
+        const jwks = (await (await fetch(as.jwks_uri as string)).json()) as JSONWebKeySet;
+        const { payload, protectedHeader } = await jwtVerify(
+          token.access_token,
+          createLocalJWKSet(jwks),
+          { issuer: outputs.issuer, audience: 'oauth-demo', typ: 'at+jwt' },
+        );
+
+        // Assert
+        expect(token).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'demo:read' });
+        expect(protectedHeader.alg).toBe('ES256');
+        expect(payload).toMatchObject({
+          sub: reader.client_id,
+          client_id: reader.client_id,
+          scope: 'demo:read',
+        });
+      },
+    );
+
+    it('GET /hello answers 200 with the authorizer context rendered by the MOCK integration', async () => {
+      // Arrange
+      const token = await grant(reader, 'basic');
+
+      // Act
+      const plain = await hello(token.access_token);
+      const staged = await hello(token.access_token, `/${outputs.stage_name}`);
+
+      // Assert
+      expect(plain.status).toBe(200);
+      expect(await plain.json()).toEqual({
+        message: 'hello',
+        client_id: reader.client_id,
+        scope: 'demo:read',
+      });
+      expect(staged.status).toBe(200);
+    });
+
+    it('answers 401 invalid_token without a token', async () => {
+      // Act
+      const res = await hello();
+
+      // Assert
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+    });
+
+    it('answers 403 insufficient_scope to a token without demo:read', async () => {
+      // Arrange
+      const token = await grant(writer, 'post');
+
+      // Act
+      const res = await hello(token.access_token);
+
+      // Assert
+      expect(decodeProtectedHeader(token.access_token).typ).toBe('at+jwt');
+      expect(res.status).toBe(403);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+      expect(await res.json()).toMatchObject({ error: 'insufficient_scope' });
+    });
+
+    it('refuses a client disabled with the CLI: invalid_client', async () => {
+      // Arrange
+      const client = await createClient('e2e-disabled', 'demo:read');
+      await grant(client, 'post');
+
+      // Act
+      await tsx('scripts/clients.ts', [
+        'disable',
+        client.client_id,
+        '--table',
+        outputs.client_table_name,
+      ]);
+      const error = await grant(client, 'post').catch((e: unknown) => e);
+
+      // Assert: the token function challenges every 401, so oauth4webapi reports the challenge.
+      expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+      const challenge = error as oauth.WWWAuthenticateChallengeError;
+      expect(challenge.status).toBe(401);
+      expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
+    });
+
+    it('fails at start, naming the function, when no zip matches the deployed code', async () => {
+      // Arrange
+      const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
+
+      // Act
+      const { code, stderr } = await startAndExit([
+        '--from-api',
+        outputs.rest_api_id,
+        '--artifacts-dir',
+        empty,
+        '--port',
+        '0',
+      ]);
+
+      // Assert
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/function oauth-demo-(token|authorizer): its deployed code/);
+      expect(stderr).toContain('npm run build -- --arch x86_64');
+    });
+
+    it('fails at start, naming the resource and method, on an unsupported integration', async () => {
+      // Arrange: an HTTP integration added next to the module's routes.
+      const api = new APIGatewayClient({
+        endpoint: moto.endpoint,
+        region: moto.env.AWS_REGION,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      });
+      const restApiId = outputs.rest_api_id;
+      const { items } = await api.send(new GetResourcesCommand({ restApiId }));
+      const rootId = items?.find((r) => r.path === '/')?.id;
+      const { id: resourceId } = await api.send(
+        new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'upstream' }),
+      );
+      await api.send(
+        new PutMethodCommand({
+          restApiId,
+          resourceId,
+          httpMethod: 'GET',
+          authorizationType: 'NONE',
+        }),
+      );
+      await api.send(
+        new PutIntegrationCommand({
+          restApiId,
+          resourceId,
+          httpMethod: 'GET',
+          type: 'HTTP_PROXY',
+          integrationHttpMethod: 'GET',
+          uri: 'https://example.com/',
+        }),
+      );
+
+      // Act
+      const { code, stderr } = await startAndExit([
+        '--from-api',
+        restApiId,
+        '--artifacts-dir',
+        artifactsDir,
+        '--port',
+        '0',
+      ]);
+
+      // Assert
+      expect(code).toBe(1);
+      expect(stderr).toContain('GET /upstream: integration type HTTP_PROXY is not supported');
+    });
+
+    it('stops on SIGTERM, then terraform destroy removes the stack', async () => {
+      // Act
+      const exited = new Promise<number | null>((resolve) =>
+        server?.once('exit', (code) => resolve(code)),
+      );
+      server?.kill('SIGTERM');
+      const code = await exited;
+      destroyed = await tf(['destroy', '-auto-approve']);
+
+      // Assert
+      expect(code).toBe(0);
+      expectExit(destroyed, 'terraform destroy');
+      expect(destroyed.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed/);
+    }, 120_000);
+  },
+);

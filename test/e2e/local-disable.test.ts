@@ -1,0 +1,113 @@
+// End to end over HTTP: a client disabled with `npm run clients -- disable --local` gets no more tokens from a running `npm start`.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import * as oauth from 'oauth4webapi';
+import { ROOT, TSX_NODE_ARGS } from '../support/lambda-zip';
+import { freePort } from '../support/moto';
+
+jest.setTimeout(60_000);
+
+interface CreatedClient {
+  client_id: string;
+  client_secret: string;
+}
+
+describe('npm start: disabling a client', () => {
+  let dataDir: string;
+  let server: ChildProcess;
+  let output = '';
+  let as: oauth.AuthorizationServer;
+  const options = { [oauth.allowInsecureRequests]: true };
+
+  const cli = async (script: string, args: string[]): Promise<string> =>
+    (
+      await promisify(execFile)(
+        process.execPath,
+        [...TSX_NODE_ARGS, path.join(ROOT, script), ...args, '--local', '--data-dir', dataDir],
+        { cwd: ROOT },
+      )
+    ).stdout;
+
+  const grant = async (client: CreatedClient): Promise<oauth.TokenEndpointResponse> => {
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      { client_id: client.client_id },
+      oauth.ClientSecretBasic(client.client_secret),
+      {},
+      options,
+    );
+    return oauth.processClientCredentialsResponse(as, { client_id: client.client_id }, response);
+  };
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-disable-'));
+    const port = await freePort();
+    server = spawn(
+      process.execPath,
+      [
+        ...TSX_NODE_ARGS,
+        path.join(ROOT, 'scripts/local.ts'),
+        '--port',
+        String(port),
+        '--data-dir',
+        dataDir,
+      ],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'ERROR' } },
+    );
+    server.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    server.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+      const check = (): void => {
+        if (output.includes('Press Ctrl+C')) {
+          clearTimeout(timer);
+          resolve();
+        } else if (server.exitCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`server exited:\n${output}`));
+        } else setTimeout(check, 50);
+      };
+      check();
+    });
+    const issuer = new URL(`http://127.0.0.1:${port}`);
+    as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { ...options, algorithm: 'oauth2' }),
+    );
+  });
+
+  afterAll(() => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses the disabled client with 401 invalid_client, and serves it again once enabled', async () => {
+    // Arrange
+    const client = JSON.parse(
+      await cli('scripts/create-client.ts', [
+        '--name',
+        'to-disable',
+        '--scopes',
+        'demo:read',
+        '--json',
+      ]),
+    ) as CreatedClient;
+    await grant(client);
+
+    // Act
+    await cli('scripts/clients.ts', ['disable', client.client_id]);
+    const refused = await grant(client).catch((e: unknown) => e);
+    await cli('scripts/clients.ts', ['enable', client.client_id]);
+    const again = await grant(client);
+
+    // Assert: no restart was needed either way (the file store is re-read on every request).
+    expect(refused).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+    const challenge = refused as oauth.WWWAuthenticateChallengeError;
+    expect(challenge.status).toBe(401);
+    expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
+    expect(again.access_token).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,92 @@
+// Offline Terraform checks: fmt, init + validate of every configuration, `terraform test` with mocks, README tables in step.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  REPO_ROOT,
+  TERRAFORM_DIRS,
+  createWorkspace,
+  describeWithTerraformMirror,
+  ensureArtifacts,
+  expectExit,
+  mapLimit,
+  terraform,
+  type Artifacts,
+  type TfWorkspace,
+} from './harness';
+
+jest.setTimeout(240_000);
+
+describeWithTerraformMirror()('terraform module (offline)', () => {
+  let ws: TfWorkspace;
+  let artifacts: Artifacts;
+
+  beforeAll(async () => {
+    // Arrange: a temp copy of the tree, offline CLI config, Lambda zips
+    ws = createWorkspace();
+    artifacts = await ensureArtifacts(path.join(ws.root, '..', 'artifacts'));
+    // Sequential inits: the shared plugin cache is not safe for concurrent writers.
+    for (const dir of TERRAFORM_DIRS) {
+      expectExit(
+        await terraform(ws, dir, [
+          'init',
+          '-backend=false',
+          '-input=false',
+          '-no-color',
+          ...(dir === '.' ? ['-test-directory=test/terraform'] : []),
+        ]),
+        `terraform init in ${dir}`,
+      );
+    }
+  });
+
+  afterAll(() => ws?.cleanup());
+
+  test('terraform fmt -check -recursive finds nothing to format', async () => {
+    // Act: on the repository itself (fmt -check writes nothing)
+    const result = await terraform({ ...ws, root: REPO_ROOT }, '.', [
+      'fmt',
+      '-check',
+      '-recursive',
+      '-diff',
+      '-no-color',
+    ]);
+
+    // Assert
+    expectExit(result, 'terraform fmt -check -recursive');
+  });
+
+  test('terraform validate passes for the root module, each submodule and each example', async () => {
+    // Act
+    const results = await mapLimit(TERRAFORM_DIRS, 2, async (dir) => ({
+      dir,
+      result: await terraform(ws, dir, ['validate', '-no-color']),
+    }));
+
+    // Assert
+    for (const { dir, result } of results) expectExit(result, `terraform validate in ${dir}`);
+  });
+
+  test('terraform test (mock provider): validations, IAM least privilege, key rotation wiring', async () => {
+    // Act
+    const result = await terraform(ws, '.', [
+      'test',
+      '-no-color',
+      '-test-directory=test/terraform',
+      `-var=artifacts_dir=${artifacts.dir}`,
+    ]);
+
+    // Assert
+    expectExit(result, 'terraform test');
+    expect(result.stdout).toMatch(/Success! \d+ passed, 0 failed/);
+  });
+
+  test('README inputs/outputs tables match variables.tf and outputs.tf', async () => {
+    // Act
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const run = promisify(execFile)(tsx, ['scripts/tf-docs.ts', '--check'], { cwd: REPO_ROOT });
+
+    // Assert: exit code 0 (a stale README exits 1 and rejects)
+    await expect(run).resolves.toMatchObject({ stdout: expect.stringContaining('up to date') });
+  });
+});
