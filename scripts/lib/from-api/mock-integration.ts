@@ -40,7 +40,7 @@ export function unsupportedTemplateFeature(template: string): string | undefined
   const supported = new Set<number>();
   for (const match of template.matchAll(REFERENCE)) {
     const [, , open, root, chain, params, , close] = match;
-    if (Boolean(open) !== Boolean(close)) return `malformed reference ${match[0]}`;
+    if (open && !close) return `malformed reference ${match[0]}`;
     if (root === 'input' && (!params || chain)) return `$input${chain ?? ''}${params ?? ''}`;
     if (root !== 'input' && (params || !chain)) return `$${root}${chain ?? ''}${params ?? ''}`;
     supported.add(match.index);
@@ -77,14 +77,18 @@ function inputParam(event: APIGatewayProxyEvent, name: string): string | undefin
  */
 export function renderTemplate(template: string, event: APIGatewayProxyEvent): string {
   return template.replace(REFERENCE, (...groups: unknown[]) => {
-    const [, , , root, chain, , param] = groups as (string | undefined)[];
+    const [, , open, root, chain, , param, close] = groups as (string | undefined)[];
+    // Without `{`, a following `}` is template text (e.g. the end of a JSON object), not ours.
+    const rest = close && !open ? close : '';
     let value: unknown;
     if (root === 'input') value = inputParam(event, param ?? '');
     else {
       const keys = (chain ?? '').split('.').filter(Boolean);
       value = lookup(root === 'context' ? event.requestContext : event.stageVariables, keys);
     }
-    return value === undefined || value === null || typeof value === 'object' ? '' : String(value);
+    const text =
+      value === undefined || value === null || typeof value === 'object' ? '' : String(value);
+    return text + rest;
   });
 }
 
