@@ -8,6 +8,7 @@ import {
 } from './lib/local/local-server';
 import { readRoutesFile } from './lib/local/routes-file';
 import { isFromApiInvocation, runFromApi } from './lib/from-api/cli';
+import { stopOnSignals } from './lib/gateway/stop-on-signals';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -168,18 +169,7 @@ async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
   console.log(banner(server));
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping`);
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(server);
 }
 
 void main(process.argv.slice(2));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FromApiError } from './errors';
 import { startFromApi, type FromApiOptions, type FromApiServer } from './start-from-api';
+import { stopOnSignals } from '../gateway/stop-on-signals';
 
 /** Usage of the --from-api mode (appended to `npm start -- --help`). */
 export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [options]
@@ -205,16 +206,5 @@ export async function runFromApi(argv: string[]): Promise<void> {
     process.exit(1);
   }
   console.log(fromApiBanner(server));
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping`);
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(server);
 }
