@@ -50,6 +50,17 @@ async function throughput(tmp: string): Promise<void> {
     updated_at: now,
     version: 1,
   });
+  await store.createClient({
+    client_id: 'bench-disabled',
+    name: 'bench disabled',
+    status: 'disabled',
+    secrets: [{ hash, created_at: now }],
+    scopes: ['orders:read'],
+    audiences: [],
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  });
   const signer = new LocalSigner({ dataDir });
   const handler = createTokenHandler({
     config: {
@@ -146,6 +157,51 @@ async function throughput(tmp: string): Promise<void> {
   console.log(
     `\nratio tokens/s : argon2id verify/s = ${fmt(ratio, 3)} (target >= 0.9): ${ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`,
   );
+  await rejectionTiming(handler, event);
+}
+
+/**
+ * Latency of rejected requests, interleaved: an unknown client id, a known client with a wrong
+ * secret, and a disabled client with its right secret. All three must cost one argon2id
+ * verification, so their medians should be within noise of each other (ratio close to 1.00).
+ */
+async function rejectionTiming(
+  handler: (e: APIGatewayProxyEvent) => Promise<{ statusCode: number }>,
+  template: APIGatewayProxyEvent,
+): Promise<void> {
+  const withBasic = (id: string, secret: string): APIGatewayProxyEvent => ({
+    ...template,
+    headers: {
+      ...template.headers,
+      Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+    },
+  });
+  const wrong = randomBytes(32).toString('base64url');
+  const cases = [
+    { name: 'unknown client id', event: withBasic('no-such-client', wrong) },
+    { name: 'known client, wrong secret', event: withBasic('bench-client', wrong) },
+    { name: 'disabled client', event: withBasic('bench-disabled', wrong) },
+  ];
+  const samples: number[][] = cases.map(() => []);
+  for (let i = 0; i < ROUNDS * PER_ROUND; i++) {
+    // Rotate the order so drifting load hits every case alike.
+    for (let k = 0; k < cases.length; k++) {
+      const c = (i + k) % cases.length;
+      const seconds = await timeOne(async () => {
+        const res = await handler(cases[c]!.event);
+        if (res.statusCode !== 401) throw new Error(`${cases[c]!.name}: got ${res.statusCode}`);
+      });
+      samples[c]!.push(seconds * 1000);
+    }
+  }
+  const known = median(samples[1]!);
+  console.log(`\nRejection timing (median ms of ${ROUNDS * PER_ROUND} each, interleaved)`);
+  cases.forEach((c, k) => {
+    const m = median(samples[k]!);
+    console.log(
+      `${c.name.padEnd(28)} | ${fmt(m, 2).padStart(7)} ms | ratio to wrong secret ${fmt(m / known, 3)}`,
+    );
+  });
 }
 
 /** Finds an x86_64-loadable token bundle: built fresh into `tmp` when scripts/build.ts exists. */
