@@ -294,8 +294,16 @@ export function createPolicyBuilder(
     size--;
   };
 
+  // A warm Lambda sees the same methodArn again and again: remember the last one parsed.
+  let lastMethodArn: string | undefined;
+  let lastArn: MethodArn | undefined;
+
   return (claims, methodArn) => {
-    const arn = parseMethodArn(methodArn);
+    if (methodArn !== lastMethodArn) {
+      lastArn = parseMethodArn(methodArn);
+      lastMethodArn = methodArn;
+    }
+    const arn = lastArn as MethodArn;
     return {
       principalId: claims.sub,
       policyDocument: documentFor(claims.scope, arn, methodArn),
