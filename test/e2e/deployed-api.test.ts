@@ -14,6 +14,7 @@ import {
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS, runBuild } from '../support/lambda-zip';
+import { startLocalServer } from '../support/local-server';
 import { freePort, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import {
@@ -59,7 +60,7 @@ describeBoth(
     let outputs: Outputs;
     let env: NodeJS.ProcessEnv;
     let server: ChildProcess | undefined;
-    let stdout = '';
+    let banner = '';
     let base: string;
     let as: oauth.AuthorizationServer;
     let reader: CreatedClient;
@@ -165,11 +166,8 @@ describeBoth(
       ]);
 
       const port = await freePort();
-      server = spawn(
-        process.execPath,
+      const local = await startLocalServer(
         [
-          ...TSX_NODE_ARGS,
-          LOCAL,
           '--from-api',
           outputs.rest_api_id,
           '--stage',
@@ -179,26 +177,10 @@ describeBoth(
           '--port',
           String(port),
         ],
-        { cwd: ROOT, env },
+        env,
       );
-      server.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-      server.stderr?.on('data', (d: Buffer) => (stdout += d.toString()));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`server did not start:\n${stdout}`)),
-          30_000,
-        );
-        const check = (): void => {
-          if (stdout.includes('Press Ctrl+C')) {
-            clearTimeout(timer);
-            resolve();
-          } else if (server?.exitCode !== null) {
-            clearTimeout(timer);
-            reject(new Error(`server exited:\n${stdout}`));
-          } else setTimeout(check, 50);
-        };
-        check();
-      });
+      server = local.process;
+      banner = local.output();
       base = `http://127.0.0.1:${port}`;
       // The deployed issuer names tokens; the endpoints are the local ones.
       as = {
@@ -218,15 +200,15 @@ describeBoth(
 
     it('serves the routes, authorizer and functions it read from the deployed API', () => {
       // Assert
-      expect(stdout).toContain(`Deployed REST API ${outputs.rest_api_id}`);
-      expect(stdout).toMatch(
+      expect(banner).toContain(`Deployed REST API ${outputs.rest_api_id}`);
+      expect(banner).toMatch(
         /POST \/oauth2\/token\s+no authorization\s+-> Lambda oauth-demo-token/,
       );
-      expect(stdout).toMatch(/GET \/hello\s+authorizer oauth-demo-authorizer\s+-> MOCK/);
-      expect(stdout).toMatch(
+      expect(banner).toMatch(/GET \/hello\s+authorizer oauth-demo-authorizer\s+-> MOCK/);
+      expect(banner).toMatch(
         /oauth-demo-authorizer\s+TOKEN on method.request.header.Authorization, cache 300s/,
       );
-      expect(stdout).toContain(`--table ${outputs.client_table_name}`);
+      expect(banner).toContain(`--table ${outputs.client_table_name}`);
     });
 
     it('answers the metadata route from the deployed token function and its environment', async () => {

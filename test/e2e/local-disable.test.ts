@@ -1,11 +1,12 @@
 // End to end over HTTP: a client disabled with `npm run clients -- disable --local` gets no more tokens from a running `npm start`.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS } from '../support/lambda-zip';
+import { startLocalServer } from '../support/local-server';
 import { freePort } from '../support/moto';
 
 jest.setTimeout(60_000);
@@ -18,7 +19,6 @@ interface CreatedClient {
 describe('npm start: disabling a client', () => {
   let dataDir: string;
   let server: ChildProcess;
-  let output = '';
   let as: oauth.AuthorizationServer;
   const options = { [oauth.allowInsecureRequests]: true };
 
@@ -45,33 +45,7 @@ describe('npm start: disabling a client', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-disable-'));
     const port = await freePort();
-    server = spawn(
-      process.execPath,
-      [
-        ...TSX_NODE_ARGS,
-        path.join(ROOT, 'scripts/local.ts'),
-        '--port',
-        String(port),
-        '--data-dir',
-        dataDir,
-      ],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'ERROR' } },
-    );
-    server.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-      const check = (): void => {
-        if (output.includes('Press Ctrl+C')) {
-          clearTimeout(timer);
-          resolve();
-        } else if (server.exitCode !== null) {
-          clearTimeout(timer);
-          reject(new Error(`server exited:\n${output}`));
-        } else setTimeout(check, 50);
-      };
-      check();
-    });
+    server = (await startLocalServer(['--port', String(port), '--data-dir', dataDir])).process;
     const issuer = new URL(`http://127.0.0.1:${port}`);
     as = await oauth.processDiscoveryResponse(
       issuer,

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS } from '../support/lambda-zip';
+import { startLocalServer, type LocalServer } from '../support/local-server';
 import { freePort } from '../support/moto';
 
 jest.setTimeout(60_000);
@@ -56,7 +57,7 @@ async function startAndExit(args: string[]): Promise<{ code: number | null; stde
 describe('npm start (local server)', () => {
   let dataDir: string;
   let server: ChildProcess;
-  let stdout = '';
+  let local: LocalServer;
   let base: string;
   let as: oauth.AuthorizationServer;
   let reader: CreatedClient;
@@ -91,35 +92,15 @@ describe('npm start (local server)', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-e2e-'));
     reader = await createClient(dataDir, 'reader', 'demo:read demo:write');
     const port = await freePort();
-    server = spawn(
-      process.execPath,
-      [
-        ...TSX_NODE_ARGS,
-        LOCAL,
-        '--port',
-        String(port),
-        '--data-dir',
-        dataDir,
-        '--token-ttl',
-        '600',
-      ],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'ERROR' } },
-    );
-    server.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (stdout += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout}`)), 30_000);
-      const check = (): void => {
-        if (stdout.includes('Press Ctrl+C')) {
-          clearTimeout(timer);
-          resolve();
-        } else if (server.exitCode !== null) {
-          clearTimeout(timer);
-          reject(new Error(`server exited:\n${stdout}`));
-        } else setTimeout(check, 50);
-      };
-      check();
-    });
+    local = await startLocalServer([
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--token-ttl',
+      '600',
+    ]);
+    server = local.process;
     base = `http://127.0.0.1:${port}`;
     // Clients created while the server runs work without a restart.
     [writer, outsider] = await Promise.all([
@@ -139,10 +120,10 @@ describe('npm start (local server)', () => {
   });
 
   it('prints the base URL and a copy-paste walk-through', () => {
-    expect(stdout).toContain(`base URL / issuer   ${base}`);
-    expect(stdout).toContain('npm run create-client -- --local');
-    expect(stdout).toContain(`${base}/oauth2/token`);
-    expect(stdout).toContain(`curl -i -H "Authorization: Bearer $TOKEN" ${base}/hello`);
+    expect(local.output()).toContain(`base URL / issuer   ${base}`);
+    expect(local.output()).toContain('npm run create-client -- --local');
+    expect(local.output()).toContain(`${base}/oauth2/token`);
+    expect(local.output()).toContain(`curl -i -H "Authorization: Bearer $TOKEN" ${base}/hello`);
   });
 
   it('serves RFC 8414 metadata with the base URL as issuer', () => {
@@ -260,7 +241,7 @@ describe('npm start (local server)', () => {
   it('caches the authorizer result per token, for every route', async () => {
     // Arrange
     const token = await grant(reader, 'post', 'demo:read');
-    const before = stdout.length;
+    const before = local.output().length;
 
     // Act
     await call('GET', token.access_token);
@@ -269,7 +250,8 @@ describe('npm start (local server)', () => {
     await new Promise((r) => setTimeout(r, 100));
 
     // Assert
-    const lines = stdout
+    const lines = local
+      .output()
       .slice(before)
       .split('\n')
       .filter((l) => l.includes(' /hello '));
