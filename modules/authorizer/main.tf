@@ -10,11 +10,9 @@ locals {
   zip_path      = "${local.artifacts_dir}/authorizer.zip"
 
   # data.aws_region.current.id is the region name in provider 5.x and 6.x (`name` is deprecated in 6.x).
-  region         = data.aws_region.current.id
-  account_id     = data.aws_caller_identity.current.account_id
-  log_group_name = "/aws/lambda/${local.function_name}"
-  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
-  execution_arn  = "arn:${data.aws_partition.current.partition}:execute-api:${local.region}:${local.account_id}:${var.rest_api_id}"
+  region        = data.aws_region.current.id
+  account_id    = data.aws_caller_identity.current.account_id
+  execution_arn = "arn:${data.aws_partition.current.partition}:execute-api:${local.region}:${local.account_id}:${var.rest_api_id}"
 
   environment = {
     ISSUER                       = var.issuer
@@ -46,27 +44,6 @@ locals {
 # IAM
 ################################################################################
 
-data "aws_iam_policy_document" "assume_role" {
-  statement {
-    sid     = "LambdaAssumeRole"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  name               = local.function_name
-  description        = "Execution role of the ${local.function_name} JWT authorizer"
-  assume_role_policy = data.aws_iam_policy_document.assume_role.json
-
-  tags = var.tags
-}
-
 # The trusted keys arrive as PEMs in the environment, so the function needs no AWS API at all:
 # only its own log group.
 data "aws_iam_policy_document" "this" {
@@ -74,61 +51,39 @@ data "aws_iam_policy_document" "this" {
     sid       = "WriteOwnLogs"
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${local.log_group_arn}:*"]
+    resources = ["${module.function.log_group_arn}:*"]
   }
-}
-
-resource "aws_iam_role_policy" "this" {
-  name   = "${local.function_name}-least-privilege"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
 }
 
 ################################################################################
-# Lambda
+# Lambda (role, role policy, log group and function: see modules/lambda-function)
 ################################################################################
 
-resource "aws_cloudwatch_log_group" "this" {
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_days
+module "function" {
+  source = "../lambda-function"
+
+  function_name    = local.function_name
+  description      = "JWT access token authorizer (TOKEN type)"
+  role_description = "Execution role of the ${local.function_name} JWT authorizer"
+  policy_json      = data.aws_iam_policy_document.this.json
+
+  filename     = local.zip_path
+  runtime      = var.lambda_runtime
+  architecture = var.lambda_architecture
+  memory_size  = var.memory_size
+  timeout      = var.timeout
+
+  environment_variables = local.environment
+
+  # Lambda rejects environments above 4 KB; many keys or a large route map would hit it.
+  preconditions = [{
+    condition     = length(join("", [for k, v in local.environment : "${k}${v}"])) <= 4096
+    error_message = "The authorizer's environment exceeds Lambda's 4 KB limit: trust fewer keys or shorten route_scopes."
+  }]
+
+  log_retention_days = var.log_retention_days
 
   tags = var.tags
-}
-
-resource "aws_lambda_function" "this" {
-  function_name = local.function_name
-  description   = "JWT access token authorizer (TOKEN type)"
-  role          = aws_iam_role.this.arn
-  handler       = "index.handler"
-  runtime       = var.lambda_runtime
-  architectures = [var.lambda_architecture]
-  memory_size   = var.memory_size
-  timeout       = var.timeout
-
-  filename = local.zip_path
-  # Guarded so a missing zip reaches the precondition below instead of a file() error.
-  source_code_hash = fileexists(local.zip_path) ? filebase64sha256(local.zip_path) : null
-
-  environment {
-    variables = local.environment
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
-
-  lifecycle {
-    precondition {
-      condition     = fileexists(local.zip_path)
-      error_message = "${local.zip_path} does not exist: run `npm run build` (or set artifacts_dir to the directory holding authorizer.zip)."
-    }
-
-    # Lambda rejects environments above 4 KB; many keys or a large route map would hit it.
-    precondition {
-      condition     = length(join("", [for k, v in local.environment : "${k}${v}"])) <= 4096
-      error_message = "The authorizer's environment exceeds Lambda's 4 KB limit: trust fewer keys or shorten route_scopes."
-    }
-  }
 }
 
 ################################################################################
@@ -139,7 +94,7 @@ resource "aws_api_gateway_authorizer" "this" {
   name                             = local.function_name
   rest_api_id                      = var.rest_api_id
   type                             = "TOKEN"
-  authorizer_uri                   = aws_lambda_function.this.invoke_arn
+  authorizer_uri                   = module.function.invoke_arn
   identity_source                  = "method.request.header.Authorization"
   identity_validation_expression   = var.identity_validation_expression
   authorizer_result_ttl_in_seconds = var.result_ttl_seconds
@@ -148,7 +103,7 @@ resource "aws_api_gateway_authorizer" "this" {
 resource "aws_lambda_permission" "this" {
   statement_id  = "AllowApiGatewayAuthorizer"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this.function_name
+  function_name = module.function.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${local.execution_arn}/authorizers/${aws_api_gateway_authorizer.this.id}"
 }

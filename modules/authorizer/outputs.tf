@@ -7,27 +7,27 @@ output "authorizer_id" {
 
 output "function_name" {
   description = "Name of the authorizer function."
-  value       = aws_lambda_function.this.function_name
+  value       = module.function.function_name
 }
 
 output "function_arn" {
   description = "ARN of the authorizer function."
-  value       = aws_lambda_function.this.arn
+  value       = module.function.function_arn
 }
 
 output "role_arn" {
   description = "ARN of the authorizer function's execution role."
-  value       = aws_iam_role.this.arn
+  value       = module.function.role_arn
 }
 
 output "log_group_name" {
   description = "Name of the authorizer function's log group."
-  value       = aws_cloudwatch_log_group.this.name
+  value       = module.function.log_group_name
 }
 
 output "public_keys_pem" {
   description = "Public keys the authorizer trusts, as configured in its environment."
-  value       = jsondecode(aws_lambda_function.this.environment[0].variables["PUBLIC_KEYS_PEM"])
+  value       = jsondecode(module.function.environment_variables["PUBLIC_KEYS_PEM"])
 }
 
 output "deployment_triggers" {

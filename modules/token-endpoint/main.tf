@@ -1,17 +1,8 @@
 # Token Lambda (POST /oauth2/token, GET /.well-known/*) with its least-privilege role, log group and REST routes.
 
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
-
 locals {
   function_name = "${var.name}-token"
   zip_path      = "${var.artifacts_dir}/token.zip"
-
-  # Built from names rather than resource attributes so the IAM policy is fully known at plan time.
-  # data.aws_region.current.id is the region name in provider 5.x and 6.x (`name` is deprecated in 6.x).
-  log_group_name = "/aws/lambda/${local.function_name}"
-  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:log-group:${local.log_group_name}"
 
   routes = {
     token = {
@@ -36,27 +27,6 @@ locals {
 # IAM
 ################################################################################
 
-data "aws_iam_policy_document" "assume_role" {
-  statement {
-    sid     = "LambdaAssumeRole"
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  name               = local.function_name
-  description        = "Execution role of the ${local.function_name} OAuth token function"
-  assume_role_policy = data.aws_iam_policy_document.assume_role.json
-
-  tags = var.tags
-}
-
 data "aws_iam_policy_document" "this" {
   # Strongly consistent point reads of one client record; no Scan, Query or writes.
   statement {
@@ -80,75 +50,47 @@ data "aws_iam_policy_document" "this" {
     sid       = "WriteOwnLogs"
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${local.log_group_arn}:*"]
+    resources = ["${module.function.log_group_arn}:*"]
   }
-}
-
-resource "aws_iam_role_policy" "this" {
-  name   = "${local.function_name}-least-privilege"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
 }
 
 ################################################################################
-# Lambda
+# Lambda (role, role policy, log group and function: see modules/lambda-function)
 ################################################################################
 
-resource "aws_cloudwatch_log_group" "this" {
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_days
+module "function" {
+  source = "../lambda-function"
 
-  tags = var.tags
-}
+  function_name    = local.function_name
+  description      = "OAuth 2.0 client credentials token endpoint, JWKS and metadata"
+  role_description = "Execution role of the ${local.function_name} OAuth token function"
+  policy_json      = data.aws_iam_policy_document.this.json
 
-resource "aws_lambda_function" "this" {
-  function_name = local.function_name
-  description   = "OAuth 2.0 client credentials token endpoint, JWKS and metadata"
-  role          = aws_iam_role.this.arn
-  handler       = "index.handler"
-  runtime       = var.lambda_runtime
-  architectures = [var.lambda_architecture]
-  memory_size   = var.memory_size
-  timeout       = var.timeout
+  filename     = local.zip_path
+  runtime      = var.lambda_runtime
+  architecture = var.lambda_architecture
+  memory_size  = var.memory_size
+  timeout      = var.timeout
 
-  filename = local.zip_path
-  # Guarded so a missing zip reaches the precondition below instead of a file() error.
-  source_code_hash = fileexists(local.zip_path) ? filebase64sha256(local.zip_path) : null
-
-  environment {
-    variables = {
-      ISSUER                       = var.issuer
-      DEFAULT_AUDIENCE             = var.audience
-      TOKEN_TTL_SECONDS            = tostring(var.token_ttl_seconds)
-      SCOPES_SUPPORTED             = jsonencode(var.scopes_supported)
-      CLIENT_STORE                 = "dynamodb"
-      CLIENTS_TABLE                = var.table_name
-      SIGNER                       = "kms"
-      SIGNING_KEY_ID               = var.active_signing_key_arn
-      SIGNING_ALGORITHM            = var.signing_algorithm
-      JWKS_KEY_IDS                 = jsonencode(var.signing_key_arns)
-      POWERTOOLS_SERVICE_NAME      = local.function_name
-      POWERTOOLS_METRICS_NAMESPACE = var.name
-      LOG_LEVEL                    = var.log_level
-    }
+  environment_variables = {
+    ISSUER                       = var.issuer
+    DEFAULT_AUDIENCE             = var.audience
+    TOKEN_TTL_SECONDS            = tostring(var.token_ttl_seconds)
+    SCOPES_SUPPORTED             = jsonencode(var.scopes_supported)
+    CLIENT_STORE                 = "dynamodb"
+    CLIENTS_TABLE                = var.table_name
+    SIGNER                       = "kms"
+    SIGNING_KEY_ID               = var.active_signing_key_arn
+    SIGNING_ALGORITHM            = var.signing_algorithm
+    JWKS_KEY_IDS                 = jsonencode(var.signing_key_arns)
+    POWERTOOLS_SERVICE_NAME      = local.function_name
+    POWERTOOLS_METRICS_NAMESPACE = var.name
+    LOG_LEVEL                    = var.log_level
   }
 
+  log_retention_days = var.log_retention_days
+
   tags = var.tags
-
-  # The log group must exist first, or Lambda creates one without retention.
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
-
-  lifecycle {
-    precondition {
-      condition     = fileexists(local.zip_path)
-      error_message = "${local.zip_path} does not exist: run `npm run build` (or set artifacts_dir to the directory holding token.zip)."
-    }
-
-    precondition {
-      condition     = contains(var.signing_key_arns, var.active_signing_key_arn)
-      error_message = "active_signing_key_arn must be one of signing_key_arns, or tokens would not verify against the JWKS."
-    }
-  }
 }
 
 ################################################################################
@@ -204,7 +146,7 @@ resource "aws_api_gateway_integration" "this" {
   http_method             = aws_api_gateway_method.this[each.key].http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.this.invoke_arn
+  uri                     = module.function.invoke_arn
 }
 
 # One permission per route, scoped to that method and path of this API (any stage).
@@ -213,7 +155,7 @@ resource "aws_lambda_permission" "api" {
 
   statement_id  = "AllowApiGateway-${each.key}"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this.function_name
+  function_name = module.function.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${var.execution_arn}/*/${each.value.http_method}${each.value.path}"
 }

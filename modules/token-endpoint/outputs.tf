@@ -2,37 +2,37 @@
 
 output "function_name" {
   description = "Name of the token function."
-  value       = aws_lambda_function.this.function_name
+  value       = module.function.function_name
 }
 
 output "function_arn" {
   description = "ARN of the token function."
-  value       = aws_lambda_function.this.arn
+  value       = module.function.function_arn
 }
 
 output "role_arn" {
   description = "ARN of the token function's execution role (the only principal the key policy lets sign)."
-  value       = aws_iam_role.this.arn
+  value       = module.function.role_arn
 }
 
 output "role_name" {
   description = "Name of the token function's execution role."
-  value       = aws_iam_role.this.name
+  value       = module.function.role_name
 }
 
 output "log_group_name" {
   description = "Name of the token function's log group."
-  value       = aws_cloudwatch_log_group.this.name
+  value       = module.function.log_group_name
 }
 
 output "signing_key_arn" {
   description = "ARN of the key the token function signs with, as configured in its environment."
-  value       = aws_lambda_function.this.environment[0].variables["SIGNING_KEY_ID"]
+  value       = module.function.environment_variables["SIGNING_KEY_ID"]
 }
 
 output "jwks_key_arns" {
   description = "ARNs of the keys the token function publishes in its JWKS, as configured in its environment."
-  value       = jsondecode(aws_lambda_function.this.environment[0].variables["JWKS_KEY_IDS"])
+  value       = jsondecode(module.function.environment_variables["JWKS_KEY_IDS"])
 }
 
 output "token_method_path" {

@@ -93,6 +93,11 @@ variable "signing_key_arns" {
 variable "active_signing_key_arn" {
   description = "ARN of the key that signs new tokens; must be one of signing_key_arns."
   type        = string
+
+  validation {
+    condition     = contains(var.signing_key_arns, var.active_signing_key_arn)
+    error_message = "active_signing_key_arn must be one of signing_key_arns, or tokens would not verify against the JWKS."
+  }
 }
 
 variable "signing_algorithm" {

@@ -17,6 +17,7 @@ export const TERRAFORM_DIRS = [
   'modules/signing-key',
   'modules/token-endpoint',
   'modules/authorizer',
+  'modules/lambda-function',
   'examples/complete',
   'examples/existing-api',
 ];

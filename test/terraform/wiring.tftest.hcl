@@ -68,17 +68,22 @@ run "token_endpoint_is_least_privilege" {
   }
 
   assert {
-    condition     = aws_iam_role_policy.this.policy == data.aws_iam_policy_document.this.json
+    condition     = module.function.role_policy == data.aws_iam_policy_document.this.json
     error_message = "The role policy must be the least-privilege document."
   }
 
   assert {
-    condition     = aws_lambda_function.this.handler == "index.handler" && aws_lambda_function.this.source_code_hash != null
-    error_message = "The token function must use index.handler and hash its zip."
+    condition     = module.function.function_name == "unit-test-token" && module.function.role_name == "unit-test-token" && module.function.log_group_name == "/aws/lambda/unit-test-token"
+    error_message = "The token function, its role and its log group keep their names."
   }
 
   assert {
-    condition = aws_lambda_function.this.environment[0].variables == tomap({
+    condition     = module.function.source_code_hash != null
+    error_message = "The token function must hash its zip."
+  }
+
+  assert {
+    condition = module.function.environment_variables == tomap({
       ISSUER                       = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
       DEFAULT_AUDIENCE             = "unit-test"
       TOKEN_TTL_SECONDS            = "3600"
@@ -121,7 +126,7 @@ run "token_endpoint_is_least_privilege" {
   }
 }
 
-run "token_endpoint_fails_without_zip" {
+run "token_endpoint_rejects_active_key_outside_signing_keys" {
   command = plan
 
   module {
@@ -129,7 +134,6 @@ run "token_endpoint_fails_without_zip" {
   }
 
   variables {
-    artifacts_dir          = "/nonexistent-artifacts"
     rest_api_id            = "api1234567"
     root_resource_id       = "root123456"
     execution_arn          = "arn:aws:execute-api:us-east-1:123456789012:api1234567"
@@ -138,7 +142,91 @@ run "token_endpoint_fails_without_zip" {
     table_name             = "unit-test-clients"
     table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"
     signing_key_arns       = ["arn:aws:kms:us-east-1:123456789012:key/a"]
-    active_signing_key_arn = "arn:aws:kms:us-east-1:123456789012:key/a"
+    active_signing_key_arn = "arn:aws:kms:us-east-1:123456789012:key/b"
+  }
+
+  expect_failures = [var.active_signing_key_arn]
+}
+
+################################################################################
+# Lambda plumbing shared by the token endpoint and the authorizer
+################################################################################
+
+run "lambda_function_attaches_the_callers_policy_and_retains_logs" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-function"
+  }
+
+  variables {
+    function_name    = "unit-test-token"
+    role_description = "Execution role of the unit-test-token OAuth token function"
+    policy_json      = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    # Any existing file stands in for the zip: a plan only checks that it exists and hashes it.
+    filename              = "./modules/lambda-function/versions.tf"
+    environment_variables = { LOG_LEVEL = "INFO" }
+    log_retention_days    = 14
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name == "unit-test-token" && aws_iam_role_policy.this.name == "unit-test-token-least-privilege" && aws_iam_role_policy.this.policy == var.policy_json
+    error_message = "The role is named after the function and carries exactly the caller's document."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/unit-test-token" && aws_cloudwatch_log_group.this.retention_in_days == 14
+    error_message = "The function's log group is created with retention."
+  }
+
+  assert {
+    condition     = output.log_group_arn == "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/unit-test-token"
+    error_message = "The log group ARN is built from names so callers' policies are known at plan time."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this.handler == "index.handler" &&
+      aws_lambda_function.this.source_code_hash != null &&
+      aws_lambda_function.this.architectures == tolist(["arm64"]) &&
+      aws_lambda_function.this.runtime == "nodejs22.x" &&
+      aws_lambda_function.this.environment[0].variables == tomap({ LOG_LEVEL = "INFO" })
+    )
+    error_message = "The function must use index.handler, hash its zip and take the runtime, architecture and environment."
+  }
+}
+
+run "lambda_function_fails_without_zip" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-function"
+  }
+
+  variables {
+    function_name = "unit-test-token"
+    policy_json   = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    filename      = "/nonexistent-artifacts/token.zip"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "lambda_function_enforces_caller_preconditions" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-function"
+  }
+
+  variables {
+    function_name = "unit-test-authorizer"
+    policy_json   = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    filename      = "./modules/lambda-function/versions.tf"
+    preconditions = [
+      { condition = true, error_message = "not shown" },
+      { condition = false, error_message = "The caller's check failed." },
+    ]
   }
 
   expect_failures = [aws_lambda_function.this]
@@ -177,7 +265,7 @@ run "authorizer_works_alone_with_logs_only_role" {
   }
 
   assert {
-    condition = aws_lambda_function.this.environment[0].variables == tomap({
+    condition = module.function.environment_variables == tomap({
       ISSUER                       = "https://auth.example.com"
       AUDIENCE                     = "orders-api"
       PUBLIC_KEYS_PEM              = jsonencode(["-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n", "-----BEGIN PUBLIC KEY-----\nB\n-----END PUBLIC KEY-----\n"])
