@@ -1,7 +1,7 @@
 /**
  * IAM policies for the TOKEN authorizer: which routes of the route map a token's scopes permit,
  * as execute-api resource ARNs for the whole API (API Gateway caches the policy per token, for
- * every route), with `methodArn` parsing and IAM wildcard evaluation for the local emulator.
+ * every route), with `methodArn` parsing.
  * @module
  */
 import { compareSpecificity, HTTP_METHODS, type Route } from './route-map';
@@ -340,56 +340,4 @@ export function denyDocument(methodArn: string): PolicyDocument {
     Version: '2012-10-17',
     Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn] }],
   };
-}
-
-/**
- * IAM wildcard match: `*` is any run of characters (including `/`), `?` exactly one.
- * @param pattern the resource pattern
- * @param value the concrete ARN
- * @returns whether it matches
- */
-export function matchesIamPattern(pattern: string, value: string): boolean {
-  let p = 0;
-  let v = 0;
-  let starP = -1;
-  let starV = 0;
-  while (v < value.length) {
-    const c = pattern[p];
-    if (c === '*') {
-      starP = p++;
-      starV = v;
-    } else if (c !== undefined && (c === '?' || c === value[v])) {
-      p++;
-      v++;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      v = ++starV;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
-}
-
-/**
- * Decides a request the way API Gateway evaluates an authorizer policy: an explicit Deny that
- * matches wins, else a matching Allow permits, else it is denied.
- * @param policy the policy document
- * @param methodArn the request's method ARN
- * @returns true when the request is allowed
- */
-export function isAllowedByPolicy(policy: PolicyDocument, methodArn: string): boolean {
-  let allowed = false;
-  for (const { Action, Effect, Resource } of policy.Statement) {
-    const actions: readonly string[] = Array.isArray(Action) ? Action : [Action];
-    if (!actions.some((action) => matchesIamPattern(action, 'execute-api:Invoke'))) continue;
-    const resources: readonly string[] = Array.isArray(Resource)
-      ? Resource
-      : [Resource as unknown as string];
-    if (!resources.some((resource) => matchesIamPattern(resource, methodArn))) continue;
-    if (Effect === 'Deny') return false;
-    allowed = true;
-  }
-  return allowed;
 }

@@ -1,8 +1,9 @@
 /**
  * The authorizer's route-to-scopes map (`{"GET /orders/{id}": ["orders:read"]}`): parsing and
- * validation at cold start, and API Gateway's route selection for a concrete method and path.
+ * validation at cold start, and the specificity order API Gateway uses to pick a route.
  * @module
  */
+import { isScopeToken } from './scope';
 
 /** HTTP methods a route may name (API Gateway REST methods). */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -55,8 +56,6 @@ export class RouteMapError extends Error {
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~!$&'()+,;=:@%-]+$/;
 /** `{name}` or `{name+}`. */
 const PARAM_SEGMENT = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
-/** RFC 6749 §3.3 scope-token. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
  * Parses and validates a route map.
@@ -132,7 +131,7 @@ function parseRoute(entry: string, scopes: unknown): Route {
   if (!Array.isArray(scopes))
     return fail('scopes must be an array of strings ([] = any valid token)');
   for (const scope of scopes as unknown[]) {
-    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+    if (typeof scope !== 'string' || !isScopeToken(scope)) {
       fail(`invalid scope ${JSON.stringify(scope)}`);
     }
   }
@@ -170,52 +169,4 @@ export function compareSpecificity(a: Route, b: Route): number {
   }
   if (a.segments.length !== b.segments.length) return 0;
   return (a.method === 'ANY' ? 0 : 1) - (b.method === 'ANY' ? 0 : 1);
-}
-
-/**
- * Whether a route matches a concrete request path (API Gateway semantics: `{param}` is one
- * non-empty segment, greedy is one or more).
- * @param segments the route's segments
- * @param parts the request path's segments
- * @returns true when it matches
- */
-function matchSegments(segments: readonly RouteSegment[], parts: readonly string[]): boolean {
-  const walk = (i: number, j: number): boolean => {
-    if (i === segments.length) return j === parts.length;
-    if (j === parts.length) return false;
-    const segment = segments[i] as RouteSegment;
-    const part = parts[j] as string;
-    if (part === '') return false;
-    if (segment.kind === 'literal') return segment.text === part && walk(i + 1, j + 1);
-    if (segment.kind === 'param') return walk(i + 1, j + 1);
-    for (let k = j + 1; k <= parts.length; k++) {
-      if (walk(i + 1, k)) return true;
-    }
-    return false;
-  };
-  return walk(0, 0);
-}
-
-/**
- * Selects the route API Gateway would run for a request: among the routes matching the method
- * (or `ANY`) and path, the most specific one.
- * @param routes the route map
- * @param method the request method (case-insensitive)
- * @param path the request path, starting with `/` (no query string)
- * @returns the route, or undefined when none matches
- */
-export function matchRoute(
-  routes: readonly Route[],
-  method: string,
-  path: string,
-): Route | undefined {
-  const upper = method.toUpperCase();
-  const parts = path === '/' ? [] : path.slice(1).split('/');
-  let best: Route | undefined;
-  for (const route of routes) {
-    if (route.method !== 'ANY' && route.method !== upper) continue;
-    if (!matchSegments(route.segments, parts)) continue;
-    if (best === undefined || compareSpecificity(route, best) > 0) best = route;
-  }
-  return best;
 }

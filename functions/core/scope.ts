@@ -2,7 +2,17 @@
 import { InvalidScopeError } from './errors';
 
 // scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), tokens separated by single spaces.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
+/**
+ * Checks one RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`.
+ * @param token the candidate
+ * @returns true when it is a scope-token
+ */
+export function isScopeToken(token: string): boolean {
+  return SCOPE_TOKEN.test(token);
+}
 
 /**
  * Parses a requested `scope` parameter.

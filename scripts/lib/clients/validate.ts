@@ -1,5 +1,6 @@
 // Validation of operator input for client records: scopes (RFC 6749 §3.3), audiences, TTLs, names, ids.
 import { UsageError } from './errors';
+import { isScopeToken } from '../../../functions/core/scope';
 
 /** Lowest per-client access token lifetime, in seconds. */
 export const MIN_TOKEN_TTL_SECONDS = 60;
@@ -16,8 +17,6 @@ export const MAX_AUDIENCE_LENGTH = 1024;
 /** Longest client id accepted on the command line. */
 export const MAX_CLIENT_ID_LENGTH = 128;
 
-/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), i.e. no space, `"` or `\`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /** Whitespace or control characters (C0, DEL, C1, Unicode separators). */
 const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
 /** Control characters and Unicode "other" classes that do not print (format, unassigned, surrogates). */
@@ -45,7 +44,7 @@ export function parseScopes(value: string, flag = '--scopes'): string[] {
     );
   }
   for (const token of tokens) {
-    if (!SCOPE_TOKEN.test(token)) {
+    if (!isScopeToken(token)) {
       throw new UsageError(
         `${flag}: ${quote(token)} is not a valid scope (RFC 6749 §3.3 allows printable ASCII ` +
           'except space, " and \\; separate scopes with single spaces)',

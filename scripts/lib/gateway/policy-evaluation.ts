@@ -15,7 +15,7 @@ interface Statement {
 /** The IAM policy document an authorizer returns. */
 export interface PolicyDocument {
   Version?: string;
-  Statement: Statement | Statement[];
+  Statement: Statement | readonly Statement[];
 }
 
 function toList(value: unknown): string[] | undefined {

@@ -1,15 +1,14 @@
-// Policy building: allowed routes to resource ARNs, explicit Deny, cache, methodArn parsing and IAM evaluation.
+// Policy building: allowed routes to resource ARNs, explicit Deny, cache and methodArn parsing.
+// Policies are judged by the API Gateway emulator's independent evaluator, not by the authorizer.
 import {
   createPolicyBuilder,
   denyDocument,
-  isAllowedByPolicy,
-  matchesIamPattern,
   MethodArnError,
   parseMethodArn,
   planPolicy,
-  type PolicyDocument,
 } from '../../../functions/core/policy';
 import { parseRouteMap } from '../../../functions/core/route-map';
+import { isAllowedByPolicy } from '../../../scripts/lib/gateway/policy-evaluation';
 
 const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/';
 const arn = (methodAndPath: string): string => `${PREFIX}${methodAndPath}`;
@@ -176,40 +175,5 @@ describe('planPolicy', () => {
     const result = plan({ 'GET /*': ['all'], 'ANY /admin/x': ['admin'] }, ['all']);
     // Assert
     expect(result.deny).toHaveLength(7);
-  });
-});
-
-describe('isAllowedByPolicy and matchesIamPattern', () => {
-  it.each([
-    ['*', 'anything', true],
-    ['a*c', 'abbbc', true],
-    ['a*c', 'ab/bc', true],
-    ['a?c', 'abc', true],
-    ['a?c', 'ac', false],
-    ['a*', 'b', false],
-    ['abc', 'ab', false],
-    ['a**', 'a', true],
-    ['*b*d', 'abcbd', true],
-  ])('%s ~ %s -> %s', (pattern, value, expected) => {
-    // Act / Assert
-    expect(matchesIamPattern(pattern, value)).toBe(expected);
-  });
-
-  it('evaluates action lists, string resources and Deny precedence', () => {
-    // Arrange
-    const policy = {
-      Version: '2012-10-17',
-      Statement: [
-        { Action: ['s3:GetObject'], Effect: 'Allow', Resource: '*' },
-        { Action: 'execute-api:*', Effect: 'Allow', Resource: `${PREFIX}*` },
-        { Action: '*', Effect: 'Deny', Resource: [`${PREFIX}DELETE/*`] },
-      ],
-    } as unknown as PolicyDocument;
-    // Act / Assert
-    expect(isAllowedByPolicy(policy, arn('GET/x'))).toBe(true);
-    expect(isAllowedByPolicy(policy, arn('DELETE/x'))).toBe(false);
-    expect(
-      isAllowedByPolicy(policy, 'arn:aws:execute-api:eu-west-1:123456789012:other/prod/GET/x'),
-    ).toBe(false);
   });
 });
