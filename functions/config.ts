@@ -165,14 +165,8 @@ export function issuerUrl(env: Env, name: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw configError(name, 'must be an https or http URL');
   }
-  if (
-    url.search ||
-    url.hash ||
-    url.username ||
-    url.password ||
-    raw.includes('?') ||
-    raw.includes('#')
-  ) {
+  // Checked on the raw text: the URL parser reports an empty `?` or `#` as no query or fragment.
+  if (raw.includes('?') || raw.includes('#') || url.username || url.password) {
     throw configError(name, 'must not have a query, fragment or credentials');
   }
   if (raw.endsWith('/')) throw configError(name, 'must not end with a slash');

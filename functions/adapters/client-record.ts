@@ -9,8 +9,21 @@ export class MalformedClientRecordError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/**
+ * @param v any parsed value
+ * @returns whether it is a plain (non-array) object
+ */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Sort comparator: orders records by client id (code unit order, as both stores list them).
+ * @param a a record
+ * @param b another record
+ * @returns negative, zero or positive
+ */
+export const byClientId = (a: ClientRecord, b: ClientRecord): number =>
+  a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : 0;
 
 function str(obj: Record<string, unknown>, field: string): string {
   const value = obj[field];

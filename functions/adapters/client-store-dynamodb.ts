@@ -6,11 +6,12 @@ import {
   PutItemCommand,
   ScanCommand,
   type AttributeValue,
+  type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { ServerError, TemporarilyUnavailableError } from '../core/errors';
 import type { ClientAdminStore, ClientRecord } from '../core/types';
 import { awsErrorName, isThrottlingError } from './aws-errors';
-import { MalformedClientRecordError, parseClientRecord } from './client-record';
+import { byClientId, MalformedClientRecordError, parseClientRecord } from './client-record';
 import {
   ClientExistsError,
   ClientNotFoundError,
@@ -19,6 +20,18 @@ import {
 } from './errors';
 
 type Item = Record<string, AttributeValue>;
+
+/** The condition part of a conditional write. */
+type Condition = Pick<
+  PutItemCommandInput,
+  | 'ConditionExpression'
+  | 'ExpressionAttributeNames'
+  | 'ExpressionAttributeValues'
+  | 'ReturnValuesOnConditionCheckFailure'
+>;
+
+/** Builds the error for a failed condition, given the old item (when returned) and the SDK error. */
+type ConditionFailureMapper = (old: Item | undefined, cause: unknown) => Error;
 
 /** Options of {@link DynamoDbClientStore}. */
 export interface DynamoDbClientStoreOptions {
@@ -69,15 +82,9 @@ export class DynamoDbClientStore implements ClientAdminStore {
    * @throws ClientExistsError when an item with this id exists
    */
   async createClient(record: ClientRecord): Promise<void> {
-    await this.call(
-      () =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: toItem(record),
-            ConditionExpression: 'attribute_not_exists(client_id)',
-          }),
-        ),
+    await this.put(
+      record,
+      { ConditionExpression: 'attribute_not_exists(client_id)' },
       (_old, cause) => new ClientExistsError(record.client_id, { cause }),
     );
   }
@@ -89,16 +96,8 @@ export class DynamoDbClientStore implements ClientAdminStore {
    * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
    */
   async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
-    await this.call(
-      () =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: toItem(record),
-            ...versionCondition(expectedVersion),
-          }),
-        ),
-      (old, cause) => conflictError(record.client_id, old, cause),
+    await this.put(record, versionCondition(expectedVersion), (old, cause) =>
+      conflictError(record.client_id, old, cause),
     );
   }
 
@@ -142,8 +141,26 @@ export class DynamoDbClientStore implements ClientAdminStore {
       for (const item of out.Items ?? []) records.push(this.fromItem(item));
       startKey = out.LastEvaluatedKey;
     } while (startKey && Object.keys(startKey).length > 0);
-    return records.sort((a, b) =>
-      a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : 0,
+    return records.sort(byClientId);
+  }
+
+  /**
+   * Conditional PutItem of a whole record.
+   * @param record the record to write
+   * @param condition the condition expression and its names and values
+   * @param onConditionFailed error to throw when the condition does not hold
+   */
+  private async put(
+    record: ClientRecord,
+    condition: Condition,
+    onConditionFailed: ConditionFailureMapper,
+  ): Promise<void> {
+    await this.call(
+      () =>
+        this.client.send(
+          new PutItemCommand({ TableName: this.tableName, Item: toItem(record), ...condition }),
+        ),
+      onConditionFailed,
     );
   }
 
@@ -166,7 +183,7 @@ export class DynamoDbClientStore implements ClientAdminStore {
    */
   private async call<T>(
     fn: () => Promise<T>,
-    onConditionFailed?: (old: Item | undefined, cause: unknown) => Error,
+    onConditionFailed?: ConditionFailureMapper,
   ): Promise<T> {
     try {
       return await fn();
@@ -197,12 +214,7 @@ export class DynamoDbClientStore implements ClientAdminStore {
   }
 }
 
-function versionCondition(expectedVersion: number): {
-  ConditionExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Item;
-  ReturnValuesOnConditionCheckFailure: 'ALL_OLD';
-} {
+function versionCondition(expectedVersion: number): Condition {
   return {
     ConditionExpression: '#version = :expected',
     ExpressionAttributeNames: { '#version': 'version' },

@@ -1,5 +1,6 @@
 // JWKS source from KMS: the public keys of the configured KMS keys, fetched once per cold start.
 import { KMSClient } from '@aws-sdk/client-kms';
+import { memoizeUntilRejected } from '../core/memoize';
 import type { PublicJwk, PublicKeySource } from '../core/types';
 import { fetchKmsPublicJwk } from './kms-public-key';
 
@@ -19,7 +20,13 @@ export interface KmsPublicKeySourceOptions {
 export class KmsPublicKeySource implements PublicKeySource {
   private readonly keyIds: readonly string[];
   private readonly client: KMSClient;
-  private keysPromise: Promise<PublicJwk[]> | undefined;
+  private readonly loadKeys = memoizeUntilRejected(() =>
+    Promise.all(this.keyIds.map((keyId) => fetchKmsPublicJwk(this.client, keyId))).then((jwks) => {
+      // The same key may be listed twice (id and alias): publish it once.
+      const seen = new Set<string>();
+      return jwks.filter((jwk) => !seen.has(jwk.kid) && seen.add(jwk.kid));
+    }),
+  );
 
   /**
    * @param options key ids and optional SDK client
@@ -34,19 +41,6 @@ export class KmsPublicKeySource implements PublicKeySource {
    * @throws ServerError for an unusable key or a KMS failure; TemporarilyUnavailableError when throttled
    */
   publicKeys(): Promise<PublicJwk[]> {
-    if (!this.keysPromise) {
-      const promise = Promise.all(
-        this.keyIds.map((keyId) => fetchKmsPublicJwk(this.client, keyId)),
-      ).then((jwks) => {
-        // The same key may be listed twice (id and alias): publish it once.
-        const seen = new Set<string>();
-        return jwks.filter((jwk) => !seen.has(jwk.kid) && seen.add(jwk.kid));
-      });
-      promise.catch(() => {
-        if (this.keysPromise === promise) this.keysPromise = undefined;
-      });
-      this.keysPromise = promise;
-    }
-    return this.keysPromise.then((jwks) => jwks.map((jwk) => ({ ...jwk })));
+    return this.loadKeys().then((jwks) => jwks.map((jwk) => ({ ...jwk })));
   }
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { ServerError } from '../core/errors';
+import { memoizeUntilRejected } from '../core/memoize';
 import type { Signer, SigningAlgorithm, SigningKeyInfo } from '../core/types';
 import { fetchKmsPublicJwk, kmsError } from './kms-public-key';
 
@@ -35,7 +36,12 @@ export class KmsSigner implements Signer {
   private readonly keyId: string;
   private readonly algorithm: SigningAlgorithm;
   private readonly client: KMSClient;
-  private keyInfoPromise: Promise<SigningKeyInfo> | undefined;
+  // Forget a failure, so a throttled or misconfigured cold start can recover on a later call.
+  private readonly loadKeyInfo = memoizeUntilRejected(() =>
+    fetchKmsPublicJwk(this.client, this.keyId, this.algorithm).then(
+      (publicJwk): SigningKeyInfo => ({ kid: publicJwk.kid, alg: this.algorithm, publicJwk }),
+    ),
+  );
 
   /**
    * @param options key id, algorithm and optional SDK client
@@ -55,17 +61,7 @@ export class KmsSigner implements Signer {
    *   TemporarilyUnavailableError when throttled
    */
   keyInfo(): Promise<SigningKeyInfo> {
-    if (!this.keyInfoPromise) {
-      const promise = fetchKmsPublicJwk(this.client, this.keyId, this.algorithm).then(
-        (publicJwk) => ({ kid: publicJwk.kid, alg: this.algorithm, publicJwk }),
-      );
-      // Forget a failure, so a throttled or misconfigured cold start can recover on a later call.
-      promise.catch(() => {
-        if (this.keyInfoPromise === promise) this.keyInfoPromise = undefined;
-      });
-      this.keyInfoPromise = promise;
-    }
-    return this.keyInfoPromise;
+    return this.loadKeyInfo();
   }
 
   /**

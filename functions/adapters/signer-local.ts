@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ServerError } from '../core/errors';
 import { publicJwkFromKeyObject } from '../core/jwk';
+import { memoizeUntilRejected } from '../core/memoize';
 import type { PublicJwk, PublicKeySource, Signer, SigningKeyInfo } from '../core/types';
 
 /** File name of the private key inside the data directory. */
@@ -35,7 +36,14 @@ export class LocalSigner implements Signer, PublicKeySource {
   /** Path of the PEM file. */
   readonly keyPath: string;
   private readonly dataDir: string;
-  private loaded: Promise<LoadedKey> | undefined;
+  /** Reads (or creates) the key once; a failure is forgotten, so the next call tries again. */
+  private readonly load = memoizeUntilRejected(() =>
+    this.readOrCreate().catch((err: unknown) => {
+      throw err instanceof ServerError
+        ? err
+        : new ServerError('the local signing key is not usable', { cause: err });
+    }),
+  );
 
   /**
    * @param options the data directory
@@ -66,21 +74,6 @@ export class LocalSigner implements Signer, PublicKeySource {
   async sign(signingInput: Uint8Array): Promise<Uint8Array> {
     const { privateKey } = await this.load();
     return cryptoSign('sha256', signingInput, { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  }
-
-  private load(): Promise<LoadedKey> {
-    if (!this.loaded) {
-      const promise = this.readOrCreate().catch((err: unknown) => {
-        throw err instanceof ServerError
-          ? err
-          : new ServerError('the local signing key is not usable', { cause: err });
-      });
-      promise.catch(() => {
-        if (this.loaded === promise) this.loaded = undefined;
-      });
-      this.loaded = promise;
-    }
-    return this.loaded;
   }
 
   private async readOrCreate(): Promise<LoadedKey> {

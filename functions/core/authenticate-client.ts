@@ -2,6 +2,7 @@
 import { base64UrlEncode } from './base64url';
 import type { ClientCredentials } from './client-auth';
 import { InvalidClientError } from './errors';
+import { memoizeUntilRejected } from './memoize';
 import type { Clock, ClientRecord, ClientStore, PasswordHasher, RandomBytes } from './types';
 
 /** Dependencies of {@link createClientAuthenticator}. */
@@ -32,18 +33,10 @@ export interface ClientAuthenticator {
  * @returns the authenticator
  */
 export function createClientAuthenticator(deps: ClientAuthenticatorDeps): ClientAuthenticator {
-  let dummyHash: Promise<string> | undefined;
-  const getDummyHash = (): Promise<string> => {
-    if (!dummyHash) {
-      const attempt = deps.hasher.hash(base64UrlEncode(deps.randomBytes(32)));
-      dummyHash = attempt;
-      // A failed attempt is not cached, so the next request tries again.
-      attempt.catch(() => {
-        dummyHash = undefined;
-      });
-    }
-    return dummyHash;
-  };
+  // A failed attempt is not cached, so the next request tries again.
+  const getDummyHash = memoizeUntilRejected(() =>
+    deps.hasher.hash(base64UrlEncode(deps.randomBytes(32))),
+  );
 
   const isUsable = (expiresAt: string | undefined, now: number): boolean => {
     if (expiresAt === undefined) return true;

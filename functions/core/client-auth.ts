@@ -1,6 +1,6 @@
 // Extracts client credentials from a token request: HTTP Basic (RFC 6749 §2.3.1) or the body.
 import { InvalidClientError, InvalidRequestError } from './errors';
-import { decodeUtf8, formDecode, type TokenRequestParams } from './token-request';
+import { decodeUtf8, formDecode, isBase64, type TokenRequestParams } from './token-request';
 
 /** RFC 7591 names of the supported client authentication methods. */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
@@ -13,7 +13,6 @@ export interface ClientCredentials {
 }
 
 const BASIC = /^basic(?: +(.*))?$/is;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Reads the client's credentials from the Authorization header or the body; exactly one method
@@ -67,7 +66,7 @@ export function parseBasicAuthorization(header: string): ClientCredentials {
     });
   }
   const token = (match[1] ?? '').trim();
-  if (token === '' || token.length % 4 !== 0 || !BASE64.test(token)) {
+  if (token === '' || !isBase64(token)) {
     throw new InvalidRequestError('HTTP Basic credentials are not valid base64');
   }
   const decoded = decodeUtf8(

@@ -2,6 +2,8 @@
 import { base64UrlEncode } from './base64url';
 import type { Signer, SigningKeyInfo } from './types';
 
+const ENCODER = new TextEncoder();
+
 /** The protected header of an access token (RFC 9068 §2.1). */
 export interface AccessTokenHeader {
   alg: SigningKeyInfo['alg'];
@@ -31,6 +33,6 @@ export async function signCompactJws(
   signer: Pick<Signer, 'sign'>,
 ): Promise<string> {
   const signingInput = `${base64UrlEncode(JSON.stringify(header))}.${base64UrlEncode(JSON.stringify(payload))}`;
-  const signature = await signer.sign(new TextEncoder().encode(signingInput));
+  const signature = await signer.sign(ENCODER.encode(signingInput));
   return `${signingInput}.${base64UrlEncode(signature)}`;
 }

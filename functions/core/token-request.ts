@@ -20,6 +20,8 @@ export interface TokenRequestBody {
 type MediaType = 'form' | 'json';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+// Stateless in one-shot decode() calls, so one instance serves every request.
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // Charsets whose bytes are valid UTF-8 for every text a token request can carry.
 const ACCEPTED_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 
@@ -76,11 +78,11 @@ function parseContentType(header: string | undefined): MediaType {
 /**
  * Turns the event body into text, enforcing the size limit before any decoding work.
  * @param body raw event body
- * @param isBase64 whether it is base64-encoded
+ * @param base64Encoded whether it is base64-encoded
  * @returns the body as a string
  */
-function decodeBody(body: string, isBase64: boolean): string {
-  if (!isBase64) {
+function decodeBody(body: string, base64Encoded: boolean): string {
+  if (!base64Encoded) {
     // Each UTF-16 code unit is at least one UTF-8 byte, so a long string is rejected unread.
     if (body.length > MAX_BODY_BYTES || Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
       throw tooLarge();
@@ -89,12 +91,22 @@ function decodeBody(body: string, isBase64: boolean): string {
   }
   // 4 base64 characters carry 3 bytes: reject on the encoded length before decoding.
   if (body.length > Math.ceil(MAX_BODY_BYTES / 3) * 4) throw tooLarge();
-  if (body.length % 4 !== 0 || !BASE64.test(body)) {
+  if (!isBase64(body)) {
     throw new InvalidRequestError('request body is not valid base64');
   }
   const bytes = Buffer.from(body, 'base64');
   if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
   return decodeUtf8(bytes, 'request body is not valid UTF-8');
+}
+
+/**
+ * Checks for strict, padded standard base64 (RFC 4648 §4), which Buffer.from would otherwise decode
+ * leniently, skipping invalid characters.
+ * @param text the encoded text
+ * @returns whether it is well-formed (the empty string is)
+ */
+export function isBase64(text: string): boolean {
+  return text.length % 4 === 0 && BASE64.test(text);
 }
 
 /**
@@ -105,7 +117,7 @@ function decodeBody(body: string, isBase64: boolean): string {
  */
 export function decodeUtf8(bytes: Uint8Array, message: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8_DECODER.decode(bytes);
   } catch {
     throw new InvalidRequestError(message);
   }

@@ -2,8 +2,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { TokenConfig } from '../config';
 import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from '../core/errors';
 import { createTokenIssuer, type IssuedToken } from '../core/issue-token';
+import { memoizeUntilRejected } from '../core/memoize';
 import {
   buildAuthorizationServerMetadata,
   JWKS_PATH,
@@ -20,12 +22,10 @@ import type {
 } from '../core/types';
 
 /** The settings the handler uses (a subset of TokenConfig, so tests can build it inline). */
-export interface TokenHandlerConfig {
-  issuer: string;
-  defaultAudience: string;
-  tokenTtlSeconds: number;
-  scopesSupported: readonly string[];
-}
+export type TokenHandlerConfig = Pick<
+  TokenConfig,
+  'issuer' | 'defaultAudience' | 'tokenTtlSeconds' | 'scopesSupported'
+>;
 
 /** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
 export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
@@ -56,9 +56,11 @@ const ROUTES: ReadonlyArray<{ path: string; route: Route; method: 'GET' | 'POST'
   { path: METADATA_PATH, route: 'metadata', method: 'GET' },
 ];
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** RFC 6749 §5.1: token responses must not be cached. */
 const NO_STORE = {
-  'Content-Type': 'application/json; charset=utf-8',
+  'Content-Type': JSON_TYPE,
   'Cache-Control': 'no-store',
   Pragma: 'no-cache',
 } as const;
@@ -106,18 +108,10 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       scopesSupported: config.scopesSupported,
     }),
   );
-  let jwksBody: Promise<string> | undefined;
-  const getJwksBody = (): Promise<string> => {
-    if (!jwksBody) {
-      const attempt = deps.publicKeys.publicKeys().then((keys) => JSON.stringify({ keys }));
-      jwksBody = attempt;
-      // A failure is not cached: the next request asks again.
-      attempt.catch(() => {
-        jwksBody = undefined;
-      });
-    }
-    return jwksBody;
-  };
+  // Serialised once; a failure is not cached, so the next request asks again.
+  const getJwksBody = memoizeUntilRejected(() =>
+    deps.publicKeys.publicKeys().then((keys) => JSON.stringify({ keys })),
+  );
 
   const handleToken = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const started = performance.now();
@@ -174,7 +168,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       return {
         statusCode: 200,
         headers: {
-          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Type': JSON_TYPE,
           'Cache-Control': 'public, max-age=300',
         },
         body: await getJwksBody(),
@@ -207,7 +201,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
         return {
           statusCode: 200,
           headers: {
-            'Content-Type': 'application/json; charset=utf-8',
+            'Content-Type': JSON_TYPE,
             'Cache-Control': 'public, max-age=3600',
           },
           body: metadataBody,
@@ -261,10 +255,8 @@ function tokenResponse(token: IssuedToken): APIGatewayProxyResult {
  * @returns the response
  */
 function errorResponse(err: unknown, realm: string): APIGatewayProxyResult {
-  if (!(err instanceof OAuthError)) {
-    return jsonResponse(500, { error: 'server_error', error_description: 'internal error' });
-  }
-  if (err.code === 'server_error') {
+  // Unknown errors and ServerError alike: no internal detail reaches the client.
+  if (!(err instanceof OAuthError) || err.code === 'server_error') {
     return jsonResponse(500, { error: 'server_error', error_description: 'internal error' });
   }
   if (err.code === 'temporarily_unavailable') {

@@ -152,6 +152,21 @@ describe('FileClientStore', () => {
     expect(await fs.readFile(file(), 'utf8')).toBe(text);
   });
 
+  it('keeps the file content (hashes) out of the error of an unparseable file', async () => {
+    // Arrange: V8's SyntaxError message would quote the text around "tru".
+    const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA';
+    await fs.mkdir(path.join(dataDir, 'data'));
+    await fs.writeFile(file(), `{"clients": {"c1": {"secrets": [{"hash": "${hash}", "x": tru}]}}}`);
+
+    // Act
+    const error = await store.getClient('c1').catch((e: unknown) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as Error).message).toBe('the local client store file is not valid JSON');
+    expect((error as Error).cause).toBeUndefined();
+  });
+
   it.each([
     ['a record of the wrong shape', { c1: { client_id: 'c1', name: 1 } }],
     ['a record under another id', { c1: record('c2') }],

@@ -9,12 +9,13 @@ import {
   countingBytes,
   FakeHasher,
   FIXED_NOW_MS,
+  FORM,
   InMemorySigner,
+  ISSUER,
   MemoryClientStore,
+  SECRET,
 } from '../support/token-fakes';
 
-const SECRET = 'correct horse battery staple';
-const FORM = 'application/x-www-form-urlencoded';
 const IAT = Math.floor(FIXED_NOW_MS / 1000);
 
 // Key generation (RSA especially) is slow: one signer per algorithm for the whole file.
@@ -26,7 +27,7 @@ function setup(records: ClientRecord[] = [clientRecord()], alg: 'ES256' | 'RS256
   const hasher = new FakeHasher();
   const store = new MemoryClientStore(records);
   const issuer = createTokenIssuer({
-    issuer: 'https://auth.example.com',
+    issuer: ISSUER,
     defaultAudience: 'https://default.example.com',
     tokenTtlSeconds: 3600,
     clientStore: store,
@@ -67,7 +68,7 @@ describe('createTokenIssuer', () => {
       );
       expect(protectedHeader).toEqual({ alg, typ: 'at+jwt', kid: signer.info.kid });
       expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({
-        iss: 'https://auth.example.com',
+        iss: ISSUER,
         sub: 'client-1',
         client_id: 'client-1',
         aud: 'https://api.example.com',

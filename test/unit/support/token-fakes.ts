@@ -1,5 +1,6 @@
 // In-memory fakes for token tests: node:crypto signer, plain-text hasher, map client store, fixed clock.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { publicJwkFromKeyObject } from '../../../functions/core/jwk';
 import type {
   ClientRecord,
@@ -14,6 +15,15 @@ import type {
 
 /** 2026-01-02T03:04:05.678Z: a frozen "now" for tests. */
 export const FIXED_NOW_MS = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+
+/** The issuer the token tests configure. */
+export const ISSUER = 'https://auth.example.com';
+
+/** The plain secret behind the hash of {@link clientRecord} by default. */
+export const SECRET = 'correct horse battery staple';
+
+/** The form media type of token requests. */
+export const FORM = 'application/x-www-form-urlencoded';
 
 /** A signer and public key source holding a fresh key in memory (ES256 or RS256). */
 export class InMemorySigner implements Signer, PublicKeySource {
@@ -92,10 +102,7 @@ export class MemoryClientStore implements ClientStore {
  * @param overrides fields to replace
  * @param secret the plain secret to hash
  */
-export function clientRecord(
-  overrides: Partial<ClientRecord> = {},
-  secret = 'correct horse battery staple',
-): ClientRecord {
+export function clientRecord(overrides: Partial<ClientRecord> = {}, secret = SECRET): ClientRecord {
   return {
     client_id: 'client-1',
     name: 'Client one',
@@ -122,4 +129,27 @@ export const countingBytes = (size: number): Uint8Array =>
 export function basic(id: string, secret: string): string {
   const enc = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
   return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * An API Gateway REST proxy event for `POST /oauth2/token`: by default a valid client credentials
+ * request from `client-1` with HTTP Basic and {@link SECRET}.
+ * @param overrides event fields to replace
+ */
+export function tokenEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return {
+    resource: '/oauth2/token',
+    path: '/oauth2/token',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': FORM, Authorization: basic('client-1', SECRET) },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+    body: 'grant_type=client_credentials',
+    isBase64Encoded: false,
+    ...overrides,
+  };
 }

@@ -1,6 +1,6 @@
 // Unit tests of the token handler: routing, HTTP mapping of every error, headers, metrics and logs.
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { ServerError, TemporarilyUnavailableError } from '../../../functions/core/errors';
 import {
@@ -14,32 +14,15 @@ import {
   countingBytes,
   FakeHasher,
   FIXED_NOW_MS,
+  FORM,
   InMemorySigner,
+  ISSUER,
   MemoryClientStore,
+  SECRET,
+  tokenEvent,
 } from '../support/token-fakes';
 
-const ISSUER = 'https://auth.example.com';
-const SECRET = 'correct horse battery staple';
-const FORM = 'application/x-www-form-urlencoded';
 const signer = new InMemorySigner('ES256');
-
-function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
-    resource: '/oauth2/token',
-    path: '/oauth2/token',
-    httpMethod: 'POST',
-    headers: { 'Content-Type': FORM, Authorization: basic('client-1', SECRET) },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    requestContext: {} as APIGatewayProxyEvent['requestContext'],
-    body: 'grant_type=client_credentials',
-    isBase64Encoded: false,
-    ...overrides,
-  };
-}
 
 class FakeMetrics {
   readonly added: string[] = [];
@@ -104,9 +87,9 @@ describe('createTokenHandler', () => {
       const { handler, metrics } = setup();
 
       // Act
-      const result = await handler(event());
+      const result = await handler(tokenEvent());
       const jwks = await handler(
-        event({
+        tokenEvent({
           resource: '/.well-known/jwks.json',
           path: '/.well-known/jwks.json',
           httpMethod: 'GET',
@@ -145,7 +128,7 @@ describe('createTokenHandler', () => {
       store.clients.set('client-1', clientRecord({ scopes: [] }));
 
       // Act
-      const result = await handler(event());
+      const result = await handler(tokenEvent());
 
       // Assert
       expect(body(result)).not.toHaveProperty('scope');
@@ -162,7 +145,7 @@ describe('createTokenHandler', () => {
 
       // Act
       const result = await handler(
-        event({
+        tokenEvent({
           headers: { 'content-type': 'application/json; charset=UTF-8' },
           body: Buffer.from(json).toString('base64'),
           isBase64Encoded: true,
@@ -178,7 +161,9 @@ describe('createTokenHandler', () => {
       const { handler } = setup();
 
       // Act
-      const result = await handler(event({ resource: '/{proxy+}', path: '/prod/oauth2/token/' }));
+      const result = await handler(
+        tokenEvent({ resource: '/{proxy+}', path: '/prod/oauth2/token/' }),
+      );
 
       // Assert
       expect(result.statusCode).toBe(200);
@@ -252,7 +237,7 @@ describe('createTokenHandler', () => {
       const { handler, metrics } = setup();
 
       // Act
-      const result = await handler(event(overrides));
+      const result = await handler(tokenEvent(overrides));
 
       // Assert
       expect(result.statusCode).toBe(status);
@@ -284,7 +269,7 @@ describe('createTokenHandler', () => {
       const { handler } = setup();
 
       // Act
-      const result = await handler(event(overrides));
+      const result = await handler(tokenEvent(overrides));
 
       // Assert
       expect(result.statusCode).toBe(401);
@@ -306,7 +291,7 @@ describe('createTokenHandler', () => {
         .mockRejectedValue(new TemporarilyUnavailableError('DynamoDB throttled the read'));
 
       // Act
-      const result = await handler(event());
+      const result = await handler(tokenEvent());
 
       // Assert
       expect(result.statusCode).toBe(503);
@@ -328,7 +313,7 @@ describe('createTokenHandler', () => {
       jest.spyOn(signer, 'sign').mockRejectedValueOnce(failure);
 
       // Act
-      const result = await handler(event());
+      const result = await handler(tokenEvent());
 
       // Assert
       expect(result.statusCode).toBe(500);
@@ -349,7 +334,7 @@ describe('createTokenHandler', () => {
         );
 
       // Act
-      await handler(event());
+      await handler(tokenEvent());
 
       // Assert
       expect(error).toHaveBeenCalledWith('token request failed', {
@@ -367,13 +352,13 @@ describe('createTokenHandler', () => {
       const { handler } = setup({ metrics: undefined, logger: undefined });
 
       // Act / Assert
-      expect((await handler(event())).statusCode).toBe(200);
-      expect((await handler(event({ body: 'grant_type=x' }))).statusCode).toBe(400);
+      expect((await handler(tokenEvent())).statusCode).toBe(200);
+      expect((await handler(tokenEvent({ body: 'grant_type=x' }))).statusCode).toBe(400);
     });
   });
 
   describe('GET /.well-known/jwks.json', () => {
-    const jwksEvent = event({
+    const jwksEvent = tokenEvent({
       resource: '/.well-known/jwks.json',
       path: '/.well-known/jwks.json',
       httpMethod: 'GET',
@@ -426,7 +411,7 @@ describe('createTokenHandler', () => {
 
       // Act
       const result = await handler(
-        event({
+        tokenEvent({
           resource: '/.well-known/oauth-authorization-server',
           path: '/.well-known/oauth-authorization-server',
           httpMethod: 'GET',
@@ -457,7 +442,7 @@ describe('createTokenHandler', () => {
       const { handler } = setup();
 
       // Act
-      const result = await handler(event({ resource: path, path, httpMethod }));
+      const result = await handler(tokenEvent({ resource: path, path, httpMethod }));
 
       // Assert
       expect(result.statusCode).toBe(405);
@@ -474,7 +459,7 @@ describe('createTokenHandler', () => {
       const { handler } = setup();
 
       // Act
-      const result = await handler(event(overrides));
+      const result = await handler(tokenEvent(overrides));
 
       // Assert
       expect(result.statusCode).toBe(404);
@@ -494,7 +479,7 @@ describe('createTokenHandler', () => {
       const { handler } = setup({ logger, hasher });
       await new Promise((resolve) => setImmediate(resolve));
       const result = await handler(
-        event({ headers: { 'Content-Type': FORM, Authorization: basic('ghost', 'x') } }),
+        tokenEvent({ headers: { 'Content-Type': FORM, Authorization: basic('ghost', 'x') } }),
       );
 
       // Assert

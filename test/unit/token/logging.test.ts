@@ -9,23 +9,18 @@ import {
   countingBytes,
   FakeHasher,
   FIXED_NOW_MS,
+  FORM,
   InMemorySigner,
+  ISSUER,
   MemoryClientStore,
+  tokenEvent,
 } from '../support/token-fakes';
 
 const SECRET = 'S3cr3t-Value-That-Must-Never-Be-Logged';
 const WRONG = 'Wrong-Secret-Also-Never-Logged';
 
-function event(headers: Record<string, string>, body: string): APIGatewayProxyEvent {
-  return {
-    resource: '/oauth2/token',
-    path: '/oauth2/token',
-    httpMethod: 'POST',
-    headers,
-    body,
-    isBase64Encoded: false,
-  } as APIGatewayProxyEvent;
-}
+const event = (headers: Record<string, string>, body: string): APIGatewayProxyEvent =>
+  tokenEvent({ headers, body });
 
 describe('token handler logging', () => {
   it('never logs secrets, hashes, Authorization values or tokens', async () => {
@@ -42,7 +37,7 @@ describe('token handler logging', () => {
     const signer = new InMemorySigner('ES256');
     const handler = createTokenHandler({
       config: {
-        issuer: 'https://auth.example.com',
+        issuer: ISSUER,
         defaultAudience: 'aud',
         tokenTtlSeconds: 600,
         scopesSupported: [],
@@ -55,13 +50,12 @@ describe('token handler logging', () => {
       randomBytes: countingBytes,
       logger,
     });
-    const form = 'application/x-www-form-urlencoded';
     const goodBasic = basic('client-1', SECRET);
     const badBasic = basic('client-1', WRONG);
     const postBody = `grant_type=client_credentials&client_id=client-1&client_secret=${SECRET}`;
     const requests = [
-      event({ 'Content-Type': form, Authorization: goodBasic }, 'grant_type=client_credentials'),
-      event({ 'Content-Type': form }, postBody),
+      event({ 'Content-Type': FORM, Authorization: goodBasic }, 'grant_type=client_credentials'),
+      event({ 'Content-Type': FORM }, postBody),
       event(
         { 'Content-Type': 'application/json' },
         JSON.stringify({
@@ -70,19 +64,19 @@ describe('token handler logging', () => {
           client_secret: SECRET,
         }),
       ),
-      event({ 'Content-Type': form, Authorization: badBasic }, 'grant_type=client_credentials'),
-      event({ 'Content-Type': form, Authorization: goodBasic }, postBody),
+      event({ 'Content-Type': FORM, Authorization: badBasic }, 'grant_type=client_credentials'),
+      event({ 'Content-Type': FORM, Authorization: goodBasic }, postBody),
       event({ 'Content-Type': 'application/json' }, `{"client_secret":"${SECRET}",`),
       event(
-        { 'Content-Type': form, Authorization: goodBasic },
+        { 'Content-Type': FORM, Authorization: goodBasic },
         'grant_type=client_credentials&scope=admin',
       ),
       event(
-        { 'Content-Type': form },
+        { 'Content-Type': FORM },
         `grant_type=client_credentials&client_id=client-1&client_secret=${WRONG}`,
       ),
       event(
-        { 'Content-Type': form, Authorization: `Basic ${Buffer.from(SECRET).toString('base64')}` },
+        { 'Content-Type': FORM, Authorization: `Basic ${Buffer.from(SECRET).toString('base64')}` },
         'grant_type=client_credentials',
       ),
     ];
