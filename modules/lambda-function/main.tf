@@ -58,7 +58,7 @@ resource "aws_lambda_function" "this" {
   function_name = var.function_name
   description   = var.description
   role          = aws_iam_role.this.arn
-  handler       = var.handler
+  handler       = "index.handler"
   runtime       = var.runtime
   architectures = [var.architecture]
   memory_size   = var.memory_size

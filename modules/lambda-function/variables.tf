@@ -45,12 +45,6 @@ variable "filename" {
   type        = string
 }
 
-variable "handler" {
-  description = "Entry point of the function inside the zip."
-  type        = string
-  default     = "index.handler"
-}
-
 variable "runtime" {
   description = "Lambda runtime identifier."
   type        = string

@@ -5,11 +5,6 @@ output "key_arns" {
   value       = { for k in var.key_names : k => aws_kms_key.this[k].arn }
 }
 
-output "key_ids" {
-  description = "Map of key name to KMS key id."
-  value       = { for k in var.key_names : k => aws_kms_key.this[k].key_id }
-}
-
 output "alias_names" {
   description = "Map of key name to KMS alias name."
   value       = { for k in var.key_names : k => aws_kms_alias.this[k].name }
@@ -18,9 +13,4 @@ output "alias_names" {
 output "public_keys_pem" {
   description = "Map of key name to the key's public key in PEM (SPKI) format."
   value       = { for k in var.key_names : k => data.aws_kms_public_key.this[k].public_key_pem }
-}
-
-output "key_spec" {
-  description = "KMS key spec of the keys (ECC_NIST_P256 or RSA_2048)."
-  value       = local.key_spec[var.algorithm]
 }

@@ -15,24 +15,9 @@ output "role_arn" {
   value       = module.function.role_arn
 }
 
-output "role_name" {
-  description = "Name of the token function's execution role."
-  value       = module.function.role_name
-}
-
-output "log_group_name" {
-  description = "Name of the token function's log group."
-  value       = module.function.log_group_name
-}
-
 output "signing_key_arn" {
   description = "ARN of the key the token function signs with, as configured in its environment."
   value       = module.function.environment_variables["SIGNING_KEY_ID"]
-}
-
-output "jwks_key_arns" {
-  description = "ARNs of the keys the token function publishes in its JWKS, as configured in its environment."
-  value       = jsondecode(module.function.environment_variables["JWKS_KEY_IDS"])
 }
 
 output "token_method_path" {
@@ -41,7 +26,7 @@ output "token_method_path" {
   # resource path escaped as "~1"; the provider passes method_path through unchanged, so an
   # unescaped "oauth2/token/POST" would not address this method
   # (hashicorp/terraform-provider-aws#9738).
-  value = "${replace("/oauth2/token", "/", "~1")}/POST"
+  value = "${replace(local.routes.token.path, "/", "~1")}/${local.routes.token.http_method}"
 }
 
 output "deployment_triggers" {

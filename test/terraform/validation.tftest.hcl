@@ -1,4 +1,4 @@
-# Every security-relevant input of the root module rejects bad values (terraform test, mock provider, plan only).
+# Every validation of the root module and the submodules rejects bad values (terraform test, mock provider, plan only).
 # Independent validations share a run (each listed variable must fail, nothing else may) because
 # every run starts the provider for its schema, which costs seconds here.
 
@@ -191,4 +191,128 @@ run "accepts_boundary_values_and_route_map_syntax" {
       "ANY /ops/{proxy+}" = ["orders:write"]
     }
   }
+}
+
+################################################################################
+# Submodules: their own validations (the authorizer is also used alone)
+################################################################################
+
+run "authorizer_rejects_bad_function_settings" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    name                = "bad name"
+    rest_api_id         = "other12345"
+    issuer              = "https://auth.example.com"
+    audience            = "orders-api"
+    public_keys_pem     = ["-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n"]
+    route_scopes        = { "GET /orders" = ["orders read"] }
+    clock_skew_seconds  = 301
+    log_level           = "VERBOSE"
+    lambda_architecture = "x86"
+    lambda_runtime      = "python3.12"
+    memory_size         = 64
+    timeout             = 30
+  }
+
+  expect_failures = [
+    var.name,
+    var.route_scopes,
+    var.clock_skew_seconds,
+    var.log_level,
+    var.lambda_architecture,
+    var.lambda_runtime,
+    var.memory_size,
+    var.timeout,
+  ]
+}
+
+run "token_endpoint_rejects_bad_inputs" {
+  command = plan
+
+  module {
+    source = "./modules/token-endpoint"
+  }
+
+  variables {
+    name                   = "bad name"
+    rest_api_id            = "api1234567"
+    root_resource_id       = "root123456"
+    execution_arn          = "arn:aws:execute-api:us-east-1:123456789012:api1234567"
+    issuer                 = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
+    audience               = "unit-test"
+    token_ttl_seconds      = 59
+    table_name             = "unit-test-clients"
+    table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"
+    signing_key_arns       = []
+    active_signing_key_arn = "arn:aws:kms:us-east-1:123456789012:key/a"
+    signing_algorithm      = "HS256"
+    artifacts_dir          = "/nonexistent-artifacts"
+    lambda_architecture    = "x86"
+  }
+
+  # active_signing_key_arn's validation reads signing_key_arns, so it is skipped here (tested in wiring).
+  expect_failures = [
+    var.name,
+    var.token_ttl_seconds,
+    var.signing_key_arns,
+    var.signing_algorithm,
+    var.lambda_architecture,
+  ]
+}
+
+run "signing_key_rejects_empty_inputs_and_bad_algorithm" {
+  command = plan
+
+  module {
+    source = "./modules/signing-key"
+  }
+
+  variables {
+    key_names               = []
+    algorithm               = "HS256"
+    signer_role_arns        = []
+    deletion_window_in_days = 6
+  }
+
+  expect_failures = [
+    var.key_names,
+    var.algorithm,
+    var.signer_role_arns,
+    var.deletion_window_in_days,
+  ]
+}
+
+run "signing_key_rejects_bad_key_name_and_long_deletion_window" {
+  command = plan
+
+  module {
+    source = "./modules/signing-key"
+  }
+
+  variables {
+    key_names               = ["Primary_Key"]
+    signer_role_arns        = ["arn:aws:iam::123456789012:role/unit-test-token"]
+    deletion_window_in_days = 31
+  }
+
+  expect_failures = [var.key_names, var.deletion_window_in_days]
+}
+
+run "client_table_rejects_bad_name" {
+  command = plan
+
+  module {
+    source = "./modules/client-table"
+  }
+
+  variables {
+    name = "ab"
+  }
+
+  expect_failures = [var.name]
 }
