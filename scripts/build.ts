@@ -1,9 +1,9 @@
 // `npm run build`: bundles each Lambda handler with esbuild into a reproducible dist/<name>.zip.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { bundleFunction, type SourcemapMode } from './lib/build/bundle-function';
 import type { LambdaArch } from './lib/build/native-argon2';
+import { EXIT_USAGE, parseStrictFlags, UsageError } from './lib/cli/strict-flags';
 
 /** Functions and their handler entry points, relative to the repository root. */
 export const FUNCTIONS: Record<string, string> = {
@@ -23,11 +23,6 @@ const USAGE = `Usage: npm run build -- [--arch arm64|x86_64] [--out-dir DIR] [--
   --sourcemap  external (default): dist/<name>/index.js.map beside the zip, not in it;
                linked: the map inside the zip, for NODE_OPTIONS=--enable-source-maps; none`;
 
-/** Exit code for bad arguments. */
-const EXIT_USAGE = 2;
-
-class UsageError extends Error {}
-
 interface BuildOptions {
   arch: LambdaArch;
   outDir: string;
@@ -36,23 +31,13 @@ interface BuildOptions {
 }
 
 function parseOptions(argv: string[]): BuildOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        arch: { type: 'string', default: 'arm64' },
-        'out-dir': { type: 'string', default: 'dist' },
-        function: { type: 'string', multiple: true },
-        sourcemap: { type: 'string', default: 'external' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseStrictFlags(argv, {
+    arch: { type: 'string', default: 'arm64' },
+    'out-dir': { type: 'string', default: 'dist' },
+    function: { type: 'string', multiple: true },
+    sourcemap: { type: 'string', default: 'external' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);

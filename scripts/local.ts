@@ -1,6 +1,5 @@
 // `npm start`: serves the token endpoint, JWKS, metadata and authorizer-protected demo routes on 127.0.0.1.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   startLocalServer,
   type LocalServer,
@@ -9,6 +8,13 @@ import {
 import { readRoutesFile } from './lib/local/routes-file';
 import { isFromApiInvocation, runFromApi } from './lib/from-api/cli';
 import { stopOnSignals } from './lib/gateway/stop-on-signals';
+import {
+  EXIT_USAGE,
+  hostFlag,
+  integerFlag,
+  parseStrictFlags,
+  UsageError,
+} from './lib/cli/strict-flags';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -24,19 +30,7 @@ const USAGE = `Usage: npm start -- [options]
 
 Or serve a deployed REST API: npm start -- --from-api REST_API_ID (add --help for its options)`;
 
-/** Exit code for bad flags. */
-export const EXIT_USAGE = 2;
-
 const ROOT = path.resolve(__dirname, '..');
-
-class UsageError extends Error {}
-
-function integerFlag(name: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-  }
-  return Number(raw);
-}
 
 /**
  * Parses and validates the flags.
@@ -45,31 +39,18 @@ function integerFlag(name: string, raw: string, min: number, max: number): numbe
  * @throws UsageError naming the flag
  */
 export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string', default: '8080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'data-dir': { type: 'string', default: '.local' },
-        routes: { type: 'string', default: path.join(ROOT, 'examples/local/routes.json') },
-        'token-ttl': { type: 'string', default: '3600' },
-        audience: { type: 'string', default: 'local' },
-        'authorizer-ttl': { type: 'string', default: '300' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    // parseArgs names the flag: "Unknown option '--x'", "Option '--port <value>' argument missing".
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseStrictFlags(argv, {
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'data-dir': { type: 'string', default: '.local' },
+    routes: { type: 'string', default: path.join(ROOT, 'examples/local/routes.json') },
+    'token-ttl': { type: 'string', default: '3600' },
+    audience: { type: 'string', default: 'local' },
+    'authorizer-ttl': { type: 'string', default: '300' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-  const host = values.host.trim();
-  if (!host || /[\s/]/.test(host))
-    throw new UsageError(`--host must be a host name or IP address (got "${values.host}")`);
+  const host = hostFlag(values.host);
   if (!values['data-dir'].trim()) throw new UsageError('--data-dir must not be empty');
   if (!values.routes.trim()) throw new UsageError('--routes must not be empty');
   if (!/^[\x21-\x7e]+$/.test(values.audience)) {
@@ -172,4 +153,5 @@ async function main(argv: string[]): Promise<void> {
   stopOnSignals(server);
 }
 
-void main(process.argv.slice(2));
+// Imported by tests for parseFlags; run only as the `npm start` entry point.
+if (require.main === module) void main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 // `npx tsx scripts/tf-docs.ts [--check]`: regenerates the README's Terraform inputs/outputs tables from variables.tf and outputs.tf.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { EXIT_USAGE, parseStrictFlags, UsageError } from './lib/cli/strict-flags';
 import { parseHclBlocks } from './lib/tf-docs/hcl-blocks';
 import { renderTables, replaceBetweenMarkers } from './lib/tf-docs/render';
 
@@ -31,31 +31,50 @@ export function regenerateReadme(moduleDir: string, readme: string): string {
   return replaceBetweenMarkers(readme, renderTables(variables, outputs));
 }
 
+/** Parses the flags into the module directory and README path, or 'help'. */
+function parseOptions(
+  argv: string[],
+): { check: boolean; moduleDir: string; readmePath: string } | 'help' {
+  const values = parseStrictFlags(argv, {
+    check: { type: 'boolean', default: false },
+    module: { type: 'string', default: ROOT },
+    readme: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return 'help';
+  const moduleDir = path.resolve(values.module);
+  if (!fs.statSync(moduleDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--module ${values.module} is not a directory`);
+  }
+  const readmePath = path.resolve(values.readme ?? path.join(moduleDir, 'README.md'));
+  if (!fs.statSync(readmePath, { throwIfNoEntry: false })?.isFile()) {
+    throw new UsageError(`--readme ${readmePath} is not a file`);
+  }
+  return { check: values.check, moduleDir, readmePath };
+}
+
 /**
  * CLI entry point.
  * @param argv arguments after the script name
- * @returns process exit code
+ * @returns process exit code: 0, 1 when `--check` finds the README stale, 2 for bad flags
  */
 export function main(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      check: { type: 'boolean', default: false },
-      module: { type: 'string', default: ROOT },
-      readme: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
+  let options;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`tf-docs: ${err.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (options === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const moduleDir = path.resolve(values.module as string);
-  const readmePath = path.resolve(values.readme ?? path.join(moduleDir, 'README.md'));
+  const { moduleDir, readmePath } = options;
   const current = fs.readFileSync(readmePath, 'utf8');
   const next = regenerateReadme(moduleDir, current);
-  if (values.check) {
+  if (options.check) {
     if (next !== current) {
       console.error(
         `${path.relative(process.cwd(), readmePath)}: Terraform tables are stale; run \`npx tsx scripts/tf-docs.ts\``,
@@ -74,7 +93,7 @@ if (require.main === module) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (err) {
-    console.error((err as Error).message);
-    process.exitCode = 2;
+    console.error(`tf-docs failed: ${(err as Error).message}`);
+    process.exitCode = 1;
   }
 }

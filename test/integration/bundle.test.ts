@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { DynamoDbClientStore } from '../../functions/adapters/client-store-dynamodb';
 import { Argon2PasswordHasher } from '../../functions/adapters/password-hasher-argon2';
 import { ROOT, runBuild, unpackZip } from '../support/lambda-zip';
-import { startMoto, type Moto } from '../support/moto';
+import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 
 jest.setTimeout(120_000);
@@ -101,14 +101,7 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
     moto = started;
     const dynamo = new DynamoDBClient({});
     const kms = new KMSClient({});
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createClientsTable(dynamo, TABLE);
     const key = await kms.send(
       new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
     );

@@ -5,12 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ScanCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DynamoDbClientStore } from '../../functions/adapters/client-store-dynamodb';
 import { FileClientStore } from '../../functions/adapters/client-store-file';
@@ -27,7 +22,7 @@ import type {
   ListView,
   RotatedView,
 } from '../../scripts/lib/clients/format';
-import { startMoto, type Moto } from '../support/moto';
+import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -154,14 +149,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
   beforeAll(async () => {
     moto = await startMoto();
     ddb = new DynamoDBClient({});
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createClientsTable(ddb, TABLE);
     store = new DynamoDbClientStore({ tableName: TABLE, client: ddb });
     keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clients-cli-key-'));
     handler = tokenHandler(store, keyDir, () => Date.now() + offsetMs);

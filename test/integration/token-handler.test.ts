@@ -1,5 +1,5 @@
 // Integration test of the token handler with the real DynamoDB, KMS and argon2 adapters against moto.
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import { KmsPublicKeySource } from '../../functions/adapters/public-keys-kms';
 import { KmsSigner } from '../../functions/adapters/signer-kms';
 import type { ClientRecord, SigningAlgorithm } from '../../functions/core/types';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
-import { startMoto, type Moto } from '../support/moto';
+import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 
 const TABLE = 'token-handler-it';
@@ -91,14 +91,7 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
     moto = await startMoto();
     dynamo = new DynamoDBClient({});
     kms = new KMSClient({});
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createClientsTable(dynamo, TABLE);
     const createKey = async (spec: 'ECC_NIST_P256' | 'RSA_2048'): Promise<string> => {
       const out = await kms.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' }));
       return out.KeyMetadata?.KeyId as string;

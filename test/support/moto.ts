@@ -1,6 +1,7 @@
 // Starts moto_server on a free loopback port for one test file and points the AWS SDK at it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { findTool } from './tools';
 
 /** A running moto_server. */
@@ -100,4 +101,20 @@ export async function startMoto(options: { setProcessEnv?: boolean } = {}): Prom
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       }),
   };
+}
+
+/**
+ * Creates a clients table with the deployed key schema (`client_id` hash key, on demand).
+ * @param client DynamoDB client pointed at the emulator
+ * @param tableName name of the table
+ */
+export async function createClientsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
 }

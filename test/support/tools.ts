@@ -52,9 +52,3 @@ export function describeWithTool(tool: string, envVar?: string): jest.Describe {
  * @returns describe or describe.skip
  */
 export const describeWithMoto = (): jest.Describe => describeWithTool('moto_server', 'MOTO_SERVER');
-/**
- * Describe block for tests that need terraform.
- * @returns describe or describe.skip
- */
-export const describeWithTerraform = (): jest.Describe =>
-  describeWithTool('terraform', 'TERRAFORM');

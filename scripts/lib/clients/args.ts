@@ -87,15 +87,10 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   delete: {},
 };
 
-/** Commands that take exactly one positional argument, the client id. */
-const TAKES_CLIENT_ID: ReadonlySet<CommandName> = new Set([
-  'show',
-  'update',
-  'disable',
-  'enable',
-  'rotate-secret',
-  'delete',
-]);
+/** Commands that take exactly one positional argument, the client id: all but create and list. */
+const TAKES_CLIENT_ID: ReadonlySet<CommandName> = new Set(
+  COMMANDS.filter((command) => command !== 'create' && command !== 'list'),
+);
 
 /** DynamoDB table names (3..255 of `[A-Za-z0-9_.-]`), or a table ARN. */
 const TABLE_NAME = /^(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/)?[A-Za-z0-9_.-]{3,255}$/;

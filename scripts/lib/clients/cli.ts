@@ -11,6 +11,7 @@ import { parseCommandLine, type Target } from './args';
 import { runCommand, type Output } from './commands';
 import { EXIT, UsageError, type ExitCode } from './errors';
 import { helpText, invocation, type ProgramName } from './help';
+import { regionFromEnv } from './target';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */
 export interface CliOptions {
@@ -47,7 +48,7 @@ function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): 
   const error = err as { name?: string; message?: string; cause?: unknown };
   // Fallback for an SDK error that reached us unmapped.
   if (error?.name === 'ResourceNotFoundException' && target.kind === 'dynamodb') {
-    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || '(unset)';
+    const region = regionFromEnv(env) ?? '(unset)';
     return [EXIT.USAGE, new TableNotFoundError(target.table, region).message];
   }
   const cause = error?.cause as { name?: string; message?: string } | undefined;
@@ -137,4 +138,20 @@ export function processOutput(): Output {
     stdout: (text) => void process.stdout.write(`${text}\n`),
     stderr: (text) => void process.stderr.write(`${text}\n`),
   };
+}
+
+/**
+ * Runs the program on the process arguments and streams and sets the exit code.
+ * @param program `clients` or `create-client`
+ */
+export function runProcess(program: ProgramName): void {
+  void runCli(process.argv.slice(2), { program, out: processOutput() }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${program}: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exitCode = EXIT.FAILURE;
+    },
+  );
 }

@@ -35,16 +35,26 @@ async function region(client: APIGatewayClient): Promise<string> {
   }
 }
 
-async function readResources(client: APIGatewayClient, restApiId: string): Promise<Resource[]> {
-  const resources: Resource[] = [];
+/** Follows `position` through every page of an API Gateway list call and returns all items. */
+async function readAllPages<T>(
+  readPage: (position: string | undefined) => Promise<{ items?: T[]; position?: string }>,
+): Promise<T[]> {
+  const items: T[] = [];
   let position: string | undefined;
   do {
-    const page = await client.send(
-      new GetResourcesCommand({ restApiId, embed: ['methods'], limit: PAGE_SIZE, position }),
-    );
-    resources.push(...(page.items ?? []));
+    const page = await readPage(position);
+    items.push(...(page.items ?? []));
     position = page.position;
   } while (position);
+  return items;
+}
+
+async function readResources(client: APIGatewayClient, restApiId: string): Promise<Resource[]> {
+  const resources = await readAllPages((position) =>
+    client.send(
+      new GetResourcesCommand({ restApiId, embed: ['methods'], limit: PAGE_SIZE, position }),
+    ),
+  );
   // `embed=methods` returns whole methods; one without its integration is read on its own.
   for (const resource of resources) {
     for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {
@@ -61,33 +71,19 @@ async function readResources(client: APIGatewayClient, restApiId: string): Promi
   return resources;
 }
 
-async function readAuthorizers(client: APIGatewayClient, restApiId: string): Promise<Authorizer[]> {
-  const items: Authorizer[] = [];
-  let position: string | undefined;
-  do {
-    const page = await client.send(
-      new GetAuthorizersCommand({ restApiId, limit: PAGE_SIZE, position }),
-    );
-    items.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return items;
+function readAuthorizers(client: APIGatewayClient, restApiId: string): Promise<Authorizer[]> {
+  return readAllPages((position) =>
+    client.send(new GetAuthorizersCommand({ restApiId, limit: PAGE_SIZE, position })),
+  );
 }
 
-async function readGatewayResponses(
+function readGatewayResponses(
   client: APIGatewayClient,
   restApiId: string,
 ): Promise<GatewayResponse[]> {
-  const items: GatewayResponse[] = [];
-  let position: string | undefined;
-  do {
-    const page = await client.send(
-      new GetGatewayResponsesCommand({ restApiId, limit: PAGE_SIZE, position }),
-    );
-    items.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return items;
+  return readAllPages((position) =>
+    client.send(new GetGatewayResponsesCommand({ restApiId, limit: PAGE_SIZE, position })),
+  );
 }
 
 async function readStage(

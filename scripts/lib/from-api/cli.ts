@@ -1,9 +1,15 @@
 // Command line of `npm start -- --from-api REST_API_ID`: flags, start-up banner and signal handling.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { FromApiError } from './errors';
 import { startFromApi, type FromApiOptions, type FromApiServer } from './start-from-api';
 import { stopOnSignals } from '../gateway/stop-on-signals';
+import {
+  EXIT_USAGE,
+  hostFlag,
+  integerFlag,
+  parseStrictFlags,
+  UsageError,
+} from '../cli/strict-flags';
 
 /** Usage of the --from-api mode (appended to `npm start -- --help`). */
 export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [options]
@@ -21,11 +27,8 @@ export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [optio
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-/** Exit codes: bad flags, and an API that cannot be served. */
-export const EXIT_USAGE = 2;
-export const EXIT_UNSUPPORTED = 1;
-
-class UsageError extends Error {}
+/** Exit code for an API that cannot be served (bad flags exit with EXIT_USAGE). */
+const EXIT_UNSUPPORTED = 1;
 
 /**
  * Whether the arguments ask for the --from-api mode.
@@ -45,26 +48,18 @@ export function isFromApiInvocation(argv: string[]): boolean {
 export function parseFromApiFlags(
   argv: string[],
 ): Omit<FromApiOptions, 'log' | 'apiGateway' | 'lambda'> | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'from-api': { type: 'string' },
-        stage: { type: 'string' },
-        'artifacts-dir': { type: 'string', default: path.join(ROOT, 'dist') },
-        port: { type: 'string', default: '8080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError(
-      `${(err as Error).message} (with --from-api only --stage, --artifacts-dir, --port and --host apply)`,
-    );
-  }
+  const values = parseStrictFlags(
+    argv,
+    {
+      'from-api': { type: 'string' },
+      stage: { type: 'string' },
+      'artifacts-dir': { type: 'string', default: path.join(ROOT, 'dist') },
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    '(with --from-api only --stage, --artifacts-dir, --port and --host apply)',
+  );
   if (values.help) return 'help';
   const restApiId = values['from-api'] ?? '';
   if (!/^[A-Za-z0-9]+$/.test(restApiId)) {
@@ -75,20 +70,14 @@ export function parseFromApiFlags(
   if (values.stage !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stage)) {
     throw new UsageError(`--stage must be a stage name (got "${values.stage}")`);
   }
-  const port = values.port;
-  if (!/^\d+$/.test(port) || Number(port) > 65535) {
-    throw new UsageError(`--port must be an integer from 0 to 65535 (got "${port}")`);
-  }
-  const host = values.host.trim();
-  if (!host || /[\s/]/.test(host)) {
-    throw new UsageError(`--host must be a host name or IP address (got "${values.host}")`);
-  }
+  const port = integerFlag('port', values.port, 0, 65535);
+  const host = hostFlag(values.host);
   if (!values['artifacts-dir'].trim()) throw new UsageError('--artifacts-dir must not be empty');
   return {
     restApiId,
     ...(values.stage ? { stage: values.stage } : {}),
     artifactsDir: path.resolve(values['artifacts-dir']),
-    port: Number(port),
+    port,
     host,
   };
 }

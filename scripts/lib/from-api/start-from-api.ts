@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
-import type { AccessLogEntry, ApiDefinition, Route, TokenAuthorizer } from '../gateway/types';
+import { formatAccessLog } from '../gateway/access-log';
+import type { ApiDefinition, Route, TokenAuthorizer } from '../gateway/types';
 import { planApi, type ApiPlan } from './api-plan';
 import { readDeployedApi } from './api-reader';
 import { checkNativeAddons, findArtifact, listArtifacts, unpackArtifact } from './artifacts';
@@ -46,16 +47,6 @@ export interface FromApiServer extends RunningGateway {
   plan: ApiPlan;
   functions: LocalFunction[];
   emulator: ApiGatewayEmulator;
-}
-
-function formatAccessLog(entry: AccessLogEntry): string {
-  return [
-    `${entry.method} ${entry.path} ${entry.statusCode} ${entry.latencyMs}ms`,
-    entry.authorizerCache ? `authorizer=${entry.authorizerCache}` : undefined,
-    entry.gatewayResponse ? `gateway=${entry.gatewayResponse}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ');
 }
 
 /**

@@ -8,7 +8,8 @@ import { Argon2PasswordHasher } from '../../../functions/adapters/password-hashe
 import { LocalSigner } from '../../../functions/adapters/signer-local';
 import { createTokenHandler } from '../../../functions/token/create-handler';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
-import type { AccessLogEntry, ApiDefinition, GatewayResponse, Route } from '../gateway/types';
+import { formatAccessLog } from '../gateway/access-log';
+import type { ApiDefinition, GatewayResponse, Route } from '../gateway/types';
 import { createLocalAuthorizer } from './local-authorizer';
 import { readRoutesFile } from './routes-file';
 
@@ -80,15 +81,6 @@ export async function demoBackend(event: APIGatewayProxyEvent): Promise<APIGatew
       message: `Hello, ${clientId}: ${event.httpMethod} ${event.path} passed the authorizer`,
     }),
   };
-}
-
-function formatAccessLog(entry: AccessLogEntry): string {
-  const parts = [
-    `${entry.method} ${entry.path} ${entry.statusCode} ${entry.latencyMs}ms`,
-    entry.authorizerCache ? `authorizer=${entry.authorizerCache}` : undefined,
-    entry.gatewayResponse ? `gateway=${entry.gatewayResponse}` : undefined,
-  ];
-  return parts.filter(Boolean).join(' ');
 }
 
 /**

@@ -1,10 +1,5 @@
 // Integration tests of the DynamoDB client store against moto_server: CRUD, conditional conflicts, missing table.
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbClientStore } from '../../../functions/adapters/client-store-dynamodb';
 import {
   ClientExistsError,
@@ -14,7 +9,7 @@ import {
 } from '../../../functions/adapters/errors';
 import { ServerError } from '../../../functions/core/errors';
 import type { ClientRecord } from '../../../functions/core/types';
-import { startMoto, type Moto } from '../../support/moto';
+import { createClientsTable, startMoto, type Moto } from '../../support/moto';
 import { describeWithMoto } from '../../support/tools';
 
 const TABLE = 'clients-it';
@@ -47,14 +42,7 @@ describeWithMoto()('DynamoDbClientStore against moto', () => {
   beforeAll(async () => {
     moto = await startMoto();
     client = new DynamoDBClient({});
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createClientsTable(client, TABLE);
     store = new DynamoDbClientStore({ tableName: TABLE, client });
   }, 60_000);
 

@@ -1,6 +1,7 @@
 // Tests the README table generator's HCL reader and renderer (scripts/tf-docs.ts).
 import { decodeHclString, parseHclBlocks } from '../../../scripts/lib/tf-docs/hcl-blocks';
 import { renderTables, replaceBetweenMarkers } from '../../../scripts/lib/tf-docs/render';
+import { main } from '../../../scripts/tf-docs';
 
 const VARIABLES = `
 # banner comment { with a brace
@@ -109,5 +110,35 @@ describe('replaceBetweenMarkers', () => {
   test('throws when a marker is missing', () => {
     // Act / Assert
     expect(() => replaceBetweenMarkers('no markers', 'x')).toThrow(/BEGIN_TF_DOCS/);
+  });
+});
+
+describe('main', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each([
+    [['--bogus'], /^tf-docs: Unknown option '--bogus'/],
+    [['--readme'], /^tf-docs: .*--readme/],
+    [['stray'], /^tf-docs: .*stray/],
+    [
+      ['--module', '/nonexistent/module'],
+      /^tf-docs: --module \/nonexistent\/module is not a directory/,
+    ],
+    [
+      ['--readme', '/nonexistent/README.md'],
+      /^tf-docs: --readme \/nonexistent\/README.md is not a file/,
+    ],
+  ])('exits 2 on %j, naming the flag', (argv, message) => {
+    // Arrange
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    // Act
+    const code = main(argv);
+
+    // Assert
+    expect(code).toBe(2);
+    expect(stderr).toHaveBeenCalledTimes(1);
+    expect(stderr.mock.calls[0]?.[0]).toMatch(message);
+    expect(stderr.mock.calls[0]?.[0]).toContain('Usage: npx tsx scripts/tf-docs.ts');
   });
 });

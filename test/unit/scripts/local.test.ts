@@ -1,0 +1,50 @@
+// Tests the flags of `npm start` (scripts/local.ts parseFlags): defaults, and bad values named by flag.
+import path from 'node:path';
+import { UsageError } from '../../../scripts/lib/cli/strict-flags';
+import { parseFlags } from '../../../scripts/local';
+
+describe('npm start parseFlags', () => {
+  it('applies the documented defaults', () => {
+    // Act
+    const options = parseFlags([]);
+
+    // Assert
+    expect(options).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: path.resolve('.local'),
+      routesFile: path.resolve(__dirname, '../../../examples/local/routes.json'),
+      tokenTtlSeconds: 3600,
+      audience: 'local',
+      authorizerTtlSeconds: 300,
+    });
+  });
+
+  it('returns help for --help and -h', () => {
+    // Act / Assert
+    expect(parseFlags(['--help'])).toBe('help');
+    expect(parseFlags(['-h'])).toBe('help');
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--port'], /--port/],
+    [['extra'], /extra/],
+    [['--port', 'abc'], /--port must be an integer from 0 to 65535 \(got "abc"\)/],
+    [['--port', '70000'], /--port must be an integer from 0 to 65535/],
+    [['--host', 'a b'], /--host must be a host name or IP address/],
+    [['--data-dir', ' '], /--data-dir must not be empty/],
+    [['--routes', ''], /--routes must not be empty/],
+    [['--token-ttl', '59'], /--token-ttl must be an integer from 60 to 86400/],
+    [['--token-ttl', '86401'], /--token-ttl must be an integer from 60 to 86400/],
+    [['--audience', 'a b'], /--audience must be a non-empty string without spaces/],
+    [['--authorizer-ttl', '3601'], /--authorizer-ttl must be an integer from 0 to 3600/],
+  ])('refuses %j with a UsageError naming the flag', (argv, message) => {
+    // Act
+    const act = (): unknown => parseFlags(argv);
+
+    // Assert
+    expect(act).toThrow(UsageError);
+    expect(act).toThrow(message);
+  });
+});
