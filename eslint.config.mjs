@@ -1,6 +1,40 @@
-// ESLint flat config: typescript-eslint recommended rules, with the core kept free of AWS SDK and process.env.
+// ESLint flat config: typescript-eslint recommended rules, plus the layering rules of functions/ and tools/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** functions/ never imports the local tools or the CLI. */
+const TOOLS = {
+  group: ['**/tools/**', '**/scripts/**', '**/test/**'],
+  message: 'functions/ ships to Lambda: it imports nothing from tools/, scripts/ or test/.',
+};
+
+/**
+ * @param other the other function's folder name
+ * @returns a pattern forbidding imports of that function's code
+ */
+const crossFunction = (other) => ({
+  group: [`**/${other}/**`, `../${other}`, `../../${other}`],
+  message: `The functions never import each other: move what both need to functions/shared.`,
+});
+
+/** Core and shared code are pure: adapters are injected. */
+const PURE = [
+  {
+    group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'node:fs', 'fs'],
+    message: 'core is pure: inject adapters instead.',
+  },
+];
+
+const NO_ENV = {
+  'no-restricted-properties': [
+    'error',
+    {
+      object: 'process',
+      property: 'env',
+      message: 'core never reads process.env; config.ts does.',
+    },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.cache/', '.local/', '**/.terraform/'] },
@@ -21,26 +55,62 @@ export default tseslint.config(
       ],
     },
   },
+  // Layers: functions/ ships to Lambda and imports nothing from the tools; the token and authorizer
+  // functions never import each other (both import functions/shared); the emulator plays API
+  // Gateway and imports nothing from functions/.
   {
-    files: ['functions/core/**/*.ts'],
+    files: ['functions/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [TOOLS] }] },
+  },
+  {
+    files: ['functions/token/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [TOOLS, crossFunction('authorizer')] }],
+    },
+  },
+  {
+    files: ['functions/authorizer/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [TOOLS, crossFunction('token')] }] },
+  },
+  {
+    files: ['functions/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [TOOLS, crossFunction('token'), crossFunction('authorizer'), ...PURE] },
+      ],
+      ...NO_ENV,
+    },
+  },
+  {
+    files: ['functions/token/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [TOOLS, crossFunction('authorizer'), ...PURE] },
+      ],
+      ...NO_ENV,
+    },
+  },
+  {
+    files: ['functions/authorizer/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [TOOLS, crossFunction('token'), ...PURE] }],
+      ...NO_ENV,
+    },
+  },
+  {
+    files: ['tools/gateway/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'node:fs', 'fs'],
-              message: 'core/ is pure: inject adapters instead.',
+              group: ['**/functions/**'],
+              message: 'The emulator plays API Gateway: it imports nothing from functions/.',
             },
           ],
-        },
-      ],
-      'no-restricted-properties': [
-        'error',
-        {
-          object: 'process',
-          property: 'env',
-          message: 'core/ never reads process.env; config.ts does.',
         },
       ],
     },

@@ -14,10 +14,10 @@ import { unzipSync } from 'fflate';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { createVerifier } from 'fast-jwt';
 import { createAuthorizerHandler } from '../functions/authorizer/create-handler';
-import type { AuthorizerConfig } from '../functions/authorizer-config';
-import { loadTrustedKeys } from '../functions/core/trusted-keys';
-import { parseRouteMap } from '../functions/core/route-map';
-import type { SigningAlgorithm } from '../functions/core/types';
+import type { AuthorizerConfig } from '../functions/authorizer/config';
+import { loadTrustedKeys } from '../functions/authorizer/core/trusted-keys';
+import { parseRouteMap } from '../functions/authorizer/core/route-map';
+import type { SigningAlgorithm } from '../functions/shared/types';
 
 const ISSUER = 'https://auth.example.com';
 const AUDIENCE = 'https://api.example.com';

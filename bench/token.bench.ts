@@ -7,9 +7,12 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { unzipSync } from 'fflate';
-import { FileClientStore } from '../functions/adapters/client-store-file';
-import { ARGON2_OPTIONS, Argon2PasswordHasher } from '../functions/adapters/password-hasher-argon2';
-import { LocalSigner } from '../functions/adapters/signer-local';
+import { FileClientStore } from '../tools/dev-adapters/client-store-file';
+import {
+  ARGON2_OPTIONS,
+  Argon2PasswordHasher,
+} from '../functions/token/adapters/password-hasher-argon2';
+import { LocalSigner } from '../tools/dev-adapters/signer-local';
 import { createTokenHandler } from '../functions/token/create-handler';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -246,14 +249,14 @@ function tokenBundle(tmp: string): string | undefined {
 function coldLoad(tmp: string): void {
   const dir = tokenBundle(tmp);
   if (!dir) return;
-  const dataDir = path.join(tmp, 'cold-data');
   const env = {
     PATH: process.env.PATH ?? '',
     ISSUER,
     DEFAULT_AUDIENCE: 'local',
-    CLIENT_STORE: 'file',
-    SIGNER: 'local',
-    DATA_DIR: dataDir,
+    // The production entry point builds its DynamoDB and KMS clients at load; neither is called.
+    CLIENTS_TABLE: 'bench-clients',
+    SIGNING_KEY_ID: 'alias/bench',
+    AWS_REGION: 'us-east-1',
     LOG_LEVEL: 'SILENT',
   };
   const indexJs = path.join(dir, 'index.js');

@@ -4,10 +4,10 @@ import {
   startLocalServer,
   type LocalServer,
   type LocalServerOptions,
-} from './lib/local/local-server';
-import { readRoutesFile } from './lib/local/routes-file';
-import { isFromApiInvocation, runFromApi } from './lib/from-api/cli';
-import { stopOnSignals } from './lib/gateway/stop-on-signals';
+} from '../tools/local-server/local-server';
+import { readRoutesFile } from '../tools/local-server/routes-file';
+import { isFromApiInvocation, runFromApi } from '../tools/from-api/cli';
+import { stopOnSignals } from '../tools/gateway/stop-on-signals';
 import {
   EXIT_USAGE,
   hostFlag,

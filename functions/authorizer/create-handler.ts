@@ -1,11 +1,11 @@
 // Factory of the API Gateway TOKEN authorizer: Bearer parsing, JWT verification, IAM policy.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import type { AuthorizerConfig } from '../authorizer-config';
-import { JwtError } from '../core/jwt-errors';
-import { createJwtVerifier } from '../core/jwt-verify';
-import { createPolicyBuilder, type AuthorizerResult } from '../core/policy';
-import type { Clock } from '../core/types';
+import type { AuthorizerConfig } from './config';
+import { JwtError } from './core/jwt-errors';
+import { createJwtVerifier } from './core/jwt-verify';
+import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
+import type { Clock } from '../shared/types';
 
 /** The part of a Powertools Logger the authorizer uses. */
 export type AuthorizerLogger = Pick<Logger, 'warn'>;

@@ -1,6 +1,6 @@
 // Lambda entry point of the TOKEN authorizer, built once per cold start from the environment.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { loadAuthorizerConfig } from '../authorizer-config';
+import { loadAuthorizerConfig } from './config';
 import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';
 
 let logger: Logger | undefined;

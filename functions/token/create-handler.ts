@@ -2,24 +2,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { TokenConfig } from '../config';
-import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from '../core/errors';
-import { createTokenIssuer, type IssuedToken } from '../core/issue-token';
-import { memoizeUntilRejected } from '../core/memoize';
+import type { TokenConfig } from './config';
+import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from './core/errors';
+import { createTokenIssuer, type IssuedToken } from './core/issue-token';
+import { memoizeUntilRejected } from '../shared/memoize';
 import {
   buildAuthorizationServerMetadata,
   JWKS_PATH,
   METADATA_PATH,
   TOKEN_PATH,
-} from '../core/metadata';
-import type {
-  Clock,
-  ClientStore,
-  PasswordHasher,
-  PublicKeySource,
-  RandomBytes,
-  Signer,
-} from '../core/types';
+} from './core/metadata';
+import type { Clock, RandomBytes } from '../shared/types';
+import type { ClientStore, PasswordHasher, PublicKeySource, Signer } from './core/types';
 
 /** The settings the handler uses (a subset of TokenConfig, so tests can build it inline). */
 export type TokenHandlerConfig = Pick<

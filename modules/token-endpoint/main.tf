@@ -77,9 +77,7 @@ module "function" {
     DEFAULT_AUDIENCE             = var.audience
     TOKEN_TTL_SECONDS            = tostring(var.token_ttl_seconds)
     SCOPES_SUPPORTED             = jsonencode(var.scopes_supported)
-    CLIENT_STORE                 = "dynamodb"
     CLIENTS_TABLE                = var.table_name
-    SIGNER                       = "kms"
     SIGNING_KEY_ID               = var.active_signing_key_arn
     SIGNING_ALGORITHM            = var.signing_algorithm
     JWKS_KEY_IDS                 = jsonencode(var.signing_key_arns)

@@ -10,8 +10,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { DynamoDbClientStore } from '../../functions/adapters/client-store-dynamodb';
-import { Argon2PasswordHasher } from '../../functions/adapters/password-hasher-argon2';
+import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
+import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { ROOT, runBuild, unpackZip } from '../support/lambda-zip';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
@@ -115,7 +115,7 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
       .export({ type: 'spki', format: 'pem' })
       .toString();
     const now = new Date().toISOString();
-    await new DynamoDbClientStore({ tableName: TABLE, client: dynamo }).createClient({
+    await new DynamoDbClientAdminStore({ tableName: TABLE, client: dynamo }).createClient({
       client_id: CLIENT_ID,
       name: 'Bundle test',
       status: 'active',

@@ -7,12 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { DynamoDbClientStore } from '../../functions/adapters/client-store-dynamodb';
-import { FileClientStore } from '../../functions/adapters/client-store-file';
-import { ConcurrentModificationError } from '../../functions/adapters/errors';
-import { Argon2PasswordHasher } from '../../functions/adapters/password-hasher-argon2';
-import { LocalSigner } from '../../functions/adapters/signer-local';
-import type { ClientAdminStore, ClientRecord } from '../../functions/core/types';
+import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
+import { FileClientStore } from '../../tools/dev-adapters/client-store-file';
+import { ConcurrentModificationError } from '../../tools/dev-adapters/errors';
+import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
+import { LocalSigner } from '../../tools/dev-adapters/signer-local';
+import type { ClientAdminStore } from '../../tools/dev-adapters/client-admin-store';
+import type { ClientRecord } from '../../functions/token/core/types';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
 import { runCli } from '../../scripts/lib/clients/cli';
 import type {
@@ -133,7 +134,7 @@ async function requestToken(
 describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
   let moto: Moto;
   let ddb: DynamoDBClient;
-  let store: DynamoDbClientStore;
+  let store: DynamoDbClientAdminStore;
   let handler: TokenHandler;
   let keyDir: string;
   let offsetMs = 0;
@@ -150,7 +151,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     moto = await startMoto();
     ddb = new DynamoDBClient({});
     await createClientsTable(ddb, TABLE);
-    store = new DynamoDbClientStore({ tableName: TABLE, client: ddb });
+    store = new DynamoDbClientAdminStore({ tableName: TABLE, client: ddb });
     keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clients-cli-key-'));
     handler = tokenHandler(store, keyDir, () => Date.now() + offsetMs);
   }, 60_000);
@@ -375,8 +376,11 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
 
   it('two writers: the stale one loses cleanly with ConcurrentModificationError', async () => {
     // Arrange: writer A reads, writer B changes the client, A writes what it read
-    const writerA = new DynamoDbClientStore({ tableName: TABLE, client: ddb });
-    const writerB = new DynamoDbClientStore({ tableName: TABLE, client: new DynamoDBClient({}) });
+    const writerA = new DynamoDbClientAdminStore({ tableName: TABLE, client: ddb });
+    const writerB = new DynamoDbClientAdminStore({
+      tableName: TABLE,
+      client: new DynamoDBClient({}),
+    });
     const seenByA = (await writerA.getClient(id)) as ClientRecord;
     const seenByB = (await writerB.getClient(id)) as ClientRecord;
     await writerB.updateClient(
@@ -401,8 +405,8 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
 
   it('the CLI reports a lost race with exit 3 and a request to retry, keeping the other change', async () => {
     // Arrange: the CLI's store reads, then another operator writes before the CLI's write
-    const other = new DynamoDbClientStore({ tableName: TABLE, client: ddb });
-    class RacedStore extends DynamoDbClientStore {
+    const other = new DynamoDbClientAdminStore({ tableName: TABLE, client: ddb });
+    class RacedStore extends DynamoDbClientAdminStore {
       override async getClient(clientId: string): Promise<ClientRecord | undefined> {
         const seen = await super.getClient(clientId);
         if (seen)

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { FromApiError } from '../../scripts/lib/from-api/errors';
-import { FunctionError, LambdaWorker } from '../../scripts/lib/from-api/lambda-worker';
+import { FromApiError } from '../../tools/from-api/errors';
+import { FunctionError, LambdaWorker } from '../../tools/from-api/lambda-worker';
 
 const CONTEXT = { awsRequestId: 'req-1' } as Context;
 

@@ -4,11 +4,12 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { DynamoDbClientStore } from '../../functions/adapters/client-store-dynamodb';
-import { Argon2PasswordHasher } from '../../functions/adapters/password-hasher-argon2';
-import { KmsPublicKeySource } from '../../functions/adapters/public-keys-kms';
-import { KmsSigner } from '../../functions/adapters/signer-kms';
-import type { ClientRecord, SigningAlgorithm } from '../../functions/core/types';
+import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
+import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
+import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-kms';
+import { KmsSigner } from '../../functions/token/adapters/signer-kms';
+import type { SigningAlgorithm } from '../../functions/shared/types';
+import type { ClientRecord } from '../../functions/token/core/types';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
@@ -65,7 +66,10 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
         tokenTtlSeconds: 900,
         scopesSupported: ['orders:read', 'orders:write'],
       },
-      clientStore: new DynamoDbClientStore({ tableName: TABLE, client: clients.dynamo ?? dynamo }),
+      clientStore: new DynamoDbClientAdminStore({
+        tableName: TABLE,
+        client: clients.dynamo ?? dynamo,
+      }),
       signer: new KmsSigner({ keyId: keyIds[alg], algorithm: alg, client: clients.kms ?? kms }),
       publicKeys: new KmsPublicKeySource({ keyIds: [keyIds.ES256, keyIds.RS256], client: kms }),
       hasher,
@@ -98,7 +102,7 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
     };
     keyIds = { ES256: await createKey('ECC_NIST_P256'), RS256: await createKey('RSA_2048') };
 
-    const store = new DynamoDbClientStore({ tableName: TABLE, client: dynamo });
+    const store = new DynamoDbClientAdminStore({ tableName: TABLE, client: dynamo });
     const now = new Date().toISOString();
     const base: ClientRecord = {
       client_id: 'orders-service',

@@ -1,12 +1,9 @@
 // Entry logic shared by scripts/clients.ts and scripts/create-client.ts: parse, run, map errors to exit codes.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { ClientStoreError, TableNotFoundError } from '../../../functions/adapters/errors';
-import type {
-  ClientAdminStore,
-  Clock,
-  PasswordHasher,
-  RandomBytes,
-} from '../../../functions/core/types';
+import { ClientStoreError, TableNotFoundError } from '../../../functions/token/adapters/errors';
+import type { Clock, RandomBytes } from '../../../functions/shared/types';
+import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
+import type { PasswordHasher } from '../../../functions/token/core/types';
 import { parseCommandLine, type Target } from './args';
 import { runCommand, type Output } from './commands';
 import { EXIT, UsageError, type ExitCode } from './errors';
@@ -75,7 +72,7 @@ async function defaultOpenStore(target: Target, env: NodeJS.ProcessEnv): Promise
 
 async function defaultHasher(): Promise<PasswordHasher> {
   const { Argon2PasswordHasher } =
-    await import('../../../functions/adapters/password-hasher-argon2');
+    await import('../../../functions/token/adapters/password-hasher-argon2');
   return new Argon2PasswordHasher();
 }
 

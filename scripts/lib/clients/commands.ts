@@ -1,14 +1,13 @@
 // Client admin commands (create, list, show, update, disable, enable, rotate-secret, delete) on injected ports.
-import { ClientNotFoundError } from '../../../functions/adapters/errors';
+import { ClientNotFoundError } from '../../../tools/dev-adapters/errors';
+import type { Clock, RandomBytes } from '../../../functions/shared/types';
+import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type {
-  ClientAdminStore,
   ClientRecord,
   ClientSecret,
   ClientStatus,
-  Clock,
   PasswordHasher,
-  RandomBytes,
-} from '../../../functions/core/types';
+} from '../../../functions/token/core/types';
 import type { ParsedCommand } from './args';
 import {
   formatClient,

@@ -1,5 +1,5 @@
 // Output of the client admin commands: JSON views and human text. Never shows secret hashes.
-import type { ClientRecord } from '../../../functions/core/types';
+import type { ClientRecord } from '../../../functions/token/core/types';
 import type { CreatedClient, RotatedSecret, StatusChange } from './commands';
 
 /** `create --json`: exactly these keys (issue 2). */

@@ -1,5 +1,5 @@
 // Generation of client ids and client secrets from injected cryptographic randomness.
-import type { RandomBytes } from '../../../functions/core/types';
+import type { RandomBytes } from '../../../functions/shared/types';
 
 /** Random bytes in a client id: 128 bits, so ids are unguessable and never collide in practice. */
 export const CLIENT_ID_BYTES = 16;

@@ -1,5 +1,5 @@
 // Opens the client store a command line points at: DynamoDB (--table) or the local file store (--local).
-import type { ClientAdminStore } from '../../../functions/core/types';
+import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { Target } from './args';
 
 /**
@@ -25,14 +25,14 @@ export async function openStore(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ClientAdminStore> {
   if (target.kind === 'local') {
-    const { FileClientStore } = await import('../../../functions/adapters/client-store-file');
+    const { FileClientStore } = await import('../../../tools/dev-adapters/client-store-file');
     return new FileClientStore({ dataDir: target.dataDir });
   }
-  const [{ DynamoDBClient }, { DynamoDbClientStore }] = await Promise.all([
+  const [{ DynamoDBClient }, { DynamoDbClientAdminStore }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
-    import('../../../functions/adapters/client-store-dynamodb'),
+    import('../../../tools/dev-adapters/client-admin-store-dynamodb'),
   ]);
   const region = regionFromEnv(env);
   const client = new DynamoDBClient(region !== undefined ? { region } : {});
-  return new DynamoDbClientStore({ tableName: target.table, client });
+  return new DynamoDbClientAdminStore({ tableName: target.table, client });
 }

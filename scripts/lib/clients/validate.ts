@@ -1,6 +1,6 @@
 // Validation of operator input for client records: scopes (RFC 6749 §3.3), audiences, TTLs, names, ids.
 import { UsageError } from './errors';
-import { isScopeToken } from '../../../functions/core/scope';
+import { isScopeToken } from '../../../functions/shared/access-token';
 
 /** Lowest per-client access token lifetime, in seconds. */
 export const MIN_TOKEN_TTL_SECONDS = 60;

@@ -1,14 +1,14 @@
 // Integration tests of the DynamoDB client store against moto_server: CRUD, conditional conflicts, missing table.
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDbClientStore } from '../../../functions/adapters/client-store-dynamodb';
+import { DynamoDbClientAdminStore } from '../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { TableNotFoundError } from '../../../functions/token/adapters/errors';
 import {
   ClientExistsError,
   ClientNotFoundError,
   ConcurrentModificationError,
-  TableNotFoundError,
-} from '../../../functions/adapters/errors';
-import { ServerError } from '../../../functions/core/errors';
-import type { ClientRecord } from '../../../functions/core/types';
+} from '../../../tools/dev-adapters/errors';
+import { ServerError } from '../../../functions/token/core/errors';
+import type { ClientRecord } from '../../../functions/token/core/types';
 import { createClientsTable, startMoto, type Moto } from '../../support/moto';
 import { describeWithMoto } from '../../support/tools';
 
@@ -34,16 +34,16 @@ function record(id: string, overrides: Partial<ClientRecord> = {}): ClientRecord
   };
 }
 
-describeWithMoto()('DynamoDbClientStore against moto', () => {
+describeWithMoto()('DynamoDbClientAdminStore against moto', () => {
   let moto: Moto;
   let client: DynamoDBClient;
-  let store: DynamoDbClientStore;
+  let store: DynamoDbClientAdminStore;
 
   beforeAll(async () => {
     moto = await startMoto();
     client = new DynamoDBClient({});
     await createClientsTable(client, TABLE);
-    store = new DynamoDbClientStore({ tableName: TABLE, client });
+    store = new DynamoDbClientAdminStore({ tableName: TABLE, client });
   }, 60_000);
 
   afterAll(async () => {
@@ -173,7 +173,7 @@ describeWithMoto()('DynamoDbClientStore against moto', () => {
       },
       { step: 'initialize' },
     );
-    const pagedStore = new DynamoDbClientStore({ tableName: TABLE, client: counting });
+    const pagedStore = new DynamoDbClientAdminStore({ tableName: TABLE, client: counting });
 
     // Act
     const listed = await pagedStore.listClients();
@@ -206,7 +206,7 @@ describeWithMoto()('DynamoDbClientStore against moto', () => {
 
   it('names the table and region when the table does not exist', async () => {
     // Arrange
-    const missing = new DynamoDbClientStore({ tableName: 'no-such-table', client });
+    const missing = new DynamoDbClientAdminStore({ tableName: 'no-such-table', client });
 
     // Act
     const error = await missing.getClient('x').catch((e: unknown) => e);
@@ -221,7 +221,7 @@ describeWithMoto()('DynamoDbClientStore against moto', () => {
 
   it('builds its own SDK client from the environment', async () => {
     // Arrange
-    const defaultStore = new DynamoDbClientStore({ tableName: TABLE });
+    const defaultStore = new DynamoDbClientAdminStore({ tableName: TABLE });
 
     // Act / Assert
     await expect(defaultStore.getClient('nobody')).resolves.toBeUndefined();

@@ -7,10 +7,10 @@ import {
   KMSClient,
 } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
-import { KmsPublicKeySource } from '../../../functions/adapters/public-keys-kms';
-import { KmsSigner } from '../../../functions/adapters/signer-kms';
-import { ServerError } from '../../../functions/core/errors';
-import type { SigningAlgorithm } from '../../../functions/core/types';
+import { KmsPublicKeySource } from '../../../functions/token/adapters/public-keys-kms';
+import { KmsSigner } from '../../../functions/token/adapters/signer-kms';
+import { ServerError } from '../../../functions/token/core/errors';
+import type { SigningAlgorithm } from '../../../functions/shared/types';
 import { startMoto, type Moto } from '../../support/moto';
 import { describeWithMoto } from '../../support/tools';
 

@@ -1,7 +1,7 @@
 // Authorizer handler: Bearer parsing, output shape, Deny, and "Unauthorized" for every failure.
 import { createAuthorizerHandler, parseBearer } from '../../../functions/authorizer/create-handler';
-import type { AuthorizerConfig } from '../../../functions/authorizer-config';
-import { parseRouteMap } from '../../../functions/core/route-map';
+import type { AuthorizerConfig } from '../../../functions/authorizer/config';
+import { parseRouteMap } from '../../../functions/authorizer/core/route-map';
 import {
   AUDIENCE,
   ISSUER,
@@ -10,7 +10,7 @@ import {
   SKEW,
   validClaims,
   validToken,
-} from '../core/jwt-fixtures';
+} from '../../support/jwt-fixtures';
 
 const keys = makeKeys();
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/orders/7';

@@ -2,7 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { ServerError, TemporarilyUnavailableError } from '../../../functions/core/errors';
+import { ServerError, TemporarilyUnavailableError } from '../../../functions/token/core/errors';
 import {
   createTokenHandler,
   type TokenHandlerDeps,
@@ -20,7 +20,7 @@ import {
   MemoryClientStore,
   SECRET,
   tokenEvent,
-} from '../support/token-fakes';
+} from '../../support/token-fakes';
 
 const signer = new InMemorySigner('ES256');
 

@@ -1,7 +1,7 @@
 // Captures every log line of successful and failing token requests and proves no secret leaks.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ServerError } from '../../../functions/core/errors';
+import { ServerError } from '../../../functions/token/core/errors';
 import { createTokenHandler } from '../../../functions/token/create-handler';
 import {
   basic,
@@ -14,7 +14,7 @@ import {
   ISSUER,
   MemoryClientStore,
   tokenEvent,
-} from '../support/token-fakes';
+} from '../../support/token-fakes';
 
 const SECRET = 'S3cr3t-Value-That-Must-Never-Be-Logged';
 const WRONG = 'Wrong-Secret-Also-Never-Logged';

@@ -2,21 +2,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DynamoDbClientStore } from '../../../../functions/adapters/client-store-dynamodb';
-import { FileClientStore } from '../../../../functions/adapters/client-store-file';
+import { DynamoDbClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { FileClientStore } from '../../../../tools/dev-adapters/client-store-file';
+import { TableNotFoundError } from '../../../../functions/token/adapters/errors';
 import {
   ClientExistsError,
   ConcurrentModificationError,
-  TableNotFoundError,
-} from '../../../../functions/adapters/errors';
-import { Argon2PasswordHasher } from '../../../../functions/adapters/password-hasher-argon2';
-import { createClientAuthenticator } from '../../../../functions/core/authenticate-client';
-import { ServerError } from '../../../../functions/core/errors';
-import type { ClientAdminStore } from '../../../../functions/core/types';
+} from '../../../../tools/dev-adapters/errors';
+import { Argon2PasswordHasher } from '../../../../functions/token/adapters/password-hasher-argon2';
+import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
+import { ServerError } from '../../../../functions/token/core/errors';
+import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store';
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
 import { EXIT } from '../../../../scripts/lib/clients/errors';
 import { openStore, regionFromEnv } from '../../../../scripts/lib/clients/target';
-import { captureOutput, counterRandom, fakeHasher, MemoryClientStore, testClock } from './support';
+import {
+  captureOutput,
+  counterRandom,
+  fakeHasher,
+  MemoryClientStore,
+  testClock,
+} from '../../../support/clients-cli';
 
 function setup(store: ClientAdminStore = new MemoryClientStore()): {
   options: CliOptions;
@@ -288,9 +294,9 @@ describe('openStore', () => {
     );
     await expect(
       openStore({ kind: 'dynamodb', table: 'clients' }, { AWS_REGION: 'eu-west-1' }),
-    ).resolves.toBeInstanceOf(DynamoDbClientStore);
+    ).resolves.toBeInstanceOf(DynamoDbClientAdminStore);
     await expect(openStore({ kind: 'dynamodb', table: 'clients' }, {})).resolves.toBeInstanceOf(
-      DynamoDbClientStore,
+      DynamoDbClientAdminStore,
     );
   });
 

@@ -2,9 +2,9 @@
 import {
   ClientNotFoundError,
   ConcurrentModificationError,
-} from '../../../../functions/adapters/errors';
-import { createClientAuthenticator } from '../../../../functions/core/authenticate-client';
-import type { ClientRecord, ClientSecret } from '../../../../functions/core/types';
+} from '../../../../tools/dev-adapters/errors';
+import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
+import type { ClientRecord, ClientSecret } from '../../../../functions/token/core/types';
 import {
   createClient,
   deleteClient,
@@ -16,7 +16,7 @@ import {
   updateClient,
 } from '../../../../scripts/lib/clients/commands';
 import { generateClientId, generateClientSecret } from '../../../../scripts/lib/clients/secrets';
-import { fakeHasher, makeDeps, type TestClock } from './support';
+import { fakeHasher, makeDeps, type TestClock } from '../../../support/clients-cli';
 
 const INPUT = {
   name: 'Orders',

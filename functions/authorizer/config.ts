@@ -1,0 +1,78 @@
+// Reads and validates the authorizer function's environment once, at cold start; errors name the variable.
+import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trusted-keys';
+import { parseRouteMap, RouteMapError, type Route } from './core/route-map';
+import {
+  configError,
+  integerInRange,
+  issuerUrl,
+  optionalJson,
+  requiredString,
+  type Env,
+} from '../shared/env';
+import { CLOCK_SKEW_SECONDS } from '../shared/limits';
+
+/** Validated configuration of the authorizer function. */
+export interface AuthorizerConfig {
+  /** Expected `iss`: the token service's ISSUER. */
+  issuer: string;
+  /** Expected audience (`aud` equals it or contains it). */
+  audience: string;
+  /** Trusted keys, prepared from PUBLIC_KEYS_PEM, by RFC 7638 thumbprint. */
+  keys: TrustedKeys;
+  /** Routes and the scopes they need, from ROUTE_SCOPES. */
+  routes: Route[];
+  /** Tolerance for `exp`/`nbf`, in seconds (see CLOCK_SKEW_SECONDS). */
+  clockSkewSeconds: number;
+}
+
+/**
+ * Loads the authorizer's configuration: ISSUER, AUDIENCE, PUBLIC_KEYS_PEM (JSON array of SPKI
+ * PEMs), ROUTE_SCOPES (JSON object, default {}), CLOCK_SKEW_SECONDS (see shared/limits).
+ * @param env the environment (process.env at cold start)
+ * @returns the validated configuration, with keys and routes already parsed
+ * @throws Error whose message names the first missing or invalid variable (and entry)
+ */
+export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
+  const issuer = issuerUrl(env, 'ISSUER');
+  const audience = requiredString(env, 'AUDIENCE');
+
+  const pems = optionalJson(env, 'PUBLIC_KEYS_PEM');
+  if (pems === undefined) throw configError('PUBLIC_KEYS_PEM', 'is required');
+  if (!Array.isArray(pems))
+    throw configError('PUBLIC_KEYS_PEM', 'must be a JSON array of PEM strings');
+  let keys: TrustedKeys;
+  try {
+    keys = loadTrustedKeys(pems, 'PUBLIC_KEYS_PEM');
+  } catch (error) {
+    throw rethrow(error, TrustedKeyError);
+  }
+
+  let routes: Route[];
+  try {
+    routes = parseRouteMap(optionalJson(env, 'ROUTE_SCOPES') ?? {});
+  } catch (error) {
+    throw rethrow(error, RouteMapError, 'ROUTE_SCOPES');
+  }
+
+  return {
+    issuer,
+    audience,
+    keys,
+    routes,
+    clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
+  };
+}
+
+/**
+ * Prefixes a validation error with "Invalid configuration:" (and the variable when the message
+ * does not already name it); other errors pass through.
+ * @param error the caught error
+ * @param kind the validation error class
+ * @param variable the variable to name
+ * @returns the error to throw
+ */
+function rethrow(error: unknown, kind: new (message: string) => Error, variable?: string): unknown {
+  if (!(error instanceof kind)) return error;
+  const message = variable === undefined ? error.message : `${variable} ${error.message}`;
+  return new Error(`Invalid configuration: ${message}`, { cause: error });
+}

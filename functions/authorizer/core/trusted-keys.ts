@@ -1,0 +1,116 @@
+/**
+ * Trusted verification keys from configuration: SPKI PEMs turned once, at cold start, into
+ * node:crypto KeyObjects indexed by their RFC 7638 thumbprint (`kid`), each pinned to one
+ * algorithm (EC P-256 -> ES256, RSA >= 2048 bits -> RS256).
+ * @module
+ */
+import { createPublicKey, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
+import { publicJwkFromKeyObject } from '../../shared/jwk';
+import type { SigningAlgorithm } from '../../shared/types';
+
+/** Smallest RSA modulus accepted (RFC 7518 §3.3; jose enforces the same). */
+export const MIN_RSA_BITS = 2048;
+
+/** A key the authorizer trusts, prepared for `crypto.verify`. */
+export interface TrustedKey {
+  /** RFC 7638 thumbprint, the `kid` tokens carry. */
+  readonly kid: string;
+  /** The only algorithm this key verifies; a token header must name exactly this one. */
+  readonly alg: SigningAlgorithm;
+  /** The public key. */
+  readonly key: KeyObject;
+  /** What `crypto.verify` takes: the key plus `dsaEncoding: 'ieee-p1363'` for ES256. */
+  readonly verifyKey: KeyObject | VerifyKeyObjectInput;
+  /** Exact length of the base64url signature segment (86 for ES256, ceil(bytes*4/3) for RSA). */
+  readonly signatureB64Length: number;
+}
+
+/** Trusted keys by `kid`. */
+export type TrustedKeys = ReadonlyMap<string, TrustedKey>;
+
+/** A configured key is unusable; the message names the entry (index) and the problem. */
+export class TrustedKeyError extends Error {
+  /**
+   * @param message what is wrong, naming the entry
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrustedKeyError';
+  }
+}
+
+/**
+ * Parses public-key PEMs into trusted keys.
+ * @param pems SPKI PEM strings (`-----BEGIN PUBLIC KEY-----`)
+ * @param label name used in error messages, e.g. the environment variable
+ * @returns the keys by RFC 7638 thumbprint
+ * @throws TrustedKeyError naming the first bad entry: not a public key PEM, a private key,
+ *   an unsupported key type or curve, RSA under 2048 bits, or a duplicate
+ */
+export function loadTrustedKeys(pems: readonly unknown[], label = 'PUBLIC_KEYS_PEM'): TrustedKeys {
+  if (pems.length === 0) throw new TrustedKeyError(`${label} must hold at least one key`);
+  const keys = new Map<string, TrustedKey>();
+  pems.forEach((pem, index) => {
+    const entry = `${label}[${index}]`;
+    if (typeof pem !== 'string' || !pem.includes('-----BEGIN PUBLIC KEY-----')) {
+      // Only SPKI public keys: a private key here would mean a secret sits in configuration.
+      throw new TrustedKeyError(`${entry} is not an SPKI public key PEM (BEGIN PUBLIC KEY)`);
+    }
+    let key: KeyObject;
+    try {
+      key = createPublicKey({ key: pem, format: 'pem' });
+    } catch {
+      throw new TrustedKeyError(`${entry} is not a valid public key PEM`);
+    }
+    const trusted = prepareKey(key, entry);
+    if (keys.has(trusted.kid)) {
+      throw new TrustedKeyError(`${entry} duplicates an earlier key (kid ${trusted.kid})`);
+    }
+    keys.set(trusted.kid, trusted);
+  });
+  return keys;
+}
+
+/**
+ * Pins an algorithm to a public key and precomputes what verification needs.
+ * @param key a public KeyObject
+ * @param entry the entry's name, for error messages
+ * @returns the trusted key
+ * @throws TrustedKeyError when the key type is not EC P-256 or RSA >= 2048 bits
+ */
+export function prepareKey(key: KeyObject, entry = 'key'): TrustedKey {
+  const details = key.asymmetricKeyDetails;
+  if (key.asymmetricKeyType === 'ec') {
+    if (details?.namedCurve !== 'prime256v1') {
+      throw new TrustedKeyError(
+        `${entry} is an EC key on curve ${String(details?.namedCurve)}; only P-256 (ES256) is supported`,
+      );
+    }
+    return {
+      kid: publicJwkFromKeyObject(key, 'ES256').kid,
+      alg: 'ES256',
+      key,
+      // JOSE carries R||S (64 bytes), not DER (RFC 7518 §3.4).
+      verifyKey: { key, dsaEncoding: 'ieee-p1363' },
+      signatureB64Length: 86,
+    };
+  }
+  if (key.asymmetricKeyType === 'rsa') {
+    const bits = Number(details?.modulusLength);
+    if (bits < MIN_RSA_BITS) {
+      throw new TrustedKeyError(
+        `${entry} is a ${bits}-bit RSA key; RS256 needs at least ${MIN_RSA_BITS} bits`,
+      );
+    }
+    return {
+      kid: publicJwkFromKeyObject(key, 'RS256').kid,
+      alg: 'RS256',
+      key,
+      verifyKey: key,
+      signatureB64Length: Math.ceil((Math.ceil(bits / 8) * 4) / 3),
+    };
+  }
+  throw new TrustedKeyError(
+    `${entry} is a ${String(key.asymmetricKeyType)} key; only EC P-256 (ES256) and RSA (RS256) are supported`,
+  );
+}

@@ -1,0 +1,84 @@
+// Fetches a KMS asymmetric key's public key (GetPublicKey) as a JWK, and maps KMS errors to the core model.
+import { createPublicKey } from 'node:crypto';
+import { GetPublicKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { ServerError, TemporarilyUnavailableError } from '../core/errors';
+import { publicJwkFromKeyObject } from '../../shared/jwk';
+import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
+import { isThrottlingError } from './aws-errors';
+
+/** KMS key specs the service can sign with, and the JWS algorithm each one is used with. */
+const ALG_BY_KEY_SPEC: Readonly<Record<string, SigningAlgorithm>> = {
+  ECC_NIST_P256: 'ES256',
+  RSA_2048: 'RS256',
+  RSA_3072: 'RS256',
+  RSA_4096: 'RS256',
+};
+
+/**
+ * @param keySpec a KMS KeySpec
+ * @returns the JWS algorithm for it, or undefined when the service cannot use such a key
+ */
+export function algorithmForKeySpec(keySpec: string | undefined): SigningAlgorithm | undefined {
+  return keySpec !== undefined && Object.hasOwn(ALG_BY_KEY_SPEC, keySpec)
+    ? ALG_BY_KEY_SPEC[keySpec]
+    : undefined;
+}
+
+/**
+ * Maps a KMS SDK failure: throttling to TemporarilyUnavailableError; anything else (disabled or
+ * missing key, access denied, invalid state, network) to ServerError. The message carries no detail;
+ * the original is the `cause`, for logs.
+ * @param err the SDK error
+ * @returns the error to throw
+ */
+export function kmsError(err: unknown): Error {
+  if (isThrottlingError(err)) {
+    return new TemporarilyUnavailableError('the signing service is busy; retry later', {
+      cause: err,
+    });
+  }
+  return new ServerError('the signing service failed', { cause: err });
+}
+
+/**
+ * Calls GetPublicKey and turns the SPKI DER into a JWK with its RFC 7638 thumbprint as `kid`.
+ * @param client KMS client
+ * @param keyId key id, ARN or alias
+ * @param expectedAlg when set, the key spec must be the one this algorithm needs
+ * @returns the public JWK
+ * @throws ServerError for an unusable key (wrong spec or usage); TemporarilyUnavailableError when throttled
+ */
+export async function fetchKmsPublicJwk(
+  client: KMSClient,
+  keyId: string,
+  expectedAlg?: SigningAlgorithm,
+): Promise<PublicJwk> {
+  let out;
+  try {
+    out = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+  } catch (err) {
+    throw kmsError(err);
+  }
+  // The detail (key id, spec) goes into `cause` for the logs; the message may reach a client.
+  const unusable = (detail: string, cause?: unknown): ServerError =>
+    new ServerError('the signing key is not usable', {
+      cause: new Error(`KMS key ${keyId}: ${detail}`, { cause }),
+    });
+  // CustomerMasterKeySpec is the deprecated name of KeySpec; some emulators (moto) return only it.
+  const keySpec = out.KeySpec ?? out.CustomerMasterKeySpec;
+  const alg = algorithmForKeySpec(keySpec);
+  if (!alg) throw unusable(`unsupported key spec ${keySpec}`);
+  if (expectedAlg && alg !== expectedAlg) {
+    throw unusable(`key spec ${keySpec} cannot sign ${expectedAlg}`);
+  }
+  if (out.KeyUsage !== undefined && out.KeyUsage !== 'SIGN_VERIFY') {
+    throw unusable(`key usage ${out.KeyUsage} is not SIGN_VERIFY`);
+  }
+  if (!out.PublicKey) throw unusable('no public key returned');
+  try {
+    const key = createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' });
+    return publicJwkFromKeyObject(key, alg);
+  } catch (err) {
+    throw unusable('unreadable public key', err);
+  }
+}

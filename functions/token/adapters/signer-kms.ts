@@ -1,0 +1,153 @@
+// KMS signer: JWS signatures (ES256, RS256) from an asymmetric KMS key that never leaves KMS.
+import { createHash } from 'node:crypto';
+import { KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import { ServerError } from '../core/errors';
+import { memoizeUntilRejected } from '../../shared/memoize';
+import type { SigningAlgorithm } from '../../shared/types';
+import type { Signer, SigningKeyInfo } from '../core/types';
+import { fetchKmsPublicJwk, kmsError } from './kms-public-key';
+
+/** KMS signing algorithm for each JWS algorithm. */
+export const KMS_SIGNING_ALGORITHM: Readonly<Record<SigningAlgorithm, SigningAlgorithmSpec>> = {
+  ES256: 'ECDSA_SHA_256',
+  RS256: 'RSASSA_PKCS1_V1_5_SHA_256',
+};
+
+/** KMS accepts at most this many bytes with `MessageType: RAW`; longer inputs are sent as a digest. */
+export const KMS_RAW_MESSAGE_LIMIT = 4096;
+
+/** Byte length of each of R and S in an ES256 JOSE signature (RFC 7518 §3.4). */
+const P256_COORDINATE_BYTES = 32;
+
+/** Options of {@link KmsSigner}. */
+export interface KmsSignerOptions {
+  /** KMS key id, ARN or alias of an asymmetric SIGN_VERIFY key. */
+  keyId: string;
+  /** ES256 needs an ECC_NIST_P256 key, RS256 an RSA key. */
+  algorithm: SigningAlgorithm;
+  /** SDK client; default a new one from the standard AWS environment. */
+  client?: KMSClient;
+}
+
+/**
+ * Signs JWS signing inputs with KMS `Sign`. The public key is fetched with `GetPublicKey` once per
+ * cold start (a failed fetch is retried on the next call) and its RFC 7638 thumbprint is the `kid`.
+ */
+export class KmsSigner implements Signer {
+  private readonly keyId: string;
+  private readonly algorithm: SigningAlgorithm;
+  private readonly client: KMSClient;
+  // Forget a failure, so a throttled or misconfigured cold start can recover on a later call.
+  private readonly loadKeyInfo = memoizeUntilRejected(() =>
+    fetchKmsPublicJwk(this.client, this.keyId, this.algorithm).then(
+      (publicJwk): SigningKeyInfo => ({ kid: publicJwk.kid, alg: this.algorithm, publicJwk }),
+    ),
+  );
+
+  /**
+   * @param options key id, algorithm and optional SDK client
+   */
+  constructor(options: KmsSignerOptions) {
+    if (!Object.hasOwn(KMS_SIGNING_ALGORITHM, options.algorithm)) {
+      throw new Error(`unsupported signing algorithm ${String(options.algorithm)}`);
+    }
+    this.keyId = options.keyId;
+    this.algorithm = options.algorithm;
+    this.client = options.client ?? new KMSClient({});
+  }
+
+  /**
+   * @returns kid, alg and public JWK of the key, memoised
+   * @throws ServerError when the key's spec does not match the algorithm or KMS fails;
+   *   TemporarilyUnavailableError when throttled
+   */
+  keyInfo(): Promise<SigningKeyInfo> {
+    return this.loadKeyInfo();
+  }
+
+  /**
+   * @param signingInput ASCII bytes of `header.payload`
+   * @returns the JOSE signature: 64-byte R||S for ES256, PKCS#1 v1.5 bytes for RS256
+   * @throws ServerError or TemporarilyUnavailableError
+   */
+  async sign(signingInput: Uint8Array): Promise<Uint8Array> {
+    // RAW lets KMS hash the message; above its size limit, send our own SHA-256 digest instead.
+    const raw = signingInput.byteLength <= KMS_RAW_MESSAGE_LIMIT;
+    let signature: Uint8Array | undefined;
+    try {
+      const out = await this.client.send(
+        new SignCommand({
+          KeyId: this.keyId,
+          Message: raw ? signingInput : createHash('sha256').update(signingInput).digest(),
+          MessageType: raw ? 'RAW' : 'DIGEST',
+          SigningAlgorithm: KMS_SIGNING_ALGORITHM[this.algorithm],
+        }),
+      );
+      signature = out.Signature;
+    } catch (err) {
+      throw kmsError(err);
+    }
+    if (!signature || signature.byteLength === 0) {
+      throw new ServerError('the signing service failed', {
+        cause: new Error('KMS Sign returned no signature'),
+      });
+    }
+    if (this.algorithm === 'RS256') return signature;
+    try {
+      return derToJose(signature, P256_COORDINATE_BYTES);
+    } catch (err) {
+      throw new ServerError('the signing service failed', { cause: err });
+    }
+  }
+}
+
+/**
+ * Converts an ECDSA signature from ASN.1 DER (`SEQUENCE { INTEGER r, INTEGER s }`, what KMS returns)
+ * to the JOSE form (RFC 7518 §3.4): R and S as unsigned big-endian integers, each left-padded to
+ * `size` bytes, concatenated. Strict: anything but one well-formed sequence of two positive integers
+ * that fit in `size` bytes is rejected.
+ * @param der the DER signature
+ * @param size bytes per integer (32 for P-256)
+ * @returns `2 * size` bytes R||S
+ * @throws Error for malformed DER
+ */
+export function derToJose(der: Uint8Array, size: number): Uint8Array {
+  let pos = 0;
+  const fail = (why: string): never => {
+    throw new Error(`malformed DER ECDSA signature: ${why}`);
+  };
+  const readLength = (): number => {
+    if (pos >= der.length) fail('truncated length');
+    const first = der[pos++] as number;
+    if (first < 0x80) return first;
+    // Long form: only one or two length bytes can occur for these sizes.
+    const count = first & 0x7f;
+    if (count === 0 || count > 2 || pos + count > der.length) fail('bad length');
+    let length = 0;
+    for (let i = 0; i < count; i++) length = (length << 8) | (der[pos++] as number);
+    if (length < 0x80) fail('non-minimal length');
+    return length;
+  };
+  const readInteger = (out: Uint8Array, offset: number): void => {
+    if (der[pos++] !== 0x02) fail('expected INTEGER');
+    const length = readLength();
+    if (length === 0 || pos + length > der.length) fail('bad INTEGER length');
+    let bytes = der.subarray(pos, pos + length);
+    pos += length;
+    if ((bytes[0] as number) & 0x80) fail('negative INTEGER');
+    if (bytes.length > 1 && bytes[0] === 0 && !((bytes[1] as number) & 0x80))
+      fail('non-minimal INTEGER');
+    // Drop the sign byte (and any leading zero) so only the magnitude remains.
+    while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
+    if (bytes.length > size) fail('INTEGER too large');
+    out.set(bytes, offset + size - bytes.length);
+  };
+  if (der[pos++] !== 0x30) fail('expected SEQUENCE');
+  const seqLength = readLength();
+  if (pos + seqLength !== der.length) fail('SEQUENCE length does not match');
+  const jose = new Uint8Array(2 * size);
+  readInteger(jose, 0);
+  readInteger(jose, size);
+  if (pos !== der.length) fail('trailing bytes');
+  return jose;
+}

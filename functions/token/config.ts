@@ -1,0 +1,60 @@
+// Reads and validates the token function's environment once, at cold start; errors name the variable.
+import { TOKEN_TTL_SECONDS } from '../shared/limits';
+import type { SigningAlgorithm } from '../shared/types';
+import {
+  integerInRange,
+  issuerUrl,
+  oneOf,
+  optionalString,
+  requiredString,
+  stringArray,
+  type Env,
+} from '../shared/env';
+
+/** Signing algorithms accepted in SIGNING_ALGORITHM. */
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256'];
+
+/** Validated configuration of the token function. */
+export interface TokenConfig {
+  /** Issuer URL, no trailing slash (RFC 8414 §2). */
+  issuer: string;
+  defaultAudience: string;
+  /** Default access token lifetime, in seconds (see TOKEN_TTL_SECONDS). */
+  tokenTtlSeconds: number;
+  /** Advertised in the RFC 8414 metadata. */
+  scopesSupported: string[];
+  /** DynamoDB table of client records. */
+  clientsTable: string;
+  /** KMS key that signs, its algorithm, and every key published in the JWKS. */
+  signer: { keyId: string; algorithm: SigningAlgorithm; jwksKeyIds: string[] };
+  /** POWERTOOLS_METRICS_NAMESPACE; metrics are emitted only when it is set. */
+  metricsNamespace: string | undefined;
+}
+
+/**
+ * Loads the token function's configuration.
+ * @param env the environment (process.env at cold start)
+ * @returns the validated configuration
+ * @throws Error whose message names the first missing or invalid variable
+ */
+export function loadTokenConfig(env: Env): TokenConfig {
+  const issuer = issuerUrl(env, 'ISSUER');
+  const defaultAudience = requiredString(env, 'DEFAULT_AUDIENCE');
+  const tokenTtlSeconds = integerInRange(env, 'TOKEN_TTL_SECONDS', TOKEN_TTL_SECONDS);
+  const scopesSupported = stringArray(env, 'SCOPES_SUPPORTED', []);
+  const clientsTable = requiredString(env, 'CLIENTS_TABLE');
+  const keyId = requiredString(env, 'SIGNING_KEY_ID');
+  return {
+    issuer,
+    defaultAudience,
+    tokenTtlSeconds,
+    scopesSupported,
+    clientsTable,
+    signer: {
+      keyId,
+      algorithm: oneOf(env, 'SIGNING_ALGORITHM', SIGNING_ALGORITHMS, 'ES256'),
+      jwksKeyIds: stringArray(env, 'JWKS_KEY_IDS', [keyId]),
+    },
+    metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
+  };
+}

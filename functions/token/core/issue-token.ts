@@ -1,0 +1,122 @@
+// Orchestrates a client credentials token request (RFC 6749 §4.4): parse, authenticate, sign.
+import { resolveAudience } from './audience';
+import { createClientAuthenticator, type ClientAuthenticator } from './authenticate-client';
+import { buildAccessTokenClaims } from '../../shared/access-token';
+import { extractClientCredentials, type ClientAuthMethod } from './client-auth';
+import { InvalidRequestError, UnsupportedGrantTypeError } from './errors';
+import { signCompactJws } from './jws';
+import { accessTokenHeader } from '../../shared/access-token';
+import { parseScope, resolveScopes } from './scope';
+import { parseTokenRequest, type TokenRequestBody } from './token-request';
+import type { Clock, RandomBytes } from '../../shared/types';
+import type { ClientStore, PasswordHasher, Signer } from './types';
+
+/** The only grant this service supports. */
+export const CLIENT_CREDENTIALS = 'client_credentials';
+
+/** Dependencies and settings of {@link createTokenIssuer}. */
+export interface TokenIssuerDeps {
+  issuer: string;
+  defaultAudience: string;
+  /** Default token lifetime in seconds; a client's `token_ttl_seconds` overrides it. */
+  tokenTtlSeconds: number;
+  clientStore: ClientStore;
+  hasher: PasswordHasher;
+  signer: Signer;
+  clock: Clock;
+  randomBytes: RandomBytes;
+}
+
+/** An HTTP token request, reduced to what the core needs. */
+export interface TokenHttpRequest extends TokenRequestBody {
+  /** Value of the Authorization header, if any. */
+  authorization: string | undefined;
+}
+
+/** A freshly issued access token and what the handler logs about it. */
+export interface IssuedToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Lifetime in seconds (RFC 6749 §5.1), not a timestamp. */
+  expiresIn: number;
+  scope: string | undefined;
+  clientId: string;
+  audience: string;
+  kid: string;
+  jti: string;
+  authMethod: ClientAuthMethod;
+}
+
+/** Observer callbacks, so the handler can log the client id before the request finishes. */
+export interface IssueTokenHooks {
+  /** Called once the (not yet authenticated) client id is known. */
+  onClientId?(clientId: string): void;
+}
+
+/** Issues access tokens. */
+export interface TokenIssuer {
+  /**
+   * @param request the HTTP request parts
+   * @param hooks optional observers
+   * @returns the token
+   * @throws OAuthError subclasses for every RFC 6749 §5.2 failure; adapter errors pass through
+   */
+  issueToken(request: TokenHttpRequest, hooks?: IssueTokenHooks): Promise<IssuedToken>;
+  /** Warms up what can be prepared before the first request (the dummy hash). */
+  prepare(): Promise<void>;
+}
+
+/**
+ * Creates a token issuer. Cheap syntax checks run before the costly argon2 verification, and
+ * authorization checks (scope, audience) after it, so unauthenticated callers learn nothing
+ * about a client's permissions.
+ * @param deps settings and ports
+ * @returns the issuer
+ */
+export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
+  const authenticator: ClientAuthenticator = createClientAuthenticator(deps);
+  return {
+    prepare: () => authenticator.prepare(),
+    async issueToken(request: TokenHttpRequest, hooks?: IssueTokenHooks): Promise<IssuedToken> {
+      const params = parseTokenRequest(request);
+      const credentials = extractClientCredentials(request.authorization, params);
+      hooks?.onClientId?.(credentials.clientId);
+
+      const grantType = params.grant_type;
+      if (grantType === undefined) throw new InvalidRequestError('missing grant_type');
+      if (grantType !== CLIENT_CREDENTIALS) {
+        throw new UnsupportedGrantTypeError('only grant_type client_credentials is supported');
+      }
+      const requestedScopes = parseScope(params.scope);
+
+      const client = await authenticator.authenticate(credentials);
+      const scopes = resolveScopes(requestedScopes, client.scopes);
+      const audience = resolveAudience(params.audience, client.audiences, deps.defaultAudience);
+      const ttlSeconds = client.token_ttl_seconds ?? deps.tokenTtlSeconds;
+
+      const key = await deps.signer.keyInfo();
+      const claims = buildAccessTokenClaims({
+        issuer: deps.issuer,
+        clientId: client.client_id,
+        audience,
+        scopes,
+        ttlSeconds,
+        clock: deps.clock,
+        randomBytes: deps.randomBytes,
+      });
+      const accessToken = await signCompactJws(accessTokenHeader(key), claims, deps.signer);
+      return {
+        accessToken,
+        tokenType: 'Bearer',
+        expiresIn: ttlSeconds,
+        // RFC 6749 §5.1 `scope` is a non-empty list of tokens, so none granted means no member.
+        scope: scopes.length === 0 ? undefined : claims.scope,
+        clientId: client.client_id,
+        audience,
+        kid: key.kid,
+        jti: claims.jti,
+        authMethod: credentials.method,
+      };
+    },
+  };
+}

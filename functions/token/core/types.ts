@@ -1,0 +1,84 @@
+/**
+ * Token-side contracts: client records, and the ports that adapters implement (ClientStore,
+ * Signer, PublicKeySource, PasswordHasher).
+ * @module
+ */
+import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
+
+/** Lifecycle state of a client. */
+export type ClientStatus = 'active' | 'disabled';
+
+/** One stored secret: only its argon2id PHC hash, never the plain text. */
+export interface ClientSecret {
+  /** argon2id PHC string, e.g. `$argon2id$v=19$m=19456,t=2,p=1$…` */
+  hash: string;
+  /** ISO 8601 creation time. */
+  created_at: string;
+  /** ISO 8601 time after which this secret is rejected (set on the old secret by rotation). */
+  expires_at?: string;
+}
+
+/** A client record, as stored in DynamoDB (partition key `client_id`) or the local file store. */
+export interface ClientRecord {
+  client_id: string;
+  name: string;
+  status: ClientStatus;
+  /** At most two secrets, so a rotation needs no downtime. */
+  secrets: ClientSecret[];
+  /** Allowed scopes (RFC 6749 §3.3 scope tokens). */
+  scopes: string[];
+  /** Allowed audiences; the first is the default. Empty: the service's default audience. */
+  audiences: string[];
+  /** Per-client access token lifetime, overriding the service default. */
+  token_ttl_seconds?: number;
+  /** ISO 8601. */
+  created_at: string;
+  /** ISO 8601. */
+  updated_at: string;
+  /** Incremented by every write; conditional writes compare it (optimistic locking). */
+  version: number;
+}
+
+/** Read side of the client store, used by the token endpoint. */
+export interface ClientStore {
+  /**
+   * Strongly consistent read of one client.
+   * @param clientId the client id
+   * @returns the record, or undefined when no such client exists
+   */
+  getClient(clientId: string): Promise<ClientRecord | undefined>;
+}
+
+/** The active signing key, as the token header needs it. */
+export interface SigningKeyInfo {
+  /** RFC 7638 thumbprint of the public key. */
+  kid: string;
+  alg: SigningAlgorithm;
+  publicJwk: PublicJwk;
+}
+
+/** Signs JWS signing inputs. The private key may live elsewhere (KMS). */
+export interface Signer {
+  /** Describes the key (fetched once per cold start and cached by the adapter). */
+  keyInfo(): Promise<SigningKeyInfo>;
+  /**
+   * Signs `header.payload` bytes.
+   * @param signingInput ASCII bytes of the JWS signing input
+   * @returns the JOSE signature (64-byte R||S for ES256, PKCS#1 v1.5 for RS256)
+   */
+  sign(signingInput: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Source of every trusted public key, published in the JWKS. */
+export interface PublicKeySource {
+  /** @returns the public keys, each with its RFC 7638 thumbprint as `kid` */
+  publicKeys(): Promise<PublicJwk[]>;
+}
+
+/** Password hashing (argon2id). */
+export interface PasswordHasher {
+  /** @returns a PHC string */
+  hash(secret: string): Promise<string>;
+  /** @returns true when the secret matches; false (never throws) on a mismatch or malformed hash */
+  verify(phcHash: string, secret: string): Promise<boolean>;
+}

@@ -1,0 +1,154 @@
+// In-memory fakes for token tests: node:crypto signer, plain-text hasher, map client store, fixed clock.
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { publicJwkFromKeyObject } from '../../functions/shared/jwk';
+import type { PublicJwk, SigningAlgorithm } from '../../functions/shared/types';
+import type {
+  ClientRecord,
+  ClientStore,
+  PasswordHasher,
+  PublicKeySource,
+  Signer,
+  SigningKeyInfo,
+} from '../../functions/token/core/types';
+
+/** 2026-01-02T03:04:05.678Z: a frozen "now" for tests. */
+export const FIXED_NOW_MS = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+
+/** The issuer the token tests configure. */
+export const ISSUER = 'https://auth.example.com';
+
+/** The plain secret behind the hash of {@link clientRecord} by default. */
+export const SECRET = 'correct horse battery staple';
+
+/** The form media type of token requests. */
+export const FORM = 'application/x-www-form-urlencoded';
+
+/** A signer and public key source holding a fresh key in memory (ES256 or RS256). */
+export class InMemorySigner implements Signer, PublicKeySource {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly info: SigningKeyInfo;
+  signCalls = 0;
+
+  constructor(readonly alg: SigningAlgorithm = 'ES256') {
+    const pair =
+      alg === 'ES256'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.privateKey = pair.privateKey;
+    this.publicKey = pair.publicKey;
+    const publicJwk = publicJwkFromKeyObject(pair.publicKey, alg);
+    this.info = { kid: publicJwk.kid, alg, publicJwk };
+  }
+
+  async keyInfo(): Promise<SigningKeyInfo> {
+    return this.info;
+  }
+
+  async sign(signingInput: Uint8Array): Promise<Uint8Array> {
+    this.signCalls += 1;
+    const options =
+      this.alg === 'ES256'
+        ? { key: this.privateKey, dsaEncoding: 'ieee-p1363' as const }
+        : { key: this.privateKey };
+    return new Uint8Array(sign('sha256', signingInput, options));
+  }
+
+  async publicKeys(): Promise<PublicJwk[]> {
+    return [this.info.publicJwk];
+  }
+}
+
+/** A fast, insecure hasher: the "hash" embeds the secret. Records every verify. */
+export class FakeHasher implements PasswordHasher {
+  readonly verified: Array<{ hash: string; secret: string }> = [];
+  hashCalls = 0;
+
+  async hash(secret: string): Promise<string> {
+    this.hashCalls += 1;
+    return FakeHasher.hashOf(secret);
+  }
+
+  async verify(phcHash: string, secret: string): Promise<boolean> {
+    this.verified.push({ hash: phcHash, secret });
+    return phcHash === FakeHasher.hashOf(secret);
+  }
+
+  /** The deterministic fake hash of a secret. */
+  static hashOf(secret: string): string {
+    return `$fake$${Buffer.from(secret, 'utf8').toString('base64url')}`;
+  }
+}
+
+/** A client store over a Map. */
+export class MemoryClientStore implements ClientStore {
+  readonly clients = new Map<string, ClientRecord>();
+  readonly reads: string[] = [];
+
+  constructor(records: ClientRecord[] = []) {
+    for (const r of records) this.clients.set(r.client_id, r);
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    this.reads.push(clientId);
+    return this.clients.get(clientId);
+  }
+}
+
+/**
+ * A client record with one fake-hashed secret.
+ * @param overrides fields to replace
+ * @param secret the plain secret to hash
+ */
+export function clientRecord(overrides: Partial<ClientRecord> = {}, secret = SECRET): ClientRecord {
+  return {
+    client_id: 'client-1',
+    name: 'Client one',
+    status: 'active',
+    secrets: [{ hash: FakeHasher.hashOf(secret), created_at: '2025-01-01T00:00:00.000Z' }],
+    scopes: ['orders:read', 'orders:write'],
+    audiences: ['https://api.example.com'],
+    created_at: '2025-01-01T00:00:00.000Z',
+    updated_at: '2025-01-01T00:00:00.000Z',
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** Deterministic "random" bytes: 0, 1, 2, … */
+export const countingBytes = (size: number): Uint8Array =>
+  Uint8Array.from({ length: size }, (_, i) => i % 256);
+
+/**
+ * HTTP Basic header value with RFC 6749 §2.3.1 form-urlencoding of id and secret.
+ * @param id client id
+ * @param secret client secret
+ */
+export function basic(id: string, secret: string): string {
+  const enc = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * An API Gateway REST proxy event for `POST /oauth2/token`: by default a valid client credentials
+ * request from `client-1` with HTTP Basic and {@link SECRET}.
+ * @param overrides event fields to replace
+ */
+export function tokenEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return {
+    resource: '/oauth2/token',
+    path: '/oauth2/token',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': FORM, Authorization: basic('client-1', SECRET) },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+    body: 'grant_type=client_credentials',
+    isBase64Encoded: false,
+    ...overrides,
+  };
+}

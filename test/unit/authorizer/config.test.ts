@@ -1,0 +1,52 @@
+// Authorizer configuration: defaults, and errors naming the variable (and the bad entry).
+import { generateKeyPairSync } from 'node:crypto';
+import { loadAuthorizerConfig } from '../../../functions/authorizer/config';
+
+const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .publicKey.export({ format: 'pem', type: 'spki' })
+  .toString();
+const base = {
+  ISSUER: 'https://auth.example.com',
+  AUDIENCE: 'https://api.example.com',
+  PUBLIC_KEYS_PEM: JSON.stringify([pem]),
+};
+
+describe('loadAuthorizerConfig', () => {
+  it('loads keys and routes with defaults', () => {
+    // Act
+    const config = loadAuthorizerConfig(base);
+    // Assert
+    expect(config.issuer).toBe(base.ISSUER);
+    expect(config.audience).toBe(base.AUDIENCE);
+    expect(config.keys.size).toBe(1);
+    expect(config.routes).toEqual([]);
+    expect(config.clockSkewSeconds).toBe(30);
+  });
+
+  it('parses ROUTE_SCOPES and CLOCK_SKEW_SECONDS', () => {
+    // Act
+    const config = loadAuthorizerConfig({
+      ...base,
+      ROUTE_SCOPES: '{"GET /hello":["demo:read"]}',
+      CLOCK_SKEW_SECONDS: '0',
+    });
+    // Assert
+    expect(config.routes[0]?.key).toBe('GET /hello');
+    expect(config.clockSkewSeconds).toBe(0);
+  });
+
+  it.each([
+    [{ ISSUER: undefined }, /ISSUER is required/],
+    [{ AUDIENCE: '' }, /AUDIENCE is required/],
+    [{ PUBLIC_KEYS_PEM: undefined }, /PUBLIC_KEYS_PEM is required/],
+    [{ PUBLIC_KEYS_PEM: '{}' }, /PUBLIC_KEYS_PEM must be a JSON array/],
+    [{ PUBLIC_KEYS_PEM: '[' }, /PUBLIC_KEYS_PEM is not valid JSON/],
+    [{ PUBLIC_KEYS_PEM: '["nope"]' }, /Invalid configuration: PUBLIC_KEYS_PEM\[0\] is not an SPKI/],
+    [{ ROUTE_SCOPES: '{"GET x":[]}' }, /Invalid configuration: ROUTE_SCOPES route "GET x"/],
+    [{ ROUTE_SCOPES: '[]' }, /ROUTE_SCOPES route map must be a JSON object/],
+    [{ CLOCK_SKEW_SECONDS: '301' }, /CLOCK_SKEW_SECONDS must be between 0 and 300/],
+  ])('rejects %j', (overrides, message) => {
+    // Act / Assert
+    expect(() => loadAuthorizerConfig({ ...base, ...overrides })).toThrow(message);
+  });
+});

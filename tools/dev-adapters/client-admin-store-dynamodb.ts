@@ -1,0 +1,165 @@
+// DynamoDB client store, write side: conditional (versioned) writes and a paginated Scan, for the
+// clients CLI. Never bundled into the token function, whose role may only call GetItem.
+import {
+  DeleteItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  type PutItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { byClientId } from '../../functions/token/adapters/client-record';
+import {
+  DynamoDbClientStore,
+  type ConditionFailureMapper,
+  type Item,
+} from '../../functions/token/adapters/client-store-dynamodb';
+import type { ClientRecord } from '../../functions/token/core/types';
+import type { ClientAdminStore } from './client-admin-store';
+import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
+
+/** The condition part of a conditional write. */
+type Condition = Pick<
+  PutItemCommandInput,
+  | 'ConditionExpression'
+  | 'ExpressionAttributeNames'
+  | 'ExpressionAttributeValues'
+  | 'ReturnValuesOnConditionCheckFailure'
+>;
+
+/**
+ * Client admin store on a DynamoDB table: every write is conditional on the item's `version`, so
+ * no change is silently overwritten.
+ */
+export class DynamoDbClientAdminStore extends DynamoDbClientStore implements ClientAdminStore {
+  /**
+   * Puts a new item unless the id is taken.
+   * @param record the new client, usually with `version` 1
+   * @throws ClientExistsError when an item with this id exists
+   */
+  async createClient(record: ClientRecord): Promise<void> {
+    await this.put(
+      record,
+      { ConditionExpression: 'attribute_not_exists(client_id)' },
+      (_old, cause) => new ClientExistsError(record.client_id, { cause }),
+    );
+  }
+
+  /**
+   * Replaces the item if its stored version is still `expectedVersion`.
+   * @param record the new record (with `version = expectedVersion + 1`)
+   * @param expectedVersion the version the caller read
+   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
+   */
+  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
+    await this.put(record, versionCondition(expectedVersion), (old, cause) =>
+      conflictError(record.client_id, old, cause),
+    );
+  }
+
+  /**
+   * Deletes the item if its stored version is still `expectedVersion`.
+   * @param clientId the client id
+   * @param expectedVersion the version the caller read
+   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
+   */
+  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
+    await this.call(
+      () =>
+        this.client.send(
+          new DeleteItemCommand({
+            TableName: this.tableName,
+            Key: { client_id: { S: clientId } },
+            ...versionCondition(expectedVersion),
+          }),
+        ),
+      (old, cause) => conflictError(clientId, old, cause),
+    );
+  }
+
+  /**
+   * Reads every client with a consistent, paginated Scan.
+   * @returns all records, sorted by client id
+   */
+  async listClients(): Promise<ClientRecord[]> {
+    const records: ClientRecord[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.call(() =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) records.push(this.fromItem(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && Object.keys(startKey).length > 0);
+    return records.sort(byClientId);
+  }
+
+  /**
+   * Conditional PutItem of a whole record.
+   * @param record the record to write
+   * @param condition the condition expression and its names and values
+   * @param onConditionFailed error to throw when the condition does not hold
+   */
+  private async put(
+    record: ClientRecord,
+    condition: Condition,
+    onConditionFailed: ConditionFailureMapper,
+  ): Promise<void> {
+    await this.call(
+      () =>
+        this.client.send(
+          new PutItemCommand({ TableName: this.tableName, Item: toItem(record), ...condition }),
+        ),
+      onConditionFailed,
+    );
+  }
+}
+
+function versionCondition(expectedVersion: number): Condition {
+  return {
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+    // The old item, if any, tells a deleted client apart from a concurrent change.
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+function conflictError(clientId: string, old: Item | undefined, cause: unknown): Error {
+  return old && Object.keys(old).length > 0
+    ? new ConcurrentModificationError(clientId, { cause })
+    : new ClientNotFoundError(clientId, { cause });
+}
+
+/**
+ * Maps a record to a DynamoDB item. Lists are `L` of `S`, because a string set (`SS`) cannot be empty.
+ * @param record the client record
+ * @returns the item
+ */
+export function toItem(record: ClientRecord): Item {
+  const item: Item = {
+    client_id: { S: record.client_id },
+    name: { S: record.name },
+    status: { S: record.status },
+    secrets: {
+      L: record.secrets.map((s) => {
+        const m: Item = { hash: { S: s.hash }, created_at: { S: s.created_at } };
+        if (s.expires_at !== undefined) m.expires_at = { S: s.expires_at };
+        return { M: m };
+      }),
+    },
+    scopes: { L: record.scopes.map((s) => ({ S: s })) },
+    audiences: { L: record.audiences.map((s) => ({ S: s })) },
+    created_at: { S: record.created_at },
+    updated_at: { S: record.updated_at },
+    version: { N: String(record.version) },
+  };
+  if (record.token_ttl_seconds !== undefined) {
+    item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
+  }
+  return item;
+}

@@ -1,0 +1,299 @@
+// Local file client store (<dataDir>/clients.json) for `npm start`: atomic, lock-protected, versioned writes.
+import { randomBytes } from 'node:crypto';
+import { promises as fs, type BigIntStats } from 'node:fs';
+import path from 'node:path';
+import { ServerError, TemporarilyUnavailableError } from '../../functions/token/core/errors';
+import type { ClientAdminStore } from './client-admin-store';
+import type { ClientRecord } from '../../functions/token/core/types';
+import {
+  byClientId,
+  isObject,
+  MalformedClientRecordError,
+  parseClientRecord,
+} from '../../functions/token/adapters/client-record';
+import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
+
+/** File name of the client records inside the data directory. */
+export const CLIENTS_FILE = 'clients.json';
+
+/** Options of {@link FileClientStore}. */
+export interface FileClientStoreOptions {
+  /** Directory holding `clients.json` (created with mode 0700 on the first write). */
+  dataDir: string;
+  /** How long a writer waits for the lock before giving up (default 10 s). */
+  lockTimeoutMs?: number;
+  /** A lock file older than this is considered left behind by a crashed writer (default 30 s). */
+  staleLockMs?: number;
+}
+
+/** Parsed file content: raw (unchecked) records by client id. */
+type ClientsMap = Map<string, unknown>;
+
+interface CacheEntry {
+  key: string;
+  clients: ClientsMap;
+}
+
+/**
+ * Client store on a JSON file: `{"clients": {"<client_id>": ClientRecord}}`.
+ * Reads see every change at once (the file is re-read when its inode, size or mtime change), so a
+ * client created by the CLI works without a restart. Writes take a lock file (exclusive create) for
+ * the read-modify-write, compare `version` exactly like the DynamoDB store, and replace the file
+ * atomically (temporary file with mode 0600, then rename), so readers never see a partial file.
+ */
+export class FileClientStore implements ClientAdminStore {
+  /** Path of `clients.json`. */
+  readonly filePath: string;
+  private readonly dataDir: string;
+  private readonly lockPath: string;
+  private readonly lockTimeoutMs: number;
+  private readonly staleLockMs: number;
+  private cache: CacheEntry | undefined;
+
+  /**
+   * @param options data directory and lock tuning
+   */
+  constructor(options: FileClientStoreOptions) {
+    this.dataDir = path.resolve(options.dataDir);
+    this.filePath = path.join(this.dataDir, CLIENTS_FILE);
+    this.lockPath = `${this.filePath}.lock`;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.staleLockMs = options.staleLockMs ?? 30_000;
+  }
+
+  /**
+   * Reads one client from the current file.
+   * @param clientId the client id
+   * @returns the record, or undefined when no such client exists (or the file does not exist yet)
+   * @throws ServerError when the file or the record is malformed or unreadable
+   */
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const clients = await this.guard(() => this.readCached());
+    return clients.has(clientId) ? checked(clientId, clients.get(clientId)) : undefined;
+  }
+
+  /**
+   * Adds a client unless its id is taken.
+   * @param record the new client
+   * @throws ClientExistsError when the id is taken
+   */
+  async createClient(record: ClientRecord): Promise<void> {
+    await this.modify((clients) => {
+      if (clients.has(record.client_id)) throw new ClientExistsError(record.client_id);
+      clients.set(record.client_id, record);
+    });
+  }
+
+  /**
+   * Replaces a client if its stored version is still `expectedVersion`.
+   * @param record the new record (with `version = expectedVersion + 1`)
+   * @param expectedVersion the version the caller read
+   * @throws ClientNotFoundError or ConcurrentModificationError
+   */
+  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
+    await this.modify((clients) => {
+      expectVersion(clients, record.client_id, expectedVersion);
+      clients.set(record.client_id, record);
+    });
+  }
+
+  /**
+   * Deletes a client if its stored version is still `expectedVersion`.
+   * @param clientId the client id
+   * @param expectedVersion the version the caller read
+   * @throws ClientNotFoundError or ConcurrentModificationError
+   */
+  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
+    await this.modify((clients) => {
+      expectVersion(clients, clientId, expectedVersion);
+      clients.delete(clientId);
+    });
+  }
+
+  /**
+   * @returns every client, sorted by client id
+   */
+  async listClients(): Promise<ClientRecord[]> {
+    const clients = await this.guard(() => this.readCached());
+    return [...clients.entries()].map(([id, raw]) => checked(id, raw)).sort(byClientId);
+  }
+
+  /** Runs a read-modify-write under the lock; the change function throws to abort without writing. */
+  private async modify(change: (clients: ClientsMap) => void): Promise<void> {
+    await this.guard(async () => {
+      await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+      const release = await this.lock();
+      try {
+        // Read the file itself (not the cache) while holding the lock: it is the truth to compare with.
+        const { clients } = await this.readFile();
+        change(clients);
+        await this.writeAtomically(clients);
+      } finally {
+        await release();
+      }
+    });
+  }
+
+  /** Maps unexpected failures (fs errors, malformed file) to ServerError; store errors pass through. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (
+        err instanceof ClientExistsError ||
+        err instanceof ClientNotFoundError ||
+        err instanceof ConcurrentModificationError ||
+        err instanceof ServerError ||
+        err instanceof TemporarilyUnavailableError
+      ) {
+        throw err;
+      }
+      throw new ServerError('the local client store failed', { cause: err });
+    }
+  }
+
+  private async readCached(): Promise<ClientsMap> {
+    let stats: BigIntStats;
+    try {
+      stats = await fs.stat(this.filePath, { bigint: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      throw err;
+    }
+    const key = statKey(stats);
+    if (this.cache?.key === key) return this.cache.clients;
+    const read = await this.readFile();
+    // Cache what was read under the key of the file that was read (it may have been replaced since the stat).
+    if (read.key !== undefined) this.cache = { key: read.key, clients: read.clients };
+    return read.clients;
+  }
+
+  private async readFile(): Promise<{ key?: string; clients: ClientsMap }> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.filePath, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { clients: new Map() };
+      throw err;
+    }
+    try {
+      // Stat and read the same open file, so the cache key always matches the content.
+      const stats = await handle.stat({ bigint: true });
+      const text = await handle.readFile('utf8');
+      return { key: statKey(stats), clients: parseFile(text) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async writeAtomically(clients: ClientsMap): Promise<void> {
+    const body = `${JSON.stringify({ clients: Object.fromEntries(clients) }, null, 2)}\n`;
+    const tmp = `${this.filePath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const handle = await fs.open(tmp, 'wx', 0o600);
+      try {
+        await handle.writeFile(body, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(tmp, this.filePath);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+    this.cache = undefined;
+  }
+
+  /**
+   * Takes the lock file by exclusive create, retrying with jittered backoff; breaks a lock older
+   * than `staleLockMs` (a writer that crashed). Holders keep it for milliseconds only.
+   * @returns a function that releases the lock
+   */
+  private async lock(): Promise<() => Promise<void>> {
+    const deadline = Date.now() + this.lockTimeoutMs;
+    const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const handle = await fs.open(this.lockPath, 'wx', 0o600);
+        try {
+          await handle.writeFile(token, 'utf8');
+        } finally {
+          await handle.close();
+        }
+        return () => this.unlock(token);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      if (await this.breakStaleLock()) continue;
+      if (Date.now() >= deadline) {
+        throw new TemporarilyUnavailableError('the local client store is busy; retry later', {
+          cause: new Error(`lock file ${this.lockPath} is held by another writer`),
+        });
+      }
+      const backoff = Math.min(100, 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
+  }
+
+  /** @returns true when a stale lock was removed (or vanished), so the caller retries at once */
+  private async breakStaleLock(): Promise<boolean> {
+    try {
+      const stats = await fs.stat(this.lockPath);
+      if (Date.now() - stats.mtimeMs <= this.staleLockMs) return false;
+      // Re-check just before removing, so a lock that was replaced meanwhile is not broken.
+      const again = await fs.stat(this.lockPath);
+      if (again.ino !== stats.ino || again.mtimeMs !== stats.mtimeMs) return false;
+      await fs.rm(this.lockPath, { force: true });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw err;
+    }
+  }
+
+  /** Removes the lock only if it is still ours (a stale-lock breaker may have taken it over). */
+  private async unlock(token: string): Promise<void> {
+    try {
+      if ((await fs.readFile(this.lockPath, 'utf8')) === token) await fs.rm(this.lockPath);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+}
+
+function statKey(stats: BigIntStats): string {
+  // A rename gives the file a new inode, so a rewrite is noticed even within one mtime tick.
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+}
+
+function parseFile(text: string): ClientsMap {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // No `cause`: V8 quotes a snippet of the text (which holds argon2 hashes) in its message, and
+    // the handler logs the cause's message.
+    throw new ServerError('the local client store file is not valid JSON');
+  }
+  if (!isObject(parsed) || !isObject(parsed.clients)) {
+    throw new ServerError('the local client store file has no "clients" object');
+  }
+  return new Map(Object.entries(parsed.clients));
+}
+
+function checked(clientId: string, raw: unknown): ClientRecord {
+  try {
+    const record = parseClientRecord(raw);
+    if (record.client_id !== clientId) throw new MalformedClientRecordError('client_id');
+    return record;
+  } catch (err) {
+    throw new ServerError('client store returned a malformed record', { cause: err });
+  }
+}
+
+function expectVersion(clients: ClientsMap, clientId: string, expectedVersion: number): void {
+  if (!clients.has(clientId)) throw new ClientNotFoundError(clientId);
+  const stored = (clients.get(clientId) as { version?: unknown } | null)?.version;
+  if (stored !== expectedVersion) throw new ConcurrentModificationError(clientId);
+}

@@ -1,0 +1,122 @@
+// Local ES256 signer for `npm start`: a P-256 key kept in <dataDir>/signing-key.pem, created on first use.
+import {
+  createPrivateKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign as cryptoSign,
+  type KeyObject,
+} from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ServerError } from '../../functions/token/core/errors';
+import { publicJwkFromKeyObject } from '../../functions/shared/jwk';
+import { memoizeUntilRejected } from '../../functions/shared/memoize';
+import type { PublicJwk } from '../../functions/shared/types';
+import type { PublicKeySource, Signer, SigningKeyInfo } from '../../functions/token/core/types';
+
+/** File name of the private key inside the data directory. */
+export const SIGNING_KEY_FILE = 'signing-key.pem';
+
+/** Options of {@link LocalSigner}. */
+export interface LocalSignerOptions {
+  /** Directory holding `signing-key.pem` (created with mode 0700 when missing). */
+  dataDir: string;
+}
+
+interface LoadedKey {
+  privateKey: KeyObject;
+  info: SigningKeyInfo;
+}
+
+/**
+ * Signs with a local EC P-256 key (ES256) and publishes its public key. The key is a PKCS#8 PEM file
+ * with mode 0600, generated on first use; concurrent first uses (for example the server and the CLI)
+ * end up with the same key, because the file is published with link(2), which never overwrites.
+ */
+export class LocalSigner implements Signer, PublicKeySource {
+  /** Path of the PEM file. */
+  readonly keyPath: string;
+  private readonly dataDir: string;
+  /** Reads (or creates) the key once; a failure is forgotten, so the next call tries again. */
+  private readonly load = memoizeUntilRejected(() =>
+    this.readOrCreate().catch((err: unknown) => {
+      throw err instanceof ServerError
+        ? err
+        : new ServerError('the local signing key is not usable', { cause: err });
+    }),
+  );
+
+  /**
+   * @param options the data directory
+   */
+  constructor(options: LocalSignerOptions) {
+    this.dataDir = path.resolve(options.dataDir);
+    this.keyPath = path.join(this.dataDir, SIGNING_KEY_FILE);
+  }
+
+  /**
+   * @returns kid (RFC 7638 thumbprint), alg ES256 and the public JWK
+   */
+  async keyInfo(): Promise<SigningKeyInfo> {
+    return (await this.load()).info;
+  }
+
+  /**
+   * @returns the one public key, for the JWKS
+   */
+  async publicKeys(): Promise<PublicJwk[]> {
+    return [(await this.load()).info.publicJwk];
+  }
+
+  /**
+   * @param signingInput ASCII bytes of `header.payload`
+   * @returns the 64-byte JOSE R||S signature
+   */
+  async sign(signingInput: Uint8Array): Promise<Uint8Array> {
+    const { privateKey } = await this.load();
+    return cryptoSign('sha256', signingInput, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  }
+
+  private async readOrCreate(): Promise<LoadedKey> {
+    let pem: string;
+    try {
+      pem = await fs.readFile(this.keyPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      pem = await this.create();
+    }
+    const privateKey = createPrivateKey({ key: pem, format: 'pem' });
+    if (
+      privateKey.asymmetricKeyType !== 'ec' ||
+      privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+    ) {
+      throw new ServerError('the local signing key is not usable', {
+        cause: new Error(`${this.keyPath} is not an EC P-256 private key`),
+      });
+    }
+    const publicJwk = publicJwkFromKeyObject(privateKey, 'ES256');
+    return { privateKey, info: { kid: publicJwk.kid, alg: 'ES256', publicJwk } };
+  }
+
+  /** Generates a key and publishes it only if no other process did first; returns the winner's PEM. */
+  private async create(): Promise<string> {
+    await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const tmp = `${this.keyPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      // The complete file exists (mode 0600) before it becomes visible under its final name.
+      await fs.writeFile(tmp, pem, { mode: 0o600, flag: 'wx' });
+      try {
+        await fs.link(tmp, this.keyPath);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // Another process won the race: use its key.
+        return await fs.readFile(this.keyPath, 'utf8');
+      }
+      return pem;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+}

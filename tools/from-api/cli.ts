@@ -1,0 +1,199 @@
+// Command line of `npm start -- --from-api REST_API_ID`: flags, start-up banner and signal handling.
+import path from 'node:path';
+import { FromApiError } from './errors';
+import { startFromApi, type FromApiOptions, type FromApiServer } from './start-from-api';
+import { stopOnSignals } from '../gateway/stop-on-signals';
+import {
+  EXIT_USAGE,
+  hostFlag,
+  integerFlag,
+  parseStrictFlags,
+  UsageError,
+} from '../../scripts/lib/cli/strict-flags';
+
+/** Usage of the --from-api mode (appended to `npm start -- --help`). */
+export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [options]
+
+  Serves a deployed REST API on 127.0.0.1: its resources, methods, TOKEN authorizers, Lambda
+  proxy and MOCK integrations, gateway responses and stage, read through the AWS APIs (region,
+  credentials and AWS_ENDPOINT_URL from the standard AWS environment). Each Lambda function runs
+  from the built zip whose digest equals its deployed CodeSha256, with its deployed environment.
+
+  --from-api REST_API_ID    the API to serve
+  --stage STAGE             stage to serve (default: the API's only stage)
+  --artifacts-dir DIR       where the built zips are (default dist)
+  --port N                  port to listen on (default 8080; 0 picks a free one)
+  --host HOST               interface to bind (default 127.0.0.1)`;
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Exit code for an API that cannot be served (bad flags exit with EXIT_USAGE). */
+const EXIT_UNSUPPORTED = 1;
+
+/**
+ * Whether the arguments ask for the --from-api mode.
+ * @param argv arguments after `npm start --`
+ * @returns true when `--from-api` is present
+ */
+export function isFromApiInvocation(argv: string[]): boolean {
+  return argv.some((arg) => arg === '--from-api' || arg.startsWith('--from-api='));
+}
+
+/**
+ * Parses the --from-api flags.
+ * @param argv arguments after `npm start --`
+ * @returns the options, or 'help'
+ * @throws UsageError naming the flag
+ */
+export function parseFromApiFlags(
+  argv: string[],
+): Omit<FromApiOptions, 'log' | 'apiGateway' | 'lambda'> | 'help' {
+  const values = parseStrictFlags(
+    argv,
+    {
+      'from-api': { type: 'string' },
+      stage: { type: 'string' },
+      'artifacts-dir': { type: 'string', default: path.join(ROOT, 'dist') },
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    '(with --from-api only --stage, --artifacts-dir, --port and --host apply)',
+  );
+  if (values.help) return 'help';
+  const restApiId = values['from-api'] ?? '';
+  if (!/^[A-Za-z0-9]+$/.test(restApiId)) {
+    throw new UsageError(
+      `--from-api must be a REST API id such as a1b2c3d4e5 (got "${restApiId}")`,
+    );
+  }
+  if (values.stage !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.stage)) {
+    throw new UsageError(`--stage must be a stage name (got "${values.stage}")`);
+  }
+  const port = integerFlag('port', values.port, 0, 65535);
+  const host = hostFlag(values.host);
+  if (!values['artifacts-dir'].trim()) throw new UsageError('--artifacts-dir must not be empty');
+  return {
+    restApiId,
+    ...(values.stage ? { stage: values.stage } : {}),
+    artifactsDir: path.resolve(values['artifacts-dir']),
+    port,
+    host,
+  };
+}
+
+/** A path relative to the working directory when it is inside it, else absolute. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
+}
+
+function scopeForRoute(server: FromApiServer, method: string, resourcePath: string): string {
+  for (const { fn } of server.functions) {
+    try {
+      const map = JSON.parse(fn.environment.ROUTE_SCOPES ?? '{}') as Record<string, string[]>;
+      const scopes = map[`${method} ${resourcePath}`];
+      if (scopes?.[0]) return scopes[0];
+    } catch {
+      // not an authorizer of this product; no hint
+    }
+  }
+  return '<scope>';
+}
+
+/**
+ * The start-up banner: what is served, from which code, and a walk-through.
+ * @param server the running server
+ * @returns printable text
+ */
+export function fromApiBanner(server: FromApiServer): string {
+  const { plan, url } = server;
+  const routeLines = plan.routes.map((route) => {
+    const auth =
+      route.authorization === 'CUSTOM'
+        ? `authorizer ${plan.authorizers[route.authorizerId as string]?.name}`
+        : 'no authorization';
+    const target =
+      route.integration.type === 'lambda'
+        ? `Lambda ${route.integration.function.functionName}`
+        : 'MOCK';
+    return `    ${`${route.method} ${route.resourcePath}`.padEnd(48)} ${auth.padEnd(34)} -> ${target}`;
+  });
+  const functionLines = server.functions.map(
+    ({ fn, zip }) =>
+      `    ${fn.name.padEnd(32)} ${fn.handler} from ${displayPath(zip)} (${fn.architecture}, CodeSha256 ${fn.codeSha256})`,
+  );
+  const authorizerLines = Object.values(plan.authorizers).map(
+    (a) => `    ${a.name.padEnd(32)} TOKEN on ${a.identitySource}, cache ${a.resultTtlSeconds}s`,
+  );
+  const token = server.functions.find((f) => f.fn.environment.CLIENTS_TABLE);
+  const protectedGet = plan.routes.find(
+    (r) => r.authorization === 'CUSTOM' && r.method === 'GET' && !r.resourcePath.includes('{'),
+  );
+  const tokenRoute = plan.routes.find((r) => r.resourcePath === '/oauth2/token');
+  const walkThrough =
+    token && tokenRoute
+      ? `
+Try it (in another terminal, with the same AWS environment as this server):
+  npm run create-client -- --table ${token.fn.environment.CLIENTS_TABLE} --name demo --scopes "${protectedGet ? scopeForRoute(server, 'GET', protectedGet.resourcePath) : '<scope>'}"
+  export CLIENT_ID=<client_id> CLIENT_SECRET=<client_secret>
+  TOKEN=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \\
+    ${url}/oauth2/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+${protectedGet ? `  curl -i -H "Authorization: Bearer $TOKEN" ${url}${protectedGet.resourcePath}\n` : ''}`
+      : '';
+  const issuer = token?.fn.environment.ISSUER;
+  return `
+Deployed REST API ${plan.restApiId} (${plan.name}), stage "${plan.stage}", served by the API Gateway emulator
+  base URL            ${url}   (${url}/${plan.stage}/... works too)
+  read from           ${process.env.AWS_ENDPOINT_URL ?? `AWS ${plan.region}`}
+${issuer ? `  issuer (deployed)   ${issuer}   (tokens and metadata name it; send requests to the base URL)\n` : ''}  routes:
+${routeLines.join('\n')}
+  authorizers:
+${authorizerLines.join('\n') || '    none'}
+  functions (deployed environment, local code matched by digest):
+${functionLines.join('\n') || '    none'}
+${walkThrough}
+Press Ctrl+C to stop.
+`;
+}
+
+/**
+ * Runs the --from-api mode until SIGINT or SIGTERM; exits the process on failure.
+ * @param argv arguments after `npm start --`
+ */
+export async function runFromApi(argv: string[]): Promise<void> {
+  let options;
+  try {
+    options = parseFromApiFlags(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`npm start: ${err.message}\n\n${FROM_API_USAGE}`);
+    process.exit(EXIT_USAGE);
+  }
+  if (options === 'help') {
+    console.log(FROM_API_USAGE);
+    return;
+  }
+  let server: FromApiServer;
+  try {
+    server = await startFromApi({ ...options, log: (line) => console.log(line) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof FromApiError) {
+      console.error(`npm start: --from-api ${options.restApiId}: ${e.message}`);
+      process.exit(EXIT_UNSUPPORTED);
+    }
+    if (e.code === 'EADDRINUSE') {
+      console.error(
+        `npm start: --port ${options.port} is already in use; pick another with --port N`,
+      );
+      process.exit(EXIT_USAGE);
+    }
+    console.error(
+      `npm start: --from-api ${options.restApiId}: could not start: ${e.name}: ${e.message}`,
+    );
+    process.exit(1);
+  }
+  console.log(fromApiBanner(server));
+  stopOnSignals(server);
+}

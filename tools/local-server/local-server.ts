@@ -1,0 +1,225 @@
+// Wires the token and authorizer handlers with local adapters behind the API Gateway emulator (`npm start`).
+import { createPublicKey, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { FileClientStore } from '../dev-adapters/client-store-file';
+import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
+import { LocalSigner } from '../dev-adapters/signer-local';
+import { createTokenHandler } from '../../functions/token/create-handler';
+import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
+import { formatAccessLog } from '../gateway/access-log';
+import type { ApiDefinition, GatewayResponse, Route } from '../gateway/types';
+import { createLocalAuthorizer } from './local-authorizer';
+import { readRoutesFile } from './routes-file';
+
+/** Settings of the local server (the CLI flags, validated). */
+export interface LocalServerOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  routesFile: string;
+  tokenTtlSeconds: number;
+  audience: string;
+  /** Authorizer result cache TTL; never above the token lifetime. */
+  authorizerTtlSeconds: number;
+  /** Access log and operator messages (default: none). */
+  log?: (line: string) => void;
+}
+
+/** A running local server. */
+export interface LocalServer extends RunningGateway {
+  issuer: string;
+  audience: string;
+  dataDir: string;
+  routes: { key: string; scopes: string[] }[];
+  emulator: ApiGatewayEmulator;
+}
+
+/** Stage name of the local API; `/local/hello` and `/hello` both work. */
+export const LOCAL_STAGE = 'local';
+
+/** Token service resources, served by the token handler with any method (it answers 405 itself). */
+export const TOKEN_RESOURCES = [
+  '/oauth2/token',
+  '/.well-known/jwks.json',
+  '/.well-known/oauth-authorization-server',
+];
+
+/**
+ * Gateway responses of the protected API: RFC 6750 §3 challenges with JSON bodies. The Terraform
+ * module sets the same ones on the deployed API.
+ */
+export const OAUTH_GATEWAY_RESPONSES: ApiDefinition['gatewayResponses'] = {
+  UNAUTHORIZED: bearerChallenge('invalid_token'),
+  ACCESS_DENIED: bearerChallenge('insufficient_scope'),
+};
+
+function bearerChallenge(error: string): GatewayResponse {
+  return {
+    responseParameters: { 'gatewayresponse.header.WWW-Authenticate': `'Bearer error="${error}"'` },
+    responseTemplates: {
+      'application/json': `{"error":"${error}","message":$context.error.messageString}`,
+    },
+  };
+}
+
+/**
+ * The demo backend of protected routes: echoes the authorizer context.
+ * @param event proxy event
+ * @returns 200 with `{client_id, scope, message}`
+ */
+export async function demoBackend(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const authorizer = (event.requestContext.authorizer ?? {}) as Record<string, unknown>;
+  const clientId = String(authorizer.client_id ?? authorizer.principalId ?? '');
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({
+      client_id: clientId,
+      scope: String(authorizer.scope ?? ''),
+      message: `Hello, ${clientId}: ${event.httpMethod} ${event.path} passed the authorizer`,
+    }),
+  };
+}
+
+/**
+ * Starts the local server. Handlers are built once, like a Lambda cold start, after the port is
+ * known (the issuer is the base URL); requests wait for them.
+ * @param options validated settings
+ * @returns the running server
+ */
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const log = options.log ?? ((): void => undefined);
+  const dataDir = path.resolve(options.dataDir);
+  const { routeScopes, routes } = readRoutesFile(options.routesFile);
+
+  let resolveReady!: (handlers: Handlers) => void;
+  let rejectReady!: (err: unknown) => void;
+  const ready = new Promise<Handlers>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  ready.catch(() => undefined);
+
+  const tokenRoutes: Route[] = TOKEN_RESOURCES.map((resourcePath) => ({
+    method: 'ANY',
+    resourcePath,
+    authorization: 'NONE',
+    integration: {
+      type: 'lambda-proxy',
+      functionName: 'token',
+      handler: async (event) => (await ready).token(event),
+    },
+  }));
+  const protectedRoutes: Route[] = routes.map((route) => ({
+    method: route.method,
+    resourcePath: route.resourcePath,
+    authorization: 'CUSTOM',
+    authorizerId: 'oauth',
+    integration: { type: 'lambda-proxy', functionName: 'demo', handler: demoBackend },
+  }));
+  const api: ApiDefinition = {
+    restApiId: 'local',
+    stage: LOCAL_STAGE,
+    region: 'us-east-1',
+    accountId: '000000000000',
+    routes: [...tokenRoutes, ...protectedRoutes],
+    authorizers: {
+      oauth: {
+        name: 'authorizer',
+        identitySource: 'method.request.header.Authorization',
+        resultTtlSeconds: Math.min(options.authorizerTtlSeconds, options.tokenTtlSeconds),
+        handler: async (event, context) => (await ready).authorizer(event, context),
+      },
+    },
+    gatewayResponses: OAUTH_GATEWAY_RESPONSES,
+  };
+  const emulator = new ApiGatewayEmulator(api, {
+    onAccessLog: (entry) => log(formatAccessLog(entry)),
+    onError: (message, err) =>
+      log(`error: ${message}${err instanceof Error ? ` (${err.name}: ${err.message})` : ''}`),
+  });
+  const running = await emulator.listen({ port: options.port, host: options.host });
+  const issuer = issuerFor(options.host, running.port);
+
+  try {
+    const handlers = await buildHandlers({
+      issuer,
+      audience: options.audience,
+      dataDir,
+      tokenTtlSeconds: options.tokenTtlSeconds,
+      routeScopes,
+      scopesSupported: [...new Set(routes.flatMap((r) => r.scopes))].sort(),
+    });
+    resolveReady(handlers);
+  } catch (err) {
+    rejectReady(err);
+    await running.close();
+    throw err;
+  }
+  return {
+    ...running,
+    issuer,
+    audience: options.audience,
+    dataDir,
+    routes: routes.map((r) => ({ key: r.key, scopes: r.scopes })),
+    emulator,
+  };
+}
+
+/**
+ * The issuer is the base URL clients use; a wildcard bind address is reached as 127.0.0.1.
+ * @returns e.g. `http://127.0.0.1:8080`
+ */
+export function issuerFor(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+  const formatted =
+    reachable.includes(':') && !reachable.startsWith('[') ? `[${reachable}]` : reachable;
+  return `http://${formatted}:${port}`;
+}
+
+type Handlers = {
+  token: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  authorizer: NonNullable<ApiDefinition['authorizers']>[string]['handler'];
+};
+
+async function buildHandlers(settings: {
+  issuer: string;
+  audience: string;
+  dataDir: string;
+  tokenTtlSeconds: number;
+  routeScopes: Record<string, string[]>;
+  scopesSupported: string[];
+}): Promise<Handlers> {
+  const signer = new LocalSigner({ dataDir: settings.dataDir });
+  // Creates signing-key.pem on first start; its public key is what the authorizer trusts.
+  const { publicJwk } = await signer.keyInfo();
+  const publicKeyPem = createPublicKey({ key: { ...publicJwk }, format: 'jwk' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
+  const logLevel = (process.env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as 'WARN';
+  const token = createTokenHandler({
+    config: {
+      issuer: settings.issuer,
+      defaultAudience: settings.audience,
+      tokenTtlSeconds: settings.tokenTtlSeconds,
+      scopesSupported: settings.scopesSupported,
+    },
+    clientStore: new FileClientStore({ dataDir: settings.dataDir }),
+    signer,
+    publicKeys: signer,
+    hasher: new Argon2PasswordHasher(),
+    clock: Date.now,
+    randomBytes: (size) => new Uint8Array(randomBytes(size)),
+    logger: new Logger({ serviceName: 'token', logLevel }),
+  });
+  const authorizer = createLocalAuthorizer({
+    issuer: settings.issuer,
+    audience: settings.audience,
+    publicKeysPem: [publicKeyPem],
+    routeScopes: settings.routeScopes,
+    logLevel,
+  });
+  return { token, authorizer };
+}
