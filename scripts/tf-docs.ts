@@ -1,4 +1,4 @@
-// `npx tsx scripts/tf-docs.ts [--check]`: regenerates the README's Terraform inputs/outputs tables from variables.tf and outputs.tf.
+// `npx tsx scripts/tf-docs.ts [--check]`: regenerates the docs' Terraform inputs/outputs tables from variables.tf and outputs.tf.
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT_USAGE, parseStrictFlags, UsageError } from './lib/cli/strict-flags';
@@ -7,13 +7,25 @@ import { renderTables, replaceBetweenMarkers } from './lib/tf-docs/render';
 
 const ROOT = path.resolve(__dirname, '..');
 
+/**
+ * The documents whose tables the script keeps in step by default: module directory and the
+ * markdown file holding its tables, both relative to the repository root.
+ */
+export const TF_DOCS_TARGETS: ReadonlyArray<{ module: string; readme: string }> = [
+  { module: '.', readme: 'docs/deploy.md' },
+  { module: 'modules/authorizer', readme: 'modules/authorizer/README.md' },
+  { module: 'examples/complete', readme: 'examples/complete/README.md' },
+  { module: 'examples/existing-api', readme: 'examples/existing-api/README.md' },
+];
+
 const USAGE = `Usage: npx tsx scripts/tf-docs.ts [--check] [--module DIR] [--readme FILE]
 
-  Rewrites the tables between <!-- BEGIN_TF_DOCS --> and <!-- END_TF_DOCS --> in the README
+  Rewrites the tables between <!-- BEGIN_TF_DOCS --> and <!-- END_TF_DOCS --> in a README
   from the module's variables.tf and outputs.tf (terraform-docs' markdown table format).
-  --check   do not write; exit 1 when the README is stale
-  --module  module directory (default: the repository root)
-  --readme  README to update (default: <module>/README.md)`;
+  Without --module and --readme it does so for every target: ${TF_DOCS_TARGETS.map((t) => t.readme).join(', ')}.
+  --check   do not write; exit 1 when a README is stale
+  --module  module directory (only this module; its README is <module>/README.md unless --readme)
+  --readme  README to update`;
 
 /**
  * Builds the README contents the module's current variables and outputs call for.
@@ -31,18 +43,29 @@ export function regenerateReadme(moduleDir: string, readme: string): string {
   return replaceBetweenMarkers(readme, renderTables(variables, outputs));
 }
 
-/** Parses the flags into the module directory and README path, or 'help'. */
-function parseOptions(
-  argv: string[],
-): { check: boolean; moduleDir: string; readmePath: string } | 'help' {
+/** One module and the document holding its tables. */
+interface Target {
+  moduleDir: string;
+  readmePath: string;
+}
+
+/** Parses the flags into the targets to process, or 'help'. */
+function parseOptions(argv: string[]): { check: boolean; targets: Target[] } | 'help' {
   const values = parseStrictFlags(argv, {
     check: { type: 'boolean', default: false },
-    module: { type: 'string', default: ROOT },
+    module: { type: 'string' },
     readme: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
-  const moduleDir = path.resolve(values.module);
+  if (values.module === undefined && values.readme === undefined) {
+    const targets = TF_DOCS_TARGETS.map((t) => ({
+      moduleDir: path.join(ROOT, t.module),
+      readmePath: path.join(ROOT, t.readme),
+    }));
+    return { check: values.check, targets };
+  }
+  const moduleDir = path.resolve(values.module ?? ROOT);
   if (!fs.statSync(moduleDir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new UsageError(`--module ${values.module} is not a directory`);
   }
@@ -50,7 +73,7 @@ function parseOptions(
   if (!fs.statSync(readmePath, { throwIfNoEntry: false })?.isFile()) {
     throw new UsageError(`--readme ${readmePath} is not a file`);
   }
-  return { check: values.check, moduleDir, readmePath };
+  return { check: values.check, targets: [{ moduleDir, readmePath }] };
 }
 
 /**
@@ -71,21 +94,25 @@ export function main(argv: string[]): number {
     console.log(USAGE);
     return 0;
   }
-  const { moduleDir, readmePath } = options;
-  const current = fs.readFileSync(readmePath, 'utf8');
-  const next = regenerateReadme(moduleDir, current);
-  if (options.check) {
-    if (next !== current) {
-      console.error(
-        `${path.relative(process.cwd(), readmePath)}: Terraform tables are stale; run \`npx tsx scripts/tf-docs.ts\``,
-      );
-      return 1;
+  const stale: string[] = [];
+  for (const { moduleDir, readmePath } of options.targets) {
+    const shown = path.relative(process.cwd(), readmePath);
+    const current = fs.readFileSync(readmePath, 'utf8');
+    const next = regenerateReadme(moduleDir, current);
+    if (next === current) continue;
+    stale.push(shown);
+    if (!options.check) {
+      fs.writeFileSync(readmePath, next);
+      console.log(`updated ${shown}`);
     }
-    console.log('README Terraform tables are up to date');
-    return 0;
   }
-  if (next !== current) fs.writeFileSync(readmePath, next);
-  console.log(next !== current ? `updated ${readmePath}` : 'README already up to date');
+  if (options.check && stale.length > 0) {
+    for (const shown of stale) {
+      console.error(`${shown}: Terraform tables are stale; run \`npx tsx scripts/tf-docs.ts\``);
+    }
+    return 1;
+  }
+  if (stale.length === 0) console.log('Terraform tables are up to date');
   return 0;
 }
 

@@ -81,7 +81,7 @@ describeWithTerraformMirror()('terraform module (offline)', () => {
     expect(result.stdout).toMatch(/Success! \d+ passed, 0 failed/);
   });
 
-  test('README inputs/outputs tables match variables.tf and outputs.tf', async () => {
+  test('inputs/outputs tables in docs/ and the module READMEs match variables.tf and outputs.tf', async () => {
     // Act
     const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
     const run = promisify(execFile)(tsx, ['scripts/tf-docs.ts', '--check'], { cwd: REPO_ROOT });

@@ -1,7 +1,17 @@
 // Tests the README table generator's HCL reader and renderer (scripts/tf-docs.ts).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { decodeHclString, parseHclBlocks } from '../../../scripts/lib/tf-docs/hcl-blocks';
-import { renderTables, replaceBetweenMarkers } from '../../../scripts/lib/tf-docs/render';
-import { main } from '../../../scripts/tf-docs';
+import {
+  BEGIN_MARKER,
+  END_MARKER,
+  renderTables,
+  replaceBetweenMarkers,
+} from '../../../scripts/lib/tf-docs/render';
+import { main, TF_DOCS_TARGETS } from '../../../scripts/tf-docs';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 const VARIABLES = `
 # banner comment { with a brace
@@ -140,5 +150,93 @@ describe('main', () => {
     expect(stderr).toHaveBeenCalledTimes(1);
     expect(stderr.mock.calls[0]?.[0]).toMatch(message);
     expect(stderr.mock.calls[0]?.[0]).toContain('Usage: npx tsx scripts/tf-docs.ts');
+  });
+});
+
+describe('default targets', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('cover the root module, modules/authorizer and every example with Terraform files', () => {
+    // Arrange
+    const examples = fs
+      .readdirSync(path.join(REPO_ROOT, 'examples'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `examples/${entry.name}`)
+      .filter((dir) => fs.readdirSync(path.join(REPO_ROOT, dir)).some((f) => f.endsWith('.tf')));
+
+    // Act
+    const modules = TF_DOCS_TARGETS.map((t) => t.module);
+
+    // Assert
+    expect(examples.length).toBeGreaterThan(0);
+    expect(modules).toEqual(expect.arrayContaining(['.', 'modules/authorizer', ...examples]));
+  });
+
+  test.each(TF_DOCS_TARGETS.map((t) => [t.readme, t.module]))(
+    '%s exists and holds the table markers for %s',
+    (readme, module) => {
+      // Arrange
+      const text = fs.readFileSync(path.join(REPO_ROOT, readme), 'utf8');
+
+      // Act
+      const begin = text.indexOf(BEGIN_MARKER);
+      const end = text.indexOf(END_MARKER);
+
+      // Assert
+      expect(fs.existsSync(path.join(REPO_ROOT, module, 'variables.tf'))).toBe(true);
+      expect(begin).toBeGreaterThan(-1);
+      expect(end).toBeGreaterThan(begin);
+    },
+  );
+});
+
+describe('main with a module of its own', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-docs-'));
+    fs.writeFileSync(path.join(dir, 'variables.tf'), VARIABLES);
+    fs.writeFileSync(path.join(dir, 'outputs.tf'), OUTPUTS);
+    fs.writeFileSync(path.join(dir, 'DOC.md'), `# doc\n\n${BEGIN_MARKER}\nstale\n${END_MARKER}\n`);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('--check exits 1 naming the stale file and leaves it unchanged', () => {
+    // Arrange
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const before = fs.readFileSync(path.join(dir, 'DOC.md'), 'utf8');
+
+    // Act
+    const code = main(['--check', '--module', dir, '--readme', path.join(dir, 'DOC.md')]);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(stderr.mock.calls[0]?.[0]).toMatch(/DOC\.md: Terraform tables are stale/);
+    expect(fs.readFileSync(path.join(dir, 'DOC.md'), 'utf8')).toBe(before);
+  });
+
+  test('without --check rewrites the tables, after which --check passes', () => {
+    // Arrange
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const argv = ['--module', dir, '--readme', path.join(dir, 'DOC.md')];
+
+    // Act
+    const written = main(argv);
+    const checked = main(['--check', ...argv]);
+
+    // Assert
+    expect(written).toBe(0);
+    expect(checked).toBe(0);
+    const text = fs.readFileSync(path.join(dir, 'DOC.md'), 'utf8');
+    expect(text).toContain('[route_scopes](#input_route_scopes)');
+    expect(text).not.toContain('stale');
+    expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/^updated .*DOC\.md$/),
+      'Terraform tables are up to date',
+    ]);
   });
 });
