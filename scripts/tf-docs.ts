@@ -1,7 +1,9 @@
 // `npx tsx scripts/tf-docs.ts [--check]`: regenerates the README's Terraform inputs/outputs tables from variables.tf and outputs.tf.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_USAGE, parseStrictFlags, UsageError } from './lib/cli/strict-flags';
+import { EXIT, type ExitCode } from './lib/cli/exit-codes';
+import { parseStrictFlags } from './lib/cli/strict-flags';
+import { UsageError } from './lib/cli/usage-error';
 import { parseHclBlocks } from './lib/tf-docs/hcl-blocks';
 import { renderTables, replaceBetweenMarkers } from './lib/tf-docs/render';
 
@@ -35,7 +37,7 @@ export function regenerateReadme(moduleDir: string, readme: string): string {
 function parseOptions(
   argv: string[],
 ): { check: boolean; moduleDir: string; readmePath: string } | 'help' {
-  const values = parseStrictFlags(argv, {
+  const { values } = parseStrictFlags(argv, {
     check: { type: 'boolean', default: false },
     module: { type: 'string', default: ROOT },
     readme: { type: 'string' },
@@ -56,20 +58,20 @@ function parseOptions(
 /**
  * CLI entry point.
  * @param argv arguments after the script name
- * @returns process exit code: 0, 1 when `--check` finds the README stale, 2 for bad flags
+ * @returns process exit code: OK, FAILURE when `--check` finds the README stale, USAGE for bad flags
  */
-export function main(argv: string[]): number {
+export function main(argv: string[]): ExitCode {
   let options;
   try {
     options = parseOptions(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`tf-docs: ${err.message}\n\n${USAGE}`);
-    return EXIT_USAGE;
+    return EXIT.USAGE;
   }
   if (options === 'help') {
     console.log(USAGE);
-    return 0;
+    return EXIT.OK;
   }
   const { moduleDir, readmePath } = options;
   const current = fs.readFileSync(readmePath, 'utf8');
@@ -79,14 +81,14 @@ export function main(argv: string[]): number {
       console.error(
         `${path.relative(process.cwd(), readmePath)}: Terraform tables are stale; run \`npx tsx scripts/tf-docs.ts\``,
       );
-      return 1;
+      return EXIT.FAILURE;
     }
     console.log('README Terraform tables are up to date');
-    return 0;
+    return EXIT.OK;
   }
   if (next !== current) fs.writeFileSync(readmePath, next);
   console.log(next !== current ? `updated ${readmePath}` : 'README already up to date');
-  return 0;
+  return EXIT.OK;
 }
 
 if (require.main === module) {
@@ -94,6 +96,6 @@ if (require.main === module) {
     process.exitCode = main(process.argv.slice(2));
   } catch (err) {
     console.error(`tf-docs failed: ${(err as Error).message}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.FAILURE;
   }
 }
