@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleFunction, type SourcemapMode } from './lib/build/bundle-function';
 import type { LambdaArch } from './lib/build/native-argon2';
-import { EXIT_USAGE, parseStrictFlags, UsageError } from './lib/cli/strict-flags';
+import { EXIT } from './lib/cli/exit-codes';
+import { parseStrictFlags } from './lib/cli/strict-flags';
+import { UsageError } from './lib/cli/usage-error';
 
 /** Functions and their handler entry points, relative to the repository root. */
 export const FUNCTIONS: Record<string, string> = {
@@ -31,7 +33,7 @@ interface BuildOptions {
 }
 
 function parseOptions(argv: string[]): BuildOptions {
-  const values = parseStrictFlags(argv, {
+  const { values } = parseStrictFlags(argv, {
     arch: { type: 'string', default: 'arm64' },
     'out-dir': { type: 'string', default: 'dist' },
     function: { type: 'string', multiple: true },
@@ -40,7 +42,7 @@ function parseOptions(argv: string[]): BuildOptions {
   });
   if (values.help) {
     console.log(USAGE);
-    process.exit(0);
+    process.exit(EXIT.OK);
   }
   if (!ARCHES.includes(values.arch as LambdaArch)) {
     throw new UsageError(`--arch must be one of ${ARCHES.join(', ')} (got "${values.arch}")`);
@@ -75,13 +77,8 @@ async function main(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
   const log = (line: string): void => console.log(line);
   fs.mkdirSync(options.outDir, { recursive: true });
-  let built = 0;
   for (const name of options.functions) {
     const entry = FUNCTIONS[name] as string;
-    if (!fs.existsSync(path.join(ROOT, entry))) {
-      log(`${name}: skipped, ${entry} does not exist yet`);
-      continue;
-    }
     const result = await bundleFunction({
       root: ROOT,
       name,
@@ -107,16 +104,14 @@ async function main(argv: string[]): Promise<void> {
     );
     log(`  sha256 ${sha256}`);
     log(`  filebase64sha256 ${base64Sha256}`);
-    built += 1;
   }
-  if (built === 0) log('nothing built: no handler entry exists yet');
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) {
     console.error(`build: ${err.message}\n\n${USAGE}`);
-    process.exit(EXIT_USAGE);
+    process.exit(EXIT.USAGE);
   }
   console.error(`build failed: ${(err as Error).message}`);
-  process.exit(1);
+  process.exit(EXIT.FAILURE);
 });

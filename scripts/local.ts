@@ -8,13 +8,10 @@ import {
 import { readRoutesFile } from '../tools/local-server/routes-file';
 import { isFromApiInvocation, runFromApi } from '../tools/from-api/cli';
 import { stopOnSignals } from '../tools/gateway/stop-on-signals';
-import {
-  EXIT_USAGE,
-  hostFlag,
-  integerFlag,
-  parseStrictFlags,
-  UsageError,
-} from './lib/cli/strict-flags';
+import { AUTHORIZER_RESULT_TTL_SECONDS, TOKEN_TTL_SECONDS } from '../functions/shared/limits';
+import { EXIT } from './lib/cli/exit-codes';
+import { hostFlag, integerFlag, parseStrictFlags } from './lib/cli/strict-flags';
+import { UsageError } from './lib/cli/usage-error';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -23,10 +20,10 @@ const USAGE = `Usage: npm start -- [options]
   --data-dir DIR            clients.json and signing-key.pem (default .local/)
   --routes FILE             protected routes {"METHOD /path": ["scope", ...]}
                             (default examples/local/routes.json)
-  --token-ttl SECONDS       access token lifetime, 60..86400 (default 3600)
+  --token-ttl SECONDS       access token lifetime, ${TOKEN_TTL_SECONDS.min}..${TOKEN_TTL_SECONDS.max} (default ${TOKEN_TTL_SECONDS.default})
   --audience AUD            default token audience, and the one the authorizer requires (default local)
-  --authorizer-ttl SECONDS  authorizer result cache per token, 0..3600, capped at the token
-                            lifetime; 0 disables the cache (default 300)
+  --authorizer-ttl SECONDS  authorizer result cache per token, ${AUTHORIZER_RESULT_TTL_SECONDS.min}..${AUTHORIZER_RESULT_TTL_SECONDS.max}, capped at the token
+                            lifetime; 0 disables the cache (default ${AUTHORIZER_RESULT_TTL_SECONDS.default})
 
 Or serve a deployed REST API: npm start -- --from-api REST_API_ID (add --help for its options)`;
 
@@ -39,14 +36,14 @@ const ROOT = path.resolve(__dirname, '..');
  * @throws UsageError naming the flag
  */
 export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
-  const values = parseStrictFlags(argv, {
+  const { values } = parseStrictFlags(argv, {
     port: { type: 'string', default: '8080' },
     host: { type: 'string', default: '127.0.0.1' },
     'data-dir': { type: 'string', default: '.local' },
     routes: { type: 'string', default: path.join(ROOT, 'examples/local/routes.json') },
-    'token-ttl': { type: 'string', default: '3600' },
+    'token-ttl': { type: 'string', default: String(TOKEN_TTL_SECONDS.default) },
     audience: { type: 'string', default: 'local' },
-    'authorizer-ttl': { type: 'string', default: '300' },
+    'authorizer-ttl': { type: 'string', default: String(AUTHORIZER_RESULT_TTL_SECONDS.default) },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -63,9 +60,19 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     host,
     dataDir: path.resolve(values['data-dir']),
     routesFile: path.resolve(values.routes),
-    tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], 60, 86400),
+    tokenTtlSeconds: integerFlag(
+      'token-ttl',
+      values['token-ttl'],
+      TOKEN_TTL_SECONDS.min,
+      TOKEN_TTL_SECONDS.max,
+    ),
     audience: values.audience,
-    authorizerTtlSeconds: integerFlag('authorizer-ttl', values['authorizer-ttl'], 0, 3600),
+    authorizerTtlSeconds: integerFlag(
+      'authorizer-ttl',
+      values['authorizer-ttl'],
+      AUTHORIZER_RESULT_TTL_SECONDS.min,
+      AUTHORIZER_RESULT_TTL_SECONDS.max,
+    ),
   };
 }
 
@@ -109,7 +116,7 @@ Press Ctrl+C to stop.
 }
 
 async function main(argv: string[]): Promise<void> {
-  // A deployed API instead of the embedded one: its own flags, see scripts/lib/from-api/cli.ts.
+  // A deployed API instead of the embedded one: its own flags, see tools/from-api/cli.ts.
   if (isFromApiInvocation(argv)) return runFromApi(argv);
   let options: LocalServerOptions | 'help';
   try {
@@ -117,7 +124,7 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`npm start: ${err.message}\n\n${USAGE}`);
-      process.exit(EXIT_USAGE);
+      process.exit(EXIT.USAGE);
     }
     throw err;
   }
@@ -129,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
     readRoutesFile(options.routesFile);
   } catch (err) {
     console.error(`npm start: --routes: ${(err as Error).message}`);
-    process.exit(EXIT_USAGE);
+    process.exit(EXIT.USAGE);
   }
   let server: LocalServer;
   try {
@@ -140,14 +147,14 @@ async function main(argv: string[]): Promise<void> {
       console.error(
         `npm start: --port ${options.port} is already in use on ${options.host}; pick another with --port N`,
       );
-      process.exit(EXIT_USAGE);
+      process.exit(EXIT.USAGE);
     }
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
       console.error(`npm start: --host ${options.host} is not an address of this machine`);
-      process.exit(EXIT_USAGE);
+      process.exit(EXIT.USAGE);
     }
     console.error(`npm start: could not start: ${e.message}`);
-    process.exit(1);
+    process.exit(EXIT.FAILURE);
   }
   console.log(banner(server));
   stopOnSignals(server);

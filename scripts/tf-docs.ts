@@ -1,7 +1,9 @@
 // `npx tsx scripts/tf-docs.ts [--check]`: regenerates the docs' Terraform inputs/outputs tables from variables.tf and outputs.tf.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_USAGE, parseStrictFlags, UsageError } from './lib/cli/strict-flags';
+import { EXIT, type ExitCode } from './lib/cli/exit-codes';
+import { parseStrictFlags } from './lib/cli/strict-flags';
+import { UsageError } from './lib/cli/usage-error';
 import { parseHclBlocks } from './lib/tf-docs/hcl-blocks';
 import { renderTables, replaceBetweenMarkers } from './lib/tf-docs/render';
 
@@ -51,7 +53,7 @@ interface Target {
 
 /** Parses the flags into the targets to process, or 'help'. */
 function parseOptions(argv: string[]): { check: boolean; targets: Target[] } | 'help' {
-  const values = parseStrictFlags(argv, {
+  const { values } = parseStrictFlags(argv, {
     check: { type: 'boolean', default: false },
     module: { type: 'string' },
     readme: { type: 'string' },
@@ -79,20 +81,20 @@ function parseOptions(argv: string[]): { check: boolean; targets: Target[] } | '
 /**
  * CLI entry point.
  * @param argv arguments after the script name
- * @returns process exit code: 0, 1 when `--check` finds the README stale, 2 for bad flags
+ * @returns process exit code: OK, FAILURE when `--check` finds the README stale, USAGE for bad flags
  */
-export function main(argv: string[]): number {
+export function main(argv: string[]): ExitCode {
   let options;
   try {
     options = parseOptions(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`tf-docs: ${err.message}\n\n${USAGE}`);
-    return EXIT_USAGE;
+    return EXIT.USAGE;
   }
   if (options === 'help') {
     console.log(USAGE);
-    return 0;
+    return EXIT.OK;
   }
   const stale: string[] = [];
   for (const { moduleDir, readmePath } of options.targets) {
@@ -110,10 +112,10 @@ export function main(argv: string[]): number {
     for (const shown of stale) {
       console.error(`${shown}: Terraform tables are stale; run \`npx tsx scripts/tf-docs.ts\``);
     }
-    return 1;
+    return EXIT.FAILURE;
   }
   if (stale.length === 0) console.log('Terraform tables are up to date');
-  return 0;
+  return EXIT.OK;
 }
 
 if (require.main === module) {
@@ -121,6 +123,6 @@ if (require.main === module) {
     process.exitCode = main(process.argv.slice(2));
   } catch (err) {
     console.error(`tf-docs failed: ${(err as Error).message}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.FAILURE;
   }
 }

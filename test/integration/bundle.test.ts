@@ -12,7 +12,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
-import { ROOT, runBuild, unpackZip } from '../support/lambda-zip';
+import { runBuild, unpackZip } from '../support/lambda-zip';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 
@@ -217,46 +217,42 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
     expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_client' });
   });
 
-  const hasAuthorizer = fs.existsSync(path.join(ROOT, 'functions/authorizer/handler.ts'));
-  (hasAuthorizer ? it : it.skip)(
-    'authorizer.zip allows the token and rejects a forged one',
-    async () => {
-      // Arrange
-      const dir = path.join(tmp, 'authorizer');
-      const files = unpackZip(path.join(dist, 'authorizer.zip'), dir);
-      const [header, payload] = accessToken.split('.');
-      const forged = `${header}.${payload}.${Buffer.alloc(64).toString('base64url')}`;
+  it('authorizer.zip allows the token and rejects a forged one', async () => {
+    // Arrange
+    const dir = path.join(tmp, 'authorizer');
+    const files = unpackZip(path.join(dist, 'authorizer.zip'), dir);
+    const [header, payload] = accessToken.split('.');
+    const forged = `${header}.${payload}.${Buffer.alloc(64).toString('base64url')}`;
 
-      // Act
-      const out = await invoke(
-        dir,
-        {
-          ISSUER,
-          AUDIENCE,
-          PUBLIC_KEYS_PEM: JSON.stringify([publicKeyPem]),
-          ROUTE_SCOPES: JSON.stringify({
-            'GET /hello': ['demo:read'],
-            'POST /hello': ['demo:write'],
-          }),
-        },
-        [
-          { type: 'TOKEN', authorizationToken: `Bearer ${accessToken}`, methodArn: METHOD_ARN },
-          { type: 'TOKEN', authorizationToken: `Bearer ${forged}`, methodArn: METHOD_ARN },
-        ],
-      );
+    // Act
+    const out = await invoke(
+      dir,
+      {
+        ISSUER,
+        AUDIENCE,
+        PUBLIC_KEYS_PEM: JSON.stringify([publicKeyPem]),
+        ROUTE_SCOPES: JSON.stringify({
+          'GET /hello': ['demo:read'],
+          'POST /hello': ['demo:write'],
+        }),
+      },
+      [
+        { type: 'TOKEN', authorizationToken: `Bearer ${accessToken}`, methodArn: METHOD_ARN },
+        { type: 'TOKEN', authorizationToken: `Bearer ${forged}`, methodArn: METHOD_ARN },
+      ],
+    );
 
-      // Assert
-      expect(files).toEqual(['index.js']);
-      const allowed = out.results[0]?.value as {
-        principalId: string;
-        policyDocument: { Statement: { Effect: string; Resource: string | string[] }[] };
-        context: Record<string, string>;
-      };
-      expect(allowed.principalId).toBe(CLIENT_ID);
-      expect(allowed.context).toMatchObject({ client_id: CLIENT_ID, scope: 'demo:read' });
-      expect(JSON.stringify(allowed.policyDocument)).toContain('"Allow"');
-      expect(JSON.stringify(allowed.policyDocument)).toContain('abc123/prod/GET/hello');
-      expect(out.results[1]).toEqual({ error: 'Unauthorized' });
-    },
-  );
+    // Assert
+    expect(files).toEqual(['index.js']);
+    const allowed = out.results[0]?.value as {
+      principalId: string;
+      policyDocument: { Statement: { Effect: string; Resource: string | string[] }[] };
+      context: Record<string, string>;
+    };
+    expect(allowed.principalId).toBe(CLIENT_ID);
+    expect(allowed.context).toMatchObject({ client_id: CLIENT_ID, scope: 'demo:read' });
+    expect(JSON.stringify(allowed.policyDocument)).toContain('"Allow"');
+    expect(JSON.stringify(allowed.policyDocument)).toContain('abc123/prod/GET/hello');
+    expect(out.results[1]).toEqual({ error: 'Unauthorized' });
+  });
 });

@@ -8,7 +8,7 @@ import {
 import type { RandomBytes } from '../../functions/shared/types';
 import type { ClientAdminStore } from '../../tools/dev-adapters/client-admin-store';
 import type { ClientRecord, PasswordHasher } from '../../functions/token/core/types';
-import type { CommandDeps, Output } from '../../scripts/lib/clients/commands';
+import type { CommandDeps, Output } from '../../scripts/lib/clients/model';
 
 /**
  * In-memory store with the same conditional semantics as the real adapters. Records are copied in

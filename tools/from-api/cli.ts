@@ -3,13 +3,9 @@ import path from 'node:path';
 import { FromApiError } from './errors';
 import { startFromApi, type FromApiOptions, type FromApiServer } from './start-from-api';
 import { stopOnSignals } from '../gateway/stop-on-signals';
-import {
-  EXIT_USAGE,
-  hostFlag,
-  integerFlag,
-  parseStrictFlags,
-  UsageError,
-} from '../../scripts/lib/cli/strict-flags';
+import { EXIT } from '../../scripts/lib/cli/exit-codes';
+import { hostFlag, integerFlag, parseStrictFlags } from '../../scripts/lib/cli/strict-flags';
+import { UsageError } from '../../scripts/lib/cli/usage-error';
 
 /** Usage of the --from-api mode (appended to `npm start -- --help`). */
 export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [options]
@@ -26,9 +22,6 @@ export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [optio
   --host HOST               interface to bind (default 127.0.0.1)`;
 
 const ROOT = path.resolve(__dirname, '../..');
-
-/** Exit code for an API that cannot be served (bad flags exit with EXIT_USAGE). */
-const EXIT_UNSUPPORTED = 1;
 
 /**
  * Whether the arguments ask for the --from-api mode.
@@ -48,7 +41,7 @@ export function isFromApiInvocation(argv: string[]): boolean {
 export function parseFromApiFlags(
   argv: string[],
 ): Omit<FromApiOptions, 'log' | 'apiGateway' | 'lambda'> | 'help' {
-  const values = parseStrictFlags(
+  const { values } = parseStrictFlags(
     argv,
     {
       'from-api': { type: 'string' },
@@ -58,7 +51,7 @@ export function parseFromApiFlags(
       host: { type: 'string', default: '127.0.0.1' },
       help: { type: 'boolean', short: 'h' },
     },
-    '(with --from-api only --stage, --artifacts-dir, --port and --host apply)',
+    { hint: '(with --from-api only --stage, --artifacts-dir, --port and --host apply)' },
   );
   if (values.help) return 'help';
   const restApiId = values['from-api'] ?? '';
@@ -168,7 +161,7 @@ export async function runFromApi(argv: string[]): Promise<void> {
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`npm start: ${err.message}\n\n${FROM_API_USAGE}`);
-    process.exit(EXIT_USAGE);
+    process.exit(EXIT.USAGE);
   }
   if (options === 'help') {
     console.log(FROM_API_USAGE);
@@ -181,18 +174,18 @@ export async function runFromApi(argv: string[]): Promise<void> {
     const e = err as NodeJS.ErrnoException;
     if (err instanceof FromApiError) {
       console.error(`npm start: --from-api ${options.restApiId}: ${e.message}`);
-      process.exit(EXIT_UNSUPPORTED);
+      process.exit(EXIT.FAILURE);
     }
     if (e.code === 'EADDRINUSE') {
       console.error(
         `npm start: --port ${options.port} is already in use; pick another with --port N`,
       );
-      process.exit(EXIT_USAGE);
+      process.exit(EXIT.USAGE);
     }
     console.error(
       `npm start: --from-api ${options.restApiId}: could not start: ${e.name}: ${e.message}`,
     );
-    process.exit(1);
+    process.exit(EXIT.FAILURE);
   }
   console.log(fromApiBanner(server));
   stopOnSignals(server);

@@ -52,9 +52,7 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
     },
     async authenticate(credentials: ClientCredentials): Promise<ClientRecord> {
       const failure = (): InvalidClientError =>
-        new InvalidClientError('client authentication failed', {
-          usedBasic: credentials.method === 'client_secret_basic',
-        });
+        new InvalidClientError('client authentication failed');
       const client = await deps.clientStore.getClient(credentials.clientId);
       const now = deps.clock();
       const hashes =

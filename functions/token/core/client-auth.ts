@@ -61,9 +61,7 @@ export function extractClientCredentials(
 export function parseBasicAuthorization(header: string): ClientCredentials {
   const match = BASIC.exec(header.trim());
   if (!match) {
-    throw new InvalidClientError('unsupported authentication scheme; use Basic', {
-      usedBasic: true,
-    });
+    throw new InvalidClientError('unsupported authentication scheme; use Basic');
   }
   const token = (match[1] ?? '').trim();
   if (token === '' || !isBase64(token)) {

@@ -45,12 +45,8 @@ export class RequestTooLargeError extends InvalidRequestError {}
 
 /** Client authentication failed (unknown, disabled, or wrong secret). */
 export class InvalidClientError extends OAuthError {
-  /** True when the client tried HTTP Basic, so the response carries `WWW-Authenticate`. */
-  readonly usedBasic: boolean;
-
-  constructor(message: string, options?: { cause?: unknown; usedBasic?: boolean }) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super('invalid_client', message, options);
-    this.usedBasic = options?.usedBasic ?? false;
   }
 }
 

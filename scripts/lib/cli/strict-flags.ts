@@ -1,42 +1,104 @@
-// Flag parsing shared by `npm run build`, `npm start` and `npm start -- --from-api`: strict parseArgs, usage errors, exit code 2.
+// The one flag parser of every entry point (build, clients, create-client, npm start, --from-api, tf-docs): strict parseArgs, UsageError naming the flag.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error';
 
 /** The flag definitions parseArgs takes. */
-type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
-/** The values parseArgs returns for these flags in strict mode without positionals. */
-type StrictFlagValues<O extends FlagOptions> = ReturnType<
+/** The values parseArgs returns for these flags in strict mode. */
+export type StrictFlagValues<O extends FlagOptions> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
 >['values'];
 
-/** Exit code for bad flags. */
-export const EXIT_USAGE = 2;
+/** How a command line may deviate from "known flags only", and how errors read. */
+export interface StrictFlagsSettings {
+  /** Appended to parseArgs' own message (which names the flag), e.g. which flags apply. */
+  hint?: string;
+  /** Accept positional arguments and return them (default: refuse them, naming the first). */
+  allowPositionals?: boolean;
+  /**
+   * Refuse a single-valued flag given twice: parseArgs keeps the last one silently, and a
+   * repeated flag is more likely a mistake than an intent. A `help` flag, when given, answers first.
+   */
+  refuseRepeated?: boolean;
+  /**
+   * `parseArgs` (default): node's own message, e.g. `Unknown option '--x'. To specify ...`;
+   * `short`: `unknown option --x`, `--x needs a value`, `--x does not take a value`.
+   */
+  messages?: 'parseArgs' | 'short';
+  /** The subcommand being parsed, recorded on the UsageError for a `help COMMAND` hint. */
+  command?: string;
+}
 
-/** A bad command line; the message names the offending flag. */
-export class UsageError extends Error {
-  override name = 'UsageError';
+/** What a command line holds. */
+export interface StrictFlags<O extends FlagOptions> {
+  values: StrictFlagValues<O>;
+  /** Positional arguments, in order (always empty unless `allowPositionals`). */
+  positionals: string[];
+}
+
+/** Rewrites a node:util parseArgs error into a short message that names the flag. */
+function shortMessage(err: { code?: string; message: string }): string {
+  const { message } = err;
+  const flag = /--[A-Za-z0-9-]+/.exec(message)?.[0];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const unknown = /'([^']+)'/.exec(message)?.[1] ?? flag;
+      return `unknown option ${unknown}`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(message)) return `${flag} does not take a value`;
+      if (/ambiguous/.test(message)) {
+        return `${flag} needs a value (write ${flag}=VALUE for a value that starts with "-")`;
+      }
+      return `${flag} needs a value`;
+    default:
+      return message;
+  }
 }
 
 /**
- * Parses flags strictly: unknown flags, missing values and positional arguments are refused.
- * @param argv arguments after the script name
+ * Parses flags strictly: unknown flags, missing values and (unless allowed) positional arguments
+ * are refused.
+ * @param argv arguments after the script name (or after the subcommand)
  * @param options the flags the script takes
- * @param hint appended to parseArgs' own message (which names the flag), e.g. which flags apply
- * @returns the parsed flag values
+ * @param settings positionals, repeated flags, message style, hint and subcommand
+ * @returns the parsed flag values and positional arguments
  * @throws UsageError naming the flag
  */
 export function parseStrictFlags<O extends FlagOptions>(
-  argv: string[],
+  argv: readonly string[],
   options: O,
-  hint?: string,
-): StrictFlagValues<O> {
+  settings: StrictFlagsSettings = {},
+): StrictFlags<O> {
+  const { hint, command } = settings;
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({
+      args: [...argv],
+      options,
+      strict: true,
+      allowPositionals: settings.allowPositionals ?? false,
+      tokens: true,
+    });
   } catch (err) {
     // parseArgs names the flag: "Unknown option '--x'", "Option '--port <value>' argument missing".
-    const message = (err as Error).message;
-    throw new UsageError(hint ? `${message} ${hint}` : message);
+    const error = err as { code?: string; message: string };
+    const message = settings.messages === 'short' ? shortMessage(error) : error.message;
+    throw new UsageError(hint ? `${message} ${hint}` : message, { command, cause: err });
   }
+  const values = parsed.values as StrictFlagValues<O>;
+  if (settings.refuseRepeated && (values as Record<string, unknown>).help !== true) {
+    const seen = new Set<string>();
+    for (const token of parsed.tokens) {
+      if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+      if (seen.has(token.name)) {
+        throw new UsageError(`--${token.name} given more than once`, { command });
+      }
+      seen.add(token.name);
+    }
+  }
+  return { values, positionals: parsed.positionals };
 }
 
 /**

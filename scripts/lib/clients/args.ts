@@ -1,8 +1,15 @@
-// Strict command-line parsing of the client admin commands on node:util parseArgs.
+// Strict command-line parsing of the client admin commands, on the shared strict flag parser.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { ClientChanges, CreateClientInput } from './commands';
-import { UsageError } from './errors';
+import { parseStrictFlags, type FlagOptions } from '../cli/strict-flags';
+import { UsageError } from '../cli/usage-error';
+import {
+  COMMANDS,
+  type ClientChanges,
+  type CommandName,
+  type CommonOptions,
+  type ParsedCommand,
+  type Target,
+} from './model';
 import {
   DEFAULT_GRACE_SECONDS,
   parseAudiences,
@@ -13,50 +20,10 @@ import {
   parseTokenTtl,
 } from './validate';
 
-/** The commands of `npm run clients`. */
-export const COMMANDS = [
-  'create',
-  'list',
-  'show',
-  'update',
-  'disable',
-  'enable',
-  'rotate-secret',
-  'delete',
-] as const;
-
-/** A command name. */
-export type CommandName = (typeof COMMANDS)[number];
-
 /** Default directory of the local store (`--local` without `--data-dir`), relative to the working dir. */
 export const DEFAULT_DATA_DIR = '.local';
 
-/** Where the clients live. */
-export type Target = { kind: 'dynamodb'; table: string } | { kind: 'local'; dataDir: string };
-
-/** Flags every command takes. */
-export interface CommonOptions {
-  target: Target;
-  /** Machine output: one JSON object (an array for `list`) on stdout and nothing else. */
-  json: boolean;
-}
-
-/** A parsed, validated command line. */
-export type ParsedCommand =
-  | { command: 'help'; topic?: CommandName }
-  | ({ command: 'create' } & CommonOptions & CreateClientInput)
-  | ({ command: 'list' } & CommonOptions)
-  | ({ command: 'show' | 'disable' | 'enable' | 'delete' } & CommonOptions & { clientId: string })
-  | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
-  | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number });
-
-interface OptionSpec {
-  type: 'string' | 'boolean';
-  multiple?: boolean;
-  short?: string;
-}
-
-const COMMON_OPTIONS: Record<string, OptionSpec> = {
+const COMMON_OPTIONS: FlagOptions = {
   table: { type: 'string' },
   local: { type: 'boolean' },
   'data-dir': { type: 'string' },
@@ -64,7 +31,7 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h' },
 };
 
-const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
+const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   create: {
     name: { type: 'string' },
     scopes: { type: 'string' },
@@ -104,66 +71,46 @@ export function isCommandName(word: string): word is CommandName {
   return (COMMANDS as readonly string[]).includes(word);
 }
 
-/** Rewrites node:util parseArgs errors into short messages that name the flag. */
-function parseArgsMessage(err: unknown): string {
-  const error = err as { code?: string; message?: string };
-  const message = error.message ?? String(err);
-  const flag = /--[A-Za-z0-9-]+/.exec(message)?.[0];
-  switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
-      const unknown = /'([^']+)'/.exec(message)?.[1] ?? flag;
-      return `unknown option ${unknown}`;
-    }
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (/does not take an argument/.test(message)) return `${flag} does not take a value`;
-      if (/ambiguous/.test(message)) {
-        return `${flag} needs a value (write ${flag}=VALUE for a value that starts with "-")`;
-      }
-      return `${flag} needs a value`;
-    default:
-      return message;
-  }
-}
-
-/** Resolves the target flags: exactly one of `--table TABLE` and `--local [--data-dir DIR]`. */
-function parseTarget(values: Record<string, unknown>, command: CommandName, cwd: string): Target {
+/**
+ * Resolves the target flags: exactly one of `--table TABLE` and `--local [--data-dir DIR]`.
+ * Errors name no command: parseCommandLine adds it.
+ */
+function parseTarget(values: Record<string, unknown>, cwd: string): Target {
   const table = values.table as string | undefined;
   const local = values.local === true;
   const dataDir = values['data-dir'] as string | undefined;
   if (table !== undefined && local) {
-    throw new UsageError('use either --table TABLE or --local, not both', command);
+    throw new UsageError('use either --table TABLE or --local, not both');
   }
   if (dataDir !== undefined && !local) {
-    throw new UsageError('--data-dir needs --local', command);
+    throw new UsageError('--data-dir needs --local');
   }
   if (table !== undefined) {
     if (!TABLE_NAME.test(table)) {
       throw new UsageError(
         `--table ${JSON.stringify(table)} is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or table ARN`,
-        command,
       );
     }
     return { kind: 'dynamodb', table };
   }
   if (local) {
-    if (dataDir === '') throw new UsageError('--data-dir must not be empty', command);
+    if (dataDir === '') throw new UsageError('--data-dir must not be empty');
     return { kind: 'local', dataDir: path.resolve(cwd, dataDir ?? DEFAULT_DATA_DIR) };
   }
   throw new UsageError(
     'say where the clients are: --table TABLE (DynamoDB) or --local [--data-dir DIR]',
-    command,
   );
 }
 
-/** Validates the flags of `update` into a change set. */
+/** Validates the flags of `update` into a change set (parseCommandLine adds the command to errors). */
 function parseChanges(values: Record<string, unknown>): ClientChanges {
   const changes: ClientChanges = {};
   const audiences = values.audience as string[] | undefined;
   if (audiences !== undefined && values['clear-audiences'] === true) {
-    throw new UsageError('use either --audience or --clear-audiences, not both', 'update');
+    throw new UsageError('use either --audience or --clear-audiences, not both');
   }
   if (values['token-ttl'] !== undefined && values['clear-token-ttl'] === true) {
-    throw new UsageError('use either --token-ttl or --clear-token-ttl, not both', 'update');
+    throw new UsageError('use either --token-ttl or --clear-token-ttl, not both');
   }
   if (values.name !== undefined) changes.name = parseName(values.name as string);
   if (values.scopes !== undefined) changes.scopes = parseScopes(values.scopes as string);
@@ -177,7 +124,6 @@ function parseChanges(values: Record<string, unknown>): ClientChanges {
     throw new UsageError(
       'nothing to update: give at least one of --name, --scopes, --audience, --clear-audiences, ' +
         '--token-ttl, --clear-token-ttl',
-      'update',
     );
   }
   return changes;
@@ -205,52 +151,35 @@ export function parseCommandLine(
   if (!isCommandName(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
   const command = first;
 
-  const options = { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] };
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      options,
-      strict: true,
-      allowPositionals: true,
-      tokens: true,
-    });
-  } catch (err) {
-    throw new UsageError(parseArgsMessage(err), command);
-  }
+  const parsed = parseStrictFlags(
+    rest,
+    { ...COMMON_OPTIONS, ...COMMAND_OPTIONS[command] },
+    { allowPositionals: true, refuseRepeated: true, messages: 'short', command },
+  );
   const values = parsed.values as Record<string, unknown>;
   if (values.help === true) return { command: 'help', topic: command };
-
-  // parseArgs keeps the last of repeated flags silently; a repeated single-valued flag is
-  // more likely a mistake than an intent, so refuse it.
-  const seen = new Set<string>();
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== 'option' || options[token.name]?.multiple) continue;
-    if (seen.has(token.name)) throw new UsageError(`--${token.name} given more than once`, command);
-    seen.add(token.name);
-  }
 
   const positionals = parsed.positionals;
   let clientId: string | undefined;
   if (TAKES_CLIENT_ID.has(command)) {
-    if (positionals.length === 0) throw new UsageError(`${command} needs a client id`, command);
+    if (positionals.length === 0) throw new UsageError(`${command} needs a client id`, { command });
     if (positionals.length > 1) {
       throw new UsageError(
         `${command} takes one client id, got ${positionals.length} arguments: ${positionals.join(' ')}`,
-        command,
+        { command },
       );
     }
     clientId = parseClientId(positionals[0] as string);
   } else if (positionals.length > 0) {
     throw new UsageError(
       `unexpected argument ${JSON.stringify(positionals[0])} (${command} takes flags only)`,
-      command,
+      { command },
     );
   }
 
   try {
     const common: CommonOptions = {
-      target: parseTarget(values, command, cwd),
+      target: parseTarget(values, cwd),
       json: values.json === true,
     };
     switch (command) {
@@ -284,8 +213,9 @@ export function parseCommandLine(
         return { command, ...common, clientId: clientId as string };
     }
   } catch (err) {
+    // Validation errors (of the target, the values, the changes) are about this command.
     if (err instanceof UsageError && err.command === undefined) {
-      throw new UsageError(err.message, command);
+      throw new UsageError(err.message, { command, cause: err });
     }
     throw err;
   }

@@ -4,10 +4,12 @@ import { ClientStoreError, TableNotFoundError } from '../../../functions/token/a
 import type { Clock, RandomBytes } from '../../../functions/shared/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { PasswordHasher } from '../../../functions/token/core/types';
-import { parseCommandLine, type Target } from './args';
-import { runCommand, type Output } from './commands';
-import { EXIT, UsageError, type ExitCode } from './errors';
-import { helpText, invocation, type ProgramName } from './help';
+import { EXIT, type ExitCode } from '../cli/exit-codes';
+import { UsageError } from '../cli/usage-error';
+import { parseCommandLine } from './args';
+import { runCommand } from './commands';
+import { helpText, invocation } from './help';
+import type { Output, ProgramName, Target } from './model';
 import { regionFromEnv } from './target';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */

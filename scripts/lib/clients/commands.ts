@@ -1,14 +1,7 @@
 // Client admin commands (create, list, show, update, disable, enable, rotate-secret, delete) on injected ports.
 import { ClientNotFoundError } from '../../../tools/dev-adapters/errors';
-import type { Clock, RandomBytes } from '../../../functions/shared/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
-import type {
-  ClientRecord,
-  ClientSecret,
-  ClientStatus,
-  PasswordHasher,
-} from '../../../functions/token/core/types';
-import type { ParsedCommand } from './args';
+import type { ClientRecord, ClientSecret, ClientStatus } from '../../../functions/token/core/types';
 import {
   formatClient,
   formatCreated,
@@ -23,61 +16,16 @@ import {
   toListView,
   toRotatedView,
 } from './format';
+import type {
+  ClientChanges,
+  CommandDeps,
+  CreateClientInput,
+  CreatedClient,
+  ParsedCommand,
+  RotatedSecret,
+  StatusChange,
+} from './model';
 import { generateClientId, generateClientSecret } from './secrets';
-
-/** What `create` needs, already validated. */
-export interface CreateClientInput {
-  name: string;
-  scopes: string[];
-  /** Allowed audiences; the first is the default. Empty: the service's default audience. */
-  audiences: string[];
-  tokenTtlSeconds?: number;
-}
-
-/** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
-export interface ClientChanges {
-  name?: string;
-  scopes?: string[];
-  audiences?: string[];
-  tokenTtlSeconds?: number | null;
-}
-
-/** Where commands write. Each call is one complete chunk of text (a newline is appended). */
-export interface Output {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-/** Ports the commands use; injected so that every rule is testable in process. */
-export interface CommandDeps {
-  store: ClientAdminStore;
-  hasher: PasswordHasher;
-  clock: Clock;
-  randomBytes: RandomBytes;
-  out: Output;
-}
-
-/** A newly created client with its plain-text secret (shown once, never stored). */
-export interface CreatedClient {
-  record: ClientRecord;
-  secret: string;
-}
-
-/** The result of a rotation. */
-export interface RotatedSecret {
-  record: ClientRecord;
-  /** The new plain-text secret (shown once, never stored). */
-  secret: string;
-  /** When the previous secret stops working; undefined when it was revoked at once. */
-  previousExpiresAt: string | undefined;
-}
-
-/** The result of `enable` / `disable`. */
-export interface StatusChange {
-  record: ClientRecord;
-  /** False when the client already had the status (nothing was written). */
-  changed: boolean;
-}
 
 function isoTime(ms: number): string {
   return new Date(ms).toISOString();

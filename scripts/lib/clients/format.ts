@@ -1,6 +1,6 @@
 // Output of the client admin commands: JSON views and human text. Never shows secret hashes.
 import type { ClientRecord } from '../../../functions/token/core/types';
-import type { CreatedClient, RotatedSecret, StatusChange } from './commands';
+import type { CreatedClient, RotatedSecret, StatusChange } from './model';
 
 /** `create --json`: exactly these keys (issue 2). */
 export interface CreatedView {

@@ -1,9 +1,8 @@
 // Usage text of `npm run clients` and `npm run create-client`.
-import type { CommandName } from './args';
+import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
+import { EXIT } from '../cli/exit-codes';
+import type { CommandName, ProgramName } from './model';
 import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from './validate';
-
-/** The two entry points share the commands; `create-client` is `clients create`. */
-export type ProgramName = 'clients' | 'create-client';
 
 const TARGET = `Target (every command, exactly one):
   --table TABLE            DynamoDB table (region, credentials and endpoint from the standard
@@ -13,16 +12,16 @@ Output:
   --json                   one JSON document on stdout and nothing else`;
 
 const EXIT_CODES = `Exit codes:
-  0  done
-  1  unexpected failure (AWS credentials, network, I/O)
-  2  bad arguments, unknown client id or missing table; nothing was written
-  3  the client was changed by someone else at the same time; nothing was written, run again`;
+  ${EXIT.OK}  done
+  ${EXIT.FAILURE}  unexpected failure (AWS credentials, network, I/O)
+  ${EXIT.USAGE}  bad arguments, unknown client id or missing table; nothing was written
+  ${EXIT.CONFLICT}  the client was changed by someone else at the same time; nothing was written, run again`;
 
 const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable characters
   --scopes "A B ..."       allowed scopes, space-delimited RFC 6749 §3.3 scope tokens
   --audience AUD           allowed audience; repeat for several, the first is the default
                            (none: the service's default audience)
-  --token-ttl SECONDS      access token lifetime for this client, 60..86400
+  --token-ttl SECONDS      access token lifetime for this client, ${TOKEN_TTL_SECONDS.min}..${TOKEN_TTL_SECONDS.max}
                            (default: the service's TOKEN_TTL_SECONDS)`;
 
 const COMMAND_HELP: Record<CommandName, string> = {

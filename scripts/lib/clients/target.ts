@@ -1,6 +1,6 @@
 // Opens the client store a command line points at: DynamoDB (--table) or the local file store (--local).
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
-import type { Target } from './args';
+import type { Target } from './model';
 
 /**
  * The AWS region from the standard environment. The JS SDK reads only `AWS_REGION` (and profiles);

@@ -1,11 +1,18 @@
-// Tests the flag parsing shared by build, npm start and --from-api (scripts/lib/cli/strict-flags.ts).
-import {
-  EXIT_USAGE,
-  hostFlag,
-  integerFlag,
-  parseStrictFlags,
-  UsageError,
-} from '../../../../scripts/lib/cli/strict-flags';
+// Tests the one flag parser of every entry point (scripts/lib/cli/strict-flags.ts), its UsageError and the exit code of bad flags.
+import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
+import { hostFlag, integerFlag, parseStrictFlags } from '../../../../scripts/lib/cli/strict-flags';
+import { UsageError } from '../../../../scripts/lib/cli/usage-error';
+
+/** The UsageError a call throws (fails the test when it throws nothing or something else). */
+function usageError(act: () => unknown): UsageError {
+  try {
+    act();
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error('expected a UsageError');
+}
 
 const OPTIONS = {
   port: { type: 'string', default: '8080' },
@@ -15,10 +22,11 @@ const OPTIONS = {
 describe('parseStrictFlags', () => {
   it('returns the values with defaults applied', () => {
     // Act
-    const values = parseStrictFlags(['--verbose'], OPTIONS);
+    const { values, positionals } = parseStrictFlags(['--verbose'], OPTIONS);
 
     // Assert
     expect(values).toEqual({ port: '8080', verbose: true });
+    expect(positionals).toEqual([]);
   });
 
   it.each([
@@ -37,7 +45,8 @@ describe('parseStrictFlags', () => {
 
   it('appends the hint to the message', () => {
     // Act
-    const act = (): unknown => parseStrictFlags(['--bogus'], OPTIONS, '(only --port applies)');
+    const act = (): unknown =>
+      parseStrictFlags(['--bogus'], OPTIONS, { hint: '(only --port applies)' });
 
     // Assert
     expect(act).toThrow(/Unknown option '--bogus'.* \(only --port applies\)$/);
@@ -45,7 +54,74 @@ describe('parseStrictFlags', () => {
 
   it('bad flags exit with code 2', () => {
     // Assert
-    expect(EXIT_USAGE).toBe(2);
+    expect(EXIT.USAGE).toBe(2);
+  });
+
+  it('returns positional arguments when they are allowed', () => {
+    // Act
+    const { values, positionals } = parseStrictFlags(['abc', '--port', '1', 'def'], OPTIONS, {
+      allowPositionals: true,
+    });
+
+    // Assert
+    expect(values).toEqual({ port: '1' });
+    expect(positionals).toEqual(['abc', 'def']);
+  });
+
+  it.each([
+    [['--bogus'], 'unknown option --bogus'],
+    [['-x'], 'unknown option -x'],
+    [['--verbose=yes'], '--verbose does not take a value'],
+    [['--port'], '--port needs a value'],
+    [
+      ['--port', '--verbose'],
+      '--port needs a value (write --port=VALUE for a value that starts with "-")',
+    ],
+  ])('writes short messages for %j when asked to', (argv, message) => {
+    // Act
+    const error = usageError(() => parseStrictFlags(argv, OPTIONS, { messages: 'short' }));
+
+    // Assert
+    expect(error.message).toBe(message);
+  });
+
+  it('refuses a repeated single-valued flag when asked to, but not a multiple one', () => {
+    // Arrange
+    const options = { ...OPTIONS, tag: { type: 'string', multiple: true } } as const;
+    const argv = ['--tag', 'a', '--tag', 'b', '--port', '1', '--port', '2'];
+
+    // Act
+    const lenient = parseStrictFlags(argv, options);
+    const strict = usageError(() => parseStrictFlags(argv, options, { refuseRepeated: true }));
+
+    // Assert
+    expect(lenient.values).toEqual({ port: '2', tag: ['a', 'b'] });
+    expect(strict.message).toBe('--port given more than once');
+    expect(
+      parseStrictFlags(['--tag', 'a', '--tag', 'b'], options, { refuseRepeated: true }).values,
+    ).toEqual({ port: '8080', tag: ['a', 'b'] });
+  });
+
+  it('lets --help answer before a repeated flag', () => {
+    // Arrange
+    const options = { ...OPTIONS, help: { type: 'boolean' } } as const;
+
+    // Act
+    const { values } = parseStrictFlags(['--port', '1', '--port', '2', '--help'], options, {
+      refuseRepeated: true,
+    });
+
+    // Assert
+    expect(values.help).toBe(true);
+  });
+
+  it('records the subcommand on the error', () => {
+    // Act
+    const error = usageError(() => parseStrictFlags(['--bogus'], OPTIONS, { command: 'list' }));
+
+    // Assert
+    expect(error.command).toBe('list');
+    expect(error.name).toBe('UsageError');
   });
 });
 

@@ -1,7 +1,8 @@
 // Unit tests of the strict command-line parser of `npm run clients` / `create-client`.
 import path from 'node:path';
-import { parseCommandLine, type ParsedCommand } from '../../../../scripts/lib/clients/args';
-import { UsageError } from '../../../../scripts/lib/clients/errors';
+import { parseCommandLine } from '../../../../scripts/lib/clients/args';
+import type { ParsedCommand } from '../../../../scripts/lib/clients/model';
+import { UsageError } from '../../../../scripts/lib/cli/usage-error';
 
 const CWD = '/srv/app';
 const parse = (...argv: string[]): ParsedCommand => parseCommandLine(argv, CWD);

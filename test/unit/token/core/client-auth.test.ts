@@ -83,7 +83,7 @@ describe('parseBasicAuthorization', () => {
   });
 
   it.each(['Bearer abc', 'Digest username="a"', 'Basicfoo', 'Negotiate'])(
-    'rejects scheme %j as invalid_client with usedBasic',
+    'rejects scheme %j as invalid_client',
     (header) => {
       // Act
       let error: unknown;
@@ -95,7 +95,6 @@ describe('parseBasicAuthorization', () => {
 
       // Assert
       expect(error).toBeInstanceOf(InvalidClientError);
-      expect((error as InvalidClientError).usedBasic).toBe(true);
     },
   );
 });
@@ -158,7 +157,7 @@ describe('extractClientCredentials', () => {
   it.each([
     ['no credentials at all', {}],
     ['client_id without a secret', { client_id: 'a' }],
-  ])('rejects %s as invalid_client without usedBasic', (_label, params) => {
+  ])('rejects %s as invalid_client', (_label, params) => {
     // Act
     let error: unknown;
     try {
@@ -169,6 +168,6 @@ describe('extractClientCredentials', () => {
 
     // Assert
     expect(error).toBeInstanceOf(InvalidClientError);
-    expect(error).toMatchObject({ code: 'invalid_client', usedBasic: false });
+    expect(error).toMatchObject({ code: 'invalid_client' });
   });
 });

@@ -1,0 +1,95 @@
+// The types of the client admin commands, in one place: commands, targets, parsed command lines, inputs, results, ports.
+import type { Clock, RandomBytes } from '../../../functions/shared/types';
+import type { ClientRecord, PasswordHasher } from '../../../functions/token/core/types';
+import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
+
+/** The two entry points share the commands; `create-client` is `clients create`. */
+export type ProgramName = 'clients' | 'create-client';
+
+/** The commands of `npm run clients`. */
+export const COMMANDS = [
+  'create',
+  'list',
+  'show',
+  'update',
+  'disable',
+  'enable',
+  'rotate-secret',
+  'delete',
+] as const;
+
+/** A command name. */
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Where the clients live. */
+export type Target = { kind: 'dynamodb'; table: string } | { kind: 'local'; dataDir: string };
+
+/** Flags every command takes. */
+export interface CommonOptions {
+  target: Target;
+  /** Machine output: one JSON object (an array for `list`) on stdout and nothing else. */
+  json: boolean;
+}
+
+/** What `create` needs, already validated. */
+export interface CreateClientInput {
+  name: string;
+  scopes: string[];
+  /** Allowed audiences; the first is the default. Empty: the service's default audience. */
+  audiences: string[];
+  tokenTtlSeconds?: number;
+}
+
+/** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
+export interface ClientChanges {
+  name?: string;
+  scopes?: string[];
+  audiences?: string[];
+  tokenTtlSeconds?: number | null;
+}
+
+/** A parsed, validated command line. */
+export type ParsedCommand =
+  | { command: 'help'; topic?: CommandName }
+  | ({ command: 'create' } & CommonOptions & CreateClientInput)
+  | ({ command: 'list' } & CommonOptions)
+  | ({ command: 'show' | 'disable' | 'enable' | 'delete' } & CommonOptions & { clientId: string })
+  | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
+  | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number });
+
+/** Where commands write. Each call is one complete chunk of text (a newline is appended). */
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Ports the commands use; injected so that every rule is testable in process. */
+export interface CommandDeps {
+  store: ClientAdminStore;
+  hasher: PasswordHasher;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  out: Output;
+}
+
+/** A newly created client with its plain-text secret (shown once, never stored). */
+export interface CreatedClient {
+  record: ClientRecord;
+  secret: string;
+}
+
+/** The result of a rotation. */
+export interface RotatedSecret {
+  record: ClientRecord;
+  /** The new plain-text secret (shown once, never stored). */
+  secret: string;
+  /** When the previous secret stops working; undefined when it was revoked at once. */
+  previousExpiresAt: string | undefined;
+}
+
+/** The result of `enable` / `disable`. */
+export interface StatusChange {
+  record: ClientRecord;
+  /** False when the client already had the status (nothing was written). */
+  changed: boolean;
+}
