@@ -16,7 +16,8 @@ import {
   updateClient,
 } from '../../../../scripts/lib/clients/commands';
 import { generateClientId, generateClientSecret } from '../../../../scripts/lib/clients/secrets';
-import { fakeHasher, makeDeps, type TestClock } from '../../../support/clients-cli';
+import { FakeHasher } from '../../../support/fake-hasher';
+import { makeDeps, type TestClock } from '../../../support/clients-cli';
 
 const INPUT = {
   name: 'Orders',
@@ -75,7 +76,7 @@ describe('createClient', () => {
       client_id: record.client_id,
       name: 'Orders',
       status: 'active',
-      secrets: [{ hash: await fakeHasher.hash(secret), created_at: '2030-01-01T00:00:00.000Z' }],
+      secrets: [{ hash: FakeHasher.hashOf(secret), created_at: '2030-01-01T00:00:00.000Z' }],
       scopes: ['orders:read', 'orders:write'],
       audiences: ['https://api'],
       token_ttl_seconds: 600,
