@@ -214,7 +214,15 @@ function authorizerPlan(
   };
 }
 
-function gatewayResponsesPlan(
+/**
+ * Turns the API's gateway responses, as the API Gateway API returns them, into the emulator's.
+ * API Gateway's own defaults (`defaultResponse: true`) are skipped: the emulator has them.
+ * @param responses GetGatewayResponses items
+ * @param problems collects what the emulator cannot reproduce
+ * @param notes collects configured types the emulator never produces
+ * @returns the customised responses by type
+ */
+export function gatewayResponsesPlan(
   responses: AwsGatewayResponse[],
   problems: string[],
   notes: string[],
