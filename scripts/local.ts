@@ -15,6 +15,10 @@ import {
   parseStrictFlags,
   UsageError,
 } from './lib/cli/strict-flags';
+import { AUTHORIZER_RESULT_TTL_SECONDS, TOKEN_TTL_SECONDS } from '../functions/shared/limits';
+
+const TTL = TOKEN_TTL_SECONDS;
+const AUTHORIZER_TTL = AUTHORIZER_RESULT_TTL_SECONDS;
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -23,10 +27,10 @@ const USAGE = `Usage: npm start -- [options]
   --data-dir DIR            clients.json and signing-key.pem (default .local/)
   --routes FILE             protected routes {"METHOD /path": ["scope", ...]}
                             (default examples/local/routes.json)
-  --token-ttl SECONDS       access token lifetime, 60..86400 (default 3600)
+  --token-ttl SECONDS       access token lifetime, ${TTL.min}..${TTL.max} (default ${TTL.default})
   --audience AUD            default token audience, and the one the authorizer requires (default local)
-  --authorizer-ttl SECONDS  authorizer result cache per token, 0..3600, capped at the token
-                            lifetime; 0 disables the cache (default 300)
+  --authorizer-ttl SECONDS  authorizer result cache per token, ${AUTHORIZER_TTL.min}..${AUTHORIZER_TTL.max}, capped at the token
+                            lifetime; 0 disables the cache (default ${AUTHORIZER_TTL.default})
 
 Or serve a deployed REST API: npm start -- --from-api REST_API_ID (add --help for its options)`;
 
@@ -44,9 +48,9 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     host: { type: 'string', default: '127.0.0.1' },
     'data-dir': { type: 'string', default: '.local' },
     routes: { type: 'string', default: path.join(ROOT, 'examples/local/routes.json') },
-    'token-ttl': { type: 'string', default: '3600' },
+    'token-ttl': { type: 'string', default: String(TTL.default) },
     audience: { type: 'string', default: 'local' },
-    'authorizer-ttl': { type: 'string', default: '300' },
+    'authorizer-ttl': { type: 'string', default: String(AUTHORIZER_TTL.default) },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -63,9 +67,14 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     host,
     dataDir: path.resolve(values['data-dir']),
     routesFile: path.resolve(values.routes),
-    tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], 60, 86400),
+    tokenTtlSeconds: integerFlag('token-ttl', values['token-ttl'], TTL.min, TTL.max),
     audience: values.audience,
-    authorizerTtlSeconds: integerFlag('authorizer-ttl', values['authorizer-ttl'], 0, 3600),
+    authorizerTtlSeconds: integerFlag(
+      'authorizer-ttl',
+      values['authorizer-ttl'],
+      AUTHORIZER_TTL.min,
+      AUTHORIZER_TTL.max,
+    ),
   };
 }
 

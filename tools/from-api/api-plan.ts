@@ -8,6 +8,7 @@ import type {
   RestApi,
   Stage,
 } from '@aws-sdk/client-api-gateway';
+import { AUTHORIZER_RESULT_TTL_SECONDS } from '../../functions/shared/limits';
 import { DEFAULT_GATEWAY_RESPONSES, validateGatewayResponse } from '../gateway/gateway-responses';
 import type { GatewayResponse, GatewayResponseType } from '../gateway/types';
 import { FromApiError } from './errors';
@@ -72,8 +73,8 @@ export interface ApiPlan {
   notes: string[];
 }
 
-/** API Gateway's default authorizer cache TTL. */
-const DEFAULT_AUTHORIZER_TTL_SECONDS = 300;
+/** API Gateway's default authorizer cache TTL (see functions/shared/limits). */
+const DEFAULT_AUTHORIZER_TTL_SECONDS = AUTHORIZER_RESULT_TTL_SECONDS.default;
 const HEADER_IDENTITY = /^method\.request\.header\.[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const STATIC_VALUE = /^'.*'$/s;
 const METHOD_HEADER = 'method.response.header.';

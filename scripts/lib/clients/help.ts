@@ -1,5 +1,6 @@
 // Usage text of `npm run clients` and `npm run create-client`.
 import type { CommandName } from './args';
+import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
 import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from './validate';
 
 /** The two entry points share the commands; `create-client` is `clients create`. */
@@ -22,7 +23,7 @@ const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable 
   --scopes "A B ..."       allowed scopes, space-delimited RFC 6749 §3.3 scope tokens
   --audience AUD           allowed audience; repeat for several, the first is the default
                            (none: the service's default audience)
-  --token-ttl SECONDS      access token lifetime for this client, 60..86400
+  --token-ttl SECONDS      access token lifetime for this client, ${TOKEN_TTL_SECONDS.min}..${TOKEN_TTL_SECONDS.max}
                            (default: the service's TOKEN_TTL_SECONDS)`;
 
 const COMMAND_HELP: Record<CommandName, string> = {

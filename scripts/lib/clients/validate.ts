@@ -1,11 +1,7 @@
 // Validation of operator input for client records: scopes (RFC 6749 §3.3), audiences, TTLs, names, ids.
 import { UsageError } from './errors';
 import { isScopeToken } from '../../../functions/shared/access-token';
-
-/** Lowest per-client access token lifetime, in seconds. */
-export const MIN_TOKEN_TTL_SECONDS = 60;
-/** Highest per-client access token lifetime, in seconds (one day). */
-export const MAX_TOKEN_TTL_SECONDS = 86_400;
+import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
 /** Default grace period of `rotate-secret`, in seconds (one day). */
 export const DEFAULT_GRACE_SECONDS = 86_400;
 /** Longest grace period of `rotate-secret`, in seconds (30 days). */
@@ -98,11 +94,11 @@ export function parseSeconds(value: string, flag: string, min: number, max: numb
 /**
  * Parses `--token-ttl`.
  * @param value the flag value
- * @returns the per-client access token lifetime in seconds (60..86400)
+ * @returns the per-client access token lifetime in seconds (TOKEN_TTL_SECONDS.min..max)
  * @throws UsageError when out of range or not an integer
  */
 export function parseTokenTtl(value: string): number {
-  return parseSeconds(value, '--token-ttl', MIN_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS);
+  return parseSeconds(value, '--token-ttl', TOKEN_TTL_SECONDS.min, TOKEN_TTL_SECONDS.max);
 }
 
 /**
