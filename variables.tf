@@ -214,8 +214,8 @@ variable "clock_skew_seconds" {
   default     = 30
 
   validation {
-    condition     = var.clock_skew_seconds >= 0 && var.clock_skew_seconds <= 300
-    error_message = "clock_skew_seconds must be between 0 and 300."
+    condition     = var.clock_skew_seconds >= 0 && var.clock_skew_seconds <= 300 && floor(var.clock_skew_seconds) == var.clock_skew_seconds
+    error_message = "clock_skew_seconds must be a whole number between 0 and 300."
   }
 }
 

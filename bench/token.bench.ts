@@ -14,6 +14,7 @@ import {
 } from '../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../tools/dev-adapters/signer-local';
 import { createTokenHandler } from '../functions/token/create-handler';
+import { basicAuthorization } from '../test/support/basic-auth';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 30);
@@ -86,7 +87,7 @@ async function throughput(tmp: string): Promise<void> {
     httpMethod: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `Basic ${Buffer.from(`bench-client:${secret}`).toString('base64')}`,
+      Authorization: basicAuthorization('bench-client', secret),
     },
     body: 'grant_type=client_credentials&scope=orders:read',
     isBase64Encoded: false,
@@ -176,7 +177,7 @@ async function rejectionTiming(
     ...template,
     headers: {
       ...template.headers,
-      Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+      Authorization: basicAuthorization(id, secret),
     },
   });
   const wrong = randomBytes(32).toString('base64url');

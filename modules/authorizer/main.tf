@@ -25,19 +25,14 @@ locals {
     LOG_LEVEL                    = var.log_level
   }
 
-  # RFC 6750 §3 challenges; API Gateway needs header values as quoted literals.
-  gateway_responses = {
-    UNAUTHORIZED = {
-      status_code      = "401"
-      www_authenticate = "'Bearer error=\"invalid_token\"'"
-      body             = { error = "invalid_token", error_description = "The access token is missing, malformed, expired or not trusted." }
-    }
-    ACCESS_DENIED = {
-      status_code      = "403"
-      www_authenticate = "'Bearer error=\"insufficient_scope\"'"
-      body             = { error = "insufficient_scope", error_description = "The access token does not grant a scope this route requires." }
-    }
-  }
+  # The 401/403 gateway responses: RFC 6750 §3 Bearer challenges (invalid_token, insufficient_scope)
+  # with JSON bodies and Cache-Control: no-store. One definition: the local emulator
+  # (tools/local-server/oauth-gateway-responses.ts) serves the same file. Header values are
+  # static literals in single quotes, "'...'" ("x-amazon-apigateway-gateway-responses.responseParameters
+  # object", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.responseParameters.html);
+  # the templates are static JSON, not processed by VTL ("Gateway responses in API Gateway",
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html).
+  gateway_responses = jsondecode(file("${path.module}/gateway-responses.json"))
 }
 
 ################################################################################
@@ -115,12 +110,6 @@ resource "aws_api_gateway_gateway_response" "this" {
   response_type = each.key
   status_code   = each.value.status_code
 
-  response_parameters = {
-    "gatewayresponse.header.WWW-Authenticate" = each.value.www_authenticate
-    "gatewayresponse.header.Cache-Control"    = "'no-store'"
-  }
-
-  response_templates = {
-    "application/json" = jsonencode(each.value.body)
-  }
+  response_parameters = each.value.response_parameters
+  response_templates  = each.value.response_templates
 }

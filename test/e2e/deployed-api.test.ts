@@ -14,6 +14,7 @@ import {
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS, runBuild } from '../support/lambda-zip';
+import { expectSharedGatewayResponse } from '../support/gateway-responses';
 import { startLocalServer } from '../support/local-server';
 import { freePort, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
@@ -274,7 +275,9 @@ describeBoth(
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+      expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED')).toMatchObject({
+        error: 'invalid_token',
+      });
     });
 
     it('answers 403 insufficient_scope to a token without demo:read', async () => {
@@ -288,7 +291,10 @@ describeBoth(
       expect(decodeProtectedHeader(token.access_token).typ).toBe('at+jwt');
       expect(res.status).toBe(403);
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
-      expect(await res.json()).toMatchObject({ error: 'insufficient_scope' });
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await expectSharedGatewayResponse(res, 'ACCESS_DENIED')).toMatchObject({
+        error: 'insufficient_scope',
+      });
     });
 
     it('refuses a client disabled with the CLI: invalid_client', async () => {

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS } from '../support/lambda-zip';
+import { expectSharedGatewayResponse } from '../support/gateway-responses';
 import { startLocalServer, type LocalServer } from '../support/local-server';
 import { freePort } from '../support/moto';
 
@@ -203,7 +204,10 @@ describe('npm start (local server)', () => {
       // Assert
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-      expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED')).toMatchObject({
+        error: 'invalid_token',
+      });
     }
   });
 
@@ -217,7 +221,10 @@ describe('npm start (local server)', () => {
     // Assert
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
-    expect(await res.json()).toMatchObject({ error: 'insufficient_scope' });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await expectSharedGatewayResponse(res, 'ACCESS_DENIED')).toMatchObject({
+      error: 'insufficient_scope',
+    });
   });
 
   it('POST /hello needs demo:write', async () => {

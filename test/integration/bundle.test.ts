@@ -15,6 +15,7 @@ import { Argon2PasswordHasher } from '../../functions/token/adapters/password-ha
 import { runBuild, unpackZip } from '../support/lambda-zip';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
+import { basicAuthorization } from '../support/basic-auth';
 
 jest.setTimeout(120_000);
 
@@ -141,7 +142,6 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
     // Arrange
     const dir = path.join(tmp, 'token');
     const files = unpackZip(path.join(dist, 'token.zip'), dir);
-    const basic = Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64');
 
     // Act
     const out = await invoke(
@@ -155,7 +155,7 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
       [
         proxyEvent({
           headers: {
-            Authorization: `Basic ${basic}`,
+            Authorization: basicAuthorization(CLIENT_ID, SECRET),
             'Content-Type': 'application/x-www-form-urlencoded',
           },
           body: 'grant_type=client_credentials',
@@ -194,7 +194,6 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
   it('token.zip rejects a wrong secret with 401 invalid_client', async () => {
     // Arrange
     const dir = path.join(tmp, 'token');
-    const basic = Buffer.from(`${CLIENT_ID}:wrong`).toString('base64');
 
     // Act
     const out = await invoke(
@@ -203,7 +202,7 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
       [
         proxyEvent({
           headers: {
-            Authorization: `Basic ${basic}`,
+            Authorization: basicAuthorization(CLIENT_ID, 'wrong'),
             'Content-Type': 'application/x-www-form-urlencoded',
           },
           body: 'grant_type=client_credentials',

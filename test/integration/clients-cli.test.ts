@@ -25,6 +25,7 @@ import type {
 } from '../../scripts/lib/clients/format';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
+import { basicAuthorization } from '../support/basic-auth';
 
 const REPO = path.resolve(__dirname, '../..');
 const TABLE = 'oauth-clients';
@@ -106,16 +107,13 @@ async function requestToken(
   clientSecret: string,
   params: Record<string, string> = {},
 ): Promise<TokenResult> {
-  const basic = Buffer.from(
-    `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
-  ).toString('base64');
   const event = {
     httpMethod: 'POST',
     path: '/oauth2/token',
     resource: '/oauth2/token',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `Basic ${basic}`,
+      Authorization: basicAuthorization(clientId, clientSecret),
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', ...params }).toString(),
     isBase64Encoded: false,

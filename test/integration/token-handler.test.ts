@@ -13,6 +13,7 @@ import type { ClientRecord } from '../../functions/token/core/types';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
+import { basicAuthorization } from '../support/basic-auth';
 
 const TABLE = 'token-handler-it';
 const ISSUER = 'https://auth.example.com';
@@ -30,9 +31,6 @@ function event(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
     ...overrides,
   } as APIGatewayProxyEvent;
 }
-
-const basic = (id: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 /** An error shaped like the SDK's throttling exception, thrown before the request is sent. */
 function throttle<C extends DynamoDBClient | KMSClient>(client: C, name: string): C {
@@ -134,7 +132,10 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
       // Act
       const res = await handler(
         event({
-          headers: { 'Content-Type': FORM, Authorization: basic('orders-service', SECRET) },
+          headers: {
+            'Content-Type': FORM,
+            Authorization: basicAuthorization('orders-service', SECRET),
+          },
           body: 'grant_type=client_credentials&scope=orders:read',
         }),
       );
@@ -193,9 +194,9 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
   });
 
   it.each([
-    ['a wrong secret', basic('orders-service', `${SECRET}x`)],
-    ['an unknown client', basic('nobody', SECRET)],
-    ['a disabled client', basic('disabled-service', SECRET)],
+    ['a wrong secret', basicAuthorization('orders-service', `${SECRET}x`)],
+    ['an unknown client', basicAuthorization('nobody', SECRET)],
+    ['a disabled client', basicAuthorization('disabled-service', SECRET)],
   ])('answers %s with 401 invalid_client', async (_label, authorization) => {
     // Arrange
     const handler = handlerFor('ES256');
@@ -227,7 +228,10 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
     // Act
     const res = await handler(
       event({
-        headers: { 'Content-Type': FORM, Authorization: basic('orders-service', SECRET) },
+        headers: {
+          'Content-Type': FORM,
+          Authorization: basicAuthorization('orders-service', SECRET),
+        },
         body: 'grant_type=client_credentials',
       }),
     );

@@ -1,87 +1,8 @@
-// Test doubles for the client admin commands: an in-memory ClientAdminStore, a fast hasher, output capture.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import {
-  ClientExistsError,
-  ClientNotFoundError,
-  ConcurrentModificationError,
-} from '../../tools/dev-adapters/errors';
+// Test doubles for the client admin commands: deterministic randomness, a settable clock, output capture and deps (store and hasher fakes: memory-client-store.ts, fake-hasher.ts).
 import type { RandomBytes } from '../../functions/shared/types';
-import type { ClientAdminStore } from '../../tools/dev-adapters/client-admin-store';
-import type { ClientRecord, PasswordHasher } from '../../functions/token/core/types';
 import type { CommandDeps, Output } from '../../scripts/lib/clients/model';
-
-/**
- * In-memory store with the same conditional semantics as the real adapters. Records are copied in
- * and out, so a test can never mutate stored state by accident. `beforeWrite` lets a test slip in
- * a concurrent change between a command's read and its write.
- */
-export class MemoryClientStore implements ClientAdminStore {
-  readonly records = new Map<string, ClientRecord>();
-  writes = 0;
-  beforeWrite: (() => void) | undefined;
-
-  async getClient(clientId: string): Promise<ClientRecord | undefined> {
-    const record = this.records.get(clientId);
-    return record ? structuredClone(record) : undefined;
-  }
-
-  async createClient(record: ClientRecord): Promise<void> {
-    this.hook();
-    if (this.records.has(record.client_id)) throw new ClientExistsError(record.client_id);
-    this.put(record);
-  }
-
-  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
-    this.hook();
-    this.expect(record.client_id, expectedVersion);
-    this.put(record);
-  }
-
-  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
-    this.hook();
-    this.expect(clientId, expectedVersion);
-    this.records.delete(clientId);
-    this.writes += 1;
-  }
-
-  async listClients(): Promise<ClientRecord[]> {
-    return [...this.records.values()].map((r) => structuredClone(r));
-  }
-
-  /** Every stored byte, for "no plain-text secret" assertions. */
-  dump(): string {
-    return JSON.stringify([...this.records.values()]);
-  }
-
-  private hook(): void {
-    const hook = this.beforeWrite;
-    this.beforeWrite = undefined;
-    hook?.();
-  }
-
-  private expect(clientId: string, expectedVersion: number): void {
-    const current = this.records.get(clientId);
-    if (!current) throw new ClientNotFoundError(clientId);
-    if (current.version !== expectedVersion) throw new ConcurrentModificationError(clientId);
-  }
-
-  private put(record: ClientRecord): void {
-    this.records.set(record.client_id, structuredClone(record));
-    this.writes += 1;
-  }
-}
-
-/** A fast stand-in for argon2id (SHA-256 with a marker); unit tests only. */
-export const fakeHasher: PasswordHasher = {
-  async hash(secret: string): Promise<string> {
-    return `$fake$${createHash('sha256').update(secret).digest('base64url')}`;
-  },
-  async verify(phcHash: string, secret: string): Promise<boolean> {
-    const expected = Buffer.from(await fakeHasher.hash(secret));
-    const actual = Buffer.from(phcHash);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
-  },
-};
+import { FakeHasher } from './fake-hasher';
+import { MemoryClientStore } from './memory-client-store';
 
 /**
  * Deterministic random bytes: a counter, so ids and secrets differ but tests are repeatable.
@@ -150,7 +71,7 @@ export function makeDeps(overrides: Partial<CommandDeps> = {}): {
   const out = captureOutput();
   const deps: CommandDeps = {
     store,
-    hasher: fakeHasher,
+    hasher: new FakeHasher(),
     clock,
     randomBytes: counterRandom(),
     out,

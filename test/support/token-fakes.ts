@@ -1,16 +1,16 @@
-// In-memory fakes for token tests: node:crypto signer, plain-text hasher, map client store, fixed clock.
+// Fixtures for token tests: node:crypto signer, client record, token request event, fixed clock (store and hasher fakes: memory-client-store.ts, fake-hasher.ts).
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { publicJwkFromKeyObject } from '../../functions/shared/jwk';
 import type { PublicJwk, SigningAlgorithm } from '../../functions/shared/types';
 import type {
   ClientRecord,
-  ClientStore,
-  PasswordHasher,
   PublicKeySource,
   Signer,
   SigningKeyInfo,
 } from '../../functions/token/core/types';
+import { basicAuthorization } from './basic-auth';
+import { FakeHasher } from './fake-hasher';
 
 /** 2026-01-02T03:04:05.678Z: a frozen "now" for tests. */
 export const FIXED_NOW_MS = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
@@ -60,42 +60,6 @@ export class InMemorySigner implements Signer, PublicKeySource {
   }
 }
 
-/** A fast, insecure hasher: the "hash" embeds the secret. Records every verify. */
-export class FakeHasher implements PasswordHasher {
-  readonly verified: Array<{ hash: string; secret: string }> = [];
-  hashCalls = 0;
-
-  async hash(secret: string): Promise<string> {
-    this.hashCalls += 1;
-    return FakeHasher.hashOf(secret);
-  }
-
-  async verify(phcHash: string, secret: string): Promise<boolean> {
-    this.verified.push({ hash: phcHash, secret });
-    return phcHash === FakeHasher.hashOf(secret);
-  }
-
-  /** The deterministic fake hash of a secret. */
-  static hashOf(secret: string): string {
-    return `$fake$${Buffer.from(secret, 'utf8').toString('base64url')}`;
-  }
-}
-
-/** A client store over a Map. */
-export class MemoryClientStore implements ClientStore {
-  readonly clients = new Map<string, ClientRecord>();
-  readonly reads: string[] = [];
-
-  constructor(records: ClientRecord[] = []) {
-    for (const r of records) this.clients.set(r.client_id, r);
-  }
-
-  async getClient(clientId: string): Promise<ClientRecord | undefined> {
-    this.reads.push(clientId);
-    return this.clients.get(clientId);
-  }
-}
-
 /**
  * A client record with one fake-hashed secret.
  * @param overrides fields to replace
@@ -121,16 +85,6 @@ export const countingBytes = (size: number): Uint8Array =>
   Uint8Array.from({ length: size }, (_, i) => i % 256);
 
 /**
- * HTTP Basic header value with RFC 6749 §2.3.1 form-urlencoding of id and secret.
- * @param id client id
- * @param secret client secret
- */
-export function basic(id: string, secret: string): string {
-  const enc = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`, 'utf8').toString('base64')}`;
-}
-
-/**
  * An API Gateway REST proxy event for `POST /oauth2/token`: by default a valid client credentials
  * request from `client-1` with HTTP Basic and {@link SECRET}.
  * @param overrides event fields to replace
@@ -140,7 +94,7 @@ export function tokenEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGa
     resource: '/oauth2/token',
     path: '/oauth2/token',
     httpMethod: 'POST',
-    headers: { 'Content-Type': FORM, Authorization: basic('client-1', SECRET) },
+    headers: { 'Content-Type': FORM, Authorization: basicAuthorization('client-1', SECRET) },
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,

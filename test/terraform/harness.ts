@@ -89,8 +89,9 @@ function copyTree(
 }
 
 /**
- * Copies the root module, modules/, examples/ and test/terraform (tftest files and mocks) into a
- * temporary directory and writes a CLI config that installs providers only from the mirror.
+ * Copies the root module, modules/ (with their JSON data files), examples/ and test/terraform
+ * (tftest files and mocks) into a temporary directory and writes a CLI config that installs
+ * providers only from the mirror.
  * @param extraEnv variables added to the terraform environment (e.g. the emulator's)
  * @returns the workspace
  */
@@ -108,6 +109,8 @@ export function createWorkspace(extraEnv: Record<string, string> = {}): TfWorksp
       );
     if (!rel.includes('/')) return rel.endsWith('.tf');
     if (rel.startsWith('test/terraform/')) return rel.endsWith('.hcl');
+    // Modules read data files with file(), e.g. modules/authorizer/gateway-responses.json.
+    if (rel.startsWith('modules/') && rel.endsWith('.json')) return true;
     return rel.endsWith('.tf') && !rel.endsWith('.tfstate');
   });
   const cliConfig = path.join(base, 'terraform.tfrc');

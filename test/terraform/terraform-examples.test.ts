@@ -1,6 +1,10 @@
-// Applies both examples against moto_server, requires a no-change plan afterwards, then destroys them.
+// Applies both examples against moto_server, checks the deployed gateway responses against the emulator's, requires a no-change plan afterwards, then destroys them.
 import path from 'node:path';
-import { startMoto, type Moto } from '../support/moto';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { gatewayResponsesPlan } from '../../tools/from-api/api-plan';
+import { readDeployedApi } from '../../tools/from-api/api-reader';
+import { OAUTH_GATEWAY_RESPONSES } from '../../tools/local-server/oauth-gateway-responses';
+import { MOTO_REGION, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import {
   createWorkspace,
@@ -17,8 +21,15 @@ jest.setTimeout(330_000);
 const EXAMPLES = ['complete', 'existing-api'] as const;
 type Example = (typeof EXAMPLES)[number];
 
+/** The deployed API's gateway responses as `--from-api` serves them, with what it could not convert. */
+interface DeployedResponses {
+  responses: ReturnType<typeof gatewayResponsesPlan>;
+  problems: string[];
+}
+
 interface Lifecycle {
   apply: TfResult;
+  deployed?: DeployedResponses;
   plan?: TfResult;
   destroy: TfResult;
 }
@@ -32,6 +43,29 @@ describeBoth('terraform examples against moto_server', () => {
   let ws: TfWorkspace;
   let missingZipPlan: Promise<TfResult>;
   const lifecycles = {} as Record<Example, Promise<Lifecycle>>;
+
+  /** Reads the applied example's API from moto the way `npm start -- --from-api` does. */
+  async function readResponses(dir: string): Promise<DeployedResponses> {
+    const output = expectExit(
+      await terraform(ws, dir, ['output', '-json', '-no-color']),
+      `output ${dir}`,
+    );
+    const values = JSON.parse(output.stdout) as Record<string, { value: string }>;
+    const client = new APIGatewayClient({
+      endpoint: moto.endpoint,
+      region: MOTO_REGION,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const snapshot = await readDeployedApi({
+      restApiId: values.rest_api_id?.value as string,
+      stage: values.stage_name?.value as string,
+      client,
+    });
+    const problems: string[] = [];
+    const responses = gatewayResponsesPlan(snapshot.gatewayResponses, problems, []);
+    client.destroy();
+    return { responses, problems };
+  }
 
   beforeAll(async () => {
     // Arrange: the provider reaches moto only through the environment; the examples keep plain provider blocks.
@@ -68,6 +102,14 @@ describeBoth('terraform examples against moto_server', () => {
           '-no-color',
           ...vars,
         ]);
+        // A failed read is recorded, not thrown, so destroy still runs.
+        const deployed =
+          apply.code === 0
+            ? await readResponses(dir).catch((err: Error): DeployedResponses => ({
+                responses: {},
+                problems: [`reading the deployed API failed: ${err.message}`],
+              }))
+            : undefined;
         const plan =
           apply.code === 0
             ? await terraform(ws, dir, [
@@ -85,7 +127,7 @@ describeBoth('terraform examples against moto_server', () => {
           '-no-color',
           ...vars,
         ]);
-        return { apply, plan, destroy };
+        return { apply, deployed, plan, destroy };
       })();
       lifecycles[example].catch(() => undefined);
     }
@@ -105,6 +147,19 @@ describeBoth('terraform examples against moto_server', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.replace(/\s+/g, ' ')).toContain('run `npm run build`');
   });
+
+  test.each(EXAMPLES)(
+    'examples/%s: the deployed 401/403 gateway responses are the ones the local emulator serves',
+    async (example) => {
+      // Act
+      const { apply, deployed } = await lifecycles[example];
+
+      // Assert: read back from the API (what --from-api serves), equal to the shared file's.
+      expectExit(apply, `apply ${example}`);
+      expect(deployed?.problems).toEqual([]);
+      expect(deployed?.responses).toEqual(OAUTH_GATEWAY_RESPONSES);
+    },
+  );
 
   test.each(EXAMPLES)(
     'examples/%s: apply, then plan reports no changes, then destroy',

@@ -73,7 +73,7 @@ export interface ApiPlan {
   notes: string[];
 }
 
-/** API Gateway's default authorizer cache TTL. */
+/** API Gateway's default authorizer cache TTL (see functions/shared/limits). */
 const DEFAULT_AUTHORIZER_TTL_SECONDS = AUTHORIZER_RESULT_TTL_SECONDS.default;
 const HEADER_IDENTITY = /^method\.request\.header\.[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const STATIC_VALUE = /^'.*'$/s;
@@ -215,7 +215,15 @@ function authorizerPlan(
   };
 }
 
-function gatewayResponsesPlan(
+/**
+ * Turns the API's gateway responses, as the API Gateway API returns them, into the emulator's.
+ * API Gateway's own defaults (`defaultResponse: true`) are skipped: the emulator has them.
+ * @param responses GetGatewayResponses items
+ * @param problems collects what the emulator cannot reproduce
+ * @param notes collects configured types the emulator never produces
+ * @returns the customised responses by type
+ */
+export function gatewayResponsesPlan(
   responses: AwsGatewayResponse[],
   problems: string[],
   notes: string[],

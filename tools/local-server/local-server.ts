@@ -9,8 +9,9 @@ import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
-import type { ApiDefinition, GatewayResponse, Route } from '../gateway/types';
+import type { ApiDefinition, Route } from '../gateway/types';
 import { createLocalAuthorizer } from './local-authorizer';
+import { OAUTH_GATEWAY_RESPONSES } from './oauth-gateway-responses';
 import { readRoutesFile } from './routes-file';
 
 /** Settings of the local server (the CLI flags, validated). */
@@ -45,24 +46,6 @@ export const TOKEN_RESOURCES = [
   '/.well-known/jwks.json',
   '/.well-known/oauth-authorization-server',
 ];
-
-/**
- * Gateway responses of the protected API: RFC 6750 §3 challenges with JSON bodies. The Terraform
- * module sets the same ones on the deployed API.
- */
-export const OAUTH_GATEWAY_RESPONSES: ApiDefinition['gatewayResponses'] = {
-  UNAUTHORIZED: bearerChallenge('invalid_token'),
-  ACCESS_DENIED: bearerChallenge('insufficient_scope'),
-};
-
-function bearerChallenge(error: string): GatewayResponse {
-  return {
-    responseParameters: { 'gatewayresponse.header.WWW-Authenticate': `'Bearer error="${error}"'` },
-    responseTemplates: {
-      'application/json': `{"error":"${error}","message":$context.error.messageString}`,
-    },
-  };
-}
 
 /**
  * The demo backend of protected routes: echoes the authorizer context.

@@ -8,16 +8,16 @@ import {
   type TokenHandlerDeps,
   type TokenMetrics,
 } from '../../../functions/token/create-handler';
+import { basicAuthorization } from '../../support/basic-auth';
+import { FakeHasher } from '../../support/fake-hasher';
+import { MemoryClientStore } from '../../support/memory-client-store';
 import {
-  basic,
   clientRecord,
   countingBytes,
-  FakeHasher,
   FIXED_NOW_MS,
   FORM,
   InMemorySigner,
   ISSUER,
-  MemoryClientStore,
   SECRET,
   tokenEvent,
 } from '../../support/token-fakes';
@@ -125,7 +125,7 @@ describe('createTokenHandler', () => {
     it('omits scope from the response when none was granted', async () => {
       // Arrange
       const { handler, store } = setup();
-      store.clients.set('client-1', clientRecord({ scopes: [] }));
+      store.records.set('client-1', clientRecord({ scopes: [] }));
 
       // Act
       const result = await handler(tokenEvent());
@@ -249,11 +249,13 @@ describe('createTokenHandler', () => {
     it.each([
       [
         'a wrong Basic secret',
-        { headers: { 'Content-Type': FORM, Authorization: basic('client-1', 'nope') } },
+        {
+          headers: { 'Content-Type': FORM, Authorization: basicAuthorization('client-1', 'nope') },
+        },
       ],
       [
         'an unknown client',
-        { headers: { 'Content-Type': FORM, Authorization: basic('ghost', SECRET) } },
+        { headers: { 'Content-Type': FORM, Authorization: basicAuthorization('ghost', SECRET) } },
       ],
       ['a wrong scheme', { headers: { 'Content-Type': FORM, Authorization: 'Bearer abc' } }],
       [
@@ -479,7 +481,9 @@ describe('createTokenHandler', () => {
       const { handler } = setup({ logger, hasher });
       await new Promise((resolve) => setImmediate(resolve));
       const result = await handler(
-        tokenEvent({ headers: { 'Content-Type': FORM, Authorization: basic('ghost', 'x') } }),
+        tokenEvent({
+          headers: { 'Content-Type': FORM, Authorization: basicAuthorization('ghost', 'x') },
+        }),
       );
 
       // Assert

@@ -3,16 +3,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ServerError } from '../../../functions/token/core/errors';
 import { createTokenHandler } from '../../../functions/token/create-handler';
+import { basicAuthorization } from '../../support/basic-auth';
+import { FakeHasher } from '../../support/fake-hasher';
+import { MemoryClientStore } from '../../support/memory-client-store';
 import {
-  basic,
   clientRecord,
   countingBytes,
-  FakeHasher,
   FIXED_NOW_MS,
   FORM,
   InMemorySigner,
   ISSUER,
-  MemoryClientStore,
   tokenEvent,
 } from '../../support/token-fakes';
 
@@ -50,8 +50,8 @@ describe('token handler logging', () => {
       randomBytes: countingBytes,
       logger,
     });
-    const goodBasic = basic('client-1', SECRET);
-    const badBasic = basic('client-1', WRONG);
+    const goodBasic = basicAuthorization('client-1', SECRET);
+    const badBasic = basicAuthorization('client-1', WRONG);
     const postBody = `grant_type=client_credentials&client_id=client-1&client_secret=${SECRET}`;
     const requests = [
       event({ 'Content-Type': FORM, Authorization: goodBasic }, 'grant_type=client_credentials'),

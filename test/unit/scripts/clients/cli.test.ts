@@ -16,13 +16,9 @@ import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-adm
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
 import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
 import { openStore, regionFromEnv } from '../../../../scripts/lib/clients/target';
-import {
-  captureOutput,
-  counterRandom,
-  fakeHasher,
-  MemoryClientStore,
-  testClock,
-} from '../../../support/clients-cli';
+import { FakeHasher } from '../../../support/fake-hasher';
+import { MemoryClientStore } from '../../../support/memory-client-store';
+import { captureOutput, counterRandom, testClock } from '../../../support/clients-cli';
 
 function setup(store: ClientAdminStore = new MemoryClientStore()): {
   options: CliOptions;
@@ -40,7 +36,7 @@ function setup(store: ClientAdminStore = new MemoryClientStore()): {
       cwd: '/srv',
       env: {},
       openStore: opened,
-      hasher: fakeHasher,
+      hasher: new FakeHasher(),
       clock: testClock(),
       randomBytes: counterRandom(),
     },
@@ -226,7 +222,7 @@ describe('runCli', () => {
 
   it('accepts a lazily built hasher', async () => {
     const { options } = setup();
-    const code = await runCli(CREATE, { ...options, hasher: async () => fakeHasher });
+    const code = await runCli(CREATE, { ...options, hasher: async () => new FakeHasher() });
     expect(code).toBe(EXIT.OK);
   });
 });

@@ -2,13 +2,9 @@
 import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
 import type { ClientCredentials } from '../../../../functions/token/core/client-auth';
 import { InvalidClientError } from '../../../../functions/token/core/errors';
-import {
-  clientRecord,
-  countingBytes,
-  FakeHasher,
-  FIXED_NOW_MS,
-  MemoryClientStore,
-} from '../../../support/token-fakes';
+import { FakeHasher } from '../../../support/fake-hasher';
+import { MemoryClientStore } from '../../../support/memory-client-store';
+import { clientRecord, countingBytes, FIXED_NOW_MS } from '../../../support/token-fakes';
 
 const SECRET = 'correct horse battery staple';
 const post = (clientId: string, clientSecret: string): ClientCredentials => ({
@@ -113,7 +109,7 @@ describe('createClientAuthenticator', () => {
 
     // Assert
     expect(error.code).toBe('invalid_client');
-    expect(client).toBe(record);
+    expect(client).toEqual(record);
     // "old" was checked only against "new" (its own secret expired exactly now).
     expect(hasher.verified.filter((v) => v.hash === FakeHasher.hashOf('old'))).toHaveLength(0);
   });

@@ -4,14 +4,14 @@ import {
   parseBasicAuthorization,
 } from '../../../../functions/token/core/client-auth';
 import { InvalidClientError, InvalidRequestError } from '../../../../functions/token/core/errors';
-import { basic } from '../../../support/token-fakes';
+import { basicAuthorization } from '../../../support/basic-auth';
 
 const raw = (text: string): string => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`;
 
 describe('parseBasicAuthorization', () => {
   it('decodes id and secret', () => {
     // Act
-    const creds = parseBasicAuthorization(basic('client-1', 's3cret'));
+    const creds = parseBasicAuthorization(basicAuthorization('client-1', 's3cret'));
 
     // Assert
     expect(creds).toEqual({
@@ -36,7 +36,7 @@ describe('parseBasicAuthorization', () => {
     const secret = 'sec:ret/=?%+ é';
 
     // Act
-    const creds = parseBasicAuthorization(basic(id, secret));
+    const creds = parseBasicAuthorization(basicAuthorization(id, secret));
 
     // Assert
     expect([creds.clientId, creds.clientSecret]).toEqual([id, secret]);
@@ -54,7 +54,9 @@ describe('parseBasicAuthorization', () => {
 
   it.each(['basic', 'BASIC', 'bAsIc'])('treats the scheme %s case-insensitively', (scheme) => {
     // Act / Assert
-    expect(parseBasicAuthorization(basic('a', 'b').replace('Basic', scheme)).clientId).toBe('a');
+    expect(
+      parseBasicAuthorization(basicAuthorization('a', 'b').replace('Basic', scheme)).clientId,
+    ).toBe('a');
   });
 
   it('tolerates several spaces and surrounding whitespace', () => {
@@ -102,7 +104,9 @@ describe('parseBasicAuthorization', () => {
 describe('extractClientCredentials', () => {
   it('uses HTTP Basic when the header is present', () => {
     // Act
-    const creds = extractClientCredentials(basic('a', 'b'), { grant_type: 'client_credentials' });
+    const creds = extractClientCredentials(basicAuthorization('a', 'b'), {
+      grant_type: 'client_credentials',
+    });
 
     // Assert
     expect(creds).toEqual({ clientId: 'a', clientSecret: 'b', method: 'client_secret_basic' });
@@ -110,7 +114,7 @@ describe('extractClientCredentials', () => {
 
   it('accepts Basic plus the same client_id in the body', () => {
     // Act / Assert
-    expect(extractClientCredentials(basic('a', 'b'), { client_id: 'a' }).method).toBe(
+    expect(extractClientCredentials(basicAuthorization('a', 'b'), { client_id: 'a' }).method).toBe(
       'client_secret_basic',
     );
   });
@@ -133,18 +137,21 @@ describe('extractClientCredentials', () => {
   it('rejects both methods at once as invalid_request', () => {
     // Act / Assert
     expect(() =>
-      extractClientCredentials(basic('a', 'b'), { client_id: 'a', client_secret: 'b' }),
+      extractClientCredentials(basicAuthorization('a', 'b'), {
+        client_id: 'a',
+        client_secret: 'b',
+      }),
     ).toThrow(InvalidRequestError);
-    expect(() => extractClientCredentials(basic('a', 'b'), { client_secret: 'b' })).toThrow(
-      /not both/,
-    );
+    expect(() =>
+      extractClientCredentials(basicAuthorization('a', 'b'), { client_secret: 'b' }),
+    ).toThrow(/not both/);
   });
 
   it('rejects a body client_id that differs from the Basic id as invalid_request', () => {
     // Act / Assert
-    expect(() => extractClientCredentials(basic('a', 'b'), { client_id: 'other' })).toThrow(
-      InvalidRequestError,
-    );
+    expect(() =>
+      extractClientCredentials(basicAuthorization('a', 'b'), { client_id: 'other' }),
+    ).toThrow(InvalidRequestError);
   });
 
   it('rejects client_secret without client_id as invalid_request', () => {

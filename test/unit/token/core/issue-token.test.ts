@@ -6,16 +6,16 @@ import {
 } from '../../../../functions/token/core/issue-token';
 import { ServerError, TemporarilyUnavailableError } from '../../../../functions/token/core/errors';
 import type { ClientRecord } from '../../../../functions/token/core/types';
+import { basicAuthorization } from '../../../support/basic-auth';
+import { FakeHasher } from '../../../support/fake-hasher';
+import { MemoryClientStore } from '../../../support/memory-client-store';
 import {
-  basic,
   clientRecord,
   countingBytes,
-  FakeHasher,
   FIXED_NOW_MS,
   FORM,
   InMemorySigner,
   ISSUER,
-  MemoryClientStore,
   SECRET,
 } from '../../../support/token-fakes';
 
@@ -60,7 +60,7 @@ describe('createTokenIssuer', () => {
 
       // Act
       const token = await issuer.issueToken(
-        form('grant_type=client_credentials', basic('client-1', SECRET)),
+        form('grant_type=client_credentials', basicAuthorization('client-1', SECRET)),
         { onClientId: (id) => seen.push(id) },
       );
 
@@ -186,7 +186,11 @@ describe('createTokenIssuer', () => {
       form(postBody('&audience=https%3A%2F%2Fevil.example')),
       'invalid_target',
     ],
-    ['both auth methods', form(postBody(), basic('client-1', SECRET)), 'invalid_request'],
+    [
+      'both auth methods',
+      form(postBody(), basicAuthorization('client-1', SECRET)),
+      'invalid_request',
+    ],
     [
       'a Basic header without colon',
       form('grant_type=client_credentials', `Basic ${Buffer.from('abc').toString('base64')}`),

@@ -1,0 +1,82 @@
+// The one in-memory client store fake for tests: the token side's reads and the admin side's conditional writes.
+import {
+  ClientExistsError,
+  ClientNotFoundError,
+  ConcurrentModificationError,
+} from '../../tools/dev-adapters/errors';
+import type { ClientAdminStore } from '../../tools/dev-adapters/client-admin-store';
+import type { ClientRecord } from '../../functions/token/core/types';
+
+/**
+ * In-memory store with the same conditional semantics as the real adapters. Records are copied in
+ * and out, so a test can never mutate stored state by accident; `records` is the stored state for
+ * a test to inspect or change directly. `beforeWrite` lets a test slip in a concurrent change
+ * between a command's read and its write.
+ */
+export class MemoryClientStore implements ClientAdminStore {
+  /** Stored records by client id. */
+  readonly records = new Map<string, ClientRecord>();
+  /** Number of successful writes. */
+  writes = 0;
+  /** Runs once, just before the next write. */
+  beforeWrite: (() => void) | undefined;
+
+  /**
+   * @param records records stored from the start (not counted as writes)
+   */
+  constructor(records: readonly ClientRecord[] = []) {
+    for (const record of records) this.records.set(record.client_id, structuredClone(record));
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const record = this.records.get(clientId);
+    return record ? structuredClone(record) : undefined;
+  }
+
+  async createClient(record: ClientRecord): Promise<void> {
+    this.hook();
+    if (this.records.has(record.client_id)) throw new ClientExistsError(record.client_id);
+    this.put(record);
+  }
+
+  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
+    this.hook();
+    this.expect(record.client_id, expectedVersion);
+    this.put(record);
+  }
+
+  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
+    this.hook();
+    this.expect(clientId, expectedVersion);
+    this.records.delete(clientId);
+    this.writes += 1;
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+
+  /**
+   * @returns every stored byte, for "no plain-text secret" assertions
+   */
+  dump(): string {
+    return JSON.stringify([...this.records.values()]);
+  }
+
+  private hook(): void {
+    const hook = this.beforeWrite;
+    this.beforeWrite = undefined;
+    hook?.();
+  }
+
+  private expect(clientId: string, expectedVersion: number): void {
+    const current = this.records.get(clientId);
+    if (!current) throw new ClientNotFoundError(clientId);
+    if (current.version !== expectedVersion) throw new ConcurrentModificationError(clientId);
+  }
+
+  private put(record: ClientRecord): void {
+    this.records.set(record.client_id, structuredClone(record));
+    this.writes += 1;
+  }
+}

@@ -1,0 +1,225 @@
+// The Terraform validations and defaults of the numeric limits agree with functions/shared/limits.ts: boundary values derived from the TS constants, planned with `terraform test` (mock provider).
+import fs from 'node:fs';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import {
+  AUTHORIZER_RESULT_TTL_SECONDS,
+  CLOCK_SKEW_SECONDS,
+  TOKEN_TTL_SECONDS,
+  type Limit,
+} from '../../functions/shared/limits';
+import { parseHclBlocks } from '../../scripts/lib/tf-docs/hcl-blocks';
+import {
+  REPO_ROOT,
+  createWorkspace,
+  describeWithTerraformMirror,
+  expectExit,
+  terraform,
+  type TfResult,
+  type TfWorkspace,
+} from './harness';
+
+jest.setTimeout(240_000);
+
+type Dir = '.' | 'modules/token-endpoint' | 'modules/authorizer';
+
+/**
+ * Every Terraform variable that carries one of the shared limits. `reads` names a variable that
+ * one of its validations reads: Terraform skips all of a variable's validations while a variable
+ * it reads is invalid, so such a variable is rejected in a run of its own.
+ */
+interface Limited {
+  dir: Dir;
+  variable: string;
+  limit: Limit;
+  constant: string;
+  reads?: string;
+}
+
+const LIMITED: Limited[] = [
+  { dir: '.', variable: 'token_ttl_seconds', limit: TOKEN_TTL_SECONDS, constant: 'TOKEN_TTL' },
+  { dir: '.', variable: 'clock_skew_seconds', limit: CLOCK_SKEW_SECONDS, constant: 'SKEW' },
+  {
+    dir: '.',
+    variable: 'authorizer_result_ttl_seconds',
+    limit: AUTHORIZER_RESULT_TTL_SECONDS,
+    constant: 'AUTHORIZER_TTL',
+    reads: 'token_ttl_seconds',
+  },
+  {
+    dir: 'modules/token-endpoint',
+    variable: 'token_ttl_seconds',
+    limit: TOKEN_TTL_SECONDS,
+    constant: 'TOKEN_TTL',
+  },
+  {
+    dir: 'modules/authorizer',
+    variable: 'clock_skew_seconds',
+    limit: CLOCK_SKEW_SECONDS,
+    constant: 'SKEW',
+  },
+  {
+    dir: 'modules/authorizer',
+    variable: 'result_ttl_seconds',
+    limit: AUTHORIZER_RESULT_TTL_SECONDS,
+    constant: 'AUTHORIZER_TTL',
+  },
+];
+
+/** Valid values of the module's other required inputs (as in wiring.tftest.hcl). */
+const REQUIRED: Record<Dir, string> = {
+  '.': '',
+  'modules/token-endpoint': `
+    rest_api_id            = "api1234567"
+    root_resource_id       = "root123456"
+    execution_arn          = "arn:aws:execute-api:us-east-1:123456789012:api1234567"
+    issuer                 = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
+    audience               = "unit-test"
+    table_name             = "unit-test-clients"
+    table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"
+    signing_key_arns       = ["arn:aws:kms:us-east-1:123456789012:key/a"]
+    active_signing_key_arn = "arn:aws:kms:us-east-1:123456789012:key/a"
+    signing_algorithm      = "ES256"`,
+  'modules/authorizer': `
+    rest_api_id     = "other12345"
+    issuer          = "https://auth.example.com"
+    audience        = "orders-api"
+    public_keys_pem = ["-----BEGIN PUBLIC KEY-----\\nA\\n-----END PUBLIC KEY-----\\n"]`,
+};
+
+/**
+ * The values each run sets, derived from the constants; `fails` says whether Terraform must
+ * reject them (the TS parsers accept integers only, so a fraction must fail too).
+ */
+const CASES: { name: string; value: (l: Limit) => number; fails: boolean }[] = [
+  { name: 'accepts_min', value: (l) => l.min, fails: false },
+  { name: 'accepts_max', value: (l) => l.max, fails: false },
+  { name: 'rejects_min_minus_1', value: (l) => l.min - 1, fails: true },
+  { name: 'rejects_max_plus_1', value: (l) => l.max + 1, fails: true },
+  { name: 'rejects_fraction', value: (l) => l.min + 0.5, fails: true },
+];
+
+interface Run {
+  name: string;
+  hcl: string;
+}
+
+/**
+ * Runs per module and case: every limited variable of the module gets the case's value, so five
+ * runs per module cover min-1, min, max, max+1 and a fraction of each limit. A rejected variable
+ * that reads another one gets its own run, with the variable it reads at its (valid) maximum.
+ * @returns the runs
+ */
+function generateRuns(): Run[] {
+  const runs: Run[] = [];
+  const run = (dir: Dir, name: string, values: Record<string, number>, fails: string[]): void => {
+    const assignments = Object.entries(values)
+      .map(([variable, value]) => `    ${variable} = ${value}`)
+      .join('\n');
+    const failures = fails.length
+      ? `\n  expect_failures = [${fails.map((v) => `var.${v}`).join(', ')}]\n`
+      : '';
+    const module = dir === '.' ? '' : `\n  module {\n    source = "./${dir}"\n  }\n`;
+    runs.push({
+      name,
+      hcl: `run "${name}" {\n  command = plan\n${module}\n  variables {${REQUIRED[dir]}\n${assignments}\n  }\n${failures}}\n`,
+    });
+  };
+  for (const dir of Object.keys(REQUIRED) as Dir[]) {
+    const vars = LIMITED.filter((l) => l.dir === dir);
+    const label = dir === '.' ? 'root' : path.basename(dir).replace(/-/g, '_');
+    for (const c of CASES) {
+      const together = c.fails ? vars.filter((v) => !v.reads) : vars;
+      run(
+        dir,
+        `${label}_${c.name}`,
+        Object.fromEntries(together.map((v) => [v.variable, c.value(v.limit)])),
+        c.fails ? together.map((v) => v.variable) : [],
+      );
+      for (const v of c.fails ? vars.filter((x) => x.reads) : []) {
+        const read = LIMITED.find((x) => x.dir === dir && x.variable === v.reads) as Limited;
+        run(
+          dir,
+          `${label}_${v.variable}_${c.name}`,
+          { [read.variable]: read.limit.max, [v.variable]: c.value(v.limit) },
+          [v.variable],
+        );
+      }
+    }
+  }
+  return runs;
+}
+
+describe('Terraform defaults of the limits', () => {
+  it.each(LIMITED)(
+    '$dir: variable $variable defaults to the $constant default',
+    ({ dir, variable, limit }) => {
+      // Arrange
+      const src = fs.readFileSync(path.join(REPO_ROOT, dir, 'variables.tf'), 'utf8');
+
+      // Act
+      const block = parseHclBlocks(src).find((b) => b.type === 'variable' && b.name === variable);
+
+      // Assert
+      expect(block?.attributes.type).toBe('number');
+      expect(Number(block?.attributes.default)).toBe(limit.default);
+    },
+  );
+});
+
+describeWithTerraformMirror()('Terraform validations of the limits (terraform test)', () => {
+  let ws: TfWorkspace;
+  let result: TfResult;
+  const runs = generateRuns();
+
+  beforeAll(async () => {
+    // Arrange: a generated test file in a temp copy; placeholder zips (a plan only hashes them).
+    ws = createWorkspace();
+    const testDir = path.join(ws.root, 'test', 'terraform-limits');
+    fs.mkdirSync(testDir, { recursive: true });
+    const artifacts = path.join(ws.root, '..', 'artifacts');
+    fs.mkdirSync(artifacts, { recursive: true });
+    for (const zip of ['token.zip', 'authorizer.zip']) {
+      fs.writeFileSync(path.join(artifacts, zip), zipSync({ 'index.js': strToU8('') }));
+    }
+    fs.writeFileSync(
+      path.join(testDir, 'limits.tftest.hcl'),
+      [
+        '# Generated by test/terraform/limits.test.ts from functions/shared/limits.ts.',
+        'mock_provider "aws" {\n  source = "./test/terraform/mocks"\n}\n',
+        `variables {\n  name          = "unit-test"\n  artifacts_dir = ${JSON.stringify(artifacts)}\n}\n`,
+        ...runs.map((r) => r.hcl),
+      ].join('\n'),
+    );
+    expectExit(
+      await terraform(ws, '.', [
+        'init',
+        '-backend=false',
+        '-input=false',
+        '-no-color',
+        '-test-directory=test/terraform-limits',
+      ]),
+      'terraform init',
+    );
+
+    // Act: one terraform invocation for every run.
+    result = await terraform(ws, '.', [
+      'test',
+      '-no-color',
+      '-test-directory=test/terraform-limits',
+    ]);
+  });
+
+  afterAll(() => ws?.cleanup());
+
+  it('accepts min and max and rejects min-1, max+1 and fractions, for every limited variable', () => {
+    // Assert
+    expectExit(result, 'terraform test (limits)');
+    for (const run of runs) {
+      expect([run.name, new RegExp(`run "${run.name}"\\.\\.\\. pass`).test(result.stdout)]).toEqual(
+        [run.name, true],
+      );
+    }
+    expect(result.stdout).toContain(`Success! ${runs.length} passed, 0 failed.`);
+  });
+});

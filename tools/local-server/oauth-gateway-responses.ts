@@ -1,0 +1,73 @@
+// The protected API's 401/403 gateway responses, read from the file the Terraform authorizer module deploys (modules/authorizer/gateway-responses.json).
+import path from 'node:path';
+import definition from '../../modules/authorizer/gateway-responses.json';
+import { DEFAULT_GATEWAY_RESPONSES, validateGatewayResponse } from '../gateway/gateway-responses';
+import type { ApiDefinition, GatewayResponse, GatewayResponseType } from '../gateway/types';
+
+/** The one definition, relative to the repository root (for messages). */
+export const GATEWAY_RESPONSES_FILE = path.join('modules', 'authorizer', 'gateway-responses.json');
+
+/** API Gateway's `statusCode` pattern (GatewayResponse, API Gateway REST API Reference). */
+const STATUS_CODE = /^[1-5]\d\d$/;
+
+function stringMap(value: unknown, where: string): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${where} must be an object of strings`);
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string') throw new Error(`${where}.${key} must be a string`);
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+/**
+ * Turns the Terraform-shaped definition (`aws_api_gateway_gateway_response` argument names, by
+ * response type) into the emulator's gateway responses, checking every field, so what the
+ * emulator serves is exactly what `terraform apply` sets on the API.
+ * @param raw the parsed file: `{ TYPE: { status_code, response_parameters, response_templates } }`
+ * @param source name of the file, for messages
+ * @returns the gateway responses by type
+ * @throws Error naming the file and the field when the definition is malformed or uses what the
+ *   emulator cannot reproduce (see validateGatewayResponse)
+ */
+export function gatewayResponsesFromDefinition(
+  raw: unknown,
+  source = GATEWAY_RESPONSES_FILE,
+): NonNullable<ApiDefinition['gatewayResponses']> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new Error(`${source} must be a JSON object keyed by gateway response type`);
+  }
+  const responses: NonNullable<ApiDefinition['gatewayResponses']> = {};
+  for (const [type, entry] of Object.entries(raw)) {
+    const where = `${source}: ${type}`;
+    if (!(type in DEFAULT_GATEWAY_RESPONSES)) {
+      throw new Error(`${where} is not a gateway response type the emulator produces`);
+    }
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new Error(`${where} must be an object`);
+    }
+    const fields = entry as Record<string, unknown>;
+    const unknown = Object.keys(fields).filter(
+      (k) => !['status_code', 'response_parameters', 'response_templates'].includes(k),
+    );
+    if (unknown.length) throw new Error(`${where} has unknown fields: ${unknown.join(', ')}`);
+    const statusCode = fields.status_code;
+    if (typeof statusCode !== 'string' || !STATUS_CODE.test(statusCode)) {
+      throw new Error(`${where}.status_code must be an HTTP status code as a string, e.g. "401"`);
+    }
+    const response: GatewayResponse = {
+      statusCode: Number(statusCode),
+      responseParameters: stringMap(fields.response_parameters, `${where}.response_parameters`),
+      responseTemplates: stringMap(fields.response_templates, `${where}.response_templates`),
+    };
+    validateGatewayResponse(type, response);
+    responses[type as GatewayResponseType] = response;
+  }
+  return responses;
+}
+
+/**
+ * Gateway responses of the protected API: RFC 6750 §3 Bearer challenges with JSON bodies and
+ * `Cache-Control: no-store`, from the same file Terraform deploys.
+ */
+export const OAUTH_GATEWAY_RESPONSES = gatewayResponsesFromDefinition(definition);
