@@ -2,10 +2,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadAuthorizerConfig } from '../../functions/authorizer/config';
 import { createAuthorizerHandler } from '../../functions/authorizer/create-handler';
-import type { TokenAuthorizerHandler } from '../gateway/types';
+import type { RequestAuthorizerHandler } from '../gateway/types';
 
 /**
- * Creates the TOKEN authorizer from the settings Terraform would pass as environment variables,
+ * Creates the REQUEST authorizer from the settings Terraform would pass as environment variables,
  * so a bad routes file fails exactly as a bad ROUTE_SCOPES would at cold start.
  * @param settings issuer, audience, trusted public key PEMs, route map and log level
  * @returns the authorizer handler
@@ -16,7 +16,7 @@ export function createLocalAuthorizer(settings: {
   publicKeysPem: string[];
   routeScopes: Record<string, string[]>;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-}): TokenAuthorizerHandler {
+}): RequestAuthorizerHandler {
   const config = loadAuthorizerConfig({
     ISSUER: settings.issuer,
     AUDIENCE: settings.audience,

@@ -9,7 +9,12 @@ import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
-import type { ApiDefinition, GatewayResponse, Route } from '../gateway/types';
+import type {
+  ApiDefinition,
+  GatewayResponse,
+  RequestAuthorizerHandler,
+  Route,
+} from '../gateway/types';
 import { createLocalAuthorizer } from './local-authorizer';
 import { readRoutesFile } from './routes-file';
 
@@ -35,6 +40,14 @@ export interface LocalServer extends RunningGateway {
   routes: { key: string; scopes: string[] }[];
   emulator: ApiGatewayEmulator;
 }
+
+/**
+ * Identity sources of the REQUEST authorizer, as modules/authorizer sets them (a terraform test
+ * checks that both agree): the token, and the route (method and resource) so that API Gateway
+ * reuses a cached decision only for the same route. See docs/authorizer.md.
+ */
+export const AUTHORIZER_IDENTITY_SOURCES =
+  'method.request.header.Authorization,context.httpMethod,context.resourcePath';
 
 /** Stage name of the local API; `/local/hello` and `/hello` both work. */
 export const LOCAL_STAGE = 'local';
@@ -127,8 +140,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     routes: [...tokenRoutes, ...protectedRoutes],
     authorizers: {
       oauth: {
+        type: 'REQUEST',
         name: 'authorizer',
-        identitySource: 'method.request.header.Authorization',
+        identitySource: AUTHORIZER_IDENTITY_SOURCES,
         resultTtlSeconds: Math.min(options.authorizerTtlSeconds, options.tokenTtlSeconds),
         handler: async (event, context) => (await ready).authorizer(event, context),
       },
@@ -181,7 +195,7 @@ export function issuerFor(host: string, port: number): string {
 
 type Handlers = {
   token: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-  authorizer: NonNullable<ApiDefinition['authorizers']>[string]['handler'];
+  authorizer: RequestAuthorizerHandler;
 };
 
 async function buildHandlers(settings: {

@@ -64,24 +64,27 @@ describe('createAuthorizerHandler', () => {
     ['Bearer', keys.es],
     ['bearer', keys.rs],
     ['BEARER', keys.es],
-  ])('returns principal, a one-route policy and string context for "%s <jwt>"', async (scheme, key) => {
-    // Arrange
-    const token = validToken(key);
-    // Act
-    const result = await handler(event(`${scheme} ${token}`));
-    // Assert
-    expect(result).toEqual({
-      principalId: 'client-1',
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${PREFIX}GET/orders/*`] },
-        ],
-      },
-      context: { client_id: 'client-1', scope: 'orders:read', jti: 'jti-1' },
-    });
-    expect(Object.values(result.context).every((v) => typeof v === 'string')).toBe(true);
-  });
+  ])(
+    'returns principal, a one-route policy and string context for "%s <jwt>"',
+    async (scheme, key) => {
+      // Arrange
+      const token = validToken(key);
+      // Act
+      const result = await handler(event(`${scheme} ${token}`));
+      // Assert
+      expect(result).toEqual({
+        principalId: 'client-1',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${PREFIX}GET/orders/*`] },
+          ],
+        },
+        context: { client_id: 'client-1', scope: 'orders:read', jti: 'jti-1' },
+      });
+      expect(Object.values(result.context).every((v) => typeof v === 'string')).toBe(true);
+    },
+  );
 
   it.each([
     ['a route the scopes do not list', { method: 'POST', resource: '/orders', path: '/orders' }],
@@ -98,7 +101,9 @@ describe('createAuthorizerHandler', () => {
     // Arrange
     const token = validToken(keys.es, validClaims({ scope: '' }));
     // Act
-    const result = await handler(event(`Bearer ${token}`, { resource: '/health', path: '/health' }));
+    const result = await handler(
+      event(`Bearer ${token}`, { resource: '/health', path: '/health' }),
+    );
     // Assert
     expect(result.policyDocument.Statement[0]).toEqual({
       Action: 'execute-api:Invoke',
@@ -110,7 +115,10 @@ describe('createAuthorizerHandler', () => {
   it('reads the header in any spelling of its name', async () => {
     // Arrange
     const token = validToken(keys.es);
-    const lower = { ...(event(undefined) as object), headers: { authorization: `Bearer ${token}` } };
+    const lower = {
+      ...(event(undefined) as object),
+      headers: { authorization: `Bearer ${token}` },
+    };
     // Act
     const result = await handler(lower as never);
     // Assert

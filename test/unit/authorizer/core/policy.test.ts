@@ -72,10 +72,9 @@ describe('parseMethodArn', () => {
 
   it('lists exactly the partitions of the installed AWS SDK (partitions.json as oracle)', () => {
     // Arrange
-    const file = require.resolve('@aws-sdk/core').replace(
-      /dist-cjs\/.*$/,
-      'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js',
-    );
+    const file = require
+      .resolve('@aws-sdk/core')
+      .replace(/dist-cjs\/.*$/, 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js');
     // Act
     const ids = [...fs.readFileSync(file, 'utf8').matchAll(/"id": "([a-z-]+)"/g)].map((m) => m[1]);
     // Assert
@@ -142,7 +141,9 @@ describe('createPolicyBuilder', () => {
     expect(result.context).toEqual({ client_id: 'client-1', scope: 'orders:read', jti: 'j1' });
     expect(result.policyDocument).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [arn('GET/orders/*')] }],
+      Statement: [
+        { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [arn('GET/orders/*')] },
+      ],
     });
     expect(isAllowedByPolicy(result.policyDocument, arn('GET/orders/7'))).toBe(true);
     expect(isAllowedByPolicy(result.policyDocument, arn('POST/orders'))).toBe(false);
@@ -239,7 +240,10 @@ describe('createPolicyBuilder', () => {
     };
     // Act
     const a1 = build(claims('orders:read'), a).policyDocument;
-    const a2 = build(claims('orders:read'), { ...a, methodArn: arn('GET/orders/2') }).policyDocument;
+    const a2 = build(claims('orders:read'), {
+      ...a,
+      methodArn: arn('GET/orders/2'),
+    }).policyDocument;
     const dev = build(claims('orders:read'), otherStage).policyDocument;
     build(claims('admin'), a); // a third key: the full cache is cleared
     const a3 = build(claims('orders:read'), a).policyDocument;

@@ -53,7 +53,10 @@ describe('parseRouteMap', () => {
     [{ 'GET /a//b': [] }, /empty segment/],
     [{ 'GET /a/{proxy+}/b': [] }, /greedy parameter "\{proxy\+\}" must be the last segment/],
     [{ 'GET /a/*/b': [] }, /greedy parameter "\*" must be the last segment/],
-    [{ 'GET /a/{x}': [], 'GET /a/{y}': [] }, /route "GET \/a\/\{y\}" duplicates route "GET \/a\/\{x\}"/],
+    [
+      { 'GET /a/{x}': [], 'GET /a/{y}': [] },
+      /route "GET \/a\/\{y\}" duplicates route "GET \/a\/\{x\}"/,
+    ],
     [{ 'GET /a/b?c': [] }, /invalid path segment "b\?c"/],
     [{ 'GET /a/{}': [] }, /invalid path segment "\{\}"/],
     [{ 'GET /a': 'orders:read' }, /scopes must be an array/],
