@@ -74,12 +74,12 @@ export function readRequestPath(target: string, stage: string): RequestPath {
     let problem: string | undefined;
     const decoded = segment.replace(PERCENT, (match, hex: string | undefined) => {
       if (hex === undefined) {
-        problem = 'malformed percent-encoding (RFC 3986 §2.1)';
+        problem ??= 'malformed percent-encoding (RFC 3986 §2.1)';
         return match;
       }
       const char = String.fromCharCode(parseInt(hex, 16));
       if (AMBIGUOUS_WHEN_ENCODED.test(char)) {
-        problem = `percent-encoded ${JSON.stringify(char)} may or may not match a literal; send it unencoded`;
+        problem ??= `percent-encoded ${JSON.stringify(char)} may or may not match a literal; send it unencoded`;
       }
       return char;
     });

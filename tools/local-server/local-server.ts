@@ -15,7 +15,7 @@ import type {
   RequestAuthorizerHandler,
   Route,
 } from '../gateway/types';
-import { createLocalAuthorizer } from './local-authorizer';
+import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
 import { readRoutesFile } from './routes-file';
 
 /** Settings of the local server (the CLI flags, validated). */
@@ -40,14 +40,6 @@ export interface LocalServer extends RunningGateway {
   routes: { key: string; scopes: string[] }[];
   emulator: ApiGatewayEmulator;
 }
-
-/**
- * Identity sources of the REQUEST authorizer, as modules/authorizer sets them (a terraform test
- * checks that both agree): the token, and the route (method and resource) so that API Gateway
- * reuses a cached decision only for the same route. See docs/authorizer.md.
- */
-export const AUTHORIZER_IDENTITY_SOURCES =
-  'method.request.header.Authorization,context.httpMethod,context.resourcePath';
 
 /** Stage name of the local API; `/local/hello` and `/hello` both work. */
 export const LOCAL_STAGE = 'local';
