@@ -63,10 +63,11 @@ const PARAM_SEGMENT = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
 
 /**
  * The shape of a resource path template: the same resource whatever its parameters are called.
- * API Gateway lets a resource have at most one variable child ("A sibling ({id}) of this resource
- * already has a variable path part -- only one is allowed", the CreateResource error; the docs do
- * not list it, so the emulator enforces the same rule in its router), so within one API a shape
- * names exactly one resource. `*` is accepted as another spelling of a greedy `{proxy+}`.
+ * Parameter names are not compared, so `GET /orders/{id}` in the map also covers a deployed
+ * `/orders/{orderId}`: a resource has at most one variable child (the emulator's router enforces
+ * this; the API Gateway docs do not state the rule, so the map's semantics are defined by shape
+ * either way: a route gets the scopes of the map entry of its shape, and a shape that no entry
+ * has is denied). `*` is accepted as another spelling of a greedy `{proxy+}`.
  * @param path a resource path template such as `/orders/{id}` (event `resource`)
  * @returns e.g. `/orders/{}`, `/files/{+}`, `/`; undefined when it is not a template
  */
