@@ -223,7 +223,7 @@ describeBoth(
         issuer: outputs.issuer,
         token_endpoint: outputs.token_endpoint_url,
         jwks_uri: outputs.jwks_url,
-        scopes_supported: ['demo:read', 'demo:write'],
+        scopes_supported: ['demo:admin', 'demo:read', 'demo:write'],
       });
     });
 
