@@ -92,16 +92,18 @@ module "token_endpoint" {
   root_resource_id = local.root_resource_id
   execution_arn    = local.execution_arn
 
-  issuer                 = local.issuer
-  audience               = local.audience
-  token_ttl_seconds      = var.token_ttl_seconds
-  scopes_supported       = sort(keys(var.scopes))
-  table_name             = module.client_table.table_name
-  table_arn              = module.client_table.table_arn
-  signing_key_arns       = local.signing_key_arns
-  active_signing_key_arn = module.signing_key.key_arns[local.active_signing_key]
-  signing_algorithm      = var.signing_algorithm
-  log_level              = var.log_level
+  issuer            = local.issuer
+  audience          = local.audience
+  token_ttl_seconds = var.token_ttl_seconds
+  scopes_supported  = sort(keys(var.scopes))
+  # No token lives shorter than a cached authorizer decision about it (docs/authorizer.md).
+  authorizer_result_ttl_seconds = var.authorizer_result_ttl_seconds
+  table_name                    = module.client_table.table_name
+  table_arn                     = module.client_table.table_arn
+  signing_key_arns              = local.signing_key_arns
+  active_signing_key_arn        = module.signing_key.key_arns[local.active_signing_key]
+  signing_algorithm             = var.signing_algorithm
+  log_level                     = var.log_level
 
   artifacts_dir       = local.artifacts_dir
   lambda_architecture = var.lambda_architecture
@@ -115,16 +117,15 @@ module "token_endpoint" {
 module "authorizer" {
   source = "./modules/authorizer"
 
-  name                           = var.name
-  rest_api_id                    = local.rest_api_id
-  issuer                         = local.issuer
-  audience                       = local.audience
-  public_keys_pem                = local.public_keys_pem
-  route_scopes                   = var.route_scopes
-  result_ttl_seconds             = var.authorizer_result_ttl_seconds
-  identity_validation_expression = var.authorizer_identity_validation_expression
-  clock_skew_seconds             = var.clock_skew_seconds
-  log_level                      = var.log_level
+  name               = var.name
+  rest_api_id        = local.rest_api_id
+  issuer             = local.issuer
+  audience           = local.audience
+  public_keys_pem    = local.public_keys_pem
+  route_scopes       = var.route_scopes
+  result_ttl_seconds = var.authorizer_result_ttl_seconds
+  clock_skew_seconds = var.clock_skew_seconds
+  log_level          = var.log_level
 
   artifacts_dir       = local.artifacts_dir
   lambda_architecture = var.lambda_architecture

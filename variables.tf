@@ -164,7 +164,7 @@ variable "stage_name" {
 }
 
 variable "route_scopes" {
-  description = "Map of \"METHOD /path\" to the scopes that permit it, for the authorizer (e.g. {\"GET /orders/*\" = [\"orders:read\"]}); [] admits any valid token, routes not listed are denied."
+  description = "Map of \"METHOD /path\" (the API's resource templates) to the scopes that permit it, for the authorizer (e.g. {\"GET /orders/{id}\" = [\"orders:read\"]}); [] admits any valid token. The route API Gateway matched is looked up exactly (ANY as fallback); routes not listed are denied."
   type        = map(list(string))
   default     = {}
 
@@ -186,7 +186,7 @@ variable "route_scopes" {
 }
 
 variable "authorizer_result_ttl_seconds" {
-  description = "How long API Gateway caches an authorizer decision per token (0-3600 s, 0 disables the cache); never above token_ttl_seconds."
+  description = "How long API Gateway caches an authorizer decision per token and route (0-3600 s, 0 disables the cache); never above token_ttl_seconds, and no token is issued for less (a client's shorter TTL is raised to it). A request is answered 2xx only before exp + clock_skew_seconds + this TTL."
   type        = number
   default     = 300
 
@@ -203,9 +203,14 @@ variable "authorizer_result_ttl_seconds" {
 }
 
 variable "authorizer_identity_validation_expression" {
-  description = "Optional regular expression API Gateway applies to the Authorization header before invoking the authorizer; null invokes it for every request."
+  description = "Deprecated, must stay null: a validation expression applies to TOKEN authorizers only (CreateAuthorizer identityValidationExpression), and the authorizer is now of type REQUEST (per-route cache key). A missing or empty Authorization header is still answered 401 without invoking the function."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.authorizer_identity_validation_expression == null
+    error_message = "authorizer_identity_validation_expression is no longer supported: the authorizer is a REQUEST authorizer (decided per route), and API Gateway applies validation expressions to TOKEN authorizers only."
+  }
 }
 
 variable "clock_skew_seconds" {

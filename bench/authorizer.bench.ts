@@ -1,4 +1,4 @@
-// `npm run bench:authorizer`: the authorizer's verify path against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, plus bundle cold load.
+// `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, plus bundle cold load.
 import { spawnSync } from 'node:child_process';
 import {
   generateKeyPairSync,
@@ -92,11 +92,43 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
     clockSkewSeconds: 30,
   };
   const handler = createAuthorizerHandler({ config, clock: () => NOW_MS });
-  const event = {
-    type: 'TOKEN' as const,
-    authorizationToken: `Bearer ${token}`,
-    methodArn: METHOD_ARN,
+  // A REQUEST event as API Gateway sends it for GET /orders/42, with the headers a client and
+  // CloudFront add ("Input to an Amazon API Gateway Lambda authorizer", REQUEST example).
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Encoding': 'gzip, deflate, br',
+    Authorization: `Bearer ${token}`,
+    'CloudFront-Forwarded-Proto': 'https',
+    'CloudFront-Is-Desktop-Viewer': 'true',
+    'CloudFront-Viewer-Country': 'DE',
+    Host: 'abc123def4.execute-api.eu-west-1.amazonaws.com',
+    'User-Agent': 'orders-client/1.4',
+    Via: '2.0 0123456789abcdef.cloudfront.net (CloudFront)',
+    'X-Amz-Cf-Id': 'cf-id-0123456789',
+    'X-Amzn-Trace-Id': 'Root=1-67890abc-0123456789abcdef01234567',
+    'X-Forwarded-For': '203.0.113.7, 198.51.100.2',
+    'X-Forwarded-Port': '443',
+    'X-Forwarded-Proto': 'https',
   };
+  const event = {
+    type: 'REQUEST',
+    methodArn: METHOD_ARN,
+    resource: '/orders/{id}',
+    path: '/orders/42',
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { id: '42' },
+    stageVariables: null,
+    requestContext: {
+      resourcePath: '/orders/{id}',
+      httpMethod: 'GET',
+      stage: 'prod',
+      apiId: 'abc123def4',
+    },
+  } as unknown as Parameters<typeof handler>[0];
 
   const jose = await import('jose');
   const joseKey = await jose.importSPKI(pem, alg);
@@ -138,7 +170,8 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
 
   // Sanity: every contender accepts its token before we time it.
   if (!floor()) throw new Error('floor rejects');
-  await handler(event);
+  const decided = await handler(event);
+  if (decided.policyDocument.Statement[0].Effect !== 'Allow') throw new Error('handler denies');
   await jose.jwtVerify(token, joseKey, joseOptions);
   ajv.verifySync(liveToken);
   fastJwt(token);
@@ -209,13 +242,25 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-/** Median ops/s of each contender, and the median of its per-round ratios to the floor. */
+/**
+ * Median ops/s of each contender, the median of its per-round ratios to the floor, and their
+ * spread (interquartile range over rounds); for the handler also its per-round lead over the best
+ * library peer of that round.
+ */
 interface Result {
   ops: number;
   ratio: number;
+  spread: number;
+  lead?: { median: number; min: number };
 }
 
+const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+};
+
 const FLOOR = 'floor (crypto.verify)';
+const HANDLER = 'this handler';
 
 /**
  * Interleaved rounds: each round runs every contender once, in rotating order, after a warm-up.
@@ -226,6 +271,7 @@ async function measure(fx: Fixture): Promise<Map<string, Result>> {
   for (const c of fx.contenders) await timeRound(c, ROUND_MS);
   const samples = new Map<string, number[]>(fx.contenders.map((c) => [c.name, []]));
   const ratios = new Map<string, number[]>(fx.contenders.map((c) => [c.name, []]));
+  const leads: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const order = fx.contenders.map((_, i) => fx.contenders[(i + round) % fx.contenders.length]!);
     const thisRound = new Map<string, number>();
@@ -235,12 +281,22 @@ async function measure(fx: Fixture): Promise<Map<string, Result>> {
       samples.get(name)!.push(ops);
       ratios.get(name)!.push(ops / floor);
     }
+    const peers = [...thisRound].filter(([name]) => name !== FLOOR && name !== HANDLER);
+    leads.push((thisRound.get(HANDLER)! - Math.max(...peers.map(([, ops]) => ops))) / floor);
   }
   return new Map(
-    [...samples].map(([name, values]) => [
-      name,
-      { ops: median(values), ratio: median(ratios.get(name)!) },
-    ]),
+    [...samples].map(([name, values]) => {
+      const r = ratios.get(name)!;
+      return [
+        name,
+        {
+          ops: median(values),
+          ratio: median(r),
+          spread: quantile(r, 0.75) - quantile(r, 0.25),
+          ...(name === HANDLER ? { lead: { median: median(leads), min: Math.min(...leads) } } : {}),
+        },
+      ];
+    }),
   );
 }
 
@@ -248,13 +304,19 @@ function printTable(alg: string, results: Map<string, Result>): number {
   console.log(
     `\n${alg} (${ROUNDS} interleaved rounds of ${ROUND_MS} ms; ops/s median, ratio = median of per-round ratios)`,
   );
-  console.log(`${'verifier'.padEnd(24)}${'ops/s'.padStart(12)}${'ratio'.padStart(9)}`);
-  for (const [name, { ops, ratio }] of results) {
+  console.log(
+    `${'verifier'.padEnd(24)}${'ops/s'.padStart(12)}${'ratio'.padStart(9)}${'IQR'.padStart(7)}`,
+  );
+  for (const [name, { ops, ratio, spread }] of results) {
     console.log(
-      `${name.padEnd(24)}${Math.round(ops).toString().padStart(12)}${ratio.toFixed(2).padStart(9)}`,
+      `${name.padEnd(24)}${Math.round(ops).toString().padStart(12)}${ratio.toFixed(2).padStart(9)}${spread.toFixed(2).padStart(7)}`,
     );
   }
-  return results.get('this handler')!.ratio;
+  const handler = results.get(HANDLER)!;
+  console.log(
+    `lead of the handler over the best peer, per round (fraction of the floor): median ${handler.lead!.median.toFixed(2)}, min ${handler.lead!.min.toFixed(2)}`,
+  );
+  return handler.ratio;
 }
 
 /** Finds or builds dist/authorizer.zip; returns its path or undefined when it cannot. */

@@ -1,4 +1,4 @@
-# Complete example: the module creates a REST API, and GET /hello on it is protected by scope demo:read.
+# Complete example: the module creates a REST API; GET /hello needs demo:read, and overlapping order routes show per-route decisions.
 
 provider "aws" {}
 
@@ -10,9 +10,15 @@ module "oauth" {
   scopes = {
     "demo:read"  = "Read the demo resource"
     "demo:write" = "Change the demo resource"
+    "demo:admin" = "Administer the demo"
   }
+  # Exact per-route decisions: GET /orders/7/secret is routed to GET /{proxy+}, so it needs
+  # demo:admin even though GET /orders/{id} only needs demo:read.
   route_scopes = {
-    "GET /hello" = ["demo:read"]
+    "GET /hello"       = ["demo:read"]
+    "GET /orders/{id}" = ["demo:read"]
+    "GET /orders/new"  = ["demo:admin"]
+    "GET /{proxy+}"    = ["demo:admin"]
   }
 
   artifacts_dir             = var.artifacts_dir
@@ -27,6 +33,8 @@ module "oauth" {
     aws_api_gateway_method_response.hello.id,
     aws_api_gateway_integration_response.hello.id,
     jsonencode(aws_api_gateway_integration_response.hello.response_templates),
+    jsonencode([for k, m in aws_api_gateway_method.orders : [k, m.id, m.authorization]]),
+    jsonencode([for k, r in aws_api_gateway_integration_response.orders : [k, r.id, r.response_templates]]),
   ]
 
   tags = {
@@ -86,4 +94,91 @@ resource "aws_api_gateway_integration_response" "hello" {
   }
 
   depends_on = [aws_api_gateway_integration.hello]
+}
+
+################################################################################
+# Overlapping routes, each a MOCK echoing its route: GET /orders/{id}, GET /orders/new, GET /{proxy+}
+################################################################################
+
+resource "aws_api_gateway_resource" "orders" {
+  rest_api_id = module.oauth.rest_api_id
+  parent_id   = module.oauth.rest_api_root_resource_id
+  path_part   = "orders"
+}
+
+resource "aws_api_gateway_resource" "order" {
+  rest_api_id = module.oauth.rest_api_id
+  parent_id   = aws_api_gateway_resource.orders.id
+  path_part   = "{id}"
+}
+
+resource "aws_api_gateway_resource" "new_order" {
+  rest_api_id = module.oauth.rest_api_id
+  parent_id   = aws_api_gateway_resource.orders.id
+  path_part   = "new"
+}
+
+resource "aws_api_gateway_resource" "proxy" {
+  rest_api_id = module.oauth.rest_api_id
+  parent_id   = module.oauth.rest_api_root_resource_id
+  path_part   = "{proxy+}"
+}
+
+locals {
+  order_routes = {
+    order     = aws_api_gateway_resource.order.id
+    new_order = aws_api_gateway_resource.new_order.id
+    proxy     = aws_api_gateway_resource.proxy.id
+  }
+}
+
+resource "aws_api_gateway_method" "orders" {
+  for_each = local.order_routes
+
+  rest_api_id   = module.oauth.rest_api_id
+  resource_id   = each.value
+  http_method   = "GET"
+  authorization = "CUSTOM"
+  authorizer_id = module.oauth.authorizer_id
+}
+
+resource "aws_api_gateway_integration" "orders" {
+  for_each = local.order_routes
+
+  rest_api_id = module.oauth.rest_api_id
+  resource_id = each.value
+  http_method = aws_api_gateway_method.orders[each.key].http_method
+  type        = "MOCK"
+
+  request_templates = {
+    "application/json" = jsonencode({ statusCode = 200 })
+  }
+}
+
+resource "aws_api_gateway_method_response" "orders" {
+  for_each = local.order_routes
+
+  rest_api_id = module.oauth.rest_api_id
+  resource_id = each.value
+  http_method = aws_api_gateway_method.orders[each.key].http_method
+  status_code = "200"
+
+  response_models = {
+    "application/json" = "Empty"
+  }
+}
+
+resource "aws_api_gateway_integration_response" "orders" {
+  for_each = local.order_routes
+
+  rest_api_id = module.oauth.rest_api_id
+  resource_id = each.value
+  http_method = aws_api_gateway_method.orders[each.key].http_method
+  status_code = aws_api_gateway_method_response.orders[each.key].status_code
+
+  response_templates = {
+    "application/json" = "{\"route\": \"${each.key}\", \"client_id\": \"$context.authorizer.client_id\"}"
+  }
+
+  depends_on = [aws_api_gateway_integration.orders]
 }

@@ -1,6 +1,6 @@
 // Reads and validates the authorizer function's environment once, at cold start; errors name the variable.
 import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trusted-keys';
-import { parseRouteMap, RouteMapError, type Route } from './core/route-map';
+import { parseRouteMap, RouteMapError, type RouteMap } from './core/route-map';
 import {
   configError,
   integerInRange,
@@ -20,7 +20,7 @@ export interface AuthorizerConfig {
   /** Trusted keys, prepared from PUBLIC_KEYS_PEM, by RFC 7638 thumbprint. */
   keys: TrustedKeys;
   /** Routes and the scopes they need, from ROUTE_SCOPES. */
-  routes: Route[];
+  routes: RouteMap;
   /** Tolerance for `exp`/`nbf`, in seconds (see CLOCK_SKEW_SECONDS). */
   clockSkewSeconds: number;
 }
@@ -47,7 +47,7 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
     throw rethrow(error, TrustedKeyError);
   }
 
-  let routes: Route[];
+  let routes: RouteMap;
   try {
     routes = parseRouteMap(optionalJson(env, 'ROUTE_SCOPES') ?? {});
   } catch (error) {

@@ -1,6 +1,6 @@
-// Factory of the API Gateway TOKEN authorizer: Bearer parsing, JWT verification, IAM policy.
+// Factory of the API Gateway REQUEST authorizer: Bearer parsing, JWT verification, a decision for the routed route.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerConfig } from './config';
 import { JwtError } from './core/jwt-errors';
 import { createJwtVerifier } from './core/jwt-verify';
@@ -17,13 +17,13 @@ export interface AuthorizerDeps {
   clock?: Clock;
   /** Receives one line per rejected token (reason code only, never the token). */
   logger?: AuthorizerLogger;
-  /** Size of the policy cache (default 256). */
+  /** Size of the policy document cache (default 512). */
   policyCacheSize?: number;
 }
 
 /** The authorizer Lambda function. */
 export type AuthorizerHandler = (
-  event: APIGatewayTokenAuthorizerEvent,
+  event: APIGatewayRequestAuthorizerEvent,
 ) => Promise<AuthorizerResult>;
 
 /** `Bearer` followed by exactly one space (RFC 6750 §2.1; the scheme is case-insensitive). */
@@ -31,7 +31,7 @@ const BEARER_PREFIX_LENGTH = 7;
 
 /**
  * Extracts the token from an Authorization header value.
- * @param header the header value API Gateway passes as `authorizationToken`
+ * @param header the Authorization header value
  * @returns the token text, or undefined when the scheme is not Bearer or the value is malformed
  */
 export function parseBearer(header: unknown): string | undefined {
@@ -43,10 +43,41 @@ export function parseBearer(header: unknown): string | undefined {
   return header.slice(BEARER_PREFIX_LENGTH);
 }
 
+/** Length of "authorization", to skip most header names without lower-casing them. */
+const AUTHORIZATION_LENGTH = 13;
+
 /**
- * Creates the TOKEN authorizer. Keys, verifier and policy cache are built once, here.
- * Any failure throws exactly `new Error('Unauthorized')` (API Gateway answers 401); a valid
- * token that may call no route gets an explicit Deny (403). It never returns null.
+ * The one Authorization header of a REQUEST event. API Gateway passes header names as the client
+ * spelled them ("Input to an Amazon API Gateway Lambda authorizer", REQUEST example), and HTTP
+ * header names are case-insensitive (RFC 9110 §5.1), so every spelling is looked at. Two values,
+ * under two spellings or in `multiValueHeaders`, are refused: which one a proxy or API Gateway
+ * would keep is not something to guess about a credential.
+ * @param event the REQUEST event
+ * @returns the header value, or undefined when absent or ambiguous
+ */
+export function authorizationHeader(event: APIGatewayRequestAuthorizerEvent): string | undefined {
+  const headers = event.headers;
+  if (headers === null || typeof headers !== 'object') return undefined;
+  let value: string | undefined;
+  let name: string | undefined;
+  for (const key in headers) {
+    if (key.length !== AUTHORIZATION_LENGTH || key.toLowerCase() !== 'authorization') continue;
+    if (value !== undefined) return undefined;
+    value = headers[key];
+    name = key;
+  }
+  if (typeof value !== 'string') return undefined;
+  const multi = event.multiValueHeaders?.[name as string];
+  if (multi !== undefined && multi !== null && multi.length !== 1) return undefined;
+  return value;
+}
+
+/**
+ * Creates the REQUEST authorizer. Keys, verifier and policy cache are built once, here.
+ * The decision is exact: the route API Gateway matched (`httpMethod`, `resource`) is looked up in
+ * the route map and allowed when the token holds a scope it lists; the policy covers that route
+ * only. Any failure throws exactly `new Error('Unauthorized')` (API Gateway answers 401); a valid
+ * token that may not call the route gets a Deny (403). It never returns null.
  * @param deps configuration, clock and logger
  * @returns the handler
  */
@@ -64,10 +95,18 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
 
   return async (event) => {
     try {
-      const token = parseBearer(event?.authorizationToken);
+      const token = parseBearer(authorizationHeader(event));
       if (token === undefined) throw new Error('not a Bearer token');
       const claims = verify(token, clock());
-      return buildPolicy(claims, event.methodArn);
+      const { methodArn, httpMethod, resource } = event;
+      if (
+        typeof methodArn !== 'string' ||
+        typeof httpMethod !== 'string' ||
+        typeof resource !== 'string'
+      ) {
+        throw new Error('not a REQUEST authorizer event');
+      }
+      return buildPolicy(claims, { methodArn, httpMethod, resource });
     } catch (error) {
       const reason = error instanceof JwtError ? error.code : (error as Error).name;
       logger?.warn('Token rejected', { reason });

@@ -1,4 +1,4 @@
-// Lambda entry point of the TOKEN authorizer, built once per cold start from the environment.
+// Lambda entry point of the REQUEST authorizer, built once per cold start from the environment.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { loadAuthorizerConfig } from './config';
 import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';

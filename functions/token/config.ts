@@ -1,5 +1,5 @@
 // Reads and validates the token function's environment once, at cold start; errors name the variable.
-import { TOKEN_TTL_SECONDS } from '../shared/limits';
+import { AUTHORIZER_RESULT_TTL_SECONDS, TOKEN_TTL_SECONDS } from '../shared/limits';
 import type { SigningAlgorithm } from '../shared/types';
 import {
   integerInRange,
@@ -21,6 +21,11 @@ export interface TokenConfig {
   defaultAudience: string;
   /** Default access token lifetime, in seconds (see TOKEN_TTL_SECONDS). */
   tokenTtlSeconds: number;
+  /**
+   * AUTHORIZER_RESULT_TTL_SECONDS: the API's authorizer cache TTL (default 0). No token is issued
+   * with a shorter lifetime, so a cached decision never outlives a token by more than its lifetime.
+   */
+  minTokenTtlSeconds: number;
   /** Advertised in the RFC 8414 metadata. */
   scopesSupported: string[];
   /** DynamoDB table of client records. */
@@ -41,6 +46,10 @@ export function loadTokenConfig(env: Env): TokenConfig {
   const issuer = issuerUrl(env, 'ISSUER');
   const defaultAudience = requiredString(env, 'DEFAULT_AUDIENCE');
   const tokenTtlSeconds = integerInRange(env, 'TOKEN_TTL_SECONDS', TOKEN_TTL_SECONDS);
+  const minTokenTtlSeconds = integerInRange(env, 'AUTHORIZER_RESULT_TTL_SECONDS', {
+    ...AUTHORIZER_RESULT_TTL_SECONDS,
+    default: 0,
+  });
   const scopesSupported = stringArray(env, 'SCOPES_SUPPORTED', []);
   const clientsTable = requiredString(env, 'CLIENTS_TABLE');
   const keyId = requiredString(env, 'SIGNING_KEY_ID');
@@ -48,6 +57,7 @@ export function loadTokenConfig(env: Env): TokenConfig {
     issuer,
     defaultAudience,
     tokenTtlSeconds,
+    minTokenTtlSeconds,
     scopesSupported,
     clientsTable,
     signer: {

@@ -19,7 +19,8 @@ import type { ClientStore, PasswordHasher, PublicKeySource, Signer } from './cor
 export type TokenHandlerConfig = Pick<
   TokenConfig,
   'issuer' | 'defaultAudience' | 'tokenTtlSeconds' | 'scopesSupported'
->;
+> &
+  Partial<Pick<TokenConfig, 'minTokenTtlSeconds'>>;
 
 /** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
 export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
@@ -85,6 +86,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     issuer: config.issuer,
     defaultAudience: config.defaultAudience,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    minTokenTtlSeconds: config.minTokenTtlSeconds,
     clientStore: deps.clientStore,
     hasher: deps.hasher,
     signer: deps.signer,

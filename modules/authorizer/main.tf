@@ -1,4 +1,4 @@
-# JWT TOKEN authorizer: Lambda with a logs-only role, the API Gateway authorizer, its invoke permission and RFC 6750 gateway responses.
+# JWT REQUEST authorizer: Lambda with a logs-only role, the API Gateway authorizer (cached per token and route), its invoke permission and RFC 6750 gateway responses.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -6,8 +6,23 @@ data "aws_region" "current" {}
 
 locals {
   function_name = "${var.name}-authorizer"
-  artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/../../dist")
-  zip_path      = "${local.artifacts_dir}/authorizer.zip"
+
+  # The cache key of the REQUEST authorizer: the token, and the route (method and resource), so a
+  # cached decision is reused only for requests to the same route. For a REQUEST authorizer the
+  # identity source "is a comma-separated string of one or more mapping expressions of the
+  # specified request parameters ... These parameters will be used to derive the authorization
+  # caching key" and a missing or empty one answers 401 without calling the function (API
+  # Gateway API Reference, CreateAuthorizer identitySource,
+  # https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html). Supported
+  # parameter types "are Header, Query String, Stage Variable, and Context" (Developer Guide,
+  # "Configure a Lambda authorizer using the API Gateway console"); $context.httpMethod and
+  # $context.resourcePath are listed among the "$context Variables for data models, authorizers,
+  # mapping templates, and CloudWatch access logging" (Developer Guide, "API Gateway mapping
+  # template and access logging variable reference"). The docs list no subset of context
+  # variables for identity sources. tools/local-server/local-authorizer.ts uses the same value.
+  identity_source = "method.request.header.Authorization,context.httpMethod,context.resourcePath"
+  artifacts_dir   = coalesce(var.artifacts_dir, "${path.module}/../../dist")
+  zip_path        = "${local.artifacts_dir}/authorizer.zip"
 
   # data.aws_region.current.id is the region name in provider 5.x and 6.x (`name` is deprecated in 6.x).
   region        = data.aws_region.current.id
@@ -58,7 +73,7 @@ module "function" {
   source = "../lambda-function"
 
   function_name    = local.function_name
-  description      = "JWT access token authorizer (TOKEN type)"
+  description      = "JWT access token authorizer (REQUEST type, per route)"
   role_description = "Execution role of the ${local.function_name} JWT authorizer"
   policy_json      = data.aws_iam_policy_document.this.json
 
@@ -88,10 +103,9 @@ module "function" {
 resource "aws_api_gateway_authorizer" "this" {
   name                             = local.function_name
   rest_api_id                      = var.rest_api_id
-  type                             = "TOKEN"
+  type                             = "REQUEST"
   authorizer_uri                   = module.function.invoke_arn
-  identity_source                  = "method.request.header.Authorization"
-  identity_validation_expression   = var.identity_validation_expression
+  identity_source                  = local.identity_source
   authorizer_result_ttl_in_seconds = var.result_ttl_seconds
 }
 

@@ -30,6 +30,11 @@ output "public_keys_pem" {
   value       = jsondecode(module.function.environment_variables["PUBLIC_KEYS_PEM"])
 }
 
+output "identity_source" {
+  description = "Identity sources (the result cache key) of the REQUEST authorizer: the Authorization header, the method and the resource."
+  value       = aws_api_gateway_authorizer.this.identity_source
+}
+
 output "deployment_triggers" {
   description = "Attributes of this submodule's API Gateway objects; include them in the API deployment's triggers."
   value = concat(
@@ -37,7 +42,7 @@ output "deployment_triggers" {
       aws_api_gateway_authorizer.this.id,
       aws_api_gateway_authorizer.this.authorizer_uri,
       aws_api_gateway_authorizer.this.identity_source,
-      coalesce(aws_api_gateway_authorizer.this.identity_validation_expression, "-"),
+      aws_api_gateway_authorizer.this.type,
       tostring(aws_api_gateway_authorizer.this.authorizer_result_ttl_in_seconds),
     ],
     flatten([for k, r in aws_api_gateway_gateway_response.this : [k, r.status_code, jsonencode(r.response_parameters), jsonencode(r.response_templates)]]),

@@ -30,7 +30,7 @@ variable "rest_api_id" {
 }
 
 variable "result_ttl_seconds" {
-  description = "How long API Gateway caches the authorizer's policy per token (0-3600 s; 0 disables the cache). Keep it at or below the token lifetime."
+  description = "How long API Gateway caches a decision per token and route (0-3600 s; 0 disables the cache). A request is answered 2xx only before exp + clock_skew_seconds + result_ttl_seconds; give the token endpoint the same value (the root module does) so no token lives shorter than a cached decision. See docs/authorizer.md."
   type        = number
   default     = 300
 
@@ -41,9 +41,14 @@ variable "result_ttl_seconds" {
 }
 
 variable "identity_validation_expression" {
-  description = "Optional regular expression API Gateway applies to the Authorization header before calling the function; null calls it for every request."
+  description = "Deprecated, must stay null: a validation expression applies to TOKEN authorizers only (CreateAuthorizer identityValidationExpression), and the authorizer is now of type REQUEST (per-route cache key). A missing or empty Authorization header is still answered 401 without invoking the function."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.identity_validation_expression == null
+    error_message = "identity_validation_expression is no longer supported: the authorizer is a REQUEST authorizer (decided per route), and API Gateway applies validation expressions to TOKEN authorizers only."
+  }
 }
 
 variable "create_gateway_responses" {
@@ -87,7 +92,7 @@ variable "public_keys_pem" {
 }
 
 variable "route_scopes" {
-  description = "Map of \"METHOD /path\" (path parameters {id} and * allowed) to the scopes that permit it; a token needs any one listed scope, [] admits any valid token. Routes not listed are denied."
+  description = "Map of \"METHOD /path\" (the API's resource templates, e.g. \"GET /orders/{id}\" or \"ANY /files/{proxy+}\") to the scopes that permit it; a token needs any one listed scope, [] admits any valid token. The authorizer looks up the route API Gateway matched (ANY as fallback); routes not listed are denied."
   type        = map(list(string))
   default     = {}
 

@@ -73,17 +73,18 @@ module "function" {
   timeout      = var.timeout
 
   environment_variables = {
-    ISSUER                       = var.issuer
-    DEFAULT_AUDIENCE             = var.audience
-    TOKEN_TTL_SECONDS            = tostring(var.token_ttl_seconds)
-    SCOPES_SUPPORTED             = jsonencode(var.scopes_supported)
-    CLIENTS_TABLE                = var.table_name
-    SIGNING_KEY_ID               = var.active_signing_key_arn
-    SIGNING_ALGORITHM            = var.signing_algorithm
-    JWKS_KEY_IDS                 = jsonencode(var.signing_key_arns)
-    POWERTOOLS_SERVICE_NAME      = local.function_name
-    POWERTOOLS_METRICS_NAMESPACE = var.name
-    LOG_LEVEL                    = var.log_level
+    ISSUER                        = var.issuer
+    DEFAULT_AUDIENCE              = var.audience
+    TOKEN_TTL_SECONDS             = tostring(var.token_ttl_seconds)
+    AUTHORIZER_RESULT_TTL_SECONDS = tostring(var.authorizer_result_ttl_seconds)
+    SCOPES_SUPPORTED              = jsonencode(var.scopes_supported)
+    CLIENTS_TABLE                 = var.table_name
+    SIGNING_KEY_ID                = var.active_signing_key_arn
+    SIGNING_ALGORITHM             = var.signing_algorithm
+    JWKS_KEY_IDS                  = jsonencode(var.signing_key_arns)
+    POWERTOOLS_SERVICE_NAME       = local.function_name
+    POWERTOOLS_METRICS_NAMESPACE  = var.name
+    LOG_LEVEL                     = var.log_level
   }
 
   log_retention_days = var.log_retention_days

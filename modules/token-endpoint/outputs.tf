@@ -44,3 +44,8 @@ output "deployment_triggers" {
     [for k in sort(keys(local.routes)) : aws_api_gateway_integration.this[k].uri],
   )
 }
+
+output "authorizer_result_ttl_seconds" {
+  description = "Authorizer cache TTL the token function knows: no token is issued with a shorter lifetime."
+  value       = var.authorizer_result_ttl_seconds
+}

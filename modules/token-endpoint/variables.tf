@@ -64,6 +64,17 @@ variable "token_ttl_seconds" {
   }
 }
 
+variable "authorizer_result_ttl_seconds" {
+  description = "Result cache TTL of the authorizer that accepts these tokens (0-3600 s). No token is issued with a shorter lifetime (a client's shorter token_ttl_seconds is raised to it), so a cached decision never outlives a token by more than the token's own lifetime; see docs/authorizer.md."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.authorizer_result_ttl_seconds >= 0 && var.authorizer_result_ttl_seconds <= 3600 && floor(var.authorizer_result_ttl_seconds) == var.authorizer_result_ttl_seconds
+    error_message = "authorizer_result_ttl_seconds must be a whole number between 0 and 3600."
+  }
+}
+
 variable "scopes_supported" {
   description = "Scopes advertised in the RFC 8414 metadata."
   type        = list(string)

@@ -1,4 +1,4 @@
-// End to end without AWS: terraform apply examples/complete to moto_server, onboard clients, serve the deployed API with `npm start -- --from-api`, call it with a real OAuth client, destroy.
+// End to end without AWS: terraform apply examples/complete to moto_server, onboard clients, serve the deployed API with `npm start -- --from-api`, call it with a real OAuth client (overlapping routes decided per route), destroy.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,6 +66,7 @@ describeBoth(
     let as: oauth.AuthorizationServer;
     let reader: CreatedClient;
     let writer: CreatedClient;
+    let admin: CreatedClient;
     let destroyed: TfResult | undefined;
 
     const options = { [oauth.allowInsecureRequests]: true };
@@ -161,9 +162,10 @@ describeBoth(
       outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value])) as never;
 
       // Onboard with the operator CLI, against the table Terraform created.
-      [reader, writer] = await Promise.all([
+      [reader, writer, admin] = await Promise.all([
         createClient('e2e', 'demo:read'),
         createClient('e2e-writer', 'demo:write'),
+        createClient('e2e-admin', 'demo:admin'),
       ]);
 
       const port = await freePort();
@@ -207,7 +209,7 @@ describeBoth(
       );
       expect(banner).toMatch(/GET \/hello\s+authorizer oauth-demo-authorizer\s+-> MOCK/);
       expect(banner).toMatch(
-        /oauth-demo-authorizer\s+TOKEN on method.request.header.Authorization, cache 300s/,
+        /oauth-demo-authorizer\s+REQUEST on method.request.header.Authorization,context.httpMethod,context.resourcePath, cache 300s/,
       );
       expect(banner).toContain(`--table ${outputs.client_table_name}`);
     });
@@ -222,7 +224,7 @@ describeBoth(
         issuer: outputs.issuer,
         token_endpoint: outputs.token_endpoint_url,
         jwks_uri: outputs.jwks_url,
-        scopes_supported: ['demo:read', 'demo:write'],
+        scopes_supported: ['demo:admin', 'demo:read', 'demo:write'],
       });
     });
 
@@ -265,6 +267,50 @@ describeBoth(
         scope: 'demo:read',
       });
       expect(staged.status).toBe(200);
+    });
+
+    it('decides per route on overlapping routes: no scope bypass, no over-deny', async () => {
+      // Arrange: demo:read may call GET /orders/{id}; GET /orders/new and GET /{proxy+} need demo:admin.
+      const [read, adm] = await Promise.all([grant(reader, 'basic'), grant(admin, 'basic')]);
+      const call = async (path: string, token: string) => {
+        const res = await fetch(`${base}${path}`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        const text = await res.text();
+        return {
+          status: res.status,
+          route: res.status === 200 ? JSON.parse(text).route : undefined,
+        };
+      };
+
+      // Act: each request in order, so the reader's cached Allow of GET /orders/{id} is warm.
+      const results: Record<string, unknown> = {};
+      for (const [name, path, token] of [
+        ['reader /orders/7', '/orders/7', read.access_token],
+        ['reader /orders/7/secret', '/orders/7/secret', read.access_token],
+        ['reader /orders/7/a/b/c', `/${outputs.stage_name}/orders/7/a/b/c`, read.access_token],
+        ['reader /orders/new', '/orders/new', read.access_token],
+        ['reader /orders/new/', '/orders/new/', read.access_token],
+        ['reader /orders/%6Eew', '/orders/%6Eew', read.access_token],
+        ['admin /orders/new', '/orders/new', adm.access_token],
+        ['admin /orders/7/secret', '/orders/7/secret', adm.access_token],
+        ['admin /orders/7', '/orders/7', adm.access_token],
+      ] as const) {
+        results[name] = await call(path, token);
+      }
+
+      // Assert
+      expect(results).toEqual({
+        'reader /orders/7': { status: 200, route: 'order' },
+        'reader /orders/7/secret': { status: 403, route: undefined },
+        'reader /orders/7/a/b/c': { status: 403, route: undefined },
+        'reader /orders/new': { status: 403, route: undefined },
+        'reader /orders/new/': { status: 400, route: undefined },
+        'reader /orders/%6Eew': { status: 400, route: undefined },
+        'admin /orders/new': { status: 200, route: 'new_order' },
+        'admin /orders/7/secret': { status: 200, route: 'proxy' },
+        'admin /orders/7': { status: 403, route: undefined },
+      });
     });
 
     it('answers 401 invalid_token without a token', async () => {

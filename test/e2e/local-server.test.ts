@@ -245,7 +245,7 @@ describe('npm start (local server)', () => {
     expect(denied.status).toBe(403);
   });
 
-  it('caches the authorizer result per token, for every route', async () => {
+  it('caches the authorizer result per token and route: another route is decided anew', async () => {
     // Arrange
     const token = await grant(reader, 'post', 'demo:read');
     const before = local.output().length;
@@ -253,6 +253,7 @@ describe('npm start (local server)', () => {
     // Act
     await call('GET', token.access_token);
     await call('GET', token.access_token);
+    await call('POST', token.access_token);
     await call('POST', token.access_token);
     await new Promise((r) => setTimeout(r, 100));
 
@@ -265,6 +266,7 @@ describe('npm start (local server)', () => {
     expect(lines).toEqual([
       expect.stringMatching(/^GET \/hello 200 .*authorizer=miss/),
       expect.stringMatching(/^GET \/hello 200 .*authorizer=hit/),
+      expect.stringMatching(/^POST \/hello 403 .*authorizer=miss gateway=ACCESS_DENIED/),
       expect.stringMatching(/^POST \/hello 403 .*authorizer=hit gateway=ACCESS_DENIED/),
     ]);
   });

@@ -26,6 +26,22 @@ const CLIENT_ID = 'bundle-client';
 const SECRET = randomBytes(32).toString('base64url');
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/hello';
 
+/** A REQUEST authorizer event for GET /hello, as API Gateway sends it. */
+const requestEvent = (authorization: string) => ({
+  type: 'REQUEST',
+  methodArn: METHOD_ARN,
+  resource: '/hello',
+  path: '/hello',
+  httpMethod: 'GET',
+  headers: { Authorization: authorization },
+  multiValueHeaders: { Authorization: [authorization] },
+  queryStringParameters: null,
+  multiValueQueryStringParameters: null,
+  pathParameters: null,
+  stageVariables: null,
+  requestContext: { httpMethod: 'GET', resourcePath: '/hello', stage: 'prod' },
+});
+
 /**
  * Runs in the child, in the unpacked folder: loads index.js exactly as Lambda does (`index.handler`),
  * invokes it with each event and writes the results to a file (stdout belongs to the logger).
@@ -235,10 +251,7 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
           'POST /hello': ['demo:write'],
         }),
       },
-      [
-        { type: 'TOKEN', authorizationToken: `Bearer ${accessToken}`, methodArn: METHOD_ARN },
-        { type: 'TOKEN', authorizationToken: `Bearer ${forged}`, methodArn: METHOD_ARN },
-      ],
+      [requestEvent(`Bearer ${accessToken}`), requestEvent(`Bearer ${forged}`)],
     );
 
     // Assert
@@ -250,8 +263,9 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
     };
     expect(allowed.principalId).toBe(CLIENT_ID);
     expect(allowed.context).toMatchObject({ client_id: CLIENT_ID, scope: 'demo:read' });
-    expect(JSON.stringify(allowed.policyDocument)).toContain('"Allow"');
-    expect(JSON.stringify(allowed.policyDocument)).toContain('abc123/prod/GET/hello');
+    expect(allowed.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [METHOD_ARN] },
+    ]);
     expect(out.results[1]).toEqual({ error: 'Unauthorized' });
   });
 });

@@ -1,7 +1,9 @@
 // Offline Terraform checks: fmt, init + validate of every configuration, `terraform test` with mocks, README tables in step.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { AUTHORIZER_IDENTITY_SOURCES } from '../../tools/local-server/local-authorizer';
 import {
   REPO_ROOT,
   TERRAFORM_DIRS,
@@ -79,6 +81,16 @@ describeWithTerraformMirror()('terraform module (offline)', () => {
     // Assert
     expectExit(result, 'terraform test');
     expect(result.stdout).toMatch(/Success! \d+ passed, 0 failed/);
+  });
+
+  test('the local server keys its REQUEST authorizer exactly as modules/authorizer does', () => {
+    // Arrange
+    const main = fs.readFileSync(path.join(REPO_ROOT, 'modules/authorizer/main.tf'), 'utf8');
+    // Act
+    const declared = /^\s*identity_source\s*=\s*"([^"]+)"/m.exec(main)?.[1];
+    // Assert
+    expect(declared).toBe(AUTHORIZER_IDENTITY_SOURCES);
+    expect(main).toMatch(/type\s+=\s+"REQUEST"/);
   });
 
   test('inputs/outputs tables in docs/ and the module READMEs match variables.tf and outputs.tf', async () => {

@@ -84,17 +84,18 @@ run "token_endpoint_is_least_privilege" {
 
   assert {
     condition = module.function.environment_variables == tomap({
-      ISSUER                       = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
-      DEFAULT_AUDIENCE             = "unit-test"
-      TOKEN_TTL_SECONDS            = "3600"
-      SCOPES_SUPPORTED             = "[\"demo:read\",\"demo:write\"]"
-      CLIENTS_TABLE                = "unit-test-clients"
-      SIGNING_KEY_ID               = "arn:aws:kms:us-east-1:123456789012:key/new"
-      SIGNING_ALGORITHM            = "ES256"
-      JWKS_KEY_IDS                 = "[\"arn:aws:kms:us-east-1:123456789012:key/old\",\"arn:aws:kms:us-east-1:123456789012:key/new\"]"
-      POWERTOOLS_SERVICE_NAME      = "unit-test-token"
-      POWERTOOLS_METRICS_NAMESPACE = "unit-test"
-      LOG_LEVEL                    = "INFO"
+      ISSUER                        = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
+      DEFAULT_AUDIENCE              = "unit-test"
+      TOKEN_TTL_SECONDS             = "3600"
+      AUTHORIZER_RESULT_TTL_SECONDS = "0"
+      SCOPES_SUPPORTED              = "[\"demo:read\",\"demo:write\"]"
+      CLIENTS_TABLE                 = "unit-test-clients"
+      SIGNING_KEY_ID                = "arn:aws:kms:us-east-1:123456789012:key/new"
+      SIGNING_ALGORITHM             = "ES256"
+      JWKS_KEY_IDS                  = "[\"arn:aws:kms:us-east-1:123456789012:key/old\",\"arn:aws:kms:us-east-1:123456789012:key/new\"]"
+      POWERTOOLS_SERVICE_NAME       = "unit-test-token"
+      POWERTOOLS_METRICS_NAMESPACE  = "unit-test"
+      LOG_LEVEL                     = "INFO"
     })
     error_message = "The token function environment must follow the team contract: signs with the active key, publishes all keys."
   }
@@ -278,12 +279,13 @@ run "authorizer_works_alone_with_logs_only_role" {
 
   assert {
     condition = (
-      aws_api_gateway_authorizer.this.type == "TOKEN" &&
-      aws_api_gateway_authorizer.this.identity_source == "method.request.header.Authorization" &&
+      aws_api_gateway_authorizer.this.type == "REQUEST" &&
+      aws_api_gateway_authorizer.this.identity_source == "method.request.header.Authorization,context.httpMethod,context.resourcePath" &&
+      output.identity_source == aws_api_gateway_authorizer.this.identity_source &&
       aws_api_gateway_authorizer.this.identity_validation_expression == null &&
       aws_api_gateway_authorizer.this.authorizer_result_ttl_in_seconds == 300
     )
-    error_message = "The authorizer must be a TOKEN authorizer on the Authorization header with no validation expression by default."
+    error_message = "The authorizer must be a REQUEST authorizer whose identity sources (the cache key) are the Authorization header, the method and the resource."
   }
 
   assert {
@@ -314,9 +316,11 @@ run "authorizer_rejects_bad_inputs" {
     route_scopes       = { "GET orders" = [] }
     result_ttl_seconds = 3601
     log_retention_days = 2
+
+    identity_validation_expression = "^Bearer .+$"
   }
 
-  expect_failures = [var.issuer, var.audience, var.public_keys_pem, var.route_scopes, var.result_ttl_seconds, var.log_retention_days]
+  expect_failures = [var.issuer, var.audience, var.public_keys_pem, var.route_scopes, var.result_ttl_seconds, var.log_retention_days, var.identity_validation_expression]
 }
 
 ################################################################################
@@ -370,6 +374,14 @@ run "creates_regional_api_with_stage_and_token_throttling" {
       output.audience == "unit-test"
     )
     error_message = "Names derive from name; audience defaults to name."
+  }
+
+  assert {
+    condition = (
+      module.token_endpoint.authorizer_result_ttl_seconds == 300 &&
+      module.authorizer.identity_source == "method.request.header.Authorization,context.httpMethod,context.resourcePath"
+    )
+    error_message = "The token function must know the authorizer cache TTL (no token shorter than a cached decision), and the authorizer must be keyed per route."
   }
 }
 

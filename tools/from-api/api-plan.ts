@@ -10,6 +10,7 @@ import type {
 } from '@aws-sdk/client-api-gateway';
 import { AUTHORIZER_RESULT_TTL_SECONDS } from '../../functions/shared/limits';
 import { DEFAULT_GATEWAY_RESPONSES, validateGatewayResponse } from '../gateway/gateway-responses';
+import { parseIdentitySources } from '../gateway/request-authorizer';
 import type { GatewayResponse, GatewayResponseType } from '../gateway/types';
 import { FromApiError } from './errors';
 import { functionArnFromUri, substituteStageVariables, type FunctionArn } from './lambda-uri';
@@ -39,15 +40,18 @@ export type IntegrationPlan =
 export interface RoutePlan {
   method: string;
   resourcePath: string;
+  /** The resource's id (`$context.resourceId`). */
+  resourceId?: string;
   authorization: 'NONE' | 'CUSTOM';
   authorizerId?: string;
   integration: IntegrationPlan;
 }
 
-/** A TOKEN authorizer backed by a Lambda function. */
+/** A TOKEN or REQUEST authorizer backed by a Lambda function. */
 export interface AuthorizerPlan {
   id: string;
   name: string;
+  type: 'TOKEN' | 'REQUEST';
   function: FunctionArn;
   identitySource: string;
   identityValidationExpression?: string;
@@ -61,6 +65,8 @@ export interface ApiPlan {
   name: string;
   stage: string;
   region: string;
+  /** AWS partition of the region (for method ARNs). */
+  partition: string;
   accountId: string;
   stageVariables: Record<string, string>;
   binaryMediaTypes: string[];
@@ -130,6 +136,7 @@ function mockSpec(
 
 function methodPlan(
   resourcePath: string,
+  resourceId: string | undefined,
   method: Method,
   authorizers: Map<string, Authorizer>,
   stageVariables: Record<string, string>,
@@ -149,9 +156,9 @@ function methodPlan(
   if (authorization === 'CUSTOM') {
     const authorizer = authorizers.get(method.authorizerId ?? '');
     if (!authorizer) problem(`authorizer ${method.authorizerId ?? '(none)'} does not exist`);
-    else if (authorizer.type !== 'TOKEN') {
+    else if (authorizer.type !== 'TOKEN' && authorizer.type !== 'REQUEST') {
       problem(
-        `authorizer ${authorizer.name ?? authorizer.id} is of type ${authorizer.type}; only TOKEN authorizers are supported`,
+        `authorizer ${authorizer.name ?? authorizer.id} is of type ${authorizer.type}; only TOKEN and REQUEST authorizers are supported`,
       );
     }
   }
@@ -182,6 +189,7 @@ function methodPlan(
   return {
     method: httpMethod,
     resourcePath,
+    ...(resourceId ? { resourceId } : {}),
     authorization: authorization as 'NONE' | 'CUSTOM',
     ...(authorization === 'CUSTOM' ? { authorizerId: method.authorizerId as string } : {}),
     integration: plan,
@@ -196,22 +204,37 @@ function authorizerPlan(
   const label = `authorizer ${authorizer.name ?? authorizer.id}`;
   const uri = substituteStageVariables(authorizer.authorizerUri ?? '', stageVariables);
   const fn = 'value' in uri ? functionArnFromUri(uri.value) : undefined;
-  const identitySource = authorizer.identitySource ?? 'method.request.header.Authorization';
+  const type = authorizer.type === 'REQUEST' ? 'REQUEST' : 'TOKEN';
+  const identitySource =
+    authorizer.identitySource ?? (type === 'TOKEN' ? 'method.request.header.Authorization' : '');
+  const resultTtlSeconds =
+    authorizer.authorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_SECONDS;
   const before = problems.length;
   if (!fn) problems.push(`${label}: URI ${authorizer.authorizerUri} is not a Lambda function`);
-  if (!HEADER_IDENTITY.test(identitySource)) {
+  if (type === 'TOKEN' && !HEADER_IDENTITY.test(identitySource)) {
     problems.push(`${label}: identity source ${identitySource} is not supported (a header only)`);
+  }
+  if (type === 'REQUEST') {
+    try {
+      const sources = parseIdentitySources(identitySource, authorizer.name ?? '?');
+      if (sources.length === 0 && resultTtlSeconds > 0) {
+        problems.push(`${label}: a REQUEST authorizer with caching has no identity sources`);
+      }
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
   }
   if (problems.length > before || !fn) return undefined;
   return {
     id: authorizer.id as string,
     name: authorizer.name ?? (authorizer.id as string),
+    type,
     function: fn,
     identitySource,
     ...(authorizer.identityValidationExpression
       ? { identityValidationExpression: authorizer.identityValidationExpression }
       : {}),
-    resultTtlSeconds: authorizer.authorizerResultTtlInSeconds ?? DEFAULT_AUTHORIZER_TTL_SECONDS,
+    resultTtlSeconds,
   };
 }
 
@@ -259,6 +282,25 @@ export function gatewayResponsesPlan(
 }
 
 /**
+ * The AWS partition of a region, by the region patterns of the AWS SDK's partitions.json
+ * (`@aws-sdk/util-endpoints`); anything else (moto's regions included) is `aws`.
+ * @param region e.g. `cn-north-1`
+ * @returns e.g. `aws-cn`
+ */
+export function partitionOf(region: string): string {
+  const patterns: [RegExp, string][] = [
+    [/^cn-\w+-\d+$/, 'aws-cn'],
+    [/^us-gov-\w+-\d+$/, 'aws-us-gov'],
+    [/^us-iso-\w+-\d+$/, 'aws-iso'],
+    [/^us-isob-\w+-\d+$/, 'aws-iso-b'],
+    [/^eu-isoe-\w+-\d+$/, 'aws-iso-e'],
+    [/^us-isof-\w+-\d+$/, 'aws-iso-f'],
+    [/^eusc-de-\w+-\d+$/, 'aws-eusc'],
+  ];
+  return patterns.find(([pattern]) => pattern.test(region))?.[1] ?? 'aws';
+}
+
+/**
  * Validates a deployed API and turns it into the emulator's terms. Every unsupported feature is
  * collected, so one start reports all of them.
  * @param snapshot what the API Gateway API returned
@@ -275,7 +317,14 @@ export function planApi(snapshot: DeployedApiSnapshot): ApiPlan {
   const sorted = [...snapshot.resources].sort((a, b) => (a.path ?? '').localeCompare(b.path ?? ''));
   for (const resource of sorted) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
-      const route = methodPlan(resource.path ?? '/', method, authorizers, stageVariables, problems);
+      const route = methodPlan(
+        resource.path ?? '/',
+        resource.id,
+        method,
+        authorizers,
+        stageVariables,
+        problems,
+      );
       if (route) routes.push(route);
     }
   }
@@ -323,6 +372,7 @@ export function planApi(snapshot: DeployedApiSnapshot): ApiPlan {
     name: snapshot.restApi.name ?? (snapshot.restApi.id as string),
     stage: snapshot.stage.stageName as string,
     region: snapshot.region,
+    partition: partitionOf(snapshot.region),
     accountId: first.done ? '000000000000' : first.value.accountId,
     stageVariables,
     binaryMediaTypes: snapshot.restApi.binaryMediaTypes ?? [],

@@ -10,7 +10,7 @@ import { UsageError } from '../../scripts/lib/cli/usage-error';
 /** Usage of the --from-api mode (appended to `npm start -- --help`). */
 export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [options]
 
-  Serves a deployed REST API on 127.0.0.1: its resources, methods, TOKEN authorizers, Lambda
+  Serves a deployed REST API on 127.0.0.1: its resources, methods, TOKEN and REQUEST authorizers, Lambda
   proxy and MOCK integrations, gateway responses and stage, read through the AWS APIs (region,
   credentials and AWS_ENDPOINT_URL from the standard AWS environment). Each Lambda function runs
   from the built zip whose digest equals its deployed CodeSha256, with its deployed environment.
@@ -117,7 +117,8 @@ export function fromApiBanner(server: FromApiServer): string {
       `    ${fn.name.padEnd(32)} ${fn.handler} from ${displayPath(zip)} (${fn.architecture}, CodeSha256 ${fn.codeSha256})`,
   );
   const authorizerLines = Object.values(plan.authorizers).map(
-    (a) => `    ${a.name.padEnd(32)} TOKEN on ${a.identitySource}, cache ${a.resultTtlSeconds}s`,
+    (a) =>
+      `    ${a.name.padEnd(32)} ${a.type} on ${a.identitySource}, cache ${a.resultTtlSeconds}s`,
   );
   const token = server.functions.find((f) => f.fn.environment.CLIENTS_TABLE);
   const protectedGet = plan.routes.find(

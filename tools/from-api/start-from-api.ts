@@ -6,7 +6,7 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
-import type { ApiDefinition, Route, TokenAuthorizer } from '../gateway/types';
+import type { ApiDefinition, LambdaAuthorizer, Route } from '../gateway/types';
 import { planApi, type ApiPlan } from './api-plan';
 import { readDeployedApi } from './api-reader';
 import { checkNativeAddons, findArtifact, listArtifacts, unpackArtifact } from './artifacts';
@@ -62,6 +62,7 @@ export function apiDefinition(plan: ApiPlan, functions: Map<string, LocalFunctio
     return {
       method: route.method,
       resourcePath: route.resourcePath,
+      ...(route.resourceId ? { resourceId: route.resourceId } : {}),
       authorization: route.authorization,
       ...(route.authorizerId ? { authorizerId: route.authorizerId } : {}),
       integration:
@@ -80,22 +81,34 @@ export function apiDefinition(plan: ApiPlan, functions: Map<string, LocalFunctio
             },
     };
   });
-  const authorizers: Record<string, TokenAuthorizer> = {};
+  const authorizers: Record<string, LambdaAuthorizer> = {};
   for (const [id, authorizer] of Object.entries(plan.authorizers)) {
-    authorizers[id] = {
-      name: authorizer.name,
-      identitySource: authorizer.identitySource,
-      ...(authorizer.identityValidationExpression
-        ? { identityValidationExpression: authorizer.identityValidationExpression }
-        : {}),
-      resultTtlSeconds: authorizer.resultTtlSeconds,
-      handler: (event, context) => worker(authorizer.function.arn).invoke(event, context),
-    };
+    const invoke = (event: unknown, context: Parameters<LambdaWorker['invoke']>[1]) =>
+      worker(authorizer.function.arn).invoke(event, context);
+    authorizers[id] =
+      authorizer.type === 'REQUEST'
+        ? {
+            type: 'REQUEST',
+            name: authorizer.name,
+            identitySource: authorizer.identitySource,
+            resultTtlSeconds: authorizer.resultTtlSeconds,
+            handler: invoke,
+          }
+        : {
+            name: authorizer.name,
+            identitySource: authorizer.identitySource,
+            ...(authorizer.identityValidationExpression
+              ? { identityValidationExpression: authorizer.identityValidationExpression }
+              : {}),
+            resultTtlSeconds: authorizer.resultTtlSeconds,
+            handler: invoke,
+          };
   }
   return {
     restApiId: plan.restApiId,
     stage: plan.stage,
     region: plan.region,
+    partition: plan.partition,
     accountId: plan.accountId,
     stageVariables: plan.stageVariables,
     binaryMediaTypes: plan.binaryMediaTypes,

@@ -1,13 +1,24 @@
-// A small API Gateway REST API emulator: HTTP request -> route -> TOKEN authorizer -> Lambda proxy or mock -> HTTP response.
+// A small API Gateway REST API emulator: HTTP request -> route -> TOKEN or REQUEST authorizer -> Lambda proxy or mock -> HTTP response.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { renderGatewayResponse, validateGatewayResponse } from './gateway-responses';
 import { isAllowedByPolicy } from './policy-evaluation';
-import { buildProxyEvent, lambdaContext, readProxyResult } from './proxy-event';
+import {
+  buildProxyEvent,
+  lambdaContext,
+  readProxyResult,
+  type ProxyEventInput,
+} from './proxy-event';
+import { RequestAuthorizerRunner, requestAuthorizerEvent } from './request-authorizer';
+import { readRequestPath } from './request-path';
 import { RouteMatcher } from './route-matcher';
-import { TokenAuthorizerRunner, type AuthorizerResult } from './token-authorizer';
+import {
+  TokenAuthorizerRunner,
+  type AuthorizerOutcome,
+  type AuthorizerResult,
+} from './token-authorizer';
 import type {
   AccessLogEntry,
   ApiDefinition,
@@ -41,20 +52,20 @@ export interface RunningGateway {
 
 /**
  * Builds a method ARN as API Gateway passes it to authorizers.
- * @returns `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`
+ * @returns `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`
  */
 export function methodArn(
-  api: Pick<ApiDefinition, 'region' | 'accountId' | 'restApiId' | 'stage'>,
+  api: Pick<ApiDefinition, 'region' | 'accountId' | 'restApiId' | 'stage' | 'partition'>,
   method: string,
   path: string,
 ): string {
-  return `arn:aws:execute-api:${api.region}:${api.accountId}:${api.restApiId}/${api.stage}/${method}/${path.replace(/^\//, '')}`;
+  return `arn:${api.partition ?? 'aws'}:execute-api:${api.region}:${api.accountId}:${api.restApiId}/${api.stage}/${method}/${path.replace(/^\//, '')}`;
 }
 
 /** Emulates one deployed stage of a REST API. */
 export class ApiGatewayEmulator {
   private readonly matcher: RouteMatcher;
-  private readonly authorizers = new Map<string, TokenAuthorizerRunner>();
+  private readonly authorizers = new Map<string, TokenAuthorizerRunner | RequestAuthorizerRunner>();
   private readonly clock: () => number;
   readonly maxBodyBytes: number;
 
@@ -69,7 +80,12 @@ export class ApiGatewayEmulator {
     this.clock = options.clock ?? Date.now;
     this.matcher = new RouteMatcher(api.routes);
     for (const [id, authorizer] of Object.entries(api.authorizers ?? {})) {
-      this.authorizers.set(id, new TokenAuthorizerRunner(authorizer, this.clock));
+      this.authorizers.set(
+        id,
+        authorizer.type === 'REQUEST'
+          ? new RequestAuthorizerRunner(authorizer, this.clock)
+          : new TokenAuthorizerRunner(authorizer, this.clock),
+      );
     }
     for (const route of api.routes) {
       if (route.authorization === 'CUSTOM' && !this.authorizers.has(route.authorizerId as string)) {
@@ -97,12 +113,11 @@ export class ApiGatewayEmulator {
   async handle(request: GatewayRequest): Promise<GatewayResult> {
     const started = this.clock();
     const requestId = randomUUID();
-    const url = new URL(request.url, 'http://localhost');
-    const path = this.stripStage(url.pathname);
+    const target = readRequestPath(request.url, this.api.stage);
     const log: AccessLogEntry = {
       requestId,
       method: request.method,
-      path,
+      path: 'path' in target ? target.path : (request.url.split('?')[0] as string),
       statusCode: 0,
       latencyMs: 0,
     };
@@ -119,21 +134,60 @@ export class ApiGatewayEmulator {
     };
 
     if (request.body.length > this.maxBodyBytes) return gatewayResponse('REQUEST_TOO_LARGE');
+    if ('refused' in target) {
+      this.options.onError?.(`refused ${request.method} ${log.path}: ${target.refused}`);
+      return gatewayResponse('DEFAULT_4XX');
+    }
+    const { path, rawQuery } = target;
     const match = this.matcher.match(request.method, path);
+    const folded = this.matcher.match(request.method, path, true);
+    if (match?.route !== folded?.route) {
+      this.options.onError?.(
+        `refused ${request.method} ${path}: its route would depend on the case of its literal segments, which the API Gateway documentation does not settle`,
+      );
+      return gatewayResponse('DEFAULT_4XX');
+    }
     if (!match) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
     const { route } = match;
     log.resourcePath = route.resourcePath;
 
-    const headersLast: Record<string, string> = {};
-    for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-      headersLast[request.rawHeaders[i] as string] = request.rawHeaders[i + 1] as string;
-    }
+    const proxyInput = {
+      method: request.method,
+      path,
+      rawQuery,
+      rawHeaders: request.rawHeaders,
+      body: request.body,
+      sourceIp: request.sourceIp,
+      resourcePath: route.resourcePath,
+      resourceId: route.resourceId,
+      pathParameters: match.pathParameters,
+      stage: this.api.stage,
+      stageVariables: this.api.stageVariables ?? null,
+      restApiId: this.api.restApiId,
+      accountId: this.api.accountId,
+      requestId,
+      now: this.clock(),
+      binaryMediaTypes: this.api.binaryMediaTypes,
+    };
 
     let authorizer: AuthorizerResult | undefined;
     if (route.authorization === 'CUSTOM') {
-      const runner = this.authorizers.get(route.authorizerId as string) as TokenAuthorizerRunner;
+      const runner = this.authorizers.get(route.authorizerId as string) as
+        TokenAuthorizerRunner | RequestAuthorizerRunner;
       const arn = methodArn(this.api, request.method, path);
-      const outcome = await runner.authorize(headersLast, arn, requestId);
+      let outcome: AuthorizerOutcome;
+      if (runner instanceof RequestAuthorizerRunner) {
+        outcome = await runner.authorize(
+          requestAuthorizerEvent(buildProxyEvent(proxyInput), arn),
+          requestId,
+        );
+      } else {
+        const headersLast: Record<string, string> = {};
+        for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+          headersLast[request.rawHeaders[i] as string] = request.rawHeaders[i + 1] as string;
+        }
+        outcome = await runner.authorize(headersLast, arn, requestId);
+      }
       if (outcome.kind === 'failure') {
         this.options.onError?.(`authorizer ${route.authorizerId} failed`);
         return gatewayResponse('AUTHORIZER_FAILURE');
@@ -152,25 +206,14 @@ export class ApiGatewayEmulator {
       authorizer = outcome.result;
     }
 
-    const result = await this.integrate(
-      route,
-      request,
-      path,
-      url,
-      match.pathParameters,
-      requestId,
-      authorizer,
-    );
+    const result = await this.integrate(route, proxyInput, requestId, authorizer);
     if (!result) return gatewayResponse('INTEGRATION_FAILURE');
     return finish(result);
   }
 
   private async integrate(
     route: Route,
-    request: GatewayRequest,
-    path: string,
-    url: URL,
-    pathParameters: Record<string, string> | null,
+    proxyInput: Omit<ProxyEventInput, 'authorizer'>,
     requestId: string,
     authorizer: AuthorizerResult | undefined,
   ): Promise<GatewayResult | undefined> {
@@ -185,25 +228,11 @@ export class ApiGatewayEmulator {
       };
     }
     const event = buildProxyEvent({
-      method: request.method,
-      path,
-      rawQuery: url.search.replace(/^\?/, ''),
-      rawHeaders: request.rawHeaders,
-      body: request.body,
-      sourceIp: request.sourceIp,
-      resourcePath: route.resourcePath,
-      pathParameters,
-      stage: this.api.stage,
-      stageVariables: this.api.stageVariables ?? null,
-      restApiId: this.api.restApiId,
-      accountId: this.api.accountId,
-      requestId,
-      now: this.clock(),
+      ...proxyInput,
       authorizer: authorizer && {
         principalId: authorizer.principalId,
         context: authorizer.context,
       },
-      binaryMediaTypes: this.api.binaryMediaTypes,
     });
     const functionName = integration.functionName ?? 'function';
     let output: unknown;
@@ -219,14 +248,6 @@ export class ApiGatewayEmulator {
       return undefined;
     }
     return toGatewayResult(result);
-  }
-
-  /** The stage prefix is optional: `/{stage}/hello` and `/hello` reach the same resource. */
-  private stripStage(pathname: string): string {
-    const prefix = `/${this.api.stage}`;
-    if (pathname === prefix) return '/';
-    if (pathname.startsWith(`${prefix}/`)) return pathname.slice(prefix.length);
-    return pathname;
   }
 
   /**

@@ -12,6 +12,8 @@ export interface ProxyEventInput {
   body: Buffer;
   sourceIp: string;
   resourcePath: string;
+  /** `requestContext.resourceId`; the emulator uses the resource path when the API has no ids. */
+  resourceId?: string;
   pathParameters: Record<string, string> | null;
   stage: string;
   stageVariables: Record<string, string> | null;
@@ -165,7 +167,7 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
       requestId: input.requestId,
       requestTime: requestTime(input.now),
       requestTimeEpoch: input.now,
-      resourceId: input.resourcePath,
+      resourceId: input.resourceId ?? input.resourcePath,
       resourcePath: input.resourcePath,
       stage: input.stage,
     },

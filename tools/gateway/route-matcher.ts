@@ -103,14 +103,16 @@ export class RouteMatcher {
    * Finds the method for a request.
    * @param method HTTP method
    * @param path request path without stage, e.g. `/orders/42`
+   * @param ignoreCase compare literal segments case-insensitively (to detect paths whose routing
+   *   would depend on case sensitivity, which the emulator refuses)
    * @returns the match, or undefined (API Gateway answers MISSING_AUTHENTICATION_TOKEN)
    */
-  match(method: string, path: string): RouteMatch | undefined {
+  match(method: string, path: string, ignoreCase = false): RouteMatch | undefined {
     const parts = splitPath(path);
     let best:
       { resource: CompiledResource; params: Record<string, string>; score: number[] } | undefined;
     for (const resource of this.resources) {
-      const params = this.matchSegments(resource.segments, parts);
+      const params = this.matchSegments(resource.segments, parts, ignoreCase);
       if (!params) continue;
       const score = resource.segments.map((s) => RANK[s.kind]);
       if (!best || compareScores(score, best.score) < 0) best = { resource, params, score };
@@ -125,7 +127,11 @@ export class RouteMatcher {
     };
   }
 
-  private matchSegments(segments: Segment[], parts: string[]): Record<string, string> | undefined {
+  private matchSegments(
+    segments: Segment[],
+    parts: string[],
+    ignoreCase: boolean,
+  ): Record<string, string> | undefined {
     const params: Record<string, string> = {};
     for (let i = 0; i < segments.length; i += 1) {
       const segment = segments[i] as Segment;
@@ -138,7 +144,11 @@ export class RouteMatcher {
       const part = parts[i];
       if (part === undefined) return undefined;
       if (segment.kind === 'literal') {
-        if (decodeSegment(part) !== segment.value) return undefined;
+        const text = decodeSegment(part);
+        const same = ignoreCase
+          ? text.toLowerCase() === segment.value.toLowerCase()
+          : text === segment.value;
+        if (!same) return undefined;
       } else {
         params[segment.name] = decodeSegment(part);
       }

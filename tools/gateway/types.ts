@@ -2,6 +2,7 @@
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
   APIGatewayTokenAuthorizerEvent,
   Context,
 } from 'aws-lambda';
@@ -15,6 +16,12 @@ export type ProxyHandler = (
 /** A TOKEN authorizer Lambda handler. Its output is validated by the emulator, as API Gateway does. */
 export type TokenAuthorizerHandler = (
   event: APIGatewayTokenAuthorizerEvent,
+  context: Context,
+) => Promise<unknown>;
+
+/** A REQUEST authorizer Lambda handler. Its output is validated by the emulator, as API Gateway does. */
+export type RequestAuthorizerHandler = (
+  event: APIGatewayRequestAuthorizerEvent,
   context: Context,
 ) => Promise<unknown>;
 
@@ -43,6 +50,8 @@ export interface Route {
   method: string;
   /** Resource path template: `/orders/{id}`, `/files/{proxy+}`, `/`. */
   resourcePath: string;
+  /** The resource's id (`$context.resourceId`); defaults to the resource path. */
+  resourceId?: string;
   /** `NONE` or `CUSTOM` (a Lambda authorizer). */
   authorization: 'NONE' | 'CUSTOM';
   /** Key in `ApiDefinition.authorizers`; required for `CUSTOM`. */
@@ -50,8 +59,10 @@ export interface Route {
   integration: Integration;
 }
 
-/** A TOKEN Lambda authorizer, as `aws_api_gateway_authorizer`. */
+/** A TOKEN Lambda authorizer, as `aws_api_gateway_authorizer` with `type = "TOKEN"`. */
 export interface TokenAuthorizer {
+  /** Absent means TOKEN (API Gateway's default type). */
+  type?: 'TOKEN';
   name: string;
   handler: TokenAuthorizerHandler;
   /** Only `method.request.header.<Name>` is supported (default Authorization). */
@@ -61,6 +72,25 @@ export interface TokenAuthorizer {
   /** Seconds a result is cached per token (`authorizer_result_ttl_in_seconds`); 0 = no cache. Default 300. */
   resultTtlSeconds?: number;
 }
+
+/** A REQUEST Lambda authorizer, as `aws_api_gateway_authorizer` with `type = "REQUEST"`. */
+export interface RequestAuthorizer {
+  type: 'REQUEST';
+  name: string;
+  handler: RequestAuthorizerHandler;
+  /**
+   * Comma-separated identity sources: `method.request.header.<Name>`,
+   * `method.request.querystring.<name>`, `stageVariables.<name>`, `context.<variable>` (see
+   * request-authorizer.ts for the context variables the emulator supplies). Required when the
+   * result is cached.
+   */
+  identitySource?: string;
+  /** Seconds a result is cached per identity-source values; 0 = no cache. Default 300. */
+  resultTtlSeconds?: number;
+}
+
+/** A Lambda authorizer of either type. */
+export type LambdaAuthorizer = TokenAuthorizer | RequestAuthorizer;
 
 /** Gateway response types the emulator produces (a subset of API Gateway's). */
 export type GatewayResponseType =
@@ -93,13 +123,15 @@ export interface ApiDefinition {
   stage: string;
   region: string;
   accountId: string;
+  /** AWS partition of the method ARNs (default `aws`). */
+  partition?: string;
   stageVariables?: Record<string, string>;
   /** Content types whose bodies reach Lambda base64-encoded. Unset: every non-text type. */
   binaryMediaTypes?: string[];
   /** Largest accepted request body (API Gateway: 10 MiB). */
   maxBodyBytes?: number;
   routes: Route[];
-  authorizers?: Record<string, TokenAuthorizer>;
+  authorizers?: Record<string, LambdaAuthorizer>;
   /** Overrides of the default gateway responses, by type. */
   gatewayResponses?: Partial<Record<GatewayResponseType, GatewayResponse>>;
 }

@@ -2,10 +2,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadAuthorizerConfig } from '../../functions/authorizer/config';
 import { createAuthorizerHandler } from '../../functions/authorizer/create-handler';
-import type { TokenAuthorizerHandler } from '../gateway/types';
+import type { RequestAuthorizerHandler } from '../gateway/types';
 
 /**
- * Creates the TOKEN authorizer from the settings Terraform would pass as environment variables,
+ * Identity sources of the REQUEST authorizer, as modules/authorizer sets them (a terraform test
+ * checks that both agree): the token, and the route (method and resource) so that API Gateway
+ * reuses a cached decision only for the same route. See docs/authorizer.md.
+ */
+export const AUTHORIZER_IDENTITY_SOURCES =
+  'method.request.header.Authorization,context.httpMethod,context.resourcePath';
+
+/**
+ * Creates the REQUEST authorizer from the settings Terraform would pass as environment variables,
  * so a bad routes file fails exactly as a bad ROUTE_SCOPES would at cold start.
  * @param settings issuer, audience, trusted public key PEMs, route map and log level
  * @returns the authorizer handler
@@ -16,7 +24,7 @@ export function createLocalAuthorizer(settings: {
   publicKeysPem: string[];
   routeScopes: Record<string, string[]>;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-}): TokenAuthorizerHandler {
+}): RequestAuthorizerHandler {
   const config = loadAuthorizerConfig({
     ISSUER: settings.issuer,
     AUDIENCE: settings.audience,

@@ -9,8 +9,8 @@ import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
-import type { ApiDefinition, Route } from '../gateway/types';
-import { createLocalAuthorizer } from './local-authorizer';
+import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/types';
+import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
 import { OAUTH_GATEWAY_RESPONSES } from './oauth-gateway-responses';
 import { readRoutesFile } from './routes-file';
 
@@ -110,8 +110,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     routes: [...tokenRoutes, ...protectedRoutes],
     authorizers: {
       oauth: {
+        type: 'REQUEST',
         name: 'authorizer',
-        identitySource: 'method.request.header.Authorization',
+        identitySource: AUTHORIZER_IDENTITY_SOURCES,
         resultTtlSeconds: Math.min(options.authorizerTtlSeconds, options.tokenTtlSeconds),
         handler: async (event, context) => (await ready).authorizer(event, context),
       },
@@ -164,7 +165,7 @@ export function issuerFor(host: string, port: number): string {
 
 type Handlers = {
   token: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-  authorizer: NonNullable<ApiDefinition['authorizers']>[string]['handler'];
+  authorizer: RequestAuthorizerHandler;
 };
 
 async function buildHandlers(settings: {

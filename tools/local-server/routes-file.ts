@@ -7,7 +7,7 @@ export type RouteScopes = Record<string, string[]>;
 
 /** A route of the routes file, as the emulator serves it. */
 export interface LocalRoute {
-  /** Normalised key, e.g. `GET /orders/*`. */
+  /** Normalised key, e.g. `GET /orders/{id}`. */
   key: string;
   /** HTTP method, or ANY. */
   method: string;
@@ -26,7 +26,7 @@ export interface LocalRoute {
 export function parseRoutes(value: unknown, source: string): LocalRoute[] {
   let routes;
   try {
-    routes = parseRouteMap(value);
+    routes = parseRouteMap(value).routes;
   } catch (err) {
     throw new Error(`${source}: ${(err as Error).message}`);
   }
@@ -34,13 +34,8 @@ export function parseRoutes(value: unknown, source: string): LocalRoute[] {
   return routes.map((route) => ({
     key: route.key,
     method: route.method,
-    resourcePath:
-      '/' +
-      route.segments
-        .map((segment) =>
-          segment.kind === 'greedy' && segment.text === '*' ? '{proxy+}' : segment.text,
-        )
-        .join('/'),
+    // A greedy `*` (only ever the last segment) is API Gateway's `{proxy+}`.
+    resourcePath: route.path.replace(/\/\*$/, '/{proxy+}'),
     scopes: [...route.scopes],
   }));
 }

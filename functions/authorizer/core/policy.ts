@@ -1,12 +1,12 @@
 /**
- * IAM policies for the TOKEN authorizer: which routes of the route map a token's scopes permit,
- * as execute-api resource ARNs for the whole API (API Gateway caches the policy per token, for
- * every route), with `methodArn` parsing.
+ * The REQUEST authorizer's decision and IAM policy for one routed request: allowed when the token
+ * holds a scope the route lists, and a policy of one statement covering that route only (that
+ * method on that resource, path parameters as `*`). Also `methodArn` parsing.
  * @module
  */
-import { compareSpecificity, HTTP_METHODS, type Route } from './route-map';
+import { lookupRoute, type RouteMap } from './route-map';
 
-/** One statement of an authorizer policy. */
+/** The one statement of an authorizer policy. */
 export interface PolicyStatement {
   readonly Action: 'execute-api:Invoke';
   readonly Effect: 'Allow' | 'Deny';
@@ -16,10 +16,10 @@ export interface PolicyStatement {
 /** The policy document an authorizer returns. */
 export interface PolicyDocument {
   readonly Version: '2012-10-17';
-  readonly Statement: readonly PolicyStatement[];
+  readonly Statement: readonly [PolicyStatement];
 }
 
-/** What the TOKEN authorizer returns to API Gateway. */
+/** What the authorizer returns to API Gateway. */
 export interface AuthorizerResult {
   /** The client id (`sub`). */
   principalId: string;
@@ -28,12 +28,22 @@ export interface AuthorizerResult {
   context: { client_id: string; scope: string; jti: string };
 }
 
-/** The claims a policy needs. */
+/** The claims a decision needs. */
 export interface PolicyClaims {
   sub: string;
   client_id: string;
   scope: string;
   jti: string;
+}
+
+/** The routed request, as the REQUEST event describes it. */
+export interface RoutedRequest {
+  /** `event.methodArn`. */
+  methodArn: string;
+  /** `event.httpMethod`: the request's method (also for an `ANY` method). */
+  httpMethod: string;
+  /** `event.resource`: the resource template API Gateway matched, e.g. `/orders/{id}`. */
+  resource: string;
 }
 
 /** A parsed `methodArn`. */
@@ -50,7 +60,7 @@ export interface MethodArn {
   prefix: string;
 }
 
-/** `methodArn` is not an execute-api method ARN. */
+/** `methodArn` is not an execute-api method ARN, or does not agree with the event. */
 export class MethodArnError extends Error {
   constructor(message: string) {
     super(message);
@@ -58,8 +68,28 @@ export class MethodArnError extends Error {
   }
 }
 
-const METHOD_ARN =
-  /^(arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):execute-api:([a-z0-9-]+):(\d{12}):([A-Za-z0-9]+)\/([A-Za-z0-9_-]+)\/)([A-Z]+|\*)\/([^*?]*)$/;
+/**
+ * Every AWS partition, as the AWS SDK's endpoint rules list them (`partitions.json` of
+ * `@aws-sdk/util-endpoints`; test/unit/authorizer/core/policy.test.ts checks this list against
+ * the installed SDK's copy, so a new partition fails the build rather than every request).
+ */
+export const AWS_PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+] as const;
+
+// "arn:partition:execute-api:region:account-id:api-id/stage/http-method/resource-path"
+// ("Statement reference of IAM policies for executing API in API Gateway",
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html).
+const METHOD_ARN = new RegExp(
+  `^(arn:(${AWS_PARTITIONS.join('|')}):execute-api:([a-z0-9-]+):(\\d{12}):([A-Za-z0-9]+)/([A-Za-z0-9_-]+)/)([A-Z]+)/([^*?]*)$`,
+);
 
 /**
  * Parses and validates an execute-api method ARN.
@@ -84,260 +114,127 @@ export function parseMethodArn(methodArn: string): MethodArn {
   };
 }
 
-/** Resource patterns (relative to the ARN prefix) to allow and to deny for one scope set. */
-export interface PolicyPlan {
-  readonly allow: readonly string[];
-  readonly deny: readonly string[];
-}
-
 /**
- * One step of a pattern: a character, or one/zero-or-more characters of a class
- * (`any`, or `seg`: anything but `/`).
+ * The execute-api resource of one route: the method, then the resource template with every path
+ * parameter (`{id}`, `{proxy+}`) as `*`. IAM's `*` also matches `/`, so this pattern reaches
+ * further than the route; that is sound only because API Gateway reuses a cached policy for the
+ * same route alone (the authorizer's cache key holds the method and resource, see
+ * modules/authorizer), never because of the pattern.
+ * @param prefix the ARN prefix (API and stage)
+ * @param method the request's method
+ * @param resource the resource template
+ * @returns e.g. `arn:aws:execute-api:…:abc123/prod/GET/orders/*`
  */
-type Token = { t: 'char'; c: string } | { t: 'one' | 'star'; cls: 'any' | 'seg' };
-
-/**
- * @param pattern an IAM resource pattern, where `*` is any run of characters (slashes included)
- * @returns its tokens
- */
-function iamTokens(pattern: string): Token[] {
-  return [...pattern].map((c): Token => (c === '*' ? { t: 'star', cls: 'any' } : { t: 'char', c }));
-}
-
-/**
- * The request paths API Gateway routes to a route, for one method: `{param}` is one non-empty
- * segment, greedy is one or more of anything.
- * @param route the route
- * @param method a concrete method
- * @returns the tokens of `METHOD/path`
- */
-function routeTokens(route: Route, method: string): Token[] {
-  const tokens: Token[] = [...`${method}/`].map((c): Token => ({ t: 'char', c }));
-  route.segments.forEach((segment, index) => {
-    if (index > 0) tokens.push({ t: 'char', c: '/' });
-    if (segment.kind === 'literal') {
-      for (const c of segment.text) tokens.push({ t: 'char', c });
-    } else {
-      const cls = segment.kind === 'param' ? 'seg' : 'any';
-      tokens.push({ t: 'one', cls }, { t: 'star', cls });
-    }
-  });
-  return tokens;
-}
-
-/**
- * @param a a consuming token
- * @param b another
- * @returns whether some character satisfies both
- */
-function overlaps(a: Token, b: Token): boolean {
-  if (a.t === 'char' && b.t === 'char') return a.c === b.c;
-  const char = a.t === 'char' ? a : b.t === 'char' ? b : undefined;
-  const other = char === a ? b : a;
-  if (char === undefined || other.t === 'char') return true; // two classes share every non-slash char
-  return other.cls === 'any' || char.c !== '/';
-}
-
-/**
- * Whether two patterns have a string in common (product automaton, breadth first).
- * @param a tokens of one pattern
- * @param b tokens of the other
- * @returns true when their languages intersect
- */
-export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boolean {
-  const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
-  const queue: number[] = [0];
-  seen[0] = 1;
-  const push = (i: number, j: number): void => {
-    const id = i * width + j;
-    if (seen[id] === 0) {
-      seen[id] = 1;
-      queue.push(id);
-    }
-  };
-  while (queue.length > 0) {
-    const id = queue.pop() as number;
-    const i = Math.floor(id / width);
-    const j = id % width;
-    if (i === a.length && j === b.length) return true;
-    const ta = a[i];
-    const tb = b[j];
-    if (ta?.t === 'star') push(i + 1, j);
-    if (tb?.t === 'star') push(i, j + 1);
-    if (ta !== undefined && tb !== undefined && overlaps(ta, tb)) {
-      push(ta.t === 'star' ? i : i + 1, tb.t === 'star' ? j : j + 1);
-    }
-  }
-  return false;
-}
-
-/**
- * Decides the resources for one set of scopes.
- *
- * Allowed routes become Allow patterns. IAM's `*` also matches across `/`, so an allowed
- * `GET/orders/*` (from `GET /orders/{id}`) would also cover `GET /orders/7/audit`. Every denied
- * route whose requests an Allow pattern reaches therefore gets an explicit Deny (which wins in IAM),
- * unless the allowing route is the one API Gateway prefers for those requests (a literal
- * `GET /orders/new` beats a denied `GET /orders/{id}`).
- * @param routes the route map
- * @param scopes the token's scopes
- * @returns the allow and deny patterns, relative to the ARN prefix
- */
-export function planPolicy(routes: readonly Route[], scopes: ReadonlySet<string>): PolicyPlan {
-  const allowed: Route[] = [];
-  const denied: Route[] = [];
-  for (const route of routes) {
-    const ok = route.scopes.length === 0 || route.scopes.some((scope) => scopes.has(scope));
-    (ok ? allowed : denied).push(route);
-  }
-  const allow = allowed.flatMap((route) => route.resourcePatterns);
-  const allowTokens = allowed.map((route) => route.resourcePatterns.map(iamTokens));
-  const deny: string[] = [];
-  for (const route of denied) {
-    const methods = route.method === 'ANY' ? HTTP_METHODS : [route.method];
-    const reached = allowed.some(
-      (other, index) =>
-        compareSpecificity(other, route) <= 0 &&
-        methods.some((method) => {
-          const target = routeTokens(route, method);
-          return (allowTokens[index] as Token[][]).some((tokens) =>
-            patternsIntersect(tokens, target),
-          );
-        }),
-    );
-    if (reached) deny.push(...route.resourcePatterns);
-  }
-  return { allow, deny };
+export function routeResource(prefix: string, method: string, resource: string): string {
+  const path = resource
+    .slice(1)
+    .split('/')
+    .map((part) => (part.charCodeAt(0) === 123 || part === '*' ? '*' : part))
+    .join('/');
+  return `${prefix}${method}/${path}`;
 }
 
 /** Options of {@link createPolicyBuilder}. */
 export interface PolicyBuilderOptions {
-  /** Policies kept per (scope string, API and stage); least recently used ones are dropped. */
+  /** Policy documents kept per (scope string, method, resource, API and stage); default 512. */
   cacheSize?: number;
 }
 
 /**
- * Builds the authorizer result for verified claims and a request.
+ * Builds the authorizer result for verified claims and a routed request.
  * @param claims verified token claims
- * @param methodArn the request's method ARN
- * @returns principal, policy and context
- * @throws MethodArnError when `methodArn` is malformed
+ * @param request the request's method ARN, method and matched resource
+ * @returns principal, a one-statement policy (Allow or Deny of that route) and context
+ * @throws MethodArnError when `methodArn` is malformed or names another method
  */
-export type PolicyBuilder = (claims: PolicyClaims, methodArn: string) => AuthorizerResult;
+export type PolicyBuilder = (claims: PolicyClaims, request: RoutedRequest) => AuthorizerResult;
 
 /**
- * Creates a policy builder over a route map, with a small LRU of policy documents keyed on the
- * scope string and the ARN prefix (API, stage), so warm calls with a known token shape only
- * parse the ARN.
- * @param routes the validated route map
- * @param options cache size (default 256)
+ * Decides one request exactly: the route is `"<httpMethod> <resource>"` in the map, else
+ * `"ANY <resource>"`; it is allowed when it lists no scope or the token holds one it lists.
+ * Unlisted routes are denied.
+ * @param map the route map
+ * @param scope the token's `scope` claim (space-delimited)
+ * @param method the request's method
+ * @param resource the matched resource template
+ * @returns true to allow
+ */
+export function isRouteAllowed(
+  map: RouteMap,
+  scope: string,
+  method: string,
+  resource: string,
+): boolean {
+  const route = lookupRoute(map, method, resource);
+  if (route === undefined) return false;
+  if (route.scopes.length === 0) return true;
+  const held = scope === '' ? [] : scope.split(' ');
+  return route.scopes.some((wanted) => held.includes(wanted));
+}
+
+/**
+ * Creates a policy builder over a route map. Documents are frozen and kept in a small map keyed
+ * on everything they depend on (cleared when full), so warm calls for a known route and scope
+ * set build only the context.
+ * @param map the validated route map
+ * @param options cache size
  * @returns the builder
  */
 export function createPolicyBuilder(
-  routes: readonly Route[],
+  map: RouteMap,
   options: PolicyBuilderOptions = {},
 ): PolicyBuilder {
-  const cacheSize = options.cacheSize ?? 256;
-  // LRU without reordering a Map on every hit: each entry remembers when it was last used, and a
-  // miss on a full cache evicts the oldest (a scan, but misses are rare: scope sets are few).
-  // Entries are grouped by ARN prefix (API and stage), which in a Lambda is nearly always the same,
-  // so a warm call hashes only the scope string.
-  const byPrefix = new Map<string, Map<string, { document: PolicyDocument; used: number }>>();
-  let size = 0;
-  let tick = 0;
+  const cacheSize = options.cacheSize ?? 512;
+  const documents = new Map<string, PolicyDocument>();
 
-  const documentFor = (scope: string, arn: MethodArn, methodArn: string): PolicyDocument => {
-    let entries = byPrefix.get(arn.prefix);
-    const cached = entries?.get(scope);
-    if (cached !== undefined) {
-      cached.used = ++tick;
-      return cached.document;
-    }
-    const plan = planPolicy(routes, new Set(scope.split(' ')));
-    if (plan.allow.length === 0) {
-      // Nothing allowed: an explicit Deny, so API Gateway answers 403 (not cached: per methodArn).
-      return denyDocument(methodArn);
-    }
-    const statements: PolicyStatement[] = [statement('Allow', arn.prefix, plan.allow)];
-    if (plan.deny.length > 0) statements.push(statement('Deny', arn.prefix, plan.deny));
-    const document: PolicyDocument = Object.freeze({
-      Version: '2012-10-17',
-      Statement: Object.freeze(statements),
-    });
-    if (size >= cacheSize) evictOldest();
-    if (entries === undefined) {
-      entries = new Map();
-      byPrefix.set(arn.prefix, entries);
-    }
-    entries.set(scope, { document, used: ++tick });
-    size++;
-    return document;
-  };
-
-  const evictOldest = (): void => {
-    let oldest = Infinity;
-    let oldestPrefix = '';
-    let oldestScope = '';
-    for (const [prefix, entries] of byPrefix) {
-      for (const [scope, entry] of entries) {
-        if (entry.used < oldest) {
-          oldest = entry.used;
-          oldestPrefix = prefix;
-          oldestScope = scope;
-        }
-      }
-    }
-    const entries = byPrefix.get(oldestPrefix) as Map<string, unknown>;
-    entries.delete(oldestScope);
-    if (entries.size === 0) byPrefix.delete(oldestPrefix);
-    size--;
-  };
-
-  // A warm Lambda sees the same methodArn again and again: remember the last one parsed.
+  // A warm Lambda sees the same methodArn prefix again and again: remember the last one parsed.
   let lastMethodArn: string | undefined;
-  let lastArn: MethodArn | undefined;
+  let lastMethod: string | undefined;
+  let lastPrefix = '';
 
-  return (claims, methodArn) => {
-    if (methodArn !== lastMethodArn) {
-      lastArn = parseMethodArn(methodArn);
+  return (claims, request) => {
+    const { methodArn, httpMethod, resource } = request;
+    if (methodArn !== lastMethodArn || httpMethod !== lastMethod) {
+      lastMethodArn = undefined;
+      const arn = parseMethodArn(methodArn);
+      // The ARN's method is the request's; anything else is not an event API Gateway sends.
+      if (arn.method !== httpMethod) {
+        throw new MethodArnError('methodArn names another method than httpMethod');
+      }
       lastMethodArn = methodArn;
+      lastMethod = httpMethod;
+      lastPrefix = arn.prefix;
     }
-    const arn = lastArn as MethodArn;
+    const key = `${claims.scope}\n${httpMethod}\n${resource}\n${lastPrefix}`;
+    let document = documents.get(key);
+    if (document === undefined) {
+      const effect = isRouteAllowed(map, claims.scope, httpMethod, resource) ? 'Allow' : 'Deny';
+      document = policyDocument(effect, routeResource(lastPrefix, httpMethod, resource));
+      if (documents.size >= cacheSize) documents.clear();
+      documents.set(key, document);
+    }
     return {
       principalId: claims.sub,
-      policyDocument: documentFor(claims.scope, arn, methodArn),
+      policyDocument: document,
       context: { client_id: claims.client_id, scope: claims.scope, jti: claims.jti },
     };
   };
 }
 
 /**
+ * A frozen policy document of one statement.
  * @param effect Allow or Deny
- * @param prefix the ARN prefix
- * @param patterns resource patterns relative to it
- * @returns a frozen statement
+ * @param resource the route's execute-api resource
+ * @returns the document
  */
-function statement(
-  effect: 'Allow' | 'Deny',
-  prefix: string,
-  patterns: readonly string[],
-): PolicyStatement {
-  return Object.freeze({
+export function policyDocument(effect: 'Allow' | 'Deny', resource: string): PolicyDocument {
+  const statement: PolicyStatement = Object.freeze({
     Action: 'execute-api:Invoke',
     Effect: effect,
-    Resource: Object.freeze([...new Set(patterns)].map((pattern) => prefix + pattern)),
+    Resource: Object.freeze([resource]),
   });
-}
-
-/**
- * An explicit Deny of one method ARN.
- * @param methodArn the request's method ARN
- * @returns the policy document
- */
-export function denyDocument(methodArn: string): PolicyDocument {
-  return {
+  return Object.freeze({
     Version: '2012-10-17',
-    Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn] }],
-  };
+    Statement: Object.freeze([statement]) as unknown as readonly [PolicyStatement],
+  });
 }

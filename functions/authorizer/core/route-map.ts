@@ -1,6 +1,11 @@
 /**
  * The authorizer's route-to-scopes map (`{"GET /orders/{id}": ["orders:read"]}`): parsing and
- * validation at cold start, and the specificity order API Gateway uses to pick a route.
+ * validation at cold start, and the exact lookup of the route API Gateway matched.
+ *
+ * There is no path matching here. API Gateway has already routed the request when it calls a
+ * REQUEST authorizer and passes the matched resource template as `event.resource` ("Input to an
+ * Amazon API Gateway Lambda authorizer", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html),
+ * so the decision is a lookup of `"<httpMethod> <resource>"`, with `ANY <resource>` as fallback.
  * @module
  */
 import { isScopeToken } from '../../shared/access-token';
@@ -14,31 +19,30 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** A route's method: concrete, or `ANY` (also written `*`). */
 export type RouteMethod = HttpMethod | 'ANY';
 
-/**
- * One path segment: a literal, a `{param}` (exactly one segment), or greedy (`{proxy+}` or `*`,
- * one or more segments).
- */
-export interface RouteSegment {
-  readonly kind: 'literal' | 'param' | 'greedy';
-  /** The segment as written. */
-  readonly text: string;
-}
-
 /** A validated route. */
 export interface Route {
+  /** The key as written, e.g. `get /orders/{id}`. */
+  readonly entry: string;
   /** Normalised key, e.g. `GET /orders/{id}`. */
   readonly key: string;
   readonly method: RouteMethod;
   /** The path as written, starting with `/`. */
   readonly path: string;
-  readonly segments: readonly RouteSegment[];
+  /**
+   * The resource's shape, the lookup key's path part: literals as written, `{name}` as `{}`,
+   * `{name+}` (or `*`) as `{+}`. See {@link resourceShape}.
+   */
+  readonly shape: string;
   /** The route is allowed when the token holds any of these; empty means any valid token. */
   readonly scopes: readonly string[];
-  /**
-   * `METHOD/path` resource patterns for IAM policies: parameters and greedy segments become `*`,
-   * and `ANY` is spelled out as one pattern per method (a `*` there would also match across `/`).
-   */
-  readonly resourcePatterns: readonly string[];
+}
+
+/** The route map, indexed for exact lookup. */
+export interface RouteMap {
+  /** The routes, in input order. */
+  readonly routes: readonly Route[];
+  /** `"<METHOD> <shape>"` to route. */
+  readonly byKey: ReadonlyMap<string, Route>;
 }
 
 /** The route map is invalid; the message names the bad entry. */
@@ -58,27 +62,63 @@ const LITERAL_SEGMENT = /^[A-Za-z0-9._~!$&'()+,;=:@%-]+$/;
 const PARAM_SEGMENT = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
 
 /**
+ * The shape of a resource path template: the same resource whatever its parameters are called.
+ * Parameter names are not compared, so `GET /orders/{id}` in the map also covers a deployed
+ * `/orders/{orderId}`: a resource has at most one variable child (the emulator's router enforces
+ * this; the API Gateway docs do not state the rule, so the map's semantics are defined by shape
+ * either way: a route gets the scopes of the map entry of its shape, and a shape that no entry
+ * has is denied). `*` is accepted as another spelling of a greedy `{proxy+}`.
+ * @param path a resource path template such as `/orders/{id}` (event `resource`)
+ * @returns e.g. `/orders/{}`, `/files/{+}`, `/`; undefined when it is not a template
+ */
+export function resourceShape(path: string): string | undefined {
+  if (path === '/') return '/';
+  if (path.charCodeAt(0) !== 47) return undefined;
+  const parts = path.slice(1).split('/');
+  let shape = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (part === '*') {
+      if (i !== parts.length - 1) return undefined;
+      shape += '/{+}';
+      continue;
+    }
+    const param = PARAM_SEGMENT.exec(part);
+    if (param !== null) {
+      if (param[2] === '+' && i !== parts.length - 1) return undefined;
+      shape += param[2] === '+' ? '/{+}' : '/{}';
+    } else if (LITERAL_SEGMENT.test(part)) {
+      shape += `/${part}`;
+    } else {
+      return undefined;
+    }
+  }
+  return shape;
+}
+
+/**
  * Parses and validates a route map.
  * @param input the parsed JSON value (an object of `"METHOD /path": ["scope", …]`)
- * @returns the routes, in input order
+ * @returns the routes, indexed by method and shape
  * @throws RouteMapError naming the first bad entry
  */
-export function parseRouteMap(input: unknown): Route[] {
+export function parseRouteMap(input: unknown): RouteMap {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new RouteMapError('route map must be a JSON object of "METHOD /path": [scopes]');
   }
   const routes: Route[] = [];
-  const seen = new Map<string, string>();
+  const byKey = new Map<string, Route>();
   for (const [entry, scopes] of Object.entries(input)) {
     const route = parseRoute(entry, scopes);
-    const earlier = seen.get(route.key);
+    const lookupKey = `${route.method} ${route.shape}`;
+    const earlier = byKey.get(lookupKey);
     if (earlier !== undefined) {
-      throw new RouteMapError(`route "${entry}" duplicates route "${earlier}"`);
+      throw new RouteMapError(`route "${entry}" duplicates route "${earlier.entry}"`);
     }
-    seen.set(route.key, entry);
+    byKey.set(lookupKey, route);
     routes.push(route);
   }
-  return routes;
+  return { routes, byKey };
 }
 
 /**
@@ -106,25 +146,17 @@ function parseRoute(entry: string, scopes: unknown): Route {
     );
 
   if (!path.startsWith('/')) fail('path must start with "/"');
-  const segments: RouteSegment[] = [];
   if (path !== '/') {
     const parts = path.slice(1).split('/');
     parts.forEach((text, index) => {
-      if (text === '*') {
-        segments.push({ kind: 'greedy', text });
-        return;
-      }
-      const param = PARAM_SEGMENT.exec(text);
-      if (param) {
-        if (param[2] === '+' && index !== parts.length - 1) {
-          fail(`greedy parameter "${text}" must be the last segment`);
-        }
-        segments.push({ kind: param[2] === '+' ? 'greedy' : 'param', text });
-        return;
+      const greedy = text === '*' || PARAM_SEGMENT.exec(text)?.[2] === '+';
+      if (greedy && index !== parts.length - 1) {
+        fail(`greedy parameter "${text}" must be the last segment`);
       }
       if (text === '') fail('path has an empty segment (double or trailing "/")');
-      if (!LITERAL_SEGMENT.test(text)) fail(`invalid path segment "${text}"`);
-      segments.push({ kind: 'literal', text });
+      if (!greedy && !PARAM_SEGMENT.test(text) && !LITERAL_SEGMENT.test(text)) {
+        fail(`invalid path segment "${text}"`);
+      }
     });
   }
 
@@ -136,37 +168,26 @@ function parseRoute(entry: string, scopes: unknown): Route {
     }
   }
 
-  const resourcePath = segments.map((s) => (s.kind === 'literal' ? s.text : '*')).join('/');
-  const methods = method === 'ANY' ? HTTP_METHODS : [method];
   return {
+    entry,
     key: `${method} ${path}`,
     method,
     path,
-    segments,
+    shape: resourceShape(path) as string,
     scopes: [...new Set(scopes as string[])],
-    resourcePatterns: methods.map((m) => `${m}/${resourcePath}`),
   };
 }
 
-/** Rank of a segment kind in API Gateway's route selection: literals beat params beat greedy. */
-const KIND_RANK = { literal: 2, param: 1, greedy: 0 } as const;
-
 /**
- * Compares two routes the way API Gateway prefers one when both match a request: segment by
- * segment from the left, a literal beats `{param}`, which beats greedy; then a concrete method
- * beats `ANY`.
- * @param a a route
- * @param b another route
- * @returns a positive number when `a` is preferred, negative when `b` is, 0 when undecided
+ * Finds the route of a request exactly: `"<method> <shape of resource>"`, else
+ * `"ANY <shape of resource>"`. Nothing else matches: routes not in the map are not found.
+ * @param map the route map
+ * @param method the request's HTTP method (event `httpMethod`)
+ * @param resource the resource template API Gateway matched (event `resource`)
+ * @returns the route, or undefined (the request is denied)
  */
-export function compareSpecificity(a: Route, b: Route): number {
-  const common = Math.min(a.segments.length, b.segments.length);
-  for (let i = 0; i < common; i++) {
-    const diff =
-      KIND_RANK[(a.segments[i] as RouteSegment).kind] -
-      KIND_RANK[(b.segments[i] as RouteSegment).kind];
-    if (diff !== 0) return diff;
-  }
-  if (a.segments.length !== b.segments.length) return 0;
-  return (a.method === 'ANY' ? 0 : 1) - (b.method === 'ANY' ? 0 : 1);
+export function lookupRoute(map: RouteMap, method: string, resource: string): Route | undefined {
+  const shape = resourceShape(resource);
+  if (shape === undefined) return undefined;
+  return map.byKey.get(`${method} ${shape}`) ?? map.byKey.get(`ANY ${shape}`);
 }

@@ -20,6 +20,12 @@ export interface TokenIssuerDeps {
   defaultAudience: string;
   /** Default token lifetime in seconds; a client's `token_ttl_seconds` overrides it. */
   tokenTtlSeconds: number;
+  /**
+   * Shortest lifetime issued, in seconds (default 0): the authorizer's result cache TTL, so that
+   * no token lives shorter than a cached decision about it (see docs/authorizer.md). A client's
+   * shorter `token_ttl_seconds` is raised to it; `expires_in` reports the lifetime issued.
+   */
+  minTokenTtlSeconds?: number;
   clientStore: ClientStore;
   hasher: PasswordHasher;
   signer: Signer;
@@ -92,7 +98,10 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       const client = await authenticator.authenticate(credentials);
       const scopes = resolveScopes(requestedScopes, client.scopes);
       const audience = resolveAudience(params.audience, client.audiences, deps.defaultAudience);
-      const ttlSeconds = client.token_ttl_seconds ?? deps.tokenTtlSeconds;
+      const ttlSeconds = Math.max(
+        client.token_ttl_seconds ?? deps.tokenTtlSeconds,
+        deps.minTokenTtlSeconds ?? 0,
+      );
 
       const key = await deps.signer.keyInfo();
       const claims = buildAccessTokenClaims({

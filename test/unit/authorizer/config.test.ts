@@ -19,7 +19,7 @@ describe('loadAuthorizerConfig', () => {
     expect(config.issuer).toBe(base.ISSUER);
     expect(config.audience).toBe(base.AUDIENCE);
     expect(config.keys.size).toBe(1);
-    expect(config.routes).toEqual([]);
+    expect(config.routes.routes).toEqual([]);
     expect(config.clockSkewSeconds).toBe(30);
   });
 
@@ -31,7 +31,7 @@ describe('loadAuthorizerConfig', () => {
       CLOCK_SKEW_SECONDS: '0',
     });
     // Assert
-    expect(config.routes[0]?.key).toBe('GET /hello');
+    expect(config.routes.routes[0]?.key).toBe('GET /hello');
     expect(config.clockSkewSeconds).toBe(0);
   });
 

@@ -24,7 +24,13 @@ describe('authorizer handler module', () => {
     const { handler } = await import('../../../functions/authorizer/handler');
     // Assert
     await expect(
-      handler({ type: 'TOKEN', authorizationToken: 'Basic x', methodArn: 'x' }),
+      handler({
+        type: 'REQUEST',
+        methodArn: 'x',
+        httpMethod: 'GET',
+        resource: '/',
+        headers: { Authorization: 'Basic x' },
+      } as never),
     ).rejects.toThrow('Unauthorized');
   });
 

@@ -19,6 +19,7 @@ describe('loadTokenConfig', () => {
       issuer: 'https://auth.example.com',
       defaultAudience: 'https://api.example.com',
       tokenTtlSeconds: 3600,
+      minTokenTtlSeconds: 0,
       scopesSupported: [],
       clientsTable: 'clients',
       signer: {
@@ -36,6 +37,7 @@ describe('loadTokenConfig', () => {
       ...BASE,
       ISSUER: 'http://127.0.0.1:8080/stage',
       TOKEN_TTL_SECONDS: ' 60 ',
+      AUTHORIZER_RESULT_TTL_SECONDS: '300',
       SCOPES_SUPPORTED: '["a","b:c"]',
       SIGNING_ALGORITHM: 'RS256',
       JWKS_KEY_IDS: '["k1","k2"]',
@@ -46,6 +48,7 @@ describe('loadTokenConfig', () => {
     expect(config).toMatchObject({
       issuer: 'http://127.0.0.1:8080/stage',
       tokenTtlSeconds: 60,
+      minTokenTtlSeconds: 300,
       scopesSupported: ['a', 'b:c'],
       signer: { keyId: 'alias/token', algorithm: 'RS256', jwksKeyIds: ['k1', 'k2'] },
       metricsNamespace: 'Auth',
@@ -66,6 +69,8 @@ describe('loadTokenConfig', () => {
     ['TOKEN_TTL_SECONDS', { TOKEN_TTL_SECONDS: '86401' }],
     ['TOKEN_TTL_SECONDS', { TOKEN_TTL_SECONDS: '1.5' }],
     ['TOKEN_TTL_SECONDS', { TOKEN_TTL_SECONDS: 'abc' }],
+    ['AUTHORIZER_RESULT_TTL_SECONDS', { AUTHORIZER_RESULT_TTL_SECONDS: '3601' }],
+    ['AUTHORIZER_RESULT_TTL_SECONDS', { AUTHORIZER_RESULT_TTL_SECONDS: '-1' }],
     ['SCOPES_SUPPORTED', { SCOPES_SUPPORTED: 'a b' }],
     ['SCOPES_SUPPORTED', { SCOPES_SUPPORTED: '{"a":1}' }],
     ['SCOPES_SUPPORTED', { SCOPES_SUPPORTED: '["a", 1]' }],

@@ -1,11 +1,15 @@
-// Policy building: allowed routes to resource ARNs, explicit Deny, cache and methodArn parsing.
-// Policies are judged by the API Gateway emulator's independent evaluator, not by the authorizer.
+// Policy building: one statement for the routed route (Allow or Deny), the exact decision, the
+// document cache and methodArn parsing in every AWS partition. Policies are judged by the API
+// Gateway emulator's independent evaluator, not by the authorizer.
+import fs from 'node:fs';
 import {
+  AWS_PARTITIONS,
   createPolicyBuilder,
-  denyDocument,
+  isRouteAllowed,
   MethodArnError,
   parseMethodArn,
-  planPolicy,
+  policyDocument,
+  routeResource,
 } from '../../../../functions/authorizer/core/policy';
 import { parseRouteMap } from '../../../../functions/authorizer/core/route-map';
 import { isAllowedByPolicy } from '../../../../tools/gateway/policy-evaluation';
@@ -13,12 +17,21 @@ import { isAllowedByPolicy } from '../../../../tools/gateway/policy-evaluation';
 const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/';
 const arn = (methodAndPath: string): string => `${PREFIX}${methodAndPath}`;
 const claims = (scope: string) => ({ sub: 'client-1', client_id: 'client-1', scope, jti: 'j1' });
+const request = (httpMethod: string, resource: string, path: string) => ({
+  methodArn: arn(`${httpMethod}/${path}`),
+  httpMethod,
+  resource,
+});
 
+/** The issue's route map: a param route, and admin-only proxy and literal routes over it. */
 const ROUTES = parseRouteMap({
-  'GET /orders/*': ['orders:read'],
+  'GET /orders/{id}': ['orders:read'],
+  'GET /{proxy+}': ['admin'],
+  'GET /orders/new': ['admin'],
   'POST /orders': ['orders:write'],
+  'ANY /files/{proxy+}': ['files'],
   'GET /health': [],
-  'GET /orders/{id}/audit': ['orders:admin'],
+  'GET /': ['root'],
 });
 
 describe('parseMethodArn', () => {
@@ -39,9 +52,42 @@ describe('parseMethodArn', () => {
   });
 
   it.each([
+    ['aws', 'us-east-1'],
+    ['aws-cn', 'cn-north-1'],
+    ['aws-us-gov', 'us-gov-west-1'],
+    ['aws-iso', 'us-iso-east-1'],
+    ['aws-iso-b', 'us-isob-east-1'],
+    ['aws-iso-e', 'eu-isoe-west-1'],
+    ['aws-iso-f', 'us-isof-south-1'],
+    ['aws-eusc', 'eusc-de-east-1'],
+  ])('accepts the %s partition (%s)', (partition, region) => {
+    // Arrange
+    const methodArn = `arn:${partition}:execute-api:${region}:123456789012:abc123/prod/GET/x`;
+    // Act
+    const parsed = parseMethodArn(methodArn);
+    // Assert
+    expect(parsed.partition).toBe(partition);
+    expect(parsed.prefix).toBe(`arn:${partition}:execute-api:${region}:123456789012:abc123/prod/`);
+  });
+
+  it('lists exactly the partitions of the installed AWS SDK (partitions.json as oracle)', () => {
+    // Arrange
+    const file = require
+      .resolve('@aws-sdk/core')
+      .replace(/dist-cjs\/.*$/, 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js');
+    // Act
+    const ids = [...fs.readFileSync(file, 'utf8').matchAll(/"id": "([a-z-]+)"/g)].map((m) => m[1]);
+    // Assert
+    expect(ids.length).toBeGreaterThanOrEqual(8);
+    expect([...AWS_PARTITIONS].sort()).toEqual([...new Set(ids)].sort());
+  });
+
+  it.each([
     'arn:aws:lambda:eu-west-1:123456789012:function:x',
     'arn:aws:execute-api:eu-west-1:12345:abc/prod/GET/x',
     'arn:aws:execute-api:eu-west-1:123456789012:abc/prod',
+    'arn:aws-xyz:execute-api:eu-west-1:123456789012:abc/prod/GET/x',
+    'arn:aws:execute-api:eu-west-1:123456789012:abc/prod/*/x',
     `${PREFIX}GET/a*`,
     '',
   ])('rejects %j', (value) => {
@@ -50,130 +96,165 @@ describe('parseMethodArn', () => {
   });
 });
 
-describe('createPolicyBuilder', () => {
-  it('allows every route the scopes permit, with [] routes for any token', () => {
-    // Arrange
-    const build = createPolicyBuilder(ROUTES);
-    // Act
-    const result = build(claims('orders:read'), arn('GET/orders/7'));
-    // Assert
-    expect(result.principalId).toBe('client-1');
-    expect(result.context).toEqual({ client_id: 'client-1', scope: 'orders:read', jti: 'j1' });
-    expect(result.policyDocument.Statement[0]).toEqual({
-      Action: 'execute-api:Invoke',
-      Effect: 'Allow',
-      Resource: [arn('GET/orders/*'), arn('GET/health')],
-    });
-    // GET/orders/* would also reach the admin-only audit route: it gets an explicit Deny.
-    expect(result.policyDocument.Statement[1]).toEqual({
-      Action: 'execute-api:Invoke',
-      Effect: 'Deny',
-      Resource: [arn('GET/orders/*/audit')],
-    });
-    expect(isAllowedByPolicy(result.policyDocument, arn('GET/orders/7'))).toBe(true);
-    expect(isAllowedByPolicy(result.policyDocument, arn('GET/orders/7/audit'))).toBe(false);
-    expect(isAllowedByPolicy(result.policyDocument, arn('POST/orders'))).toBe(false);
-  });
-
-  it('denies the method ARN explicitly when nothing is allowed', () => {
-    // Arrange
-    const build = createPolicyBuilder(parseRouteMap({ 'GET /a': ['a'] }));
-    // Act
-    const result = build(claims('b'), arn('GET/a'));
-    // Assert
-    expect(result.policyDocument).toEqual(denyDocument(arn('GET/a')));
-    expect(isAllowedByPolicy(result.policyDocument, arn('GET/a'))).toBe(false);
-  });
-
-  it('reuses cached documents per scope set and ARN prefix, evicting the least recently used', () => {
-    // Arrange
-    const build = createPolicyBuilder(ROUTES, { cacheSize: 2 });
-    const otherStage = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/GET/health';
-    // Act
-    const a1 = build(claims('orders:read'), arn('GET/orders/1')).policyDocument;
-    const b1 = build(claims('orders:write'), arn('POST/orders')).policyDocument;
-    const a2 = build(claims('orders:read'), arn('GET/orders/2')).policyDocument; // a is now newest
-    build(claims(''), otherStage); // evicts b (least recently used)
-    const a3 = build(claims('orders:read'), arn('GET/health')).policyDocument;
-    const b2 = build(claims('orders:write'), arn('POST/orders')).policyDocument;
-    // Assert
-    expect(a2).toBe(a1);
-    expect(a3).toBe(a1);
-    expect(b2).not.toBe(b1);
-    expect(b2).toEqual(b1);
-    expect(Object.isFrozen(a1)).toBe(true);
-  });
-
-  it('evicts in least-recently-used order when entries are never hit', () => {
-    // Arrange
-    const build = createPolicyBuilder(ROUTES, { cacheSize: 2 });
-    // Act
-    const first = build(claims('s1'), arn('GET/health')).policyDocument;
-    build(claims('s2'), arn('GET/health'));
-    build(claims('s3'), arn('GET/health')); // evicts s1
-    const second = build(claims('s2'), arn('GET/health')).policyDocument;
-    const again = build(claims('s1'), arn('GET/health')).policyDocument;
-    // Assert
-    expect(again).not.toBe(first);
-    expect(build(claims('s2'), arn('GET/health')).policyDocument).toBe(second); // s3 was evicted instead
-  });
-
-  it('throws on a malformed methodArn', () => {
+describe('routeResource', () => {
+  it.each([
+    ['GET', '/orders/{id}', 'GET/orders/*'],
+    ['GET', '/{proxy+}', 'GET/*'],
+    ['PUT', '/files/{proxy+}', 'PUT/files/*'],
+    ['GET', '/a/{b}/c', 'GET/a/*/c'],
+    ['GET', '/files/*', 'GET/files/*'],
+    ['GET', '/', 'GET/'],
+  ])('%s %s is %s: that method on that resource, parameters as *', (method, resource, out) => {
     // Act / Assert
-    expect(() => createPolicyBuilder(ROUTES)(claims('x'), 'nope')).toThrow(MethodArnError);
+    expect(routeResource(PREFIX, method, resource)).toBe(arn(out));
   });
 });
 
-describe('planPolicy', () => {
-  const plan = (map: Record<string, string[]>, scopes: string[]) =>
-    planPolicy(parseRouteMap(map), new Set(scopes));
-
-  it('turns path parameters and greedy segments into *', () => {
+describe('isRouteAllowed', () => {
+  it.each([
+    ['orders:read', 'GET', '/orders/{id}', true],
+    ['orders:read', 'GET', '/{proxy+}', false],
+    ['orders:read', 'GET', '/orders/new', false],
+    ['admin', 'GET', '/orders/new', true],
+    ['admin', 'GET', '/{proxy+}', true],
+    ['admin', 'GET', '/orders/{id}', false],
+    ['a files b', 'DELETE', '/files/{proxy+}', true],
+    ['', 'GET', '/health', true],
+    ['', 'GET', '/', false],
+    ['root', 'GET', '/', true],
+    ['orders:read admin', 'GET', '/orders/{id}/audit', false],
+    ['orders:write', 'PUT', '/orders', false],
+  ])('scope %j on %s %s: %s', (scope, method, resource, allowed) => {
     // Act / Assert
-    expect(plan({ 'GET /o/{id}/i/{proxy+}': ['s'] }, ['s'])).toEqual({
-      allow: ['GET/o/*/i/*'],
-      deny: [],
+    expect(isRouteAllowed(ROUTES, scope, method, resource)).toBe(allowed);
+  });
+});
+
+describe('createPolicyBuilder', () => {
+  it('allows the routed route only, in one statement', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES);
+    // Act
+    const result = build(claims('orders:read'), request('GET', '/orders/{id}', 'orders/7'));
+    // Assert
+    expect(result.principalId).toBe('client-1');
+    expect(result.context).toEqual({ client_id: 'client-1', scope: 'orders:read', jti: 'j1' });
+    expect(result.policyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [arn('GET/orders/*')] },
+      ],
     });
+    expect(isAllowedByPolicy(result.policyDocument, arn('GET/orders/7'))).toBe(true);
+    expect(isAllowedByPolicy(result.policyDocument, arn('POST/orders'))).toBe(false);
+    expect(isAllowedByPolicy(result.policyDocument, arn('GET/health'))).toBe(false);
   });
 
-  it('does not deny a less specific route that API Gateway does not pick', () => {
-    // Arrange: GET /orders/new (allowed, literal) beats GET /orders/{id} (denied) for /orders/new.
-    const result = plan({ 'GET /orders/new': ['w'], 'GET /orders/{id}': ['r'] }, ['w']);
-    // Assert
-    expect(result).toEqual({ allow: ['GET/orders/new'], deny: [] });
-  });
+  it.each([
+    ['/orders/7/secret', 'orders/7/secret'],
+    ['/orders/7/a/b/c', 'orders/7/a/b/c'],
+  ])(
+    'denies an orders:read token on %s, which API Gateway routes to the admin-only GET /{proxy+}',
+    (_path, path) => {
+      // Arrange
+      const build = createPolicyBuilder(ROUTES);
+      // Act
+      const result = build(claims('orders:read'), request('GET', '/{proxy+}', path));
+      // Assert
+      expect(result.policyDocument.Statement).toEqual([
+        { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [arn('GET/*')] },
+      ]);
+      expect(isAllowedByPolicy(result.policyDocument, arn(`GET/${path}`))).toBe(false);
+    },
+  );
 
-  it('denies a concrete method under an allowed ANY, and not the reverse', () => {
+  it('allows an admin token on its own literal GET /orders/new (no over-deny)', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES);
     // Act
-    const anyAllowed = plan({ 'ANY /x': ['a'], 'DELETE /x': ['d'] }, ['a']);
-    const getAllowed = plan({ 'ANY /x': ['a'], 'GET /x': ['g'] }, ['g']);
+    const result = build(claims('admin'), request('GET', '/orders/new', 'orders/new'));
     // Assert
-    expect(anyAllowed.deny).toEqual(['DELETE/x']);
-    expect(anyAllowed.allow).toContain('PATCH/x');
-    expect(getAllowed).toEqual({ allow: ['GET/x'], deny: [] });
+    expect(result.policyDocument.Statement[0].Effect).toBe('Allow');
+    expect(isAllowedByPolicy(result.policyDocument, arn('GET/orders/new'))).toBe(true);
   });
 
-  it('denies a more specific route under an allowed greedy route', () => {
+  it('denies a route missing from the map, even under a listed {param} route', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES);
     // Act
-    const result = plan(
-      { 'GET /files/{proxy+}': ['f'], 'GET /files/{id}/meta': ['m'], 'GET /other': ['o'] },
-      ['f'],
+    const result = build(
+      claims('orders:read'),
+      request('GET', '/orders/{id}/audit', 'orders/7/audit'),
     );
     // Assert
-    expect(result).toEqual({ allow: ['GET/files/*'], deny: ['GET/files/*/meta'] });
+    expect(result.policyDocument).toEqual(policyDocument('Deny', arn('GET/orders/*/audit')));
+    expect(isAllowedByPolicy(result.policyDocument, arn('GET/orders/7/audit'))).toBe(false);
   });
 
-  it('does not deny a shorter route that no allowed pattern reaches', () => {
-    // Arrange: GET/orders/*/audit cannot match a request for /orders/{id}.
-    const result = plan({ 'GET /orders/{id}/audit': ['a'], 'GET /orders/{id}': ['r'] }, ['a']);
-    // Assert
-    expect(result).toEqual({ allow: ['GET/orders/*/audit'], deny: [] });
-  });
-
-  it('denies a denied ANY route reached by an allowed pattern', () => {
+  it('uses the ANY route for a method without its own, allowing only the request method', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES);
     // Act
-    const result = plan({ 'GET /*': ['all'], 'ANY /admin/x': ['admin'] }, ['all']);
+    const result = build(claims('files'), request('DELETE', '/files/{proxy+}', 'files/a/b'));
     // Assert
-    expect(result.deny).toHaveLength(7);
+    expect(result.policyDocument.Statement[0].Resource).toEqual([arn('DELETE/files/*')]);
+    expect(isAllowedByPolicy(result.policyDocument, arn('DELETE/files/a/b'))).toBe(true);
+    expect(isAllowedByPolicy(result.policyDocument, arn('GET/files/a/b'))).toBe(false);
+  });
+
+  it('covers the root resource exactly', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES);
+    // Act
+    const result = build(claims('root'), request('GET', '/', ''));
+    // Assert
+    expect(result.policyDocument.Statement[0]).toEqual({
+      Action: 'execute-api:Invoke',
+      Effect: 'Allow',
+      Resource: [arn('GET/')],
+    });
+    expect(isAllowedByPolicy(result.policyDocument, arn('GET/'))).toBe(true);
+    expect(isAllowedByPolicy(result.policyDocument, arn('GET/health'))).toBe(false);
+  });
+
+  it('rejects a methodArn that names another method than httpMethod, also after a hit', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES);
+    const good = request('GET', '/health', 'health');
+    build(claims(''), good);
+    // Act / Assert
+    expect(() => build(claims(''), { ...good, httpMethod: 'POST' })).toThrow(MethodArnError);
+    expect(() =>
+      build(claims(''), { ...good, methodArn: 'arn:aws:execute-api:x:1:a/b/GET/health' }),
+    ).toThrow(MethodArnError);
+    expect(build(claims(''), good).policyDocument.Statement[0].Effect).toBe('Allow');
+  });
+
+  it('reuses frozen documents per scope, route and stage, clearing the cache when full', () => {
+    // Arrange
+    const build = createPolicyBuilder(ROUTES, { cacheSize: 2 });
+    const a = request('GET', '/orders/{id}', 'orders/1');
+    const otherStage = {
+      ...a,
+      methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/GET/orders/1',
+    };
+    // Act
+    const a1 = build(claims('orders:read'), a).policyDocument;
+    const a2 = build(claims('orders:read'), {
+      ...a,
+      methodArn: arn('GET/orders/2'),
+    }).policyDocument;
+    const dev = build(claims('orders:read'), otherStage).policyDocument;
+    build(claims('admin'), a); // a third key: the full cache is cleared
+    const a3 = build(claims('orders:read'), a).policyDocument;
+    // Assert
+    expect(a2).toBe(a1);
+    expect(Object.isFrozen(a1)).toBe(true);
+    expect(Object.isFrozen(a1.Statement[0])).toBe(true);
+    expect(dev.Statement[0].Resource).toEqual([
+      'arn:aws:execute-api:eu-west-1:123456789012:abc123/dev/GET/orders/*',
+    ]);
+    expect(a3).not.toBe(a1);
+    expect(a3).toEqual(a1);
   });
 });

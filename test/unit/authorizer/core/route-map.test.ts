@@ -1,34 +1,44 @@
-// Route map parsing (errors name the entry) and API Gateway's route specificity order.
+// Route map parsing (errors name the entry), resource shapes and the exact route lookup.
 import {
-  compareSpecificity,
+  lookupRoute,
   parseRouteMap,
+  resourceShape,
   RouteMapError,
 } from '../../../../functions/authorizer/core/route-map';
 
 describe('parseRouteMap', () => {
   it('parses methods, params, greedy segments, ANY and scopes', () => {
     // Act
-    const routes = parseRouteMap({
+    const map = parseRouteMap({
       'GET /orders/{id}': ['orders:read', 'orders:read'],
       'post /orders': ['orders:write'],
       'ANY /files/{proxy+}': [],
       '* /': [],
-      'DELETE /a/*/b': ['admin'],
+      'DELETE /a/{b}/*': ['admin'],
     });
     // Assert
-    expect(routes.map((r) => r.key)).toEqual([
+    expect(map.routes.map((r) => r.key)).toEqual([
       'GET /orders/{id}',
       'POST /orders',
       'ANY /files/{proxy+}',
       'ANY /',
-      'DELETE /a/*/b',
+      'DELETE /a/{b}/*',
     ]);
-    expect(routes[0]?.scopes).toEqual(['orders:read']);
-    expect(routes[0]?.resourcePatterns).toEqual(['GET/orders/*']);
-    expect(routes[2]?.resourcePatterns).toHaveLength(7);
-    expect(routes[2]?.resourcePatterns[0]).toBe('GET/files/*');
-    expect(routes[3]?.resourcePatterns[1]).toBe('POST/');
-    expect(routes[4]?.segments.map((s) => s.kind)).toEqual(['literal', 'greedy', 'literal']);
+    expect(map.routes.map((r) => r.shape)).toEqual([
+      '/orders/{}',
+      '/orders',
+      '/files/{+}',
+      '/',
+      '/a/{}/{+}',
+    ]);
+    expect(map.routes[0]?.scopes).toEqual(['orders:read']);
+    expect([...map.byKey.keys()]).toEqual([
+      'GET /orders/{}',
+      'POST /orders',
+      'ANY /files/{+}',
+      'ANY /',
+      'DELETE /a/{}/{+}',
+    ]);
   });
 
   it.each([
@@ -42,6 +52,11 @@ describe('parseRouteMap', () => {
     [{ 'GET /orders/': [] }, /empty segment/],
     [{ 'GET /a//b': [] }, /empty segment/],
     [{ 'GET /a/{proxy+}/b': [] }, /greedy parameter "\{proxy\+\}" must be the last segment/],
+    [{ 'GET /a/*/b': [] }, /greedy parameter "\*" must be the last segment/],
+    [
+      { 'GET /a/{x}': [], 'GET /a/{y}': [] },
+      /route "GET \/a\/\{y\}" duplicates route "GET \/a\/\{x\}"/,
+    ],
     [{ 'GET /a/b?c': [] }, /invalid path segment "b\?c"/],
     [{ 'GET /a/{}': [] }, /invalid path segment "\{\}"/],
     [{ 'GET /a': 'orders:read' }, /scopes must be an array/],
@@ -56,24 +71,60 @@ describe('parseRouteMap', () => {
   });
 });
 
-describe('compareSpecificity', () => {
-  const routes = parseRouteMap({
-    'GET /orders/{id}': ['r'],
-    'GET /orders/new': ['w'],
-    'ANY /orders/{id}': ['any'],
-    'GET /files/{proxy+}': ['f'],
-    'GET /a/*/c': ['star'],
+describe('resourceShape', () => {
+  it.each([
+    ['/', '/'],
+    ['/orders', '/orders'],
+    ['/orders/{id}', '/orders/{}'],
+    ['/orders/{orderId}', '/orders/{}'],
+    ['/{proxy+}', '/{+}'],
+    ['/files/*', '/files/{+}'],
+    ['/a/{b}/c', '/a/{}/c'],
+  ])('%s has the shape %s', (path, shape) => {
+    // Act / Assert
+    expect(resourceShape(path)).toBe(shape);
+  });
+
+  it.each(['', 'orders', '/a//b', '/{proxy+}/x', '/a/*/b', '/a/b?c', '/a/{}'])(
+    'is undefined for %j (not a resource template)',
+    (path) => {
+      // Act / Assert
+      expect(resourceShape(path)).toBeUndefined();
+    },
+  );
+});
+
+describe('lookupRoute', () => {
+  const map = parseRouteMap({
+    'GET /orders/{id}': ['orders:read'],
+    'ANY /orders/{id}': ['orders:any'],
+    'GET /orders/new': ['admin'],
+    'ANY /{proxy+}': ['admin'],
     'GET /': [],
   });
 
-  it('compares specificity: literal > param > greedy, concrete method > ANY', () => {
-    // Arrange
-    const [param, literal, any, greedy] = routes as [never, never, never, never];
+  it.each([
+    ['GET', '/orders/{id}', 'GET /orders/{id}'],
+    ['GET', '/orders/{orderId}', 'GET /orders/{id}'],
+    ['DELETE', '/orders/{id}', 'ANY /orders/{id}'],
+    ['GET', '/orders/new', 'GET /orders/new'],
+    ['POST', '/{proxy+}', 'ANY /{proxy+}'],
+    ['GET', '/', 'GET /'],
+  ])('%s %s is the route %s', (method, resource, key) => {
     // Act / Assert
-    expect(compareSpecificity(literal, param)).toBeGreaterThan(0);
-    expect(compareSpecificity(param, greedy)).toBeGreaterThan(0);
-    expect(compareSpecificity(param, any)).toBeGreaterThan(0);
-    expect(compareSpecificity(any, param)).toBeLessThan(0);
-    expect(compareSpecificity(routes[5]!, routes[0]!)).toBe(0);
+    expect(lookupRoute(map, method, resource)?.key).toBe(key);
+  });
+
+  it.each([
+    ['POST', '/orders/new'],
+    ['POST', '/'],
+    ['GET', '/orders'],
+    ['GET', '/orders/{id}/audit'],
+    ['GET', '/Orders/new'],
+    ['get', '/orders/new'],
+    ['GET', 'not a template'],
+  ])('%s %s is not in the map (unlisted routes are denied)', (method, resource) => {
+    // Act / Assert
+    expect(lookupRoute(map, method, resource)).toBeUndefined();
   });
 });

@@ -24,7 +24,11 @@ const IAT = Math.floor(FIXED_NOW_MS / 1000);
 // Key generation (RSA especially) is slow: one signer per algorithm for the whole file.
 const signers = { ES256: new InMemorySigner('ES256'), RS256: new InMemorySigner('RS256') };
 
-function setup(records: ClientRecord[] = [clientRecord()], alg: 'ES256' | 'RS256' = 'ES256') {
+function setup(
+  records: ClientRecord[] = [clientRecord()],
+  alg: 'ES256' | 'RS256' = 'ES256',
+  minTokenTtlSeconds?: number,
+) {
   const signer = signers[alg];
   signer.signCalls = 0;
   const hasher = new FakeHasher();
@@ -33,6 +37,7 @@ function setup(records: ClientRecord[] = [clientRecord()], alg: 'ES256' | 'RS256
     issuer: ISSUER,
     defaultAudience: 'https://default.example.com',
     tokenTtlSeconds: 3600,
+    minTokenTtlSeconds,
     clientStore: store,
     hasher,
     signer,
@@ -130,6 +135,25 @@ describe('createTokenIssuer', () => {
       authMethod: 'client_secret_post',
     });
   });
+
+  it.each([
+    [60, 300, 300],
+    [300, 300, 300],
+    [900, 300, 900],
+  ])(
+    'issues a client TTL of %i s with an authorizer cache of %i s for %i s (never shorter than the cache)',
+    async (clientTtl, cacheTtl, issued) => {
+      // Arrange
+      const { issuer } = setup([clientRecord({ token_ttl_seconds: clientTtl })], 'ES256', cacheTtl);
+
+      // Act
+      const token = await issuer.issueToken(form(postBody()));
+
+      // Assert
+      expect(decodeJwt(token.accessToken).exp).toBe(IAT + issued);
+      expect(token.expiresIn).toBe(issued);
+    },
+  );
 
   it('issues from a base64-encoded body', async () => {
     // Arrange

@@ -1,6 +1,10 @@
 // Unit tests of planApi: a deployed REST API (GetResources/GetAuthorizers/... output) translated for the emulator.
 import type { Method, Resource } from '@aws-sdk/client-api-gateway';
-import { planApi, type DeployedApiSnapshot } from '../../../../tools/from-api/api-plan';
+import {
+  partitionOf,
+  planApi,
+  type DeployedApiSnapshot,
+} from '../../../../tools/from-api/api-plan';
 import { FromApiError } from '../../../../tools/from-api/errors';
 
 const TOKEN_FN = 'arn:aws:lambda:us-east-1:123456789012:function:oauth-demo-token';
@@ -185,9 +189,14 @@ describe('planApi', () => {
 
   it.each<[string, Method, RegExp]>([
     [
-      'a REQUEST authorizer',
+      'a cached REQUEST authorizer without identity sources',
       helloMethod({ authorizerId: 'req' }),
-      /GET \/hello: authorizer req-auth is of type REQUEST; only TOKEN/,
+      /authorizer req-auth: a REQUEST authorizer with caching has no identity sources/,
+    ],
+    [
+      'a COGNITO_USER_POOLS authorizer',
+      helloMethod({ authorizerId: 'pool' }),
+      /GET \/hello: authorizer pool-auth is of type COGNITO_USER_POOLS; only TOKEN and REQUEST/,
     ],
     [
       'IAM authorization',
@@ -266,12 +275,10 @@ describe('planApi', () => {
   ])('fails at start on %s, naming the method and resource', (_, method, message) => {
     // Arrange
     const api = snapshot(method);
-    api.authorizers.push({
-      id: 'req',
-      name: 'req-auth',
-      type: 'REQUEST',
-      authorizerUri: uri(AUTH_FN),
-    });
+    api.authorizers.push(
+      { id: 'req', name: 'req-auth', type: 'REQUEST', authorizerUri: uri(AUTH_FN) },
+      { id: 'pool', name: 'pool-auth', type: 'COGNITO_USER_POOLS' },
+    );
 
     // Act
     const problems = problemsOf(() => planApi(api));
@@ -279,6 +286,70 @@ describe('planApi', () => {
     // Assert
     expect(problems).toMatch(/^REST API abc123 \(oauth-demo\) cannot be served as deployed:/);
     expect(problems).toMatch(message);
+  });
+
+  it('translates a REQUEST authorizer with its identity sources, resource ids and partition', () => {
+    // Arrange
+    const api = snapshot(helloMethod({ authorizerId: 'req' }));
+    api.region = 'cn-north-1';
+    api.authorizers.push({
+      id: 'req',
+      name: 'req-auth',
+      type: 'REQUEST',
+      authorizerUri: uri(AUTH_FN),
+      identitySource:
+        'method.request.header.Authorization, context.httpMethod, context.resourcePath',
+      authorizerResultTtlInSeconds: 60,
+    });
+
+    // Act
+    const plan = planApi(api);
+
+    // Assert
+    expect(plan.authorizers.req).toMatchObject({
+      type: 'REQUEST',
+      identitySource:
+        'method.request.header.Authorization, context.httpMethod, context.resourcePath',
+      resultTtlSeconds: 60,
+    });
+    expect(plan.routes.find((r) => r.resourcePath === '/hello')).toMatchObject({
+      resourceId: 'r3',
+      authorizerId: 'req',
+    });
+    expect(plan.partition).toBe('aws-cn');
+  });
+
+  it.each([
+    ['method.request.path.id', /is a path parameter, which API Gateway does not accept/],
+    ['context.requestId', /"context.requestId" is not supported/],
+    ['method.request.body.x', /is not a header, query string, stage variable or context/],
+  ])('refuses a REQUEST authorizer with the identity source %s', (source, message) => {
+    // Arrange
+    const api = snapshot(helloMethod({ authorizerId: 'req' }));
+    api.authorizers.push({
+      id: 'req',
+      name: 'req-auth',
+      type: 'REQUEST',
+      authorizerUri: uri(AUTH_FN),
+      identitySource: `method.request.header.Authorization,${source}`,
+    });
+
+    // Act / Assert
+    expect(problemsOf(() => planApi(api))).toMatch(message);
+  });
+
+  it.each([
+    ['us-east-1', 'aws'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['us-iso-east-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['us-isof-south-1', 'aws-iso-f'],
+    ['eusc-de-east-1', 'aws-eusc'],
+  ])('puts the region %s in the %s partition', (region, partition) => {
+    // Act / Assert
+    expect(partitionOf(region)).toBe(partition);
   });
 
   it('reports every problem at once', () => {
