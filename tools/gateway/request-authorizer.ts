@@ -4,6 +4,7 @@ import { lambdaContext } from './proxy-event';
 import {
   DEFAULT_RESULT_TTL_SECONDS,
   readAuthorizerOutput,
+  resultTtlMs,
   type AuthorizerOutcome,
   type AuthorizerResult,
 } from './token-authorizer';
@@ -141,11 +142,7 @@ export class RequestAuthorizerRunner {
   ) {
     this.sources = parseIdentitySources(authorizer.identitySource, authorizer.name);
     const ttl = authorizer.resultTtlSeconds ?? DEFAULT_RESULT_TTL_SECONDS;
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
-      throw new Error(
-        `authorizer ${authorizer.name}: resultTtlSeconds must be 0..3600 (got ${ttl})`,
-      );
-    }
+    this.ttlMs = resultTtlMs(authorizer.name, ttl);
     // identitySource "For the REQUEST authorizer, this is required when authorization caching is
     // enabled" (CreateAuthorizer, API Reference).
     if (ttl > 0 && this.sources.length === 0) {
@@ -153,7 +150,6 @@ export class RequestAuthorizerRunner {
         `authorizer ${authorizer.name}: a REQUEST authorizer with caching needs identity sources`,
       );
     }
-    this.ttlMs = ttl * 1000;
   }
 
   /** Drops every cached result. */

@@ -20,8 +20,32 @@ export type AuthorizerOutcome =
   /** The authorizer returned something API Gateway rejects: 500 AUTHORIZER_CONFIGURATION_ERROR. */
   | { kind: 'configuration-error'; reason: string };
 
+/**
+ * API Gateway's authorizer result TTL: 0 disables the cache, 300 is the default and 3600 the
+ * largest value (API Gateway Developer Guide, "Configure an API Gateway Lambda authorizer").
+ * The emulator states API Gateway's own range; test/unit/tools/gateway/result-ttl.test.ts checks
+ * it equals AUTHORIZER_RESULT_TTL_SECONDS in functions/shared/limits.ts.
+ */
+export const RESULT_TTL_SECONDS = { min: 0, max: 3600, default: 300 } as const;
+
 /** Default `authorizer_result_ttl_in_seconds` of API Gateway. */
-export const DEFAULT_RESULT_TTL_SECONDS = 300;
+export const DEFAULT_RESULT_TTL_SECONDS = RESULT_TTL_SECONDS.default;
+
+/**
+ * Reads an authorizer's result TTL as API Gateway accepts it.
+ * @param name the authorizer, for the message
+ * @param ttl the configured value, or undefined for the default
+ * @returns the TTL in milliseconds
+ * @throws Error naming the authorizer when the value is out of range
+ */
+export function resultTtlMs(name: string, ttl: number | undefined): number {
+  const seconds = ttl ?? RESULT_TTL_SECONDS.default;
+  const { min, max } = RESULT_TTL_SECONDS;
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    throw new Error(`authorizer ${name}: resultTtlSeconds must be ${min}..${max} (got ${seconds})`);
+  }
+  return seconds * 1000;
+}
 
 /** Most cached tokens kept; the oldest entry goes first, so junk tokens cannot grow memory. */
 const MAX_CACHE_ENTRIES = 10_000;
@@ -83,13 +107,7 @@ export class TokenAuthorizerRunner {
     this.validation = authorizer.identityValidationExpression
       ? new RegExp(`^(?:${authorizer.identityValidationExpression})$`)
       : undefined;
-    const ttl = authorizer.resultTtlSeconds ?? DEFAULT_RESULT_TTL_SECONDS;
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
-      throw new Error(
-        `authorizer ${authorizer.name}: resultTtlSeconds must be 0..3600 (got ${ttl})`,
-      );
-    }
-    this.ttlMs = ttl * 1000;
+    this.ttlMs = resultTtlMs(authorizer.name, authorizer.resultTtlSeconds);
   }
 
   /** Header the token is read from. */
