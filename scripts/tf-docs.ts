@@ -18,6 +18,7 @@ export const TF_DOCS_TARGETS: ReadonlyArray<{ module: string; readme: string }> 
   { module: 'modules/authorizer', readme: 'modules/authorizer/README.md' },
   { module: 'examples/complete', readme: 'examples/complete/README.md' },
   { module: 'examples/existing-api', readme: 'examples/existing-api/README.md' },
+  { module: 'examples/http-api', readme: 'examples/http-api/README.md' },
 ];
 
 const USAGE = `Usage: npx tsx scripts/tf-docs.ts [--check] [--module DIR] [--readme FILE]

@@ -20,6 +20,7 @@ export const TERRAFORM_DIRS = [
   'modules/lambda-function',
   'examples/complete',
   'examples/existing-api',
+  'examples/http-api',
 ];
 
 const DEFAULT_MIRROR = '/opt/tf-plugins';

@@ -1,4 +1,4 @@
-// Applies both examples against moto_server, checks the deployed gateway responses against the emulator's, requires a no-change plan afterwards, then destroys them.
+// Applies the examples against moto_server, checks the deployed gateway responses against the emulator's and the http-api example's JWT authorizer as moto stores it, requires a no-change plan afterwards, then destroys them.
 import path from 'node:path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { gatewayResponsesPlan } from '../../tools/from-api/api-plan';
@@ -18,7 +18,7 @@ import {
 
 jest.setTimeout(330_000);
 
-const EXAMPLES = ['complete', 'existing-api'] as const;
+const EXAMPLES = ['complete', 'existing-api', 'http-api'] as const;
 type Example = (typeof EXAMPLES)[number];
 
 /** The deployed API's gateway responses as `--from-api` serves them, with what it could not convert. */
@@ -30,8 +30,20 @@ interface DeployedResponses {
 interface Lifecycle {
   apply: TfResult;
   deployed?: DeployedResponses;
+  /** `terraform show -json` after apply: the resources as the provider read them back from moto. */
+  state?: TfResult;
   plan?: TfResult;
   destroy: TfResult;
+}
+
+/** The parts of `terraform show -json` the http-api assertions read. */
+interface TfShow {
+  values: {
+    outputs: Record<string, { value: unknown } | undefined>;
+    root_module: {
+      resources: Array<{ address: string; type: string; values: Record<string, unknown> }>;
+    };
+  };
 }
 
 // Both tools are required: describeWithMoto() throws under CI when moto_server is missing.
@@ -110,6 +122,8 @@ describeBoth('terraform examples against moto_server', () => {
                 problems: [`reading the deployed API failed: ${err.message}`],
               }))
             : undefined;
+        const state =
+          apply.code === 0 ? await terraform(ws, dir, ['show', '-json', '-no-color']) : undefined;
         const plan =
           apply.code === 0
             ? await terraform(ws, dir, [
@@ -127,7 +141,7 @@ describeBoth('terraform examples against moto_server', () => {
           '-no-color',
           ...vars,
         ]);
-        return { apply, deployed, plan, destroy };
+        return { apply, deployed, state, plan, destroy };
       })();
       lifecycles[example].catch(() => undefined);
     }
@@ -160,6 +174,50 @@ describeBoth('terraform examples against moto_server', () => {
       expect(deployed?.responses).toEqual(OAUTH_GATEWAY_RESPONSES);
     },
   );
+
+  test('examples/http-api: the routes use a native JWT authorizer with the module issuer, audience and per-route scopes', async () => {
+    // Act
+    const { apply, state } = await lifecycles['http-api'];
+
+    // Assert
+    expectExit(apply, 'apply http-api');
+    const shown = JSON.parse(expectExit(state as TfResult, 'show http-api').stdout) as TfShow;
+    const outputs = shown.values.outputs;
+    const resources = shown.values.root_module.resources;
+    const authorizer = resources.find((r) => r.address === 'aws_apigatewayv2_authorizer.jwt');
+    expect(authorizer?.values).toMatchObject({
+      authorizer_type: 'JWT',
+      identity_sources: ['$request.header.Authorization'],
+      jwt_configuration: [{ issuer: outputs.issuer?.value, audience: [outputs.audience?.value] }],
+    });
+    // API Gateway JWT authorizers need an https issuer (the module's stage URL).
+    expect(outputs.issuer?.value).toMatch(/^https:\/\/[^/?#]+\/v1$/);
+    const routes = resources
+      .filter((r) => r.type === 'aws_apigatewayv2_route')
+      .map((r) => ({
+        route_key: r.values.route_key,
+        authorization_type: r.values.authorization_type,
+        authorizer_id: r.values.authorizer_id,
+        authorization_scopes: r.values.authorization_scopes,
+      }));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        {
+          route_key: 'GET /orders',
+          authorization_type: 'JWT',
+          authorizer_id: authorizer?.values.id,
+          authorization_scopes: ['orders:read'],
+        },
+        {
+          route_key: 'POST /orders',
+          authorization_type: 'JWT',
+          authorizer_id: authorizer?.values.id,
+          authorization_scopes: ['orders:write'],
+        },
+      ]),
+    );
+    expect(routes).toHaveLength(2);
+  });
 
   test.each(EXAMPLES)(
     'examples/%s: apply, then plan reports no changes, then destroy',
