@@ -137,8 +137,9 @@ data "aws_iam_policy_document" "key_policy" {
     actions   = ["kms:Sign"]
     resources = ["*"]
 
+    # "Principal": "*": every caller, AWS service principals included.
     principals {
-      type        = "AWS"
+      type        = "*"
       identifiers = ["*"]
     }
 
@@ -163,8 +164,9 @@ data "aws_iam_policy_document" "key_policy" {
     actions   = ["kms:CreateGrant"]
     resources = ["*"]
 
+    # "Principal": "*": every caller, AWS service principals included.
     principals {
-      type        = "AWS"
+      type        = "*"
       identifiers = ["*"]
     }
   }
@@ -178,8 +180,9 @@ data "aws_iam_policy_document" "key_policy" {
     actions   = ["kms:PutKeyPolicy"]
     resources = ["*"]
 
+    # "Principal": "*": every caller, AWS service principals included.
     principals {
-      type        = "AWS"
+      type        = "*"
       identifiers = ["*"]
     }
 

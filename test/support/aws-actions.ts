@@ -41,3 +41,40 @@ export function sdkActions(client: string, prefix: string): string[] {
   if (commands.length === 0) throw new Error(`no commands found in ${dir}`);
   return [...new Set([...commands, ...(IAM_ONLY_ACTIONS[prefix] ?? [])])].sort();
 }
+
+/**
+ * CloudWatch Logs actions (no Logs SDK client is installed here), from "Actions, resources, and
+ * condition keys for Amazon CloudWatch Logs",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html:
+ * every action that reads, writes or reconfigures a log group or stream.
+ */
+export const LOGS_ACTIONS: readonly string[] = [
+  'logs:AssociateKmsKey',
+  'logs:CreateExportTask',
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:DeleteLogGroup',
+  'logs:DeleteLogStream',
+  'logs:DeleteMetricFilter',
+  'logs:DeleteRetentionPolicy',
+  'logs:DeleteSubscriptionFilter',
+  'logs:DescribeLogGroups',
+  'logs:DescribeLogStreams',
+  'logs:DescribeMetricFilters',
+  'logs:DescribeSubscriptionFilters',
+  'logs:DisassociateKmsKey',
+  'logs:FilterLogEvents',
+  'logs:GetLogEvents',
+  'logs:GetLogGroupFields',
+  'logs:GetLogRecord',
+  'logs:ListTagsForResource',
+  'logs:PutLogEvents',
+  'logs:PutMetricFilter',
+  'logs:PutResourcePolicy',
+  'logs:PutRetentionPolicy',
+  'logs:PutSubscriptionFilter',
+  'logs:StartLiveTail',
+  'logs:StartQuery',
+  'logs:TagResource',
+  'logs:UntagResource',
+];
