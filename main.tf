@@ -73,6 +73,7 @@ module "signing_key" {
   key_names               = var.signing_keys
   algorithm               = var.signing_algorithm
   deletion_window_in_days = var.signing_key_deletion_window_days
+  key_administrators      = var.key_administrators
   # The role (not its policy) is created first; its policy then names the keys, so role,
   # key policy and role policy form no cycle, and KMS sees an existing principal.
   signer_role_arns = [module.token_endpoint.role_arn]

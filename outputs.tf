@@ -102,6 +102,11 @@ output "active_signing_key_arn" {
   value       = module.token_endpoint.signing_key_arn
 }
 
+output "signing_key_administrators" {
+  description = "ARNs that may manage the signing keys and change their key policy (key_administrators, or the principal that applied Terraform); see docs/threat-model.md."
+  value       = module.signing_key.key_administrators
+}
+
 output "client_table_name" {
   description = "Name of the DynamoDB clients table (for scripts/create-client.ts --table)."
   value       = module.client_table.table_name

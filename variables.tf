@@ -121,6 +121,22 @@ variable "signing_key_deletion_window_days" {
   }
 }
 
+variable "key_administrators" {
+  description = "IAM ARNs (roles, users, or an account's root user) that may manage the signing keys and change their key policy; nobody else can, and they cannot sign or create grants (docs/threat-model.md). Name roles by their role ARN, not a session ARN. null means the principal that applies Terraform (for an assumed role, that role). Must include the principal that applies Terraform."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.key_administrators == null || try(length(var.key_administrators) > 0, false)
+    error_message = "key_administrators must name at least one principal, or be null for the principal that applies Terraform."
+  }
+
+  validation {
+    condition     = var.key_administrators == null || try(alltrue([for a in var.key_administrators : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", a))]), false)
+    error_message = "Each key_administrators entry must be an IAM role, user or root ARN (arn:aws:iam::<account>:role/<path><name>, :user/<name> or :root), not an assumed-role session ARN (arn:aws:sts::...)."
+  }
+}
+
 ################################################################################
 # Clients table
 ################################################################################

@@ -1,45 +1,195 @@
 # Asymmetric KMS signing keys (one per key name), their aliases, key policy and public keys.
 
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
+
+# The principal that applies Terraform, as a long-lived ARN: for an assumed-role session
+# (arn:aws:sts::<account>:assumed-role/<role>/<session>) issuer_arn is the role's IAM ARN with
+# its path (the provider reads it with iam:GetRole); any other ARN passes through unchanged.
+data "aws_iam_session_context" "current" {
+  arn = data.aws_caller_identity.current.arn
+}
 
 locals {
   key_spec = {
     ES256 = "ECC_NIST_P256"
     RS256 = "RSA_2048"
   }
-  account_root_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+  # The KMS SigningAlgorithm each JWS alg uses; functions/token/adapters/signer-kms.ts sends the
+  # same (KMS_SIGNING_ALGORITHM), and test/terraform/iam-policies.test.ts checks they agree.
+  signing_algorithm = {
+    ES256 = "ECDSA_SHA_256"
+    RS256 = "RSASSA_PKCS1_V1_5_SHA_256"
+  }
+
+  # A session ARN would stop matching when the session ends (and aws:PrincipalArn of a role
+  # session is the role ARN, never the session ARN), so the default is the role, not the session.
+  key_administrators = var.key_administrators != null ? var.key_administrators : [data.aws_iam_session_context.current.issuer_arn]
 }
 
 ################################################################################
 # Key policy
 ################################################################################
 
-# The account administers the keys but is deliberately not granted kms:Sign, so no IAM
-# policy in the account can grant signing: only the principals named below may sign.
-# Resource "*" in a key policy means "this key".
+# Who is trusted (docs/threat-model.md): the key administrators, who alone can change this policy,
+# and the token function's role, which alone can sign. The account root is deliberately absent:
+# a statement naming the account would "enable IAM policies" ("Default key policy",
+# https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html), so any IAM
+# principal with broad kms:* permissions could then CreateGrant or PutKeyPolicy. Without it, IAM
+# policies alone cannot allow anything on these keys: "Unless the key policy explicitly allows it,
+# you cannot use IAM policies to allow access to a KMS key" ("Key policies in AWS KMS",
+# https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+#
+# Resource "*" in a key policy means "this key". Actions are exact (no wildcards), so a new KMS
+# action is never granted by accident. Conditions use kms:SigningAlgorithm and kms:MessageType
+# ("AWS KMS condition keys", https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html)
+# and aws:PrincipalArn, which for a role session is the role's ARN ("AWS global condition context
+# keys", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+#
+# moto 5 enforces only Deny statements, and only for DescribeKey (moto/kms/policy_validator.py):
+# no Deny below may match kms:DescribeKey, or moto (not AWS) would refuse every DescribeKey.
 data "aws_iam_policy_document" "key_policy" {
+  # Everything Terraform and an operator need to manage the keys, and nothing that uses them:
+  # no Sign, no CreateGrant. PutKeyPolicy is here so the lockout safety check passes: CreateKey
+  # and PutKeyPolicy refuse a policy that would not let the caller put the policy again unless
+  # BypassPolicyLockoutSafetyCheck is set, which this module never sets ("Default key policy",
+  # above; "PutKeyPolicy", https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html).
+  # ListGrants and RevokeGrant let an administrator find and remove a grant in an incident.
   statement {
-    sid       = "AllowAccountToAdministerKey"
-    effect    = "Allow"
-    actions   = ["kms:CancelKeyDeletion", "kms:Create*", "kms:Delete*", "kms:Describe*", "kms:Disable*", "kms:Enable*", "kms:Get*", "kms:List*", "kms:Put*", "kms:Revoke*", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:Update*"]
+    sid    = "AllowKeyAdministratorsToManageKeys"
+    effect = "Allow"
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:DisableKey",
+      "kms:EnableKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:GetPublicKey",
+      "kms:ListGrants",
+      "kms:ListKeyPolicies",
+      "kms:ListResourceTags",
+      "kms:PutKeyPolicy",
+      "kms:RevokeGrant",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
     resources = ["*"]
 
     principals {
       type        = "AWS"
-      identifiers = [local.account_root_arn]
+      identifiers = local.key_administrators
     }
   }
 
+  # Sign only with this key's algorithm and only over the raw message, so KMS computes the hash
+  # itself (RAW) and the role cannot have KMS sign a digest it chose (DIGEST).
   statement {
     sid       = "AllowTokenFunctionToSign"
     effect    = "Allow"
-    actions   = ["kms:GetPublicKey", "kms:Sign"]
+    actions   = ["kms:Sign"]
     resources = ["*"]
 
     principals {
       type        = "AWS"
       identifiers = var.signer_role_arns
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:SigningAlgorithm"
+      values   = [local.signing_algorithm[var.algorithm]]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:MessageType"
+      values   = ["RAW"]
+    }
+  }
+
+  # A separate statement: GetPublicKey requests carry no kms:SigningAlgorithm, so the conditions
+  # above would never match them.
+  statement {
+    sid       = "AllowTokenFunctionToReadPublicKey"
+    effect    = "Allow"
+    actions   = ["kms:GetPublicKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.signer_role_arns
+    }
+  }
+
+  # Belt and braces for the statement above: even if a later policy edit or a grant allowed Sign,
+  # nobody but the signer roles could. An explicit deny in a key policy overrides any allow,
+  # grants included: a principal has a permission only if it is "explicitly allowed, and never
+  # denied, in a key policy, IAM policy, or grant" ("Key policies in AWS KMS", above). A request
+  # without aws:PrincipalArn (none is expected) matches ArnNotEquals and is denied too.
+  statement {
+    sid       = "DenySigningByAnyoneElse"
+    effect    = "Deny"
+    actions   = ["kms:Sign"]
+    resources = ["*"]
+
+    # "Principal": "*": every caller, AWS service principals included.
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = var.signer_role_arns
+    }
+  }
+
+  # A grant is the other way to give Sign outside this policy ("Grants in AWS KMS",
+  # https://docs.aws.amazon.com/kms/latest/developerguide/grants.html). No AWS service uses these
+  # keys on anyone's behalf, so no grant is needed at all: CreateGrant is denied to everyone,
+  # unconditionally. Narrower alternatives were rejected: a kms:GrantOperations condition
+  # ("Controlling access to grants", https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html)
+  # is multivalued and easy to get wrong (ForAnyValue vs ForAllValues), and an exception for
+  # kms:GrantIsForAWSResource would let any principal with access to an integrated service
+  # create grants through it.
+  statement {
+    sid       = "DenyGrantCreation"
+    effect    = "Deny"
+    actions   = ["kms:CreateGrant"]
+    resources = ["*"]
+
+    # "Principal": "*": every caller, AWS service principals included.
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+
+  # Only the named administrators may replace this policy, whatever any other statement (or a
+  # future edit that re-enables IAM policies) says. Naming the account root in
+  # key_administrators therefore means the root user itself, not every IAM principal.
+  statement {
+    sid       = "DenyPolicyChangesByOthers"
+    effect    = "Deny"
+    actions   = ["kms:PutKeyPolicy"]
+    resources = ["*"]
+
+    # "Principal": "*": every caller, AWS service principals included.
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = local.key_administrators
     }
   }
 }
@@ -56,6 +206,8 @@ resource "aws_kms_key" "this" {
   customer_master_key_spec = local.key_spec[var.algorithm]
   deletion_window_in_days  = var.deletion_window_in_days
   policy                   = data.aws_iam_policy_document.key_policy.json
+  # Stated, not defaulted: the lockout safety check must stay on (see the key policy).
+  bypass_policy_lockout_safety_check = false
 
   tags = merge(var.tags, { SigningKeyName = each.key })
 }

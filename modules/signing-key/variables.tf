@@ -37,12 +37,30 @@ variable "algorithm" {
 }
 
 variable "signer_role_arns" {
-  description = "ARNs of the IAM roles that may call kms:Sign and kms:GetPublicKey on the keys (the token function's role)."
+  description = "ARNs of the IAM roles that may call kms:Sign (with the keys' algorithm, over RAW messages) and kms:GetPublicKey on the keys: the token function's role. Nobody else can sign."
   type        = list(string)
 
   validation {
     condition     = length(var.signer_role_arns) > 0
     error_message = "signer_role_arns must name at least one role."
+  }
+}
+
+variable "key_administrators" {
+  description = "IAM ARNs (roles, users, or an account's root user) that may manage the keys and change their key policy; nobody else can, and no administrator can sign or create grants. Name roles by their role ARN (arn:aws:iam::<account>:role/<path><name>), not by a session ARN. null means the principal that applies Terraform (for an assumed role, that role). The list must include the principal that applies Terraform, or KMS refuses the policy (lockout safety check)."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.key_administrators == null || try(length(var.key_administrators) > 0, false)
+    error_message = "key_administrators must name at least one principal, or be null for the principal that applies Terraform."
+  }
+
+  # aws:PrincipalArn of a role session is the role ARN, so a session ARN would never match the
+  # policy's conditions, and it expires with the session.
+  validation {
+    condition     = var.key_administrators == null || try(alltrue([for a in var.key_administrators : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", a))]), false)
+    error_message = "Each key_administrators entry must be an IAM role, user or root ARN (arn:aws:iam::<account>:role/<path><name>, :user/<name> or :root), not an assumed-role session ARN (arn:aws:sts::...)."
   }
 }
 

@@ -2,7 +2,12 @@
 
 locals {
   function_name = "${var.name}-token"
-  zip_path      = "${var.artifacts_dir}/token.zip"
+  # The KMS SigningAlgorithm of each JWS alg, as in modules/signing-key and signer-kms.ts.
+  kms_signing_algorithm = {
+    ES256 = "ECDSA_SHA_256"
+    RS256 = "RSASSA_PKCS1_V1_5_SHA_256"
+  }
+  zip_path = "${var.artifacts_dir}/token.zip"
 
   routes = {
     token = {
@@ -38,11 +43,33 @@ data "aws_iam_policy_document" "this" {
 
   # Sign on every trusted key (not only the active one) so that switching active_signing_key
   # is a single environment change with no IAM propagation window; the key policies name this
-  # role as the only signer.
+  # role as the only signer. The same conditions as the key policy's (modules/signing-key):
+  # this key's algorithm over the RAW message ("AWS KMS condition keys",
+  # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
   statement {
     sid       = "SignAccessTokens"
     effect    = "Allow"
-    actions   = ["kms:GetPublicKey", "kms:Sign"]
+    actions   = ["kms:Sign"]
+    resources = var.signing_key_arns
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:SigningAlgorithm"
+      values   = [local.kms_signing_algorithm[var.signing_algorithm]]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:MessageType"
+      values   = ["RAW"]
+    }
+  }
+
+  # GetPublicKey requests carry no kms:SigningAlgorithm, so they need their own statement.
+  statement {
+    sid       = "ReadSigningPublicKeys"
+    effect    = "Allow"
+    actions   = ["kms:GetPublicKey"]
     resources = var.signing_key_arns
   }
 

@@ -91,7 +91,7 @@ function copyTree(
 
 /**
  * Copies the root module, modules/ (with their JSON data files), examples/ and test/terraform
- * (tftest files and mocks) into a temporary directory and writes a CLI config that installs
+ * (tftest files, mocks and fixtures) into a temporary directory and writes a CLI config that installs
  * providers only from the mirror.
  * @param extraEnv variables added to the terraform environment (e.g. the emulator's)
  * @returns the workspace
@@ -109,6 +109,8 @@ export function createWorkspace(extraEnv: Record<string, string> = {}): TfWorksp
         (d) => rel === d || rel.startsWith(`${d}/`),
       );
     if (!rel.includes('/')) return rel.endsWith('.tf');
+    // tftest files and mocks, and the fixture configurations that tests plan (fixtures/<name>/*.tf).
+    if (rel.startsWith('test/terraform/fixtures/')) return rel.endsWith('.tf');
     if (rel.startsWith('test/terraform/')) return rel.endsWith('.hcl');
     // Modules read data files with file(), e.g. modules/authorizer/gateway-responses.json.
     if (rel.startsWith('modules/') && rel.endsWith('.json')) return true;

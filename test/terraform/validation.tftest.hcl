@@ -26,6 +26,7 @@ run "rejects_first_set_of_bad_values" {
     scopes                           = { "orders read" = "space inside" }
     signing_keys                     = []
     signing_key_deletion_window_days = 6
+    key_administrators               = ["arn:aws:sts::123456789012:assumed-role/deployer/session-1"]
     rest_api_id                      = "not/an/id"
     stage_name                       = "v 1"
     clock_skew_seconds               = 301
@@ -47,6 +48,7 @@ run "rejects_first_set_of_bad_values" {
     var.scopes,
     var.signing_keys,
     var.signing_key_deletion_window_days,
+    var.key_administrators,
     var.rest_api_id,
     var.stage_name,
     var.clock_skew_seconds,
@@ -69,6 +71,7 @@ run "rejects_second_set_of_bad_values" {
     token_ttl_seconds  = 86401
     issuer             = "https://auth.example.com/"
     signing_keys       = ["a", "a"]
+    key_administrators = []
     route_scopes       = { "FETCH /orders" = ["orders:read"] }
     log_retention_days = 0
   }
@@ -78,6 +81,7 @@ run "rejects_second_set_of_bad_values" {
     var.token_ttl_seconds,
     var.issuer,
     var.signing_keys,
+    var.key_administrators,
     var.route_scopes,
     var.log_retention_days,
   ]
@@ -277,6 +281,7 @@ run "signing_key_rejects_empty_inputs_and_bad_algorithm" {
     algorithm               = "HS256"
     signer_role_arns        = []
     deletion_window_in_days = 6
+    key_administrators      = []
   }
 
   expect_failures = [
@@ -284,6 +289,7 @@ run "signing_key_rejects_empty_inputs_and_bad_algorithm" {
     var.algorithm,
     var.signer_role_arns,
     var.deletion_window_in_days,
+    var.key_administrators,
   ]
 }
 
@@ -298,9 +304,10 @@ run "signing_key_rejects_bad_key_name_and_long_deletion_window" {
     key_names               = ["Primary_Key"]
     signer_role_arns        = ["arn:aws:iam::123456789012:role/unit-test-token"]
     deletion_window_in_days = 31
+    key_administrators      = ["arn:aws:iam::123456789012:role/ok", "123456789012"]
   }
 
-  expect_failures = [var.key_names, var.deletion_window_in_days]
+  expect_failures = [var.key_names, var.deletion_window_in_days, var.key_administrators]
 }
 
 run "client_table_rejects_bad_name" {

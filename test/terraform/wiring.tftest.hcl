@@ -34,8 +34,8 @@ run "token_endpoint_is_least_privilege" {
   }
 
   assert {
-    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid]) == toset(["ReadClientRecords", "SignAccessTokens", "WriteOwnLogs"])
-    error_message = "The token role must have exactly the statements ReadClientRecords, SignAccessTokens and WriteOwnLogs."
+    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid]) == toset(["ReadClientRecords", "SignAccessTokens", "ReadSigningPublicKeys", "WriteOwnLogs"])
+    error_message = "The token role must have exactly the statements ReadClientRecords, SignAccessTokens, ReadSigningPublicKeys and WriteOwnLogs."
   }
 
   assert {
@@ -53,10 +53,19 @@ run "token_endpoint_is_least_privilege" {
 
   assert {
     condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "SignAccessTokens" || (
-      toset(s.actions) == toset(["kms:Sign", "kms:GetPublicKey"]) &&
+      toset(s.actions) == toset(["kms:Sign"]) &&
+      toset(s.resources) == toset(["arn:aws:kms:us-east-1:123456789012:key/old", "arn:aws:kms:us-east-1:123456789012:key/new"]) &&
+      toset([for c in s.condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset(["StringEquals kms:SigningAlgorithm ECDSA_SHA_256", "StringEquals kms:MessageType RAW"])
+    )])
+    error_message = "The token role may only Sign on the signing keys, with ECDSA_SHA_256 for ES256 over RAW messages."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "ReadSigningPublicKeys" || (
+      toset(s.actions) == toset(["kms:GetPublicKey"]) &&
       toset(s.resources) == toset(["arn:aws:kms:us-east-1:123456789012:key/old", "arn:aws:kms:us-east-1:123456789012:key/new"])
     )])
-    error_message = "The token role may only Sign and GetPublicKey on the signing keys."
+    error_message = "The token role may only read the public keys of the signing keys."
   }
 
   assert {
@@ -540,25 +549,73 @@ run "signing_keys_only_let_the_token_role_sign" {
     error_message = "Each key has an alias."
   }
 
+  # Shape only: test/terraform/iam-policies.test.ts evaluates the rendered policy over every KMS action.
   assert {
-    condition = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowAccountToAdministerKey" || (
-      one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:root"]) &&
-      !contains(s.actions, "kms:Sign") && !contains(s.actions, "kms:*")
+    condition     = toset([for s in data.aws_iam_policy_document.key_policy.statement : s.sid]) == toset(["AllowKeyAdministratorsToManageKeys", "AllowTokenFunctionToSign", "AllowTokenFunctionToReadPublicKey", "DenySigningByAnyoneElse", "DenyGrantCreation", "DenyPolicyChangesByOthers"])
+    error_message = "The key policy has exactly the administration, signing, public key and three deny statements."
+  }
+
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowKeyAdministratorsToManageKeys" || (
+      one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:user/terraform-test"]) &&
+      contains(s.actions, "kms:PutKeyPolicy") && !contains(s.actions, "kms:Sign") && !contains(s.actions, "kms:CreateGrant") &&
+      !anytrue([for a in s.actions : strcontains(a, "*")])
     )])
-    error_message = "The account administers the keys but is not granted kms:Sign (so no IAM policy can grant it)."
+    error_message = "By default the principal applying Terraform administers the keys (PutKeyPolicy) but cannot Sign or CreateGrant, and no action is a wildcard."
   }
 
   assert {
     condition = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowTokenFunctionToSign" || (
       one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:role/unit-test-token"]) &&
-      toset(s.actions) == toset(["kms:Sign", "kms:GetPublicKey"])
+      toset(s.actions) == toset(["kms:Sign"]) &&
+      toset([for c in s.condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset(["StringEquals kms:SigningAlgorithm RSASSA_PKCS1_V1_5_SHA_256", "StringEquals kms:MessageType RAW"])
     )])
-    error_message = "Only the token role may sign."
+    error_message = "Only the token role may sign, with RSASSA_PKCS1_V1_5_SHA_256 for RS256 over RAW messages."
   }
 
   assert {
-    condition     = length(data.aws_iam_policy_document.key_policy.statement) == 2 && alltrue([for k in aws_kms_key.this : k.policy == data.aws_iam_policy_document.key_policy.json])
-    error_message = "Every key carries exactly the two-statement key policy."
+    condition = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "DenyGrantCreation" || (
+      s.effect == "Deny" && toset(s.actions) == toset(["kms:CreateGrant"]) && length(s.condition) == 0 && one(s.principals).identifiers == toset(["*"])
+    )])
+    error_message = "CreateGrant is denied to everyone, unconditionally."
+  }
+
+  assert {
+    condition     = alltrue([for k in aws_kms_key.this : k.policy == data.aws_iam_policy_document.key_policy.json && k.bypass_policy_lockout_safety_check == false])
+    error_message = "Every key carries the key policy, with the lockout safety check on."
+  }
+
+  assert {
+    condition     = one(output.key_administrators) == "arn:aws:iam::123456789012:user/terraform-test"
+    error_message = "key_administrators defaults to the principal that applies Terraform."
+  }
+}
+
+run "signing_keys_are_administered_by_the_named_principals" {
+  command = plan
+
+  module {
+    source = "./modules/signing-key"
+  }
+
+  variables {
+    signer_role_arns   = ["arn:aws:iam::123456789012:role/unit-test-token"]
+    key_administrators = ["arn:aws:iam::123456789012:role/ops/key-admin", "arn:aws:iam::123456789012:user/break-glass"]
+  }
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:role/ops/key-admin", "arn:aws:iam::123456789012:user/break-glass"]) if s.sid == "AllowKeyAdministratorsToManageKeys"])
+    error_message = "The named key_administrators (not the caller) administer the keys."
+  }
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : toset(one(s.condition).values) == toset(["arn:aws:iam::123456789012:role/ops/key-admin", "arn:aws:iam::123456789012:user/break-glass"]) if s.sid == "DenyPolicyChangesByOthers"])
+    error_message = "Only the named key_administrators may put the key policy."
+  }
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowTokenFunctionToSign" || toset([for c in s.condition : join(",", c.values)]) == toset(["ECDSA_SHA_256", "RAW"])])
+    error_message = "ES256 keys sign with ECDSA_SHA_256 only."
   }
 }
 

@@ -68,3 +68,10 @@ mock_resource "aws_kms_key" {
     key_id = "00000000-0000-4000-8000-000000000000"
   }
 }
+
+# The mock caller is an IAM user, so the session context passes its ARN through.
+mock_data "aws_iam_session_context" {
+  defaults = {
+    issuer_arn = "arn:aws:iam::123456789012:user/terraform-test"
+  }
+}

@@ -1,0 +1,494 @@
+// Plans the IAM-bearing submodules against moto_server and evaluates the rendered key policy and role policies over every action: who can sign, grant, change the policy, delete the key, read clients and write logs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { GrantOperation, MessageType, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import { strToU8, zipSync } from 'fflate';
+import { KMS_SIGNING_ALGORITHM } from '../../functions/token/adapters/signer-kms';
+import { LOGS_ACTIONS, sdkActions } from '../support/aws-actions';
+import {
+  evaluatePolicy,
+  expandAction,
+  type PolicyDocument,
+  type RequestPrincipal,
+} from '../support/iam-policy-evaluator';
+import { startMoto, type Moto } from '../support/moto';
+import { describeWithMoto } from '../support/tools';
+import {
+  createWorkspace,
+  describeWithTerraformMirror,
+  expectExit,
+  terraform,
+  type TfWorkspace,
+} from './harness';
+
+jest.setTimeout(300_000);
+
+const FIXTURE = 'test/terraform/fixtures/iam-render';
+const ACCOUNT = '123456789012'; // moto's default account
+const NAME = 'iam-test';
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
+const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${NAME}-clients`;
+const KEY_ADDRESS = 'module.signing_key.aws_kms_key.this["primary"]';
+const TOKEN_POLICY_ADDRESS = 'module.token_endpoint.module.function.aws_iam_role_policy.this';
+const AUTHORIZER_POLICY_ADDRESS = 'module.authorizer.module.function.aws_iam_role_policy.this';
+
+const KMS_ACTIONS = sdkActions('@aws-sdk/client-kms', 'kms');
+const DYNAMODB_ACTIONS = sdkActions('@aws-sdk/client-dynamodb', 'dynamodb');
+
+/** What the key administrators may do on the keys (AllowKeyAdministratorsToManageKeys). */
+const ADMIN_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:EnableKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:GetPublicKey',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];
+
+/** The principals of the matrix, by name. */
+type PrincipalName =
+  | 'tokenRole'
+  | 'authorizerRole'
+  | 'keyAdministrator'
+  | 'accountAdministrator'
+  | 'accountRootUser'
+  | 'otherAccountRole'
+  | 'awsService';
+
+function principals(keyAdministratorArn: string): Record<PrincipalName, RequestPrincipal> {
+  return {
+    tokenRole: { arn: `arn:aws:iam::${ACCOUNT}:role/${NAME}-token`, account: ACCOUNT },
+    authorizerRole: { arn: `arn:aws:iam::${ACCOUNT}:role/${NAME}-authorizer`, account: ACCOUNT },
+    keyAdministrator: { arn: keyAdministratorArn, account: ACCOUNT },
+    // Stands for any IAM principal of the account, however broad its IAM policy (kms:*, AdministratorAccess).
+    accountAdministrator: {
+      arn: `arn:aws:iam::${ACCOUNT}:role/AccountAdministrator`,
+      account: ACCOUNT,
+    },
+    accountRootUser: { arn: `arn:aws:iam::${ACCOUNT}:root`, account: ACCOUNT },
+    otherAccountRole: { arn: 'arn:aws:iam::999999999999:role/Attacker', account: '999999999999' },
+    awsService: { service: 'lambda.amazonaws.com' },
+  };
+}
+
+/**
+ * Request contexts to try for an action: a principal "reaches" an action if any of them is allowed.
+ * Sign and Verify are tried with every SigningAlgorithm and MessageType the SDK knows; CreateGrant
+ * with every single grant operation, all of them, and with and without kms:GrantIsForAWSResource.
+ */
+function contextsFor(action: string): Record<string, string | string[]>[] {
+  if (action === 'kms:Sign' || action === 'kms:Verify') {
+    return Object.values(SigningAlgorithmSpec).flatMap((algorithm) =>
+      Object.values(MessageType).map((type) => ({
+        'kms:SigningAlgorithm': algorithm,
+        'kms:MessageType': type,
+      })),
+    );
+  }
+  if (action === 'kms:CreateGrant') {
+    const operations = Object.values(GrantOperation);
+    return [...operations.map((op) => [op]), operations].flatMap((ops) =>
+      ['true', 'false'].map((forAws) => ({
+        'kms:GrantOperations': ops,
+        'kms:GrantIsForAWSResource': forAws,
+      })),
+    );
+  }
+  return [{}];
+}
+
+/** Every KMS action the principal can reach on the key under the key policy (IAM assumed to allow all). */
+function reachableKeyActions(policy: PolicyDocument, principal: RequestPrincipal): string[] {
+  return KMS_ACTIONS.filter((action) =>
+    contextsFor(action).some(
+      (context) =>
+        evaluatePolicy(policy, { principal, action, resource: KEY_ARN, context }, 'resource')
+          .decision === 'allow',
+    ),
+  );
+}
+
+/** The principals (by name) that can reach an action on the key. */
+function whoCan(
+  policy: PolicyDocument,
+  all: Record<PrincipalName, RequestPrincipal>,
+  action: string,
+): PrincipalName[] {
+  return (Object.keys(all) as PrincipalName[]).filter((name) =>
+    reachableKeyActions(policy, all[name]).includes(action),
+  );
+}
+
+/** Every (action, resource) pair an identity policy allows, over the given actions and resources. */
+function allowedPairs(
+  policy: PolicyDocument,
+  principal: RequestPrincipal,
+  actions: readonly string[],
+  resources: Record<string, string>,
+): string[] {
+  const pairs: string[] = [];
+  for (const action of actions) {
+    for (const [label, resource] of Object.entries(resources)) {
+      const allowed = contextsFor(action).some(
+        (context) =>
+          evaluatePolicy(policy, { principal, action, resource, context }, 'identity').decision ===
+          'allow',
+      );
+      if (allowed) pairs.push(`${action} ${label}`);
+    }
+  }
+  return pairs.sort();
+}
+
+/** A Query-protocol call to moto (IAM, STS); moto routes by the credential scope and checks no signature. */
+async function motoQuery(
+  moto: Moto,
+  service: string,
+  params: Record<string, string>,
+): Promise<string> {
+  const response = await fetch(moto.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${service} ${params.Action} failed: ${text}`);
+  return text;
+}
+
+function xmlValue(xml: string, tag: string): string {
+  const match = new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(xml);
+  if (!match?.[1]) throw new Error(`no <${tag}> in ${xml}`);
+  return match[1];
+}
+
+/** Rendered policies of one plan, as Terraform would send them to AWS. */
+interface Rendered {
+  keyPolicy: PolicyDocument;
+  tokenRolePolicy: PolicyDocument;
+  authorizerRolePolicy: PolicyDocument;
+}
+
+const describeBoth =
+  describeWithMoto() === describe ? describeWithTerraformMirror() : describe.skip;
+
+describeBoth('rendered IAM policies (terraform plan against moto_server)', () => {
+  let moto: Moto;
+  let ws: TfWorkspace;
+  let callerArn: string;
+  const rendered = {} as Record<'asUser' | 'asAssumedRole' | 'namedAdministrators', Rendered>;
+
+  async function plan(env: NodeJS.ProcessEnv, label: string, vars: string[]): Promise<Rendered> {
+    const planFile = path.join(ws.root, '..', `${label}.tfplan`);
+    const run = { ...ws, env };
+    expectExit(
+      await terraform(run, FIXTURE, [
+        'plan',
+        '-input=false',
+        '-no-color',
+        `-out=${planFile}`,
+        ...vars,
+      ]),
+      `plan ${label}`,
+    );
+    const shown = expectExit(
+      await terraform(run, FIXTURE, ['show', '-json', '-no-color', planFile]),
+      `show ${label}`,
+    );
+    const changes = (
+      JSON.parse(shown.stdout) as {
+        resource_changes: { address: string; change: { after: { policy?: string } } }[];
+      }
+    ).resource_changes;
+    const policyOf = (address: string): PolicyDocument => {
+      const policy = changes.find((c) => c.address === address)?.change.after.policy;
+      if (!policy) throw new Error(`${address} has no planned policy in ${label}`);
+      return JSON.parse(policy) as PolicyDocument;
+    };
+    return {
+      keyPolicy: policyOf(KEY_ADDRESS),
+      tokenRolePolicy: policyOf(TOKEN_POLICY_ADDRESS),
+      authorizerRolePolicy: policyOf(AUTHORIZER_POLICY_ADDRESS),
+    };
+  }
+
+  beforeAll(async () => {
+    // Arrange: moto, a workspace, placeholder zips (plans only check that they exist)
+    moto = await startMoto({ setProcessEnv: false });
+    ws = createWorkspace(moto.env);
+    const artifacts = path.join(ws.root, '..', 'artifacts');
+    fs.mkdirSync(artifacts, { recursive: true });
+    for (const zip of ['token.zip', 'authorizer.zip']) {
+      fs.writeFileSync(
+        path.join(artifacts, zip),
+        zipSync({ 'index.js': strToU8('// plan only\n') }),
+      );
+    }
+    expectExit(await terraform(ws, FIXTURE, ['init', '-input=false', '-no-color']), 'init');
+    callerArn = xmlValue(
+      await motoQuery(moto, 'sts', { Action: 'GetCallerIdentity', Version: '2011-06-15' }),
+      'Arn',
+    );
+
+    // A deployer role with a path, assumed the way CI assumes one: Terraform then runs as a session.
+    await motoQuery(moto, 'iam', {
+      Action: 'CreateRole',
+      Version: '2010-05-08',
+      RoleName: 'tf-deployer',
+      Path: '/ci/',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    const assumed = await motoQuery(moto, 'sts', {
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/ci/tf-deployer`,
+      RoleSessionName: 'pipeline-42',
+    });
+    const sessionEnv = {
+      ...ws.env,
+      AWS_ACCESS_KEY_ID: xmlValue(assumed, 'AccessKeyId'),
+      AWS_SECRET_ACCESS_KEY: xmlValue(assumed, 'SecretAccessKey'),
+      AWS_SESSION_TOKEN: xmlValue(assumed, 'SessionToken'),
+    };
+
+    // Act: three plans, one after the other (they share the fixture's data directory)
+    const zips = `-var=artifacts_dir=${artifacts}`;
+    rendered.asUser = await plan(ws.env, 'as-user', [zips, '-var=algorithm=ES256']);
+    rendered.asAssumedRole = await plan(sessionEnv, 'as-assumed-role', [
+      zips,
+      '-var=algorithm=RS256',
+    ]);
+    rendered.namedAdministrators = await plan(ws.env, 'named-administrators', [
+      zips,
+      `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:role/ops/key-admin`, `arn:aws:iam::${ACCOUNT}:user/break-glass`])}`,
+    ]);
+  });
+
+  afterAll(async () => {
+    await moto?.stop();
+    ws?.cleanup();
+  });
+
+  test('the key policy gives each principal exactly these KMS actions, over every action the SDK knows', () => {
+    // Arrange
+    const { keyPolicy } = rendered.asUser;
+    const all = principals(callerArn);
+
+    // Act: the full matrix, principal x every KMS action
+    const matrix = Object.fromEntries(
+      (Object.keys(all) as PrincipalName[]).map((name) => [
+        name,
+        reachableKeyActions(keyPolicy, all[name]),
+      ]),
+    );
+
+    // Assert
+    expect(KMS_ACTIONS.length).toBeGreaterThan(50);
+    expect(matrix).toEqual({
+      tokenRole: ['kms:GetPublicKey', 'kms:Sign'],
+      authorizerRole: [],
+      keyAdministrator: ADMIN_ACTIONS,
+      accountAdministrator: [],
+      accountRootUser: [],
+      otherAccountRole: [],
+      awsService: [],
+    });
+  });
+
+  test('only the token role can Sign, nobody can CreateGrant, only the key administrator can PutKeyPolicy or ScheduleKeyDeletion', () => {
+    // Arrange
+    const { keyPolicy } = rendered.asUser;
+    const all = principals(callerArn);
+
+    // Act / Assert
+    expect(whoCan(keyPolicy, all, 'kms:Sign')).toEqual(['tokenRole']);
+    expect(whoCan(keyPolicy, all, 'kms:CreateGrant')).toEqual([]);
+    expect(whoCan(keyPolicy, all, 'kms:PutKeyPolicy')).toEqual(['keyAdministrator']);
+    expect(whoCan(keyPolicy, all, 'kms:ScheduleKeyDeletion')).toEqual(['keyAdministrator']);
+  });
+
+  test('Sign by anyone else and every CreateGrant are explicitly denied, so no grant can ever allow them', () => {
+    // Arrange: an explicit deny in the key policy overrides any grant ("Key policies in AWS KMS",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html)
+    const { keyPolicy } = rendered.asUser;
+    const all = principals(callerArn);
+    const decisions = (principal: RequestPrincipal, action: string): string[] => [
+      ...new Set(
+        contextsFor(action).map(
+          (context) =>
+            evaluatePolicy(keyPolicy, { principal, action, resource: KEY_ARN, context }, 'resource')
+              .decision,
+        ),
+      ),
+    ];
+
+    // Act / Assert
+    for (const [name, principal] of Object.entries(all)) {
+      expect([name, decisions(principal, 'kms:CreateGrant')]).toEqual([name, ['explicit-deny']]);
+      if (name !== 'tokenRole') {
+        expect([name, decisions(principal, 'kms:Sign')]).toEqual([name, ['explicit-deny']]);
+      }
+      if (name !== 'keyAdministrator') {
+        expect([name, decisions(principal, 'kms:PutKeyPolicy')]).toEqual([name, ['explicit-deny']]);
+      }
+    }
+  });
+
+  test("the token role signs only with the key's algorithm over RAW messages (ES256 and RS256)", () => {
+    // Arrange
+    const cases = [
+      { policy: rendered.asUser, alg: 'ES256' as const },
+      { policy: rendered.asAssumedRole, alg: 'RS256' as const },
+    ];
+    const token = principals(callerArn).tokenRole;
+
+    for (const { policy, alg } of cases) {
+      // Act: every algorithm x message type, under the key policy and the role's own policy
+      const allowedUnder = (doc: PolicyDocument, kind: 'resource' | 'identity'): string[] =>
+        contextsFor('kms:Sign')
+          .filter(
+            (context) =>
+              evaluatePolicy(
+                doc,
+                { principal: token, action: 'kms:Sign', resource: KEY_ARN, context },
+                kind,
+              ).decision === 'allow',
+          )
+          .map((c) => `${String(c['kms:SigningAlgorithm'])}/${String(c['kms:MessageType'])}`);
+
+      // Assert: the one combination signer-kms.ts sends
+      const expected = [`${KMS_SIGNING_ALGORITHM[alg]}/RAW`];
+      expect([alg, allowedUnder(policy.keyPolicy, 'resource')]).toEqual([alg, expected]);
+      expect([alg, allowedUnder(policy.tokenRolePolicy, 'identity')]).toEqual([alg, expected]);
+    }
+  });
+
+  test('an assumed-role session makes its role, with the path, the default key administrator', () => {
+    // Arrange: aws:PrincipalArn of the session is the role ARN, never the session ARN
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/ci/tf-deployer`;
+    const { keyPolicy } = rendered.asAssumedRole;
+    const all = principals(roleArn);
+    const admin = (keyPolicy.Statement as { Sid?: string; Principal?: { AWS?: unknown } }[]).find(
+      (s) => s.Sid === 'AllowKeyAdministratorsToManageKeys',
+    );
+
+    // Act / Assert
+    expect(admin?.Principal?.AWS).toBe(roleArn);
+    expect(JSON.stringify(keyPolicy)).not.toContain('assumed-role');
+    expect(whoCan(keyPolicy, all, 'kms:PutKeyPolicy')).toEqual(['keyAdministrator']);
+    expect(whoCan(keyPolicy, all, 'kms:Sign')).toEqual(['tokenRole']);
+  });
+
+  test('named key_administrators replace the caller: they can change the policy, the caller cannot', () => {
+    // Arrange (plan only: real KMS would refuse this key, because the caller could not put the policy again)
+    const { keyPolicy } = rendered.namedAdministrators;
+    const opsRole = { arn: `arn:aws:iam::${ACCOUNT}:role/ops/key-admin`, account: ACCOUNT };
+    const breakGlass = { arn: `arn:aws:iam::${ACCOUNT}:user/break-glass`, account: ACCOUNT };
+    const caller = { arn: callerArn, account: ACCOUNT };
+
+    // Act / Assert
+    expect(reachableKeyActions(keyPolicy, opsRole)).toEqual(ADMIN_ACTIONS);
+    expect(reachableKeyActions(keyPolicy, breakGlass)).toEqual(ADMIN_ACTIONS);
+    expect(reachableKeyActions(keyPolicy, caller)).toEqual([]);
+  });
+
+  test('the token role may only GetItem on the clients table, use the signing key and write its own log group', () => {
+    // Arrange
+    const { tokenRolePolicy } = rendered.asUser;
+    const resources = {
+      table: TABLE_ARN,
+      tableIndex: `${TABLE_ARN}/index/by-name`,
+      otherTable: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other`,
+      key: KEY_ARN,
+      otherKey: `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-4111-8111-111111111111`,
+      ownLogStream: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-token:log-stream:2024/01/01/[$LATEST]abc`,
+      ownLogGroup: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-token`,
+      otherLogStream: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-authorizer:log-stream:x`,
+    };
+    const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];
+
+    // Act
+    const pairs = allowedPairs(
+      tokenRolePolicy,
+      principals(callerArn).tokenRole,
+      universe,
+      resources,
+    );
+
+    // Assert
+    expect(pairs).toEqual([
+      'dynamodb:GetItem table',
+      'kms:GetPublicKey key',
+      'kms:Sign key',
+      'logs:CreateLogStream ownLogStream',
+      'logs:PutLogEvents ownLogStream',
+    ]);
+  });
+
+  test('the authorizer role has no DynamoDB or KMS access and may only write its own log group', () => {
+    // Arrange
+    const { authorizerRolePolicy } = rendered.asUser;
+    const resources = {
+      table: TABLE_ARN,
+      key: KEY_ARN,
+      ownLogStream: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-authorizer:log-stream:2024/01/01/[$LATEST]abc`,
+      tokenLogStream: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-token:log-stream:x`,
+    };
+    const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];
+
+    // Act
+    const pairs = allowedPairs(
+      authorizerRolePolicy,
+      principals(callerArn).authorizerRole,
+      universe,
+      resources,
+    );
+
+    // Assert
+    expect(pairs).toEqual(['logs:CreateLogStream ownLogStream', 'logs:PutLogEvents ownLogStream']);
+  });
+
+  test('every action the policies name is one the matrices enumerate, and every statement has a Sid', () => {
+    // Arrange: an action outside the enumerated lists would escape the matrices above
+    const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];
+    const documents = Object.values(rendered).flatMap((r) => [
+      r.keyPolicy,
+      r.tokenRolePolicy,
+      r.authorizerRolePolicy,
+    ]);
+
+    // Act
+    const statements = documents.flatMap((d) =>
+      Array.isArray(d.Statement) ? d.Statement : [d.Statement],
+    );
+    const unknown = statements
+      .flatMap((s) => [s.Action ?? [], s.NotAction ?? []].flat())
+      .filter((a) => expandAction(a, universe).length === 0);
+
+    // Assert
+    expect(unknown).toEqual([]);
+    expect(statements.filter((s) => !s.Sid)).toEqual([]);
+    expect(statements.some((s) => s.NotAction !== undefined || s.NotPrincipal !== undefined)).toBe(
+      false,
+    );
+  });
+});
