@@ -199,7 +199,9 @@ describe('adapter deadlines', () => {
     // Assert
     expect(error).toBeInstanceOf(TemporarilyUnavailableError);
     expect((error as Error).cause).toBeInstanceOf(OperationBudgetExceededError);
-    const options = ddbMock.send.getCall(0).args[1] as { abortSignal?: AbortSignal };
+    // The mock types `send` with one argument; the SDK passes the options as the second.
+    const args = ddbMock.send.getCall(0).args as unknown[];
+    const options = args[1] as { abortSignal?: AbortSignal };
     expect(options.abortSignal?.aborted).toBe(true);
   });
 
