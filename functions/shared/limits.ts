@@ -76,9 +76,10 @@ export const TOKEN_REQUEST_LOCAL_ALLOWANCE_MS = 1000;
  * API, in seconds: "Integration timeout: 50 milliseconds - 29 seconds for all integration types,
  * including Lambda, Lambda proxy, ..." (API Gateway Developer Guide, "Quotas for configuring and
  * running a REST API in API Gateway",
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html). A Regional REST API
- * can be raised above it ("Amazon API Gateway integration timeout limit increase beyond 29
- * seconds", https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/),
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html).
+ * A Regional REST API can be raised above it ("Amazon API Gateway integration timeout limit
+ * increase beyond 29 seconds",
+ * https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/),
  * but this module does not set `timeout_milliseconds`, so 29 s applies.
  */
 export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
@@ -103,11 +104,10 @@ export const TOKEN_FUNCTION_TIMEOUT_SECONDS: Limit = Object.freeze({
 
 /**
  * Longest `client_id` the token endpoint looks up, in UTF-8 bytes. RFC 6749 sets no limit; this is
- * DynamoDB's: "The minimum length of a partition key value is 1 byte. The maximum length is
- * 2048 bytes" (Amazon DynamoDB
- * Developer Guide, "Constraints in Amazon DynamoDB", Partition keys and sort keys,
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html). A longer id
- * cannot exist, so it is rejected as invalid_client after the same dummy verification, instead of
- * reaching DynamoDB and failing with a ValidationException.
+ * DynamoDB's: "The minimum length of a partition key value is 1 byte. The maximum length is 2048
+ * bytes" (Amazon DynamoDB Developer Guide, "Constraints in Amazon DynamoDB", Partition keys and
+ * sort keys, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html).
+ * A longer id cannot exist, so it is rejected as invalid_client after the same dummy
+ * verifications, instead of reaching DynamoDB and failing with a ValidationException.
  */
 export const MAX_CLIENT_ID_BYTES = 2048;
