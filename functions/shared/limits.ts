@@ -25,3 +25,89 @@ export const CLOCK_SKEW_SECONDS: Limit = { min: 0, max: 300, default: 30 };
  * (API Gateway Developer Guide, "Configure an API Gateway Lambda authorizer").
  */
 export const AUTHORIZER_RESULT_TTL_SECONDS: Limit = { min: 0, max: 3600, default: 300 };
+
+/**
+ * Bounds of one AWS SDK operation of the token function (DynamoDB GetItem, KMS GetPublicKey,
+ * KMS Sign). `functions/token/adapters/aws-client-config.ts` turns them into client settings and
+ * docs/timeouts.md explains each number.
+ */
+export interface AwsCallBudget {
+  /** NodeHttpHandler `connectionTimeout`: time to open the TCP socket, per attempt. */
+  readonly connectionTimeoutMs: number;
+  /**
+   * NodeHttpHandler `requestTimeout` (with `throwOnRequestTimeout`): time from sending an attempt
+   * to its response headers, per attempt; also the idle `socketTimeout` while a body streams.
+   */
+  readonly requestTimeoutMs: number;
+  /** Attempts per operation, the first one included (SDK standard retry mode). */
+  readonly maxAttempts: number;
+  /** Deadline of the whole operation, retries and backoff included (an AbortSignal fires). */
+  readonly operationBudgetMs: number;
+}
+
+/**
+ * The production bounds. Three attempts of at most 1 s each plus the standard mode's jittered
+ * backoff (at most 0.05 s + 0.1 s after transient errors, 1 s + 2 s after throttling, in the
+ * installed SDK) end within 3.2 s, or 6 s when slow throttling answers both; the 4 s budget cuts
+ * the latter and anything the SDK does not bound itself (a body that trickles, a stuck credential
+ * lookup).
+ */
+export const AWS_CALL_BUDGET: AwsCallBudget = Object.freeze({
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 1000,
+  maxAttempts: 3,
+  operationBudgetMs: 4000,
+});
+
+/**
+ * AWS operations one token request makes one after another, at most: GetItem, then GetPublicKey
+ * (only while the signing key's info is not yet memoised), then Sign.
+ */
+export const TOKEN_REQUEST_SERIAL_AWS_OPERATIONS = 3;
+
+/**
+ * Time a token request spends outside AWS calls, generously: two argon2id verifications (about
+ * 25 ms each at 1024 MB), parsing and a cold start's module load.
+ */
+export const TOKEN_REQUEST_LOCAL_ALLOWANCE_MS = 1000;
+
+/**
+ * API Gateway's default (and, without a quota increase, largest) integration timeout of a REST
+ * API, in seconds: "Integration timeout: 50 milliseconds - 29 seconds for all integration types,
+ * including Lambda, Lambda proxy, ..." (API Gateway Developer Guide, "Quotas for configuring and
+ * running a REST API in API Gateway",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html).
+ * A Regional REST API can be raised above it ("Amazon API Gateway integration timeout limit
+ * increase beyond 29 seconds",
+ * https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/),
+ * but this module does not set `timeout_milliseconds`, so 29 s applies.
+ */
+export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/**
+ * Lambda timeout of the token function, in seconds ("you can adjust this in increments of 1 second
+ * up to a maximum value of 900 seconds", AWS Lambda Developer Guide, "Configure Lambda function
+ * timeout", https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). The minimum
+ * fits every AWS call's budget plus the local allowance, so the function answers 503 itself before
+ * Lambda kills it; the maximum stays a second inside API Gateway's integration timeout, so a
+ * client gets the function's answer rather than a gateway 504.
+ */
+export const TOKEN_FUNCTION_TIMEOUT_SECONDS: Limit = Object.freeze({
+  min: Math.ceil(
+    (TOKEN_REQUEST_SERIAL_AWS_OPERATIONS * AWS_CALL_BUDGET.operationBudgetMs +
+      TOKEN_REQUEST_LOCAL_ALLOWANCE_MS) /
+      1000,
+  ),
+  max: API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS - 1,
+  default: 15,
+});
+
+/**
+ * Longest `client_id` the token endpoint looks up, in UTF-8 bytes. RFC 6749 sets no limit; this is
+ * DynamoDB's: "The minimum length of a partition key value is 1 byte. The maximum length is 2048
+ * bytes" (Amazon DynamoDB Developer Guide, "Constraints in Amazon DynamoDB", Partition keys and
+ * sort keys, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html).
+ * A longer id cannot exist, so it is rejected as invalid_client after the same dummy
+ * verifications, instead of reaching DynamoDB and failing with a ValidationException.
+ */
+export const MAX_CLIENT_ID_BYTES = 2048;

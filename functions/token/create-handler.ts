@@ -112,6 +112,13 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   const handleToken = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const started = performance.now();
     const latencyMs = (): number => Math.round((performance.now() - started) * 10) / 10;
+    // This request's own log keys, passed with every log call ("Extra keys: You can append
+    // additional data to a single log item by passing objects as additional parameters",
+    // Powertools for AWS Lambda (TypeScript), Logger, Appending additional keys,
+    // https://docs.powertools.aws.dev/lambda/typescript/latest/core/logger/#appending-additional-keys).
+    // Not appendKeys on the shared logger: concurrent requests in one process (the local server,
+    // --from-api) would overwrite each other's clientId.
+    const keys: { clientId?: string } = {};
     try {
       const token = await issuer.issueToken(
         {
@@ -120,9 +127,10 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
           body: event.body,
           isBase64Encoded: event.isBase64Encoded,
         },
-        { onClientId: (clientId) => logger.appendKeys({ clientId: clientId.slice(0, 200) }) },
+        { onClientId: (clientId) => (keys.clientId = clientId.slice(0, 200)) },
       );
       logger.info('token issued', {
+        ...keys,
         kid: token.kid,
         scope: token.scope,
         audience: token.audience,
@@ -137,12 +145,14 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       const code = err instanceof OAuthError ? err.code : 'server_error';
       if (response.statusCode >= 500) {
         logger.error('token request failed', {
+          ...keys,
           error: code,
           latencyMs: latencyMs(),
           ...errorInfo(err),
         });
       } else {
         logger.info('token request rejected', {
+          ...keys,
           error: code,
           description: (err as OAuthError).message,
           latencyMs: latencyMs(),
@@ -154,7 +164,6 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
         .addMetric('TokenRequestsRejected', 'Count', 1);
       return response;
     } finally {
-      logger.removeKeys(['clientId']);
       deps.metrics?.publishStoredMetrics();
     }
   };

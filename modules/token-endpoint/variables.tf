@@ -161,9 +161,16 @@ variable "memory_size" {
 }
 
 variable "timeout" {
-  description = "Timeout of the function in seconds."
+  description = "Timeout of the function in seconds: at least the AWS call budgets of one token request plus a local allowance, at most one second under API Gateway's 29 s integration timeout, so the function answers 503 itself (see docs/timeouts.md)."
   type        = number
-  default     = 10
+  default     = 15
+
+  # The bounds come from functions/shared/limits.ts (TOKEN_FUNCTION_TIMEOUT_SECONDS);
+  # test/terraform/limits.test.ts checks that they agree.
+  validation {
+    condition     = var.timeout >= 13 && var.timeout <= 28 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds between 13 and 28."
+  }
 }
 
 variable "log_retention_days" {

@@ -5,6 +5,7 @@ import { strToU8, zipSync } from 'fflate';
 import {
   AUTHORIZER_RESULT_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
+  TOKEN_FUNCTION_TIMEOUT_SECONDS,
   TOKEN_TTL_SECONDS,
   type Limit,
 } from '../../functions/shared/limits';
@@ -51,6 +52,12 @@ const LIMITED: Limited[] = [
     variable: 'token_ttl_seconds',
     limit: TOKEN_TTL_SECONDS,
     constant: 'TOKEN_TTL',
+  },
+  {
+    dir: 'modules/token-endpoint',
+    variable: 'timeout',
+    limit: TOKEN_FUNCTION_TIMEOUT_SECONDS,
+    constant: 'TOKEN_FUNCTION_TIMEOUT',
   },
   {
     dir: 'modules/authorizer',

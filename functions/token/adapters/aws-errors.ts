@@ -1,8 +1,16 @@
-// Classifies AWS SDK errors (throttling, names) so each adapter maps them to the core error model.
+// Classifies AWS SDK errors (throttling, timeouts, names) so each adapter maps them to the core error model.
+import { OperationBudgetExceededError } from './aws-client-config';
 
 /**
  * Error names that DynamoDB and KMS use for throttling, plus KMS's explicitly retryable timeout.
- * Service-side internal errors are not listed: they stay `server_error`, as DESIGN.md asks.
+ * "ThrottlingException ... Rate of requests exceeds the allowed throughput",
+ * "ProvisionedThroughputExceededException" and "RequestLimitExceeded ... Throughput exceeds the
+ * current throughput limit for your account" are all HTTP 400 (Amazon DynamoDB Developer Guide,
+ * "Error handling with DynamoDB",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html);
+ * KMS: "DependencyTimeoutException: The system timed out while trying to fulfill the request. You
+ * can retry the request" (AWS KMS API Reference, Sign, Errors,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html).
  */
 const THROTTLING_NAMES: ReadonlySet<string> = new Set([
   'ThrottlingException',
@@ -10,6 +18,20 @@ const THROTTLING_NAMES: ReadonlySet<string> = new Set([
   'RequestLimitExceeded',
   'DependencyTimeoutException',
 ]);
+
+/** Names the SDK gives a timed-out attempt or a cancelled operation. */
+const TIMEOUT_NAMES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'AbortError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+/**
+ * Socket error codes that @smithy/node-http-handler also names `TimeoutError`, but that mean the
+ * peer dropped the connection: a failure, not a timeout.
+ */
+const CONNECTION_DROPPED_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
  * @param err anything thrown by an SDK call
@@ -23,15 +45,43 @@ export function awsErrorName(err: unknown): string {
   return '';
 }
 
+function httpStatus(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
 /**
- * True for throttling and transient service-side failures that a client may retry later
- * (answered with 503 `temporarily_unavailable`, not 500).
+ * True for throttling (answered with 503 `temporarily_unavailable`, not 500).
  * @param err anything thrown by an SDK call
- * @returns whether the failure is transient
+ * @returns whether the service throttled the call
  */
 export function isThrottlingError(err: unknown): boolean {
   if (THROTTLING_NAMES.has(awsErrorName(err))) return true;
-  const meta = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
   const retryable = (err as { $retryable?: { throttling?: boolean } } | null)?.$retryable;
-  return meta?.httpStatusCode === 429 || retryable?.throttling === true;
+  return httpStatus(err) === 429 || retryable?.throttling === true;
+}
+
+/**
+ * True when the call ran out of time: an attempt's connection or request timeout after the last
+ * retry, or the operation's budget (its AbortSignal). A reset connection is not a timeout.
+ * @param err anything thrown by an SDK call or {@link withBudget}
+ * @returns whether the failure is a timeout
+ */
+export function isTimeoutError(err: unknown): boolean {
+  if (err instanceof OperationBudgetExceededError) return true;
+  if (!TIMEOUT_NAMES.has(awsErrorName(err))) return false;
+  const code = (err as { code?: unknown }).code;
+  return !(typeof code === 'string' && CONNECTION_DROPPED_CODES.has(code));
+}
+
+/**
+ * True for failures a client should retry later, answered with 503 `temporarily_unavailable` and
+ * `Retry-After`: throttling, timeouts, and HTTP 503 from the service ("ServiceUnavailable: The
+ * DynamoDB service is currently unavailable. (This should be a temporary state.)", Amazon DynamoDB
+ * Developer Guide, "Error handling with DynamoDB"). Everything else (HTTP 500, a reset
+ * connection, access denied, a disabled key) is a `server_error`.
+ * @param err anything thrown by an SDK call or {@link withBudget}
+ * @returns whether the failure is temporary
+ */
+export function isTemporaryFailure(err: unknown): boolean {
+  return isThrottlingError(err) || isTimeoutError(err) || httpStatus(err) === 503;
 }

@@ -2,7 +2,9 @@
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ServerError, TemporarilyUnavailableError } from '../core/errors';
 import type { ClientRecord, ClientStore } from '../core/types';
-import { awsErrorName, isThrottlingError } from './aws-errors';
+import { AWS_CALL_BUDGET } from '../../shared/limits';
+import { boundedClientConfig, withBudget } from './aws-client-config';
+import { awsErrorName, isTemporaryFailure } from './aws-errors';
 import { MalformedClientRecordError, parseClientRecord } from './client-record';
 import { TableNotFoundError } from './errors';
 
@@ -16,8 +18,13 @@ export type ConditionFailureMapper = (old: Item | undefined, cause: unknown) => 
 export interface DynamoDbClientStoreOptions {
   /** Table name (partition key `client_id`, type S). */
   tableName: string;
-  /** SDK client; default a new one from the standard AWS environment (`AWS_ENDPOINT_URL` included). */
+  /**
+   * SDK client; default a new one from the standard AWS environment (`AWS_ENDPOINT_URL` included)
+   * with the bounded timeouts and retries of {@link boundedClientConfig}.
+   */
   client?: DynamoDBClient;
+  /** Deadline of one GetItem, retries included; default AWS_CALL_BUDGET.operationBudgetMs. */
+  operationBudgetMs?: number;
 }
 
 /**
@@ -27,29 +34,33 @@ export interface DynamoDbClientStoreOptions {
 export class DynamoDbClientStore implements ClientStore {
   protected readonly tableName: string;
   protected readonly client: DynamoDBClient;
+  private readonly operationBudgetMs: number;
 
   /**
-   * @param options table name and optional SDK client
+   * @param options table name, optional SDK client and budget
    */
   constructor(options: DynamoDbClientStoreOptions) {
     this.tableName = options.tableName;
-    this.client = options.client ?? new DynamoDBClient({});
+    this.client = options.client ?? new DynamoDBClient(boundedClientConfig());
+    this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 
   /**
    * Strongly consistent GetItem.
    * @param clientId the client id
    * @returns the record, or undefined when no such client exists
-   * @throws ServerError for a malformed item or an SDK failure; TemporarilyUnavailableError when throttled
+   * @throws ServerError for a malformed item or an SDK failure; TemporarilyUnavailableError when
+   *   throttled, timed out or over its budget
    */
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const command = new GetItemCommand({
+      TableName: this.tableName,
+      Key: { client_id: { S: clientId } },
+      ConsistentRead: true,
+    });
     const out = await this.call(() =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { client_id: { S: clientId } },
-          ConsistentRead: true,
-        }),
+      withBudget('DynamoDB GetItem', this.operationBudgetMs, (abortSignal) =>
+        this.client.send(command, { abortSignal }),
       ),
     );
     return out.Item ? this.fromItem(out.Item) : undefined;
@@ -86,7 +97,7 @@ export class DynamoDbClientStore implements ClientStore {
       if (name === 'ResourceNotFoundException') {
         throw new TableNotFoundError(this.tableName, await this.region(), { cause: err });
       }
-      if (isThrottlingError(err)) {
+      if (isTemporaryFailure(err)) {
         throw new TemporarilyUnavailableError('the client store is busy; retry later', {
           cause: err,
         });

@@ -4,7 +4,8 @@ import { GetPublicKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { ServerError, TemporarilyUnavailableError } from '../core/errors';
 import { publicJwkFromKeyObject } from '../../shared/jwk';
 import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
-import { isThrottlingError } from './aws-errors';
+import { withBudget } from './aws-client-config';
+import { isTemporaryFailure } from './aws-errors';
 
 /** KMS key specs the service can sign with, and the JWS algorithm each one is used with. */
 const ALG_BY_KEY_SPEC: Readonly<Record<string, SigningAlgorithm>> = {
@@ -25,14 +26,14 @@ export function algorithmForKeySpec(keySpec: string | undefined): SigningAlgorit
 }
 
 /**
- * Maps a KMS SDK failure: throttling to TemporarilyUnavailableError; anything else (disabled or
- * missing key, access denied, invalid state, network) to ServerError. The message carries no detail;
- * the original is the `cause`, for logs.
+ * Maps a KMS SDK failure: throttling, timeouts and HTTP 503 to TemporarilyUnavailableError;
+ * anything else (disabled or missing key, access denied, invalid state, HTTP 500, a reset
+ * connection) to ServerError. The message carries no detail; the original is the `cause`, for logs.
  * @param err the SDK error
  * @returns the error to throw
  */
 export function kmsError(err: unknown): Error {
-  if (isThrottlingError(err)) {
+  if (isTemporaryFailure(err)) {
     return new TemporarilyUnavailableError('the signing service is busy; retry later', {
       cause: err,
     });
@@ -41,21 +42,28 @@ export function kmsError(err: unknown): Error {
 }
 
 /**
- * Calls GetPublicKey and turns the SPKI DER into a JWK with its RFC 7638 thumbprint as `kid`.
+ * Calls GetPublicKey, bounded by `budgetMs`, and turns the SPKI DER into a JWK with its RFC 7638
+ * thumbprint as `kid`.
  * @param client KMS client
  * @param keyId key id, ARN or alias
+ * @param budgetMs deadline of the call, retries included
  * @param expectedAlg when set, the key spec must be the one this algorithm needs
  * @returns the public JWK
- * @throws ServerError for an unusable key (wrong spec or usage); TemporarilyUnavailableError when throttled
+ * @throws ServerError for an unusable key (wrong spec or usage); TemporarilyUnavailableError when
+ *   throttled or out of time
  */
 export async function fetchKmsPublicJwk(
   client: KMSClient,
   keyId: string,
+  budgetMs: number,
   expectedAlg?: SigningAlgorithm,
 ): Promise<PublicJwk> {
   let out;
   try {
-    out = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    const command = new GetPublicKeyCommand({ KeyId: keyId });
+    out = await withBudget('KMS GetPublicKey', budgetMs, (abortSignal) =>
+      client.send(command, { abortSignal }),
+    );
   } catch (err) {
     throw kmsError(err);
   }

@@ -1,28 +1,36 @@
 // JWKS source from KMS: the public keys of the configured KMS keys, fetched once per cold start.
 import { KMSClient } from '@aws-sdk/client-kms';
+import { AWS_CALL_BUDGET } from '../../shared/limits';
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { PublicJwk } from '../../shared/types';
 import type { PublicKeySource } from '../core/types';
+import { boundedClientConfig } from './aws-client-config';
 import { fetchKmsPublicJwk } from './kms-public-key';
 
 /** Options of {@link KmsPublicKeySource}. */
 export interface KmsPublicKeySourceOptions {
   /** KMS key ids, ARNs or aliases whose public keys are trusted (the signing key and any still trusted). */
   keyIds: readonly string[];
-  /** SDK client; default a new one from the standard AWS environment. */
+  /** SDK client; default a new one from the standard AWS environment, bounded by {@link boundedClientConfig}. */
   client?: KMSClient;
+  /** Deadline of one GetPublicKey, retries included; default AWS_CALL_BUDGET.operationBudgetMs. */
+  operationBudgetMs?: number;
 }
 
 /**
  * Publishes the public keys of KMS keys as JWKs: `kid` is the RFC 7638 thumbprint and `alg` follows
  * the key spec (ECC_NIST_P256: ES256, RSA_*: RS256). Keys are fetched with GetPublicKey once per cold
- * start; a failed fetch is retried on the next call.
+ * start; a failed or timed-out fetch (each is bounded by its budget) is forgotten, so the next call
+ * asks KMS again.
  */
 export class KmsPublicKeySource implements PublicKeySource {
   private readonly keyIds: readonly string[];
   private readonly client: KMSClient;
+  private readonly operationBudgetMs: number;
   private readonly loadKeys = memoizeUntilRejected(() =>
-    Promise.all(this.keyIds.map((keyId) => fetchKmsPublicJwk(this.client, keyId))).then((jwks) => {
+    Promise.all(
+      this.keyIds.map((keyId) => fetchKmsPublicJwk(this.client, keyId, this.operationBudgetMs)),
+    ).then((jwks) => {
       // The same key may be listed twice (id and alias): publish it once.
       const seen = new Set<string>();
       return jwks.filter((jwk) => !seen.has(jwk.kid) && seen.add(jwk.kid));
@@ -30,16 +38,18 @@ export class KmsPublicKeySource implements PublicKeySource {
   );
 
   /**
-   * @param options key ids and optional SDK client
+   * @param options key ids, optional SDK client and budget
    */
   constructor(options: KmsPublicKeySourceOptions) {
     this.keyIds = [...options.keyIds];
-    this.client = options.client ?? new KMSClient({});
+    this.client = options.client ?? new KMSClient(boundedClientConfig());
+    this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 
   /**
    * @returns one JWK per distinct key, in configuration order
-   * @throws ServerError for an unusable key or a KMS failure; TemporarilyUnavailableError when throttled
+   * @throws ServerError for an unusable key or a KMS failure; TemporarilyUnavailableError when
+   *   throttled or out of time
    */
   publicKeys(): Promise<PublicJwk[]> {
     return this.loadKeys().then((jwks) => jwks.map((jwk) => ({ ...jwk })));

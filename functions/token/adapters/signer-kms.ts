@@ -2,9 +2,11 @@
 import { createHash } from 'node:crypto';
 import { KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { ServerError } from '../core/errors';
+import { AWS_CALL_BUDGET } from '../../shared/limits';
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { SigningAlgorithm } from '../../shared/types';
 import type { Signer, SigningKeyInfo } from '../core/types';
+import { boundedClientConfig, withBudget } from './aws-client-config';
 import { fetchKmsPublicJwk, kmsError } from './kms-public-key';
 
 /** KMS signing algorithm for each JWS algorithm. */
@@ -25,27 +27,32 @@ export interface KmsSignerOptions {
   keyId: string;
   /** ES256 needs an ECC_NIST_P256 key, RS256 an RSA key. */
   algorithm: SigningAlgorithm;
-  /** SDK client; default a new one from the standard AWS environment. */
+  /** SDK client; default a new one from the standard AWS environment, bounded by {@link boundedClientConfig}. */
   client?: KMSClient;
+  /** Deadline of one Sign or GetPublicKey, retries included; default AWS_CALL_BUDGET.operationBudgetMs. */
+  operationBudgetMs?: number;
 }
 
 /**
  * Signs JWS signing inputs with KMS `Sign`. The public key is fetched with `GetPublicKey` once per
- * cold start (a failed fetch is retried on the next call) and its RFC 7638 thumbprint is the `kid`.
+ * cold start (a failed or timed-out fetch is retried on the next call) and its RFC 7638 thumbprint
+ * is the `kid`. Every call is bounded by the operation budget.
  */
 export class KmsSigner implements Signer {
   private readonly keyId: string;
   private readonly algorithm: SigningAlgorithm;
   private readonly client: KMSClient;
-  // Forget a failure, so a throttled or misconfigured cold start can recover on a later call.
+  private readonly operationBudgetMs: number;
+  // Forget a failure, so a throttled or misconfigured cold start can recover on a later call. The
+  // fetch is bounded, so a hung GetPublicKey becomes a failure, not a forever-pending memo.
   private readonly loadKeyInfo = memoizeUntilRejected(() =>
-    fetchKmsPublicJwk(this.client, this.keyId, this.algorithm).then(
+    fetchKmsPublicJwk(this.client, this.keyId, this.operationBudgetMs, this.algorithm).then(
       (publicJwk): SigningKeyInfo => ({ kid: publicJwk.kid, alg: this.algorithm, publicJwk }),
     ),
   );
 
   /**
-   * @param options key id, algorithm and optional SDK client
+   * @param options key id, algorithm, optional SDK client and budget
    */
   constructor(options: KmsSignerOptions) {
     if (!Object.hasOwn(KMS_SIGNING_ALGORITHM, options.algorithm)) {
@@ -53,7 +60,8 @@ export class KmsSigner implements Signer {
     }
     this.keyId = options.keyId;
     this.algorithm = options.algorithm;
-    this.client = options.client ?? new KMSClient({});
+    this.client = options.client ?? new KMSClient(boundedClientConfig());
+    this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 
   /**
@@ -74,14 +82,15 @@ export class KmsSigner implements Signer {
     // RAW lets KMS hash the message; above its size limit, send our own SHA-256 digest instead.
     const raw = signingInput.byteLength <= KMS_RAW_MESSAGE_LIMIT;
     let signature: Uint8Array | undefined;
+    const command = new SignCommand({
+      KeyId: this.keyId,
+      Message: raw ? signingInput : createHash('sha256').update(signingInput).digest(),
+      MessageType: raw ? 'RAW' : 'DIGEST',
+      SigningAlgorithm: KMS_SIGNING_ALGORITHM[this.algorithm],
+    });
     try {
-      const out = await this.client.send(
-        new SignCommand({
-          KeyId: this.keyId,
-          Message: raw ? signingInput : createHash('sha256').update(signingInput).digest(),
-          MessageType: raw ? 'RAW' : 'DIGEST',
-          SigningAlgorithm: KMS_SIGNING_ALGORITHM[this.algorithm],
-        }),
+      const out = await withBudget('KMS Sign', this.operationBudgetMs, (abortSignal) =>
+        this.client.send(command, { abortSignal }),
       );
       signature = out.Signature;
     } catch (err) {

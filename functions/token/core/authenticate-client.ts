@@ -2,9 +2,17 @@
 import { base64UrlEncode } from '../../shared/base64url';
 import type { ClientCredentials } from './client-auth';
 import { InvalidClientError } from './errors';
+import { MAX_CLIENT_ID_BYTES } from '../../shared/limits';
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { Clock, RandomBytes } from '../../shared/types';
 import type { ClientRecord, ClientStore, PasswordHasher } from './types';
+
+/**
+ * argon2id verifications every failed authentication costs: the most secrets a client holds (two,
+ * during a rotation). Fewer live hashes are padded with the dummy hash, so a wrong secret costs
+ * the same for an unknown, a disabled, a one-secret and a rotating client.
+ */
+export const VERIFICATIONS_PER_FAILURE = 2;
 
 /** Dependencies of {@link createClientAuthenticator}. */
 export interface ClientAuthenticatorDeps {
@@ -27,9 +35,13 @@ export interface ClientAuthenticator {
 }
 
 /**
- * Creates an authenticator. An unknown or disabled client, or one with no unexpired secret, is
- * verified against a dummy hash of a random secret, made once with the same hasher and so the
- * same argon2 parameters, so the response time does not reveal which client ids exist.
+ * Creates an authenticator. The presented secret is verified against the client's live hashes,
+ * padded to {@link VERIFICATIONS_PER_FAILURE} with a dummy hash of a random secret (made once with
+ * the same hasher, so the same argon2 parameters). An unknown or disabled client, one with no
+ * unexpired secret, one mid-rotation, and a `client_id` over MAX_CLIENT_ID_BYTES (never looked
+ * up) all cost exactly that many verifications, so the response time reveals neither which ids
+ * exist nor which are rotating. A match returns at once: only a caller who holds the secret can
+ * observe that timing.
  * @param deps client store, hasher, clock (for secret expiry) and randomness (for the dummy)
  * @returns the authenticator
  */
@@ -53,18 +65,24 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
     async authenticate(credentials: ClientCredentials): Promise<ClientRecord> {
       const failure = (): InvalidClientError =>
         new InvalidClientError('client authentication failed');
-      const client = await deps.clientStore.getClient(credentials.clientId);
+      // Measured in UTF-8, as DynamoDB measures its key; such an id cannot exist, so skip the read.
+      const lookUp = Buffer.byteLength(credentials.clientId, 'utf8') <= MAX_CLIENT_ID_BYTES;
+      const client = lookUp ? await deps.clientStore.getClient(credentials.clientId) : undefined;
       const now = deps.clock();
       const hashes =
         client?.status === 'active'
           ? client.secrets.filter((s) => isUsable(s.expires_at, now)).map((s) => s.hash)
           : [];
-      if (!client || hashes.length === 0) {
-        await deps.hasher.verify(await getDummyHash(), credentials.clientSecret);
-        throw failure();
-      }
-      for (const hash of hashes) {
-        if (await deps.hasher.verify(hash, credentials.clientSecret)) return client;
+      const dummy = await getDummyHash();
+      const count = Math.max(VERIFICATIONS_PER_FAILURE, hashes.length);
+      for (let i = 0; i < count; i++) {
+        const real = i < hashes.length;
+        const matched = await deps.hasher.verify(
+          real ? (hashes[i] as string) : dummy,
+          credentials.clientSecret,
+        );
+        // The dummy's secret is random and never known, but a match on it must never authenticate.
+        if (matched && real) return client as ClientRecord;
       }
       throw failure();
     },

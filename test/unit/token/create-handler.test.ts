@@ -340,6 +340,7 @@ describe('createTokenHandler', () => {
 
       // Assert
       expect(error).toHaveBeenCalledWith('token request failed', {
+        clientId: 'client-1',
         error: 'server_error',
         latencyMs: expect.any(Number),
         errorType: 'ServerError',

@@ -1,5 +1,8 @@
-// Captures every log line of successful and failing token requests and proves no secret leaks.
+// Captures every log line of successful and failing token requests: no secret leaks, and each line carries its own request's clientId under concurrency.
+import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { decodeJwt } from 'jose';
+import { Argon2PasswordHasher } from '../../../functions/token/adapters/password-hasher-argon2';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ServerError } from '../../../functions/token/core/errors';
 import { createTokenHandler } from '../../../functions/token/create-handler';
@@ -120,5 +123,88 @@ describe('token handler logging', () => {
       ...tokens.map((t) => t.split('.')[2] as string),
     ];
     for (const value of forbidden) expect(output).not.toContain(value);
+  });
+});
+
+describe('token handler log keys under concurrent requests', () => {
+  it("puts each request's own clientId on its log line while argon2 verifications interleave", async () => {
+    // Arrange: 20 clients with real (cheap) argon2id hashes; each sends a good and a wrong secret.
+    const hasher = new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1 });
+    const ids = Array.from({ length: 20 }, (_, i) => `client-${String(i).padStart(2, '0')}`);
+    const records = await Promise.all(
+      ids.map(async (id) =>
+        clientRecord({
+          client_id: id,
+          secrets: [{ hash: await hasher.hash(`secret-of-${id}`), created_at: 'x' }],
+        }),
+      ),
+    );
+    const events: string[] = [];
+    const store = new MemoryClientStore(records);
+    const getClient = store.getClient.bind(store);
+    jest.spyOn(store, 'getClient').mockImplementation(async (id) => {
+      events.push(`lookup ${id}`);
+      return getClient(id);
+    });
+    const lines: Array<Record<string, unknown>> = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      const line = JSON.parse(String(chunk)) as Record<string, unknown>;
+      lines.push(line);
+      events.push(`log ${String(line.clientId)}`);
+      return true;
+    });
+    const signer = new InMemorySigner('ES256');
+    const handler = createTokenHandler({
+      config: { issuer: ISSUER, defaultAudience: 'aud', tokenTtlSeconds: 600, scopesSupported: [] },
+      clientStore: store,
+      signer,
+      publicKeys: signer,
+      hasher,
+      clock: Date.now,
+      // Real randomness: every token needs its own jti to be matched with its log line.
+      randomBytes: (size) => new Uint8Array(randomBytes(size)),
+      logger: new Logger({ serviceName: 'token', logLevel: 'INFO' }),
+    });
+    const requests = ids.flatMap((id, i) => {
+      const good = event(
+        { 'Content-Type': FORM, Authorization: basicAuthorization(id, `secret-of-${id}`) },
+        'grant_type=client_credentials',
+      );
+      const bad = event(
+        { 'Content-Type': FORM, Authorization: basicAuthorization(id, 'wrong') },
+        'grant_type=client_credentials',
+      );
+      return i % 2 ? [good, bad] : [bad, good];
+    });
+
+    // Act: all at once, in one process.
+    let results;
+    try {
+      results = await Promise.all(requests.map((r) => handler(r)));
+    } finally {
+      stdout.mockRestore();
+    }
+
+    // Assert: the requests really overlapped (every lookup before the first line) ...
+    expect(events.findIndex((e) => e.startsWith('log '))).toBe(requests.length);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([
+      ...Array<number>(ids.length).fill(200),
+      ...Array<number>(ids.length).fill(401),
+    ]);
+    // ... each issued line names the client its token was issued to (matched by jti) ...
+    const subByJti = new Map(
+      results
+        .filter((r) => r.statusCode === 200)
+        .map((r) => decodeJwt((JSON.parse(r.body) as { access_token: string }).access_token))
+        .map((claims) => [claims.jti as string, claims.sub as string]),
+    );
+    const issued = lines.filter((l) => l.message === 'token issued');
+    expect(issued).toHaveLength(ids.length);
+    expect(subByJti.size).toBe(ids.length);
+    for (const line of issued) expect(line.clientId).toBe(subByJti.get(line.jti as string));
+    // ... and each client has exactly one rejected line of its own.
+    const rejected = lines.filter((l) => l.message === 'token request rejected');
+    expect(rejected.map((l) => l.clientId).sort()).toEqual(ids);
+    expect(lines).toHaveLength(requests.length);
   });
 });

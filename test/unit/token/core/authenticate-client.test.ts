@@ -1,9 +1,15 @@
 // Unit tests of client authentication: secrets, expiry, disabled/unknown clients and the dummy hash.
-import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
+import fc from 'fast-check';
+import { MAX_CLIENT_ID_BYTES } from '../../../../functions/shared/limits';
+import {
+  createClientAuthenticator,
+  VERIFICATIONS_PER_FAILURE,
+} from '../../../../functions/token/core/authenticate-client';
 import type { ClientCredentials } from '../../../../functions/token/core/client-auth';
 import { InvalidClientError } from '../../../../functions/token/core/errors';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';
+import type { ClientRecord } from '../../../../functions/token/core/types';
 import { clientRecord, countingBytes, FIXED_NOW_MS } from '../../../support/token-fakes';
 
 const SECRET = 'correct horse battery staple';
@@ -72,8 +78,9 @@ describe('createClientAuthenticator', () => {
     // Assert
     expect(first.message).toBe('client authentication failed');
     expect(hasher.hashCalls).toBe(1);
-    expect(hasher.verified).toHaveLength(2);
-    expect(hasher.verified[0]?.hash).toBe(hasher.verified[1]?.hash);
+    // Two requests, each padded to two verifications of the one dummy hash.
+    expect(hasher.verified).toHaveLength(4);
+    expect(new Set(hasher.verified.map((v) => v.hash)).size).toBe(1);
     expect(hasher.verified[0]?.hash).toMatch(/^\$fake\$/);
   });
 
@@ -85,8 +92,8 @@ describe('createClientAuthenticator', () => {
     await failure(authenticator.authenticate(post('client-1', SECRET)));
 
     // Assert
-    expect(hasher.verified).toHaveLength(1);
-    expect(hasher.verified[0]?.hash).not.toBe(FakeHasher.hashOf(SECRET));
+    expect(hasher.verified).toHaveLength(VERIFICATIONS_PER_FAILURE);
+    expect(hasher.verified.map((v) => v.hash)).not.toContain(FakeHasher.hashOf(SECRET));
   });
 
   it('skips expired secrets and accepts an unexpired one', async () => {
@@ -148,7 +155,8 @@ describe('createClientAuthenticator', () => {
     await failure(authenticator.authenticate(post('client-1', SECRET)));
 
     // Assert
-    expect(hasher.verified).toHaveLength(1);
+    expect(hasher.verified).toHaveLength(VERIFICATIONS_PER_FAILURE);
+    expect(hasher.verified.map((v) => v.hash)).not.toContain(FakeHasher.hashOf(SECRET));
     expect(hasher.hashCalls).toBe(1);
   });
 
@@ -179,6 +187,158 @@ describe('createClientAuthenticator', () => {
 
     // Assert
     expect(hash).toHaveBeenCalledTimes(2);
+  });
+
+  it('pads a wrong secret for a one-secret client with the dummy hash, after the real one', async () => {
+    // Arrange
+    const { authenticator, hasher } = setup();
+
+    // Act
+    await failure(authenticator.authenticate(post('client-1', 'wrong')));
+
+    // Assert
+    const hashes = hasher.verified.map((v) => v.hash);
+    expect(hashes).toHaveLength(VERIFICATIONS_PER_FAILURE);
+    expect(hashes[0]).toBe(FakeHasher.hashOf(SECRET));
+    expect(hashes[1]).not.toBe(FakeHasher.hashOf(SECRET));
+  });
+
+  it('costs a rotating client with a wrong secret its two real verifications and no dummy', async () => {
+    // Arrange
+    const record = clientRecord({
+      secrets: [
+        { hash: FakeHasher.hashOf('first'), created_at: 'x', expires_at: '2030-01-01T00:00:00Z' },
+        { hash: FakeHasher.hashOf('second'), created_at: 'x' },
+      ],
+    });
+    const { authenticator, hasher } = setup([record]);
+
+    // Act
+    await failure(authenticator.authenticate(post('client-1', 'wrong')));
+
+    // Assert
+    expect(hasher.verified.map((v) => v.hash)).toEqual([
+      FakeHasher.hashOf('first'),
+      FakeHasher.hashOf('second'),
+    ]);
+  });
+
+  it('costs every failure exactly the same number of verifications, whatever the record', async () => {
+    // Arrange: any store content (absent, disabled, 0-2 secrets, expired or not) and any secret.
+    const secretArb = fc.record({
+      plain: fc.constantFrom('a', 'b', SECRET),
+      expired: fc.boolean(),
+    });
+    const recordArb = fc.option(
+      fc.record({
+        status: fc.constantFrom('active' as const, 'disabled' as const),
+        secrets: fc.array(secretArb, { maxLength: 2 }),
+      }),
+      { nil: undefined },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        recordArb,
+        fc.constantFrom('a', 'b', 'c', SECRET),
+        async (shape, presented) => {
+          const records: ClientRecord[] = shape
+            ? [
+                clientRecord({
+                  status: shape.status,
+                  secrets: shape.secrets.map((s) => ({
+                    hash: FakeHasher.hashOf(s.plain),
+                    created_at: 'x',
+                    expires_at: s.expired ? '2020-01-01T00:00:00Z' : '2030-01-01T00:00:00Z',
+                  })),
+                }),
+              ]
+            : [];
+          const { authenticator, hasher } = setup(records);
+
+          // Act
+          let ok = true;
+          try {
+            await authenticator.authenticate(post('client-1', presented));
+          } catch (err) {
+            expect(err).toBeInstanceOf(InvalidClientError);
+            ok = false;
+          }
+
+          // Assert
+          const live = shape?.status === 'active' ? shape.secrets.filter((s) => !s.expired) : [];
+          expect(ok).toBe(live.some((s) => s.plain === presented));
+          if (!ok) expect(hasher.verified).toHaveLength(VERIFICATIONS_PER_FAILURE);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never authenticates on the dummy hash, even with a hasher that matches everything', async () => {
+    // Arrange
+    const { authenticator, hasher } = setup();
+    jest.spyOn(hasher, 'verify').mockResolvedValue(true);
+
+    // Act
+    const error = await failure(authenticator.authenticate(post('nobody', 'anything')));
+
+    // Assert
+    expect(error.code).toBe('invalid_client');
+  });
+
+  it('verifies every live secret of a record that holds more than two', async () => {
+    // Arrange
+    const record = clientRecord({
+      secrets: ['one', 'two', 'three'].map((p) => ({
+        hash: FakeHasher.hashOf(p),
+        created_at: 'x',
+      })),
+    });
+    const { authenticator, hasher } = setup([record]);
+
+    // Act
+    const client = await authenticator.authenticate(post('client-1', 'three'));
+
+    // Assert
+    expect(client.client_id).toBe('client-1');
+    expect(hasher.verified).toHaveLength(3);
+  });
+
+  it.each([
+    ['ASCII', 'a'.repeat(MAX_CLIENT_ID_BYTES + 1)],
+    // 683 euro signs: 683 UTF-16 units but 2049 UTF-8 bytes.
+    ['3-byte UTF-8', '\u20ac'.repeat(Math.ceil((MAX_CLIENT_ID_BYTES + 1) / 3))],
+  ])(
+    'rejects an over-long %s client_id after the dummy verifications, without a lookup',
+    async (_label, clientId) => {
+      // Arrange
+      const { authenticator, hasher, store } = setup();
+      const getClient = jest.spyOn(store, 'getClient');
+
+      // Act
+      const error = await failure(authenticator.authenticate(post(clientId, SECRET)));
+
+      // Assert
+      expect(Buffer.byteLength(clientId, 'utf8')).toBeGreaterThan(MAX_CLIENT_ID_BYTES);
+      expect(error.code).toBe('invalid_client');
+      expect(getClient).not.toHaveBeenCalled();
+      expect(hasher.verified).toHaveLength(VERIFICATIONS_PER_FAILURE);
+    },
+  );
+
+  it('looks up a client_id of exactly the byte cap', async () => {
+    // Arrange
+    const clientId = `${'\u20ac'.repeat(682)}ab`; // 682 * 3 + 2 = 2048 bytes
+    const { authenticator, store } = setup([clientRecord({ client_id: clientId })]);
+    const getClient = jest.spyOn(store, 'getClient');
+
+    // Act
+    const client = await authenticator.authenticate(post(clientId, SECRET));
+
+    // Assert
+    expect(Buffer.byteLength(clientId, 'utf8')).toBe(MAX_CLIENT_ID_BYTES);
+    expect(getClient).toHaveBeenCalledWith(clientId);
+    expect(client.client_id).toBe(clientId);
   });
 
   it('passes client store errors through', async () => {

@@ -4,6 +4,7 @@ import {
   createTokenIssuer,
   type TokenHttpRequest,
 } from '../../../../functions/token/core/issue-token';
+import { VERIFICATIONS_PER_FAILURE } from '../../../../functions/token/core/authenticate-client';
 import { ServerError, TemporarilyUnavailableError } from '../../../../functions/token/core/errors';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import { basicAuthorization } from '../../../support/basic-auth';
@@ -248,8 +249,8 @@ describe('createTokenIssuer', () => {
       code: 'invalid_client',
     });
 
-    // Assert
-    expect(hasher.verified).toHaveLength(1);
+    // Assert: no verification for the syntax error; the usual two for the failed authentication.
+    expect(hasher.verified).toHaveLength(VERIFICATIONS_PER_FAILURE);
   });
 
   it('rejects a disabled client with the right secret as invalid_client', async () => {
