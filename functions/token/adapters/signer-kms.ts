@@ -1,5 +1,4 @@
 // KMS signer: JWS signatures (ES256, RS256) from an asymmetric KMS key that never leaves KMS.
-import { createHash } from 'node:crypto';
 import { KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { ServerError } from '../core/errors';
 import { AWS_CALL_BUDGET } from '../../shared/limits';
@@ -15,7 +14,13 @@ export const KMS_SIGNING_ALGORITHM: Readonly<Record<SigningAlgorithm, SigningAlg
   RS256: 'RSASSA_PKCS1_V1_5_SHA_256',
 };
 
-/** KMS accepts at most this many bytes with `MessageType: RAW`; longer inputs are sent as a digest. */
+/**
+ * KMS accepts at most this many bytes with `MessageType: RAW` ("Message ... Length Constraints:
+ * Minimum length of 1. Maximum length of 4096", AWS KMS API Reference, Sign,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html). The key policy allows only
+ * RAW (modules/signing-key: kms:MessageType), so a longer input is refused here, before any call:
+ * a DIGEST request would be denied by KMS anyway.
+ */
 export const KMS_RAW_MESSAGE_LIMIT = 4096;
 
 /** Byte length of each of R and S in an ES256 JOSE signature (RFC 7518 §3.4). */
@@ -79,13 +84,19 @@ export class KmsSigner implements Signer {
    * @throws ServerError or TemporarilyUnavailableError
    */
   async sign(signingInput: Uint8Array): Promise<Uint8Array> {
-    // RAW lets KMS hash the message; above its size limit, send our own SHA-256 digest instead.
-    const raw = signingInput.byteLength <= KMS_RAW_MESSAGE_LIMIT;
+    // RAW lets KMS hash the message itself; the key policy allows no other message type.
+    if (signingInput.byteLength > KMS_RAW_MESSAGE_LIMIT) {
+      throw new ServerError('the access token is too large to sign', {
+        cause: new Error(
+          `signing input of ${signingInput.byteLength} bytes is over KMS's RAW limit of ${KMS_RAW_MESSAGE_LIMIT}`,
+        ),
+      });
+    }
     let signature: Uint8Array | undefined;
     const command = new SignCommand({
       KeyId: this.keyId,
-      Message: raw ? signingInput : createHash('sha256').update(signingInput).digest(),
-      MessageType: raw ? 'RAW' : 'DIGEST',
+      Message: signingInput,
+      MessageType: 'RAW',
       SigningAlgorithm: KMS_SIGNING_ALGORITHM[this.algorithm],
     });
     try {

@@ -1,5 +1,5 @@
 // Unit tests of the KMS signer: DER to JOSE conversion (property tests, node:crypto as oracle) and KMS error mapping.
-import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -206,26 +206,27 @@ describe('KmsSigner', () => {
     expect(Buffer.from(signature)).toEqual(rsaSignature);
   });
 
-  it('sends a SHA-256 DIGEST when the input is over the RAW size limit', async () => {
+  it('signs RAW up to the limit and refuses a longer input without calling KMS', async () => {
     // Arrange
-    const message = new Uint8Array(KMS_RAW_MESSAGE_LIMIT + 1).fill(0x61);
+    const atLimit = new Uint8Array(KMS_RAW_MESSAGE_LIMIT).fill(0x61);
+    const overLimit = new Uint8Array(KMS_RAW_MESSAGE_LIMIT + 1).fill(0x61);
     kmsMock
       .on(SignCommand)
-      .resolves({ Signature: sign('sha256', message, { key: ec.privateKey }) });
+      .resolves({ Signature: sign('sha256', atLimit, { key: ec.privateKey }) });
     const signer = new KmsSigner({ keyId: 'key-1', algorithm: 'ES256', client: new KMSClient({}) });
 
     // Act
-    const signature = await signer.sign(message);
+    const signature = await signer.sign(atLimit);
+    const refused = await signer.sign(overLimit).catch((error: unknown) => error);
 
     // Assert
-    const input = kmsMock.commandCalls(SignCommand)[0]?.args[0].input;
-    expect(input?.MessageType).toBe('DIGEST');
-    expect(Buffer.from(input?.Message as Uint8Array)).toEqual(
-      createHash('sha256').update(message).digest(),
-    );
+    expect(kmsMock.commandCalls(SignCommand)).toHaveLength(1);
+    expect(kmsMock.commandCalls(SignCommand)[0]?.args[0].input.MessageType).toBe('RAW');
     expect(
-      verify('sha256', message, { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, signature),
+      verify('sha256', atLimit, { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, signature),
     ).toBe(true);
+    expect(refused).toBeInstanceOf(ServerError);
+    expect((refused as Error).message).toBe('the access token is too large to sign');
   });
 
   it.each([['ThrottlingException'], ['RequestLimitExceeded'], ['DependencyTimeoutException']])(
