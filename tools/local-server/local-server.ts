@@ -7,6 +7,7 @@ import { FileClientStore } from '../dev-adapters/client-store-file';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
+import { DISCOVERY_PATHS, JWKS_PATH, TOKEN_PATH } from '../../functions/token/core/metadata';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
 import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/types';
@@ -41,11 +42,7 @@ export interface LocalServer extends RunningGateway {
 export const LOCAL_STAGE = 'local';
 
 /** Token service resources, served by the token handler with any method (it answers 405 itself). */
-export const TOKEN_RESOURCES = [
-  '/oauth2/token',
-  '/.well-known/jwks.json',
-  '/.well-known/oauth-authorization-server',
-];
+export const TOKEN_RESOURCES: readonly string[] = [TOKEN_PATH, JWKS_PATH, ...DISCOVERY_PATHS];
 
 /**
  * The demo backend of protected routes: echoes the authorizer context.
