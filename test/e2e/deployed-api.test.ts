@@ -242,7 +242,7 @@ describeBoth(
 
         // Assert
         expect(token).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'demo:read' });
-        expect(protectedHeader.alg).toBe('ES256');
+        expect(protectedHeader.alg).toBe('RS256');
         expect(payload).toMatchObject({
           sub: reader.client_id,
           client_id: reader.client_id,

@@ -157,7 +157,7 @@ describe('npm start (local server)', () => {
 
       // Assert
       expect(token).toMatchObject({ token_type: 'bearer', expires_in: 600, scope: 'demo:read' });
-      expect(protectedHeader.alg).toBe('ES256');
+      expect(protectedHeader.alg).toBe('RS256');
       expect(payload).toMatchObject({
         client_id: reader.client_id,
         sub: reader.client_id,

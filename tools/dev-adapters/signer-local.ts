@@ -1,13 +1,14 @@
 // Local signer for `npm start`: an RSA 2048 (RS256) key kept in <dataDir>/signing-key.pem, created on first use.
 import {
   createPrivateKey,
-  generateKeyPairSync,
+  generateKeyPair,
   randomBytes,
   sign as cryptoSign,
   type KeyObject,
 } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { ServerError } from '../../functions/token/core/errors';
 import { publicJwkFromKeyObject } from '../../functions/shared/jwk';
 import { memoizeUntilRejected } from '../../functions/shared/memoize';
@@ -125,8 +126,12 @@ export class LocalSigner implements Signer, PublicKeySource {
   /** Generates a key and publishes it only if no other process did first; returns the winner's PEM. */
   private async create(): Promise<string> {
     await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: LOCAL_RSA_MODULUS_BITS });
-    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    // Asynchronous: RSA key generation takes a noticeable time, and must not block the server.
+    const { privateKey: pem } = await promisify(generateKeyPair)('rsa', {
+      modulusLength: LOCAL_RSA_MODULUS_BITS,
+      privateKeyEncoding: { format: 'pem', type: 'pkcs8' },
+      publicKeyEncoding: { format: 'pem', type: 'spki' },
+    });
     const tmp = `${this.keyPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       // The complete file exists (mode 0600) before it becomes visible under its final name.
