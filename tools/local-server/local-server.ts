@@ -25,13 +25,22 @@ export interface LocalServerOptions {
   audience: string;
   /** Authorizer result cache TTL; never above the token lifetime. */
   authorizerTtlSeconds: number;
+  /**
+   * Issuer of the tokens (`iss`, and the base of the discovery documents' URLs); default: the
+   * local URL clients reach, see {@link issuerFor}. Fixed at start: a request's `Host` header never
+   * changes it.
+   */
+  issuer?: string;
   /** Access log and operator messages (default: none). */
   log?: (line: string) => void;
 }
 
 /** A running local server. */
 export interface LocalServer extends RunningGateway {
+  /** The `iss` of every token: `--issuer`, or else {@link LocalServer.localUrl}. */
   issuer: string;
+  /** The URL a client on this machine reaches the server at (never a wildcard address). */
+  localUrl: string;
   audience: string;
   dataDir: string;
   routes: { key: string; scopes: string[] }[];
@@ -122,7 +131,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       log(`error: ${message}${err instanceof Error ? ` (${err.name}: ${err.message})` : ''}`),
   });
   const running = await emulator.listen({ port: options.port, host: options.host });
-  const issuer = issuerFor(options.host, running.port);
+  const localUrl = issuerFor(options.host, running.port);
+  const issuer = options.issuer ?? localUrl;
 
   try {
     const handlers = await buildHandlers({
@@ -142,6 +152,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     ...running,
     issuer,
+    localUrl,
     audience: options.audience,
     dataDir,
     routes: routes.map((r) => ({ key: r.key, scopes: r.scopes })),
@@ -150,7 +161,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 }
 
 /**
- * The issuer is the base URL clients use; a wildcard bind address is reached as 127.0.0.1.
+ * The default issuer is the base URL clients on this machine use; a wildcard bind address is
+ * reached as 127.0.0.1 (or [::1]).
  * @returns e.g. `http://127.0.0.1:8080`
  */
 export function issuerFor(host: string, port: number): string {
