@@ -122,7 +122,9 @@ describe('npm start (local server)', () => {
 
   it('prints the base URL and a copy-paste walk-through', () => {
     expect(local.output()).toContain(`issuer (iss)        ${base}\n`);
-    expect(local.output()).toContain(`discovery           ${base}/.well-known/openid-configuration`);
+    expect(local.output()).toContain(
+      `discovery           ${base}/.well-known/openid-configuration`,
+    );
     expect(local.output()).toContain('npm run create-client -- --local');
     expect(local.output()).toContain(`${base}/oauth2/token`);
     expect(local.output()).toContain(`curl -i -H "Authorization: Bearer $TOKEN" ${base}/hello`);
