@@ -111,7 +111,7 @@ describe('npm start (local server)', () => {
     const issuer = new URL(base);
     as = await oauth.processDiscoveryResponse(
       issuer,
-      await oauth.discoveryRequest(issuer, { ...options, algorithm: 'oauth2' }),
+      await oauth.discoveryRequest(issuer, options), // default: OpenID configuration
     );
   });
 
@@ -130,7 +130,7 @@ describe('npm start (local server)', () => {
     expect(local.output()).toContain(`curl -i -H "Authorization: Bearer $TOKEN" ${base}/hello`);
   });
 
-  it('serves RFC 8414 metadata with the base URL as issuer', () => {
+  it('serves the discovery document (default OpenID discovery) with the base URL as issuer', () => {
     expect(as).toMatchObject({
       issuer: base,
       token_endpoint: `${base}/oauth2/token`,
