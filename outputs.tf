@@ -74,8 +74,13 @@ output "jwks_url" {
 }
 
 output "metadata_url" {
-  description = "URL of the RFC 8414 authorization server metadata."
+  description = "URL of the RFC 8414 authorization server metadata, relative to the issuer (the same document as openid_configuration_url)."
   value       = "${local.issuer}/.well-known/oauth-authorization-server"
+}
+
+output "openid_configuration_url" {
+  description = "URL of the discovery document that openid-client's default discovery and API Gateway's native JWT authorizers read: <issuer>/.well-known/openid-configuration."
+  value       = "${local.issuer}/.well-known/openid-configuration"
 }
 
 ################################################################################

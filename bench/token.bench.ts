@@ -135,7 +135,8 @@ async function throughput(tmp: string): Promise<void> {
   console.log(
     `\nToken throughput: ${ROUNDS} rounds of ${PER_ROUND} token requests and ${PER_ROUND} argon2id ` +
       `verifications, interleaved one by one (m=${ARGON2_OPTIONS.memoryCost} KiB, ` +
-      `t=${ARGON2_OPTIONS.timeCost}, p=${ARGON2_OPTIONS.parallelism}), sequential`,
+      `t=${ARGON2_OPTIONS.timeCost}, p=${ARGON2_OPTIONS.parallelism}), sequential; ` +
+      `tokens signed ${(await signer.keyInfo()).alg} by the local signer (the production default is RS256)`,
   );
   console.log('round | token handler tokens/s | argon2id verify/s | ratio');
   console.log('------|------------------------|-------------------|------');

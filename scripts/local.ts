@@ -22,6 +22,9 @@ const USAGE = `Usage: npm start -- [options]
                             (default examples/local/routes.json)
   --token-ttl SECONDS       access token lifetime, ${TOKEN_TTL_SECONDS.min}..${TOKEN_TTL_SECONDS.max} (default ${TOKEN_TTL_SECONDS.default})
   --audience AUD            default token audience, and the one the authorizer requires (default local)
+  --issuer URL              iss of the tokens and base of the discovery documents, an http(s) origin
+                            such as http://localhost:8080 (default http://<host>:<port>, with
+                            127.0.0.1 for --host 0.0.0.0); the request's Host header never changes it
   --authorizer-ttl SECONDS  authorizer result cache per token, ${AUTHORIZER_RESULT_TTL_SECONDS.min}..${AUTHORIZER_RESULT_TTL_SECONDS.max}, capped at the token
                             lifetime; 0 disables the cache (default ${AUTHORIZER_RESULT_TTL_SECONDS.default})
 
@@ -43,6 +46,7 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     routes: { type: 'string', default: path.join(ROOT, 'examples/local/routes.json') },
     'token-ttl': { type: 'string', default: String(TOKEN_TTL_SECONDS.default) },
     audience: { type: 'string', default: 'local' },
+    issuer: { type: 'string' },
     'authorizer-ttl': { type: 'string', default: String(AUTHORIZER_RESULT_TTL_SECONDS.default) },
     help: { type: 'boolean', short: 'h' },
   });
@@ -55,7 +59,9 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
       `--audience must be a non-empty string without spaces (got "${values.audience}")`,
     );
   }
+  const issuer = values.issuer === undefined ? undefined : issuerFlag(values.issuer);
   return {
+    ...(issuer === undefined ? {} : { issuer }),
     port: integerFlag('port', values.port, 0, 65535),
     host,
     dataDir: path.resolve(values['data-dir']),
@@ -76,8 +82,37 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
   };
 }
 
+/**
+ * Validates `--issuer`: an http or https origin. The local server serves its endpoints at the root
+ * (and below the stage), so an issuer with a path would advertise endpoints it does not serve.
+ * @param raw the flag's value
+ * @returns the issuer, unchanged
+ * @throws UsageError naming the flag
+ */
+export function issuerFlag(raw: string): string {
+  const problem = (why: string): UsageError =>
+    new UsageError(
+      `--issuer must be an http or https origin such as http://localhost:8080, ${why} (got "${raw}")`,
+    );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw problem('an absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw problem('http or https');
+  // On the raw text: the URL parser reports an empty `?` or `#` as none.
+  if (raw.includes('?') || raw.includes('#') || url.username || url.password) {
+    throw problem('without query, fragment or credentials');
+  }
+  if (url.pathname !== '/' || raw.endsWith('/')) {
+    throw problem('without a path or trailing slash (the endpoints are served at the root)');
+  }
+  return raw;
+}
+
 function banner(server: LocalServer): string {
-  const url = server.url;
+  const url = server.localUrl;
   const readRoute = server.routes.find((r) => r.key.startsWith('GET '));
   const readScope = readRoute?.scopes[0] ?? 'demo:read';
   const dataDirFlag =
@@ -92,19 +127,20 @@ function banner(server: LocalServer): string {
     .join('\n');
   return `
 Local OAuth 2.0 client credentials service (API Gateway emulator, stage "local")
-  base URL / issuer   ${url}
+  issuer (iss)        ${server.issuer}${server.issuer === url ? '' : `\n  local URL           ${url}`}
   token endpoint      POST ${server.issuer}/oauth2/token
   JWKS                ${server.issuer}/.well-known/jwks.json
-  metadata            ${server.issuer}/.well-known/oauth-authorization-server
+  discovery           ${server.issuer}/.well-known/openid-configuration
+                      ${server.issuer}/.well-known/oauth-authorization-server (RFC 8414, same document)
   audience            ${server.audience}
   data dir            ${server.dataDir}
   protected routes (authorizer on the Authorization header):
 ${routeLines}
 
 Try it (in another terminal):
-  # 1. create a client (it prints the client_id and client_secret once), then export both
+  # 1. create a client; it prints the secret once and an export line: paste that line
   npm run create-client -- --local${dataDirFlag} --name demo --scopes "${readScope}"
-  export CLIENT_ID=<client_id> CLIENT_SECRET=<client_secret>
+  export CLIENT_ID=… CLIENT_SECRET=…
   # 2. get an access token (client_secret_basic)
   TOKEN=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \\
     ${url}/oauth2/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')

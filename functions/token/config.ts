@@ -14,6 +14,15 @@ import {
 /** Signing algorithms accepted in SIGNING_ALGORITHM. */
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256'];
 
+/**
+ * SIGNING_ALGORITHM when unset: RS256 (KMS RSA_2048 keys), the module's default. KMS prices an RSA
+ * 2048 `Sign` below an ECC one (AWS Key Management Service Pricing, https://aws.amazon.com/kms/pricing/),
+ * and API Gateway's HTTP API JWT authorizers accept RSA keys only ("Control access to HTTP APIs
+ * with JWT authorizers in API Gateway",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
+ */
+export const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = 'RS256';
+
 /** Validated configuration of the token function. */
 export interface TokenConfig {
   /** Issuer URL, no trailing slash (RFC 8414 §2). */
@@ -62,7 +71,7 @@ export function loadTokenConfig(env: Env): TokenConfig {
     clientsTable,
     signer: {
       keyId,
-      algorithm: oneOf(env, 'SIGNING_ALGORITHM', SIGNING_ALGORITHMS, 'ES256'),
+      algorithm: oneOf(env, 'SIGNING_ALGORITHM', SIGNING_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM),
       jwksKeyIds: stringArray(env, 'JWKS_KEY_IDS', [keyId]),
     },
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),

@@ -8,8 +8,8 @@ import { createTokenIssuer, type IssuedToken } from './core/issue-token';
 import { memoizeUntilRejected } from '../shared/memoize';
 import {
   buildAuthorizationServerMetadata,
+  DISCOVERY_PATHS,
   JWKS_PATH,
-  METADATA_PATH,
   TOKEN_PATH,
 } from './core/metadata';
 import type { Clock, RandomBytes } from '../shared/types';
@@ -48,7 +48,8 @@ type Route = 'token' | 'jwks' | 'metadata';
 const ROUTES: ReadonlyArray<{ path: string; route: Route; method: 'GET' | 'POST' }> = [
   { path: TOKEN_PATH, route: 'token', method: 'POST' },
   { path: JWKS_PATH, route: 'jwks', method: 'GET' },
-  { path: METADATA_PATH, route: 'metadata', method: 'GET' },
+  // RFC 8414 metadata and the OpenID discovery document: one definition, the same bytes.
+  ...DISCOVERY_PATHS.map((path) => ({ path, route: 'metadata' as const, method: 'GET' as const })),
 ];
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -73,9 +74,10 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
 };
 
 /**
- * Creates the token function's handler. Serves `POST /oauth2/token`, `GET /.well-known/jwks.json`
- * and `GET /.well-known/oauth-authorization-server`; other methods on those paths get 405 with
- * `Allow`, other paths 404. A stage prefix in the path is tolerated.
+ * Creates the token function's handler. Serves `POST /oauth2/token`, `GET /.well-known/jwks.json`,
+ * and the discovery document at `GET /.well-known/oauth-authorization-server` (RFC 8414) and
+ * `GET /.well-known/openid-configuration`; other methods on those paths get 405 with `Allow`, other
+ * paths 404. A stage prefix in the path is tolerated.
  * @param deps configuration, ports, clock, randomness, logger and optional metrics
  * @returns the handler
  */

@@ -26,9 +26,9 @@ variable "key_names" {
 }
 
 variable "algorithm" {
-  description = "JWS algorithm the keys sign with: ES256 (ECC_NIST_P256 keys) or RS256 (RSA_2048 keys)."
+  description = "JWS algorithm the keys sign with: RS256 (RSA_2048 keys, the default) or ES256 (ECC_NIST_P256 keys)."
   type        = string
-  default     = "ES256"
+  default     = "RS256"
 
   validation {
     condition     = contains(["ES256", "RS256"], var.algorithm)

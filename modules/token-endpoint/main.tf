@@ -1,4 +1,4 @@
-# Token Lambda (POST /oauth2/token, GET /.well-known/*) with its least-privilege role, log group and REST routes.
+# Token Lambda (POST /oauth2/token, GET /.well-known/* incl. discovery) with its least-privilege role, log group and REST routes.
 
 locals {
   function_name = "${var.name}-token"
@@ -24,6 +24,11 @@ locals {
       resource_id = aws_api_gateway_resource.metadata.id
       http_method = "GET"
       path        = "/.well-known/oauth-authorization-server"
+    }
+    openid_configuration = {
+      resource_id = aws_api_gateway_resource.openid_configuration.id
+      http_method = "GET"
+      path        = "/.well-known/openid-configuration"
     }
   }
 }
@@ -153,8 +158,21 @@ resource "aws_api_gateway_resource" "metadata" {
   path_part   = "oauth-authorization-server"
 }
 
-# All three routes are public by design: clients authenticate to the token endpoint with their
-# credentials, and the JWKS and metadata documents are public.
+# OpenID discovery document (the same document as the RFC 8414 metadata), which openid-client's
+# default discovery and API Gateway's native JWT authorizers read: "Each issuer must publish an OIDC
+# discovery document at /.well-known/openid-configuration" ("Signing keys and troubleshooting JWT
+# authorizers", https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer-keys.html).
+# The RFC 8414 §3.1 path-inserted form (https://host/.well-known/oauth-authorization-server/<stage>)
+# cannot be routed on an execute-api host, whose first path segment is the stage; see
+# docs/http-contract.md ("Discovery").
+resource "aws_api_gateway_resource" "openid_configuration" {
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.well_known.id
+  path_part   = "openid-configuration"
+}
+
+# All routes are public by design: clients authenticate to the token endpoint with their
+# credentials, and the JWKS and discovery documents are public.
 resource "aws_api_gateway_method" "this" {
   for_each = local.routes
 

@@ -112,9 +112,9 @@ variable "active_signing_key_arn" {
 }
 
 variable "signing_algorithm" {
-  description = "ES256 or RS256, matching the key spec."
+  description = "RS256 (the default, for RSA_2048 keys) or ES256 (for ECC_NIST_P256 keys), matching the key spec of every key in signing_key_arns."
   type        = string
-  default     = "ES256"
+  default     = "RS256"
 
   validation {
     condition     = contains(["ES256", "RS256"], var.signing_algorithm)

@@ -19,6 +19,17 @@ import { startLocalServer } from '../support/local-server';
 import { freePort, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import {
+  LIBRARIES,
+  isPython,
+  itWithPython,
+  pythonWithClientPackages,
+  readTestedSnippets,
+  runSnippet,
+  snippetFor,
+  verifyWithJwks,
+  type AuthMethod,
+} from '../support/client-matrix/client-matrix';
+import {
   createWorkspace,
   describeWithTerraformMirror,
   expectExit,
@@ -46,6 +57,16 @@ interface CreatedClient {
   client_id: string;
   client_secret: string;
 }
+
+const python = pythonWithClientPackages();
+const itPython = itWithPython(python);
+const snippets = readTestedSnippets();
+// curl would need TLS for the deployed https issuer; its row runs against npm start only.
+const MATRIX = LIBRARIES.filter((library) => library !== 'curl').flatMap((library) =>
+  (['client_secret_basic', 'client_secret_post'] as const).map(
+    (method) => [library, method] as const,
+  ),
+);
 
 // Both tools are required: each throws under CI=true when missing, so the flow is never skipped there.
 const describeBoth =
@@ -228,6 +249,54 @@ describeBoth(
       });
     });
 
+    it('serves the same document at <issuer>/.well-known/openid-configuration', async () => {
+      // Act
+      const [rfc8414, openid] = await Promise.all([
+        fetch(`${base}/${outputs.stage_name}/.well-known/oauth-authorization-server`),
+        fetch(`${base}/${outputs.stage_name}/.well-known/openid-configuration`),
+      ]);
+
+      // Assert
+      expect(openid.status).toBe(200);
+      expect(await openid.text()).toBe(await rfc8414.text());
+    });
+
+    describe.each(MATRIX)(
+      'client library %s with %s (docs/client-libraries.md snippet)',
+      (library, method: AuthMethod) => {
+        (isPython(library) ? itPython : it)(
+          'gets a KMS RS256 token that verifies against the JWKS it discovered from the deployed issuer',
+          async () => {
+            // Arrange: the deployed origin has no DNS here; its requests go to the --from-api runner.
+            const mapOrigin = { from: new URL(outputs.issuer).origin, to: base };
+
+            // Act
+            const out = await runSnippet(library, snippetFor(snippets, library, method), {
+              issuer: outputs.issuer,
+              clientId: reader.client_id,
+              clientSecret: reader.client_secret,
+              mapOrigin,
+              ...(python.python ? { python: python.python } : {}),
+            });
+            const { payload, alg } = await verifyWithJwks(
+              out.access_token,
+              out.jwks_uri as string,
+              {
+                issuer: outputs.issuer,
+                audience: 'oauth-demo',
+                mapOrigin,
+              },
+            );
+
+            // Assert
+            expect(out.jwks_uri).toBe(outputs.jwks_url);
+            expect(alg).toBe('RS256');
+            expect(payload).toMatchObject({ client_id: reader.client_id, scope: 'demo:read' });
+          },
+        );
+      },
+    );
+
     it.each(['basic', 'post'] as const)(
       'issues a KMS-signed token by client_secret_%s that verifies against the deployed JWKS route',
       async (auth) => {
@@ -242,7 +311,7 @@ describeBoth(
 
         // Assert
         expect(token).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'demo:read' });
-        expect(protectedHeader.alg).toBe('ES256');
+        expect(protectedHeader.alg).toBe('RS256');
         expect(payload).toMatchObject({
           sub: reader.client_id,
           client_id: reader.client_id,

@@ -49,7 +49,7 @@ describe('npm start: disabling a client', () => {
     const issuer = new URL(`http://127.0.0.1:${port}`);
     as = await oauth.processDiscoveryResponse(
       issuer,
-      await oauth.discoveryRequest(issuer, { ...options, algorithm: 'oauth2' }),
+      await oauth.discoveryRequest(issuer, options), // default: OpenID configuration
     );
   });
 

@@ -111,7 +111,7 @@ describe('npm start (local server)', () => {
     const issuer = new URL(base);
     as = await oauth.processDiscoveryResponse(
       issuer,
-      await oauth.discoveryRequest(issuer, { ...options, algorithm: 'oauth2' }),
+      await oauth.discoveryRequest(issuer, options), // default: OpenID configuration
     );
   });
 
@@ -121,13 +121,16 @@ describe('npm start (local server)', () => {
   });
 
   it('prints the base URL and a copy-paste walk-through', () => {
-    expect(local.output()).toContain(`base URL / issuer   ${base}`);
+    expect(local.output()).toContain(`issuer (iss)        ${base}\n`);
+    expect(local.output()).toContain(
+      `discovery           ${base}/.well-known/openid-configuration`,
+    );
     expect(local.output()).toContain('npm run create-client -- --local');
     expect(local.output()).toContain(`${base}/oauth2/token`);
     expect(local.output()).toContain(`curl -i -H "Authorization: Bearer $TOKEN" ${base}/hello`);
   });
 
-  it('serves RFC 8414 metadata with the base URL as issuer', () => {
+  it('serves the discovery document (default OpenID discovery) with the base URL as issuer', () => {
     expect(as).toMatchObject({
       issuer: base,
       token_endpoint: `${base}/oauth2/token`,
@@ -157,7 +160,7 @@ describe('npm start (local server)', () => {
 
       // Assert
       expect(token).toMatchObject({ token_type: 'bearer', expires_in: 600, scope: 'demo:read' });
-      expect(protectedHeader.alg).toBe('ES256');
+      expect(protectedHeader.alg).toBe('RS256');
       expect(payload).toMatchObject({
         client_id: reader.client_id,
         sub: reader.client_id,

@@ -120,7 +120,7 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
     const kms = new KMSClient({});
     await createClientsTable(dynamo, TABLE);
     const key = await kms.send(
-      new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+      new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
     );
     keyId = key.KeyMetadata?.KeyId as string;
     const publicKey = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
@@ -200,9 +200,9 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
     const { payload, protectedHeader } = await jwtVerify(
       body.access_token,
       createLocalJWKSet(JSON.parse(jwks?.body as string) as JSONWebKeySet),
-      { issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt', algorithms: ['ES256'] },
+      { issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt', algorithms: ['RS256'] },
     );
-    expect(protectedHeader.alg).toBe('ES256');
+    expect(protectedHeader.alg).toBe('RS256');
     expect(payload).toMatchObject({ sub: CLIENT_ID, client_id: CLIENT_ID, scope: 'demo:read' });
     accessToken = body.access_token;
   });

@@ -110,8 +110,8 @@ run "token_endpoint_is_least_privilege" {
   }
 
   assert {
-    condition     = toset([for k, m in aws_api_gateway_method.this : "${m.http_method} ${k}:${m.authorization}"]) == toset(["POST token:NONE", "GET jwks:NONE", "GET metadata:NONE"])
-    error_message = "The token, JWKS and metadata routes must be public POST/GET methods."
+    condition     = toset([for k, m in aws_api_gateway_method.this : "${m.http_method} ${k}:${m.authorization}"]) == toset(["POST token:NONE", "GET jwks:NONE", "GET metadata:NONE", "GET openid_configuration:NONE"])
+    error_message = "The token, JWKS and discovery routes must be public POST/GET methods."
   }
 
   assert {
@@ -124,6 +124,7 @@ run "token_endpoint_is_least_privilege" {
       "arn:aws:execute-api:us-east-1:123456789012:api1234567/*/POST/oauth2/token",
       "arn:aws:execute-api:us-east-1:123456789012:api1234567/*/GET/.well-known/jwks.json",
       "arn:aws:execute-api:us-east-1:123456789012:api1234567/*/GET/.well-known/oauth-authorization-server",
+      "arn:aws:execute-api:us-east-1:123456789012:api1234567/*/GET/.well-known/openid-configuration",
     ])
     error_message = "Lambda permissions must be scoped to each route of this API."
   }

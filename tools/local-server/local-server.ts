@@ -7,6 +7,7 @@ import { FileClientStore } from '../dev-adapters/client-store-file';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
+import { DISCOVERY_PATHS, JWKS_PATH, TOKEN_PATH } from '../../functions/token/core/metadata';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
 import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/types';
@@ -24,13 +25,22 @@ export interface LocalServerOptions {
   audience: string;
   /** Authorizer result cache TTL; never above the token lifetime. */
   authorizerTtlSeconds: number;
+  /**
+   * Issuer of the tokens (`iss`, and the base of the discovery documents' URLs); default: the
+   * local URL clients reach, see {@link issuerFor}. Fixed at start: a request's `Host` header never
+   * changes it.
+   */
+  issuer?: string;
   /** Access log and operator messages (default: none). */
   log?: (line: string) => void;
 }
 
 /** A running local server. */
 export interface LocalServer extends RunningGateway {
+  /** The `iss` of every token: `--issuer`, or else {@link LocalServer.localUrl}. */
   issuer: string;
+  /** The URL a client on this machine reaches the server at (never a wildcard address). */
+  localUrl: string;
   audience: string;
   dataDir: string;
   routes: { key: string; scopes: string[] }[];
@@ -41,11 +51,7 @@ export interface LocalServer extends RunningGateway {
 export const LOCAL_STAGE = 'local';
 
 /** Token service resources, served by the token handler with any method (it answers 405 itself). */
-export const TOKEN_RESOURCES = [
-  '/oauth2/token',
-  '/.well-known/jwks.json',
-  '/.well-known/oauth-authorization-server',
-];
+export const TOKEN_RESOURCES: readonly string[] = [TOKEN_PATH, JWKS_PATH, ...DISCOVERY_PATHS];
 
 /**
  * The demo backend of protected routes: echoes the authorizer context.
@@ -125,7 +131,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       log(`error: ${message}${err instanceof Error ? ` (${err.name}: ${err.message})` : ''}`),
   });
   const running = await emulator.listen({ port: options.port, host: options.host });
-  const issuer = issuerFor(options.host, running.port);
+  const localUrl = issuerFor(options.host, running.port);
+  const issuer = options.issuer ?? localUrl;
 
   try {
     const handlers = await buildHandlers({
@@ -145,6 +152,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     ...running,
     issuer,
+    localUrl,
     audience: options.audience,
     dataDir,
     routes: routes.map((r) => ({ key: r.key, scopes: r.scopes })),
@@ -153,7 +161,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 }
 
 /**
- * The issuer is the base URL clients use; a wildcard bind address is reached as 127.0.0.1.
+ * The default issuer is the base URL clients on this machine use; a wildcard bind address is
+ * reached as 127.0.0.1 (or [::1]).
  * @returns e.g. `http://127.0.0.1:8080`
  */
 export function issuerFor(host: string, port: number): string {

@@ -1,13 +1,40 @@
-// RFC 8414 authorization server metadata for the client credentials token endpoint.
+// Discovery: one server metadata definition, served as RFC 8414 metadata and as the OpenID discovery document.
 
 /** Path of the token endpoint below the issuer. */
 export const TOKEN_PATH = '/oauth2/token';
 /** Path of the JWKS below the issuer. */
 export const JWKS_PATH = '/.well-known/jwks.json';
-/** Path of the metadata document below the issuer (RFC 8414 §3). */
+/**
+ * Path of the RFC 8414 metadata below the issuer. RFC 8414 §3.1 inserts this well-known segment
+ * between the host and the issuer's path (`https://host/.well-known/oauth-authorization-server/v1`);
+ * that form is only routable where the issuer has no path (then both forms are the same URL), see
+ * docs/http-contract.md ("Discovery").
+ */
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
+/**
+ * Path of the OpenID discovery document below the issuer (OpenID Connect Discovery 1.0 §4), which
+ * openid-client's default `discovery()` and API Gateway's native JWT authorizers read: "Each issuer
+ * must publish an OIDC discovery document at /.well-known/openid-configuration. When you create or
+ * update an authorizer, API Gateway reads this document and records the location of the issuer's key
+ * set, which the discovery document names as the jwks_uri" ("Signing keys and troubleshooting JWT
+ * authorizers", https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-jwt-authorizer-keys.html).
+ */
+export const OPENID_CONFIGURATION_PATH = '/.well-known/openid-configuration';
 
-/** The metadata document (RFC 8414 §2). */
+/** The discovery paths below the issuer; every one serves the same document. */
+export const DISCOVERY_PATHS: readonly string[] = [METADATA_PATH, OPENID_CONFIGURATION_PATH];
+
+/**
+ * The only response type this server advertises. RFC 8414 §2 makes `response_types_supported`
+ * REQUIRED and authlib's `AuthorizationServerMetadata.validate()` rejects a missing or empty array
+ * (`"response_types_supported" is required`). This server has no authorization endpoint, so the one
+ * honest value is `none` (OAuth 2.0 Multiple Response Type Encoding Practices §4: the authorization
+ * endpoint returns no credential); with no `authorization_endpoint` in the document no client can
+ * ask for it.
+ */
+export const RESPONSE_TYPES_SUPPORTED: readonly string[] = ['none'];
+
+/** The metadata document (RFC 8414 §2), also the OpenID discovery document. */
 export interface AuthorizationServerMetadata {
   issuer: string;
   token_endpoint: string;
@@ -19,7 +46,10 @@ export interface AuthorizationServerMetadata {
 }
 
 /**
- * Builds the metadata.
+ * Builds the metadata. It claims only what the token function does: the client credentials grant
+ * at the token endpoint with `client_secret_basic` or `client_secret_post`, and the JWKS. No
+ * authorization, userinfo, revocation or introspection endpoint and no ID tokens, so no
+ * `subject_types_supported` or `id_token_signing_alg_values_supported` either.
  * @param options.issuer issuer URL without a trailing slash
  * @param options.scopesSupported scopes to advertise; omitted from the document when empty
  * @returns the metadata document
@@ -34,8 +64,7 @@ export function buildAuthorizationServerMetadata(options: {
     token_endpoint: issuer + TOKEN_PATH,
     jwks_uri: issuer + JWKS_PATH,
     ...(scopesSupported.length > 0 ? { scopes_supported: [...scopesSupported] } : {}),
-    // REQUIRED by RFC 8414 §2; this server has no authorization endpoint, so no response types.
-    response_types_supported: [],
+    response_types_supported: [...RESPONSE_TYPES_SUPPORTED],
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
   };

@@ -131,8 +131,27 @@ const SECRET_WARNING =
   'Hand it to the client team over a secure channel.';
 
 /**
+ * Quotes a value for a POSIX shell: unchanged when it holds only characters no shell treats
+ * specially, otherwise in single quotes (an embedded `'` becomes `'\''`).
+ * @param value any string
+ * @returns a shell word that expands to exactly `value`
+ */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_.:@%+,/-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * @param clientId the client id
+ * @param secret its secret
+ * @returns a POSIX shell line exporting CLIENT_ID and CLIENT_SECRET, ready to paste
+ */
+export function exportLine(clientId: string, secret: string): string {
+  return `export CLIENT_ID=${shellQuote(clientId)} CLIENT_SECRET=${shellQuote(secret)}`;
+}
+
+/**
  * @param created the created client
- * @returns human text for `create`, with the secret
+ * @returns human text for `create`, with the secret and a ready-to-paste `export` line
  */
 export function formatCreated(created: CreatedClient): string {
   const { record, secret } = created;
@@ -146,6 +165,8 @@ export function formatCreated(created: CreatedClient): string {
       ['token TTL', ttlText(record)],
     ]),
     SECRET_WARNING,
+    'To use it from this shell (the examples in docs/clients.md read these variables):',
+    exportLine(record.client_id, secret),
   ].join('\n');
 }
 

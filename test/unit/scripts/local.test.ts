@@ -20,6 +20,16 @@ describe('npm start parseFlags', () => {
     });
   });
 
+  it('takes --issuer as given (http or https origin)', () => {
+    // Act / Assert
+    expect(parseFlags(['--issuer', 'http://localhost:8080'])).toMatchObject({
+      issuer: 'http://localhost:8080',
+    });
+    expect(parseFlags(['--issuer', 'https://auth.example.test'])).toMatchObject({
+      issuer: 'https://auth.example.test',
+    });
+  });
+
   it('returns help for --help and -h', () => {
     // Act / Assert
     expect(parseFlags(['--help'])).toBe('help');
@@ -39,6 +49,13 @@ describe('npm start parseFlags', () => {
     [['--token-ttl', '86401'], /--token-ttl must be an integer from 60 to 86400/],
     [['--audience', 'a b'], /--audience must be a non-empty string without spaces/],
     [['--authorizer-ttl', '3601'], /--authorizer-ttl must be an integer from 0 to 3600/],
+    [['--issuer', 'localhost:8080'], /--issuer must be an http or https origin .*localhost:8080/],
+    [['--issuer', 'not a url'], /--issuer must be .*an absolute URL/],
+    [['--issuer', 'ftp://localhost'], /--issuer must be .*http or https/],
+    [['--issuer', 'http://localhost:8080/'], /--issuer must be .*without a path or trailing slash/],
+    [['--issuer', 'http://localhost:8080/v1'], /--issuer must be .*without a path/],
+    [['--issuer', 'http://localhost:8080?'], /--issuer must be .*without query/],
+    [['--issuer', 'http://u:p@localhost:8080'], /--issuer must be .*credentials/],
   ])('refuses %j with a UsageError naming the flag', (argv, message) => {
     // Act
     const act = (): unknown => parseFlags(argv);

@@ -10,7 +10,7 @@ const BASE: Env = {
 };
 
 describe('loadTokenConfig', () => {
-  it('applies the defaults (KMS ES256 signer, JWKS of the signing key)', () => {
+  it('applies the defaults (KMS RS256 signer, JWKS of the signing key)', () => {
     // Act
     const config = loadTokenConfig(BASE);
 
@@ -24,7 +24,7 @@ describe('loadTokenConfig', () => {
       clientsTable: 'clients',
       signer: {
         keyId: 'alias/token',
-        algorithm: 'ES256',
+        algorithm: 'RS256',
         jwksKeyIds: ['alias/token'],
       },
       metricsNamespace: undefined,
@@ -39,7 +39,7 @@ describe('loadTokenConfig', () => {
       TOKEN_TTL_SECONDS: ' 60 ',
       AUTHORIZER_RESULT_TTL_SECONDS: '300',
       SCOPES_SUPPORTED: '["a","b:c"]',
-      SIGNING_ALGORITHM: 'RS256',
+      SIGNING_ALGORITHM: 'ES256',
       JWKS_KEY_IDS: '["k1","k2"]',
       POWERTOOLS_METRICS_NAMESPACE: 'Auth',
     });
@@ -50,7 +50,7 @@ describe('loadTokenConfig', () => {
       tokenTtlSeconds: 60,
       minTokenTtlSeconds: 300,
       scopesSupported: ['a', 'b:c'],
-      signer: { keyId: 'alias/token', algorithm: 'RS256', jwksKeyIds: ['k1', 'k2'] },
+      signer: { keyId: 'alias/token', algorithm: 'ES256', jwksKeyIds: ['k1', 'k2'] },
       metricsNamespace: 'Auth',
     });
   });

@@ -407,19 +407,15 @@ describe('createTokenHandler', () => {
     });
   });
 
-  describe('GET /.well-known/oauth-authorization-server', () => {
+  describe('discovery: GET /.well-known/oauth-authorization-server and /.well-known/openid-configuration', () => {
+    const discovery = (path: string) => tokenEvent({ resource: path, path, httpMethod: 'GET' });
+
     it('serves RFC 8414 metadata, cacheable', async () => {
       // Arrange
       const { handler } = setup();
 
       // Act
-      const result = await handler(
-        tokenEvent({
-          resource: '/.well-known/oauth-authorization-server',
-          path: '/.well-known/oauth-authorization-server',
-          httpMethod: 'GET',
-        }),
-      );
+      const result = await handler(discovery('/.well-known/oauth-authorization-server'));
 
       // Assert
       expect(result.statusCode).toBe(200);
@@ -432,6 +428,28 @@ describe('createTokenHandler', () => {
         scopes_supported: ['orders:read', 'orders:write'],
       });
     });
+
+    it('serves the same document at /.well-known/openid-configuration (also below a stage)', async () => {
+      // Arrange
+      const { handler } = setup();
+
+      // Act
+      const rfc8414 = await handler(discovery('/.well-known/oauth-authorization-server'));
+      const openid = await handler(discovery('/.well-known/openid-configuration'));
+      const staged = await handler(
+        tokenEvent({
+          resource: '/{proxy+}',
+          path: '/v1/.well-known/openid-configuration',
+          httpMethod: 'GET',
+        }),
+      );
+
+      // Assert
+      expect(openid.statusCode).toBe(200);
+      expect(openid.headers).toEqual(rfc8414.headers);
+      expect(openid.body).toBe(rfc8414.body);
+      expect(staged.body).toBe(rfc8414.body);
+    });
   });
 
   describe('routing', () => {
@@ -440,6 +458,7 @@ describe('createTokenHandler', () => {
       ['/oauth2/token', 'PUT', 'POST'],
       ['/.well-known/jwks.json', 'POST', 'GET'],
       ['/.well-known/oauth-authorization-server', 'DELETE', 'GET'],
+      ['/.well-known/openid-configuration', 'POST', 'GET'],
     ])('answers %s %s with 405 and Allow: %s', async (path, httpMethod, allow) => {
       // Arrange
       const { handler } = setup();

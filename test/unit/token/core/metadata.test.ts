@@ -1,5 +1,8 @@
-// Unit tests of the RFC 8414 authorization server metadata document.
-import { buildAuthorizationServerMetadata } from '../../../../functions/token/core/metadata';
+// Unit tests of the discovery document (RFC 8414 metadata, also served as the OpenID configuration).
+import {
+  buildAuthorizationServerMetadata,
+  DISCOVERY_PATHS,
+} from '../../../../functions/token/core/metadata';
 
 describe('buildAuthorizationServerMetadata', () => {
   it('describes the issuer, endpoints, grant and auth methods', () => {
@@ -15,7 +18,7 @@ describe('buildAuthorizationServerMetadata', () => {
       token_endpoint: 'https://auth.example.com/prod/oauth2/token',
       jwks_uri: 'https://auth.example.com/prod/.well-known/jwks.json',
       scopes_supported: ['orders:read'],
-      response_types_supported: [],
+      response_types_supported: ['none'],
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     });
@@ -26,5 +29,35 @@ describe('buildAuthorizationServerMetadata', () => {
     expect(
       buildAuthorizationServerMetadata({ issuer: 'http://127.0.0.1:8080', scopesSupported: [] }),
     ).not.toHaveProperty('scopes_supported');
+  });
+
+  it('claims no endpoint or token type the server does not have', () => {
+    // Act
+    const metadata = buildAuthorizationServerMetadata({
+      issuer: 'https://auth.example.com',
+      scopesSupported: [],
+    });
+
+    // Assert: authlib validate() needs a non-empty response_types_supported; nothing else is claimed.
+    expect(metadata.response_types_supported.length).toBeGreaterThan(0);
+    for (const absent of [
+      'authorization_endpoint',
+      'userinfo_endpoint',
+      'revocation_endpoint',
+      'introspection_endpoint',
+      'registration_endpoint',
+      'id_token_signing_alg_values_supported',
+      'subject_types_supported',
+    ]) {
+      expect(metadata).not.toHaveProperty(absent);
+    }
+  });
+
+  it('is served at the RFC 8414 and the OpenID Connect Discovery well-known paths', () => {
+    // Assert
+    expect(DISCOVERY_PATHS).toEqual([
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-// Unit tests of the local ES256 signer: key generated once with mode 0600, reused, race-safe, verifiable with jose.
+// Unit tests of the local signer: RS256 key generated once with mode 0600, reused, race-safe, ES256 files still honoured, verifiable with jose.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -23,7 +23,7 @@ describe('LocalSigner', () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
-  it('generates a PKCS#8 P-256 key with mode 0600 on first use', async () => {
+  it('generates a PKCS#8 RSA 2048 key (RS256, like the KMS default) with mode 0600 on first use', async () => {
     // Arrange
     const signer = new LocalSigner({ dataDir: path.join(dataDir, 'nested') });
 
@@ -35,14 +35,11 @@ describe('LocalSigner', () => {
     expect(await fs.readFile(pemPath, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect((await fs.stat(pemPath)).mode & 0o777).toBe(0o600);
     expect(await fs.readdir(path.join(dataDir, 'nested'))).toEqual(['signing-key.pem']);
-    expect(info.alg).toBe('ES256');
-    expect(info.publicJwk).toMatchObject({
-      kty: 'EC',
-      crv: 'P-256',
-      alg: 'ES256',
-      use: 'sig',
-      kid: info.kid,
-    });
+    expect(info.alg).toBe('RS256');
+    expect(info.publicJwk).toMatchObject({ kty: 'RSA', e: 'AQAB', alg: 'RS256', use: 'sig' });
+    expect(info.publicJwk.kid).toBe(info.kid);
+    // 2048-bit modulus: 256 bytes, 342 base64url characters.
+    expect((info.publicJwk as { n: string }).n).toHaveLength(342);
     expect(info.publicJwk).not.toHaveProperty('d');
     expect(info.kid).toBe(await calculateJwkThumbprint(info.publicJwk));
   });
@@ -59,24 +56,40 @@ describe('LocalSigner', () => {
     expect(await second.publicKeys()).toEqual([first.publicJwk]);
   });
 
-  it('signs JWS inputs that jose verifies with the published key', async () => {
-    // Arrange
-    const signer = new LocalSigner({ dataDir });
-    const { kid, publicJwk } = await signer.keyInfo();
-    const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid })).toString(
-      'base64url',
-    );
-    const payload = Buffer.from(JSON.stringify({ sub: 'c1' })).toString('base64url');
+  it.each([
+    ['a new data dir (RS256)', undefined, 'RS256', 256],
+    [
+      'an existing EC P-256 key file (ES256, made by earlier versions)',
+      generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .privateKey.export({ format: 'pem', type: 'pkcs8' })
+        .toString(),
+      'ES256',
+      64,
+    ],
+  ] as const)(
+    'signs JWS inputs that jose verifies with the published key: %s',
+    async (_label, existingPem, alg, signatureBytes) => {
+      // Arrange
+      if (existingPem) await fs.writeFile(path.join(dataDir, 'signing-key.pem'), existingPem);
+      const signer = new LocalSigner({ dataDir });
+      const { kid, publicJwk, alg: keyAlg } = await signer.keyInfo();
+      const header = Buffer.from(JSON.stringify({ alg, typ: 'at+jwt', kid })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ sub: 'c1' })).toString('base64url');
 
-    // Act
-    const signature = await signer.sign(new TextEncoder().encode(`${header}.${payload}`));
+      // Act
+      const signature = await signer.sign(new TextEncoder().encode(`${header}.${payload}`));
 
-    // Assert
-    expect(signature).toHaveLength(64);
-    const jws = `${header}.${payload}.${Buffer.from(signature).toString('base64url')}`;
-    const { protectedHeader } = await compactVerify(jws, await importJWK(publicJwk, 'ES256'));
-    expect(protectedHeader.kid).toBe(kid);
-  });
+      // Assert
+      expect(keyAlg).toBe(alg);
+      expect(publicJwk.alg).toBe(alg);
+      expect(signature).toHaveLength(signatureBytes);
+      const jws = `${header}.${payload}.${Buffer.from(signature).toString('base64url')}`;
+      const { protectedHeader } = await compactVerify(jws, await importJWK(publicJwk, alg), {
+        algorithms: [alg],
+      });
+      expect(protectedHeader.kid).toBe(kid);
+    },
+  );
 
   it('ends with one key when several instances start at once', async () => {
     // Arrange
@@ -88,7 +101,7 @@ describe('LocalSigner', () => {
     // Assert
     expect(new Set(infos.map((i) => i.kid)).size).toBe(1);
     expect(await fs.readdir(dataDir)).toEqual(['signing-key.pem']);
-  });
+  }, 30_000);
 
   it('ends with one key when two processes start at once', async () => {
     // Arrange
@@ -112,7 +125,7 @@ describe('LocalSigner', () => {
   it.each([
     ['garbage', 'not a pem'],
     [
-      'an RSA key',
+      'a 1024-bit RSA key',
       generateKeyPairSync('rsa', { modulusLength: 1024 })
         .privateKey.export({ format: 'pem', type: 'pkcs8' })
         .toString(),
@@ -137,7 +150,7 @@ describe('LocalSigner', () => {
       // Assert
       expect(error).toBeInstanceOf(ServerError);
       expect((error as Error).message).toBe('the local signing key is not usable');
-      await expect(signer.keyInfo()).resolves.toMatchObject({ alg: 'ES256' });
+      await expect(signer.keyInfo()).resolves.toMatchObject({ alg: 'RS256' });
     },
   );
 
