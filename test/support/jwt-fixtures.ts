@@ -72,9 +72,19 @@ export function validClaims(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-/** base64url of a JSON value (or of raw text when given a string and `raw`). */
+/** Marker of a JSON number written as raw text, so a test can send `1e400`, which JSON.stringify cannot. */
+const RAW_NUMBER = /"\\u0000raw:([^"]*)"/g;
+
+/**
+ * A JSON number token written verbatim into the payload, e.g. `rawNumber('1e400')`.
+ * @param text the number's JSON text
+ * @returns a placeholder for {@link b64json}
+ */
+export const rawNumber = (text: string): string => `\u0000raw:${text}`;
+
+/** base64url of a JSON value; {@link rawNumber} placeholders become their raw number text. */
 export const b64json = (value: unknown): string =>
-  Buffer.from(JSON.stringify(value)).toString('base64url');
+  Buffer.from(JSON.stringify(value).replace(RAW_NUMBER, '$1')).toString('base64url');
 
 /** How to sign: with a key (by its own kind), HMAC with a secret, or not at all. */
 export type Signing = { key: TestKey } | { hmacSecret: string } | { none: true };

@@ -174,6 +174,26 @@ function normalizeTyp(typ: string): string {
 }
 
 /**
+ * The latest NumericDate accepted: 9999-12-31T23:59:59Z. JSON numbers such as `1e400` parse to
+ * Infinity, which would otherwise never expire (issue 11); a date past year 9999 is no date a
+ * token service issues.
+ */
+export const MAX_NUMERIC_DATE = 253_402_300_799;
+
+/**
+ * RFC 7519 §2 NumericDate: seconds since the epoch, here also finite and within 0..9999-12-31.
+ * @param value the claim value
+ * @returns whether it is such a number
+ */
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= MAX_NUMERIC_DATE;
+}
+
+/** Message for a claim that is not a NumericDate. */
+const NUMERIC_DATE_PROBLEM = (claim: string): string =>
+  `${claim} must be a finite NumericDate between 0 and ${MAX_NUMERIC_DATE}`;
+
+/**
  * Checks the claims set (RFC 7519 §4.1, RFC 9068 §2.2 and §4) like jose's `validateClaimsSet`.
  * @param claims the decoded payload
  * @param options issuer, audience, skew
@@ -199,10 +219,10 @@ function checkClaims(
     if (aud === undefined) throw new JwtClaimInvalidError('aud', 'aud is missing');
     throw new JwtClaimMismatchError('aud', 'unexpected aud');
   }
-  if (typeof exp !== 'number') throw new JwtClaimInvalidError('exp', 'exp must be a number');
-  if (typeof iat !== 'number') throw new JwtClaimInvalidError('iat', 'iat must be a number');
-  if (nbf !== undefined && typeof nbf !== 'number') {
-    throw new JwtClaimInvalidError('nbf', 'nbf must be a number');
+  if (!isNumericDate(exp)) throw new JwtClaimInvalidError('exp', NUMERIC_DATE_PROBLEM('exp'));
+  if (!isNumericDate(iat)) throw new JwtClaimInvalidError('iat', NUMERIC_DATE_PROBLEM('iat'));
+  if (nbf !== undefined && !isNumericDate(nbf)) {
+    throw new JwtClaimInvalidError('nbf', NUMERIC_DATE_PROBLEM('nbf'));
   }
   const skew = options.clockSkewSeconds;
   if (nbf !== undefined && nbf > now + skew)

@@ -4,6 +4,7 @@ import * as jose from 'jose';
 import {
   createJwtVerifier,
   isCanonicalBase64Url,
+  MAX_NUMERIC_DATE,
   MAX_TOKEN_LENGTH,
   type JwtVerifier,
 } from '../../../../functions/authorizer/core/jwt-verify';
@@ -34,6 +35,7 @@ import {
   validToken,
   type Signing,
   type TestKey,
+  rawNumber,
 } from '../../../support/jwt-fixtures';
 
 const keys = makeKeys();
@@ -387,6 +389,13 @@ describe('createJwtVerifier: claim checks', () => {
     ['client_id', { client_id: '' }, JwtClaimInvalidError],
     ['scope', { scope: ['orders:read'] }, JwtClaimInvalidError],
     ['jti', { jti: 1 }, JwtClaimInvalidError],
+    // NumericDates must be finite and in 0..9999-12-31: 1e400 parses to Infinity (issue 11).
+    ['exp', { exp: rawNumber('1e400') }, JwtClaimInvalidError],
+    ['exp', { exp: MAX_NUMERIC_DATE + 1 }, JwtClaimInvalidError],
+    ['iat', { iat: rawNumber('-1e400') }, JwtClaimInvalidError],
+    ['iat', { iat: -1 }, JwtClaimInvalidError],
+    ['nbf', { nbf: rawNumber('-1e400') }, JwtClaimInvalidError],
+    ['nbf', { nbf: null }, JwtClaimInvalidError],
   ])('rejects a bad %s claim (%o)', (claim, overrides, errorClass) => {
     // Arrange
     const token = validToken(es, validClaims(overrides));
@@ -395,6 +404,30 @@ describe('createJwtVerifier: claim checks', () => {
     // Assert
     expect(error).toBeInstanceOf(errorClass);
     expect(error).toHaveProperty('claim', claim);
+  });
+});
+
+describe('createJwtVerifier: NumericDate range', () => {
+  it('rejects exp 1e400, which parses to Infinity and which jose alone accepts', async () => {
+    // Arrange
+    const token = validToken(es, validClaims({ exp: rawNumber('1e400') }));
+    const key = await jose.importSPKI(es.pem, es.alg);
+
+    // Act
+    const ours = rejection(token);
+    const theirs = await jose.jwtVerify(token, key, { currentDate: new Date(NOW_MS) });
+
+    // Assert
+    expect(theirs.payload.exp).toBe(Infinity);
+    expect(ours).toBeInstanceOf(JwtClaimInvalidError);
+    expect(ours).toHaveProperty('claim', 'exp');
+  });
+
+  it('accepts the last date in range', () => {
+    // Act / Assert
+    expect(verify(validToken(es, validClaims({ exp: MAX_NUMERIC_DATE })), NOW_MS).exp).toBe(
+      MAX_NUMERIC_DATE,
+    );
   });
 });
 
@@ -485,7 +518,13 @@ async function oracle(token: string, nowMs: number): Promise<boolean> {
       },
     );
     const nonEmpty = (value: unknown): boolean => typeof value === 'string' && value !== '';
+    // The stricter profile on top of jose: NumericDates finite and in 0..9999-12-31.
+    const date = (value: unknown): boolean =>
+      typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 253_402_300_799;
     return (
+      date(payload.exp) &&
+      date(payload.iat) &&
+      (payload.nbf === undefined || date(payload.nbf)) &&
       nonEmpty(payload.sub) &&
       nonEmpty(payload.client_id) &&
       typeof payload.scope === 'string' &&
@@ -497,6 +536,9 @@ async function oracle(token: string, nowMs: number): Promise<boolean> {
     return false;
   }
 }
+
+/** NumericDates out of range: JSON `1e400` parses to Infinity; jose accepts those on its own. */
+const HUGE_DATES: unknown[] = [rawNumber('1e400'), rawNumber('-1e400'), MAX_NUMERIC_DATE + 1, -1];
 
 /** Usually the valid value, sometimes a mutation. */
 const mostly = <T>(valid: T, ...others: T[]): fc.Arbitrary<T> =>
@@ -544,14 +586,17 @@ const tokenArb = fc
       { weight: 12, arbitrary: timeOffset.map((d) => NOW + 3600 + (d < 0 ? d * 100 : d)) },
       { weight: 2, arbitrary: timeOffset.map((d) => NOW + d) },
       { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, 'x', null, NOW + 0.5) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(...HUGE_DATES) },
     ),
     nbf: fc.oneof(
       { weight: 12, arbitrary: timeOffset.map((d) => NOW + d) },
       { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, 'x', NOW + 29.9) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(...HUGE_DATES) },
     ),
     iat: fc.oneof(
       { weight: 5, arbitrary: timeOffset.map((d) => NOW + d) },
       { weight: 1, arbitrary: fc.constantFrom<unknown>(ABSENT, '1', null) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(...HUGE_DATES) },
     ),
     sub: mostly<unknown>('client-1', '', ABSENT, 5),
     clientId: mostly<unknown>('client-1', '', ABSENT, false),
