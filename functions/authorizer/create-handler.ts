@@ -59,16 +59,24 @@ export function authorizationHeader(event: APIGatewayRequestAuthorizerEvent): st
   const headers = event.headers;
   if (headers === null || typeof headers !== 'object') return undefined;
   let value: string | undefined;
-  let name: string | undefined;
   for (const key in headers) {
     if (key.length !== AUTHORIZATION_LENGTH || key.toLowerCase() !== 'authorization') continue;
     if (value !== undefined) return undefined;
     value = headers[key];
-    name = key;
   }
   if (typeof value !== 'string') return undefined;
-  const multi = event.multiValueHeaders?.[name as string];
-  if (multi !== undefined && multi !== null && multi.length !== 1) return undefined;
+  // multiValueHeaders may group the values under another spelling than `headers` shows, so every
+  // spelling counts: more than one value in all is ambiguous.
+  const multi = event.multiValueHeaders;
+  if (multi !== null && typeof multi === 'object') {
+    let values = 0;
+    for (const key in multi) {
+      if (key.length !== AUTHORIZATION_LENGTH || key.toLowerCase() !== 'authorization') continue;
+      const list = multi[key];
+      values += Array.isArray(list) ? list.length : 1;
+    }
+    if (values > 1) return undefined;
+  }
   return value;
 }
 

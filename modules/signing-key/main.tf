@@ -171,13 +171,30 @@ data "aws_iam_policy_document" "key_policy" {
     }
   }
 
-  # Only the named administrators may replace this policy, whatever any other statement (or a
-  # future edit that re-enables IAM policies) says. Naming the account root in
-  # key_administrators therefore means the root user itself, not every IAM principal.
+  # Only the named administrators may replace this policy or change the keys' state, whatever any
+  # other statement (or a future edit that re-enables IAM policies) says. Naming the account root in
+  # key_administrators would otherwise hand these actions to every IAM principal whose policy
+  # allows them ("Key policies in AWS KMS": a key policy statement naming the account lets IAM
+  # policies allow access; https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+  # With this deny, naming root means the root user itself; IAM principals keep only the read-only
+  # Describe/Get/List actions of the statement above. No deny names kms:DescribeKey.
   statement {
-    sid       = "DenyPolicyChangesByOthers"
-    effect    = "Deny"
-    actions   = ["kms:PutKeyPolicy"]
+    sid    = "DenyKeyManagementByOthers"
+    effect = "Deny"
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
+      "kms:DisableKey",
+      "kms:EnableKey",
+      "kms:PutKeyPolicy",
+      "kms:RevokeGrant",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
     resources = ["*"]
 
     # "Principal": "*": every caller, AWS service principals included.

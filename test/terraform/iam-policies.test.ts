@@ -192,7 +192,10 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
   let moto: Moto;
   let ws: TfWorkspace;
   let callerArn: string;
-  const rendered = {} as Record<'asUser' | 'asAssumedRole' | 'namedAdministrators', Rendered>;
+  const rendered = {} as Record<
+    'asUser' | 'asAssumedRole' | 'namedAdministrators' | 'rootAdministrator',
+    Rendered
+  >;
 
   async function plan(env: NodeJS.ProcessEnv, label: string, vars: string[]): Promise<Rendered> {
     const planFile = path.join(ws.root, '..', `${label}.tfplan`);
@@ -280,6 +283,10 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     rendered.namedAdministrators = await plan(ws.env, 'named-administrators', [
       zips,
       `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:role/ops/key-admin`, `arn:aws:iam::${ACCOUNT}:user/break-glass`])}`,
+    ]);
+    rendered.rootAdministrator = await plan(ws.env, 'root-administrator', [
+      zips,
+      `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:root`])}`,
     ]);
   });
 
@@ -409,6 +416,25 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(reachableKeyActions(keyPolicy, opsRole)).toEqual(ADMIN_ACTIONS);
     expect(reachableKeyActions(keyPolicy, breakGlass)).toEqual(ADMIN_ACTIONS);
     expect(reachableKeyActions(keyPolicy, caller)).toEqual([]);
+  });
+
+  test('naming the account root as key administrator gives IAM principals only the read-only actions', () => {
+    // Arrange: a key policy naming the account lets IAM policies allow its actions ("Key policies
+    // in AWS KMS"); DenyKeyManagementByOthers keeps every state change to the root user itself.
+    const { keyPolicy } = rendered.rootAdministrator;
+    const all = principals(`arn:aws:iam::${ACCOUNT}:root`);
+    const readOnly = ADMIN_ACTIONS.filter((a) => /^kms:(Describe|Get|List)/.test(a));
+
+    // Act / Assert
+    expect(reachableKeyActions(keyPolicy, all.accountRootUser)).toEqual(ADMIN_ACTIONS);
+    expect(reachableKeyActions(keyPolicy, all.accountAdministrator)).toEqual(readOnly);
+    expect(whoCan(keyPolicy, all, 'kms:ScheduleKeyDeletion')).toEqual([
+      'keyAdministrator',
+      'accountRootUser',
+    ]);
+    expect(whoCan(keyPolicy, all, 'kms:DisableKey')).not.toContain('accountAdministrator');
+    expect(whoCan(keyPolicy, all, 'kms:Sign')).toEqual(['tokenRole']);
+    expect(whoCan(keyPolicy, all, 'kms:CreateGrant')).toEqual([]);
   });
 
   test('the token role may only GetItem on the clients table, use the signing key and write its own log group', () => {

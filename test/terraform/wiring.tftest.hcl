@@ -552,7 +552,7 @@ run "signing_keys_only_let_the_token_role_sign" {
 
   # Shape only: test/terraform/iam-policies.test.ts evaluates the rendered policy over every KMS action.
   assert {
-    condition     = toset([for s in data.aws_iam_policy_document.key_policy.statement : s.sid]) == toset(["AllowKeyAdministratorsToManageKeys", "AllowTokenFunctionToSign", "AllowTokenFunctionToReadPublicKey", "DenySigningByAnyoneElse", "DenyGrantCreation", "DenyPolicyChangesByOthers"])
+    condition     = toset([for s in data.aws_iam_policy_document.key_policy.statement : s.sid]) == toset(["AllowKeyAdministratorsToManageKeys", "AllowTokenFunctionToSign", "AllowTokenFunctionToReadPublicKey", "DenySigningByAnyoneElse", "DenyGrantCreation", "DenyKeyManagementByOthers"])
     error_message = "The key policy has exactly the administration, signing, public key and three deny statements."
   }
 
@@ -610,7 +610,7 @@ run "signing_keys_are_administered_by_the_named_principals" {
   }
 
   assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : toset(one(s.condition).values) == toset(["arn:aws:iam::123456789012:role/ops/key-admin", "arn:aws:iam::123456789012:user/break-glass"]) if s.sid == "DenyPolicyChangesByOthers"])
+    condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : toset(one(s.condition).values) == toset(["arn:aws:iam::123456789012:role/ops/key-admin", "arn:aws:iam::123456789012:user/break-glass"]) if s.sid == "DenyKeyManagementByOthers"])
     error_message = "Only the named key_administrators may put the key policy."
   }
 

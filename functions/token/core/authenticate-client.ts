@@ -3,6 +3,9 @@ import { base64UrlEncode } from '../../shared/base64url';
 import type { ClientCredentials } from './client-auth';
 import { InvalidClientError } from './errors';
 import { MAX_CLIENT_ID_BYTES } from '../../shared/limits';
+
+/** RFC 6749 Appendix A.1 VSCHAR: visible ASCII and space. */
+const VSCHAR = /^[\x20-\x7E]*$/;
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { Clock, RandomBytes } from '../../shared/types';
 import type { ClientRecord, ClientStore, PasswordHasher } from './types';
@@ -65,8 +68,11 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
     async authenticate(credentials: ClientCredentials): Promise<ClientRecord> {
       const failure = (): InvalidClientError =>
         new InvalidClientError('client authentication failed');
-      // Measured in UTF-8, as DynamoDB measures its key; such an id cannot exist, so skip the read.
-      const lookUp = Buffer.byteLength(credentials.clientId, 'utf8') <= MAX_CLIENT_ID_BYTES;
+      // RFC 6749 Appendix A.1: client-id = *VSCHAR (%x20-7E). An id outside that, or longer than
+      // DynamoDB's key limit (MAX_CLIENT_ID_BYTES; VSCHAR is one byte each in UTF-8), cannot exist,
+      // so the read is skipped; lone surrogates and control characters never reach DynamoDB.
+      const lookUp =
+        credentials.clientId.length <= MAX_CLIENT_ID_BYTES && VSCHAR.test(credentials.clientId);
       const client = lookUp ? await deps.clientStore.getClient(credentials.clientId) : undefined;
       const now = deps.clock();
       const hashes =

@@ -172,6 +172,16 @@ describe('createAuthorizerHandler', () => {
   it.each([
     ['two spellings of the header name', { Authorization: 'Bearer a.b.c', authorization: 'x' }, {}],
     ['two values of the header', { Authorization: 'Bearer a.b.c' }, { Authorization: ['x', 'y'] }],
+    [
+      'values under two spellings in multiValueHeaders only',
+      { Authorization: 'Bearer a.b.c' },
+      { Authorization: ['Bearer a.b.c'], AUTHORIZATION: ['Bearer d.e.f'] },
+    ],
+    [
+      'a second value under another spelling in multiValueHeaders',
+      { Authorization: 'Bearer a.b.c' },
+      { authorization: ['Bearer a.b.c', 'Bearer d.e.f'] },
+    ],
   ])('refuses %s (ambiguous credential)', async (_name, headers, multiValueHeaders) => {
     // Arrange
     const ambiguous = { ...(event(undefined) as object), headers, multiValueHeaders };

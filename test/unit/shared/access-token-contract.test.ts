@@ -43,7 +43,8 @@ const SCOPE_TOKEN = fc.stringMatching(/^[\x21\x23-\x5B\x5D-\x7E]{1,16}$/);
 /** A valid client record (one secret) and the secret behind its hash. */
 const CLIENT = fc
   .record({
-    clientId: PRINTABLE_WORD,
+    // A valid client id: RFC 6749 A.1 VSCHAR without space, as `create-client` accepts.
+    clientId: fc.stringMatching(/^[\x21-\x7E]{1,64}$/),
     secret: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
     scopes: fc.uniqueArray(SCOPE_TOKEN, { maxLength: 5 }),
     audiences: fc.uniqueArray(PRINTABLE_WORD, { maxLength: 3 }),

@@ -326,9 +326,27 @@ describe('createClientAuthenticator', () => {
     },
   );
 
+  it.each([
+    ['a lone surrogate', 'client-\ud800'],
+    ['a control character', 'client-\u0000'],
+    ['non-ASCII', 'client-\u20ac'],
+  ])('rejects a client_id with %s (not RFC 6749 VSCHAR) without a lookup', async (_l, clientId) => {
+    // Arrange
+    const { authenticator, hasher, store } = setup([clientRecord({ client_id: clientId })]);
+    const getClient = jest.spyOn(store, 'getClient');
+
+    // Act
+    const error = await failure(authenticator.authenticate(post(clientId, SECRET)));
+
+    // Assert
+    expect(error.code).toBe('invalid_client');
+    expect(getClient).not.toHaveBeenCalled();
+    expect(hasher.verified).toHaveLength(VERIFICATIONS_PER_FAILURE);
+  });
+
   it('looks up a client_id of exactly the byte cap', async () => {
     // Arrange
-    const clientId = `${'\u20ac'.repeat(682)}ab`; // 682 * 3 + 2 = 2048 bytes
+    const clientId = `${'a'.repeat(MAX_CLIENT_ID_BYTES - 2)} b`; // VSCHAR, 2048 bytes
     const { authenticator, store } = setup([clientRecord({ client_id: clientId })]);
     const getClient = jest.spyOn(store, 'getClient');
 
