@@ -615,8 +615,8 @@ run "signing_keys_are_administered_by_the_named_principals" {
   }
 
   assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowTokenFunctionToSign" || toset([for c in s.condition : join(",", c.values)]) == toset(["ECDSA_SHA_256", "RAW"])])
-    error_message = "ES256 keys sign with ECDSA_SHA_256 only."
+    condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowTokenFunctionToSign" || toset([for c in s.condition : join(",", c.values)]) == toset(["RSASSA_PKCS1_V1_5_SHA_256", "RAW"])])
+    error_message = "RS256 keys (the default) sign with RSASSA_PKCS1_V1_5_SHA_256 over RAW messages only."
   }
 }
 
