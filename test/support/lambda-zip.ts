@@ -49,3 +49,39 @@ export function unpackZip(zipFile: string, dir: string): string[] {
   }
   return Object.keys(files).sort();
 }
+
+/** Exit code and output of one CLI run. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a TypeScript entry point under scripts/ through tsx, never throwing on a non-zero exit.
+ * @param script path relative to the repository root, e.g. `scripts/package.ts`
+ * @param args CLI flags
+ * @param env environment of the child (default: this process's)
+ * @returns exit code and output
+ */
+export async function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [...TSX_NODE_ARGS, path.join(ROOT, script), ...args],
+      { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof e.code === 'number' ? e.code : -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+    };
+  }
+}
