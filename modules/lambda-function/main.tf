@@ -27,7 +27,8 @@ locals {
 ################################################################################
 
 # Data sources with known arguments are read during plan, so a missing object stops the plan
-# with the provider's "reading S3 Object (<bucket>/<key>)" error, which names bucket and key.
+# with the provider's error "reading S3 Bucket (<bucket>) Object (<key>): couldn't find
+# resource", which names bucket and key (test/terraform/consumer.test.ts checks it).
 # body is returned only for text/* and application/json objects; publish-artifacts stores the
 # manifest as application/json ("Data Source: aws_s3_object", https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/s3_object).
 data "aws_s3_object" "manifest" {

@@ -54,8 +54,10 @@ function explain(err: unknown, bucket: string, key?: string): Error {
     return new PublishError(`the AWS credentials were refused (${name}) for ${where}`);
   }
   if (status(err) === 403) {
+    // Without s3:ListBucket, HeadObject answers 403 (not 404) for a missing key ("HeadObject",
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
     return new PublishError(
-      `access denied to ${where}: the credentials need s3:GetObject and s3:PutObject`,
+      `access denied to ${where}: the credentials need s3:ListBucket on the bucket and s3:GetObject and s3:PutObject on the keys`,
     );
   }
   if (status(err) === 301 || name === 'PermanentRedirect') {
