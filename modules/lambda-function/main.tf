@@ -48,8 +48,9 @@ data "aws_s3_object" "manifest" {
 
 # checksum_mode ENABLED makes S3 return the SHA-256 stored with the object at upload. For a
 # single-part upload it is the base64 SHA-256 of the whole object, i.e. filebase64sha256 of the
-# zip; a multipart upload stores a checksum of checksums ("<value>-<parts>"), which never
-# matches, so such an object fails safe. "Checking object integrity in Amazon S3",
+# zip. For a multipart upload the value "may not be a direct checksum value of the full object"
+# (a checksum of the parts' checksums), and an object uploaded without a SHA-256 has none: both
+# fail the check, the safe side. "Checking object integrity in Amazon S3",
 # https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 data "aws_s3_object" "code" {
   count = local.from_s3 ? 1 : 0
