@@ -149,6 +149,24 @@ describeWithMoto()('npm run publish-artifacts (moto S3)', () => {
     expect(result.stderr).toContain('no AWS credentials');
   });
 
+  it('says so when there is no region', async () => {
+    // Arrange: no region variables at all, no config file.
+    const noRegion: NodeJS.ProcessEnv = { ...env, AWS_CONFIG_FILE: path.join(tmp, 'none') };
+    delete noRegion.AWS_REGION;
+    delete noRegion.AWS_DEFAULT_REGION;
+
+    // Act
+    const result = await runScript(
+      'scripts/publish-artifacts.ts',
+      ['--dir', release, '--bucket', 'artifacts'],
+      noRegion,
+    );
+
+    // Assert
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no AWS region: set AWS_REGION');
+  });
+
   it('refuses a release whose zip does not match its manifest, before any upload', async () => {
     // Arrange
     const tampered = path.join(tmp, 'tampered');

@@ -50,6 +50,9 @@ function explain(err: unknown, bucket: string, key?: string): Error {
       'no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
     );
   }
+  if (/region is missing|region not accepted/i.test((err as Error).message)) {
+    return new PublishError("no AWS region: set AWS_REGION to the bucket's region");
+  }
   if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken'].includes(name)) {
     return new PublishError(`the AWS credentials were refused (${name}) for ${where}`);
   }
