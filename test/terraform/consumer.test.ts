@@ -29,6 +29,12 @@ function filesUnder(dir: string, rel = ''): string[] {
   });
 }
 
+/** The planned change of each Lambda function: before and after values of the code attributes. */
+type PlannedFunctions = Record<
+  string,
+  { actions: string[]; before: Record<string, unknown>; after: Record<string, unknown> }
+>;
+
 const git = (cwd: string, args: string[]): string =>
   execFileSync('git', args, {
     cwd,
@@ -50,7 +56,14 @@ describeWithTerraformMirror()('module used from another repository', () => {
     let manifest: Manifest;
     let keyPrefix: string;
     let repo: string;
-    let lifecycle: { init: TfResult; apply: TfResult; plan: TfResult; destroy?: TfResult };
+    let lifecycle: {
+      init: TfResult;
+      apply: TfResult;
+      plan: TfResult;
+      moved?: TfResult;
+      movedPlan?: PlannedFunctions;
+      destroy?: TfResult;
+    };
 
     /** Writes a root module beside the workspace copy and returns its directory relative to ws.root. */
     const writeConsumer = (name: string, body: string): string => {
@@ -122,8 +135,20 @@ describeWithTerraformMirror()('module used from another repository', () => {
           '  scopes = { "demo:read" = "Read the demo" }',
           '',
           '  lambda_architecture       = "x86_64"',
-          `  artifacts_s3              = { bucket = "${BUCKET}", key_prefix = "${keyPrefix}" }`,
+          '  artifacts_s3              = { bucket = var.bucket, key_prefix = var.key_prefix }',
           '  table_deletion_protection = false',
+          '}',
+          '',
+          'variable "bucket" {',
+          '  description = "Bucket of the published release."',
+          '  type        = string',
+          `  default     = "${BUCKET}"`,
+          '}',
+          '',
+          'variable "key_prefix" {',
+          '  description = "Key prefix of the published release."',
+          '  type        = string',
+          `  default     = "${keyPrefix}"`,
           '}',
           '',
           'output "token_endpoint_url" {',
@@ -139,6 +164,39 @@ describeWithTerraformMirror()('module used from another repository', () => {
       const apply = await tf(['apply', '-auto-approve', '-no-color']);
       const plan = await tf(['plan', '-detailed-exitcode', '-no-color']);
       lifecycle = { init, apply, plan };
+      // The same release published again under another prefix: new keys, the same bytes.
+      const copied = await runScript(
+        'scripts/publish-artifacts.ts',
+        ['--dir', release, '--bucket', BUCKET, '--prefix', 'copy'],
+        { ...process.env, ...moto.env },
+      );
+      if (copied.code !== 0) throw new Error(copied.stderr);
+      const planFile = path.join(ws.root, '..', 'moved.tfplan');
+      lifecycle.moved = await tf([
+        'plan',
+        '-no-color',
+        `-var=key_prefix=copy/${manifest.version}`,
+        `-out=${planFile}`,
+      ]);
+      if (lifecycle.moved.code === 0) {
+        const shown = await tf(['show', '-json', planFile]);
+        const json = JSON.parse(shown.stdout) as {
+          resource_changes: {
+            address: string;
+            type: string;
+            change: {
+              actions: string[];
+              before: Record<string, unknown>;
+              after: Record<string, unknown>;
+            };
+          }[];
+        };
+        lifecycle.movedPlan = Object.fromEntries(
+          json.resource_changes
+            .filter((r) => r.type === 'aws_lambda_function')
+            .map((r) => [r.address, r.change]),
+        );
+      }
       lifecycle.destroy = await tf(['destroy', '-auto-approve', '-no-color']);
     }, 600_000);
 
@@ -174,6 +232,19 @@ describeWithTerraformMirror()('module used from another repository', () => {
         expect(applied).toContain(
           `source_code_hash               = "${artifact?.filebase64sha256}"`,
         );
+      }
+    });
+
+    it('changes only the S3 key, not source_code_hash, when the same code moves to another prefix', () => {
+      // Assert
+      expectExit(lifecycle.moved as TfResult, 'plan with the copied release');
+      const planned = Object.values(lifecycle.movedPlan ?? {});
+      expect(planned).toHaveLength(2);
+      for (const change of planned) {
+        expect(change.actions).toEqual(['update']);
+        expect(String(change.after.s3_key)).toMatch(new RegExp(`^copy/${manifest.version}/`));
+        expect(change.after.s3_key).not.toBe(change.before.s3_key);
+        expect(change.after.source_code_hash).toBe(change.before.source_code_hash);
       }
     });
 
