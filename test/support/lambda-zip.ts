@@ -1,4 +1,4 @@
-// Test helpers for built Lambda zips: run the build CLI, unpack a zip into a directory.
+// Test helpers for built Lambda zips and the scripts: run the build CLI or any scripts/ entry point, unpack a zip into a directory.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
