@@ -107,6 +107,7 @@ module "token_endpoint" {
   log_level                     = var.log_level
 
   artifacts_dir       = local.artifacts_dir
+  artifacts_s3        = var.artifacts_s3
   lambda_architecture = var.lambda_architecture
   lambda_runtime      = var.lambda_runtime
   memory_size         = var.token_function_memory_size
@@ -129,6 +130,7 @@ module "authorizer" {
   log_level          = var.log_level
 
   artifacts_dir       = local.artifacts_dir
+  artifacts_s3        = var.artifacts_s3
   lambda_architecture = var.lambda_architecture
   lambda_runtime      = var.lambda_runtime
   memory_size         = var.authorizer_function_memory_size

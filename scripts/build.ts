@@ -2,16 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleFunction, type SourcemapMode } from './lib/build/bundle-function';
+import { FUNCTIONS } from './lib/build/functions';
 import type { LambdaArch } from './lib/build/native-argon2';
 import { EXIT } from './lib/cli/exit-codes';
 import { parseStrictFlags } from './lib/cli/strict-flags';
 import { UsageError } from './lib/cli/usage-error';
 
-/** Functions and their handler entry points, relative to the repository root. */
-export const FUNCTIONS: Record<string, string> = {
-  token: 'functions/token/handler.ts',
-  authorizer: 'functions/authorizer/handler.ts',
-};
+export { FUNCTIONS };
 
 const ROOT = path.resolve(__dirname, '..');
 const ARCHES: LambdaArch[] = ['arm64', 'x86_64'];

@@ -22,7 +22,8 @@ locals {
   # variables for identity sources. tools/local-server/local-authorizer.ts uses the same value.
   identity_source = "method.request.header.Authorization,context.httpMethod,context.resourcePath"
   artifacts_dir   = coalesce(var.artifacts_dir, "${path.module}/../../dist")
-  zip_path        = "${local.artifacts_dir}/authorizer.zip"
+  # A release's <function>-<architecture>.zip when present, else the build's authorizer.zip.
+  zip_path = fileexists("${local.artifacts_dir}/authorizer-${var.lambda_architecture}.zip") ? "${local.artifacts_dir}/authorizer-${var.lambda_architecture}.zip" : "${local.artifacts_dir}/authorizer.zip"
 
   # data.aws_region.current.id is the region name in provider 5.x and 6.x (`name` is deprecated in 6.x).
   region        = data.aws_region.current.id
@@ -77,11 +78,13 @@ module "function" {
   role_description = "Execution role of the ${local.function_name} JWT authorizer"
   policy_json      = data.aws_iam_policy_document.this.json
 
-  filename     = local.zip_path
-  runtime      = var.lambda_runtime
-  architecture = var.lambda_architecture
-  memory_size  = var.memory_size
-  timeout      = var.timeout
+  filename      = local.zip_path
+  artifact_name = "authorizer"
+  artifacts_s3  = var.artifacts_s3
+  runtime       = var.lambda_runtime
+  architecture  = var.lambda_architecture
+  memory_size   = var.memory_size
+  timeout       = var.timeout
 
   environment_variables = local.environment
 

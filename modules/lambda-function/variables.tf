@@ -41,8 +41,25 @@ variable "description" {
 }
 
 variable "filename" {
-  description = "Path of the deployment zip from `npm run build`; a missing file fails the plan with a hint to build."
+  description = "Path of the deployment zip from `npm run build`; a missing file fails the plan with a hint to build. Ignored when artifacts_s3 is set."
   type        = string
+  default     = null
+}
+
+variable "artifact_name" {
+  description = "Name of the function in a release from `npm run package` (token, authorizer): the zip is <artifact_name>-<architecture>.zip. Used with artifacts_s3."
+  type        = string
+  default     = null
+}
+
+variable "artifacts_s3" {
+  description = "Take the zip from a release published with `npm run publish-artifacts` instead of filename: s3://<bucket>/<key_prefix>/<artifact_name>-<architecture>.zip, checked at plan time against <key_prefix>/manifest.json. object_versions pins S3 object versions by artifact name or \"manifest\"."
+  type = object({
+    bucket          = string
+    key_prefix      = string
+    object_versions = optional(map(string), {})
+  })
+  default = null
 }
 
 variable "runtime" {

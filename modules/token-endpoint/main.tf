@@ -7,7 +7,8 @@ locals {
     ES256 = "ECDSA_SHA_256"
     RS256 = "RSASSA_PKCS1_V1_5_SHA_256"
   }
-  zip_path = "${var.artifacts_dir}/token.zip"
+  # A release's <function>-<architecture>.zip when present, else the build's token.zip.
+  zip_path = var.artifacts_dir == null ? null : (fileexists("${var.artifacts_dir}/token-${var.lambda_architecture}.zip") ? "${var.artifacts_dir}/token-${var.lambda_architecture}.zip" : "${var.artifacts_dir}/token.zip")
 
   routes = {
     token = {
@@ -98,11 +99,13 @@ module "function" {
   role_description = "Execution role of the ${local.function_name} OAuth token function"
   policy_json      = data.aws_iam_policy_document.this.json
 
-  filename     = local.zip_path
-  runtime      = var.lambda_runtime
-  architecture = var.lambda_architecture
-  memory_size  = var.memory_size
-  timeout      = var.timeout
+  filename      = local.zip_path
+  artifact_name = "token"
+  artifacts_s3  = var.artifacts_s3
+  runtime       = var.lambda_runtime
+  architecture  = var.lambda_architecture
+  memory_size   = var.memory_size
+  timeout       = var.timeout
 
   environment_variables = {
     ISSUER                        = var.issuer

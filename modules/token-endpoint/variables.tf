@@ -133,8 +133,29 @@ variable "log_level" {
 ################################################################################
 
 variable "artifacts_dir" {
-  description = "Directory holding token.zip from `npm run build`."
+  description = "Directory holding token.zip from `npm run build`, or token-<architecture>.zip from a downloaded release of `npm run package`. Ignored when artifacts_s3 is set."
   type        = string
+  default     = null
+}
+
+variable "artifacts_s3" {
+  description = "Take the Lambda zips from a release in S3 (published by `npm run publish-artifacts`) instead of artifacts_dir: bucket (in the functions' region), key_prefix (<prefix>/<version>, holding <function>-<architecture>.zip and manifest.json) and optional object_versions by function name or \"manifest\". Each zip's SHA-256 is checked against the manifest at plan time."
+  type = object({
+    bucket          = string
+    key_prefix      = string
+    object_versions = optional(map(string), {})
+  })
+  default = null
+
+  validation {
+    condition     = var.artifacts_s3 == null || (try(length(var.artifacts_s3.bucket) > 0, false) && try(length(trim(var.artifacts_s3.key_prefix, "/")) > 0, false))
+    error_message = "artifacts_s3 needs a bucket and a non-empty key_prefix such as \"apigw-m2m-auth/1.2.0\"."
+  }
+
+  validation {
+    condition     = var.artifacts_s3 == null || alltrue([for k in keys(try(var.artifacts_s3.object_versions, {})) : contains(["token", "manifest"], k)])
+    error_message = "artifacts_s3.object_versions keys must be among token, manifest."
+  }
 }
 
 variable "lambda_architecture" {

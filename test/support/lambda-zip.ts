@@ -1,4 +1,4 @@
-// Test helpers for built Lambda zips: run the build CLI, unpack a zip into a directory.
+// Test helpers for built Lambda zips and the scripts: run the build CLI or any scripts/ entry point, unpack a zip into a directory.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,4 +48,40 @@ export function unpackZip(zipFile: string, dir: string): string[] {
     fs.writeFileSync(target, data);
   }
   return Object.keys(files).sort();
+}
+
+/** Exit code and output of one CLI run. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a TypeScript entry point under scripts/ through tsx, never throwing on a non-zero exit.
+ * @param script path relative to the repository root, e.g. `scripts/package.ts`
+ * @param args CLI flags
+ * @param env environment of the child (default: this process's)
+ * @returns exit code and output
+ */
+export async function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [...TSX_NODE_ARGS, path.join(ROOT, script), ...args],
+      { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof e.code === 'number' ? e.code : -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+    };
+  }
 }

@@ -323,3 +323,19 @@ run "client_table_rejects_bad_name" {
 
   expect_failures = [var.name]
 }
+
+run "rejects_artifacts_s3_without_key_prefix" {
+  command = plan
+  variables {
+    artifacts_s3 = { bucket = "artifacts", key_prefix = "/" }
+  }
+  expect_failures = [var.artifacts_s3]
+}
+
+run "rejects_artifacts_s3_version_of_unknown_object" {
+  command = plan
+  variables {
+    artifacts_s3 = { bucket = "artifacts", key_prefix = "apigw-m2m-auth/1.2.0", object_versions = { tokens = "v1" } }
+  }
+  expect_failures = [var.artifacts_s3]
+}

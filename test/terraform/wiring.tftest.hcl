@@ -221,6 +221,74 @@ run "lambda_function_fails_without_zip" {
   expect_failures = [aws_lambda_function.this]
 }
 
+run "lambda_function_takes_checked_code_from_s3" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-function"
+  }
+
+  variables {
+    function_name = "unit-test-token"
+    policy_json   = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    architecture  = "x86_64"
+    artifact_name = "token"
+    artifacts_s3  = { bucket = "artifacts", key_prefix = "/apigw-m2m-auth/1.2.0/", object_versions = { token = "v7" } }
+  }
+
+  override_data {
+    target = data.aws_s3_object.manifest
+    values = {
+      body = "{\"schema\":1,\"version\":\"1.2.0\",\"artifacts\":[{\"function\":\"token\",\"architecture\":\"arm64\",\"filebase64sha256\":\"ARM=\"},{\"function\":\"token\",\"architecture\":\"x86_64\",\"filebase64sha256\":\"X86=\"}]}"
+    }
+  }
+
+  override_data {
+    target = data.aws_s3_object.code
+    values = { checksum_sha256 = "X86=" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.s3_bucket == "artifacts" && aws_lambda_function.this.s3_key == "apigw-m2m-auth/1.2.0/token-x86_64.zip" && aws_lambda_function.this.s3_object_version == "v7" && aws_lambda_function.this.filename == null
+    error_message = "The function must take token-x86_64.zip under the trimmed prefix, at the pinned version."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == "X86="
+    error_message = "source_code_hash must be the checked SHA-256 of the zip for this architecture."
+  }
+}
+
+run "lambda_function_refuses_s3_code_that_differs_from_the_manifest" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-function"
+  }
+
+  variables {
+    function_name = "unit-test-token"
+    policy_json   = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    architecture  = "arm64"
+    artifact_name = "token"
+    artifacts_s3  = { bucket = "artifacts", key_prefix = "apigw-m2m-auth/1.2.0" }
+  }
+
+  override_data {
+    target = data.aws_s3_object.manifest
+    values = {
+      body = "{\"schema\":1,\"version\":\"1.2.0\",\"artifacts\":[{\"function\":\"token\",\"architecture\":\"arm64\",\"filebase64sha256\":\"ARM=\"}]}"
+    }
+  }
+
+  override_data {
+    target = data.aws_s3_object.code
+    values = { checksum_sha256 = "OTHER=" }
+  }
+
+  expect_failures = [data.aws_s3_object.code]
+}
+
 run "lambda_function_enforces_caller_preconditions" {
   command = plan
 
