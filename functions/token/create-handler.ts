@@ -6,21 +6,32 @@ import type { TokenConfig } from './config';
 import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from './core/errors';
 import { createTokenIssuer, type IssuedToken } from './core/issue-token';
 import { memoizeUntilRejected } from '../shared/memoize';
+import { CLOCK_SKEW_SECONDS } from '../shared/limits';
 import {
   buildAuthorizationServerMetadata,
   JWKS_PATH,
   METADATA_PATH,
+  REVOKE_PATH,
   TOKEN_PATH,
 } from './core/metadata';
+import { createTokenRevoker } from './core/revoke-token';
+import { createIssuedTokenVerifier } from './core/verify-issued-token';
+import { createClientAuthenticator } from './core/authenticate-client';
 import type { Clock, RandomBytes } from '../shared/types';
-import type { ClientStore, PasswordHasher, PublicKeySource, Signer } from './core/types';
+import type {
+  ClientStore,
+  PasswordHasher,
+  PublicKeySource,
+  RevocationStore,
+  Signer,
+} from './core/types';
 
 /** The settings the handler uses (a subset of TokenConfig, so tests can build it inline). */
 export type TokenHandlerConfig = Pick<
   TokenConfig,
   'issuer' | 'defaultAudience' | 'tokenTtlSeconds' | 'scopesSupported'
 > &
-  Partial<Pick<TokenConfig, 'minTokenTtlSeconds'>>;
+  Partial<Pick<TokenConfig, 'minTokenTtlSeconds' | 'clockSkewSeconds'>>;
 
 /** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
 export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
@@ -38,15 +49,18 @@ export interface TokenHandlerDeps {
   logger?: Logger;
   /** Powertools metrics; no metrics when omitted. */
   metrics?: TokenMetrics;
+  /** The RFC 7009 revocation list; `POST /oauth2/revoke` is served only when it is given. */
+  revocations?: RevocationStore;
 }
 
 /** An API Gateway REST proxy handler (the Lambda context is not needed). */
 export type TokenHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-type Route = 'token' | 'jwks' | 'metadata';
+type Route = 'token' | 'revoke' | 'jwks' | 'metadata';
 
 const ROUTES: ReadonlyArray<{ path: string; route: Route; method: 'GET' | 'POST' }> = [
   { path: TOKEN_PATH, route: 'token', method: 'POST' },
+  { path: REVOKE_PATH, route: 'revoke', method: 'POST' },
   { path: JWKS_PATH, route: 'jwks', method: 'GET' },
   { path: METADATA_PATH, route: 'metadata', method: 'GET' },
 ];
@@ -102,8 +116,24 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     buildAuthorizationServerMetadata({
       issuer: config.issuer,
       scopesSupported: config.scopesSupported,
+      revocation: deps.revocations !== undefined,
     }),
   );
+  const revocations = deps.revocations;
+  const revoker =
+    revocations === undefined
+      ? undefined
+      : createTokenRevoker({
+          // A second authenticator over the same ports: the same dummy-hash timing rules apply.
+          authenticator: createClientAuthenticator(deps),
+          verifyToken: createIssuedTokenVerifier({
+            issuer: config.issuer,
+            publicKeys: deps.publicKeys,
+          }),
+          revocations,
+          clockSkewSeconds: config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default,
+          clock: deps.clock,
+        });
   // Serialised once; a failure is not cached, so the next request asks again.
   const getJwksBody = memoizeUntilRejected(() =>
     deps.publicKeys.publicKeys().then((keys) => JSON.stringify({ keys })),
@@ -168,6 +198,39 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     }
   };
 
+  const handleRevoke = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const keys: { clientId?: string } = {};
+    try {
+      const outcome = await (revoker as NonNullable<typeof revoker>).revoke(
+        {
+          contentType: header(event, 'content-type'),
+          authorization: header(event, 'authorization'),
+          body: event.body,
+          isBase64Encoded: event.isBase64Encoded,
+        },
+        { onClientId: (clientId) => (keys.clientId = clientId.slice(0, 200)) },
+      );
+      logger.info('revocation request', { ...keys, outcome });
+      deps.metrics
+        ?.singleMetric()
+        .addDimension('outcome', outcome)
+        .addMetric('Revocations', 'Count', 1);
+      // RFC 7009 §2.2: 200; the body is not used by the client.
+      return { statusCode: 200, headers: { ...NO_STORE }, body: '{}' };
+    } catch (err) {
+      const response = errorResponse(err, config.issuer);
+      const code = err instanceof OAuthError ? err.code : 'server_error';
+      if (response.statusCode >= 500) {
+        logger.error('revocation request failed', { ...keys, error: code, ...errorInfo(err) });
+      } else {
+        logger.info('revocation request rejected', { ...keys, error: code });
+      }
+      return response;
+    } finally {
+      deps.metrics?.publishStoredMetrics();
+    }
+  };
+
   const handleJwks = async (): Promise<APIGatewayProxyResult> => {
     try {
       return {
@@ -186,7 +249,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const entry = matchRoute(event);
-    if (!entry)
+    if (!entry || (entry.route === 'revoke' && revoker === undefined))
       return jsonResponse(404, { error: 'not_found', error_description: 'no such resource' });
     if (event.httpMethod !== entry.method) {
       return {
@@ -200,6 +263,8 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     switch (entry.route) {
       case 'token':
         return handleToken(event);
+      case 'revoke':
+        return handleRevoke(event);
       case 'jwks':
         return handleJwks();
       case 'metadata':

@@ -4,6 +4,8 @@
 export const TOKEN_PATH = '/oauth2/token';
 /** Path of the JWKS below the issuer. */
 export const JWKS_PATH = '/.well-known/jwks.json';
+/** Path of the RFC 7009 revocation endpoint below the issuer. */
+export const REVOKE_PATH = '/oauth2/revoke';
 /** Path of the metadata document below the issuer (RFC 8414 §3). */
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
@@ -16,6 +18,9 @@ export interface AuthorizationServerMetadata {
   response_types_supported: string[];
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
+  /** RFC 8414 §2, present when revocation is on. */
+  revocation_endpoint?: string;
+  revocation_endpoint_auth_methods_supported?: string[];
 }
 
 /**
@@ -27,8 +32,11 @@ export interface AuthorizationServerMetadata {
 export function buildAuthorizationServerMetadata(options: {
   issuer: string;
   scopesSupported: readonly string[];
+  /** Advertise the revocation endpoint (REVOKE_PATH), with the token endpoint's auth methods. */
+  revocation?: boolean;
 }): AuthorizationServerMetadata {
   const { issuer, scopesSupported } = options;
+  const authMethods = ['client_secret_basic', 'client_secret_post'];
   return {
     issuer,
     token_endpoint: issuer + TOKEN_PATH,
@@ -37,6 +45,12 @@ export function buildAuthorizationServerMetadata(options: {
     // REQUIRED by RFC 8414 §2; this server has no authorization endpoint, so no response types.
     response_types_supported: [],
     grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: authMethods,
+    ...(options.revocation === true
+      ? {
+          revocation_endpoint: issuer + REVOKE_PATH,
+          revocation_endpoint_auth_methods_supported: [...authMethods],
+        }
+      : {}),
   };
 }
