@@ -8,7 +8,12 @@ import {
 import { readRoutesFile } from '../tools/local-server/routes-file';
 import { isFromApiInvocation, runFromApi } from '../tools/from-api/cli';
 import { stopOnSignals } from '../tools/gateway/stop-on-signals';
-import { AUTHORIZER_RESULT_TTL_SECONDS, TOKEN_TTL_SECONDS } from '../functions/shared/limits';
+import {
+  AUTHORIZER_RESULT_TTL_SECONDS,
+  REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS,
+  REVOCATION_CACHE_TTL_SECONDS,
+  TOKEN_TTL_SECONDS,
+} from '../functions/shared/limits';
 import { EXIT } from './lib/cli/exit-codes';
 import { hostFlag, integerFlag, parseStrictFlags } from './lib/cli/strict-flags';
 import { UsageError } from './lib/cli/usage-error';
@@ -23,7 +28,11 @@ const USAGE = `Usage: npm start -- [options]
   --token-ttl SECONDS       access token lifetime, ${TOKEN_TTL_SECONDS.min}..${TOKEN_TTL_SECONDS.max} (default ${TOKEN_TTL_SECONDS.default})
   --audience AUD            default token audience, and the one the authorizer requires (default local)
   --authorizer-ttl SECONDS  authorizer result cache per token, ${AUTHORIZER_RESULT_TTL_SECONDS.min}..${AUTHORIZER_RESULT_TTL_SECONDS.max}, capped at the token
-                            lifetime; 0 disables the cache (default ${AUTHORIZER_RESULT_TTL_SECONDS.default})
+                            lifetime; 0 disables the cache (default ${REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS} with revocation on,
+                            ${AUTHORIZER_RESULT_TTL_SECONDS.default} with it off)
+  --revocation on|off       check client status, tokens_not_before and revoked jti in the authorizer,
+                            and serve POST /oauth2/revoke (default on)
+  --revocation-cache-ttl SECONDS  the authorizer's revocation cache, ${REVOCATION_CACHE_TTL_SECONDS.min}..${REVOCATION_CACHE_TTL_SECONDS.max} (default ${REVOCATION_CACHE_TTL_SECONDS.default})
 
 Or serve a deployed REST API: npm start -- --from-api REST_API_ID (add --help for its options)`;
 
@@ -43,7 +52,12 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     routes: { type: 'string', default: path.join(ROOT, 'examples/local/routes.json') },
     'token-ttl': { type: 'string', default: String(TOKEN_TTL_SECONDS.default) },
     audience: { type: 'string', default: 'local' },
-    'authorizer-ttl': { type: 'string', default: String(AUTHORIZER_RESULT_TTL_SECONDS.default) },
+    'authorizer-ttl': { type: 'string' },
+    revocation: { type: 'string', default: 'on' },
+    'revocation-cache-ttl': {
+      type: 'string',
+      default: String(REVOCATION_CACHE_TTL_SECONDS.default),
+    },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -55,6 +69,10 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
       `--audience must be a non-empty string without spaces (got "${values.audience}")`,
     );
   }
+  if (values.revocation !== 'on' && values.revocation !== 'off') {
+    throw new UsageError(`--revocation must be on or off (got "${values.revocation}")`);
+  }
+  const revocation = values.revocation === 'on';
   return {
     port: integerFlag('port', values.port, 0, 65535),
     host,
@@ -69,10 +87,23 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     audience: values.audience,
     authorizerTtlSeconds: integerFlag(
       'authorizer-ttl',
-      values['authorizer-ttl'],
+      values['authorizer-ttl'] ??
+        String(
+          revocation
+            ? REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS
+            : AUTHORIZER_RESULT_TTL_SECONDS.default,
+        ),
       AUTHORIZER_RESULT_TTL_SECONDS.min,
       AUTHORIZER_RESULT_TTL_SECONDS.max,
     ),
+    revocationCacheTtlSeconds: revocation
+      ? integerFlag(
+          'revocation-cache-ttl',
+          values['revocation-cache-ttl'],
+          REVOCATION_CACHE_TTL_SECONDS.min,
+          REVOCATION_CACHE_TTL_SECONDS.max,
+        )
+      : undefined,
   };
 }
 

@@ -7,11 +7,11 @@ import {
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { byClientId } from '../../functions/token/adapters/client-record';
-import {
-  DynamoDbClientStore,
-  type ConditionFailureMapper,
-  type Item,
+import type {
+  ConditionFailureMapper,
+  Item,
 } from '../../functions/token/adapters/client-store-dynamodb';
+import { DynamoDbRevocationStore } from '../../functions/token/adapters/revocation-store-dynamodb';
 import type { ClientRecord } from '../../functions/token/core/types';
 import { isReservedKey } from '../../functions/shared/revocation';
 import type { ClientAdminStore } from './client-admin-store';
@@ -30,7 +30,7 @@ type Condition = Pick<
  * Client admin store on a DynamoDB table: every write is conditional on the item's `version`, so
  * no change is silently overwritten.
  */
-export class DynamoDbClientAdminStore extends DynamoDbClientStore implements ClientAdminStore {
+export class DynamoDbClientAdminStore extends DynamoDbRevocationStore implements ClientAdminStore {
   /**
    * Puts a new item unless the id is taken.
    * @param record the new client, usually with `version` 1

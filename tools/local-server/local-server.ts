@@ -24,6 +24,11 @@ export interface LocalServerOptions {
   audience: string;
   /** Authorizer result cache TTL; never above the token lifetime. */
   authorizerTtlSeconds: number;
+  /**
+   * The authorizer's revocation cache TTL in seconds (C), or undefined to switch revocation off
+   * (no revoke route, no check). The clients CLI writes to the same clients.json.
+   */
+  revocationCacheTtlSeconds?: number;
   /** Access log and operator messages (default: none). */
   log?: (line: string) => void;
 }
@@ -43,6 +48,7 @@ export const LOCAL_STAGE = 'local';
 /** Token service resources, served by the token handler with any method (it answers 405 itself). */
 export const TOKEN_RESOURCES = [
   '/oauth2/token',
+  '/oauth2/revoke',
   '/.well-known/jwks.json',
   '/.well-known/oauth-authorization-server',
 ];
@@ -135,6 +141,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       tokenTtlSeconds: options.tokenTtlSeconds,
       routeScopes,
       scopesSupported: [...new Set(routes.flatMap((r) => r.scopes))].sort(),
+      revocationCacheTtlSeconds: options.revocationCacheTtlSeconds,
     });
     resolveReady(handlers);
   } catch (err) {
@@ -175,7 +182,10 @@ async function buildHandlers(settings: {
   tokenTtlSeconds: number;
   routeScopes: Record<string, string[]>;
   scopesSupported: string[];
+  revocationCacheTtlSeconds: number | undefined;
 }): Promise<Handlers> {
+  const store = new FileClientStore({ dataDir: settings.dataDir });
+  const revocationOn = settings.revocationCacheTtlSeconds !== undefined;
   const signer = new LocalSigner({ dataDir: settings.dataDir });
   // Creates signing-key.pem on first start; its public key is what the authorizer trusts.
   const { publicJwk } = await signer.keyInfo();
@@ -190,7 +200,8 @@ async function buildHandlers(settings: {
       tokenTtlSeconds: settings.tokenTtlSeconds,
       scopesSupported: settings.scopesSupported,
     },
-    clientStore: new FileClientStore({ dataDir: settings.dataDir }),
+    clientStore: store,
+    revocations: revocationOn ? store : undefined,
     signer,
     publicKeys: signer,
     hasher: new Argon2PasswordHasher(),
@@ -204,6 +215,12 @@ async function buildHandlers(settings: {
     publicKeysPem: [publicKeyPem],
     routeScopes: settings.routeScopes,
     logLevel,
+    revocation: revocationOn
+      ? {
+          source: { read: (clientId, jti) => store.revocationState(clientId, jti) },
+          cacheTtlSeconds: settings.revocationCacheTtlSeconds as number,
+        }
+      : undefined,
   });
   return { token, authorizer };
 }
