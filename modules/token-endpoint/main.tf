@@ -9,7 +9,7 @@ locals {
   }
   zip_path = "${var.artifacts_dir}/token.zip"
 
-  routes = {
+  routes = merge({
     token = {
       resource_id = aws_api_gateway_resource.token.id
       http_method = "POST"
@@ -25,7 +25,13 @@ locals {
       http_method = "GET"
       path        = "/.well-known/oauth-authorization-server"
     }
-  }
+    }, var.revocation ? {
+    revoke = {
+      resource_id = aws_api_gateway_resource.revoke[0].id
+      http_method = "POST"
+      path        = "/oauth2/revoke"
+    }
+  } : {})
 }
 
 ################################################################################
@@ -39,6 +45,28 @@ data "aws_iam_policy_document" "this" {
     effect    = "Allow"
     actions   = ["dynamodb:GetItem"]
     resources = [var.table_arn]
+  }
+
+  # RFC 7009 revocation writes `revoked#<jti>` items and nothing else: dynamodb:LeadingKeys holds
+  # the partition key values a request touches, and ForAllValues:StringLike requires every one to
+  # match the prefix (DynamoDB Developer Guide, "Using IAM policy conditions for fine-grained access
+  # control", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html),
+  # so the function still cannot change a client record.
+  dynamic "statement" {
+    for_each = var.revocation ? [1] : []
+
+    content {
+      sid       = "WriteRevokedTokens"
+      effect    = "Allow"
+      actions   = ["dynamodb:PutItem"]
+      resources = [var.table_arn]
+
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["revoked#*"]
+      }
+    }
   }
 
   # Sign on every trusted key (not only the active one) so that switching active_signing_key
@@ -112,6 +140,8 @@ module "function" {
     POWERTOOLS_SERVICE_NAME       = local.function_name
     POWERTOOLS_METRICS_NAMESPACE  = var.name
     LOG_LEVEL                     = var.log_level
+    REVOCATION                    = tostring(var.revocation)
+    CLOCK_SKEW_SECONDS            = tostring(var.clock_skew_seconds)
   }
 
   log_retention_days = var.log_retention_days
@@ -135,6 +165,14 @@ resource "aws_api_gateway_resource" "token" {
   path_part   = "token"
 }
 
+resource "aws_api_gateway_resource" "revoke" {
+  count = var.revocation ? 1 : 0
+
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.oauth2.id
+  path_part   = "revoke"
+}
+
 resource "aws_api_gateway_resource" "well_known" {
   rest_api_id = var.rest_api_id
   parent_id   = var.root_resource_id
@@ -153,8 +191,8 @@ resource "aws_api_gateway_resource" "metadata" {
   path_part   = "oauth-authorization-server"
 }
 
-# All three routes are public by design: clients authenticate to the token endpoint with their
-# credentials, and the JWKS and metadata documents are public.
+# All routes are public by design: clients authenticate to the token and revocation endpoints
+# with their credentials, and the JWKS and metadata documents are public.
 resource "aws_api_gateway_method" "this" {
   for_each = local.routes
 
