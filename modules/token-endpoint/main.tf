@@ -66,6 +66,15 @@ data "aws_iam_policy_document" "this" {
         variable = "dynamodb:LeadingKeys"
         values   = ["revoked#*"]
       }
+
+      # ForAllValues holds vacuously when the key is absent, so its presence is required too
+      # ("Set operators for multivalued context keys", IAM User Guide,
+      # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+      condition {
+        test     = "Null"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["false"]
+      }
     }
   }
 
