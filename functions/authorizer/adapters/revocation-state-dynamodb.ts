@@ -48,8 +48,11 @@ export class RevocationReadError extends Error {
   }
 }
 
-/** node:crypto as the `Checksum` SignatureV4 needs (SHA-256, or HMAC-SHA-256 with a secret). */
-class NodeSha256 {
+/**
+ * node:crypto as the `Checksum` SignatureV4 needs (SHA-256, or HMAC-SHA-256 with a secret). The
+ * SDK's own (`Hash` of @smithy/core/serde) is the oracle in its unit test.
+ */
+export class NodeSha256 {
   private hash: Hash | Hmac;
   private readonly secret: Uint8Array | string | undefined;
   constructor(secret?: SourceData) {

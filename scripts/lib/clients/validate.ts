@@ -145,7 +145,7 @@ export function parseClientId(value: string): string {
     value.includes('#')
   ) {
     throw new UsageError(
-      `${quote(value)} is not a valid id (printable ASCII without spaces or #, at most ${MAX_CLIENT_ID_LENGTH} characters)`,
+      `${quote(value)} is not a valid client id (printable ASCII without spaces or #, at most ${MAX_CLIENT_ID_LENGTH} characters)`,
     );
   }
   return value;
