@@ -57,17 +57,20 @@ export function createRevocationCheck(options: RevocationCheckOptions): Revocati
     let pending = inFlight.get(key);
     if (pending === undefined) {
       const readAtMs = clock();
-      pending = source.read(clientId, jti).then(
-        (state) => {
-          const entry = { state, readAtMs };
-          cache.delete(key);
-          cache.set(key, entry);
-          if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
-          return entry;
-        },
-        () => undefined,
-      );
-      pending.finally(() => inFlight.delete(key)).catch(() => undefined);
+      // Never rejects: a failed read resolves to undefined, and the entry leaves the map once settled.
+      pending = source
+        .read(clientId, jti)
+        .then(
+          (state) => {
+            const entry = { state, readAtMs };
+            cache.delete(key);
+            cache.set(key, entry);
+            if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+            return entry;
+          },
+          () => undefined,
+        )
+        .finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     return pending;
