@@ -133,15 +133,25 @@ export async function updateClient(
 }
 
 /**
- * The `tokens_not_before` a revoke writes: TOKENS_NOT_BEFORE_MARGIN_SECONDS ahead, so that a token
- * request racing the write cannot sign a token that outlives it, and never earlier than a value
- * already stored (revoking twice never revives anything).
+ * The `tokens_not_before` a revoke writes, never earlier than a value already stored (revoking
+ * twice never revives anything).
+ * - `revoke-tokens`: TOKENS_NOT_BEFORE_MARGIN_SECONDS ahead, so that a token request racing the
+ *   write cannot sign a token that outlives it (the token endpoint issues again after the margin).
+ * - `disable`: the current second, so `enable` stays immediate. A racing token is dead while the
+ *   client is disabled (the authorizer checks the status); one signed in the same second as the
+ *   disable could come back with `enable`: run `revoke-tokens` before `enable` to rule that out.
  * @param current the record read
  * @param nowMs the operator's clock
+ * @param marginSeconds how far ahead of now
  * @returns epoch seconds
  */
-export function nextTokensNotBefore(current: ClientRecord, nowMs: number): number {
-  const wanted = Math.ceil(nowMs / 1000) + TOKENS_NOT_BEFORE_MARGIN_SECONDS;
+export function nextTokensNotBefore(
+  current: ClientRecord,
+  nowMs: number,
+  marginSeconds: number,
+): number {
+  const wanted =
+    marginSeconds === 0 ? Math.floor(nowMs / 1000) : Math.ceil(nowMs / 1000) + marginSeconds;
   return Math.max(wanted, current.tokens_not_before ?? 0);
 }
 
@@ -156,7 +166,7 @@ export async function revokeTokens(deps: CommandDeps, clientId: string): Promise
   const current = await requireClient(deps.store, clientId);
   return writeNext(deps, current, {
     ...current,
-    tokens_not_before: nextTokensNotBefore(current, deps.clock()),
+    tokens_not_before: nextTokensNotBefore(current, deps.clock(), TOKENS_NOT_BEFORE_MARGIN_SECONDS),
   });
 }
 
@@ -196,7 +206,7 @@ export async function setClientStatus(
   if (current.status === status) return { record: current, changed: false };
   const next =
     status === 'disabled'
-      ? { ...current, status, tokens_not_before: nextTokensNotBefore(current, deps.clock()) }
+      ? { ...current, status, tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0) }
       : { ...current, status };
   return { record: await writeNext(deps, current, next), changed: true };
 }
