@@ -3,13 +3,20 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { TokenConfig } from './config';
-import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from './core/errors';
+import {
+  IntrospectionForbiddenError,
+  OAuthError,
+  RequestTooLargeError,
+  type OAuthErrorCode,
+} from './core/errors';
+import { createTokenIntrospector } from './core/introspect-token';
 import { createTokenIssuer, type IssuedToken } from './core/issue-token';
 import { memoizeUntilRejected } from '../shared/memoize';
 import { CLOCK_SKEW_SECONDS } from '../shared/limits';
 import {
   buildAuthorizationServerMetadata,
   JWKS_PATH,
+  INTROSPECT_PATH,
   METADATA_PATH,
   REVOKE_PATH,
   TOKEN_PATH,
@@ -56,11 +63,12 @@ export interface TokenHandlerDeps {
 /** An API Gateway REST proxy handler (the Lambda context is not needed). */
 export type TokenHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-type Route = 'token' | 'revoke' | 'jwks' | 'metadata';
+type Route = 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata';
 
 const ROUTES: ReadonlyArray<{ path: string; route: Route; method: 'GET' | 'POST' }> = [
   { path: TOKEN_PATH, route: 'token', method: 'POST' },
   { path: REVOKE_PATH, route: 'revoke', method: 'POST' },
+  { path: INTROSPECT_PATH, route: 'introspect', method: 'POST' },
   { path: JWKS_PATH, route: 'jwks', method: 'GET' },
   { path: METADATA_PATH, route: 'metadata', method: 'GET' },
 ];
@@ -120,18 +128,32 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     }),
   );
   const revocations = deps.revocations;
+  // A second authenticator over the same ports: the same dummy-hash timing rules apply.
+  const authenticator = createClientAuthenticator(deps);
+  const verifyToken = createIssuedTokenVerifier({
+    issuer: config.issuer,
+    publicKeys: deps.publicKeys,
+  });
+  const clockSkewSeconds = config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default;
   const revoker =
     revocations === undefined
       ? undefined
       : createTokenRevoker({
-          // A second authenticator over the same ports: the same dummy-hash timing rules apply.
-          authenticator: createClientAuthenticator(deps),
-          verifyToken: createIssuedTokenVerifier({
-            issuer: config.issuer,
-            publicKeys: deps.publicKeys,
-          }),
+          authenticator,
+          verifyToken,
           revocations,
-          clockSkewSeconds: config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default,
+          clockSkewSeconds,
+          clock: deps.clock,
+        });
+  const introspector =
+    revocations === undefined
+      ? undefined
+      : createTokenIntrospector({
+          authenticator,
+          verifyToken,
+          clientStore: deps.clientStore,
+          revocations,
+          clockSkewSeconds,
           clock: deps.clock,
         });
   // Serialised once; a failure is not cached, so the next request asks again.
@@ -231,6 +253,28 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     }
   };
 
+  const handleIntrospect = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const result = await (introspector as NonNullable<typeof introspector>).introspect({
+        contentType: header(event, 'content-type'),
+        authorization: header(event, 'authorization'),
+        body: event.body,
+        isBase64Encoded: event.isBase64Encoded,
+      });
+      logger.info('introspection request', { active: result.active });
+      return jsonResponse(200, result);
+    } catch (err) {
+      const response = errorResponse(err, config.issuer);
+      const code = err instanceof OAuthError ? err.code : 'server_error';
+      if (response.statusCode >= 500) {
+        logger.error('introspection request failed', { error: code, ...errorInfo(err) });
+      } else {
+        logger.info('introspection request rejected', { error: code });
+      }
+      return response;
+    }
+  };
+
   const handleJwks = async (): Promise<APIGatewayProxyResult> => {
     try {
       return {
@@ -249,7 +293,10 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const entry = matchRoute(event);
-    if (!entry || (entry.route === 'revoke' && revoker === undefined))
+    if (
+      !entry ||
+      ((entry.route === 'revoke' || entry.route === 'introspect') && revocations === undefined)
+    )
       return jsonResponse(404, { error: 'not_found', error_description: 'no such resource' });
     if (event.httpMethod !== entry.method) {
       return {
@@ -265,6 +312,8 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
         return handleToken(event);
       case 'revoke':
         return handleRevoke(event);
+      case 'introspect':
+        return handleIntrospect(event);
       case 'jwks':
         return handleJwks();
       case 'metadata':
@@ -338,7 +387,12 @@ function errorResponse(err: unknown, realm: string): APIGatewayProxyResult {
       headers: { ...NO_STORE, 'Retry-After': '1' },
     };
   }
-  const statusCode = err instanceof RequestTooLargeError ? 413 : STATUS_BY_CODE[err.code];
+  const statusCode =
+    err instanceof RequestTooLargeError
+      ? 413
+      : err instanceof IntrospectionForbiddenError
+        ? 403
+        : STATUS_BY_CODE[err.code];
   const response = jsonResponse(statusCode, { error: err.code, error_description: err.message });
   if (statusCode === 401) {
     // RFC 6749 §5.2 requires the challenge when Basic was tried; RFC 9110 §15.5.2 requires one on

@@ -31,6 +31,11 @@ locals {
       http_method = "POST"
       path        = "/oauth2/revoke"
     }
+    introspect = {
+      resource_id = aws_api_gateway_resource.introspect[0].id
+      http_method = "POST"
+      path        = "/oauth2/introspect"
+    }
   } : {})
 }
 
@@ -180,6 +185,14 @@ resource "aws_api_gateway_resource" "revoke" {
   rest_api_id = var.rest_api_id
   parent_id   = aws_api_gateway_resource.oauth2.id
   path_part   = "revoke"
+}
+
+resource "aws_api_gateway_resource" "introspect" {
+  count = var.revocation ? 1 : 0
+
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.oauth2.id
+  path_part   = "introspect"
 }
 
 resource "aws_api_gateway_resource" "well_known" {

@@ -184,7 +184,7 @@ variable "log_retention_days" {
 ################################################################################
 
 variable "revocation" {
-  description = "Serve POST /oauth2/revoke (RFC 7009) and let the function write revoked-token items (keys revoked#<jti> only) to the clients table."
+  description = "Serve POST /oauth2/revoke (RFC 7009) and POST /oauth2/introspect (RFC 7662), and let the function write revoked-token items (keys revoked#<jti> only) to the clients table."
   type        = bool
   default     = false
 }

@@ -261,6 +261,39 @@ describeWithMoto()('revocation against moto (authorizer check, RFC 7009, CLI)', 
     expect((await admin.listClients()).some((c) => c.client_id.includes('#'))).toBe(false);
   });
 
+  it('RFC 7662: introspection reports active, then exactly {"active":false} after a revoke; a client without token:introspect gets 403', async () => {
+    // Arrange
+    await createClient('introspected');
+    await admin.createClient(
+      clientRecord({
+        client_id: 'resource-server',
+        scopes: ['token:introspect'],
+        secrets: [{ hash: await hasher.hash(SECRET), created_at: new Date().toISOString() }],
+      }),
+    );
+    const accessToken = await issue('introspected');
+    const introspect = (clientId: string) =>
+      post('/oauth2/introspect', clientId, `token=${accessToken}`);
+
+    // Act
+    const active = await introspect('resource-server');
+    const forbidden = await introspect('introspected');
+    await revoke('introspected', accessToken);
+    const inactive = await introspect('resource-server');
+
+    // Assert
+    expect(active.statusCode).toBe(200);
+    expect(JSON.parse(active.body)).toMatchObject({
+      active: true,
+      client_id: 'introspected',
+      sub: 'introspected',
+      iss: ISSUER,
+      token_type: 'Bearer',
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(inactive.body).toBe('{"active":false}');
+  });
+
   it("a foreign client's revoke answers 200 and has no effect; garbage and unknown tokens get 200 too", async () => {
     // Arrange
     await createClient('victim');

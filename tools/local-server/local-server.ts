@@ -49,6 +49,7 @@ export const LOCAL_STAGE = 'local';
 export const TOKEN_RESOURCES = [
   '/oauth2/token',
   '/oauth2/revoke',
+  '/oauth2/introspect',
   '/.well-known/jwks.json',
   '/.well-known/oauth-authorization-server',
 ];

@@ -6,6 +6,8 @@ export const TOKEN_PATH = '/oauth2/token';
 export const JWKS_PATH = '/.well-known/jwks.json';
 /** Path of the RFC 7009 revocation endpoint below the issuer. */
 export const REVOKE_PATH = '/oauth2/revoke';
+/** Path of the RFC 7662 introspection endpoint below the issuer. */
+export const INTROSPECT_PATH = '/oauth2/introspect';
 /** Path of the metadata document below the issuer (RFC 8414 §3). */
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
@@ -21,6 +23,8 @@ export interface AuthorizationServerMetadata {
   /** RFC 8414 §2, present when revocation is on. */
   revocation_endpoint?: string;
   revocation_endpoint_auth_methods_supported?: string[];
+  introspection_endpoint?: string;
+  introspection_endpoint_auth_methods_supported?: string[];
 }
 
 /**
@@ -32,7 +36,10 @@ export interface AuthorizationServerMetadata {
 export function buildAuthorizationServerMetadata(options: {
   issuer: string;
   scopesSupported: readonly string[];
-  /** Advertise the revocation endpoint (REVOKE_PATH), with the token endpoint's auth methods. */
+  /**
+   * Advertise the revocation (REVOKE_PATH) and introspection (INTROSPECT_PATH) endpoints, with the
+   * token endpoint's auth methods.
+   */
   revocation?: boolean;
 }): AuthorizationServerMetadata {
   const { issuer, scopesSupported } = options;
@@ -50,6 +57,8 @@ export function buildAuthorizationServerMetadata(options: {
       ? {
           revocation_endpoint: issuer + REVOKE_PATH,
           revocation_endpoint_auth_methods_supported: [...authMethods],
+          introspection_endpoint: issuer + INTROSPECT_PATH,
+          introspection_endpoint_auth_methods_supported: [...authMethods],
         }
       : {}),
   };

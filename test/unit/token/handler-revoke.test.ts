@@ -23,7 +23,10 @@ import {
 const signer = new InMemorySigner('ES256');
 
 function setup(overrides: Partial<TokenHandlerDeps> = {}) {
-  const store = new MemoryClientStore([clientRecord()]);
+  const store = new MemoryClientStore([
+    clientRecord(),
+    clientRecord({ client_id: 'rs', scopes: ['token:introspect'] }),
+  ]);
   const rejected: string[] = [];
   const metrics = {
     addMetric: () => undefined,
@@ -154,5 +157,67 @@ describe('POST /oauth2/revoke', () => {
     expect(JSON.parse((await metadata(off.handler)).body)).not.toHaveProperty(
       'revocation_endpoint',
     );
+  });
+});
+
+describe('POST /oauth2/introspect', () => {
+  const introspectEvent = (body: string, clientId = 'rs') =>
+    tokenEvent({
+      resource: '/oauth2/introspect',
+      path: '/oauth2/introspect',
+      headers: { 'Content-Type': FORM, Authorization: basicAuthorization(clientId, SECRET) },
+      body,
+    });
+
+  it('answers 200 JSON with no-store: active, then {"active":false} after a revoke', async () => {
+    // Arrange
+    const { handler } = setup();
+    const token = await issue(handler);
+
+    // Act
+    const active = await handler(introspectEvent(`token=${token}`));
+    await handler(revokeEvent(`token=${token}`));
+    const inactive = await handler(introspectEvent(`token=${token}`));
+
+    // Assert
+    expect(active.statusCode).toBe(200);
+    expect(active.headers).toMatchObject({ 'Cache-Control': 'no-store' });
+    expect(JSON.parse(active.body)).toMatchObject({ active: true, client_id: 'client-1' });
+    expect(inactive.body).toBe('{"active":false}');
+  });
+
+  it('is 403 for a client without token:introspect, 401 for bad credentials, 500 without detail on a store failure', async () => {
+    // Arrange
+    const { handler } = setup();
+    const failing = setup({
+      revocations: {
+        revokeToken: async () => undefined,
+        revokedUntil: async () => {
+          throw new ServerError('the client store failed');
+        },
+      },
+    });
+    const token = await issue(failing.handler);
+
+    // Act
+    const forbidden = await handler(introspectEvent('token=x', 'client-1'));
+    const unknown = await handler(introspectEvent('token=x', 'nobody'));
+    const broken = await failing.handler(introspectEvent(`token=${token}`));
+
+    // Assert
+    expect([forbidden.statusCode, JSON.parse(forbidden.body).error]).toEqual([
+      403,
+      'unauthorized_client',
+    ]);
+    expect(unknown.statusCode).toBe(401);
+    expect(broken.statusCode).toBe(500);
+  });
+
+  it('is 404 when revocation is off', async () => {
+    // Act
+    const res = await setup({ revocations: undefined }).handler(introspectEvent('token=x'));
+
+    // Assert
+    expect(res.statusCode).toBe(404);
   });
 });

@@ -1,10 +1,12 @@
 // RFC 7009 revocation in the token core: own tokens only, 200-shaped outcomes for unknown, foreign and expired tokens, §2.2.1 errors, the verifier's adversarial cases, tokens_not_before at issuance, and the metadata.
 import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
 import {
+  IntrospectionForbiddenError,
   InvalidClientError,
   InvalidRequestError,
   TemporarilyUnavailableError,
 } from '../../../../functions/token/core/errors';
+import { createTokenIntrospector } from '../../../../functions/token/core/introspect-token';
 import { createTokenIssuer } from '../../../../functions/token/core/issue-token';
 import { buildAuthorizationServerMetadata } from '../../../../functions/token/core/metadata';
 import { createTokenRevoker } from '../../../../functions/token/core/revoke-token';
@@ -285,7 +287,132 @@ describe('metadata', () => {
     expect(on).toMatchObject({
       revocation_endpoint: `${ISSUER}/oauth2/revoke`,
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint: `${ISSUER}/oauth2/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     });
     expect(off).not.toHaveProperty('revocation_endpoint');
+  });
+});
+
+describe('createTokenIntrospector (RFC 7662)', () => {
+  const introspectorFor = (nowMs = FIXED_NOW_MS) => {
+    const signer = signers.ES256;
+    const store = new MemoryClientStore([
+      clientRecord(),
+      clientRecord({ client_id: 'rs', scopes: ['token:introspect'] }),
+    ]);
+    const deps = {
+      clientStore: store,
+      hasher: new FakeHasher(),
+      clock: () => nowMs,
+      randomBytes: countingBytes,
+    };
+    const issuer = createTokenIssuer({
+      ...deps,
+      issuer: ISSUER,
+      defaultAudience: 'https://api.example.com',
+      tokenTtlSeconds: 3600,
+      signer,
+    });
+    const introspector = createTokenIntrospector({
+      authenticator: createClientAuthenticator(deps),
+      verifyToken: createIssuedTokenVerifier({ issuer: ISSUER, publicKeys: signer }),
+      clientStore: store,
+      revocations: store,
+      clockSkewSeconds: 30,
+      clock: () => nowMs,
+    });
+    const issue = async (): Promise<string> =>
+      (
+        await issuer.issueToken({
+          contentType: FORM,
+          body: 'grant_type=client_credentials',
+          authorization: basicAuthorization('client-1', SECRET),
+        })
+      ).accessToken;
+    const introspect = (body: string, clientId = 'rs') =>
+      introspector.introspect({
+        contentType: FORM,
+        body,
+        authorization: basicAuthorization(clientId, SECRET),
+      });
+    return { store, issue, introspect };
+  };
+
+  it('reports an active token with the RFC 7662 fields, then exactly {active:false} once revoked', async () => {
+    // Arrange
+    const { store, issue, introspect } = introspectorFor();
+    const token = await issue();
+    const { jti, exp } = payloadOf(token);
+
+    // Act
+    const active = await introspect(`token=${token}`);
+    await store.revokeToken({ jti, clientId: 'client-1', expiresAt: exp + 30 });
+    const revoked = await introspect(`token=${token}`);
+
+    // Assert
+    expect(active).toEqual({
+      active: true,
+      scope: 'orders:read orders:write',
+      client_id: 'client-1',
+      sub: 'client-1',
+      aud: 'https://api.example.com',
+      iss: ISSUER,
+      exp,
+      iat: NOW,
+      nbf: NOW,
+      jti,
+      token_type: 'Bearer',
+    });
+    expect(revoked).toEqual({ active: false });
+  });
+
+  it.each<[string, (s: MemoryClientStore) => void]>([
+    [
+      'a disabled client',
+      (s) => s.records.set('client-1', { ...s.records.get('client-1')!, status: 'disabled' }),
+    ],
+    ['a deleted client', (s) => s.records.delete('client-1')],
+    [
+      'iat before tokens_not_before',
+      (s) =>
+        s.records.set('client-1', { ...s.records.get('client-1')!, tokens_not_before: NOW + 1 }),
+    ],
+  ])('is inactive for %s', async (_name, change) => {
+    // Arrange
+    const { store, issue, introspect } = introspectorFor();
+    const token = await issue();
+    change(store);
+
+    // Act / Assert
+    expect(await introspect(`token=${token}`)).toEqual({ active: false });
+  });
+
+  it('is inactive for garbage, expired and not-yet-valid tokens', async () => {
+    // Arrange
+    const { issue } = introspectorFor();
+    const token = await issue();
+    const { exp } = payloadOf(token);
+    const late = introspectorFor((exp + 30) * 1000);
+    const early = introspectorFor((NOW - 31) * 1000);
+
+    // Act / Assert
+    expect(await late.introspect('token=garbage')).toEqual({ active: false });
+    expect(await late.introspect(`token=${token}`)).toEqual({ active: false });
+    expect(await early.introspect(`token=${token}`)).toEqual({ active: false });
+  });
+
+  it('§2.1: needs a token, valid credentials and the token:introspect scope', async () => {
+    // Arrange
+    const { introspect } = introspectorFor();
+
+    // Act / Assert
+    await expect(introspect('token_type_hint=access_token')).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
+    await expect(introspect('token=x', 'nobody')).rejects.toBeInstanceOf(InvalidClientError);
+    await expect(introspect('token=x', 'client-1')).rejects.toBeInstanceOf(
+      IntrospectionForbiddenError,
+    );
   });
 });
