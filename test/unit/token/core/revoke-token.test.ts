@@ -416,3 +416,45 @@ describe('createTokenIntrospector (RFC 7662)', () => {
     );
   });
 });
+
+describe('createTokenIntrospector without nbf', () => {
+  it('omits nbf when the token has none', async () => {
+    // Arrange
+    const store = new MemoryClientStore([
+      clientRecord(),
+      clientRecord({ client_id: 'rs', scopes: ['token:introspect'] }),
+    ]);
+    const claims = {
+      iss: ISSUER,
+      sub: 'client-1',
+      client_id: 'client-1',
+      aud: 'a',
+      iat: NOW,
+      nbf: undefined,
+      exp: NOW + 60,
+      jti: 'j',
+      scope: '',
+    };
+    const introspector = createTokenIntrospector({
+      authenticator: {
+        authenticate: async () => clientRecord({ client_id: 'rs', scopes: ['token:introspect'] }),
+      },
+      verifyToken: async () => claims,
+      clientStore: store,
+      revocations: store,
+      clockSkewSeconds: 0,
+      clock: () => FIXED_NOW_MS,
+    });
+
+    // Act
+    const result = await introspector.introspect({
+      contentType: FORM,
+      body: 'token=t',
+      authorization: basicAuthorization('rs', SECRET),
+    });
+
+    // Assert
+    expect(result).toMatchObject({ active: true, jti: 'j' });
+    expect(result).not.toHaveProperty('nbf');
+  });
+});
