@@ -26,6 +26,9 @@ locals {
   public_keys_pem  = [for k in var.signing_keys : module.signing_key.public_keys_pem[k]]
 
   tags = merge(var.tags, { OAuthService = var.name })
+
+  # 30 s with revocation, so that T + C + W = 30 + 10 + 20 = 60 s by default (docs/revocation.md).
+  authorizer_result_ttl_seconds = coalesce(var.authorizer_result_ttl_seconds, var.revocation_check ? 30 : 300)
 }
 
 ################################################################################
@@ -62,6 +65,7 @@ module "client_table" {
   name                        = "${var.name}-clients"
   deletion_protection_enabled = var.table_deletion_protection
   kms_key_arn                 = var.table_kms_key_arn
+  ttl_enabled                 = var.revocation_check
 
   tags = local.tags
 }
@@ -98,7 +102,9 @@ module "token_endpoint" {
   token_ttl_seconds = var.token_ttl_seconds
   scopes_supported  = sort(keys(var.scopes))
   # No token lives shorter than a cached authorizer decision about it (docs/authorizer.md).
-  authorizer_result_ttl_seconds = var.authorizer_result_ttl_seconds
+  authorizer_result_ttl_seconds = local.authorizer_result_ttl_seconds
+  revocation                    = var.revocation_check
+  clock_skew_seconds            = var.clock_skew_seconds
   table_name                    = module.client_table.table_name
   table_arn                     = module.client_table.table_arn
   signing_key_arns              = local.signing_key_arns
@@ -125,9 +131,15 @@ module "authorizer" {
   audience           = local.audience
   public_keys_pem    = local.public_keys_pem
   route_scopes       = var.route_scopes
-  result_ttl_seconds = var.authorizer_result_ttl_seconds
+  result_ttl_seconds = local.authorizer_result_ttl_seconds
   clock_skew_seconds = var.clock_skew_seconds
-  log_level          = var.log_level
+  revocation = var.revocation_check ? {
+    table_name        = module.client_table.table_name
+    table_arn         = module.client_table.table_arn
+    cache_ttl_seconds = var.revocation_cache_ttl_seconds
+    stale_seconds     = var.revocation_stale_seconds
+  } : null
+  log_level = var.log_level
 
   artifacts_dir       = local.artifacts_dir
   artifacts_s3        = var.artifacts_s3

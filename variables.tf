@@ -202,19 +202,47 @@ variable "route_scopes" {
 }
 
 variable "authorizer_result_ttl_seconds" {
-  description = "How long API Gateway caches an authorizer decision per token and route (0-3600 s, 0 disables the cache); never above token_ttl_seconds, and no token is issued for less (a client's shorter TTL is raised to it). A request is answered 2xx only before exp + clock_skew_seconds + this TTL."
+  description = "How long API Gateway caches an authorizer decision per token and route (0-3600 s, 0 disables the cache); never above token_ttl_seconds, and no token is issued for less (a client's shorter TTL is raised to it). A request is answered 2xx only before exp + clock_skew_seconds + this TTL. null: 30 with revocation_check (revoke-to-401 within 60 s, docs/revocation.md), 300 without."
   type        = number
-  default     = 300
+  default     = null
 
   validation {
-    condition     = var.authorizer_result_ttl_seconds >= 0 && var.authorizer_result_ttl_seconds <= 3600 && floor(var.authorizer_result_ttl_seconds) == var.authorizer_result_ttl_seconds
+    condition     = var.authorizer_result_ttl_seconds == null || (try(var.authorizer_result_ttl_seconds >= 0 && var.authorizer_result_ttl_seconds <= 3600 && floor(var.authorizer_result_ttl_seconds) == var.authorizer_result_ttl_seconds, false))
     error_message = "authorizer_result_ttl_seconds must be a whole number between 0 and 3600."
   }
 
   # A cached Allow must not outlive the token it was issued for.
   validation {
-    condition     = var.authorizer_result_ttl_seconds <= var.token_ttl_seconds
+    condition     = var.authorizer_result_ttl_seconds == null || try(var.authorizer_result_ttl_seconds <= var.token_ttl_seconds, false)
     error_message = "authorizer_result_ttl_seconds must not exceed token_ttl_seconds."
+  }
+}
+
+variable "revocation_check" {
+  description = "Enforce revocation at the gateway (docs/revocation.md): the authorizer checks client status, tokens_not_before and revoked jti in DynamoDB (read-only, cached briefly), and POST /oauth2/revoke (RFC 7009) is served. false keeps the authorizer free of AWS calls; a token then lives until it expires."
+  type        = bool
+  default     = true
+}
+
+variable "revocation_cache_ttl_seconds" {
+  description = "How long an authorizer container reuses a revocation state it read (C, 0-60 s). Revoke-to-401 is at most authorizer_result_ttl_seconds + this."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.revocation_cache_ttl_seconds >= 0 && var.revocation_cache_ttl_seconds <= 60 && floor(var.revocation_cache_ttl_seconds) == var.revocation_cache_ttl_seconds
+    error_message = "revocation_cache_ttl_seconds must be a whole number between 0 and 60."
+  }
+}
+
+variable "revocation_stale_seconds" {
+  description = "While DynamoDB fails, how long past revocation_cache_ttl_seconds the authorizer still uses the last state it read (W, 0-60 s) before it answers 401 (fail closed)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.revocation_stale_seconds >= 0 && var.revocation_stale_seconds <= 60 && floor(var.revocation_stale_seconds) == var.revocation_stale_seconds
+    error_message = "revocation_stale_seconds must be a whole number between 0 and 60."
   }
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, plus bundle cold load.
+// `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, the revocation check's warm overhead (cache hit, and miss against moto), and bundle cold load (with revocation off and on, against an SDK DynamoDB client).
 import { spawnSync } from 'node:child_process';
 import {
   generateKeyPairSync,
@@ -11,6 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import { build as esbuild } from 'esbuild';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDbRevocationStateSource } from '../functions/authorizer/adapters/revocation-state-dynamodb';
+import { startMoto } from '../test/support/moto';
+import { findTool } from '../test/support/tools';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { createVerifier } from 'fast-jwt';
 import { createAuthorizerHandler } from '../functions/authorizer/create-handler';
@@ -46,6 +51,8 @@ interface Fixture {
   pem: string;
   token: string;
   contenders: Contender[];
+  config: AuthorizerConfig;
+  event: Parameters<ReturnType<typeof createAuthorizerHandler>>[0];
 }
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -180,6 +187,8 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
     alg,
     pem,
     token,
+    config,
+    event: event as never,
     contenders: [
       { name: 'floor (crypto.verify)', run: floor, isAsync: false },
       { name: 'this handler', run: () => handler(event), isAsync: true },
@@ -351,7 +360,57 @@ function timeNode(args: string[], cwd: string, env: NodeJS.ProcessEnv): number {
   return ms;
 }
 
-function coldLoad(pem: string): void {
+/** Median of paired (node -e 0, node -e script) differences in `dir`, and both medians. */
+function pairedCold(
+  dir: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+): { base: number; loaded: number; diff: number } {
+  const empty: number[] = [];
+  const load: number[] = [];
+  const diffs: number[] = [];
+  timeNode(['-e', '0'], dir, env);
+  timeNode(['-e', script], dir, env);
+  for (let i = 0; i < COLD_RUNS; i++) {
+    // Pairs alternate which goes first; the difference is taken within each pair.
+    const first = i % 2 === 0;
+    const a = first ? timeNode(['-e', '0'], dir, env) : 0;
+    const b = timeNode(['-e', script], dir, env);
+    const c = first ? a : timeNode(['-e', '0'], dir, env);
+    empty.push(c);
+    load.push(b);
+    diffs.push(b - c);
+  }
+  return { base: median(empty), loaded: median(load), diff: median(diffs) };
+}
+
+/**
+ * The alternative the revocation adapter was measured against: a bundle (same esbuild settings as
+ * scripts/build.ts: CJS, minified, node20) that loads @aws-sdk/client-dynamodb and builds a client.
+ */
+async function sdkClientBundle(dir: string): Promise<string> {
+  const entry = path.join(dir, 'sdk-entry.js');
+  fs.writeFileSync(
+    entry,
+    "const { DynamoDBClient, BatchGetItemCommand } = require('@aws-sdk/client-dynamodb');\n" +
+      "module.exports = { client: new DynamoDBClient({ region: 'us-east-1' }), BatchGetItemCommand };\n",
+  );
+  const outfile = path.join(dir, 'sdk.js');
+  await esbuild({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    outfile,
+    nodePaths: [path.join(ROOT, 'node_modules')],
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+async function coldLoad(pem: string): Promise<void> {
   console.log('\nCold load of the authorizer bundle');
   const bundle = findBundle();
   if (bundle === undefined) {
@@ -374,32 +433,134 @@ function coldLoad(pem: string): void {
       ROUTE_SCOPES: JSON.stringify(ROUTES),
       POWERTOOLS_SERVICE_NAME: 'authorizer',
     };
-    const empty: number[] = [];
-    const load: number[] = [];
-    const diffs: number[] = [];
-    timeNode(['-e', '0'], dir, env);
-    timeNode(['-e', "require('./index.js')"], dir, env);
-    for (let i = 0; i < COLD_RUNS; i++) {
-      // Pairs alternate which goes first; the difference is taken within each pair.
-      const first = i % 2 === 0;
-      const a = first ? timeNode(['-e', '0'], dir, env) : 0;
-      const b = timeNode(['-e', "require('./index.js')"], dir, env);
-      const c = first ? a : timeNode(['-e', '0'], dir, env);
-      empty.push(c);
-      load.push(b);
-      diffs.push(b - c);
-    }
-    const base = median(empty);
-    const loaded = median(load);
     const size = fs.statSync(bundle.zip).size;
     console.log(`zip ${bundle.zip} (${(size / 1024).toFixed(1)} KiB)`);
+    const off = pairedCold(dir, "require('./index.js')", env);
     console.log(
-      `node -e 0: ${base.toFixed(1)} ms; require('./index.js'): ${loaded.toFixed(1)} ms; ` +
-        `difference ${median(diffs).toFixed(1)} ms (median of ${COLD_RUNS} paired runs; target < 20 ms)`,
+      `revocation off: node -e 0: ${off.base.toFixed(1)} ms; require('./index.js'): ${off.loaded.toFixed(1)} ms; ` +
+        `difference ${off.diff.toFixed(1)} ms (median of ${COLD_RUNS} paired runs; target < 20 ms)`,
+    );
+    const onEnv = {
+      ...env,
+      REVOCATION_CHECK: 'true',
+      CLIENTS_TABLE: 'clients',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    };
+    const on = pairedCold(dir, "require('./index.js')", onEnv);
+    console.log(
+      `revocation on (SigV4 + fetch): difference ${on.diff.toFixed(1)} ms above node -e 0 (target < 60 ms)`,
+    );
+    const sdk = pairedCold(dir, `require(${JSON.stringify(await sdkClientBundle(dir))})`, env);
+    console.log(
+      `for comparison, a bundle of @aws-sdk/client-dynamodb with one client: ${sdk.diff.toFixed(1)} ms above node -e 0`,
+    );
+    console.log(
+      `cold-load ratio, revocation on / SDK client alone: ${(on.diff / sdk.diff).toFixed(2)}`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     bundle.cleanup();
+  }
+}
+
+/**
+ * Warm per-request cost of the revocation check, in interleaved rounds against the handler without
+ * it: a cache hit (in-process), and a cache miss (C = 0: one BatchGetItem to moto on loopback).
+ */
+async function revocationOverhead(fx: Fixture): Promise<void> {
+  console.log('\nRevocation check, warm (ES256, GET /orders/{id})');
+  const config = fx.config;
+  const event = fx.event;
+  const hitHandler = createAuthorizerHandler({
+    config: { ...config, revocation: { tableName: 't', cacheTtlSeconds: 3600, staleSeconds: 0 } },
+    clock: () => NOW_MS,
+    revocationSource: {
+      read: async () => ({
+        client: 'active',
+        tokensNotBefore: undefined,
+        jtiRevokedUntil: undefined,
+      }),
+    },
+  });
+  const plain = createAuthorizerHandler({ config, clock: () => NOW_MS });
+  const contenders: Contender[] = [
+    { name: 'no revocation check', run: () => plain(event), isAsync: true },
+    { name: 'revocation, cache hit', run: () => hitHandler(event), isAsync: true },
+  ];
+  let stop = async (): Promise<void> => undefined;
+  if (findTool('moto_server', 'MOTO_SERVER') !== undefined) {
+    const moto = await startMoto({ setProcessEnv: false });
+    stop = moto.stop;
+    const dynamo = new DynamoDBClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: 'clients',
+        AttributeDefinitions: [{ AttributeName: 'client_id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'client_id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: 'clients',
+        Item: { client_id: { S: 'client-1234' }, status: { S: 'active' } },
+      }),
+    );
+    dynamo.destroy();
+    const missHandler = createAuthorizerHandler({
+      config: {
+        ...config,
+        revocation: { tableName: 'clients', cacheTtlSeconds: 0, staleSeconds: 0 },
+      },
+      clock: () => NOW_MS,
+      revocationSource: new DynamoDbRevocationStateSource({
+        tableName: 'clients',
+        region: 'us-east-1',
+        endpoint: moto.endpoint,
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        budgetMs: 5000,
+      }),
+    });
+    contenders.push({
+      name: 'revocation, cache miss (moto)',
+      run: () => missHandler(event),
+      isAsync: true,
+    });
+  } else {
+    console.log('cache miss skipped: moto_server not found');
+  }
+  try {
+    const ratios = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+    const ops = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+    for (const c of contenders) await timeRound(c, 50);
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+      const perRound = new Map<string, number>();
+      for (const c of order) perRound.set(c.name, await timeRound(c, ROUND_MS));
+      const base = perRound.get(contenders[0]!.name)!;
+      for (const [name, value] of perRound) {
+        ops.get(name)!.push(value);
+        ratios.get(name)!.push(base / value);
+      }
+    }
+    for (const c of contenders) {
+      const r = median(ratios.get(c.name)!);
+      const perCallUs = 1e6 / median(ops.get(c.name)!);
+      console.log(
+        `${c.name.padEnd(32)} ${perCallUs.toFixed(1).padStart(8)} µs/call  time ratio ${r.toFixed(3)}` +
+          (c.name === 'revocation, cache hit'
+            ? `  (overhead ${((r - 1) * 100).toFixed(1)}%; target < 5%)`
+            : ''),
+      );
+    }
+  } finally {
+    await stop();
   }
 }
 
@@ -413,7 +574,8 @@ async function main(): Promise<void> {
   // RS256 first: it is the default (KMS RSA_2048); ES256 is the option.
   const rsRatio = printTable('RS256', await measure(rs));
   const esRatio = printTable('ES256', await measure(es));
-  coldLoad(rs.pem);
+  await revocationOverhead(rs);
+  await coldLoad(rs.pem);
   console.log(`ratio-to-floor RS256=${rsRatio.toFixed(2)} ES256=${esRatio.toFixed(2)}`);
 }
 

@@ -8,7 +8,12 @@ import {
 import { readRoutesFile } from '../tools/local-server/routes-file';
 import { isFromApiInvocation, runFromApi } from '../tools/from-api/cli';
 import { stopOnSignals } from '../tools/gateway/stop-on-signals';
-import { AUTHORIZER_RESULT_TTL_SECONDS, TOKEN_TTL_SECONDS } from '../functions/shared/limits';
+import {
+  AUTHORIZER_RESULT_TTL_SECONDS,
+  REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS,
+  REVOCATION_CACHE_TTL_SECONDS,
+  TOKEN_TTL_SECONDS,
+} from '../functions/shared/limits';
 import { EXIT } from './lib/cli/exit-codes';
 import { hostFlag, integerFlag, parseStrictFlags } from './lib/cli/strict-flags';
 import { UsageError } from './lib/cli/usage-error';
@@ -26,7 +31,11 @@ const USAGE = `Usage: npm start -- [options]
                             such as http://localhost:8080 (default http://<host>:<port>, with
                             127.0.0.1 for --host 0.0.0.0); the request's Host header never changes it
   --authorizer-ttl SECONDS  authorizer result cache per token, ${AUTHORIZER_RESULT_TTL_SECONDS.min}..${AUTHORIZER_RESULT_TTL_SECONDS.max}, capped at the token
-                            lifetime; 0 disables the cache (default ${AUTHORIZER_RESULT_TTL_SECONDS.default})
+                            lifetime; 0 disables the cache (default ${REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS} with revocation on,
+                            ${AUTHORIZER_RESULT_TTL_SECONDS.default} with it off)
+  --revocation on|off       check client status, tokens_not_before and revoked jti in the authorizer,
+                            and serve POST /oauth2/revoke (default on)
+  --revocation-cache-ttl SECONDS  the authorizer's revocation cache, ${REVOCATION_CACHE_TTL_SECONDS.min}..${REVOCATION_CACHE_TTL_SECONDS.max} (default ${REVOCATION_CACHE_TTL_SECONDS.default})
 
 Or serve a deployed REST API: npm start -- --from-api REST_API_ID (add --help for its options)`;
 
@@ -47,7 +56,12 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     'token-ttl': { type: 'string', default: String(TOKEN_TTL_SECONDS.default) },
     audience: { type: 'string', default: 'local' },
     issuer: { type: 'string' },
-    'authorizer-ttl': { type: 'string', default: String(AUTHORIZER_RESULT_TTL_SECONDS.default) },
+    'authorizer-ttl': { type: 'string' },
+    revocation: { type: 'string', default: 'on' },
+    'revocation-cache-ttl': {
+      type: 'string',
+      default: String(REVOCATION_CACHE_TTL_SECONDS.default),
+    },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -60,6 +74,10 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     );
   }
   const issuer = values.issuer === undefined ? undefined : issuerFlag(values.issuer);
+  if (values.revocation !== 'on' && values.revocation !== 'off') {
+    throw new UsageError(`--revocation must be on or off (got "${values.revocation}")`);
+  }
+  const revocation = values.revocation === 'on';
   return {
     ...(issuer === undefined ? {} : { issuer }),
     port: integerFlag('port', values.port, 0, 65535),
@@ -75,10 +93,23 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
     audience: values.audience,
     authorizerTtlSeconds: integerFlag(
       'authorizer-ttl',
-      values['authorizer-ttl'],
+      values['authorizer-ttl'] ??
+        String(
+          revocation
+            ? REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS
+            : AUTHORIZER_RESULT_TTL_SECONDS.default,
+        ),
       AUTHORIZER_RESULT_TTL_SECONDS.min,
       AUTHORIZER_RESULT_TTL_SECONDS.max,
     ),
+    revocationCacheTtlSeconds: revocation
+      ? integerFlag(
+          'revocation-cache-ttl',
+          values['revocation-cache-ttl'],
+          REVOCATION_CACHE_TTL_SECONDS.min,
+          REVOCATION_CACHE_TTL_SECONDS.max,
+        )
+      : undefined,
   };
 }
 

@@ -5,11 +5,26 @@ import {
   configError,
   integerInRange,
   issuerUrl,
+  oneOf,
   optionalJson,
   requiredString,
   type Env,
 } from '../shared/env';
-import { CLOCK_SKEW_SECONDS } from '../shared/limits';
+import {
+  CLOCK_SKEW_SECONDS,
+  REVOCATION_CACHE_TTL_SECONDS,
+  REVOCATION_STALE_SECONDS,
+} from '../shared/limits';
+
+/** The revocation check's settings (docs/revocation.md). */
+export interface RevocationSettings {
+  /** The clients table, which also holds the revoked `jti` items. */
+  tableName: string;
+  /** C: seconds a container reuses a state it read. */
+  cacheTtlSeconds: number;
+  /** W: seconds past C a state is still used while DynamoDB fails; then 401. */
+  staleSeconds: number;
+}
 
 /** Validated configuration of the authorizer function. */
 export interface AuthorizerConfig {
@@ -23,11 +38,15 @@ export interface AuthorizerConfig {
   routes: RouteMap;
   /** Tolerance for `exp`/`nbf`, in seconds (see CLOCK_SKEW_SECONDS). */
   clockSkewSeconds: number;
+  /** Set when REVOCATION_CHECK is `true`; undefined keeps the authorizer free of network calls. */
+  revocation?: RevocationSettings;
 }
 
 /**
  * Loads the authorizer's configuration: ISSUER, AUDIENCE, PUBLIC_KEYS_PEM (JSON array of SPKI
- * PEMs), ROUTE_SCOPES (JSON object, default {}), CLOCK_SKEW_SECONDS (see shared/limits).
+ * PEMs), ROUTE_SCOPES (JSON object, default {}), CLOCK_SKEW_SECONDS (see shared/limits), and
+ * REVOCATION_CHECK (`true` or `false`, default `false`; Terraform turns it on by default) with
+ * CLIENTS_TABLE, REVOCATION_CACHE_TTL_SECONDS and REVOCATION_STALE_SECONDS.
  * @param env the environment (process.env at cold start)
  * @returns the validated configuration, with keys and routes already parsed
  * @throws Error whose message names the first missing or invalid variable (and entry)
@@ -60,6 +79,18 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
     keys,
     routes,
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
+    revocation:
+      oneOf(env, 'REVOCATION_CHECK', ['true', 'false'], 'false') === 'true'
+        ? {
+            tableName: requiredString(env, 'CLIENTS_TABLE'),
+            cacheTtlSeconds: integerInRange(
+              env,
+              'REVOCATION_CACHE_TTL_SECONDS',
+              REVOCATION_CACHE_TTL_SECONDS,
+            ),
+            staleSeconds: integerInRange(env, 'REVOCATION_STALE_SECONDS', REVOCATION_STALE_SECONDS),
+          }
+        : undefined,
   };
 }
 

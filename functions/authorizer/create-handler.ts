@@ -5,6 +5,7 @@ import type { AuthorizerConfig } from './config';
 import { JwtError } from './core/jwt-errors';
 import { createJwtVerifier } from './core/jwt-verify';
 import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
+import { createRevocationCheck, type RevocationStateSource } from './core/revocation-check';
 import type { Clock } from '../shared/types';
 
 /** The part of a Powertools Logger the authorizer uses. */
@@ -19,12 +20,22 @@ export interface AuthorizerDeps {
   logger?: AuthorizerLogger;
   /** Size of the policy document cache (default 512). */
   policyCacheSize?: number;
+  /** Where revocation state is read; required when `config.revocation` is set. */
+  revocationSource?: RevocationStateSource;
 }
 
 /** The authorizer Lambda function. */
 export type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEvent,
 ) => Promise<AuthorizerResult>;
+
+/** A revoked token, or revocation state that could not be read within the stale window. */
+class RevocationError extends Error {
+  constructor(verdict: 'revoked' | 'unavailable') {
+    super(verdict);
+    this.name = verdict === 'revoked' ? 'TokenRevoked' : 'RevocationStateUnavailable';
+  }
+}
 
 /** `Bearer` followed by exactly one space (RFC 6750 §2.1; the scheme is case-insensitive). */
 const BEARER_PREFIX_LENGTH = 7;
@@ -100,6 +111,18 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     keys: config.keys,
   });
   const buildPolicy = createPolicyBuilder(config.routes, { cacheSize: deps.policyCacheSize });
+  let checkRevocation: ReturnType<typeof createRevocationCheck> | undefined;
+  if (config.revocation !== undefined) {
+    if (deps.revocationSource === undefined) {
+      throw new Error('Invalid configuration: REVOCATION_CHECK is on but no revocation source');
+    }
+    checkRevocation = createRevocationCheck({
+      source: deps.revocationSource,
+      cacheTtlMs: config.revocation.cacheTtlSeconds * 1000,
+      staleMs: config.revocation.staleSeconds * 1000,
+      clock,
+    });
+  }
 
   return async (event) => {
     try {
@@ -113,6 +136,11 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
         typeof resource !== 'string'
       ) {
         throw new Error('not a REQUEST authorizer event');
+      }
+      if (checkRevocation !== undefined) {
+        // Checked before the route so that a revoked token gets 401 on every route, never 403.
+        const verdict = await checkRevocation(claims);
+        if (verdict !== 'live') throw new RevocationError(verdict);
       }
       return buildPolicy(claims, { methodArn, httpMethod, resource });
     } catch (error) {

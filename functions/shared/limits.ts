@@ -111,3 +111,40 @@ export const TOKEN_FUNCTION_TIMEOUT_SECONDS: Limit = Object.freeze({
  * verifications, instead of reaching DynamoDB and failing with a ValidationException.
  */
 export const MAX_CLIENT_ID_BYTES = 2048;
+
+/**
+ * How long one authorizer container reuses what it read about a token's revocation state (client
+ * status, `tokens_not_before`, the `jti` revocation item), in seconds. Part of the revoke-to-401
+ * bound T + C (docs/revocation.md).
+ */
+export const REVOCATION_CACHE_TTL_SECONDS: Limit = { min: 0, max: 60, default: 10 };
+
+/**
+ * How long past its cache TTL a container may still use the last state it read while DynamoDB
+ * fails (errors, throttling, timeouts), in seconds; after that it fails closed (401). Adds to the
+ * bound only while DynamoDB is failing: T + C + W.
+ */
+export const REVOCATION_STALE_SECONDS: Limit = { min: 0, max: 60, default: 20 };
+
+/**
+ * The authorizer result TTL used when revocation checking is on and none is set: with the cache
+ * and stale defaults, T + C + W = 30 + 10 + 20 = 60 s, the issue's ceiling, even while DynamoDB fails.
+ */
+export const REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS = 30;
+
+/**
+ * Deadline of the authorizer's one DynamoDB read (BatchGetItem), retries included, in ms. A
+ * REQUEST authorizer must answer well inside API Gateway's 29 s integration limit, and a slow read
+ * is better served from the stale state or refused than waited for.
+ */
+export const REVOCATION_READ_BUDGET_MS = 1500;
+
+/**
+ * How far in the future `revoke-tokens` (and `disable`) set `tokens_not_before`, in seconds. A
+ * token request that read the client record before the write can still sign for as long as its
+ * Lambda may run (TOKEN_FUNCTION_TIMEOUT_SECONDS.max = 28 s, after which Lambda stops it), so every
+ * token it could sign has `iat` < now + 28; 2 s more cover clock differences between the operator's
+ * machine and AWS that NTP leaves. The token endpoint refuses to issue until then (503), so no
+ * token is issued that is dead on arrival either.
+ */
+export const TOKENS_NOT_BEFORE_MARGIN_SECONDS = 30;

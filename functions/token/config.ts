@@ -1,5 +1,9 @@
 // Reads and validates the token function's environment once, at cold start; errors name the variable.
-import { AUTHORIZER_RESULT_TTL_SECONDS, TOKEN_TTL_SECONDS } from '../shared/limits';
+import {
+  AUTHORIZER_RESULT_TTL_SECONDS,
+  CLOCK_SKEW_SECONDS,
+  TOKEN_TTL_SECONDS,
+} from '../shared/limits';
 import type { SigningAlgorithm } from '../shared/types';
 import {
   integerInRange,
@@ -43,6 +47,10 @@ export interface TokenConfig {
   signer: { keyId: string; algorithm: SigningAlgorithm; jwksKeyIds: string[] };
   /** POWERTOOLS_METRICS_NAMESPACE; metrics are emitted only when it is set. */
   metricsNamespace: string | undefined;
+  /** REVOCATION (`true`/`false`, default `false`): serve POST /oauth2/revoke and write `revoked#` items. */
+  revocation: boolean;
+  /** CLOCK_SKEW_SECONDS, the authorizer's: a revocation item is kept until `exp` plus it. */
+  clockSkewSeconds: number;
 }
 
 /**
@@ -75,5 +83,7 @@ export function loadTokenConfig(env: Env): TokenConfig {
       jwksKeyIds: stringArray(env, 'JWKS_KEY_IDS', [keyId]),
     },
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
+    revocation: oneOf(env, 'REVOCATION', ['true', 'false'], 'false') === 'true',
+    clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
   };
 }

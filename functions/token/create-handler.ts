@@ -3,24 +3,42 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { TokenConfig } from './config';
-import { OAuthError, RequestTooLargeError, type OAuthErrorCode } from './core/errors';
+import {
+  IntrospectionForbiddenError,
+  OAuthError,
+  RequestTooLargeError,
+  type OAuthErrorCode,
+} from './core/errors';
+import { createTokenIntrospector } from './core/introspect-token';
 import { createTokenIssuer, type IssuedToken } from './core/issue-token';
 import { memoizeUntilRejected } from '../shared/memoize';
+import { CLOCK_SKEW_SECONDS } from '../shared/limits';
 import {
   buildAuthorizationServerMetadata,
   DISCOVERY_PATHS,
   JWKS_PATH,
+  INTROSPECT_PATH,
+  REVOKE_PATH,
   TOKEN_PATH,
 } from './core/metadata';
+import { createTokenRevoker } from './core/revoke-token';
+import { createIssuedTokenVerifier } from './core/verify-issued-token';
+import { createClientAuthenticator } from './core/authenticate-client';
 import type { Clock, RandomBytes } from '../shared/types';
-import type { ClientStore, PasswordHasher, PublicKeySource, Signer } from './core/types';
+import type {
+  ClientStore,
+  PasswordHasher,
+  PublicKeySource,
+  RevocationStore,
+  Signer,
+} from './core/types';
 
 /** The settings the handler uses (a subset of TokenConfig, so tests can build it inline). */
 export type TokenHandlerConfig = Pick<
   TokenConfig,
   'issuer' | 'defaultAudience' | 'tokenTtlSeconds' | 'scopesSupported'
 > &
-  Partial<Pick<TokenConfig, 'minTokenTtlSeconds'>>;
+  Partial<Pick<TokenConfig, 'minTokenTtlSeconds' | 'clockSkewSeconds'>>;
 
 /** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
 export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
@@ -38,15 +56,19 @@ export interface TokenHandlerDeps {
   logger?: Logger;
   /** Powertools metrics; no metrics when omitted. */
   metrics?: TokenMetrics;
+  /** The RFC 7009 revocation list; `POST /oauth2/revoke` is served only when it is given. */
+  revocations?: RevocationStore;
 }
 
 /** An API Gateway REST proxy handler (the Lambda context is not needed). */
 export type TokenHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-type Route = 'token' | 'jwks' | 'metadata';
+type Route = 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata';
 
 const ROUTES: ReadonlyArray<{ path: string; route: Route; method: 'GET' | 'POST' }> = [
   { path: TOKEN_PATH, route: 'token', method: 'POST' },
+  { path: REVOKE_PATH, route: 'revoke', method: 'POST' },
+  { path: INTROSPECT_PATH, route: 'introspect', method: 'POST' },
   { path: JWKS_PATH, route: 'jwks', method: 'GET' },
   // RFC 8414 metadata and the OpenID discovery document: one definition, the same bytes.
   ...DISCOVERY_PATHS.map((path) => ({ path, route: 'metadata' as const, method: 'GET' as const })),
@@ -104,8 +126,38 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     buildAuthorizationServerMetadata({
       issuer: config.issuer,
       scopesSupported: config.scopesSupported,
+      revocation: deps.revocations !== undefined,
     }),
   );
+  const revocations = deps.revocations;
+  // A second authenticator over the same ports: the same dummy-hash timing rules apply.
+  const authenticator = createClientAuthenticator(deps);
+  const verifyToken = createIssuedTokenVerifier({
+    issuer: config.issuer,
+    publicKeys: deps.publicKeys,
+  });
+  const clockSkewSeconds = config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default;
+  const revoker =
+    revocations === undefined
+      ? undefined
+      : createTokenRevoker({
+          authenticator,
+          verifyToken,
+          revocations,
+          clockSkewSeconds,
+          clock: deps.clock,
+        });
+  const introspector =
+    revocations === undefined
+      ? undefined
+      : createTokenIntrospector({
+          authenticator,
+          verifyToken,
+          clientStore: deps.clientStore,
+          revocations,
+          clockSkewSeconds,
+          clock: deps.clock,
+        });
   // Serialised once; a failure is not cached, so the next request asks again.
   const getJwksBody = memoizeUntilRejected(() =>
     deps.publicKeys.publicKeys().then((keys) => JSON.stringify({ keys })),
@@ -170,6 +222,61 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     }
   };
 
+  const handleRevoke = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const keys: { clientId?: string } = {};
+    try {
+      const outcome = await (revoker as NonNullable<typeof revoker>).revoke(
+        {
+          contentType: header(event, 'content-type'),
+          authorization: header(event, 'authorization'),
+          body: event.body,
+          isBase64Encoded: event.isBase64Encoded,
+        },
+        { onClientId: (clientId) => (keys.clientId = clientId.slice(0, 200)) },
+      );
+      logger.info('revocation request', { ...keys, outcome });
+      deps.metrics
+        ?.singleMetric()
+        .addDimension('outcome', outcome)
+        .addMetric('Revocations', 'Count', 1);
+      // RFC 7009 §2.2: 200; the body is not used by the client.
+      return { statusCode: 200, headers: { ...NO_STORE }, body: '{}' };
+    } catch (err) {
+      const response = errorResponse(err, config.issuer);
+      const code = err instanceof OAuthError ? err.code : 'server_error';
+      if (response.statusCode >= 500) {
+        logger.error('revocation request failed', { ...keys, error: code, ...errorInfo(err) });
+      } else {
+        logger.info('revocation request rejected', { ...keys, error: code });
+      }
+      return response;
+    } finally {
+      deps.metrics?.publishStoredMetrics();
+    }
+  };
+
+  const handleIntrospect = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const result = await (introspector as NonNullable<typeof introspector>).introspect({
+        contentType: header(event, 'content-type'),
+        authorization: header(event, 'authorization'),
+        body: event.body,
+        isBase64Encoded: event.isBase64Encoded,
+      });
+      logger.info('introspection request', { active: result.active });
+      return jsonResponse(200, result);
+    } catch (err) {
+      const response = errorResponse(err, config.issuer);
+      const code = err instanceof OAuthError ? err.code : 'server_error';
+      if (response.statusCode >= 500) {
+        logger.error('introspection request failed', { error: code, ...errorInfo(err) });
+      } else {
+        logger.info('introspection request rejected', { error: code });
+      }
+      return response;
+    }
+  };
+
   const handleJwks = async (): Promise<APIGatewayProxyResult> => {
     try {
       return {
@@ -188,7 +295,10 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const entry = matchRoute(event);
-    if (!entry)
+    if (
+      !entry ||
+      ((entry.route === 'revoke' || entry.route === 'introspect') && revocations === undefined)
+    )
       return jsonResponse(404, { error: 'not_found', error_description: 'no such resource' });
     if (event.httpMethod !== entry.method) {
       return {
@@ -202,6 +312,10 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     switch (entry.route) {
       case 'token':
         return handleToken(event);
+      case 'revoke':
+        return handleRevoke(event);
+      case 'introspect':
+        return handleIntrospect(event);
       case 'jwks':
         return handleJwks();
       case 'metadata':
@@ -275,7 +389,12 @@ function errorResponse(err: unknown, realm: string): APIGatewayProxyResult {
       headers: { ...NO_STORE, 'Retry-After': '1' },
     };
   }
-  const statusCode = err instanceof RequestTooLargeError ? 413 : STATUS_BY_CODE[err.code];
+  const statusCode =
+    err instanceof RequestTooLargeError
+      ? 413
+      : err instanceof IntrospectionForbiddenError
+        ? 403
+        : STATUS_BY_CODE[err.code];
   const response = jsonResponse(statusCode, { error: err.code, error_description: err.message });
   if (statusCode === 401) {
     // RFC 6749 §5.2 requires the challenge when Basic was tried; RFC 9110 §15.5.2 requires one on

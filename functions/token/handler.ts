@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDbClientStore } from './adapters/client-store-dynamodb';
+import { DynamoDbRevocationStore } from './adapters/revocation-store-dynamodb';
 import { Argon2PasswordHasher } from './adapters/password-hasher-argon2';
 import { KmsPublicKeySource } from './adapters/public-keys-kms';
 import { KmsSigner } from './adapters/signer-kms';
@@ -31,4 +32,7 @@ export const handler: TokenHandler = createTokenHandler({
   randomBytes: (size) => new Uint8Array(randomBytes(size)),
   logger,
   metrics,
+  revocations: config.revocation
+    ? new DynamoDbRevocationStore({ tableName: config.clientsTable })
+    : undefined,
 });

@@ -30,7 +30,7 @@ locals {
   account_id    = data.aws_caller_identity.current.account_id
   execution_arn = "arn:${data.aws_partition.current.partition}:execute-api:${local.region}:${local.account_id}:${var.rest_api_id}"
 
-  environment = {
+  environment = merge({
     ISSUER                       = var.issuer
     AUDIENCE                     = var.audience
     PUBLIC_KEYS_PEM              = jsonencode(var.public_keys_pem)
@@ -39,7 +39,17 @@ locals {
     POWERTOOLS_SERVICE_NAME      = local.function_name
     POWERTOOLS_METRICS_NAMESPACE = var.name
     LOG_LEVEL                    = var.log_level
-  }
+    REVOCATION_CHECK             = var.revocation == null ? "false" : "true"
+    }, var.revocation == null ? {} : {
+    CLIENTS_TABLE                = var.revocation.table_name
+    REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation.cache_ttl_seconds)
+    REVOCATION_STALE_SECONDS     = tostring(var.revocation.stale_seconds)
+  })
+
+  # What the revocation read may see: the key, the client's status and tokens_not_before, and a
+  # revoked item's expires_at; never secrets or other client settings. Keep in step with
+  # AUTHORIZER_ATTRIBUTES in functions/authorizer/adapters/revocation-state-dynamodb.ts.
+  revocation_attributes = ["client_id", "status", "tokens_not_before", "expires_at"]
 
   # The 401/403 gateway responses: RFC 6750 §3 Bearer challenges (invalid_token, insufficient_scope)
   # with JSON bodies and Cache-Control: no-store. One definition: the local emulator
@@ -55,9 +65,41 @@ locals {
 # IAM
 ################################################################################
 
-# The trusted keys arrive as PEMs in the environment, so the function needs no AWS API at all:
-# only its own log group.
+# The trusted keys arrive as PEMs in the environment, so without revocation the function needs no
+# AWS API at all: only its own log group.
 data "aws_iam_policy_document" "this" {
+  # With revocation: one strongly consistent BatchGetItem per cache miss, restricted to the
+  # attributes it needs. "ForAllValues:StringEquals" on dynamodb:Attributes allows a request only
+  # when every attribute it names is listed, and "StringEqualsIfExists" on dynamodb:Select "prevents
+  # the API action from returning any attributes that aren't allowed" (IAM User Guide, "Amazon
+  # DynamoDB: Allows access to specific attributes",
+  # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_dynamodb_attributes.html;
+  # DynamoDB Developer Guide, "Using IAM policy conditions for fine-grained access control",
+  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+  # So the role cannot read secret hashes, and cannot write at all.
+  dynamic "statement" {
+    for_each = var.revocation == null ? [] : [var.revocation]
+
+    content {
+      sid       = "ReadRevocationState"
+      effect    = "Allow"
+      actions   = ["dynamodb:BatchGetItem"]
+      resources = [statement.value.table_arn]
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "dynamodb:Attributes"
+        values   = local.revocation_attributes
+      }
+
+      condition {
+        test     = "StringEqualsIfExists"
+        variable = "dynamodb:Select"
+        values   = ["SPECIFIC_ATTRIBUTES"]
+      }
+    }
+  }
+
   statement {
     sid       = "WriteOwnLogs"
     effect    = "Allow"

@@ -213,3 +213,26 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
   }
 }
+
+################################################################################
+# Revocation
+################################################################################
+
+variable "revocation" {
+  description = "Revocation checking (docs/revocation.md): the clients table and the in-container cache TTL (C) and stale window (W), in seconds (0-60 each). null keeps the authorizer free of AWS calls: no SDK, no network, no DynamoDB access."
+  type = object({
+    table_name        = string
+    table_arn         = string
+    cache_ttl_seconds = optional(number, 10)
+    stale_seconds     = optional(number, 20)
+  })
+  default = null
+
+  validation {
+    condition = var.revocation == null || alltrue([
+      for v in [try(var.revocation.cache_ttl_seconds, 0), try(var.revocation.stale_seconds, 0)] :
+      v >= 0 && v <= 60 && floor(v) == v
+    ])
+    error_message = "revocation.cache_ttl_seconds and revocation.stale_seconds must be whole numbers between 0 and 60."
+  }
+}

@@ -20,6 +20,21 @@ resource "aws_dynamodb_table" "this" {
     kms_key_arn = var.kms_key_arn
   }
 
+  # Revoked-token items (`revoked#<jti>`) carry their token's expiry in expires_at. DynamoDB TTL
+  # deletes them some time after it ("DynamoDB typically deletes expired items within two days of
+  # expiration", API Reference, UpdateTimeToLive,
+  # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html), so
+  # the list never grows without bound; readers compare the expiry themselves. Client records have
+  # no expires_at and are never expired.
+  dynamic "ttl" {
+    for_each = var.ttl_enabled ? [1] : []
+
+    content {
+      attribute_name = "expires_at"
+      enabled        = true
+    }
+  }
+
   deletion_protection_enabled = var.deletion_protection_enabled
 
   tags = var.tags

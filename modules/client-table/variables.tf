@@ -20,6 +20,12 @@ variable "deletion_protection_enabled" {
   default     = true
 }
 
+variable "ttl_enabled" {
+  description = "Enable DynamoDB TTL on the expires_at attribute, which revoked-token items carry (on when revocation is)."
+  type        = bool
+  default     = false
+}
+
 variable "kms_key_arn" {
   description = "ARN of a customer managed KMS key for server-side encryption; null uses the AWS managed key (aws/dynamodb)."
   type        = string

@@ -10,7 +10,7 @@ locals {
   # A release's <function>-<architecture>.zip when present, else the build's token.zip.
   zip_path = var.artifacts_dir == null ? null : (fileexists("${var.artifacts_dir}/token-${var.lambda_architecture}.zip") ? "${var.artifacts_dir}/token-${var.lambda_architecture}.zip" : "${var.artifacts_dir}/token.zip")
 
-  routes = {
+  routes = merge({
     token = {
       resource_id = aws_api_gateway_resource.token.id
       http_method = "POST"
@@ -31,7 +31,18 @@ locals {
       http_method = "GET"
       path        = "/.well-known/openid-configuration"
     }
-  }
+    }, var.revocation ? {
+    revoke = {
+      resource_id = aws_api_gateway_resource.revoke[0].id
+      http_method = "POST"
+      path        = "/oauth2/revoke"
+    }
+    introspect = {
+      resource_id = aws_api_gateway_resource.introspect[0].id
+      http_method = "POST"
+      path        = "/oauth2/introspect"
+    }
+  } : {})
 }
 
 ################################################################################
@@ -45,6 +56,37 @@ data "aws_iam_policy_document" "this" {
     effect    = "Allow"
     actions   = ["dynamodb:GetItem"]
     resources = [var.table_arn]
+  }
+
+  # RFC 7009 revocation writes `revoked#<jti>` items and nothing else: dynamodb:LeadingKeys holds
+  # the partition key values a request touches, and ForAllValues:StringLike requires every one to
+  # match the prefix (DynamoDB Developer Guide, "Using IAM policy conditions for fine-grained access
+  # control", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html),
+  # so the function still cannot change a client record.
+  dynamic "statement" {
+    for_each = var.revocation ? [1] : []
+
+    content {
+      sid       = "WriteRevokedTokens"
+      effect    = "Allow"
+      actions   = ["dynamodb:PutItem"]
+      resources = [var.table_arn]
+
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["revoked#*"]
+      }
+
+      # ForAllValues holds vacuously when the key is absent, so its presence is required too
+      # ("Set operators for multivalued context keys", IAM User Guide,
+      # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+      condition {
+        test     = "Null"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["false"]
+      }
+    }
   }
 
   # Sign on every trusted key (not only the active one) so that switching active_signing_key
@@ -120,6 +162,8 @@ module "function" {
     POWERTOOLS_SERVICE_NAME       = local.function_name
     POWERTOOLS_METRICS_NAMESPACE  = var.name
     LOG_LEVEL                     = var.log_level
+    REVOCATION                    = tostring(var.revocation)
+    CLOCK_SKEW_SECONDS            = tostring(var.clock_skew_seconds)
   }
 
   log_retention_days = var.log_retention_days
@@ -141,6 +185,22 @@ resource "aws_api_gateway_resource" "token" {
   rest_api_id = var.rest_api_id
   parent_id   = aws_api_gateway_resource.oauth2.id
   path_part   = "token"
+}
+
+resource "aws_api_gateway_resource" "revoke" {
+  count = var.revocation ? 1 : 0
+
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.oauth2.id
+  path_part   = "revoke"
+}
+
+resource "aws_api_gateway_resource" "introspect" {
+  count = var.revocation ? 1 : 0
+
+  rest_api_id = var.rest_api_id
+  parent_id   = aws_api_gateway_resource.oauth2.id
+  path_part   = "introspect"
 }
 
 resource "aws_api_gateway_resource" "well_known" {
@@ -174,8 +234,8 @@ resource "aws_api_gateway_resource" "openid_configuration" {
   path_part   = "openid-configuration"
 }
 
-# All routes are public by design: clients authenticate to the token endpoint with their
-# credentials, and the JWKS and discovery documents are public.
+# All routes are public by design: clients authenticate to the token, revocation and
+# introspection endpoints with their credentials, and the JWKS and discovery documents are public.
 resource "aws_api_gateway_method" "this" {
   for_each = local.routes
 

@@ -40,6 +40,8 @@ output "deployment_triggers" {
       aws_api_gateway_resource.metadata.id,
       aws_api_gateway_resource.openid_configuration.id,
     ],
+    aws_api_gateway_resource.revoke[*].id,
+    aws_api_gateway_resource.introspect[*].id,
     [for k in sort(keys(local.routes)) : aws_api_gateway_method.this[k].id],
     [for k in sort(keys(local.routes)) : aws_api_gateway_integration.this[k].id],
     [for k in sort(keys(local.routes)) : aws_api_gateway_integration.this[k].uri],

@@ -199,3 +199,24 @@ variable "log_retention_days" {
   type        = number
   default     = 30
 }
+
+################################################################################
+# Revocation
+################################################################################
+
+variable "revocation" {
+  description = "Serve POST /oauth2/revoke (RFC 7009) and POST /oauth2/introspect (RFC 7662), and let the function write revoked-token items (keys revoked#<jti> only) to the clients table."
+  type        = bool
+  default     = false
+}
+
+variable "clock_skew_seconds" {
+  description = "The authorizer's clock skew (0-300 s): a revoked-token item is kept until the token's exp plus it."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.clock_skew_seconds >= 0 && var.clock_skew_seconds <= 300 && floor(var.clock_skew_seconds) == var.clock_skew_seconds
+    error_message = "clock_skew_seconds must be a whole number between 0 and 300."
+  }
+}

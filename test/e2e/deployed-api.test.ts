@@ -230,7 +230,7 @@ describeBoth(
       );
       expect(banner).toMatch(/GET \/hello\s+authorizer oauth-demo-authorizer\s+-> MOCK/);
       expect(banner).toMatch(
-        /oauth-demo-authorizer\s+REQUEST on method.request.header.Authorization,context.httpMethod,context.resourcePath, cache 300s/,
+        /oauth-demo-authorizer\s+REQUEST on method.request.header.Authorization,context.httpMethod,context.resourcePath, cache 30s/,
       );
       expect(banner).toContain(`--table ${outputs.client_table_name}`);
     });
@@ -393,6 +393,35 @@ describeBoth(
       expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED')).toMatchObject({
         error: 'invalid_token',
       });
+    });
+
+    it('RFC 7009 through the deployed routes: a revoked token gets 401 at the authorizer; a foreign revoke has no effect', async () => {
+      // Arrange: fresh tokens, never sent to the authorizer, so no cached decision exists
+      const owner = await createClient('e2e-revoker', 'demo:read');
+      const stranger = await createClient('e2e-stranger', 'demo:read');
+      const revoked = await grant(owner, 'basic');
+      const kept = await grant(owner, 'basic');
+      const revoke = (client: CreatedClient, token: string): Promise<Response> =>
+        fetch(`${base}/oauth2/revoke`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+          },
+          body: `token=${token}&token_type_hint=access_token`,
+        });
+
+      // Act
+      const own = await revoke(owner, revoked.access_token);
+      const foreign = await revoke(stranger, kept.access_token);
+      const afterRevoke = await hello(revoked.access_token);
+      const afterForeign = await hello(kept.access_token);
+
+      // Assert
+      expect([own.status, foreign.status]).toEqual([200, 200]);
+      expect(afterRevoke.status).toBe(401);
+      expect(afterRevoke.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(afterForeign.status).toBe(200);
     });
 
     it('answers 403 insufficient_scope to a token without demo:read', async () => {

@@ -1,4 +1,4 @@
-// End to end over HTTP: a client disabled with `npm run clients -- disable --local` gets no more tokens from a running `npm start`.
+// End to end over HTTP: a client disabled with `npm run clients -- disable --local` gets no more tokens from a running `npm start`, and its tokens, revoke-tokens and RFC 7009 revocations reach the local authorizer within the bound.
 import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +20,7 @@ describe('npm start: disabling a client', () => {
   let dataDir: string;
   let server: ChildProcess;
   let as: oauth.AuthorizationServer;
+  let base: string;
   const options = { [oauth.allowInsecureRequests]: true };
 
   const cli = async (script: string, args: string[]): Promise<string> =>
@@ -45,7 +46,20 @@ describe('npm start: disabling a client', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-disable-'));
     const port = await freePort();
-    server = (await startLocalServer(['--port', String(port), '--data-dir', dataDir])).process;
+    // The bound shortened by configuration: no authorizer result cache (T = 0), C = 1 s.
+    server = (
+      await startLocalServer([
+        '--port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--authorizer-ttl',
+        '0',
+        '--revocation-cache-ttl',
+        '1',
+      ])
+    ).process;
+    base = `http://127.0.0.1:${port}`;
     const issuer = new URL(`http://127.0.0.1:${port}`);
     as = await oauth.processDiscoveryResponse(
       issuer,
@@ -83,5 +97,50 @@ describe('npm start: disabling a client', () => {
     expect(challenge.status).toBe(401);
     expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
     expect(again.access_token).toEqual(expect.any(String));
+  });
+
+  it('revocation reaches the authorizer: disable -> 401 within T + C, enable does not revive, RFC 7009 revoke -> 401', async () => {
+    // Arrange
+    const client = JSON.parse(
+      await cli('scripts/create-client.ts', [
+        '--name',
+        'revoked',
+        '--scopes',
+        'demo:read',
+        '--json',
+      ]),
+    ) as CreatedClient;
+    const hello = (token: string): Promise<number> =>
+      fetch(`${base}/hello`, { headers: { Authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    const old = (await grant(client)).access_token;
+    expect(await hello(old)).toBe(200);
+    // disable sets tokens_not_before to its own second; let the token's second pass.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    // Act
+    await cli('scripts/clients.ts', ['disable', client.client_id]);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // C = 1 s
+    const disabled = await hello(old);
+    await cli('scripts/clients.ts', ['enable', client.client_id]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const enabled = await hello(old);
+    const fresh = (await grant(client)).access_token;
+    const freshBefore = await hello(fresh);
+    const revoke = await fetch(`${base}/oauth2/revoke`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+      },
+      body: `token=${fresh}`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const freshAfter = await hello(fresh);
+
+    // Assert
+    expect([disabled, enabled]).toEqual([401, 401]);
+    expect([freshBefore, revoke.status, freshAfter]).toEqual([200, 200, 401]);
   });
 });

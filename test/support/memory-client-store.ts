@@ -5,7 +5,7 @@ import {
   ConcurrentModificationError,
 } from '../../tools/dev-adapters/errors';
 import type { ClientAdminStore } from '../../tools/dev-adapters/client-admin-store';
-import type { ClientRecord } from '../../functions/token/core/types';
+import type { ClientRecord, RevokedToken } from '../../functions/token/core/types';
 
 /**
  * In-memory store with the same conditional semantics as the real adapters. Records are copied in
@@ -50,6 +50,19 @@ export class MemoryClientStore implements ClientAdminStore {
     this.expect(clientId, expectedVersion);
     this.records.delete(clientId);
     this.writes += 1;
+  }
+
+  /** Revoked tokens by jti. */
+  readonly revoked = new Map<string, RevokedToken>();
+
+  async revokeToken(token: RevokedToken): Promise<void> {
+    this.hook();
+    this.revoked.set(token.jti, { ...token });
+    this.writes += 1;
+  }
+
+  async revokedUntil(jti: string): Promise<number | undefined> {
+    return this.revoked.get(jti)?.expiresAt;
   }
 
   async listClients(): Promise<ClientRecord[]> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GrantOperation, MessageType, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { strToU8, zipSync } from 'fflate';
 import { KMS_SIGNING_ALGORITHM } from '../../functions/token/adapters/signer-kms';
+import { AUTHORIZER_ATTRIBUTES } from '../../functions/authorizer/adapters/revocation-state-dynamodb';
 import { LOGS_ACTIONS, sdkActions } from '../support/aws-actions';
 import {
   evaluatePolicy,
@@ -193,7 +194,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
   let ws: TfWorkspace;
   let callerArn: string;
   const rendered = {} as Record<
-    'asUser' | 'asAssumedRole' | 'namedAdministrators' | 'rootAdministrator',
+    'asUser' | 'asAssumedRole' | 'namedAdministrators' | 'rootAdministrator' | 'withRevocation',
     Rendered
   >;
 
@@ -288,6 +289,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       zips,
       `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:root`])}`,
     ]);
+    rendered.withRevocation = await plan(ws.env, 'with-revocation', [zips, '-var=revocation=true']);
   });
 
   afterAll(async () => {
@@ -470,7 +472,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     ]);
   });
 
-  test('the authorizer role has no DynamoDB or KMS access and may only write its own log group', () => {
+  test('with revocation off, the authorizer role has no DynamoDB or KMS access and may only write its own log group', () => {
     // Arrange
     const { authorizerRolePolicy } = rendered.asUser;
     const resources = {
@@ -491,6 +493,67 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
 
     // Assert
     expect(pairs).toEqual(['logs:CreateLogStream ownLogStream', 'logs:PutLogEvents ownLogStream']);
+  });
+
+  test('with revocation on, the authorizer role may only BatchGetItem the revocation attributes of the clients table', () => {
+    // Arrange
+    const { authorizerRolePolicy } = rendered.withRevocation;
+    const principal = principals(callerArn).authorizerRole;
+    const resources = {
+      table: TABLE_ARN,
+      otherTable: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other`,
+      key: KEY_ARN,
+      ownLogStream: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-authorizer:log-stream:2024/01/01/[$LATEST]abc`,
+    };
+    const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];
+    const batchGet = (context: Record<string, string | string[]>): string =>
+      evaluatePolicy(
+        authorizerRolePolicy,
+        { principal, action: 'dynamodb:BatchGetItem', resource: TABLE_ARN, context },
+        'identity',
+      ).decision;
+
+    // Act
+    const pairs = allowedPairs(authorizerRolePolicy, principal, universe, resources);
+
+    // Assert: no write, no Scan or Query, no other table, no KMS
+    expect(pairs).toEqual([
+      'dynamodb:BatchGetItem table',
+      'logs:CreateLogStream ownLogStream',
+      'logs:PutLogEvents ownLogStream',
+    ]);
+    // The projection the adapter sends is allowed; asking for a secret hash or everything is not.
+    const asked = [...AUTHORIZER_ATTRIBUTES];
+    expect(
+      batchGet({ 'dynamodb:Attributes': asked, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }),
+    ).toBe('allow');
+    expect(batchGet({ 'dynamodb:Attributes': [...asked, 'secrets'] })).not.toBe('allow');
+    expect(
+      batchGet({ 'dynamodb:Attributes': asked, 'dynamodb:Select': 'ALL_ATTRIBUTES' }),
+    ).not.toBe('allow');
+  });
+
+  test('with revocation on, the token role may also PutItem, but only items whose key starts with revoked#', () => {
+    // Arrange
+    const { tokenRolePolicy } = rendered.withRevocation;
+    const principal = principals(callerArn).tokenRole;
+    const put = (context: Record<string, string | string[]>): string =>
+      evaluatePolicy(
+        tokenRolePolicy,
+        { principal, action: 'dynamodb:PutItem', resource: TABLE_ARN, context },
+        'identity',
+      ).decision;
+    const universe = [...DYNAMODB_ACTIONS];
+
+    // Act
+    const pairs = allowedPairs(tokenRolePolicy, principal, universe, { table: TABLE_ARN });
+
+    // Assert: without a leading key the request is not allowed (the Null condition)
+    expect(pairs).toEqual(['dynamodb:GetItem table']);
+    expect(put({ 'dynamodb:LeadingKeys': ['revoked#0123abcd'] })).toBe('allow');
+    expect(put({ 'dynamodb:LeadingKeys': ['client-1'] })).not.toBe('allow');
+    expect(put({ 'dynamodb:LeadingKeys': ['revoked#x', 'client-1'] })).not.toBe('allow');
+    expect(put({})).not.toBe('allow');
   });
 
   test('every action the policies name is one the matrices enumerate, and every statement has a Sid', () => {

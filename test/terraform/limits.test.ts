@@ -8,6 +8,8 @@ import {
   TOKEN_FUNCTION_TIMEOUT_SECONDS,
   TOKEN_TTL_SECONDS,
   type Limit,
+  REVOCATION_CACHE_TTL_SECONDS,
+  REVOCATION_STALE_SECONDS,
 } from '../../functions/shared/limits';
 import { parseHclBlocks } from '../../scripts/lib/tf-docs/hcl-blocks';
 import {
@@ -35,6 +37,8 @@ interface Limited {
   limit: Limit;
   constant: string;
   reads?: string;
+  /** The variable defaults to null, and the module picks the value (documented in its description). */
+  nullDefault?: true;
 }
 
 const LIMITED: Limited[] = [
@@ -46,6 +50,20 @@ const LIMITED: Limited[] = [
     limit: AUTHORIZER_RESULT_TTL_SECONDS,
     constant: 'AUTHORIZER_TTL',
     reads: 'token_ttl_seconds',
+    // null: REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS with revocation_check, else the limit's default.
+    nullDefault: true,
+  },
+  {
+    dir: '.',
+    variable: 'revocation_cache_ttl_seconds',
+    limit: REVOCATION_CACHE_TTL_SECONDS,
+    constant: 'REVOCATION_CACHE_TTL',
+  },
+  {
+    dir: '.',
+    variable: 'revocation_stale_seconds',
+    limit: REVOCATION_STALE_SECONDS,
+    constant: 'REVOCATION_STALE',
   },
   {
     dir: 'modules/token-endpoint',
@@ -160,7 +178,7 @@ function generateRuns(): Run[] {
 describe('Terraform defaults of the limits', () => {
   it.each(LIMITED)(
     '$dir: variable $variable defaults to the $constant default',
-    ({ dir, variable, limit }) => {
+    ({ dir, variable, limit, nullDefault }) => {
       // Arrange
       const src = fs.readFileSync(path.join(REPO_ROOT, dir, 'variables.tf'), 'utf8');
 
@@ -169,7 +187,8 @@ describe('Terraform defaults of the limits', () => {
 
       // Assert
       expect(block?.attributes.type).toBe('number');
-      expect(Number(block?.attributes.default)).toBe(limit.default);
+      if (nullDefault) expect(block?.attributes.default).toBe('null');
+      else expect(Number(block?.attributes.default)).toBe(limit.default);
     },
   );
 });

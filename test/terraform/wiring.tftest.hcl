@@ -105,6 +105,8 @@ run "token_endpoint_is_least_privilege" {
       POWERTOOLS_SERVICE_NAME       = "unit-test-token"
       POWERTOOLS_METRICS_NAMESPACE  = "unit-test"
       LOG_LEVEL                     = "INFO"
+      REVOCATION                    = "false"
+      CLOCK_SKEW_SECONDS            = "30"
     })
     error_message = "The token function environment must follow the team contract: signs with the active key, publishes all keys."
   }
@@ -351,6 +353,7 @@ run "authorizer_works_alone_with_logs_only_role" {
       POWERTOOLS_SERVICE_NAME      = "unit-test-authorizer"
       POWERTOOLS_METRICS_NAMESPACE = "unit-test"
       LOG_LEVEL                    = "INFO"
+      REVOCATION_CHECK             = "false"
     })
     error_message = "The authorizer environment must follow the team contract."
   }
@@ -456,7 +459,7 @@ run "creates_regional_api_with_stage_and_token_throttling" {
 
   assert {
     condition = (
-      module.token_endpoint.authorizer_result_ttl_seconds == 300 &&
+      module.token_endpoint.authorizer_result_ttl_seconds == 30 &&
       module.authorizer.identity_source == "method.request.header.Authorization,context.httpMethod,context.resourcePath"
     )
     error_message = "The token function must know the authorizer cache TTL (no token shorter than a cached decision), and the authorizer must be keyed per route."

@@ -7,12 +7,13 @@ import {
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { byClientId } from '../../functions/token/adapters/client-record';
-import {
-  DynamoDbClientStore,
-  type ConditionFailureMapper,
-  type Item,
+import type {
+  ConditionFailureMapper,
+  Item,
 } from '../../functions/token/adapters/client-store-dynamodb';
+import { DynamoDbRevocationStore } from '../../functions/token/adapters/revocation-store-dynamodb';
 import type { ClientRecord } from '../../functions/token/core/types';
+import { isReservedKey } from '../../functions/shared/revocation';
 import type { ClientAdminStore } from './client-admin-store';
 import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
 
@@ -29,7 +30,7 @@ type Condition = Pick<
  * Client admin store on a DynamoDB table: every write is conditional on the item's `version`, so
  * no change is silently overwritten.
  */
-export class DynamoDbClientAdminStore extends DynamoDbClientStore implements ClientAdminStore {
+export class DynamoDbClientAdminStore extends DynamoDbRevocationStore implements ClientAdminStore {
   /**
    * Puts a new item unless the id is taken.
    * @param record the new client, usually with `version` 1
@@ -92,7 +93,11 @@ export class DynamoDbClientAdminStore extends DynamoDbClientStore implements Cli
           }),
         ),
       );
-      for (const item of out.Items ?? []) records.push(this.fromItem(item));
+      for (const item of out.Items ?? []) {
+        // The table also holds revoked-token items (`revoked#<jti>`), which are not clients.
+        if (item.client_id?.S !== undefined && isReservedKey(item.client_id.S)) continue;
+        records.push(this.fromItem(item));
+      }
       startKey = out.LastEvaluatedKey;
     } while (startKey && Object.keys(startKey).length > 0);
     return records.sort(byClientId);
@@ -160,6 +165,9 @@ export function toItem(record: ClientRecord): Item {
   };
   if (record.token_ttl_seconds !== undefined) {
     item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
+  }
+  if (record.tokens_not_before !== undefined) {
+    item.tokens_not_before = { N: String(record.tokens_not_before) };
   }
   return item;
 }

@@ -1,5 +1,5 @@
 // The write side of the client store, used by the clients CLI and the local server; never shipped to Lambda.
-import type { ClientRecord, ClientStore } from '../../functions/token/core/types';
+import type { ClientRecord, ClientStore, RevokedToken } from '../../functions/token/core/types';
 
 /** Admin side of the client store, used by the operator commands. Every write is conditional. */
 export interface ClientAdminStore extends ClientStore {
@@ -15,4 +15,6 @@ export interface ClientAdminStore extends ClientStore {
   deleteClient(clientId: string, expectedVersion: number): Promise<void>;
   /** Lists every client (all pages). */
   listClients(): Promise<ClientRecord[]>;
+  /** Records a revoked token (idempotent), as RFC 7009 revocation does. */
+  revokeToken(token: RevokedToken): Promise<void>;
 }

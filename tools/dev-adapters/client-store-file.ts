@@ -1,4 +1,10 @@
 // Local file client store (<dataDir>/clients.json) for `npm start`: atomic, lock-protected, versioned writes.
+import {
+  isReservedKey,
+  revokedJtiKey,
+  type RevocationState,
+} from '../../functions/shared/revocation';
+import type { RevokedToken } from '../../functions/token/core/types';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +21,12 @@ import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } f
 
 /** File name of the client records inside the data directory. */
 export const CLIENTS_FILE = 'clients.json';
+
+/** A `revoked#<jti>` entry of the file. */
+interface RevokedEntry {
+  revoked_client_id?: unknown;
+  expires_at?: unknown;
+}
 
 /** Options of {@link FileClientStore}. */
 export interface FileClientStoreOptions {
@@ -68,6 +80,7 @@ export class FileClientStore implements ClientAdminStore {
    * @throws ServerError when the file or the record is malformed or unreadable
    */
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    if (isReservedKey(clientId)) return undefined;
     const clients = await this.guard(() => this.readCached());
     return clients.has(clientId) ? checked(clientId, clients.get(clientId)) : undefined;
   }
@@ -115,7 +128,57 @@ export class FileClientStore implements ClientAdminStore {
    */
   async listClients(): Promise<ClientRecord[]> {
     const clients = await this.guard(() => this.readCached());
-    return [...clients.entries()].map(([id, raw]) => checked(id, raw)).sort(byClientId);
+    return [...clients.entries()]
+      .filter(([id]) => !isReservedKey(id))
+      .map(([id, raw]) => checked(id, raw))
+      .sort(byClientId);
+  }
+
+  /**
+   * Records a revoked token as a `revoked#<jti>` entry, as the DynamoDB table does (idempotent).
+   * Expired entries are dropped on each write, the file's stand-in for DynamoDB TTL.
+   * @param token the revoked token
+   */
+  async revokeToken(token: RevokedToken): Promise<void> {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    await this.modify((clients) => {
+      for (const [id, raw] of clients) {
+        if (isReservedKey(id) && Number((raw as RevokedEntry)?.expires_at) <= nowSeconds) {
+          clients.delete(id);
+        }
+      }
+      clients.set(revokedJtiKey(token.jti), {
+        revoked_client_id: token.clientId,
+        expires_at: token.expiresAt,
+      });
+    });
+  }
+
+  /**
+   * @param jti a token id
+   * @returns epoch seconds until which it is revoked, or undefined
+   */
+  async revokedUntil(jti: string): Promise<number | undefined> {
+    const clients = await this.guard(() => this.readCached());
+    const raw = clients.get(revokedJtiKey(jti)) as RevokedEntry | undefined;
+    if (raw === undefined) return undefined;
+    const n = Number(raw?.expires_at);
+    return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * What the authorizer reads (the local stand-in for its BatchGetItem).
+   * @param clientId the token's client
+   * @param jti the token's id
+   * @returns the revocation state
+   */
+  async revocationState(clientId: string, jti: string): Promise<RevocationState> {
+    const client = isReservedKey(clientId) ? undefined : await this.getClient(clientId);
+    return {
+      client: client?.status === 'active' ? 'active' : 'inactive',
+      tokensNotBefore: client?.tokens_not_before,
+      jtiRevokedUntil: await this.revokedUntil(jti),
+    };
   }
 
   /** Runs a read-modify-write under the lock; the change function throws to abort without writing. */

@@ -2,6 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadAuthorizerConfig } from '../../functions/authorizer/config';
 import { createAuthorizerHandler } from '../../functions/authorizer/create-handler';
+import type { RevocationStateSource } from '../../functions/authorizer/core/revocation-check';
 import type { RequestAuthorizerHandler } from '../gateway/types';
 
 /**
@@ -24,16 +25,26 @@ export function createLocalAuthorizer(settings: {
   publicKeysPem: string[];
   routeScopes: Record<string, string[]>;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Revocation checking against the local store, with its cache TTL (default: off). */
+  revocation?: { source: RevocationStateSource; cacheTtlSeconds: number };
 }): RequestAuthorizerHandler {
   const config = loadAuthorizerConfig({
     ISSUER: settings.issuer,
     AUDIENCE: settings.audience,
     PUBLIC_KEYS_PEM: JSON.stringify(settings.publicKeysPem),
     ROUTE_SCOPES: JSON.stringify(settings.routeScopes),
+    ...(settings.revocation
+      ? {
+          REVOCATION_CHECK: 'true',
+          CLIENTS_TABLE: 'local',
+          REVOCATION_CACHE_TTL_SECONDS: String(settings.revocation.cacheTtlSeconds),
+        }
+      : {}),
   });
   const handler = createAuthorizerHandler({
     config,
     logger: new Logger({ serviceName: 'authorizer', logLevel: settings.logLevel }),
+    revocationSource: settings.revocation?.source,
   });
   return (event) => handler(event);
 }

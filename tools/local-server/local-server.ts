@@ -7,7 +7,13 @@ import { FileClientStore } from '../dev-adapters/client-store-file';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
-import { DISCOVERY_PATHS, JWKS_PATH, TOKEN_PATH } from '../../functions/token/core/metadata';
+import {
+  DISCOVERY_PATHS,
+  INTROSPECT_PATH,
+  JWKS_PATH,
+  REVOKE_PATH,
+  TOKEN_PATH,
+} from '../../functions/token/core/metadata';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
 import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/types';
@@ -31,6 +37,11 @@ export interface LocalServerOptions {
    * changes it.
    */
   issuer?: string;
+  /**
+   * The authorizer's revocation cache TTL in seconds (C), or undefined to switch revocation off
+   * (no revoke route, no check). The clients CLI writes to the same clients.json.
+   */
+  revocationCacheTtlSeconds?: number;
   /** Access log and operator messages (default: none). */
   log?: (line: string) => void;
 }
@@ -51,7 +62,13 @@ export interface LocalServer extends RunningGateway {
 export const LOCAL_STAGE = 'local';
 
 /** Token service resources, served by the token handler with any method (it answers 405 itself). */
-export const TOKEN_RESOURCES: readonly string[] = [TOKEN_PATH, JWKS_PATH, ...DISCOVERY_PATHS];
+export const TOKEN_RESOURCES: readonly string[] = [
+  TOKEN_PATH,
+  REVOKE_PATH,
+  INTROSPECT_PATH,
+  JWKS_PATH,
+  ...DISCOVERY_PATHS,
+];
 
 /**
  * The demo backend of protected routes: echoes the authorizer context.
@@ -142,6 +159,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       tokenTtlSeconds: options.tokenTtlSeconds,
       routeScopes,
       scopesSupported: [...new Set(routes.flatMap((r) => r.scopes))].sort(),
+      revocationCacheTtlSeconds: options.revocationCacheTtlSeconds,
     });
     resolveReady(handlers);
   } catch (err) {
@@ -184,7 +202,10 @@ async function buildHandlers(settings: {
   tokenTtlSeconds: number;
   routeScopes: Record<string, string[]>;
   scopesSupported: string[];
+  revocationCacheTtlSeconds: number | undefined;
 }): Promise<Handlers> {
+  const store = new FileClientStore({ dataDir: settings.dataDir });
+  const revocationOn = settings.revocationCacheTtlSeconds !== undefined;
   const signer = new LocalSigner({ dataDir: settings.dataDir });
   // Creates signing-key.pem on first start; its public key is what the authorizer trusts.
   const { publicJwk } = await signer.keyInfo();
@@ -199,7 +220,8 @@ async function buildHandlers(settings: {
       tokenTtlSeconds: settings.tokenTtlSeconds,
       scopesSupported: settings.scopesSupported,
     },
-    clientStore: new FileClientStore({ dataDir: settings.dataDir }),
+    clientStore: store,
+    revocations: revocationOn ? store : undefined,
     signer,
     publicKeys: signer,
     hasher: new Argon2PasswordHasher(),
@@ -213,6 +235,12 @@ async function buildHandlers(settings: {
     publicKeysPem: [publicKeyPem],
     routeScopes: settings.routeScopes,
     logLevel,
+    revocation: revocationOn
+      ? {
+          source: { read: (clientId, jti) => store.revocationState(clientId, jti) },
+          cacheTtlSeconds: settings.revocationCacheTtlSeconds as number,
+        }
+      : undefined,
   });
   return { token, authorizer };
 }

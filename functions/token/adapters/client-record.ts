@@ -79,5 +79,12 @@ export function parseClientRecord(value: unknown): ClientRecord {
     }
     record.token_ttl_seconds = ttl;
   }
+  const notBefore = value.tokens_not_before;
+  if (notBefore !== undefined && notBefore !== null) {
+    if (typeof notBefore !== 'number' || !Number.isSafeInteger(notBefore) || notBefore < 0) {
+      throw new MalformedClientRecordError('tokens_not_before');
+    }
+    record.tokens_not_before = notBefore;
+  }
   return record;
 }

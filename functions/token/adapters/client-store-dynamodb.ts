@@ -7,6 +7,7 @@ import { boundedClientConfig, withBudget } from './aws-client-config';
 import { awsErrorName, isTemporaryFailure } from './aws-errors';
 import { MalformedClientRecordError, parseClientRecord } from './client-record';
 import { TableNotFoundError } from './errors';
+import { isReservedKey } from '../../shared/revocation';
 
 /** A DynamoDB item. */
 export type Item = Record<string, AttributeValue>;
@@ -34,7 +35,7 @@ export interface DynamoDbClientStoreOptions {
 export class DynamoDbClientStore implements ClientStore {
   protected readonly tableName: string;
   protected readonly client: DynamoDBClient;
-  private readonly operationBudgetMs: number;
+  protected readonly budgetMs: number;
 
   /**
    * @param options table name, optional SDK client and budget
@@ -42,7 +43,7 @@ export class DynamoDbClientStore implements ClientStore {
   constructor(options: DynamoDbClientStoreOptions) {
     this.tableName = options.tableName;
     this.client = options.client ?? new DynamoDBClient(boundedClientConfig());
-    this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
+    this.budgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 
   /**
@@ -53,13 +54,15 @@ export class DynamoDbClientStore implements ClientStore {
    *   throttled, timed out or over its budget
    */
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    // `revoked#<jti>` items share the table; no client id contains `#`, so such an id is unknown.
+    if (isReservedKey(clientId)) return undefined;
     const command = new GetItemCommand({
       TableName: this.tableName,
       Key: { client_id: { S: clientId } },
       ConsistentRead: true,
     });
     const out = await this.call(() =>
-      withBudget('DynamoDB GetItem', this.operationBudgetMs, (abortSignal) =>
+      withBudget('DynamoDB GetItem', this.budgetMs, (abortSignal) =>
         this.client.send(command, { abortSignal }),
       ),
     );

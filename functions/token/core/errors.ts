@@ -84,3 +84,14 @@ export class TemporarilyUnavailableError extends OAuthError {
     super('temporarily_unavailable', message, options);
   }
 }
+
+/**
+ * An authenticated client without the introspection permission: 403 (RFC 7662 §2.3 answers a
+ * caller with insufficient privileges with 403). Its code is `unauthorized_client` (RFC 6749 §5.2:
+ * "not authorized to use this authorization grant type"), the closest registered error.
+ */
+export class IntrospectionForbiddenError extends OAuthError {
+  constructor(message: string) {
+    super('unauthorized_client', message);
+  }
+}

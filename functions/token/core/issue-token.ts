@@ -3,7 +3,11 @@ import { resolveAudience } from './audience';
 import { createClientAuthenticator, type ClientAuthenticator } from './authenticate-client';
 import { buildAccessTokenClaims } from '../../shared/access-token';
 import { extractClientCredentials, type ClientAuthMethod } from './client-auth';
-import { InvalidRequestError, UnsupportedGrantTypeError } from './errors';
+import {
+  InvalidRequestError,
+  TemporarilyUnavailableError,
+  UnsupportedGrantTypeError,
+} from './errors';
 import { signCompactJws } from './jws';
 import { accessTokenHeader } from '../../shared/access-token';
 import { parseScope, resolveScopes } from './scope';
@@ -96,6 +100,14 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       const requestedScopes = parseScope(params.scope);
 
       const client = await authenticator.authenticate(credentials);
+      // A token with `iat` before tokens_not_before is dead at the authorizer, so none is issued:
+      // whatever the order of a revoke and this request, no live token predates the revoke.
+      const notBefore = client.tokens_not_before;
+      if (notBefore !== undefined && Math.floor(deps.clock() / 1000) < notBefore) {
+        throw new TemporarilyUnavailableError(
+          "this client's tokens were revoked moments ago; retry in a few seconds",
+        );
+      }
       const scopes = resolveScopes(requestedScopes, client.scopes);
       const audience = resolveAudience(params.audience, client.audiences, deps.defaultAudience);
       const ttlSeconds = Math.max(

@@ -4,6 +4,10 @@
 export const TOKEN_PATH = '/oauth2/token';
 /** Path of the JWKS below the issuer. */
 export const JWKS_PATH = '/.well-known/jwks.json';
+/** Path of the RFC 7009 revocation endpoint below the issuer. */
+export const REVOKE_PATH = '/oauth2/revoke';
+/** Path of the RFC 7662 introspection endpoint below the issuer. */
+export const INTROSPECT_PATH = '/oauth2/introspect';
 /**
  * Path of the RFC 8414 metadata below the issuer. RFC 8414 §3.1 inserts this well-known segment
  * between the host and the issuer's path (`https://host/.well-known/oauth-authorization-server/v1`);
@@ -43,12 +47,18 @@ export interface AuthorizationServerMetadata {
   response_types_supported: string[];
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
+  /** RFC 8414 §2, present when revocation is on. */
+  revocation_endpoint?: string;
+  revocation_endpoint_auth_methods_supported?: string[];
+  introspection_endpoint?: string;
+  introspection_endpoint_auth_methods_supported?: string[];
 }
 
 /**
  * Builds the metadata. It claims only what the token function does: the client credentials grant
- * at the token endpoint with `client_secret_basic` or `client_secret_post`, and the JWKS. No
- * authorization, userinfo, revocation or introspection endpoint and no ID tokens, so no
+ * at the token endpoint with `client_secret_basic` or `client_secret_post`, the JWKS, and the
+ * revocation and introspection endpoints when revocation is on. No authorization or userinfo
+ * endpoint and no ID tokens, so no
  * `subject_types_supported` or `id_token_signing_alg_values_supported` either.
  * @param options.issuer issuer URL without a trailing slash
  * @param options.scopesSupported scopes to advertise; omitted from the document when empty
@@ -57,8 +67,14 @@ export interface AuthorizationServerMetadata {
 export function buildAuthorizationServerMetadata(options: {
   issuer: string;
   scopesSupported: readonly string[];
+  /**
+   * Advertise the revocation (REVOKE_PATH) and introspection (INTROSPECT_PATH) endpoints, with the
+   * token endpoint's auth methods.
+   */
+  revocation?: boolean;
 }): AuthorizationServerMetadata {
   const { issuer, scopesSupported } = options;
+  const authMethods = ['client_secret_basic', 'client_secret_post'];
   return {
     issuer,
     token_endpoint: issuer + TOKEN_PATH,
@@ -66,6 +82,14 @@ export function buildAuthorizationServerMetadata(options: {
     ...(scopesSupported.length > 0 ? { scopes_supported: [...scopesSupported] } : {}),
     response_types_supported: [...RESPONSE_TYPES_SUPPORTED],
     grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: authMethods,
+    ...(options.revocation === true
+      ? {
+          revocation_endpoint: issuer + REVOKE_PATH,
+          revocation_endpoint_auth_methods_supported: [...authMethods],
+          introspection_endpoint: issuer + INTROSPECT_PATH,
+          introspection_endpoint_auth_methods_supported: [...authMethods],
+        }
+      : {}),
   };
 }

@@ -31,6 +31,11 @@ export interface ClientRecord {
   audiences: string[];
   /** Per-client access token lifetime, overriding the service default. */
   token_ttl_seconds?: number;
+  /**
+   * Epoch seconds set by `revoke-tokens` and `disable`: tokens with an earlier `iat` are dead at
+   * the authorizer, and none is issued before it (docs/revocation.md).
+   */
+  tokens_not_before?: number;
   /** ISO 8601. */
   created_at: string;
   /** ISO 8601. */
@@ -81,4 +86,27 @@ export interface PasswordHasher {
   hash(secret: string): Promise<string>;
   /** @returns true when the secret matches; false (never throws) on a mismatch or malformed hash */
   verify(phcHash: string, secret: string): Promise<boolean>;
+}
+
+/** A revoked token, as the revocation list stores it. */
+export interface RevokedToken {
+  jti: string;
+  /** The client the token was issued to. */
+  clientId: string;
+  /** Epoch seconds until which the item is kept (DynamoDB TTL): the token's `exp` plus the skew. */
+  expiresAt: number;
+}
+
+/** Write and read side of the token revocation list (RFC 7009), used by the token function. */
+export interface RevocationStore {
+  /**
+   * Records a revoked token; idempotent (the same item is written again).
+   * @param token what to record
+   */
+  revokeToken(token: RevokedToken): Promise<void>;
+  /**
+   * @param jti a token id
+   * @returns epoch seconds until which it is revoked, or undefined when it is not
+   */
+  revokedUntil(jti: string): Promise<number | undefined>;
 }

@@ -51,6 +51,8 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   disable: {},
   enable: {},
   'rotate-secret': { grace: { type: 'string' } },
+  'revoke-tokens': {},
+  'revoke-token': {},
   delete: {},
 };
 
@@ -198,6 +200,9 @@ export function parseCommandLine(
       }
       case 'list':
         return { command, ...common };
+      case 'revoke-token':
+        // The one positional is a token id (`jti`), checked by the same printable-ASCII rule.
+        return { command, ...common, jti: clientId as string };
       case 'update':
         return { command, ...common, clientId: clientId as string, changes: parseChanges(values) };
       case 'rotate-secret': {

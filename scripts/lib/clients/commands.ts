@@ -26,6 +26,11 @@ import type {
   StatusChange,
 } from './model';
 import { generateClientId, generateClientSecret } from './secrets';
+import {
+  CLOCK_SKEW_SECONDS,
+  TOKEN_TTL_SECONDS,
+  TOKENS_NOT_BEFORE_MARGIN_SECONDS,
+} from '../../../functions/shared/limits';
 
 function isoTime(ms: number): string {
   return new Date(ms).toISOString();
@@ -128,8 +133,65 @@ export async function updateClient(
 }
 
 /**
+ * The `tokens_not_before` a revoke writes, never earlier than a value already stored (revoking
+ * twice never revives anything).
+ * - `revoke-tokens`: TOKENS_NOT_BEFORE_MARGIN_SECONDS ahead, so that a token request racing the
+ *   write cannot sign a token that outlives it (the token endpoint issues again after the margin).
+ * - `disable`: the current second, so `enable` stays immediate. A racing token is dead while the
+ *   client is disabled (the authorizer checks the status); one signed in the same second as the
+ *   disable could come back with `enable`: run `revoke-tokens` before `enable` to rule that out.
+ * @param current the record read
+ * @param nowMs the operator's clock
+ * @param marginSeconds how far ahead of now
+ * @returns epoch seconds
+ */
+export function nextTokensNotBefore(
+  current: ClientRecord,
+  nowMs: number,
+  marginSeconds: number,
+): number {
+  const wanted =
+    marginSeconds === 0 ? Math.floor(nowMs / 1000) : Math.ceil(nowMs / 1000) + marginSeconds;
+  return Math.max(wanted, current.tokens_not_before ?? 0);
+}
+
+/**
+ * Kills every token issued to a client so far: sets `tokens_not_before` (conditional on the
+ * version read). The client stays active; the token endpoint issues again once that time passes.
+ * @param deps ports
+ * @param clientId the id
+ * @returns the updated record
+ */
+export async function revokeTokens(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
+  const current = await requireClient(deps.store, clientId);
+  return writeNext(deps, current, {
+    ...current,
+    tokens_not_before: nextTokensNotBefore(current, deps.clock(), TOKENS_NOT_BEFORE_MARGIN_SECONDS),
+  });
+}
+
+/**
+ * Revokes one token by `jti`, as RFC 7009 revocation does. The operator does not know the token's
+ * `exp`, so the item is kept for the longest any token can live: the longest lifetime plus the
+ * largest skew the authorizer can be configured with.
+ * @param deps ports
+ * @param jti the token id
+ * @returns epoch seconds until which the item is kept
+ */
+export async function revokeTokenById(
+  deps: Pick<CommandDeps, 'store' | 'clock'>,
+  jti: string,
+): Promise<number> {
+  const expiresAt = Math.ceil(deps.clock() / 1000) + TOKEN_TTL_SECONDS.max + CLOCK_SKEW_SECONDS.max;
+  await deps.store.revokeToken({ jti, clientId: '', expiresAt });
+  return expiresAt;
+}
+
+/**
  * Enables or disables a client. A disabled client gets `invalid_client` at the token endpoint
- * at once (reads are strongly consistent); tokens already issued stay valid until they expire.
+ * at once (reads are strongly consistent). Disabling also sets `tokens_not_before`, so the tokens
+ * it already holds get 401 at the authorizer (when revocation checking is on) and stay dead after
+ * a later `enable`.
  * @param deps ports
  * @param clientId the id
  * @param status the wanted status
@@ -142,7 +204,11 @@ export async function setClientStatus(
 ): Promise<StatusChange> {
   const current = await requireClient(deps.store, clientId);
   if (current.status === status) return { record: current, changed: false };
-  return { record: await writeNext(deps, current, { ...current, status }), changed: true };
+  const next =
+    status === 'disabled'
+      ? { ...current, status, tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0) }
+      : { ...current, status };
+  return { record: await writeNext(deps, current, next), changed: true };
 }
 
 /**
@@ -257,6 +323,22 @@ export async function runCommand(
     case 'rotate-secret': {
       const rotated = await rotateSecret(deps, parsed.clientId, parsed.graceSeconds);
       return print(toRotatedView(rotated), formatRotated(rotated, parsed.graceSeconds));
+    }
+    case 'revoke-tokens': {
+      const record = await revokeTokens(deps, parsed.clientId);
+      const at = new Date((record.tokens_not_before as number) * 1000).toISOString();
+      return print(
+        { client_id: record.client_id, tokens_not_before: at },
+        `Revoked every token of client ${record.client_id} issued before ${at}; new tokens from then on.`,
+      );
+    }
+    case 'revoke-token': {
+      const until = await revokeTokenById(deps, parsed.jti);
+      const at = new Date(until * 1000).toISOString();
+      return print(
+        { jti: parsed.jti, revoked_until: at },
+        `Revoked token ${parsed.jti} (the record is kept until ${at}).`,
+      );
     }
     case 'delete': {
       const record = await deleteClient(deps, parsed.clientId);

@@ -237,7 +237,7 @@ export function formatStatusChange(change: StatusChange): string {
   if (!changed) return `Client ${record.client_id} is already ${record.status}; nothing changed.`;
   return record.status === 'disabled'
     ? `Disabled client ${record.client_id}: the token endpoint now rejects it with invalid_client.\n` +
-        'Tokens issued before stay valid until they expire.'
+        'With revocation checking on, its tokens get 401 within the bound of docs/revocation.md.'
     : `Enabled client ${record.client_id}.`;
 }
 

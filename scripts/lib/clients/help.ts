@@ -1,4 +1,5 @@
 // Usage text of `npm run clients` and `npm run create-client`.
+import { TOKENS_NOT_BEFORE_MARGIN_SECONDS } from '../../../functions/shared/limits';
 import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
 import { EXIT } from '../cli/exit-codes';
 import type { CommandName, ProgramName } from './model';
@@ -40,10 +41,17 @@ ${CREATE_FLAGS}
   Changes the given settings; --scopes and --audience replace the whole list.
   --clear-audiences: use the service's default audience; --clear-token-ttl: the service's TTL.`,
   disable: `disable CLIENT_ID
-  The token endpoint rejects the client with invalid_client from now on. Tokens already issued
-  stay valid until they expire.`,
+  The token endpoint rejects the client with invalid_client from now on. With revocation on
+  (the default), its tokens get 401 at the authorizer within the bound of docs/revocation.md, and
+  tokens_not_before is set so that a later enable does not revive them.`,
   enable: `enable CLIENT_ID
-  Re-enables a disabled client.`,
+  Re-enables a disabled client. Tokens issued before a disable or revoke-tokens stay dead.`,
+  'revoke-tokens': `revoke-tokens CLIENT_ID
+  Kills every token issued to the client so far (sets tokens_not_before); the client stays active.
+  New tokens are issued again ${TOKENS_NOT_BEFORE_MARGIN_SECONDS} s later (docs/revocation.md says why).`,
+  'revoke-token': `revoke-token JTI
+  Revokes one token by its jti (from the token function's "token issued" log line), as RFC 7009
+  revocation does; kept until any token with that jti has expired.`,
   'rotate-secret': `rotate-secret CLIENT_ID [--grace SECONDS]
   Generates a new secret and prints it once. The previous secret keeps working for the grace
   period (default ${DEFAULT_GRACE_SECONDS}, at most ${MAX_GRACE_SECONDS}; 0 revokes it now). A client holds at

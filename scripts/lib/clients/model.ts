@@ -15,6 +15,8 @@ export const COMMANDS = [
   'disable',
   'enable',
   'rotate-secret',
+  'revoke-tokens',
+  'revoke-token',
   'delete',
 ] as const;
 
@@ -53,7 +55,10 @@ export type ParsedCommand =
   | { command: 'help'; topic?: CommandName }
   | ({ command: 'create' } & CommonOptions & CreateClientInput)
   | ({ command: 'list' } & CommonOptions)
-  | ({ command: 'show' | 'disable' | 'enable' | 'delete' } & CommonOptions & { clientId: string })
+  | ({ command: 'show' | 'disable' | 'enable' | 'delete' | 'revoke-tokens' } & CommonOptions & {
+        clientId: string;
+      })
+  | ({ command: 'revoke-token' } & CommonOptions & { jti: string })
   | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
   | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number });
 

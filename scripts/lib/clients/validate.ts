@@ -137,9 +137,15 @@ export function parseName(value: string): string {
  * @throws UsageError when it is empty, too long, or holds whitespace or control characters
  */
 export function parseClientId(value: string): string {
-  if (value === '' || value.length > MAX_CLIENT_ID_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+  // `#` is reserved for the table's revocation items (`revoked#<jti>`, functions/shared/revocation.ts).
+  if (
+    value === '' ||
+    value.length > MAX_CLIENT_ID_LENGTH ||
+    !/^[\x21-\x7e]+$/.test(value) ||
+    value.includes('#')
+  ) {
     throw new UsageError(
-      `${quote(value)} is not a valid client id (printable ASCII, no spaces, at most ${MAX_CLIENT_ID_LENGTH} characters)`,
+      `${quote(value)} is not a valid client id (printable ASCII without spaces or #, at most ${MAX_CLIENT_ID_LENGTH} characters)`,
     );
   }
   return value;

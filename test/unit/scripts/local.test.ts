@@ -16,7 +16,8 @@ describe('npm start parseFlags', () => {
       routesFile: path.resolve(__dirname, '../../../examples/local/routes.json'),
       tokenTtlSeconds: 3600,
       audience: 'local',
-      authorizerTtlSeconds: 300,
+      authorizerTtlSeconds: 30,
+      revocationCacheTtlSeconds: 10,
     });
   });
 
@@ -28,6 +29,22 @@ describe('npm start parseFlags', () => {
     expect(parseFlags(['--issuer', 'https://auth.example.test'])).toMatchObject({
       issuer: 'https://auth.example.test',
     });
+  });
+
+  it('with --revocation off: no revocation cache, and the authorizer TTL defaults to 300', () => {
+    // Act
+    const options = parseFlags(['--revocation', 'off']);
+
+    // Assert
+    expect(options).toMatchObject({
+      authorizerTtlSeconds: 300,
+      revocationCacheTtlSeconds: undefined,
+    });
+    expect(parseFlags(['--revocation-cache-ttl', '0'])).toMatchObject({
+      revocationCacheTtlSeconds: 0,
+    });
+    expect(() => parseFlags(['--revocation', 'maybe'])).toThrow(/--revocation must be on or off/);
+    expect(() => parseFlags(['--revocation-cache-ttl', '61'])).toThrow(/--revocation-cache-ttl/);
   });
 
   it('returns help for --help and -h', () => {

@@ -28,6 +28,8 @@ describe('loadTokenConfig', () => {
         jwksKeyIds: ['alias/token'],
       },
       metricsNamespace: undefined,
+      revocation: false,
+      clockSkewSeconds: 30,
     });
   });
 

@@ -54,6 +54,7 @@ function failingStore(error: unknown): ClientAdminStore {
     updateClient: fail,
     deleteClient: fail,
     listClients: fail,
+    revokeToken: fail,
   };
 }
 

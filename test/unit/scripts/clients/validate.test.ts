@@ -126,7 +126,7 @@ describe('parseClientId', () => {
     expect(parseClientId('0123abcd')).toBe('0123abcd');
   });
 
-  it.each(['', 'a b', 'a\n', 'é', 'x'.repeat(129)])('rejects %j', (value) => {
+  it.each(['', 'a b', 'a\n', 'é', 'x'.repeat(129), 'revoked#abc'])('rejects %j', (value) => {
     expect(() => parseClientId(value)).toThrow(/not a valid client id/);
   });
 });

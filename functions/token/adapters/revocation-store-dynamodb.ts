@@ -1,0 +1,59 @@
+// The RFC 7009 revocation list on the clients table: `revoked#<jti>` items that DynamoDB TTL removes after the token's expiry.
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EXPIRES_AT_ATTRIBUTE, revokedJtiKey, REVOKED_JTI_PREFIX } from '../../shared/revocation';
+import type { RevocationStore, RevokedToken } from '../core/types';
+import { withBudget } from './aws-client-config';
+import { DynamoDbClientStore } from './client-store-dynamodb';
+
+/**
+ * Revocation items live in the clients table under the `revoked#` key prefix (docs/revocation.md
+ * says why not a second table). The token function's IAM policy allows PutItem only on keys with
+ * that prefix (`dynamodb:LeadingKeys`), so this adapter cannot touch a client record.
+ */
+export class DynamoDbRevocationStore extends DynamoDbClientStore implements RevocationStore {
+  /**
+   * Unconditional PutItem: revoking twice writes the same item, so the write is idempotent and a
+   * retry after a timeout is safe. `expires_at` is the table's TTL attribute (epoch seconds).
+   * @param token the revoked token
+   * @throws TemporarilyUnavailableError / ServerError as the read side maps them
+   */
+  async revokeToken(token: RevokedToken): Promise<void> {
+    const command = new PutItemCommand({
+      TableName: this.tableName,
+      Item: {
+        client_id: { S: revokedJtiKey(token.jti) },
+        revoked_client_id: { S: token.clientId },
+        [EXPIRES_AT_ATTRIBUTE]: { N: String(token.expiresAt) },
+      },
+    });
+    await this.call(() =>
+      withBudget('DynamoDB PutItem', this.budgetMs, (abortSignal) =>
+        this.client.send(command, { abortSignal }),
+      ),
+    );
+  }
+
+  /**
+   * Strongly consistent read of a revocation item.
+   * @param jti a token id
+   * @returns the item's `expires_at`, or undefined when there is none
+   */
+  async revokedUntil(jti: string): Promise<number | undefined> {
+    const command = new GetItemCommand({
+      TableName: this.tableName,
+      Key: { client_id: { S: REVOKED_JTI_PREFIX + jti } },
+      ConsistentRead: true,
+      ProjectionExpression: '#e',
+      ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },
+    });
+    const out = await this.call(() =>
+      withBudget('DynamoDB GetItem', this.budgetMs, (abortSignal) =>
+        this.client.send(command, { abortSignal }),
+      ),
+    );
+    if (out.Item === undefined) return undefined;
+    const n = Number(out.Item[EXPIRES_AT_ATTRIBUTE]?.N);
+    // An item without a readable expiry still revokes: fail closed.
+    return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+  }
+}

@@ -1,0 +1,188 @@
+// The authorizer's revocation check: cache TTL, shared reads, the stale window under failures, fail closed, eviction, and the revocation rule.
+import fc from 'fast-check';
+import {
+  createRevocationCheck,
+  type RevocationStateSource,
+} from '../../../../functions/authorizer/core/revocation-check';
+import { isRevoked, type RevocationState } from '../../../../functions/shared/revocation';
+
+const LIVE: RevocationState = {
+  client: 'active',
+  tokensNotBefore: undefined,
+  jtiRevokedUntil: undefined,
+};
+const T0 = 1_750_000_000_000;
+const token = { client_id: 'c1', jti: 'j1', iat: 1_750_000_000 };
+
+/** A source whose answers a test scripts; counts reads. */
+function scripted(): RevocationStateSource & {
+  reads: number;
+  next: RevocationState | Error;
+} {
+  const source = {
+    reads: 0,
+    next: LIVE as RevocationState | Error,
+    read: async (): Promise<RevocationState> => {
+      source.reads += 1;
+      if (source.next instanceof Error) throw source.next;
+      return source.next;
+    },
+  };
+  return source;
+}
+
+describe('createRevocationCheck', () => {
+  let now = T0;
+  const clock = (): number => now;
+  beforeEach(() => {
+    now = T0;
+  });
+
+  it('reads once per cache TTL and sees a change after it', async () => {
+    // Arrange
+    const source = scripted();
+    const check = createRevocationCheck({ source, cacheTtlMs: 10_000, staleMs: 20_000, clock });
+
+    // Act
+    const first = await check(token);
+    source.next = { ...LIVE, client: 'inactive' };
+    now += 9_999;
+    const cached = await check(token);
+    now += 1;
+    const after = await check(token);
+
+    // Assert
+    expect([first, cached, after]).toEqual(['live', 'live', 'revoked']);
+    expect(source.reads).toBe(2);
+  });
+
+  it('concurrent checks of one token share one read', async () => {
+    // Arrange
+    const source = scripted();
+    const check = createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 0, clock });
+
+    // Act
+    const verdicts = await Promise.all([check(token), check(token), check(token)]);
+
+    // Assert
+    expect(verdicts).toEqual(['live', 'live', 'live']);
+    expect(source.reads).toBe(1);
+  });
+
+  it('serves the last state for C + W while the source fails, then fails closed, then recovers', async () => {
+    // Arrange
+    const source = scripted();
+    const check = createRevocationCheck({ source, cacheTtlMs: 10_000, staleMs: 20_000, clock });
+    await check(token);
+    source.next = new Error('DynamoDB down');
+
+    // Act
+    now = T0 + 29_999;
+    const stale = await check(token);
+    now = T0 + 30_000;
+    const closed = await check(token);
+    source.next = LIVE;
+    const recovered = await check(token);
+
+    // Assert
+    expect([stale, closed, recovered]).toEqual(['live', 'unavailable', 'live']);
+  });
+
+  it('a stale revoked state stays revoked while the source fails', async () => {
+    // Arrange
+    const source = scripted();
+    source.next = { ...LIVE, client: 'inactive' };
+    const check = createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 5000, clock });
+    await check(token);
+    source.next = new Error('down');
+
+    // Act
+    now += 2000;
+
+    // Assert
+    expect(await check(token)).toBe('revoked');
+  });
+
+  it('an unseen token is unavailable (401) when the source fails: never allowed without a state', async () => {
+    // Arrange
+    const source = scripted();
+    source.next = new Error('down');
+    const check = createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 60_000, clock });
+
+    // Act / Assert
+    expect(await check(token)).toBe('unavailable');
+  });
+
+  it('evicts the oldest entry beyond maxEntries', async () => {
+    // Arrange
+    const source = scripted();
+    const check = createRevocationCheck({
+      source,
+      cacheTtlMs: 60_000,
+      staleMs: 0,
+      maxEntries: 2,
+      clock,
+    });
+
+    // Act
+    await check({ ...token, jti: 'a' });
+    await check({ ...token, jti: 'b' });
+    await check({ ...token, jti: 'c' });
+    await check({ ...token, jti: 'b' });
+    await check({ ...token, jti: 'a' });
+
+    // Assert: a was evicted (read again), b was still cached
+    expect(source.reads).toBe(4);
+  });
+
+  it('with the default size keeps many entries', async () => {
+    // Arrange
+    const source = scripted();
+    const check = createRevocationCheck({ source, cacheTtlMs: 60_000, staleMs: 0, clock });
+
+    // Act
+    for (let i = 0; i < 100; i++) await check({ ...token, jti: `j${i}` });
+    for (let i = 0; i < 100; i++) await check({ ...token, jti: `j${i}` });
+
+    // Assert
+    expect(source.reads).toBe(100);
+  });
+
+  it('property: never live when the state read says revoked, and never live past C + W without a read', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.integer({ min: 0, max: 200_000 }),
+        fc.boolean(),
+        async (cacheTtlMs, staleMs, elapsed, disabled) => {
+          const source = scripted();
+          source.next = disabled ? { ...LIVE, client: 'inactive' } : LIVE;
+          let t = T0;
+          const check = createRevocationCheck({ source, cacheTtlMs, staleMs, clock: () => t });
+          const first = await check(token);
+          source.next = new Error('down');
+          t += elapsed;
+          const later = await check(token);
+          if (disabled) return first === 'revoked' && later !== 'live';
+          return later !== 'live' || elapsed < cacheTtlMs + staleMs;
+        },
+      ),
+    );
+  });
+});
+
+describe('isRevoked', () => {
+  const now = 1_750_000_000;
+
+  it.each<[string, RevocationState, boolean]>([
+    ['live', LIVE, false],
+    ['inactive client', { ...LIVE, client: 'inactive' }, true],
+    ['iat before tokens_not_before', { ...LIVE, tokensNotBefore: now + 1 }, true],
+    ['iat equal to tokens_not_before', { ...LIVE, tokensNotBefore: now }, false],
+    ['jti revoked until later', { ...LIVE, jtiRevokedUntil: now + 1 }, true],
+    ['jti revocation expired (TTL deletion is lazy)', { ...LIVE, jtiRevokedUntil: now }, false],
+  ])('%s', (_name, state, revoked) => {
+    expect(isRevoked(state, { iat: now }, now)).toBe(revoked);
+  });
+});

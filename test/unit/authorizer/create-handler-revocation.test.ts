@@ -1,0 +1,146 @@
+// The authorizer with revocation checking: a revoked or unreadable state is 401 on every route (never 403), a live one is decided by the route, and the configuration is required.
+import { createAuthorizerHandler } from '../../../functions/authorizer/create-handler';
+import { loadAuthorizerConfig, type AuthorizerConfig } from '../../../functions/authorizer/config';
+import { parseRouteMap } from '../../../functions/authorizer/core/route-map';
+import type { RevocationState } from '../../../functions/shared/revocation';
+import {
+  AUDIENCE,
+  ISSUER,
+  makeKeys,
+  NOW,
+  NOW_MS,
+  SKEW,
+  validToken,
+} from '../../support/jwt-fixtures';
+
+const keys = makeKeys();
+const config: AuthorizerConfig = {
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  keys: keys.trusted,
+  routes: parseRouteMap({ 'GET /orders': ['orders:read'], 'GET /admin': ['admin'] }),
+  clockSkewSeconds: SKEW,
+  revocation: { tableName: 't', cacheTtlSeconds: 10, staleSeconds: 20 },
+};
+const LIVE: RevocationState = {
+  client: 'active',
+  tokensNotBefore: undefined,
+  jtiRevokedUntil: undefined,
+};
+
+const event = (token: string, resource = '/orders') =>
+  ({
+    type: 'REQUEST',
+    methodArn: `arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET${resource}`,
+    resource,
+    path: resource,
+    httpMethod: 'GET',
+    headers: { Authorization: `Bearer ${token}` },
+    multiValueHeaders: { Authorization: [`Bearer ${token}`] },
+    requestContext: {},
+  }) as never;
+
+function handlerWith(read: (clientId: string, jti: string) => Promise<RevocationState>) {
+  const warn = jest.fn();
+  const handler = createAuthorizerHandler({
+    config,
+    clock: () => NOW_MS,
+    logger: { warn },
+    revocationSource: { read },
+  });
+  return { handler, warn };
+}
+
+describe('createAuthorizerHandler with revocation', () => {
+  const token = validToken(keys.es);
+
+  it('allows a live token and reads its client and jti', async () => {
+    // Arrange
+    const read = jest.fn(async () => LIVE);
+    const { handler } = handlerWith(read);
+
+    // Act
+    const result = await handler(event(token));
+
+    // Assert
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+    expect(read).toHaveBeenCalledWith('client-1', 'jti-1');
+  });
+
+  it.each<[string, RevocationState]>([
+    ['a disabled or deleted client', { ...LIVE, client: 'inactive' }],
+    ['a token issued before tokens_not_before', { ...LIVE, tokensNotBefore: NOW }],
+    ['a revoked jti', { ...LIVE, jtiRevokedUntil: NOW + 3600 }],
+  ])(
+    'answers 401 (Unauthorized, never a Deny) for %s, even on a route it could not call',
+    async (_name, state) => {
+      // Arrange
+      const { handler, warn } = handlerWith(async () => state);
+
+      // Act / Assert
+      await expect(handler(event(token))).rejects.toThrow(/^Unauthorized$/);
+      await expect(handler(event(token, '/admin'))).rejects.toThrow(/^Unauthorized$/);
+      expect(warn).toHaveBeenCalledWith('Token rejected', { reason: 'TokenRevoked' });
+    },
+  );
+
+  it('answers 401 when the state cannot be read, and logs the reason only', async () => {
+    // Arrange
+    const { handler, warn } = handlerWith(async () => {
+      throw new Error('DynamoDB down');
+    });
+
+    // Act / Assert
+    await expect(handler(event(token))).rejects.toThrow(/^Unauthorized$/);
+    expect(warn).toHaveBeenCalledWith('Token rejected', { reason: 'RevocationStateUnavailable' });
+  });
+
+  it('refuses to start with revocation on and no source', () => {
+    expect(() => createAuthorizerHandler({ config })).toThrow(/REVOCATION_CHECK/);
+  });
+});
+
+describe('loadAuthorizerConfig revocation settings', () => {
+  const base = {
+    ISSUER,
+    AUDIENCE,
+    PUBLIC_KEYS_PEM: JSON.stringify([keys.es.pem]),
+  };
+
+  it('is off by default and reads the table and the cache settings when on', () => {
+    // Act
+    const off = loadAuthorizerConfig(base);
+    const on = loadAuthorizerConfig({
+      ...base,
+      REVOCATION_CHECK: 'true',
+      CLIENTS_TABLE: 'clients',
+    });
+    const tuned = loadAuthorizerConfig({
+      ...base,
+      REVOCATION_CHECK: 'true',
+      CLIENTS_TABLE: 'clients',
+      REVOCATION_CACHE_TTL_SECONDS: '1',
+      REVOCATION_STALE_SECONDS: '0',
+    });
+
+    // Assert
+    expect(off.revocation).toBeUndefined();
+    expect(on.revocation).toEqual({ tableName: 'clients', cacheTtlSeconds: 10, staleSeconds: 20 });
+    expect(tuned.revocation).toEqual({ tableName: 'clients', cacheTtlSeconds: 1, staleSeconds: 0 });
+  });
+
+  it.each<[Record<string, string>, RegExp]>([
+    [{ REVOCATION_CHECK: 'yes' }, /REVOCATION_CHECK/],
+    [{ REVOCATION_CHECK: 'true' }, /CLIENTS_TABLE/],
+    [
+      { REVOCATION_CHECK: 'true', CLIENTS_TABLE: 't', REVOCATION_CACHE_TTL_SECONDS: '61' },
+      /REVOCATION_CACHE_TTL_SECONDS/,
+    ],
+    [
+      { REVOCATION_CHECK: 'true', CLIENTS_TABLE: 't', REVOCATION_STALE_SECONDS: '-1' },
+      /REVOCATION_STALE_SECONDS/,
+    ],
+  ])('rejects %j', (env, message) => {
+    expect(() => loadAuthorizerConfig({ ...base, ...env })).toThrow(message);
+  });
+});
