@@ -1,12 +1,10 @@
 // End to end: the client library matrix (docs/client-libraries.md snippets, verbatim) against `npm start`, plus the local issuer rules (--issuer, --host 0.0.0.0, Host header).
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
-import { ROOT, TSX_NODE_ARGS } from '../support/lambda-zip';
+import { createLocalClient as createClient, type CreatedClient } from '../support/local-server';
 import { startLocalServer, type LocalServer } from '../support/local-server';
 import { freePort } from '../support/moto';
 import {
@@ -24,36 +22,10 @@ import {
 
 jest.setTimeout(60_000);
 
-const CREATE_CLIENT = path.join(ROOT, 'scripts/create-client.ts');
 const METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 const python = pythonWithClientPackages();
 const itPython = itWithPython(python);
 const snippets = readTestedSnippets();
-
-interface CreatedClient {
-  client_id: string;
-  client_secret: string;
-}
-
-async function createClient(dataDir: string, name: string, scopes: string): Promise<CreatedClient> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      ...TSX_NODE_ARGS,
-      CREATE_CLIENT,
-      '--local',
-      '--data-dir',
-      dataDir,
-      '--name',
-      name,
-      '--scopes',
-      scopes,
-      '--json',
-    ],
-    { cwd: ROOT },
-  );
-  return JSON.parse(stdout) as CreatedClient;
-}
 
 /** POST /oauth2/token over node:http, so that the Host header is exactly the one given. */
 function tokenWithHost(port: number, host: string, client: CreatedClient): Promise<string> {

@@ -1,12 +1,12 @@
 // End to end over HTTP: `npm start`'s server with a real OAuth client (oauth4webapi), the authorizer and the emulator.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS } from '../support/lambda-zip';
+import { createLocalClient as createClient, type CreatedClient } from '../support/local-server';
 import { expectSharedGatewayResponse } from '../support/gateway-responses';
 import { startLocalServer, type LocalServer } from '../support/local-server';
 import { freePort } from '../support/moto';
@@ -14,32 +14,6 @@ import { freePort } from '../support/moto';
 jest.setTimeout(60_000);
 
 const LOCAL = path.join(ROOT, 'scripts/local.ts');
-const CREATE_CLIENT = path.join(ROOT, 'scripts/create-client.ts');
-
-interface CreatedClient {
-  client_id: string;
-  client_secret: string;
-}
-
-async function createClient(dataDir: string, name: string, scopes: string): Promise<CreatedClient> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      ...TSX_NODE_ARGS,
-      CREATE_CLIENT,
-      '--local',
-      '--data-dir',
-      dataDir,
-      '--name',
-      name,
-      '--scopes',
-      scopes,
-      '--json',
-    ],
-    { cwd: ROOT },
-  );
-  return JSON.parse(stdout) as CreatedClient;
-}
 
 /** Runs `npm start` with flags; resolves with its exit code and output (for flag errors). */
 async function startAndExit(args: string[]): Promise<{ code: number | null; stderr: string }> {

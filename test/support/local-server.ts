@@ -1,10 +1,51 @@
 // Starts `npm start` (scripts/local.ts) as a child process and waits for its banner, for end-to-end tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { ROOT, TSX_NODE_ARGS } from './lambda-zip';
 
 /** scripts/local.ts, the `npm start` entry point. */
 export const LOCAL_SCRIPT = path.join(ROOT, 'scripts/local.ts');
+
+/** scripts/create-client.ts. */
+const CREATE_CLIENT = path.join(ROOT, 'scripts/create-client.ts');
+
+/** What `create-client --json` prints. */
+export interface CreatedClient {
+  client_id: string;
+  client_secret: string;
+}
+
+/**
+ * Creates a client in a local data directory with `create-client --local --json`.
+ * @param dataDir the local server's data directory
+ * @param name client name
+ * @param scopes space-delimited scopes
+ * @returns the new client's id and secret
+ */
+export async function createLocalClient(
+  dataDir: string,
+  name: string,
+  scopes: string,
+): Promise<CreatedClient> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      ...TSX_NODE_ARGS,
+      CREATE_CLIENT,
+      '--local',
+      '--data-dir',
+      dataDir,
+      '--name',
+      name,
+      '--scopes',
+      scopes,
+      '--json',
+    ],
+    { cwd: ROOT },
+  );
+  return JSON.parse(stdout) as CreatedClient;
+}
 
 /** A running local server. */
 export interface LocalServer {
