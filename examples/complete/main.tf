@@ -21,6 +21,18 @@ module "oauth" {
     "GET /{proxy+}"    = ["demo:admin"]
   }
 
+  # Per-client tiers (docs/usage-plans.md): `clients create --plan gold` gives a client a key in
+  # gold; clients created without --plan land in bronze.
+  usage_plans = {
+    bronze = { rate_limit = 2, burst_limit = 2, quota = { limit = 1000, period = "DAY" } }
+    gold = {
+      rate_limit       = 50
+      burst_limit      = 100
+      method_throttles = { "GET /orders/{id}" = { rate_limit = 20, burst_limit = 40 } }
+    }
+  }
+  default_usage_plan = "bronze"
+
   artifacts_dir             = var.artifacts_dir
   lambda_architecture       = var.lambda_architecture
   table_deletion_protection = var.table_deletion_protection
@@ -33,7 +45,8 @@ module "oauth" {
     aws_api_gateway_method_response.hello.id,
     aws_api_gateway_integration_response.hello.id,
     jsonencode(aws_api_gateway_integration_response.hello.response_templates),
-    jsonencode([for k, m in aws_api_gateway_method.orders : [k, m.id, m.authorization]]),
+    jsonencode([for k, m in aws_api_gateway_method.orders : [k, m.id, m.authorization, m.api_key_required]]),
+    tostring(aws_api_gateway_method.hello.api_key_required),
     jsonencode([for k, r in aws_api_gateway_integration_response.orders : [k, r.id, r.response_templates]]),
   ]
 
@@ -58,6 +71,8 @@ resource "aws_api_gateway_method" "hello" {
   http_method   = "GET"
   authorization = "CUSTOM"
   authorizer_id = module.oauth.authorizer_id
+  # Metered against the client's usage plan; the key comes from the authorizer, never x-api-key.
+  api_key_required = true
 }
 
 resource "aws_api_gateway_integration" "hello" {
@@ -140,6 +155,8 @@ resource "aws_api_gateway_method" "orders" {
   http_method   = "GET"
   authorization = "CUSTOM"
   authorizer_id = module.oauth.authorizer_id
+  # Metered against the client's usage plan; the key comes from the authorizer, never x-api-key.
+  api_key_required = true
 }
 
 resource "aws_api_gateway_integration" "orders" {
