@@ -72,7 +72,7 @@ function snapshot(hello: Method = helloMethod(), extra: Resource[] = []): Deploy
         defaultResponse: false,
       },
       { responseType: 'DEFAULT_4XX', defaultResponse: true, statusCode: '400' },
-      { responseType: 'THROTTLED', statusCode: '429', defaultResponse: false },
+      { responseType: 'WAF_FILTERED', statusCode: '403', defaultResponse: false },
     ],
     stage: { stageName: 'v1', variables: { color: 'blue' } },
   };
@@ -127,7 +127,7 @@ describe('planApi', () => {
       },
     });
     expect(plan.notes).toEqual([
-      'gateway responses THROTTLED are configured but never produced by the emulator',
+      'gateway responses WAF_FILTERED are configured but never produced by the emulator',
     ]);
   });
 
