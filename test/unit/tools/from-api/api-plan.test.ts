@@ -131,6 +131,20 @@ describe('planApi', () => {
     ]);
   });
 
+  it('keeps apiKeyRequired on methods of an API whose key source is the authorizer', () => {
+    // Arrange
+    const api = snapshot(helloMethod({ apiKeyRequired: true }));
+    api.restApi = { ...api.restApi, apiKeySource: 'AUTHORIZER' };
+
+    // Act
+    const hello = planApi(api).routes.find((r) => r.resourcePath === '/hello');
+    const token = planApi(api).routes.find((r) => r.resourcePath === '/oauth2/token');
+
+    // Assert
+    expect(hello?.apiKeyRequired).toBe(true);
+    expect(token).not.toHaveProperty('apiKeyRequired');
+  });
+
   it('reads MOCK integration responses: status, static headers and the JSON template', () => {
     // Act
     const hello = planApi(snapshot()).routes.find((r) => r.resourcePath === '/hello');
@@ -218,7 +232,11 @@ describe('planApi', () => {
       }),
       /GET \/hello: AWS_PROXY integration .* is not a Lambda function/,
     ],
-    ['an API key', helloMethod({ apiKeyRequired: true }), /GET \/hello: API keys/],
+    [
+      'an API key from x-api-key',
+      helloMethod({ apiKeyRequired: true }),
+      /GET \/hello: API keys from HEADER/,
+    ],
     [
       'a request validator',
       helloMethod({ requestValidatorId: 'v1' }),
