@@ -93,16 +93,16 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
     usagePlans,
     revocation: revocationOn
-        ? {
-            tableName: requiredString(env, 'CLIENTS_TABLE'),
-            cacheTtlSeconds: integerInRange(
-              env,
-              'REVOCATION_CACHE_TTL_SECONDS',
-              REVOCATION_CACHE_TTL_SECONDS,
-            ),
-            staleSeconds: integerInRange(env, 'REVOCATION_STALE_SECONDS', REVOCATION_STALE_SECONDS),
-          }
-        : undefined,
+      ? {
+          tableName: requiredString(env, 'CLIENTS_TABLE'),
+          cacheTtlSeconds: integerInRange(
+            env,
+            'REVOCATION_CACHE_TTL_SECONDS',
+            REVOCATION_CACHE_TTL_SECONDS,
+          ),
+          staleSeconds: integerInRange(env, 'REVOCATION_STALE_SECONDS', REVOCATION_STALE_SECONDS),
+        }
+      : undefined,
   };
 }
 

@@ -41,7 +41,10 @@ export type RevocationCheck = (token: {
   iat: number;
 }) => Promise<RevocationOutcome>;
 
-const UNAVAILABLE: RevocationOutcome = Object.freeze({ verdict: 'unavailable', usageKey: undefined });
+const UNAVAILABLE: RevocationOutcome = Object.freeze({
+  verdict: 'unavailable',
+  usageKey: undefined,
+});
 const REVOKED: RevocationOutcome = Object.freeze({ verdict: 'revoked', usageKey: undefined });
 
 interface Entry {
