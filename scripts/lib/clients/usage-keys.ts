@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { RandomBytes } from '../../../functions/shared/types';
 import type { ClientRecord } from '../../../functions/token/core/types';
 import { UsageError } from '../cli/usage-error';
+import { LOCAL_USAGE_PLANS_FILE } from '../../../tools/local-server/local-usage-plans';
 
 /** The usage plans of a deployment: plan ids by name, and the plan of clients that name none. */
 export interface UsagePlansConfig {
@@ -162,9 +163,6 @@ export async function deleteUsageKey(
     (await gateway.findKey(record.client_id));
   if (key !== undefined) await gateway.deleteKey(key.id);
 }
-
-/** File in the local data directory where `npm start -- --usage-plans FILE` records the plans. */
-export const LOCAL_USAGE_PLANS_FILE = 'usage-plans.json';
 
 /**
  * The local stand-in: no key objects, since the local server meters the key value the record
