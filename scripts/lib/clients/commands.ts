@@ -408,7 +408,7 @@ export async function deleteClient(deps: CommandDeps, clientId: string): Promise
           tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0),
         });
       }
-      await deleteUsageKey(gateway, current);
+      await deleteUsageKey(gateway, await gateway.config(), current);
     }
   }
   await deps.store.deleteClient(clientId, current.version);

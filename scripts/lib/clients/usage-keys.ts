@@ -150,18 +150,26 @@ export async function syncUsageKey(
 }
 
 /**
- * Removes the client's key (`delete`): found by the record's id, else by name. Idempotent.
+ * Removes the client's key (`delete`): found by the record's id, else by name; taken out of the
+ * deployment's plans first (the API Gateway documentation does not say whether DeleteApiKey
+ * removes a key from its plans, so the CLI does not rely on it). Idempotent.
  * @param gateway where keys live
+ * @param config the deployment's plans, if any
  * @param record the client
  */
 export async function deleteUsageKey(
   gateway: UsageKeyGateway,
+  config: UsagePlansConfig | undefined,
   record: ClientRecord,
 ): Promise<void> {
   const key =
     (record.usage_key_id === undefined ? undefined : await gateway.getKey(record.usage_key_id)) ??
     (await gateway.findKey(record.client_id));
-  if (key !== undefined) await gateway.deleteKey(key.id);
+  if (key === undefined) return;
+  for (const planId of await gateway.plansOf(key.id, Object.values(config?.plans ?? {}))) {
+    await gateway.removeFromPlan(planId, key.id);
+  }
+  await gateway.deleteKey(key.id);
 }
 
 /**
