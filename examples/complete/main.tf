@@ -21,15 +21,10 @@ module "oauth" {
     "GET /{proxy+}"    = ["demo:admin"]
   }
 
-  # Per-client tiers (docs/usage-plans.md): `clients create --plan gold` gives a client a key in
-  # gold; clients created without --plan land in bronze.
-  usage_plans = {
-    bronze = { rate_limit = 2, burst_limit = 2, quota = { limit = 1000, period = "DAY" } }
-    # Per-method overrides (method_throttles) work the same way; test/terraform/usage-plans.tftest.hcl
-    # covers them (moto 5.2.1, which these examples apply to, cannot destroy a plan stage that has them).
-    gold = { rate_limit = 50, burst_limit = 100 }
-  }
-  default_usage_plan = "bronze"
+  # Per-client tiers (docs/usage-plans.md): `clients create --plan premium` gives a client a key
+  # in premium; clients created without --plan land in the default plan.
+  usage_plans        = var.usage_plans
+  default_usage_plan = var.default_usage_plan
 
   artifacts_dir             = var.artifacts_dir
   lambda_architecture       = var.lambda_architecture
