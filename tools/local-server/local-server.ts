@@ -20,7 +20,12 @@ import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/
 import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
 import { OAUTH_GATEWAY_RESPONSES } from './oauth-gateway-responses';
 import { readRoutesFile } from './routes-file';
-import { LocalUsagePlanSource, publishPlanNames, readUsagePlansFile } from './local-usage-plans';
+import {
+  LocalUsagePlanSource,
+  publishPlanNames,
+  readUsagePlansFile,
+  withdrawPlanNames,
+} from './local-usage-plans';
 
 /** Settings of the local server (the CLI flags, validated). */
 export interface LocalServerOptions {
@@ -113,7 +118,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     );
   }
   let usagePlans: LocalUsagePlanSource | undefined;
-  if (options.usagePlansFile !== undefined) {
+  // Without --usage-plans, the plan names of an earlier run must not steer the clients CLI.
+  if (options.usagePlansFile === undefined) withdrawPlanNames(dataDir);
+  else {
     publishPlanNames(dataDir, readUsagePlansFile(options.usagePlansFile));
     usagePlans = new LocalUsagePlanSource(
       new FileClientStore({ dataDir }),

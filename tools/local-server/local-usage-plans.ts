@@ -57,6 +57,15 @@ export function publishPlanNames(dataDir: string, plans: LocalUsagePlans): void 
 }
 
 /**
+ * Removes the recorded plan names (a start without `--usage-plans`), so the clients CLI gives no
+ * keys the server would not meter.
+ * @param dataDir the local data directory
+ */
+export function withdrawPlanNames(dataDir: string): void {
+  fs.rmSync(path.join(dataDir, LOCAL_USAGE_PLANS_FILE), { force: true });
+}
+
+/**
  * Looks a key value up in the local client store: the client holding it, its plan in the plans
  * file, and whether it is enabled (an active client whose create has finished). The store is
  * re-read when clients.json changes and the plans file when it changes, so `clients update --plan`

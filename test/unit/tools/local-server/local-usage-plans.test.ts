@@ -7,6 +7,7 @@ import {
   LocalUsagePlanSource,
   publishPlanNames,
   readUsagePlansFile,
+  withdrawPlanNames,
 } from '../../../../tools/local-server/local-usage-plans';
 import { LocalUsageKeys } from '../../../../scripts/lib/clients/usage-keys';
 import type { ClientRecord } from '../../../../functions/token/core/types';
@@ -44,7 +45,7 @@ describe('local usage plans', () => {
     expect(() => readUsagePlansFile(broken)).toThrow(broken);
   });
 
-  it('publishes the plan names and default where the clients CLI reads them', async () => {
+  it('publishes the plan names and default where the clients CLI reads them, and withdraws them', async () => {
     // Arrange
     const plans = readUsagePlansFile(
       writePlans({ usage_plans: { b: limits(1), a: limits(2) }, default_usage_plan: 'b' }),
@@ -53,9 +54,12 @@ describe('local usage plans', () => {
     // Act
     publishPlanNames(dir, plans);
     const seen = await new LocalUsageKeys(dir).config();
+    withdrawPlanNames(dir);
+    const withdrawn = await new LocalUsageKeys(dir).config();
 
     // Assert
     expect(seen).toEqual({ plans: { a: 'a', b: 'b' }, defaultPlan: 'b' });
+    expect(withdrawn).toBeUndefined();
   });
 
   it('finds a key in the store, enabled only for an active, finished client, and follows plan and file changes', async () => {
