@@ -45,6 +45,12 @@ resource "aws_api_gateway_rest_api" "this" {
     types = ["REGIONAL"]
   }
 
+  # The authorizer supplies each request's API key (usageIdentifierKey); x-api-key headers are not
+  # read ("Choose an API key source in API Gateway",
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+  # Harmless without usage plans: only methods with api_key_required = true meter a key.
+  api_key_source = "AUTHORIZER"
+
   tags = local.tags
 }
 
@@ -139,7 +145,8 @@ module "authorizer" {
     cache_ttl_seconds = var.revocation_cache_ttl_seconds
     stale_seconds     = var.revocation_stale_seconds
   } : null
-  log_level = var.log_level
+  usage_plans = length(var.usage_plans) > 0
+  log_level   = var.log_level
 
   artifacts_dir       = local.artifacts_dir
   artifacts_s3        = var.artifacts_s3
@@ -204,4 +211,79 @@ resource "aws_api_gateway_method_settings" "token" {
     throttling_rate_limit  = var.token_rate_limit
     throttling_burst_limit = var.token_burst_limit
   }
+}
+
+################################################################################
+# Usage plans: per-client throttling and quotas (docs/usage-plans.md)
+################################################################################
+
+locals {
+  usage_plans_stage = local.create_api ? try(aws_api_gateway_stage.this[0].stage_name, var.stage_name) : coalesce(var.usage_plans_stage_name, var.stage_name)
+}
+
+# One plan per tier. A key is metered against the plan of the stage it is in: "a given API key can
+# only be associated with one usage plan for each stage of an API", and "throttling and quota limits
+# apply to requests for individual API keys that are aggregated across all API stages within a usage
+# plan" ("Usage plans and API keys for REST APIs in API Gateway",
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
+# The throttle is a token bucket: rate_limit is "the rate at which tokens are added to the token
+# bucket" and burst_limit "the capacity of the token bucket" ("Throttle requests to your REST APIs",
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+resource "aws_api_gateway_usage_plan" "this" {
+  for_each = var.usage_plans
+
+  name        = "${var.name}-${each.key}"
+  description = "Usage plan ${each.key} of the OAuth 2.0 client credentials service ${var.name}"
+
+  api_stages {
+    api_id = local.rest_api_id
+    stage  = local.usage_plans_stage
+
+    # Method overrides are keyed "/<resource path>/<METHOD>" (the provider's api_stages.throttle.path,
+    # "for example /test/GET"); the API Reference (ApiStage.throttle) does not spell out the format.
+    dynamic "throttle" {
+      for_each = each.value.method_throttles
+
+      content {
+        path        = "${trimsuffix(split(" ", throttle.key)[1], "/")}/${split(" ", throttle.key)[0]}"
+        rate_limit  = throttle.value.rate_limit
+        burst_limit = throttle.value.burst_limit
+      }
+    }
+  }
+
+  throttle_settings {
+    rate_limit  = each.value.rate_limit
+    burst_limit = each.value.burst_limit
+  }
+
+  dynamic "quota_settings" {
+    for_each = each.value.quota == null ? [] : [each.value.quota]
+
+    content {
+      limit  = quota_settings.value.limit
+      period = quota_settings.value.period
+      offset = quota_settings.value.offset
+    }
+  }
+
+  tags = merge(local.tags, { UsagePlan = each.key })
+}
+
+# Where the clients CLI learns the plans: one reserved item in the clients table (its id has a
+# '#', which no client id can have), so the CLI needs only --table. The CLI never creates plans.
+resource "aws_dynamodb_table_item" "usage_plans" {
+  count = length(var.usage_plans) > 0 ? 1 : 0
+
+  table_name = module.client_table.table_name
+  hash_key   = "client_id"
+
+  item = jsonencode(merge({
+    client_id   = { S = "config#usage-plans" }
+    plans       = { M = { for k, p in aws_api_gateway_usage_plan.this : k => { S = p.id } } }
+    rest_api_id = { S = local.rest_api_id }
+    stage       = { S = local.usage_plans_stage }
+    }, var.default_usage_plan == null ? {} : {
+    default_plan = { S = var.default_usage_plan }
+  }))
 }

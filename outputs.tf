@@ -150,3 +150,17 @@ output "authorizer_function_arn" {
   description = "ARN of the authorizer function."
   value       = module.authorizer.function_arn
 }
+
+################################################################################
+# Usage plans
+################################################################################
+
+output "usage_plan_ids" {
+  description = "Id of each usage plan, by plan name ({} without usage_plans); for GetUsage and `clients usage`."
+  value       = { for k, p in aws_api_gateway_usage_plan.this : k => p.id }
+}
+
+output "usage_plans_config_key" {
+  description = "client_id of the clients-table item that tells the clients CLI the plan ids and the default plan; null without usage_plans."
+  value       = try(jsondecode(aws_dynamodb_table_item.usage_plans[0].item).client_id.S, null)
+}

@@ -297,6 +297,79 @@ variable "redeployment_triggers" {
 }
 
 ################################################################################
+# Usage plans (docs/usage-plans.md)
+################################################################################
+
+variable "usage_plans" {
+  description = "Per-client rate limits and quotas: map of plan name to { rate_limit (requests per second), burst_limit (token bucket capacity), optional quota { limit, period = DAY|WEEK|MONTH, offset }, optional method_throttles by \"METHOD /path\" }. Each becomes an API Gateway usage plan on the stage; the clients CLI gives each client one API key in its plan, and the authorizer returns that key as usageIdentifierKey. Needs revocation_check (the key is read with the revocation state). {} turns usage plans off. See docs/usage-plans.md."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+    quota = optional(object({
+      limit  = number
+      period = string
+      offset = optional(number, 0)
+    }))
+    method_throttles = optional(map(object({
+      rate_limit  = number
+      burst_limit = number
+    })), {})
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.usage_plans) : can(regex("^[a-zA-Z0-9_-]{1,64}$", name))])
+    error_message = "usage_plans names must be 1-64 characters of letters, digits, '_' and '-'."
+  }
+
+  # API Gateway's account-level defaults are 10,000 requests per second and a 5,000 burst
+  # ("Amazon API Gateway quotas", https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html);
+  # a per-client limit above them could never apply.
+  validation {
+    condition = alltrue(flatten([for p in values(var.usage_plans) : concat(
+      [p.rate_limit > 0 && p.rate_limit <= 10000, p.burst_limit >= 1 && p.burst_limit <= 5000 && floor(p.burst_limit) == p.burst_limit],
+      [for t in values(p.method_throttles) : t.rate_limit > 0 && t.rate_limit <= 10000 && t.burst_limit >= 1 && t.burst_limit <= 5000 && floor(t.burst_limit) == t.burst_limit],
+    )]))
+    error_message = "usage_plans rate_limit must be above 0 and at most 10000 requests per second, and burst_limit a whole number from 1 to 5000 (also in method_throttles)."
+  }
+
+  validation {
+    condition = alltrue([for p in values(var.usage_plans) : p.quota == null || try(
+      p.quota.limit >= 1 && floor(p.quota.limit) == p.quota.limit && contains(["DAY", "WEEK", "MONTH"], p.quota.period) &&
+      p.quota.offset >= 0 && floor(p.quota.offset) == p.quota.offset && p.quota.offset < (p.quota.period == "DAY" ? 1 : p.quota.period == "WEEK" ? 7 : 28),
+    false)])
+    error_message = "usage_plans quota needs a whole limit of at least 1, period DAY, WEEK or MONTH, and a whole offset in days below the period (0 for DAY, 0-6 for WEEK, 0-27 for MONTH)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for p in values(var.usage_plans) : [for route in keys(p.method_throttles) : can(regex("^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /[^\\s?#]*$", route))]]))
+    error_message = "usage_plans method_throttles keys must be \"METHOD /path\" (GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS) with a resource template of the API, e.g. \"GET /orders/{id}\"."
+  }
+
+  validation {
+    condition     = length(var.usage_plans) == 0 || var.revocation_check
+    error_message = "usage_plans needs revocation_check = true: the authorizer reads each client's API key with its revocation state."
+  }
+}
+
+variable "default_usage_plan" {
+  description = "Plan the clients CLI gives a client created without --plan; null means such a client gets no key, and API Gateway answers 403 on methods that require one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.default_usage_plan == null || contains(keys(var.usage_plans), coalesce(var.default_usage_plan, "-"))
+    error_message = "default_usage_plan must be a key of usage_plans."
+  }
+}
+
+variable "usage_plans_stage_name" {
+  description = "With rest_api_id: the stage the usage plans apply to; pass your aws_api_gateway_stage's stage_name so the plans are created after the stage. null means stage_name. Ignored when the module creates the API."
+  type        = string
+  default     = null
+}
+
+################################################################################
 # Lambda
 ################################################################################
 

@@ -6,6 +6,7 @@ import {
   type LocalServerOptions,
 } from '../tools/local-server/local-server';
 import { readRoutesFile } from '../tools/local-server/routes-file';
+import { readUsagePlansFile } from '../tools/local-server/local-usage-plans';
 import { isFromApiInvocation, runFromApi } from '../tools/from-api/cli';
 import { stopOnSignals } from '../tools/gateway/stop-on-signals';
 import {
@@ -36,6 +37,9 @@ const USAGE = `Usage: npm start -- [options]
   --revocation on|off       check client status, tokens_not_before and revoked jti in the authorizer,
                             and serve POST /oauth2/revoke (default on)
   --revocation-cache-ttl SECONDS  the authorizer's revocation cache, ${REVOCATION_CACHE_TTL_SECONDS.min}..${REVOCATION_CACHE_TTL_SECONDS.max} (default ${REVOCATION_CACHE_TTL_SECONDS.default})
+  --usage-plans FILE        per-client rate limits and quotas: a JSON file shaped like the Terraform
+                            usage_plans input; protected routes then require the client's API key
+                            (create-client --local --plan NAME); see docs/usage-plans.md
 
 Or serve a deployed REST API: npm start -- --from-api REST_API_ID (add --help for its options)`;
 
@@ -62,9 +66,18 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
       type: 'string',
       default: String(REVOCATION_CACHE_TTL_SECONDS.default),
     },
+    'usage-plans': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
+  if (values['usage-plans'] !== undefined && !values['usage-plans'].trim()) {
+    throw new UsageError('--usage-plans must not be empty');
+  }
+  if (values['usage-plans'] !== undefined && values.revocation === 'off') {
+    throw new UsageError(
+      '--usage-plans needs --revocation on (the authorizer reads each client key with its revocation state)',
+    );
+  }
   const host = hostFlag(values.host);
   if (!values['data-dir'].trim()) throw new UsageError('--data-dir must not be empty');
   if (!values.routes.trim()) throw new UsageError('--routes must not be empty');
@@ -102,6 +115,9 @@ export function parseFlags(argv: string[]): LocalServerOptions | 'help' {
       AUTHORIZER_RESULT_TTL_SECONDS.min,
       AUTHORIZER_RESULT_TTL_SECONDS.max,
     ),
+    ...(values['usage-plans'] !== undefined
+      ? { usagePlansFile: path.resolve(values['usage-plans']) }
+      : {}),
     revocationCacheTtlSeconds: revocation
       ? integerFlag(
           'revocation-cache-ttl',
@@ -204,6 +220,14 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     console.error(`npm start: --routes: ${(err as Error).message}`);
     process.exit(EXIT.USAGE);
+  }
+  if (options.usagePlansFile !== undefined) {
+    try {
+      readUsagePlansFile(options.usagePlansFile);
+    } catch (err) {
+      console.error(`npm start: --usage-plans: ${(err as Error).message}`);
+      process.exit(EXIT.USAGE);
+    }
   }
   let server: LocalServer;
   try {

@@ -21,6 +21,11 @@ module "oauth" {
     "GET /{proxy+}"    = ["demo:admin"]
   }
 
+  # Per-client tiers (docs/usage-plans.md): `clients create --plan premium` gives a client a key
+  # in premium; clients created without --plan land in the default plan.
+  usage_plans        = var.usage_plans
+  default_usage_plan = var.default_usage_plan
+
   artifacts_dir             = var.artifacts_dir
   lambda_architecture       = var.lambda_architecture
   table_deletion_protection = var.table_deletion_protection
@@ -33,7 +38,8 @@ module "oauth" {
     aws_api_gateway_method_response.hello.id,
     aws_api_gateway_integration_response.hello.id,
     jsonencode(aws_api_gateway_integration_response.hello.response_templates),
-    jsonencode([for k, m in aws_api_gateway_method.orders : [k, m.id, m.authorization]]),
+    jsonencode([for k, m in aws_api_gateway_method.orders : [k, m.id, m.authorization, m.api_key_required]]),
+    tostring(aws_api_gateway_method.hello.api_key_required),
     jsonencode([for k, r in aws_api_gateway_integration_response.orders : [k, r.id, r.response_templates]]),
   ]
 
@@ -58,6 +64,8 @@ resource "aws_api_gateway_method" "hello" {
   http_method   = "GET"
   authorization = "CUSTOM"
   authorizer_id = module.oauth.authorizer_id
+  # Metered against the client's usage plan; the key comes from the authorizer, never x-api-key.
+  api_key_required = true
 }
 
 resource "aws_api_gateway_integration" "hello" {
@@ -140,6 +148,8 @@ resource "aws_api_gateway_method" "orders" {
   http_method   = "GET"
   authorization = "CUSTOM"
   authorizer_id = module.oauth.authorizer_id
+  # Metered against the client's usage plan; the key comes from the authorizer, never x-api-key.
+  api_key_required = true
 }
 
 resource "aws_api_gateway_integration" "orders" {

@@ -59,3 +59,8 @@ output "authorizer_function_name" {
   description = "Name of the authorizer function."
   value       = module.oauth.authorizer_function_name
 }
+
+output "usage_plan_ids" {
+  description = "Id of each usage plan, by name (for GetUsage and `clients usage`)."
+  value       = module.oauth.usage_plan_ids
+}

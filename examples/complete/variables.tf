@@ -23,3 +23,26 @@ variable "table_deletion_protection" {
   type        = bool
   default     = false
 }
+
+variable "usage_plans" {
+  description = "Usage plans (tiers) by name; see the root module's usage_plans. Per-method overrides (method_throttles) work too; test/terraform/usage-plans.tftest.hcl covers them, since moto 5.2.1, which this example is applied to in tests, cannot destroy a plan stage that has them."
+  type = map(object({
+    rate_limit  = number
+    burst_limit = number
+    quota = optional(object({
+      limit  = number
+      period = string
+      offset = optional(number, 0)
+    }))
+  }))
+  default = {
+    standard = { rate_limit = 100, burst_limit = 200, quota = { limit = 1000000, period = "MONTH" } }
+    premium  = { rate_limit = 1000, burst_limit = 2000 }
+  }
+}
+
+variable "default_usage_plan" {
+  description = "Plan of clients created without --plan."
+  type        = string
+  default     = "standard"
+}

@@ -40,13 +40,19 @@ export interface AuthorizerConfig {
   clockSkewSeconds: number;
   /** Set when REVOCATION_CHECK is `true`; undefined keeps the authorizer free of network calls. */
   revocation?: RevocationSettings;
+  /**
+   * USAGE_PLANS is `true`: every Allow carries the client's API key value as `usageIdentifierKey`,
+   * read with the revocation state (so it needs REVOCATION_CHECK; docs/usage-plans.md).
+   */
+  usagePlans?: boolean;
 }
 
 /**
  * Loads the authorizer's configuration: ISSUER, AUDIENCE, PUBLIC_KEYS_PEM (JSON array of SPKI
  * PEMs), ROUTE_SCOPES (JSON object, default {}), CLOCK_SKEW_SECONDS (see shared/limits), and
  * REVOCATION_CHECK (`true` or `false`, default `false`; Terraform turns it on by default) with
- * CLIENTS_TABLE, REVOCATION_CACHE_TTL_SECONDS and REVOCATION_STALE_SECONDS.
+ * CLIENTS_TABLE, REVOCATION_CACHE_TTL_SECONDS and REVOCATION_STALE_SECONDS, and USAGE_PLANS
+ * (`true` or `false`, default `false`), which needs REVOCATION_CHECK `true`.
  * @param env the environment (process.env at cold start)
  * @returns the validated configuration, with keys and routes already parsed
  * @throws Error whose message names the first missing or invalid variable (and entry)
@@ -73,24 +79,30 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
     throw rethrow(error, RouteMapError, 'ROUTE_SCOPES');
   }
 
+  const revocationOn = oneOf(env, 'REVOCATION_CHECK', ['true', 'false'], 'false') === 'true';
+  const usagePlans = oneOf(env, 'USAGE_PLANS', ['true', 'false'], 'false') === 'true';
+  // The key value is read with the revocation state (one BatchGetItem, one cache), so plans without
+  // revocation would have no way to learn it.
+  if (usagePlans && !revocationOn) throw configError('USAGE_PLANS', 'needs REVOCATION_CHECK=true');
+
   return {
     issuer,
     audience,
     keys,
     routes,
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
-    revocation:
-      oneOf(env, 'REVOCATION_CHECK', ['true', 'false'], 'false') === 'true'
-        ? {
-            tableName: requiredString(env, 'CLIENTS_TABLE'),
-            cacheTtlSeconds: integerInRange(
-              env,
-              'REVOCATION_CACHE_TTL_SECONDS',
-              REVOCATION_CACHE_TTL_SECONDS,
-            ),
-            staleSeconds: integerInRange(env, 'REVOCATION_STALE_SECONDS', REVOCATION_STALE_SECONDS),
-          }
-        : undefined,
+    usagePlans,
+    revocation: revocationOn
+      ? {
+          tableName: requiredString(env, 'CLIENTS_TABLE'),
+          cacheTtlSeconds: integerInRange(
+            env,
+            'REVOCATION_CACHE_TTL_SECONDS',
+            REVOCATION_CACHE_TTL_SECONDS,
+          ),
+          staleSeconds: integerInRange(env, 'REVOCATION_STALE_SECONDS', REVOCATION_STALE_SECONDS),
+        }
+      : undefined,
   };
 }
 

@@ -137,12 +137,27 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
       ) {
         throw new Error('not a REQUEST authorizer event');
       }
+      let usageKey: string | undefined;
       if (checkRevocation !== undefined) {
         // Checked before the route so that a revoked token gets 401 on every route, never 403.
-        const verdict = await checkRevocation(claims);
-        if (verdict !== 'live') throw new RevocationError(verdict);
+        const outcome = await checkRevocation(claims);
+        if (outcome.verdict !== 'live') throw new RevocationError(outcome.verdict);
+        usageKey = outcome.usageKey;
       }
-      return buildPolicy(claims, { methodArn, httpMethod, resource });
+      const result = buildPolicy(claims, { methodArn, httpMethod, resource });
+      // Only an Allow carries the key: a Deny is answered 403 before any metering. A client without
+      // a key gets an Allow without one, and API Gateway answers 403 on methods that require a key
+      // ("Choose an API key source in API Gateway": no matching key "throws an InvalidKeyParameter
+      // exception. As a result, the caller receives a 403 Forbidden response",
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+      if (
+        config.usagePlans &&
+        usageKey !== undefined &&
+        result.policyDocument.Statement[0].Effect === 'Allow'
+      ) {
+        return { ...result, usageIdentifierKey: usageKey };
+      }
+      return result;
     } catch (error) {
       const reason = error instanceof JwtError ? error.code : (error as Error).name;
       logger?.warn('Token rejected', { reason });

@@ -17,6 +17,9 @@ export const EXPIRES_AT_ATTRIBUTE = 'expires_at';
 /** Number attribute (epoch seconds) of a client record: tokens with an earlier `iat` are dead. */
 export const TOKENS_NOT_BEFORE_ATTRIBUTE = 'tokens_not_before';
 
+/** String attribute of a client record: the value of the client's API Gateway API key. */
+export const USAGE_KEY_ATTRIBUTE = 'usage_key';
+
 /**
  * @param jti a token's `jti`
  * @returns the partition key of its revocation item
@@ -42,6 +45,11 @@ export interface RevocationState {
   tokensNotBefore: number | undefined;
   /** Epoch seconds until which the `jti` is revoked; undefined when it is not (or no longer). */
   jtiRevokedUntil: number | undefined;
+  /**
+   * The client's API key value (`usage_key`), which the authorizer returns as `usageIdentifierKey`
+   * when usage plans are on (docs/usage-plans.md); undefined when the client has none.
+   */
+  usageKey?: string;
 }
 
 /**

@@ -40,6 +40,7 @@ locals {
     POWERTOOLS_METRICS_NAMESPACE = var.name
     LOG_LEVEL                    = var.log_level
     REVOCATION_CHECK             = var.revocation == null ? "false" : "true"
+    USAGE_PLANS                  = var.usage_plans ? "true" : "false"
     }, var.revocation == null ? {} : {
     CLIENTS_TABLE                = var.revocation.table_name
     REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation.cache_ttl_seconds)
@@ -49,7 +50,8 @@ locals {
   # What the revocation read may see: the key, the client's status and tokens_not_before, and a
   # revoked item's expires_at; never secrets or other client settings. Keep in step with
   # AUTHORIZER_ATTRIBUTES in functions/authorizer/adapters/revocation-state-dynamodb.ts.
-  revocation_attributes = ["client_id", "status", "tokens_not_before", "expires_at"]
+  # usage_key is the client's API key value (docs/usage-plans.md), which alone grants nothing.
+  revocation_attributes = ["client_id", "status", "tokens_not_before", "expires_at", "usage_key"]
 
   # The 401/403 gateway responses: RFC 6750 §3 Bearer challenges (invalid_token, insufficient_scope)
   # with JSON bodies and Cache-Control: no-store. One definition: the local emulator
@@ -134,6 +136,10 @@ module "function" {
   preconditions = [{
     condition     = length(join("", [for k, v in local.environment : "${k}${v}"])) <= 4096
     error_message = "The authorizer's environment exceeds Lambda's 4 KB limit: trust fewer keys or shorten route_scopes."
+    }, {
+    # The key value is read with the revocation state; without that read there is no key to return.
+    condition     = !var.usage_plans || var.revocation != null
+    error_message = "usage_plans needs revocation: the authorizer reads each client's API key with its revocation state."
   }]
 
   log_retention_days = var.log_retention_days

@@ -48,3 +48,8 @@ output "deployment_triggers" {
     flatten([for k, r in aws_api_gateway_gateway_response.this : [k, r.status_code, jsonencode(r.response_parameters), jsonencode(r.response_templates)]]),
   )
 }
+
+output "usage_plans" {
+  description = "Whether the authorizer returns each client's API key as usageIdentifierKey (usage plans on)."
+  value       = var.usage_plans
+}

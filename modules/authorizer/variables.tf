@@ -236,3 +236,13 @@ variable "revocation" {
     error_message = "revocation.cache_ttl_seconds and revocation.stale_seconds must be whole numbers between 0 and 60."
   }
 }
+
+################################################################################
+# Usage plans
+################################################################################
+
+variable "usage_plans" {
+  description = "Return each client's API key value (the usage_key attribute, read with the revocation state) as usageIdentifierKey on every Allow, for API Gateway usage plans (docs/usage-plans.md). Needs revocation. The API must have api_key_source = \"AUTHORIZER\" and its metered methods api_key_required = true."
+  type        = bool
+  default     = false
+}

@@ -18,6 +18,7 @@ import { expectSharedGatewayResponse } from '../support/gateway-responses';
 import { startLocalServer } from '../support/local-server';
 import { freePort, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
+import { USAGE_PLANS_REFRESH_MS } from '../../tools/from-api/usage-plans-reader';
 import {
   LIBRARIES,
   isPython,
@@ -174,6 +175,12 @@ describeBoth(
         TF_VAR_artifacts_dir: artifactsDir,
         TF_VAR_lambda_architecture: 'x86_64',
         TF_VAR_table_deletion_protection: 'false',
+        // The example's tiers plus the ones the usage plan tests meter against.
+        TF_VAR_usage_plans: JSON.stringify({
+          standard: { rate_limit: 100, burst_limit: 200 },
+          small: { rate_limit: 2, burst_limit: 2 },
+          daily5: { rate_limit: 100, burst_limit: 100, quota: { limit: 5, period: 'DAY' } },
+        }),
       });
       expectExit(await tf(['init']), 'terraform init');
       expectExit(await tf(['apply', '-auto-approve']), 'terraform apply');
@@ -460,6 +467,85 @@ describeBoth(
       const challenge = error as oauth.WWWAuthenticateChallengeError;
       expect(challenge.status).toBe(401);
       expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
+    });
+
+    describe('usage plans (keys returned by the authorizer, plans read from the deployed API)', () => {
+      const withPlan = async (name: string, plan: string): Promise<CreatedClient> =>
+        JSON.parse(
+          await tsx('scripts/create-client.ts', [
+            '--table',
+            outputs.client_table_name,
+            '--name',
+            name,
+            '--scopes',
+            'demo:read',
+            '--plan',
+            plan,
+            '--json',
+          ]),
+        ) as CreatedClient;
+      const burst = async (token: string, n: number) =>
+        Promise.all(
+          Array.from({ length: n }, async () => {
+            const res = await hello(token);
+            return { status: res.status, body: await res.text() };
+          }),
+        );
+
+      it('a client on 2 rps burst 2 gets 429 Too Many Requests within 20 requests; one on a larger plan gets none', async () => {
+        // Arrange: keys join their plans after --from-api started; it reads them within its refresh.
+        const small = await grant(await withPlan('e2e-small', 'small'), 'basic');
+        const large = await grant(await withPlan('e2e-large', 'standard'), 'basic');
+        await new Promise((resolve) => setTimeout(resolve, USAGE_PLANS_REFRESH_MS + 100));
+
+        // Act
+        const smallAnswers = await burst(small.access_token, 20);
+        const largeAnswers = await burst(large.access_token, 20);
+
+        // Assert
+        const throttled = smallAnswers.filter((a) => a.status === 429);
+        expect(throttled.length).toBeGreaterThan(0);
+        expect(JSON.parse(throttled[0]!.body)).toEqual({ message: 'Too Many Requests' });
+        expect(largeAnswers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      });
+
+      it('a quota of 5 per day answers 429 Limit Exceeded on the 6th request', async () => {
+        // Arrange
+        const daily = await grant(await withPlan('e2e-daily', 'daily5'), 'basic');
+        await new Promise((resolve) => setTimeout(resolve, USAGE_PLANS_REFRESH_MS + 100));
+
+        // Act
+        const answers = [];
+        for (let i = 0; i < 6; i++) answers.push(...(await burst(daily.access_token, 1)));
+
+        // Assert
+        expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429]);
+        expect(JSON.parse(answers[5]!.body)).toEqual({ message: 'Limit Exceeded' });
+      });
+
+      it('after clients update --plan, the new limits apply within the stated time (the 2 s refresh)', async () => {
+        // Arrange
+        const client = await withPlan('e2e-mover', 'small');
+        const token = await grant(client, 'basic');
+        await new Promise((resolve) => setTimeout(resolve, USAGE_PLANS_REFRESH_MS + 100));
+        const before = await burst(token.access_token, 20);
+
+        // Act
+        await tsx('scripts/clients.ts', [
+          'update',
+          client.client_id,
+          '--table',
+          outputs.client_table_name,
+          '--plan',
+          'standard',
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, USAGE_PLANS_REFRESH_MS + 100));
+        const after = await burst(token.access_token, 20);
+
+        // Assert
+        expect(before.some((a) => a.status === 429)).toBe(true);
+        expect(after.map((a) => a.status)).toEqual(Array(20).fill(200));
+      });
     });
 
     it('fails at start, naming the function, when no zip matches the deployed code', async () => {

@@ -354,6 +354,7 @@ run "authorizer_works_alone_with_logs_only_role" {
       POWERTOOLS_METRICS_NAMESPACE = "unit-test"
       LOG_LEVEL                    = "INFO"
       REVOCATION_CHECK             = "false"
+      USAGE_PLANS                  = "false"
     })
     error_message = "The authorizer environment must follow the team contract."
   }

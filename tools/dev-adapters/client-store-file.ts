@@ -178,6 +178,7 @@ export class FileClientStore implements ClientAdminStore {
       client: client?.status === 'active' ? 'active' : 'inactive',
       tokensNotBefore: client?.tokens_not_before,
       jtiRevokedUntil: await this.revokedUntil(jti),
+      usageKey: client?.usage_key,
     };
   }
 

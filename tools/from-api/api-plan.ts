@@ -44,6 +44,8 @@ export interface RoutePlan {
   resourceId?: string;
   authorization: 'NONE' | 'CUSTOM';
   authorizerId?: string;
+  /** `apiKeyRequired`: metered against the usage plans of the stage (key source AUTHORIZER). */
+  apiKeyRequired?: boolean;
   integration: IntegrationPlan;
 }
 
@@ -141,6 +143,7 @@ function methodPlan(
   authorizers: Map<string, Authorizer>,
   stageVariables: Record<string, string>,
   problems: string[],
+  apiKeySource: string | undefined,
 ): RoutePlan | undefined {
   const httpMethod = method.httpMethod ?? '?';
   const label = `${httpMethod} ${resourcePath}`;
@@ -162,7 +165,14 @@ function methodPlan(
       );
     }
   }
-  if (method.apiKeyRequired) problem('API keys (apiKeyRequired) are not supported');
+  // Only keys the authorizer returns are modelled; HEADER keys (x-api-key) are not
+  // ("Choose an API key source in API Gateway",
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+  if (method.apiKeyRequired && apiKeySource !== 'AUTHORIZER') {
+    problem(
+      `API keys from ${apiKeySource ?? 'HEADER'} are not supported (only apiKeySource AUTHORIZER, keys returned by the authorizer)`,
+    );
+  }
   if (method.requestValidatorId) {
     problem(`request validator ${method.requestValidatorId} is not supported`);
   }
@@ -192,6 +202,7 @@ function methodPlan(
     ...(resourceId ? { resourceId } : {}),
     authorization: authorization as 'NONE' | 'CUSTOM',
     ...(authorization === 'CUSTOM' ? { authorizerId: method.authorizerId as string } : {}),
+    ...(method.apiKeyRequired ? { apiKeyRequired: true } : {}),
     integration: plan,
   };
 }
@@ -324,6 +335,7 @@ export function planApi(snapshot: DeployedApiSnapshot): ApiPlan {
         authorizers,
         stageVariables,
         problems,
+        snapshot.restApi.apiKeySource,
       );
       if (route) routes.push(route);
     }

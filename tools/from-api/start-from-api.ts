@@ -17,6 +17,7 @@ import {
 } from './deployed-function';
 import { answerMock } from './mock-integration';
 import { LambdaWorker } from './lambda-worker';
+import { ApiGatewayUsagePlanSource } from './usage-plans-reader';
 
 /** Settings of `npm start -- --from-api`. */
 export interface FromApiOptions {
@@ -65,6 +66,7 @@ export function apiDefinition(plan: ApiPlan, functions: Map<string, LocalFunctio
       ...(route.resourceId ? { resourceId: route.resourceId } : {}),
       authorization: route.authorization,
       ...(route.authorizerId ? { authorizerId: route.authorizerId } : {}),
+      ...(route.apiKeyRequired ? { apiKeyRequired: true } : {}),
       integration:
         integration.type === 'lambda'
           ? {
@@ -171,7 +173,23 @@ export async function startFromApi(options: FromApiOptions): Promise<FromApiServ
     // Cold starts now: a handler that does not resolve, or a config error, fails the start.
     await Promise.all([...functions.values()].map((f) => f.worker.start()));
 
+    // Methods that require a key are metered against the stage's usage plans, read from API Gateway
+    // now and refreshed while serving (a plan change applies within USAGE_PLANS_REFRESH_MS).
+    let usagePlans: ApiGatewayUsagePlanSource | undefined;
+    if (plan.routes.some((route) => route.apiKeyRequired)) {
+      const { APIGatewayClient } = await import('@aws-sdk/client-api-gateway');
+      usagePlans = new ApiGatewayUsagePlanSource({
+        client: options.apiGateway ?? new APIGatewayClient({}),
+        restApiId: plan.restApiId,
+        stage: plan.stage,
+        onError: (message, err) =>
+          log(`error: ${message}${err instanceof Error ? ` (${err.name}: ${err.message})` : ''}`),
+      });
+      await usagePlans.load();
+    }
+
     const emulator = new ApiGatewayEmulator(apiDefinition(plan, functions), {
+      ...(usagePlans ? { usagePlans } : {}),
       onAccessLog: (entry) => log(formatAccessLog(entry)),
       onError: (message, err) =>
         log(`error: ${message}${err instanceof Error ? ` (${err.name}: ${err.message})` : ''}`),

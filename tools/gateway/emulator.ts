@@ -14,6 +14,7 @@ import {
 import { RequestAuthorizerRunner, requestAuthorizerEvent } from './request-authorizer';
 import { readRequestPath } from './request-path';
 import { RouteMatcher } from './route-matcher';
+import { UsagePlanEnforcer, type UsagePlanSource } from './usage-plans';
 import {
   TokenAuthorizerRunner,
   type AuthorizerOutcome,
@@ -39,6 +40,12 @@ export interface EmulatorOptions {
   onAccessLog?: (entry: AccessLogEntry) => void;
   /** Called when an authorizer or integration fails, with a reason for the operator (never sent to the client). */
   onError?: (message: string, error?: unknown) => void;
+  /**
+   * Usage plans of the stage (the API's key source is the authorizer): routes with
+   * `apiKeyRequired` are metered against the key the authorizer returned. Without it such routes
+   * answer 403, as a stage in no usage plan would.
+   */
+  usagePlans?: UsagePlanSource;
 }
 
 /** A running HTTP listener. */
@@ -67,6 +74,7 @@ export class ApiGatewayEmulator {
   private readonly matcher: RouteMatcher;
   private readonly authorizers = new Map<string, TokenAuthorizerRunner | RequestAuthorizerRunner>();
   private readonly clock: () => number;
+  private readonly usage: UsagePlanEnforcer | undefined;
   readonly maxBodyBytes: number;
 
   /**
@@ -78,6 +86,7 @@ export class ApiGatewayEmulator {
     private readonly options: EmulatorOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
+    this.usage = options.usagePlans && new UsagePlanEnforcer(options.usagePlans, this.clock);
     this.matcher = new RouteMatcher(api.routes);
     for (const [id, authorizer] of Object.entries(api.authorizers ?? {})) {
       this.authorizers.set(
@@ -204,6 +213,21 @@ export class ApiGatewayEmulator {
         return gatewayResponse('ACCESS_DENIED');
       }
       authorizer = outcome.result;
+    }
+
+    if (route.apiKeyRequired === true) {
+      // After authorization, before the integration: a throttled or over-quota request never
+      // reaches the backend. The key comes only from the authorizer (key source AUTHORIZER), never
+      // from an x-api-key header.
+      const verdict =
+        this.usage === undefined
+          ? 'INVALID_API_KEY'
+          : await this.usage.admit(
+              authorizer?.usageIdentifierKey,
+              request.method,
+              route.resourcePath,
+            );
+      if (verdict !== 'ok') return gatewayResponse(verdict);
     }
 
     const result = await this.integrate(route, proxyInput, requestId, authorizer);

@@ -22,6 +22,16 @@ export const DEFAULT_GATEWAY_RESPONSES: Record<GatewayResponseType, BuiltIn> = {
   REQUEST_TOO_LARGE: { statusCode: 413, message: 'Request Too Long' },
   INTEGRATION_FAILURE: { statusCode: 502, message: 'Internal server error' },
   BAD_REQUEST_BODY: { statusCode: 400, message: 'Invalid request body' },
+  // Usage plans. Status codes: "Gateway response types for API Gateway"
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html):
+  // INVALID_API_KEY 403, THROTTLED 429, QUOTA_EXCEEDED 429. Messages: a key that matches no plan
+  // gives "403 Forbidden" ("Choose an API key source in API Gateway",
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html);
+  // "429 Too Many Requests" or "Limit Exceeded" ("How do I troubleshoot 429 Too Many Requests or
+  // Limit Exceeded errors", https://repost.aws/knowledge-center/api-gateway-429-limit).
+  INVALID_API_KEY: { statusCode: 403, message: 'Forbidden' },
+  THROTTLED: { statusCode: 429, message: 'Too Many Requests' },
+  QUOTA_EXCEEDED: { statusCode: 429, message: 'Limit Exceeded' },
 };
 
 const DEFAULT_TEMPLATE = '{"message":$context.error.messageString}';

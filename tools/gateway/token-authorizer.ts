@@ -8,6 +8,8 @@ export interface AuthorizerResult {
   principalId: string;
   policyDocument: PolicyDocument;
   context: Record<string, string | number | boolean>;
+  /** The API key the request is metered against, when the API's key source is AUTHORIZER. */
+  usageIdentifierKey?: string;
 }
 
 /** Outcome of authorizing one request. */
@@ -57,7 +59,10 @@ const MAX_CACHE_ENTRIES = 10_000;
  */
 export function readAuthorizerOutput(output: unknown): AuthorizerResult | string {
   if (!output || typeof output !== 'object') return 'the authorizer returned no object';
-  const { principalId, policyDocument, context } = output as Record<string, unknown>;
+  const { principalId, policyDocument, context, usageIdentifierKey } = output as Record<
+    string,
+    unknown
+  >;
   if (typeof principalId !== 'string' || principalId === '') return 'principalId is missing';
   if (!isPolicyDocument(policyDocument)) return 'policyDocument is missing or malformed';
   if (context !== undefined && context !== null) {
@@ -68,10 +73,14 @@ export function readAuthorizerOutput(output: unknown): AuthorizerResult | string
       }
     }
   }
+  if (usageIdentifierKey !== undefined && typeof usageIdentifierKey !== 'string') {
+    return 'usageIdentifierKey is not a string';
+  }
   return {
     principalId,
     policyDocument,
     context: (context ?? {}) as Record<string, string | number | boolean>,
+    ...(usageIdentifierKey !== undefined ? { usageIdentifierKey } : {}),
   };
 }
 

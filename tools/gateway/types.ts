@@ -56,6 +56,11 @@ export interface Route {
   authorization: 'NONE' | 'CUSTOM';
   /** Key in `ApiDefinition.authorizers`; required for `CUSTOM`. */
   authorizerId?: string;
+  /**
+   * `api_key_required`: the request is metered against the API key the authorizer returned
+   * (`usageIdentifierKey`), and refused without one (see usage-plans.ts).
+   */
+  apiKeyRequired?: boolean;
   integration: Integration;
 }
 
@@ -103,7 +108,10 @@ export type GatewayResponseType =
   | 'AUTHORIZER_CONFIGURATION_ERROR'
   | 'REQUEST_TOO_LARGE'
   | 'INTEGRATION_FAILURE'
-  | 'BAD_REQUEST_BODY';
+  | 'BAD_REQUEST_BODY'
+  | 'INVALID_API_KEY'
+  | 'THROTTLED'
+  | 'QUOTA_EXCEEDED';
 
 /**
  * A gateway response in API Gateway's own shape (`aws_api_gateway_gateway_response`, or

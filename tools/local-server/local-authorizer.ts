@@ -25,6 +25,8 @@ export function createLocalAuthorizer(settings: {
   publicKeysPem: string[];
   routeScopes: Record<string, string[]>;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Return the client's API key as usageIdentifierKey (USAGE_PLANS; needs revocation). */
+  usagePlans?: boolean;
   /** Revocation checking against the local store, with its cache TTL (default: off). */
   revocation?: { source: RevocationStateSource; cacheTtlSeconds: number };
 }): RequestAuthorizerHandler {
@@ -40,6 +42,7 @@ export function createLocalAuthorizer(settings: {
           REVOCATION_CACHE_TTL_SECONDS: String(settings.revocation.cacheTtlSeconds),
         }
       : {}),
+    ...(settings.usagePlans ? { USAGE_PLANS: 'true' } : {}),
   });
   const handler = createAuthorizerHandler({
     config,

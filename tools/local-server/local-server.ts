@@ -20,6 +20,12 @@ import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/
 import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
 import { OAUTH_GATEWAY_RESPONSES } from './oauth-gateway-responses';
 import { readRoutesFile } from './routes-file';
+import {
+  LocalUsagePlanSource,
+  publishPlanNames,
+  readUsagePlansFile,
+  withdrawPlanNames,
+} from './local-usage-plans';
 
 /** Settings of the local server (the CLI flags, validated). */
 export interface LocalServerOptions {
@@ -42,6 +48,12 @@ export interface LocalServerOptions {
    * (no revoke route, no check). The clients CLI writes to the same clients.json.
    */
   revocationCacheTtlSeconds?: number;
+  /**
+   * `--usage-plans FILE`: the protected routes require an API key and are metered against the
+   * client's plan in this file (the Terraform `usage_plans` shape; docs/usage-plans.md). Needs
+   * revocation on: the authorizer reads the key with the revocation state.
+   */
+  usagePlansFile?: string;
   /** Access log and operator messages (default: none). */
   log?: (line: string) => void;
 }
@@ -99,6 +111,23 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const log = options.log ?? ((): void => undefined);
   const dataDir = path.resolve(options.dataDir);
   const { routeScopes, routes } = readRoutesFile(options.routesFile);
+  const usagePlansOn = options.usagePlansFile !== undefined;
+  if (usagePlansOn && options.revocationCacheTtlSeconds === undefined) {
+    throw new Error(
+      '--usage-plans needs --revocation on: the authorizer reads each key with the revocation state',
+    );
+  }
+  let usagePlans: LocalUsagePlanSource | undefined;
+  // Without --usage-plans, the plan names of an earlier run must not steer the clients CLI.
+  if (options.usagePlansFile === undefined) withdrawPlanNames(dataDir);
+  else {
+    publishPlanNames(dataDir, readUsagePlansFile(options.usagePlansFile));
+    usagePlans = new LocalUsagePlanSource(
+      new FileClientStore({ dataDir }),
+      options.usagePlansFile,
+      (message) => log(`error: ${message}`),
+    );
+  }
 
   let resolveReady!: (handlers: Handlers) => void;
   let rejectReady!: (err: unknown) => void;
@@ -123,6 +152,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     resourcePath: route.resourcePath,
     authorization: 'CUSTOM',
     authorizerId: 'oauth',
+    ...(usagePlansOn ? { apiKeyRequired: true } : {}),
     integration: { type: 'lambda-proxy', functionName: 'demo', handler: demoBackend },
   }));
   const api: ApiDefinition = {
@@ -143,6 +173,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     gatewayResponses: OAUTH_GATEWAY_RESPONSES,
   };
   const emulator = new ApiGatewayEmulator(api, {
+    ...(usagePlans ? { usagePlans } : {}),
     onAccessLog: (entry) => log(formatAccessLog(entry)),
     onError: (message, err) =>
       log(`error: ${message}${err instanceof Error ? ` (${err.name}: ${err.message})` : ''}`),
@@ -160,6 +191,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       routeScopes,
       scopesSupported: [...new Set(routes.flatMap((r) => r.scopes))].sort(),
       revocationCacheTtlSeconds: options.revocationCacheTtlSeconds,
+      usagePlans: usagePlansOn,
     });
     resolveReady(handlers);
   } catch (err) {
@@ -203,6 +235,7 @@ async function buildHandlers(settings: {
   routeScopes: Record<string, string[]>;
   scopesSupported: string[];
   revocationCacheTtlSeconds: number | undefined;
+  usagePlans: boolean;
 }): Promise<Handlers> {
   const store = new FileClientStore({ dataDir: settings.dataDir });
   const revocationOn = settings.revocationCacheTtlSeconds !== undefined;
@@ -235,6 +268,7 @@ async function buildHandlers(settings: {
     publicKeysPem: [publicKeyPem],
     routeScopes: settings.routeScopes,
     logLevel,
+    usagePlans: settings.usagePlans,
     revocation: revocationOn
       ? {
           source: { read: (clientId, jti) => store.revocationState(clientId, jti) },

@@ -5,6 +5,7 @@ import {
   EXPIRES_AT_ATTRIBUTE,
   revokedJtiKey,
   TOKENS_NOT_BEFORE_ATTRIBUTE,
+  USAGE_KEY_ATTRIBUTE,
   type RevocationState,
 } from '../../shared/revocation';
 import type { RevocationStateSource } from '../core/revocation-check';
@@ -38,6 +39,9 @@ export const AUTHORIZER_ATTRIBUTES = [
   'status',
   TOKENS_NOT_BEFORE_ATTRIBUTE,
   EXPIRES_AT_ATTRIBUTE,
+  // The API key value for usage plans (docs/usage-plans.md): it grants nothing alone, because an
+  // API whose key source is AUTHORIZER ignores x-api-key headers.
+  USAGE_KEY_ATTRIBUTE,
 ] as const;
 
 /** A DynamoDB read failed; the message names the kind only (never keys or tokens). */
@@ -129,12 +133,13 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
         [this.options.tableName]: {
           Keys: [{ client_id: { S: clientId } }, { client_id: { S: revokedJtiKey(jti) } }],
           ConsistentRead: true,
-          ProjectionExpression: '#k, #s, #t, #e',
+          ProjectionExpression: '#k, #s, #t, #e, #u',
           ExpressionAttributeNames: {
             '#k': 'client_id',
             '#s': 'status',
             '#t': TOKENS_NOT_BEFORE_ATTRIBUTE,
             '#e': EXPIRES_AT_ATTRIBUTE,
+            '#u': USAGE_KEY_ATTRIBUTE,
           },
         },
       },
@@ -203,6 +208,7 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
         revoked === undefined
           ? undefined
           : (numberOf(revoked[EXPIRES_AT_ATTRIBUTE]) ?? Number.MAX_SAFE_INTEGER),
+      usageKey: client?.[USAGE_KEY_ATTRIBUTE]?.S,
     };
   }
 }

@@ -26,6 +26,13 @@ export interface AuthorizerResult {
   policyDocument: PolicyDocument;
   /** Passed to the backend as `requestContext.authorizer`; strings only. */
   context: { client_id: string; scope: string; jti: string };
+  /**
+   * The client's API key value, when usage plans are on: "If the API uses a usage plan (the
+   * apiKeySource is set to AUTHORIZER), the Lambda authorizer function must return one of the
+   * usage plan's API keys as the usageIdentifierKey property value" ("Output from an API Gateway
+   * Lambda authorizer", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
+   */
+  usageIdentifierKey?: string;
 }
 
 /** The claims a decision needs. */

@@ -27,12 +27,25 @@ export interface RevocationCheckOptions {
 /** The outcome of a check. */
 export type RevocationVerdict = 'live' | 'revoked' | 'unavailable';
 
+/** The outcome of a check, with the client's API key value from the same read (usage plans). */
+export interface RevocationOutcome {
+  verdict: RevocationVerdict;
+  /** The client's `usage_key`; undefined when it has none or the verdict is not `live`. */
+  usageKey: string | undefined;
+}
+
 /** Checks one token; never rejects. */
 export type RevocationCheck = (token: {
   client_id: string;
   jti: string;
   iat: number;
-}) => Promise<RevocationVerdict>;
+}) => Promise<RevocationOutcome>;
+
+const UNAVAILABLE: RevocationOutcome = Object.freeze({
+  verdict: 'unavailable',
+  usageKey: undefined,
+});
+const REVOKED: RevocationOutcome = Object.freeze({ verdict: 'revoked', usageKey: undefined });
 
 interface Entry {
   state: RevocationState;
@@ -86,9 +99,11 @@ export function createRevocationCheck(options: RevocationCheckOptions): Revocati
       const fresh = await refresh(key, token.client_id, token.jti);
       if (fresh !== undefined) entry = fresh;
       else if (entry === undefined || clock() - entry.readAtMs >= cacheTtlMs + staleMs) {
-        return 'unavailable';
+        return UNAVAILABLE;
       }
     }
-    return isRevoked(entry.state, token, Math.floor(clock() / 1000)) ? 'revoked' : 'live';
+    return isRevoked(entry.state, token, Math.floor(clock() / 1000))
+      ? REVOKED
+      : { verdict: 'live', usageKey: entry.state.usageKey };
   };
 }

@@ -86,5 +86,12 @@ export function parseClientRecord(value: unknown): ClientRecord {
     }
     record.tokens_not_before = notBefore;
   }
+  // Usage plan fields (docs/usage-plans.md): optional strings, copied when present.
+  for (const field of ['usage_plan', 'usage_key', 'usage_key_id', 'pending_since'] as const) {
+    const v = value[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v === '') throw new MalformedClientRecordError(field);
+    record[field] = v;
+  }
   return record;
 }

@@ -36,6 +36,17 @@ export interface ClientRecord {
    * the authorizer, and none is issued before it (docs/revocation.md).
    */
   tokens_not_before?: number;
+  /** Name of the client's usage plan (docs/usage-plans.md); absent without usage plans. */
+  usage_plan?: string;
+  /** Value of the client's API Gateway API key, returned by the authorizer as `usageIdentifierKey`. */
+  usage_key?: string;
+  /** Id of that API key in API Gateway (the CLI manages it). */
+  usage_key_id?: string;
+  /**
+   * Set (ISO 8601) while `clients create` has written the record but not yet finished its API key;
+   * the client stays disabled until then, and a rerun of the same create finishes it.
+   */
+  pending_since?: string;
   /** ISO 8601. */
   created_at: string;
   /** ISO 8601. */

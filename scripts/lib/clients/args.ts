@@ -20,6 +20,28 @@ import {
   parseTokenTtl,
 } from './validate';
 
+/** Days `usage` reports without --days (today and the six before). */
+export const DEFAULT_USAGE_DAYS = 7;
+
+/** API Gateway usage plan names as the Terraform variable allows them. */
+const PLAN_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+function parsePlan(value: string): string {
+  if (!PLAN_NAME.test(value)) {
+    throw new UsageError(
+      `--plan ${JSON.stringify(value)} is not a plan name (1-64 letters, digits, '_' or '-')`,
+    );
+  }
+  return value;
+}
+
+function parseDays(value: string): number {
+  const days = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  if (!(days >= 1 && days <= 90))
+    throw new UsageError('--days must be a whole number from 1 to 90');
+  return days;
+}
+
 /** Default directory of the local store (`--local` without `--data-dir`), relative to the working dir. */
 export const DEFAULT_DATA_DIR = '.local';
 
@@ -37,6 +59,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     scopes: { type: 'string' },
     audience: { type: 'string', multiple: true },
     'token-ttl': { type: 'string' },
+    plan: { type: 'string' },
   },
   list: {},
   show: {},
@@ -47,6 +70,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     'clear-audiences': { type: 'boolean' },
     'token-ttl': { type: 'string' },
     'clear-token-ttl': { type: 'boolean' },
+    plan: { type: 'string' },
   },
   disable: {},
   enable: {},
@@ -54,6 +78,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   'revoke-tokens': {},
   'revoke-token': {},
   delete: {},
+  usage: { days: { type: 'string' } },
 };
 
 /** Commands that take exactly one positional argument, the client id: all but create and list. */
@@ -122,10 +147,11 @@ function parseChanges(values: Record<string, unknown>): ClientChanges {
     changes.tokenTtlSeconds = parseTokenTtl(values['token-ttl'] as string);
   }
   if (values['clear-token-ttl'] === true) changes.tokenTtlSeconds = null;
+  if (values.plan !== undefined) changes.plan = parsePlan(values.plan as string);
   if (Object.keys(changes).length === 0) {
     throw new UsageError(
       'nothing to update: give at least one of --name, --scopes, --audience, --clear-audiences, ' +
-        '--token-ttl, --clear-token-ttl',
+        '--token-ttl, --clear-token-ttl, --plan',
     );
   }
   return changes;
@@ -196,6 +222,16 @@ export function parseCommandLine(
           scopes: parseScopes(values.scopes as string),
           audiences: parseAudiences((values.audience as string[] | undefined) ?? []),
           ...(ttl !== undefined ? { tokenTtlSeconds: parseTokenTtl(ttl) } : {}),
+          ...(values.plan !== undefined ? { plan: parsePlan(values.plan as string) } : {}),
+        };
+      }
+      case 'usage': {
+        const days = values.days as string | undefined;
+        return {
+          command,
+          ...common,
+          clientId: clientId as string,
+          days: days === undefined ? DEFAULT_USAGE_DAYS : parseDays(days),
         };
       }
       case 'list':

@@ -11,6 +11,7 @@ import { runCommand } from './commands';
 import { helpText, invocation } from './help';
 import type { Output, ProgramName, Target } from './model';
 import { regionFromEnv } from './target';
+import type { UsageKeyGateway } from './usage-keys';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */
 export interface CliOptions {
@@ -25,6 +26,8 @@ export interface CliOptions {
     target: Target,
     env: NodeJS.ProcessEnv,
   ) => ClientAdminStore | Promise<ClientAdminStore>;
+  /** Opens the API key gateway of a target (default: API Gateway for a table, none locally). */
+  openUsageKeys?: (target: Target, env: NodeJS.ProcessEnv) => Promise<UsageKeyGateway>;
   /** Password hasher (default: argon2id). */
   hasher?: PasswordHasher | (() => Promise<PasswordHasher>);
   clock?: Clock;
@@ -33,6 +36,8 @@ export interface CliOptions {
 
 /** Message for an error of the store or the AWS SDK, and its exit code. */
 function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): [ExitCode, string] {
+  // A plan the deployment does not have, or a command that needs plans it does not have.
+  if (err instanceof UsageError) return [EXIT.USAGE, err.message];
   if (err instanceof ClientStoreError) {
     switch (err.code) {
       case 'CLIENT_NOT_FOUND':
@@ -70,6 +75,14 @@ async function defaultOpenStore(target: Target, env: NodeJS.ProcessEnv): Promise
   // Loaded lazily so that `help` and bad arguments answer without loading the AWS SDK.
   const { openStore } = await import('./target');
   return openStore(target, env);
+}
+
+async function defaultOpenUsageKeys(
+  target: Target,
+  env: NodeJS.ProcessEnv,
+): Promise<UsageKeyGateway> {
+  const { openUsageKeys } = await import('./target');
+  return openUsageKeys(target, env);
 }
 
 async function defaultHasher(): Promise<PasswordHasher> {
@@ -119,6 +132,11 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       clock: options.clock ?? Date.now,
       randomBytes: options.randomBytes ?? ((size) => new Uint8Array(nodeRandomBytes(size))),
       out,
+      usageKeys: (() => {
+        let opened: Promise<UsageKeyGateway> | undefined;
+        return () =>
+          (opened ??= (options.openUsageKeys ?? defaultOpenUsageKeys)(parsed.target, env));
+      })(),
     });
     return EXIT.OK;
   } catch (err) {

@@ -1,5 +1,6 @@
 // Client admin commands (create, list, show, update, disable, enable, rotate-secret, delete) on injected ports.
 import { ClientNotFoundError } from '../../../tools/dev-adapters/errors';
+import { UsageError } from '../cli/usage-error';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { ClientRecord, ClientSecret, ClientStatus } from '../../../functions/token/core/types';
 import {
@@ -26,6 +27,15 @@ import type {
   StatusChange,
 } from './model';
 import { generateClientId, generateClientSecret } from './secrets';
+import {
+  deleteUsageKey,
+  generateUsageKeyValue,
+  resolvePlan,
+  syncUsageKey,
+  type UsageKeyGateway,
+  type UsagePlansConfig,
+  type UsageReport,
+} from './usage-keys';
 import {
   CLOCK_SKEW_SECONDS,
   TOKEN_TTL_SECONDS,
@@ -54,7 +64,13 @@ export async function requireClient(
 
 /**
  * Creates a client with a generated id and secret; stores only the argon2id hash, with a
- * conditional write that never overwrites an existing client.
+ * conditional write that never overwrites an existing client. With usage plans the client also
+ * gets an API key in its plan, in an order that a failure at any step leaves repairable:
+ * 1. the record is written disabled, without a secret, marked `pending_since`, naming its plan and
+ *    key value (so the key is named before it exists, and the client can get no token yet);
+ * 2. the key is created (or found by name) and put in the plan, enabled;
+ * 3. the record becomes active with a fresh secret, which is printed.
+ * A rerun of the same `create` (same --name) finds the pending record and finishes it.
  * @param deps ports
  * @param input validated settings
  * @returns the stored record and the plain-text secret
@@ -63,22 +79,101 @@ export async function createClient(
   deps: CommandDeps,
   input: CreateClientInput,
 ): Promise<CreatedClient> {
+  const gateway = await openUsageKeys(deps, input.plan !== undefined);
+  const config = gateway && (await gateway.config());
+  const plan = gateway ? resolvePlan(config, input.plan) : undefined;
   const now = isoTime(deps.clock());
-  const secret = generateClientSecret(deps.randomBytes);
-  const record: ClientRecord = {
-    client_id: generateClientId(deps.randomBytes),
+  const settings = {
     name: input.name,
-    status: 'active',
-    secrets: [{ hash: await deps.hasher.hash(secret), created_at: now }],
     scopes: [...input.scopes],
     audiences: [...input.audiences],
     ...(input.tokenTtlSeconds !== undefined ? { token_ttl_seconds: input.tokenTtlSeconds } : {}),
-    created_at: now,
-    updated_at: now,
-    version: 1,
   };
-  await deps.store.createClient(record);
+  if (plan === undefined || gateway === undefined || config === undefined) {
+    const secret = generateClientSecret(deps.randomBytes);
+    const record: ClientRecord = {
+      client_id: generateClientId(deps.randomBytes),
+      ...settings,
+      status: 'active',
+      secrets: [{ hash: await deps.hasher.hash(secret), created_at: now }],
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    await deps.store.createClient(record);
+    return { record, secret };
+  }
+
+  // Step 1, or the pending record of an earlier run of this command.
+  let pending = (await listClients(deps)).find(
+    (r) => r.pending_since !== undefined && r.name === input.name,
+  );
+  if (pending === undefined) {
+    pending = {
+      client_id: generateClientId(deps.randomBytes),
+      ...settings,
+      status: 'disabled',
+      secrets: [],
+      usage_plan: plan,
+      usage_key: generateUsageKeyValue(deps.randomBytes),
+      pending_since: now,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    await deps.store.createClient(pending);
+  } else {
+    const { token_ttl_seconds: _ttl, ...kept } = pending;
+    pending = await writeNext(deps, pending, { ...kept, ...settings, usage_plan: plan });
+  }
+  // Step 2: the key, enabled already (the client cannot get a token until step 3).
+  const synced = await syncUsageKey(gateway, config, pending, { enabled: true });
+  // Step 3.
+  const secret = generateClientSecret(deps.randomBytes);
+  const { pending_since: _pending, ...rest } = pending;
+  const record = await writeNext(deps, pending, {
+    ...rest,
+    status: 'active',
+    secrets: [{ hash: await deps.hasher.hash(secret), created_at: isoTime(deps.clock()) }],
+    ...(synced ? { usage_key_id: synced.keyId, usage_key: synced.value } : {}),
+  });
   return { record, secret };
+}
+
+/**
+ * Opens the API key gateway when the command may need it.
+ * @param deps ports
+ * @param required true when the command line asked for a plan (so a missing gateway is an error)
+ * @returns the gateway, or undefined when the CLI runs without one
+ */
+async function openUsageKeys(
+  deps: CommandDeps,
+  required: boolean,
+): Promise<UsageKeyGateway | undefined> {
+  if (deps.usageKeys !== undefined) return deps.usageKeys();
+  if (required) throw new Error('usage plans are not available in this CLI');
+  return undefined;
+}
+
+/**
+ * Brings a client's API key in step with its record after a change (a no-op without usage plans
+ * or for a client without a plan).
+ * @param deps ports
+ * @param record the client as now stored
+ * @returns the record, with the key's id recorded if it was missing
+ */
+async function syncAfter(deps: CommandDeps, record: ClientRecord): Promise<ClientRecord> {
+  if (record.usage_plan === undefined) return record;
+  const gateway = await openUsageKeys(deps, false);
+  const config = gateway && (await gateway.config());
+  if (gateway === undefined || config === undefined) return record;
+  const synced = await syncUsageKey(gateway, config, record);
+  if (synced === undefined || synced.keyId === record.usage_key_id) return record;
+  return writeNext(deps, record, {
+    ...record,
+    usage_key_id: synced.keyId,
+    usage_key: synced.value,
+  });
 }
 
 /**
@@ -121,15 +216,33 @@ export async function updateClient(
   changes: ClientChanges,
 ): Promise<ClientRecord> {
   const current = await requireClient(deps.store, clientId);
+  let plan: Pick<ClientRecord, 'usage_plan' | 'usage_key'> = {};
+  if (changes.plan !== undefined) {
+    const gateway = await openUsageKeys(deps, true);
+    const name = resolvePlan(await gateway?.config(), changes.plan) as string;
+    plan = {
+      usage_plan: name,
+      usage_key: current.usage_key ?? generateUsageKeyValue(deps.randomBytes),
+    };
+  }
   const { token_ttl_seconds: currentTtl, ...rest } = current;
   const ttl = changes.tokenTtlSeconds === undefined ? currentTtl : changes.tokenTtlSeconds;
-  return writeNext(deps, current, {
+  const next = {
     ...rest,
     ...(changes.name !== undefined ? { name: changes.name } : {}),
     ...(changes.scopes !== undefined ? { scopes: [...changes.scopes] } : {}),
     ...(changes.audiences !== undefined ? { audiences: [...changes.audiences] } : {}),
     ...(ttl !== undefined && ttl !== null ? { token_ttl_seconds: ttl } : {}),
-  });
+    ...plan,
+  };
+  // The record (the plan it names) is written first, then the key follows it. A rerun of the same
+  // update writes nothing new and only completes the key's move.
+  const unchanged =
+    changes.plan !== undefined &&
+    JSON.stringify({ ...current, updated_at: '', version: 0 }) ===
+      JSON.stringify({ ...next, updated_at: '', version: 0 });
+  const record = unchanged ? current : await writeNext(deps, current, next);
+  return changes.plan === undefined ? record : syncAfter(deps, record);
 }
 
 /**
@@ -203,12 +316,14 @@ export async function setClientStatus(
   status: ClientStatus,
 ): Promise<StatusChange> {
   const current = await requireClient(deps.store, clientId);
-  if (current.status === status) return { record: current, changed: false };
+  // The record first (a disabled client gets no token and its tokens get 401), then its API key.
+  // Already in that status: a rerun, which still completes the key's state.
+  if (current.status === status) return { record: await syncAfter(deps, current), changed: false };
   const next =
     status === 'disabled'
       ? { ...current, status, tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0) }
       : { ...current, status };
-  return { record: await writeNext(deps, current, next), changed: true };
+  return { record: await syncAfter(deps, await writeNext(deps, current, next)), changed: true };
 }
 
 /**
@@ -280,9 +395,54 @@ export async function rotateSecret(
  * @returns the deleted record
  */
 export async function deleteClient(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
-  const current = await requireClient(deps.store, clientId);
+  let current = await requireClient(deps.store, clientId);
+  if (current.usage_key !== undefined) {
+    const gateway = await openUsageKeys(deps, false);
+    if (gateway !== undefined) {
+      // Disabled first, so the client gets no token while its key goes; then the key, while the
+      // record still names it; then the record. A rerun continues where a failure stopped.
+      if (current.status === 'active') {
+        current = await writeNext(deps, current, {
+          ...current,
+          status: 'disabled',
+          tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0),
+        });
+      }
+      await deleteUsageKey(gateway, await gateway.config(), current);
+    }
+  }
   await deps.store.deleteClient(clientId, current.version);
   return current;
+}
+
+/**
+ * Reads how many requests the client's key made per day (API Gateway's GetUsage).
+ * @param deps ports
+ * @param clientId the id
+ * @param days how many days, ending today (UTC)
+ * @returns the plan and the usage report
+ */
+export async function clientUsage(
+  deps: CommandDeps,
+  clientId: string,
+  days: number,
+): Promise<{ record: ClientRecord; plan: string; report: UsageReport }> {
+  const record = await requireClient(deps.store, clientId);
+  const gateway = (await openUsageKeys(deps, true)) as UsageKeyGateway;
+  const config: UsagePlansConfig | undefined = await gateway.config();
+  const planId = record.usage_plan === undefined ? undefined : config?.plans[record.usage_plan];
+  if (planId === undefined || record.usage_key_id === undefined) {
+    throw new UsageError(`client ${clientId} has no API key in a usage plan of this deployment`);
+  }
+  const today = Math.floor(deps.clock() / 86_400_000) * 86_400_000;
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  const report = await gateway.usage(
+    planId,
+    record.usage_key_id,
+    day(today - (days - 1) * 86_400_000),
+    day(today),
+  );
+  return { record, plan: record.usage_plan as string, report };
 }
 
 /**
@@ -343,6 +503,19 @@ export async function runCommand(
     case 'delete': {
       const record = await deleteClient(deps, parsed.clientId);
       return print(toDeletedView(record), formatDeleted(record));
+    }
+    case 'usage': {
+      const { record, plan, report } = await clientUsage(deps, parsed.clientId, parsed.days);
+      return print(
+        { client_id: record.client_id, usage_plan: plan, ...report },
+        [
+          `Requests of client ${record.client_id} on usage plan ${plan} (UTC days):`,
+          ...report.days.map(
+            (d) =>
+              `  ${d.date}  used ${d.used}${d.remaining === null ? '' : `, remaining ${d.remaining}`}`,
+          ),
+        ].join('\n'),
+      );
     }
   }
 }

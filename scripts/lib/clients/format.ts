@@ -26,6 +26,12 @@ export interface ListView {
 /** A client as `show --json` (and update, enable, disable) shows it: secret metadata, no hashes. */
 export interface ClientView extends ListView {
   version: number;
+  /** The usage plan of the client's API key; null without one. Never the key's value. */
+  usage_plan: string | null;
+  /** The API key's id in API Gateway; null without one (or locally). */
+  usage_key_id: string | null;
+  /** Set while `create` has not finished the client (rerun it to finish). */
+  pending_since: string | null;
   secrets: { created_at: string; expires_at: string | null }[];
 }
 
@@ -84,6 +90,9 @@ export function toClientView(record: ClientRecord): ClientView {
   return {
     ...toListView(record),
     version: record.version,
+    usage_plan: record.usage_plan ?? null,
+    usage_key_id: record.usage_key_id ?? null,
+    pending_since: record.pending_since ?? null,
     secrets: record.secrets.map((secret) => ({
       created_at: secret.created_at,
       expires_at: secret.expires_at ?? null,
@@ -163,6 +172,7 @@ export function formatCreated(created: CreatedClient): string {
       ['scopes', record.scopes.join(' ')],
       ['audiences', listOrDefault(record.audiences)],
       ['token TTL', ttlText(record)],
+      ...(record.usage_plan !== undefined ? ([['usage plan', record.usage_plan]] as const) : []),
     ]),
     SECRET_WARNING,
     'To use it from this shell (the examples in docs/clients.md read these variables):',
@@ -190,6 +200,19 @@ export function formatClient(record: ClientRecord): string {
     ['scopes', record.scopes.join(' ')],
     ['audiences', listOrDefault(record.audiences)],
     ['token TTL', ttlText(record)],
+    ...(record.usage_plan !== undefined
+      ? ([
+          [
+            'usage plan',
+            `${record.usage_plan} (API key ${record.usage_key_id ?? 'not created yet'})`,
+          ],
+        ] as const)
+      : []),
+    ...(record.pending_since !== undefined
+      ? ([
+          ['pending', `since ${record.pending_since}: rerun the create command to finish`],
+        ] as const)
+      : []),
     ['created', record.created_at],
     ['updated', record.updated_at],
     ['version', String(record.version)],

@@ -23,23 +23,29 @@ const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable 
   --audience AUD           allowed audience; repeat for several, the first is the default
                            (none: the service's default audience)
   --token-ttl SECONDS      access token lifetime for this client, ${TOKEN_TTL_SECONDS.min}..${TOKEN_TTL_SECONDS.max}
-                           (default: the service's TOKEN_TTL_SECONDS)`;
+                           (default: the service's TOKEN_TTL_SECONDS)
+  --plan NAME              usage plan of the client's API key (docs/usage-plans.md); default: the
+                           deployment's default_usage_plan, or no key when it has none`;
 
 const COMMAND_HELP: Record<CommandName, string> = {
-  create: `create --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS]
+  create: `create --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS] [--plan NAME]
   Creates a client with a generated id and a 256-bit secret, stores only the secret's
-  argon2id hash and prints the secret once.
+  argon2id hash and prints the secret once. With usage plans it also gets an API key (256 random
+  bits) in its plan; if that fails halfway, run the same command again to finish the client.
 ${CREATE_FLAGS}
   With --json: {"client_id","client_secret","name","scopes","audiences"}.`,
   list: `list
   Lists every client: id, name, status, scopes, audiences, created. Never secrets or hashes.
   With --json: an array.`,
   show: `show CLIENT_ID
-  Shows one client's settings and secret metadata (creation and expiry times, never hashes).`,
+  Shows one client's settings, usage plan and API key id, and secret metadata (creation and
+  expiry times, never hashes or the key's value).`,
   update: `update CLIENT_ID [--name NAME] [--scopes "A B ..."] [--audience AUD]... [--clear-audiences]
-                 [--token-ttl SECONDS | --clear-token-ttl]
+                 [--token-ttl SECONDS | --clear-token-ttl] [--plan NAME]
   Changes the given settings; --scopes and --audience replace the whole list.
-  --clear-audiences: use the service's default audience; --clear-token-ttl: the service's TTL.`,
+  --clear-audiences: use the service's default audience; --clear-token-ttl: the service's TTL.
+  --plan: moves the client's API key to that usage plan (creating the key if it has none). If it
+  fails halfway, run the same command again: it completes the move.`,
   disable: `disable CLIENT_ID
   The token endpoint rejects the client with invalid_client from now on. With revocation on
   (the default), its tokens get 401 at the authorizer within the bound of docs/revocation.md, and
@@ -58,7 +64,11 @@ ${CREATE_FLAGS}
   most two secrets, so an older secret still in its grace period is dropped.
   With --json: {"client_id","client_secret","previous_secret_expires_at"}.`,
   delete: `delete CLIENT_ID
-  Deletes the client; the token endpoint rejects it from now on.`,
+  Deletes the client and its API key; the token endpoint rejects it from now on. If it fails
+  halfway, run it again.`,
+  usage: `usage CLIENT_ID [--days N]
+  Prints the requests API Gateway counted for the client's API key in its usage plan, per UTC day,
+  for the last N days (default 7, at most 90), from GetUsage.`,
 };
 
 /**
@@ -77,7 +87,7 @@ export function invocation(program: ProgramName): string {
  */
 export function helpText(program: ProgramName, topic?: CommandName): string {
   if (program === 'create-client') {
-    return `Usage: ${invocation(program)} --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS]
+    return `Usage: ${invocation(program)} --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS] [--plan NAME]
          (--table TABLE | --local [--data-dir DIR]) [--json]
   Onboards a client (same as \`npm run clients -- create\`; see \`npm run clients -- help\`).
 ${CREATE_FLAGS}

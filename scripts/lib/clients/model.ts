@@ -2,6 +2,7 @@
 import type { Clock, RandomBytes } from '../../../functions/shared/types';
 import type { ClientRecord, PasswordHasher } from '../../../functions/token/core/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
+import type { UsageKeyGateway } from './usage-keys';
 
 /** The two entry points share the commands; `create-client` is `clients create`. */
 export type ProgramName = 'clients' | 'create-client';
@@ -18,6 +19,7 @@ export const COMMANDS = [
   'revoke-tokens',
   'revoke-token',
   'delete',
+  'usage',
 ] as const;
 
 /** A command name. */
@@ -40,6 +42,8 @@ export interface CreateClientInput {
   /** Allowed audiences; the first is the default. Empty: the service's default audience. */
   audiences: string[];
   tokenTtlSeconds?: number;
+  /** `--plan`: the usage plan (docs/usage-plans.md); undefined means the deployment's default. */
+  plan?: string;
 }
 
 /** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
@@ -48,6 +52,8 @@ export interface ClientChanges {
   scopes?: string[];
   audiences?: string[];
   tokenTtlSeconds?: number | null;
+  /** `--plan`: move the client's API key to this usage plan. */
+  plan?: string;
 }
 
 /** A parsed, validated command line. */
@@ -60,7 +66,8 @@ export type ParsedCommand =
       })
   | ({ command: 'revoke-token' } & CommonOptions & { jti: string })
   | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
-  | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number });
+  | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number })
+  | ({ command: 'usage' } & CommonOptions & { clientId: string; days: number });
 
 /** Where commands write. Each call is one complete chunk of text (a newline is appended). */
 export interface Output {
@@ -75,6 +82,11 @@ export interface CommandDeps {
   clock: Clock;
   randomBytes: RandomBytes;
   out: Output;
+  /**
+   * Opens where the clients' API keys live (API Gateway for a table, nothing locally); called
+   * only by commands that may touch a key, so the others never load that SDK.
+   */
+  usageKeys?: () => Promise<UsageKeyGateway>;
 }
 
 /** A newly created client with its plain-text secret (shown once, never stored). */

@@ -1,6 +1,7 @@
 // Opens the client store a command line points at: DynamoDB (--table) or the local file store (--local).
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { Target } from './model';
+import { LocalUsageKeys, type UsageKeyGateway } from './usage-keys';
 
 /**
  * The AWS region from the standard environment. The JS SDK reads only `AWS_REGION` (and profiles);
@@ -35,4 +36,30 @@ export async function openStore(
   const region = regionFromEnv(env);
   const client = new DynamoDBClient(region !== undefined ? { region } : {});
   return new DynamoDbClientAdminStore({ tableName: target.table, client });
+}
+
+/**
+ * Opens where the clients' API keys live: API Gateway (and the plans' item in the table) for a
+ * DynamoDB target, the plans the local server was started with for `--local`.
+ * @param target parsed target flags
+ * @param env environment (for the region fallback)
+ * @returns the gateway
+ */
+export async function openUsageKeys(
+  target: Target,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<UsageKeyGateway> {
+  if (target.kind === 'local') return new LocalUsageKeys(target.dataDir);
+  const [{ APIGatewayClient }, { DynamoDBClient }, { ApiGatewayUsageKeys }] = await Promise.all([
+    import('@aws-sdk/client-api-gateway'),
+    import('@aws-sdk/client-dynamodb'),
+    import('../../../tools/dev-adapters/usage-keys-apigateway'),
+  ]);
+  const region = regionFromEnv(env);
+  const config = region !== undefined ? { region } : {};
+  return new ApiGatewayUsageKeys({
+    apiGateway: new APIGatewayClient(config),
+    dynamoDb: new DynamoDBClient(config),
+    tableName: target.table,
+  });
 }

@@ -40,10 +40,13 @@ const event = (token: string, resource = '/orders') =>
     requestContext: {},
   }) as never;
 
-function handlerWith(read: (clientId: string, jti: string) => Promise<RevocationState>) {
+function handlerWith(
+  read: (clientId: string, jti: string) => Promise<RevocationState>,
+  usagePlans = false,
+) {
   const warn = jest.fn();
   const handler = createAuthorizerHandler({
-    config,
+    config: { ...config, usagePlans },
     clock: () => NOW_MS,
     logger: { warn },
     revocationSource: { read },
@@ -100,6 +103,67 @@ describe('createAuthorizerHandler with revocation', () => {
   });
 });
 
+describe('createAuthorizerHandler with usage plans', () => {
+  const token = validToken(keys.es);
+  const KEY = 'a'.repeat(64);
+
+  it('returns the client key read with the revocation state as usageIdentifierKey on an Allow', async () => {
+    // Arrange
+    const { handler } = handlerWith(async () => ({ ...LIVE, usageKey: KEY }), true);
+
+    // Act
+    const result = await handler(event(token));
+
+    // Assert
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+    expect(result.usageIdentifierKey).toBe(KEY);
+  });
+
+  it('returns no key on a Deny, for a client without one, or with usage plans off', async () => {
+    // Arrange
+    const plans = handlerWith(async () => ({ ...LIVE, usageKey: KEY }), true).handler;
+    const keyless = handlerWith(async () => LIVE, true).handler;
+    const off = handlerWith(async () => ({ ...LIVE, usageKey: KEY }), false).handler;
+
+    // Act
+    const deny = await plans(event(token, '/admin'));
+    const none = await keyless(event(token));
+    const unused = await off(event(token));
+
+    // Assert
+    expect(deny.policyDocument.Statement[0]?.Effect).toBe('Deny');
+    expect(deny).not.toHaveProperty('usageIdentifierKey');
+    expect(none).not.toHaveProperty('usageIdentifierKey');
+    expect(unused).not.toHaveProperty('usageIdentifierKey');
+  });
+
+  it('never takes the key from the request: an x-api-key header or a claim changes nothing', async () => {
+    // Arrange
+    const { handler } = handlerWith(async () => ({ ...LIVE, usageKey: KEY }), true);
+    const forged = {
+      ...(event(token) as object),
+      headers: { Authorization: `Bearer ${token}`, 'x-api-key': 'b'.repeat(64) },
+    };
+
+    // Act
+    const result = await handler(forged as never);
+
+    // Assert
+    expect(result.usageIdentifierKey).toBe(KEY);
+  });
+
+  it('a revoked client gets 401, never a key', async () => {
+    // Arrange
+    const { handler } = handlerWith(
+      async () => ({ ...LIVE, client: 'inactive', usageKey: KEY }),
+      true,
+    );
+
+    // Act / Assert
+    await expect(handler(event(token))).rejects.toThrow(/^Unauthorized$/);
+  });
+});
+
 describe('loadAuthorizerConfig revocation settings', () => {
   const base = {
     ISSUER,
@@ -125,12 +189,23 @@ describe('loadAuthorizerConfig revocation settings', () => {
 
     // Assert
     expect(off.revocation).toBeUndefined();
+    expect(off.usagePlans).toBe(false);
+    expect(
+      loadAuthorizerConfig({
+        ...base,
+        REVOCATION_CHECK: 'true',
+        CLIENTS_TABLE: 'c',
+        USAGE_PLANS: 'true',
+      }).usagePlans,
+    ).toBe(true);
     expect(on.revocation).toEqual({ tableName: 'clients', cacheTtlSeconds: 10, staleSeconds: 20 });
     expect(tuned.revocation).toEqual({ tableName: 'clients', cacheTtlSeconds: 1, staleSeconds: 0 });
   });
 
   it.each<[Record<string, string>, RegExp]>([
     [{ REVOCATION_CHECK: 'yes' }, /REVOCATION_CHECK/],
+    [{ USAGE_PLANS: 'true' }, /USAGE_PLANS needs REVOCATION_CHECK=true/],
+    [{ USAGE_PLANS: '1' }, /USAGE_PLANS/],
     [{ REVOCATION_CHECK: 'true' }, /CLIENTS_TABLE/],
     [
       { REVOCATION_CHECK: 'true', CLIENTS_TABLE: 't', REVOCATION_CACHE_TTL_SECONDS: '61' },

@@ -21,6 +21,18 @@ describe('npm start parseFlags', () => {
     });
   });
 
+  it('takes --usage-plans FILE, resolved, and refuses it empty or with --revocation off', () => {
+    // Act
+    const options = parseFlags(['--usage-plans', 'plans.json']);
+
+    // Assert
+    expect(options).toMatchObject({ usagePlansFile: path.resolve('plans.json') });
+    expect(() => parseFlags(['--usage-plans', ' '])).toThrow(/--usage-plans must not be empty/);
+    expect(() => parseFlags(['--usage-plans', 'p.json', '--revocation', 'off'])).toThrow(
+      /--usage-plans needs --revocation on/,
+    );
+  });
+
   it('takes --issuer as given (http or https origin)', () => {
     // Act / Assert
     expect(parseFlags(['--issuer', 'http://localhost:8080'])).toMatchObject({

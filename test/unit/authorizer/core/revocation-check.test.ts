@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import {
   createRevocationCheck,
+  type RevocationCheck,
   type RevocationStateSource,
 } from '../../../../functions/authorizer/core/revocation-check';
 import { isRevoked, type RevocationState } from '../../../../functions/shared/revocation';
@@ -13,6 +14,11 @@ const LIVE: RevocationState = {
 };
 const T0 = 1_750_000_000_000;
 const token = { client_id: 'c1', jti: 'j1', iat: 1_750_000_000 };
+
+/** The verdicts of a check, without the usage key. */
+function verdictsOf(check: RevocationCheck): (t: typeof token) => Promise<string> {
+  return async (t) => (await check(t)).verdict;
+}
 
 /** A source whose answers a test scripts; counts reads. */
 function scripted(): RevocationStateSource & {
@@ -41,7 +47,9 @@ describe('createRevocationCheck', () => {
   it('reads once per cache TTL and sees a change after it', async () => {
     // Arrange
     const source = scripted();
-    const check = createRevocationCheck({ source, cacheTtlMs: 10_000, staleMs: 20_000, clock });
+    const check = verdictsOf(
+      createRevocationCheck({ source, cacheTtlMs: 10_000, staleMs: 20_000, clock }),
+    );
 
     // Act
     const first = await check(token);
@@ -59,7 +67,9 @@ describe('createRevocationCheck', () => {
   it('concurrent checks of one token share one read', async () => {
     // Arrange
     const source = scripted();
-    const check = createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 0, clock });
+    const check = verdictsOf(
+      createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 0, clock }),
+    );
 
     // Act
     const verdicts = await Promise.all([check(token), check(token), check(token)]);
@@ -72,7 +82,9 @@ describe('createRevocationCheck', () => {
   it('serves the last state for C + W while the source fails, then fails closed, then recovers', async () => {
     // Arrange
     const source = scripted();
-    const check = createRevocationCheck({ source, cacheTtlMs: 10_000, staleMs: 20_000, clock });
+    const check = verdictsOf(
+      createRevocationCheck({ source, cacheTtlMs: 10_000, staleMs: 20_000, clock }),
+    );
     await check(token);
     source.next = new Error('DynamoDB down');
 
@@ -92,7 +104,9 @@ describe('createRevocationCheck', () => {
     // Arrange
     const source = scripted();
     source.next = { ...LIVE, client: 'inactive' };
-    const check = createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 5000, clock });
+    const check = verdictsOf(
+      createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 5000, clock }),
+    );
     await check(token);
     source.next = new Error('down');
 
@@ -107,7 +121,9 @@ describe('createRevocationCheck', () => {
     // Arrange
     const source = scripted();
     source.next = new Error('down');
-    const check = createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 60_000, clock });
+    const check = verdictsOf(
+      createRevocationCheck({ source, cacheTtlMs: 1000, staleMs: 60_000, clock }),
+    );
 
     // Act / Assert
     expect(await check(token)).toBe('unavailable');
@@ -116,13 +132,15 @@ describe('createRevocationCheck', () => {
   it('evicts the oldest entry beyond maxEntries', async () => {
     // Arrange
     const source = scripted();
-    const check = createRevocationCheck({
-      source,
-      cacheTtlMs: 60_000,
-      staleMs: 0,
-      maxEntries: 2,
-      clock,
-    });
+    const check = verdictsOf(
+      createRevocationCheck({
+        source,
+        cacheTtlMs: 60_000,
+        staleMs: 0,
+        maxEntries: 2,
+        clock,
+      }),
+    );
 
     // Act
     await check({ ...token, jti: 'a' });
@@ -138,7 +156,9 @@ describe('createRevocationCheck', () => {
   it('with the default size keeps many entries', async () => {
     // Arrange
     const source = scripted();
-    const check = createRevocationCheck({ source, cacheTtlMs: 60_000, staleMs: 0, clock });
+    const check = verdictsOf(
+      createRevocationCheck({ source, cacheTtlMs: 60_000, staleMs: 0, clock }),
+    );
 
     // Act
     for (let i = 0; i < 100; i++) await check({ ...token, jti: `j${i}` });
@@ -159,7 +179,9 @@ describe('createRevocationCheck', () => {
           const source = scripted();
           source.next = disabled ? { ...LIVE, client: 'inactive' } : LIVE;
           let t = T0;
-          const check = createRevocationCheck({ source, cacheTtlMs, staleMs, clock: () => t });
+          const check = verdictsOf(
+            createRevocationCheck({ source, cacheTtlMs, staleMs, clock: () => t }),
+          );
           const first = await check(token);
           source.next = new Error('down');
           t += elapsed;
@@ -184,5 +206,23 @@ describe('isRevoked', () => {
     ['jti revocation expired (TTL deletion is lazy)', { ...LIVE, jtiRevokedUntil: now }, false],
   ])('%s', (_name, state, revoked) => {
     expect(isRevoked(state, { iat: now }, now)).toBe(revoked);
+  });
+});
+
+describe('createRevocationCheck with usage plans', () => {
+  it('passes on the usage key of a live client, and none for a revoked one', async () => {
+    // Arrange
+    const source = scripted();
+    source.next = { ...LIVE, usageKey: 'k'.repeat(64) };
+    const check = createRevocationCheck({ source, cacheTtlMs: 0, staleMs: 0, clock: () => T0 });
+
+    // Act
+    const live = await check(token);
+    source.next = { ...LIVE, client: 'inactive', usageKey: 'k'.repeat(64) };
+    const revoked = await check(token);
+
+    // Assert
+    expect(live).toEqual({ verdict: 'live', usageKey: 'k'.repeat(64) });
+    expect(revoked).toEqual({ verdict: 'revoked', usageKey: undefined });
   });
 });

@@ -86,6 +86,23 @@ describe('parseCommandLine', () => {
     expect(c).toMatchObject({ changes: { name: 'N', audiences: ['aud'] } });
   });
 
+  it('parses --plan on create and update, and usage with its --days default', () => {
+    // Act
+    const create = parseCommandLine(
+      ['create', '--local', '--name', 'n', '--scopes', 'a', '--plan', 'gold'],
+      '/w',
+    );
+    const update = parseCommandLine(['update', 'abc', '--local', '--plan', 'silver_2'], '/w');
+    const usage = parseCommandLine(['usage', 'abc', '--local'], '/w');
+    const days = parseCommandLine(['usage', 'abc', '--local', '--days', '30'], '/w');
+
+    // Assert
+    expect(create).toMatchObject({ command: 'create', plan: 'gold' });
+    expect(update).toMatchObject({ command: 'update', changes: { plan: 'silver_2' } });
+    expect(usage).toMatchObject({ command: 'usage', clientId: 'abc', days: 7 });
+    expect(days).toMatchObject({ days: 30 });
+  });
+
   it('parses help in its three spellings', () => {
     expect(parse('help')).toEqual({ command: 'help' });
     expect(parse('help', 'rotate-secret')).toEqual({ command: 'help', topic: 'rotate-secret' });
@@ -138,6 +155,14 @@ describe('parseCommandLine', () => {
       /--audience or --clear-audiences/,
     ],
     [['rotate-secret', 'abc', '--local', '--grace', '-5'], /--grace/],
+    [
+      ['create', '--local', '--name', 'n', '--scopes', 'a', '--plan', 'a b'],
+      /--plan "a b" is not a plan name/,
+    ],
+    [['update', 'abc', '--local', '--plan', ''], /--plan "" is not a plan name/],
+    [['usage', 'abc', '--local', '--days', '0'], /--days must be a whole number from 1 to 90/],
+    [['usage', 'abc', '--local', '--days', '91'], /--days/],
+    [['usage', '--local'], /usage needs a client id/],
   ])('rejects %j', (argv, message) => {
     // Act
     const error = usageError(argv);

@@ -19,6 +19,7 @@ import { openStore, regionFromEnv } from '../../../../scripts/lib/clients/target
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';
 import { captureOutput, counterRandom, testClock } from '../../../support/clients-cli';
+import { MemoryUsageKeys } from '../../../support/memory-usage-keys';
 
 function setup(store: ClientAdminStore = new MemoryClientStore()): {
   options: CliOptions;
@@ -36,6 +37,7 @@ function setup(store: ClientAdminStore = new MemoryClientStore()): {
       cwd: '/srv',
       env: {},
       openStore: opened,
+      openUsageKeys: async () => new MemoryUsageKeys(undefined),
       hasher: new FakeHasher(),
       clock: testClock(),
       randomBytes: counterRandom(),

@@ -460,6 +460,9 @@ describe('runCommand output', () => {
     expect(show).toEqual({
       ...list[0],
       version: 1,
+      usage_plan: null,
+      usage_key_id: null,
+      pending_since: null,
       secrets: [{ created_at: record.created_at, expires_at: null }],
     });
     expect(Object.keys(rotate).sort()).toEqual([

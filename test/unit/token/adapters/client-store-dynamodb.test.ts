@@ -116,6 +116,24 @@ describe('DynamoDbClientAdminStore', () => {
       expect(read).toEqual(RECORD);
     });
 
+    it('reads back the usage plan fields it wrote (docs/usage-plans.md)', async () => {
+      // Arrange
+      const planned = {
+        ...RECORD,
+        usage_plan: 'gold',
+        usage_key: 'a'.repeat(64),
+        usage_key_id: 'key1',
+        pending_since: RECORD.created_at,
+      };
+      ddbMock.on(GetItemCommand).resolves({ Item: toItem(planned) });
+
+      // Act
+      const read = await newStore().getClient('c1');
+
+      // Assert
+      expect(read).toEqual(planned);
+    });
+
     it('tolerates string sets, NULL TTLs and extra attributes written by other tools', async () => {
       // Arrange
       const item: Record<string, AttributeValue> = {
@@ -161,6 +179,8 @@ describe('DynamoDbClientAdminStore', () => {
       ['a fractional version', { ...toItem(RECORD), version: { N: '1.5' } }],
       ['a string version', { ...toItem(RECORD), version: { S: '1' } }],
       ['a negative TTL', { ...toItem(RECORD), token_ttl_seconds: { N: '-5' } }],
+      ['a numeric usage key', { ...toItem(RECORD), usage_key: { N: '1' } }],
+      ['an empty usage plan', { ...toItem(RECORD), usage_plan: { S: '' } }],
       ['a string TTL', { ...toItem(RECORD), token_ttl_seconds: { S: '60' } }],
       ['a scope that is a number', { ...toItem(RECORD), scopes: { L: [{ N: '1' }] } }],
       ['scopes as a map', { ...toItem(RECORD), scopes: { M: {} } }],

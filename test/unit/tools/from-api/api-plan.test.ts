@@ -72,7 +72,7 @@ function snapshot(hello: Method = helloMethod(), extra: Resource[] = []): Deploy
         defaultResponse: false,
       },
       { responseType: 'DEFAULT_4XX', defaultResponse: true, statusCode: '400' },
-      { responseType: 'THROTTLED', statusCode: '429', defaultResponse: false },
+      { responseType: 'WAF_FILTERED', statusCode: '403', defaultResponse: false },
     ],
     stage: { stageName: 'v1', variables: { color: 'blue' } },
   };
@@ -127,8 +127,22 @@ describe('planApi', () => {
       },
     });
     expect(plan.notes).toEqual([
-      'gateway responses THROTTLED are configured but never produced by the emulator',
+      'gateway responses WAF_FILTERED are configured but never produced by the emulator',
     ]);
+  });
+
+  it('keeps apiKeyRequired on methods of an API whose key source is the authorizer', () => {
+    // Arrange
+    const api = snapshot(helloMethod({ apiKeyRequired: true }));
+    api.restApi = { ...api.restApi, apiKeySource: 'AUTHORIZER' };
+
+    // Act
+    const hello = planApi(api).routes.find((r) => r.resourcePath === '/hello');
+    const token = planApi(api).routes.find((r) => r.resourcePath === '/oauth2/token');
+
+    // Assert
+    expect(hello?.apiKeyRequired).toBe(true);
+    expect(token).not.toHaveProperty('apiKeyRequired');
   });
 
   it('reads MOCK integration responses: status, static headers and the JSON template', () => {
@@ -218,7 +232,11 @@ describe('planApi', () => {
       }),
       /GET \/hello: AWS_PROXY integration .* is not a Lambda function/,
     ],
-    ['an API key', helloMethod({ apiKeyRequired: true }), /GET \/hello: API keys/],
+    [
+      'an API key from x-api-key',
+      helloMethod({ apiKeyRequired: true }),
+      /GET \/hello: API keys from HEADER/,
+    ],
     [
       'a request validator',
       helloMethod({ requestValidatorId: 'v1' }),

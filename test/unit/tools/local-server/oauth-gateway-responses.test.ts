@@ -88,7 +88,11 @@ describe('gatewayResponsesFromDefinition', () => {
   it.each([
     ['not an object', [], /f\.json must be a JSON object keyed by gateway response type/],
     ['null', null, /must be a JSON object/],
-    ['an unknown type', { THROTTLED: good }, /f\.json: THROTTLED is not a gateway response type/],
+    [
+      'an unknown type',
+      { WAF_FILTERED: good },
+      /f\.json: WAF_FILTERED is not a gateway response type/,
+    ],
     ['an entry that is not an object', { UNAUTHORIZED: 'x' }, /UNAUTHORIZED must be an object/],
     ['an unknown field', { UNAUTHORIZED: { ...good, body: {} } }, /unknown fields: body/],
     ['a numeric status', { UNAUTHORIZED: { ...good, status_code: 401 } }, /status_code must be/],
