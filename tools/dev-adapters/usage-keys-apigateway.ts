@@ -164,7 +164,13 @@ export class ApiGatewayUsageKeys implements UsageKeyGateway {
     const out = await this.options.apiGateway.send(
       new GetUsageCommand({ usagePlanId: planId, keyId, startDate: from, endDate: to }),
     );
-    const perDay = out.items?.[keyId] ?? [];
+    // The service's JSON names the map `values` (the SDK's `items`); the API Reference's example
+    // keys it by "{api_key}" without saying whether that is the key's id or its value. The request
+    // names one key (keyId), so the answer is about that key alone: take it by id, or else the one
+    // entry there is, and never an entry of another key.
+    const items = out.items ?? {};
+    const entries = Object.values(items);
+    const perDay = items[keyId] ?? (entries.length === 1 ? entries[0] : undefined) ?? [];
     const start = Date.parse(`${out.startDate ?? from}T00:00:00Z`);
     return {
       startDate: out.startDate ?? from,
