@@ -48,8 +48,9 @@ resource "aws_api_gateway_rest_api" "this" {
   # The authorizer supplies each request's API key (usageIdentifierKey); x-api-key headers are not
   # read ("Choose an API key source in API Gateway",
   # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
-  # Harmless without usage plans: only methods with api_key_required = true meter a key.
-  api_key_source = "AUTHORIZER"
+  # Only with usage plans: without them the API keeps API Gateway's default, HEADER, so that an
+  # upgrade does not silently change how keys of methods metered outside this module are read.
+  api_key_source = length(var.usage_plans) > 0 ? "AUTHORIZER" : "HEADER"
 
   tags = local.tags
 }

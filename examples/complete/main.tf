@@ -64,8 +64,9 @@ resource "aws_api_gateway_method" "hello" {
   http_method   = "GET"
   authorization = "CUSTOM"
   authorizer_id = module.oauth.authorizer_id
-  # Metered against the client's usage plan; the key comes from the authorizer, never x-api-key.
-  api_key_required = true
+  # Metered against the client's usage plan when there are plans (the key comes from the
+  # authorizer, never x-api-key); without plans no key could be given, so none is required.
+  api_key_required = length(var.usage_plans) > 0
 }
 
 resource "aws_api_gateway_integration" "hello" {
@@ -148,8 +149,9 @@ resource "aws_api_gateway_method" "orders" {
   http_method   = "GET"
   authorization = "CUSTOM"
   authorizer_id = module.oauth.authorizer_id
-  # Metered against the client's usage plan; the key comes from the authorizer, never x-api-key.
-  api_key_required = true
+  # Metered against the client's usage plan when there are plans (the key comes from the
+  # authorizer, never x-api-key); without plans no key could be given, so none is required.
+  api_key_required = length(var.usage_plans) > 0
 }
 
 resource "aws_api_gateway_integration" "orders" {

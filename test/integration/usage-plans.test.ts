@@ -13,8 +13,14 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
   CreateStageCommand,
+  UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { runCli } from '../../scripts/lib/clients/cli';
 import type { ClientView, CreatedView } from '../../scripts/lib/clients/format';
 import type { UsageKeyGateway } from '../../scripts/lib/clients/usage-keys';
@@ -213,6 +219,38 @@ describeWithMoto()('usage plans against moto', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--plan silver: no such usage plan \(plans: bronze, gold\)/);
     expect(await keysNamed('Typo')).toEqual([]);
+  });
+
+  it('refuses to give keys while the REST API reads keys from X-API-Key headers, writing nothing', async () => {
+    // Arrange: an API brought with the default key source, HEADER.
+    const setSource = (value: string) =>
+      apigw.send(
+        new UpdateRestApiCommand({
+          restApiId,
+          patchOperations: [{ op: 'replace', path: '/apiKeySource', value }],
+        }),
+      );
+    await setSource('HEADER');
+
+    // Act
+    let run: Run;
+    try {
+      run = await cli(
+        ['create', '--table', TABLE, '--name', 'Header API client', '--scopes', 'demo:read'],
+        moto.env,
+      );
+    } finally {
+      await setSource('AUTHORIZER');
+    }
+
+    // Assert
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `--plan bronze: REST API ${restApiId} takes API keys from HEADER, not AUTHORIZER`,
+    );
+    const items = (await ddb.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+    expect(items.filter((item) => item.name?.S === 'Header API client')).toEqual([]);
+    expect(await keysNamed('Header')).toEqual([]);
   });
 
   it('update --plan moves the key; disable and enable switch it; show names plan and key id, never the value; delete removes both', async () => {

@@ -8,7 +8,7 @@ variables {
   name = "unit-test"
 }
 
-run "no_plans_by_default_but_the_key_source_is_the_authorizer" {
+run "no_plans_by_default_and_the_default_key_source" {
   command = plan
 
   assert {
@@ -17,8 +17,8 @@ run "no_plans_by_default_but_the_key_source_is_the_authorizer" {
   }
 
   assert {
-    condition     = aws_api_gateway_rest_api.this[0].api_key_source == "AUTHORIZER"
-    error_message = "The API the module creates takes API keys from the authorizer, never from x-api-key."
+    condition     = aws_api_gateway_rest_api.this[0].api_key_source == "HEADER"
+    error_message = "Without plans the API the module creates keeps API Gateway's default key source."
   }
 
   assert {
@@ -103,6 +103,11 @@ run "plans_become_usage_plans_on_the_stage" {
   assert {
     condition     = module.authorizer.usage_plans == true
     error_message = "With plans the authorizer returns usageIdentifierKey."
+  }
+
+  assert {
+    condition     = aws_api_gateway_rest_api.this[0].api_key_source == "AUTHORIZER"
+    error_message = "With plans the API the module creates takes API keys from the authorizer, never from x-api-key."
   }
 }
 

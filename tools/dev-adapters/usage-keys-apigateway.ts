@@ -6,6 +6,7 @@ import {
   DeleteUsagePlanKeyCommand,
   GetApiKeyCommand,
   GetApiKeysCommand,
+  GetRestApiCommand,
   GetUsageCommand,
   GetUsagePlanKeyCommand,
   UpdateApiKeyCommand,
@@ -58,11 +59,22 @@ export class ApiGatewayUsageKeys implements UsageKeyGateway {
     for (const [name, value] of Object.entries(item.plans?.M ?? {})) {
       if (value.S !== undefined) plans[name] = value.S;
     }
+    const restApiId = item.rest_api_id?.S;
+    // GetRestApi's apiKeySource is "HEADER" or "AUTHORIZER" (API Reference, RestApi,
+    // https://docs.aws.amazon.com/apigateway/latest/api/API_RestApi.html); resolvePlan refuses to
+    // give keys unless it is AUTHORIZER. The docs do not say what an absent value means; it is
+    // taken as HEADER, the refusing side.
+    const apiKeySource =
+      restApiId === undefined
+        ? undefined
+        : ((await this.options.apiGateway.send(new GetRestApiCommand({ restApiId })))
+            .apiKeySource ?? 'HEADER');
     return {
       plans,
       ...(item.default_plan?.S !== undefined ? { defaultPlan: item.default_plan.S } : {}),
-      ...(item.rest_api_id?.S !== undefined ? { restApiId: item.rest_api_id.S } : {}),
+      ...(restApiId !== undefined ? { restApiId } : {}),
       ...(item.stage?.S !== undefined ? { stage: item.stage.S } : {}),
+      ...(apiKeySource !== undefined ? { apiKeySource } : {}),
     };
   }
 

@@ -23,9 +23,10 @@
  *   429 "Limit Exceeded" ("How do I troubleshoot 429 Too Many Requests or Limit Exceeded errors",
  *   https://repost.aws/knowledge-center/api-gateway-429-limit).
  *
- * The documentation is silent on three points, so the emulator takes the strict side: periods
- * start at 00:00 UTC, a throttled request does not count against the quota, and a key's counters
- * survive a plan change only when it stays in the same plan. API Gateway calls both limits
+ * The documentation is silent on three points, so the emulator makes a choice, which is not an
+ * API Gateway fact (and is the lenient side for the last two): periods start at 00:00 UTC, a
+ * throttled request does not count against the quota, and a key's counters survive a plan change
+ * only when it stays in the same plan. API Gateway calls both limits
  * best-effort targets; the emulator enforces them exactly, so tests can rely on the bound.
  * @module
  */

@@ -13,6 +13,14 @@ export interface UsagePlansConfig {
   /** The API and stage the plans meter (for `usage`). */
   restApiId?: string;
   stage?: string;
+  /**
+   * The REST API's `apiKeySource` as API Gateway reports it (undefined locally). Keys are given
+   * only when it is `AUTHORIZER`: with `HEADER`, API Gateway would ignore the authorizer's
+   * `usageIdentifierKey` and meter whatever `X-API-Key` a caller sends ("Choose an API key source
+   * in API Gateway",
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+   */
+  apiKeySource?: string;
 }
 
 /** An API key as the gateway holds it. */
@@ -94,6 +102,15 @@ export function resolvePlan(
     const known = Object.keys(config.plans).sort().join(', ') || 'none';
     throw new UsageError(`--plan ${name}: no such usage plan (plans: ${known})`);
   }
+  if (
+    name !== undefined &&
+    config.apiKeySource !== undefined &&
+    config.apiKeySource !== 'AUTHORIZER'
+  ) {
+    throw new UsageError(
+      `--plan ${name}: REST API ${config.restApiId ?? ''} takes API keys from ${config.apiKeySource}, not AUTHORIZER, so callers' X-API-Key headers would choose the plan; set api_key_source = "AUTHORIZER" on it (docs/usage-plans.md)`,
+    );
+  }
   return name;
 }
 
@@ -146,7 +163,9 @@ export async function syncUsageKey(
     if (other !== planId) await gateway.removeFromPlan(other, key.id);
   }
   if (!current.includes(planId)) await gateway.addToPlan(planId, key.id);
-  return { keyId: key.id, value: key.value };
+  // A key read back without its value (the adapter gives '' then) keeps the record's value: a
+  // record is never written with an empty usage_key, which would make it unreadable.
+  return { keyId: key.id, value: key.value === '' ? record.usage_key : key.value };
 }
 
 /**

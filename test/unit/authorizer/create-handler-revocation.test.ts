@@ -10,6 +10,7 @@ import {
   NOW,
   NOW_MS,
   SKEW,
+  validClaims,
   validToken,
 } from '../../support/jwt-fixtures';
 
@@ -144,12 +145,22 @@ describe('createAuthorizerHandler with usage plans', () => {
       ...(event(token) as object),
       headers: { Authorization: `Bearer ${token}`, 'x-api-key': 'b'.repeat(64) },
     };
+    // A validly signed token that also carries key-like private claims.
+    const claimed = validToken(keys.es, {
+      ...validClaims(),
+      usage_key: 'c'.repeat(64),
+      usageIdentifierKey: 'c'.repeat(64),
+      api_key: 'c'.repeat(64),
+    });
 
     // Act
     const result = await handler(forged as never);
+    const fromClaims = await handler(event(claimed));
 
     // Assert
     expect(result.usageIdentifierKey).toBe(KEY);
+    expect(fromClaims.policyDocument.Statement[0]?.Effect).toBe('Allow');
+    expect(fromClaims.usageIdentifierKey).toBe(KEY);
   });
 
   it('a revoked client gets 401, never a key', async () => {

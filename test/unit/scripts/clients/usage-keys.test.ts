@@ -12,8 +12,10 @@ import {
   generateUsageKeyValue,
   LocalUsageKeys,
   resolvePlan,
+  syncUsageKey,
   type UsagePlansConfig,
 } from '../../../../scripts/lib/clients/usage-keys';
+import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CreateClientInput } from '../../../../scripts/lib/clients/model';
 import { makeDeps } from '../../../support/clients-cli';
 import type { MemoryClientStore } from '../../../support/memory-client-store';
@@ -69,6 +71,24 @@ describe('generateUsageKeyValue and resolvePlan', () => {
     expect(() => resolvePlan(undefined, 'gold')).toThrow(
       /--plan gold: this deployment has no usage plans/,
     );
+  });
+
+  it('gives a plan only when the REST API takes keys from the authorizer', () => {
+    // Arrange
+    const on = (apiKeySource: string): UsagePlansConfig => ({
+      ...PLANS,
+      restApiId: 'api1',
+      apiKeySource,
+    });
+
+    // Act / Assert
+    expect(resolvePlan(on('AUTHORIZER'), 'gold')).toBe('gold');
+    expect(() => resolvePlan(on('HEADER'), undefined)).toThrow(
+      /--plan bronze: REST API api1 takes API keys from HEADER, not AUTHORIZER/,
+    );
+    expect(() => resolvePlan(on('HEADER'), 'gold')).toThrow(UsageError);
+    // No plan to give: nothing to refuse.
+    expect(resolvePlan({ ...on('HEADER'), defaultPlan: undefined }, undefined)).toBeUndefined();
   });
 });
 
@@ -231,6 +251,19 @@ describe('update --plan, disable, enable, delete and usage', () => {
       expectConsistent(store, gateway);
     },
   );
+
+  it('keeps the record’s key value when the gateway reads a key back without its value', async () => {
+    // Arrange: the record does not know its key's id yet, so the key is found by name.
+    const { gateway, id, keyId, store } = await created();
+    const record = store.records.get(id) as ClientRecord;
+    (gateway.keys.get(keyId) as { value: string }).value = '';
+
+    // Act
+    const synced = await syncUsageKey(gateway, PLANS, { ...record, usage_key_id: undefined });
+
+    // Assert
+    expect(synced).toEqual({ keyId, value: record.usage_key });
+  });
 
   it('update --plan gives a client without a key one', async () => {
     // Arrange
