@@ -33,6 +33,8 @@ export interface CliOptions {
 
 /** Message for an error of the store or the AWS SDK, and its exit code. */
 function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): [ExitCode, string] {
+  // A command refused what it was asked after reading the client (e.g. removing the last key).
+  if (err instanceof UsageError) return [EXIT.USAGE, err.message];
   if (err instanceof ClientStoreError) {
     switch (err.code) {
       case 'CLIENT_NOT_FOUND':

@@ -1,7 +1,14 @@
 // Client admin commands (create, list, show, update, disable, enable, rotate-secret, delete) on injected ports.
 import { ClientNotFoundError } from '../../../tools/dev-adapters/errors';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
-import type { ClientRecord, ClientSecret, ClientStatus } from '../../../functions/token/core/types';
+import type {
+  ClientJwk,
+  ClientRecord,
+  ClientSecret,
+  ClientStatus,
+} from '../../../functions/token/core/types';
+import { UsageError } from '../cli/usage-error';
+import { checkKeySet } from './public-keys';
 import {
   formatClient,
   formatCreated,
@@ -54,7 +61,8 @@ export async function requireClient(
 
 /**
  * Creates a client with a generated id and secret; stores only the argon2id hash, with a
- * conditional write that never overwrites an existing client.
+ * conditional write that never overwrites an existing client. A `private_key_jwt` client gets no
+ * secret at all: only its public keys are stored.
  * @param deps ports
  * @param input validated settings
  * @returns the stored record and the plain-text secret
@@ -64,12 +72,16 @@ export async function createClient(
   input: CreateClientInput,
 ): Promise<CreatedClient> {
   const now = isoTime(deps.clock());
-  const secret = generateClientSecret(deps.randomBytes);
+  const jwt = input.authMethod === 'private_key_jwt';
+  const secret = jwt ? undefined : generateClientSecret(deps.randomBytes);
   const record: ClientRecord = {
     client_id: generateClientId(deps.randomBytes),
     name: input.name,
     status: 'active',
-    secrets: [{ hash: await deps.hasher.hash(secret), created_at: now }],
+    secrets:
+      secret === undefined ? [] : [{ hash: await deps.hasher.hash(secret), created_at: now }],
+    ...(input.authMethod !== undefined ? { token_endpoint_auth_method: input.authMethod } : {}),
+    ...(jwt ? { jwks: { keys: [...(input.keys ?? [])] } } : {}),
     scopes: [...input.scopes],
     audiences: [...input.audiences],
     ...(input.tokenTtlSeconds !== undefined ? { token_ttl_seconds: input.tokenTtlSeconds } : {}),
@@ -265,12 +277,84 @@ export async function rotateSecret(
   graceSeconds: number,
 ): Promise<RotatedSecret> {
   const current = await requireClient(deps.store, clientId);
+  if (current.token_endpoint_auth_method === 'private_key_jwt') {
+    throw new UsageError(
+      `client ${clientId} authenticates with private_key_jwt and has no secret; rotate its keys with add-key and remove-key`,
+    );
+  }
   const nowMs = deps.clock();
   const secret = generateClientSecret(deps.randomBytes);
   const fresh: ClientSecret = { hash: await deps.hasher.hash(secret), created_at: isoTime(nowMs) };
   const secrets = rotateSecrets(current.secrets, fresh, nowMs, graceSeconds);
   const record = await writeNext(deps, current, { ...current, secrets });
   return { record, secret, previousExpiresAt: secrets[1]?.expires_at };
+}
+
+/**
+ * Reads a `private_key_jwt` client for a key change.
+ * @throws UsageError when the client authenticates with a secret
+ */
+async function requireJwtClient(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
+  const current = await requireClient(deps.store, clientId);
+  if (current.token_endpoint_auth_method !== 'private_key_jwt') {
+    throw new UsageError(
+      `client ${clientId} authenticates with a secret, not private_key_jwt; it has no keys to change`,
+    );
+  }
+  return current;
+}
+
+/**
+ * Adds public keys to a `private_key_jwt` client (conditional on its version): the first step of
+ * a rotation (docs/private-key-jwt.md). The whole set is checked again: no duplicate kid, at most
+ * MAX_CLIENT_KEYS.
+ * @param deps ports
+ * @param clientId the id
+ * @param keys the validated new keys
+ * @param source the flag they came from, for messages
+ * @returns the updated record
+ */
+export async function addKeys(
+  deps: CommandDeps,
+  clientId: string,
+  keys: readonly ClientJwk[],
+  source: string,
+): Promise<ClientRecord> {
+  const current = await requireJwtClient(deps, clientId);
+  const all = checkKeySet([...(current.jwks?.keys ?? []), ...keys], source);
+  return writeNext(deps, current, { ...current, jwks: { keys: all } });
+}
+
+/**
+ * Removes one key by kid (conditional on the version): the last step of a rotation. A client's
+ * last key is never removed, so it can always authenticate again.
+ * @param deps ports
+ * @param clientId the id
+ * @param kid the key to remove
+ * @returns the updated record
+ * @throws UsageError for an unknown kid or the last key
+ */
+export async function removeKey(
+  deps: CommandDeps,
+  clientId: string,
+  kid: string,
+): Promise<ClientRecord> {
+  const current = await requireJwtClient(deps, clientId);
+  const keys = current.jwks?.keys ?? [];
+  if (!keys.some((key) => key.kid === kid)) {
+    throw new UsageError(
+      `client ${clientId} has no key with kid ${JSON.stringify(kid)} (its kids: ${keys.map((k) => k.kid).join(', ')})`,
+    );
+  }
+  if (keys.length === 1) {
+    throw new UsageError(
+      `kid ${kid} is the last key of client ${clientId}; add the new key first (add-key), then remove the old one`,
+    );
+  }
+  return writeNext(deps, current, {
+    ...current,
+    jwks: { keys: keys.filter((key) => key.kid !== kid) },
+  });
 }
 
 /**
@@ -323,6 +407,20 @@ export async function runCommand(
     case 'rotate-secret': {
       const rotated = await rotateSecret(deps, parsed.clientId, parsed.graceSeconds);
       return print(toRotatedView(rotated), formatRotated(rotated, parsed.graceSeconds));
+    }
+    case 'add-key': {
+      const record = await addKeys(deps, parsed.clientId, parsed.keys, parsed.source);
+      return print(
+        toClientView(record),
+        `Added ${parsed.keys.length === 1 ? 'a key' : `${parsed.keys.length} keys`} to client ${record.client_id}.\n${formatClient(record)}`,
+      );
+    }
+    case 'remove-key': {
+      const record = await removeKey(deps, parsed.clientId, parsed.kid);
+      return print(
+        toClientView(record),
+        `Removed key ${parsed.kid} from client ${record.client_id}; assertions it signs are refused now.\n${formatClient(record)}`,
+      );
     }
     case 'revoke-tokens': {
       const record = await revokeTokens(deps, parsed.clientId);

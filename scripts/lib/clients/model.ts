@@ -1,6 +1,11 @@
 // The types of the client admin commands, in one place: commands, targets, parsed command lines, inputs, results, ports.
 import type { Clock, RandomBytes } from '../../../functions/shared/types';
-import type { ClientRecord, PasswordHasher } from '../../../functions/token/core/types';
+import type {
+  ClientJwk,
+  ClientRecord,
+  PasswordHasher,
+  TokenEndpointAuthMethod,
+} from '../../../functions/token/core/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 
 /** The two entry points share the commands; `create-client` is `clients create`. */
@@ -15,6 +20,8 @@ export const COMMANDS = [
   'disable',
   'enable',
   'rotate-secret',
+  'add-key',
+  'remove-key',
   'revoke-tokens',
   'revoke-token',
   'delete',
@@ -40,6 +47,10 @@ export interface CreateClientInput {
   /** Allowed audiences; the first is the default. Empty: the service's default audience. */
   audiences: string[];
   tokenTtlSeconds?: number;
+  /** `--auth`: the one method the client authenticates with; omitted: either secret method. */
+  authMethod?: TokenEndpointAuthMethod;
+  /** `--jwks-file` / `--public-key-file`: the public keys of a `private_key_jwt` client. */
+  keys?: ClientJwk[];
 }
 
 /** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
@@ -60,7 +71,13 @@ export type ParsedCommand =
       })
   | ({ command: 'revoke-token' } & CommonOptions & { jti: string })
   | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
-  | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number });
+  | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number })
+  | ({ command: 'add-key' } & CommonOptions & {
+        clientId: string;
+        keys: ClientJwk[];
+        source: string;
+      })
+  | ({ command: 'remove-key' } & CommonOptions & { clientId: string; kid: string });
 
 /** Where commands write. Each call is one complete chunk of text (a newline is appended). */
 export interface Output {
@@ -77,10 +94,10 @@ export interface CommandDeps {
   out: Output;
 }
 
-/** A newly created client with its plain-text secret (shown once, never stored). */
+/** A newly created client with its plain-text secret (shown once, never stored); none for `private_key_jwt`. */
 export interface CreatedClient {
   record: ClientRecord;
-  secret: string;
+  secret: string | undefined;
 }
 
 /** The result of a rotation. */
