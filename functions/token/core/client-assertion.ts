@@ -9,13 +9,12 @@ import { isUtf8 } from 'node:buffer';
 import {
   isCanonicalBase64Url,
   isNumericDate,
-  JWS_ALGORITHMS,
   prepareVerifyKey,
   verifyJwsSignature,
   type JwsAlgorithm,
   type VerifyKey,
 } from '../../shared/jws-verify';
-import { loadClientJwk } from './client-keys';
+import { assertionAlgorithm, loadClientJwk } from './client-keys';
 import type { ClientJwk } from './types';
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
@@ -224,11 +223,11 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
       throw new AssertionRejectedError('assertion_header');
     }
     // `none`, HMAC and anything else unknown: refused before any key is looked at.
-    if (!JWS_ALGORITHMS.includes(alg as JwsAlgorithm))
-      throw new AssertionRejectedError('assertion_alg');
+    const pinned = assertionAlgorithm(alg);
+    if (pinned === undefined) throw new AssertionRejectedError('assertion_alg');
     if (kid !== undefined && typeof kid !== 'string')
       throw new AssertionRejectedError('assertion_header');
-    return { segments, alg: alg as JwsAlgorithm, kid };
+    return { segments, alg: pinned, kid };
   };
 
   return {

@@ -27,6 +27,22 @@ export const MAX_KID_LENGTH = 128;
  */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
+/**
+ * `alg` values an assertion header may carry: every pinned algorithm, plus `Ed25519`, the fully
+ * specified name of EdDSA with Ed25519 (RFC 9864 §2.2) that oauth4webapi and openid-client sign
+ * with; it verifies with a key registered as EdDSA (and the reverse).
+ */
+export const ASSERTION_SIGNING_ALGS: readonly string[] = [...JWS_ALGORITHMS, 'Ed25519'];
+
+/**
+ * @param alg a header or registered `alg`
+ * @returns the pinned algorithm it names (`Ed25519` is EdDSA on an Ed25519 key), or undefined
+ */
+export function assertionAlgorithm(alg: unknown): JwsAlgorithm | undefined {
+  if (alg === 'Ed25519') return 'EdDSA';
+  return JWS_ALGORITHMS.includes(alg as JwsAlgorithm) ? (alg as JwsAlgorithm) : undefined;
+}
+
 /** A registered key is unusable; the message says why without quoting key material. */
 export class ClientKeyError extends Error {
   /**
@@ -90,12 +106,14 @@ export function loadClientJwk(
       `has unsupported curve ${JSON.stringify(crv)}; use P-256 or P-384 (EC) or Ed25519 (OKP)`,
     );
   }
-  const alg = raw.alg ?? (options.defaults === true ? defaultAlgorithm(kty, crv) : undefined);
-  if (!JWS_ALGORITHMS.includes(alg as JwsAlgorithm)) {
+  const given = raw.alg ?? (options.defaults === true ? defaultAlgorithm(kty, crv) : undefined);
+  // A key registered as `Ed25519` (RFC 9864) is stored as EdDSA: one algorithm, two names.
+  const alg = assertionAlgorithm(given);
+  if (alg === undefined) {
     throw new ClientKeyError(
-      alg === undefined
+      given === undefined
         ? 'has no alg'
-        : `has alg ${JSON.stringify(alg)}; use one of ${JWS_ALGORITHMS.join(', ')} (never none or HMAC)`,
+        : `has alg ${JSON.stringify(given)}; use one of ${ASSERTION_SIGNING_ALGS.join(', ')} (never none or HMAC)`,
     );
   }
   if (raw.use !== undefined && raw.use !== 'sig') {
@@ -116,10 +134,7 @@ export function loadClientJwk(
   }
   let verifyKey: VerifyKey;
   try {
-    verifyKey = prepareVerifyKey(
-      createPublicKey({ key: members, format: 'jwk' }),
-      alg as JwsAlgorithm,
-    );
+    verifyKey = prepareVerifyKey(createPublicKey({ key: members, format: 'jwk' }), alg);
   } catch (err) {
     if (err instanceof KeyAlgorithmMismatchError) {
       throw new ClientKeyError(`does not fit its alg: ${err.message}`);

@@ -1,5 +1,5 @@
 // Discovery: one server metadata definition, served as RFC 8414 metadata and as the OpenID discovery document.
-import { JWS_ALGORITHMS } from '../../shared/jws-verify';
+import { ASSERTION_SIGNING_ALGS } from './client-keys';
 
 /** Path of the token endpoint below the issuer. */
 export const TOKEN_PATH = '/oauth2/token';
@@ -90,7 +90,9 @@ export function buildAuthorizationServerMetadata(options: {
   ];
   // RFC 8414 §2: "The value none MUST NOT be used"; every listed alg is asymmetric.
   const algs = (endpoint: string): Record<string, string[]> =>
-    jwt ? { [`${endpoint}_endpoint_auth_signing_alg_values_supported`]: [...JWS_ALGORITHMS] } : {};
+    jwt
+      ? { [`${endpoint}_endpoint_auth_signing_alg_values_supported`]: [...ASSERTION_SIGNING_ALGS] }
+      : {};
   return {
     issuer,
     token_endpoint: issuer + TOKEN_PATH,

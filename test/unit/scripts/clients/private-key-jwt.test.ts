@@ -213,7 +213,7 @@ describe('clients create --auth private_key_jwt', () => {
         '--jwks-file',
         file('two.json', { keys: [ec.jwk, { ...ec.jwk, kid: 'x', alg: 'HS256' }] }),
       ],
-      '--jwks-file two.json: key 2 has alg "HS256"; use one of RS256, PS256, ES256, ES384, EdDSA (never none or HMAC)',
+      '--jwks-file two.json: key 2 has alg "HS256"; use one of RS256, PS256, ES256, ES384, EdDSA, Ed25519 (never none or HMAC)',
     ],
     [
       'a duplicate kid',

@@ -67,6 +67,20 @@ describe('createAssertionVerifier: accepted assertions', () => {
     expect(result).toEqual({ jti: c.jti, exp: c.exp });
   });
 
+  it('accepts Ed25519 (RFC 9864, as oauth4webapi signs) for a key registered as EdDSA', () => {
+    // Arrange
+    const pair = PAIRS.EdDSA;
+    const assertion = signJws(
+      { alg: 'Ed25519', kid: pair.jwk.kid },
+      claims(),
+      pair.privateKey,
+      'EdDSA',
+    );
+
+    // Act / Assert
+    expect(verify(assertion, [pair.jwk]).exp).toBe(NOW + 60);
+  });
+
   it('accepts the token endpoint URL as aud (RFC 7523 §3 clients)', () => {
     // Arrange
     const assertion = signAssertion(es256, claims({ aud: TOKEN_ENDPOINT }));

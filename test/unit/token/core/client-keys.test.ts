@@ -37,6 +37,11 @@ describe('loadClientJwk', () => {
     expect(verifyKey.alg).toBe('ES256');
   });
 
+  it('stores a key registered as Ed25519 (RFC 9864) as EdDSA', () => {
+    // Act / Assert
+    expect(loadClientJwk({ ...ed.jwk, alg: 'Ed25519' }).jwk.alg).toBe('EdDSA');
+  });
+
   it('fills in alg and kid (RFC 7638 thumbprint) only when asked to', () => {
     // Arrange
     const { kid: _kid, alg: _alg, ...bare } = rsa.jwk;
@@ -92,12 +97,12 @@ describe('loadClientJwk', () => {
     [
       'alg none',
       { ...ec.jwk, alg: 'none' },
-      'has alg "none"; use one of RS256, PS256, ES256, ES384, EdDSA (never none or HMAC)',
+      'has alg "none"; use one of RS256, PS256, ES256, ES384, EdDSA, Ed25519 (never none or HMAC)',
     ],
     [
       'alg HS256',
       { ...rsa.jwk, alg: 'HS256' },
-      'has alg "HS256"; use one of RS256, PS256, ES256, ES384, EdDSA (never none or HMAC)',
+      'has alg "HS256"; use one of RS256, PS256, ES256, ES384, EdDSA, Ed25519 (never none or HMAC)',
     ],
     ['use enc', { ...ec.jwk, use: 'enc' }, 'has use "enc"; a client assertion key is use "sig"'],
     [

@@ -74,7 +74,7 @@ describe('buildAuthorizationServerMetadata with private_key_jwt', () => {
 
     // Assert
     const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
-    const algs = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+    const algs = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA', 'Ed25519'];
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(methods);
     expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(algs);
     expect(metadata.revocation_endpoint_auth_methods_supported).toEqual(methods);
