@@ -1,4 +1,4 @@
-// `npm run bench:token`: token handler throughput vs argon2id verify alone (interleaved), rejection timing ratios, plus bundle cold load.
+// `npm run bench:token`: token handler throughput vs argon2id verify alone (interleaved), rejection timing ratios, private_key_jwt vs secret tokens/s and vs its signature floor, plus bundle cold load.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,6 +16,15 @@ import { LocalSigner } from '../tools/dev-adapters/signer-local';
 import { VERIFICATIONS_PER_FAILURE } from '../functions/token/core/authenticate-client';
 import { createTokenHandler } from '../functions/token/create-handler';
 import { basicAuthorization } from '../test/support/basic-auth';
+import {
+  assertionBody,
+  assertionClaims,
+  clientKeyPair,
+  jwtClientRecord,
+  MemoryReplayCache,
+  signAssertion,
+} from '../test/support/client-assertions';
+import { prepareVerifyKey, verifyJwsSignature } from '../functions/shared/jws-verify';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 30);
@@ -183,6 +192,138 @@ async function throughput(tmp: string): Promise<void> {
     `\nratio tokens/s : argon2id verify/s = ${fmt(ratio, 3)} (target >= 0.9): ${ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`,
   );
   await rejectionTiming(handler, event, verify);
+  await privateKeyJwtThroughput(store, signer, hasher, event, issue);
+}
+
+/**
+ * private_key_jwt beside client_secret_basic, interleaved in one run: tokens/s of the handler with
+ * an ES256 assertion (the replay cache in memory, as the secret path's store is, so neither side
+ * pays I/O) and with a secret, and the handler's pkjwt time against the floor of the two
+ * signatures it cannot avoid: verifying the assertion and signing the access token.
+ */
+async function privateKeyJwtThroughput(
+  store: FileClientStore,
+  signer: LocalSigner,
+  hasher: Argon2PasswordHasher,
+  secretEvent: APIGatewayProxyEvent,
+  issueWithSecret: () => Promise<void>,
+): Promise<void> {
+  const pair = clientKeyPair('ES256');
+  await store.createClient(jwtClientRecord([pair.jwk], { client_id: 'bench-jwt' }));
+  const handler = createTokenHandler({
+    config: {
+      issuer: ISSUER,
+      defaultAudience: 'local',
+      tokenTtlSeconds: 3600,
+      scopesSupported: [],
+    },
+    clientStore: store,
+    signer,
+    publicKeys: signer,
+    hasher,
+    clock: Date.now,
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    replayCache: new MemoryReplayCache(),
+  });
+  const jwtPerRound = PER_ROUND * 10;
+  const total = ROUNDS * jwtPerRound + 20;
+  // Assertions are the client's work: signed before timing, one fresh jti each.
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const assertions = Array.from({ length: total }, (_, i) =>
+    signAssertion(pair, assertionClaims('bench-jwt', ISSUER, nowSeconds, { jti: `bench-${i}` })),
+  );
+  let next = 0;
+  const jwtEvent = (): APIGatewayProxyEvent => ({
+    ...secretEvent,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: assertionBody(assertions[next++] as string, { scope: 'orders:read' }),
+  });
+  const issueWithJwt = async (): Promise<void> => {
+    const res = await handler(jwtEvent());
+    if (res.statusCode !== 200)
+      throw new Error(`pkjwt token request failed: ${res.statusCode} ${res.body}`);
+  };
+  const verifyKey = prepareVerifyKey(pair.publicKey, 'ES256');
+  const sample = assertions[0] as string;
+  const [h, p, sig] = sample.split('.') as [string, string, string];
+  const tokenInput = new TextEncoder().encode(`${h}.${p}`);
+  // The floor: one assertion verify and one access-token signature, nothing else.
+  const floor = async (): Promise<void> => {
+    if (!verifyJwsSignature(`${h}.${p}`, sig, verifyKey)) throw new Error('floor verify failed');
+    await signer.sign(tokenInput);
+  };
+  for (let i = 0; i < 10; i++) {
+    await issueWithJwt();
+    await floor();
+  }
+
+  console.log(
+    `\nprivate_key_jwt vs client_secret_basic: ${ROUNDS} rounds of ${PER_ROUND} secret requests and ` +
+      `${jwtPerRound} ES256-assertion requests and floor operations, interleaved; replay cache in memory; ` +
+      `tokens signed ${(await signer.keyInfo()).alg} by the local signer`,
+  );
+  console.log(
+    'round | secret tokens/s | pkjwt tokens/s | pkjwt/secret | floor ops/s | floor/pkjwt time',
+  );
+  console.log(
+    '------|-----------------|----------------|--------------|-------------|-----------------',
+  );
+  let secretTotal = 0;
+  let jwtTotal = 0;
+  let floorTotal = 0;
+  const ratios: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    let secretSeconds = 0;
+    let jwtSeconds = 0;
+    let floorSeconds = 0;
+    for (let i = 0; i < PER_ROUND; i++) {
+      secretSeconds += await timeOne(issueWithSecret);
+      for (let k = 0; k < 10; k++) {
+        // Alternate which goes first, so drifting load hits both alike.
+        if ((i + k) % 2) {
+          jwtSeconds += await timeOne(issueWithJwt);
+          floorSeconds += await timeOne(floor);
+        } else {
+          floorSeconds += await timeOne(floor);
+          jwtSeconds += await timeOne(issueWithJwt);
+        }
+      }
+    }
+    secretTotal += secretSeconds;
+    jwtTotal += jwtSeconds;
+    floorTotal += floorSeconds;
+    const secretRate = PER_ROUND / secretSeconds;
+    const jwtRate = jwtPerRound / jwtSeconds;
+    const floorRate = jwtPerRound / floorSeconds;
+    ratios.push(jwtRate / secretRate);
+    console.log(
+      `${String(round).padStart(5)} | ${fmt(secretRate).padStart(15)} | ${fmt(jwtRate).padStart(14)} | ` +
+        `${fmt(jwtRate / secretRate).padStart(12)} | ${fmt(floorRate).padStart(11)} | ${fmt(floorSeconds / jwtSeconds, 3).padStart(16)}`,
+    );
+  }
+  const secretRate = (ROUNDS * PER_ROUND) / secretTotal;
+  const jwtRate = (ROUNDS * jwtPerRound) / jwtTotal;
+  const speedup = jwtRate / secretRate;
+  const efficiency = floorTotal / jwtTotal;
+  console.log(
+    '------|-----------------|----------------|--------------|-------------|-----------------',
+  );
+  console.log(
+    `all   | ${fmt(secretRate).padStart(15)} | ${fmt(jwtRate).padStart(14)} | ${fmt(speedup).padStart(12)} | ` +
+      `${fmt((ROUNDS * jwtPerRound) / floorTotal).padStart(11)} | ${fmt(efficiency, 3).padStart(16)}`,
+  );
+  console.log(
+    `\nper operation: pkjwt token request ${fmt((jwtTotal / (ROUNDS * jwtPerRound)) * 1000, 3)} ms, ` +
+      `floor ${fmt((floorTotal / (ROUNDS * jwtPerRound)) * 1000, 3)} ms, ` +
+      `secret token request ${fmt((secretTotal / (ROUNDS * PER_ROUND)) * 1000, 2)} ms; median round ratio ${fmt(median(ratios))}`,
+  );
+  console.log(
+    `pkjwt tokens/s : secret tokens/s = ${fmt(speedup)} (target >= 20): ${speedup >= 20 ? 'OK' : 'BELOW TARGET'}`,
+  );
+  console.log(
+    `floor time / pkjwt handler time = ${fmt(efficiency, 3)} (target >= 0.5): ${efficiency >= 0.5 ? 'OK' : 'BELOW TARGET'}`,
+  );
 }
 
 /**
