@@ -108,7 +108,7 @@ export interface AssertionVerifier {
   verifyWithoutKey(assertion: string): never;
 }
 
-/** Prepared keys remembered across requests (records are read fresh each time, keys rarely change). */
+/** Prepared keys (and valid headers) remembered across requests: records are read fresh each time, keys rarely change. */
 const KEY_CACHE_SIZE = 256;
 
 /** Accepted `typ` values, lower case (RFC 7515 §4.1.9): none, `JWT`, or rfc7523bis's explicit type. */
@@ -194,6 +194,7 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
   const maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
   const prepared = new Map<string, VerifyKey>();
   const dummies = new Map<JwsAlgorithm, VerifyKey>();
+  const headers = new Map<string, { alg: JwsAlgorithm; kid: unknown }>();
 
   const verifyKeyOf = (jwk: ClientJwk): VerifyKey => {
     const cacheKey = JSON.stringify([jwk.alg, jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
@@ -212,6 +213,9 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
   ): { segments: [string, string, string]; alg: JwsAlgorithm; kid: unknown } => {
     const segments = splitCompact(assertion);
     if (segments === undefined) throw new AssertionRejectedError('assertion_malformed');
+    // Valid headers only, by their exact text: a client's header is the same on every request.
+    const known = headers.get(segments[0]);
+    if (known !== undefined) return { segments, ...known };
     const header = decodeJsonObject(segments[0]);
     if (header === undefined) throw new AssertionRejectedError('assertion_malformed');
     // RFC 7515 §4.1.11: no extension is understood here; RFC 7797 `b64` changes what is signed.
@@ -227,6 +231,8 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
     if (pinned === undefined) throw new AssertionRejectedError('assertion_alg');
     if (kid !== undefined && typeof kid !== 'string')
       throw new AssertionRejectedError('assertion_header');
+    if (headers.size >= KEY_CACHE_SIZE) headers.clear();
+    headers.set(segments[0], { alg: pinned, kid });
     return { segments, alg: pinned, kid };
   };
 

@@ -393,24 +393,25 @@ describe('key cache', () => {
   it('keeps verifying correctly after more distinct keys than it holds', () => {
     // Arrange: 300 clients' keys pass through one verifier
     const own = createAssertionVerifier({ audiences: [ISSUER], clockSkewSeconds: SKEW });
-    const pairs = Array.from({ length: 300 }, () => {
+    const pairs = Array.from({ length: 300 }, (_, i) => {
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       const x = (publicKey.export({ format: 'jwk' }) as { x: string }).x;
-      const jwk = { kty: 'OKP', crv: 'Ed25519', x, kid: 'k', alg: 'EdDSA' } as ClientJwk;
+      // A kid of its own each, so the header cache fills and clears too.
+      const jwk = { kty: 'OKP', crv: 'Ed25519', x, kid: `k${i}`, alg: 'EdDSA' } as ClientJwk;
       return { jwk, privateKey };
     });
 
     // Act
     const results = pairs.map(({ jwk, privateKey }) =>
       own.verify(
-        signJws({ alg: 'EdDSA', kid: 'k' }, claims(), privateKey, 'EdDSA'),
+        signJws({ alg: 'EdDSA', kid: jwk.kid }, claims(), privateKey, 'EdDSA'),
         CLIENT,
         [jwk],
         NOW_MS,
       ),
     );
     const again = own.verify(
-      signJws({ alg: 'EdDSA', kid: 'k' }, claims(), pairs[0]!.privateKey, 'EdDSA'),
+      signJws({ alg: 'EdDSA', kid: 'k0' }, claims(), pairs[0]!.privateKey, 'EdDSA'),
       CLIENT,
       [pairs[0]!.jwk],
       NOW_MS,
