@@ -25,8 +25,8 @@ import {
   signAssertion,
 } from '../test/support/client-assertions';
 import { prepareVerifyKey, verifyJwsSignature } from '../functions/shared/jws-verify';
-import type { ClientRecord } from '../functions/token/core/types';
-import { MemoryClientStore } from '../test/support/memory-client-store';
+import type { ClientStore } from '../functions/token/core/types';
+import { parseClientRecord } from '../functions/token/adapters/client-record';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 30);
@@ -212,12 +212,16 @@ async function privateKeyJwtThroughput(
 ): Promise<void> {
   const hasher = new Argon2PasswordHasher();
   const pair = clientKeyPair('ES256');
-  // The records in memory for both paths: in production they come from DynamoDB over the network
-  // and locally from a file, I/O either way and not the handler's own work.
-  const store = new MemoryClientStore([
-    (await files.getClient('bench-client')) as ClientRecord,
-    jwtClientRecord([pair.jwk], { client_id: 'bench-jwt' }),
+  // The records in memory for both paths, each read parsed by the production parser as the
+  // DynamoDB and file stores do: the store's I/O (DynamoDB over the network in production, a file
+  // locally) is not the handler's own work.
+  const stored = new Map<string, unknown>([
+    ['bench-client', JSON.parse(JSON.stringify(await files.getClient('bench-client')))],
+    ['bench-jwt', jwtClientRecord([pair.jwk], { client_id: 'bench-jwt' })],
   ]);
+  const store: ClientStore = {
+    getClient: async (id) => (stored.has(id) ? parseClientRecord(stored.get(id)) : undefined),
+  };
   // A data dir whose signing key is EC P-256: the local signer keeps such a key and signs ES256.
   const ecDir = path.join(tmp, 'es256-signer');
   fs.mkdirSync(ecDir, { recursive: true, mode: 0o700 });
