@@ -6,11 +6,11 @@
  */
 import { createPublicKey, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import { publicJwkFromKeyObject } from '../../shared/jwk';
-import { MIN_RSA_BITS, prepareVerifyKey } from '../../shared/jws-verify';
+import { MIN_RSA_BITS as SHARED_MIN_RSA_BITS, prepareVerifyKey } from '../../shared/jws-verify';
 import type { SigningAlgorithm } from '../../shared/types';
 
 /** Smallest RSA modulus accepted (RFC 7518 §3.3; jose enforces the same), shared with the token side. */
-export { MIN_RSA_BITS };
+export const MIN_RSA_BITS = SHARED_MIN_RSA_BITS;
 
 /** A key the authorizer trusts, prepared for `crypto.verify`. */
 export interface TrustedKey {
