@@ -41,14 +41,12 @@ describe('DynamoDbReplayCache.useOnce', () => {
 
   it('answers false (a replay) when the condition fails', async () => {
     // Arrange
-    ddb
-      .on(PutItemCommand)
-      .rejects(
-        new ConditionalCheckFailedException({
-          message: 'The conditional request failed',
-          $metadata: {},
-        }),
-      );
+    ddb.on(PutItemCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+      }),
+    );
 
     // Act / Assert
     expect(await cache.useOnce(USE)).toBe(false);
