@@ -72,7 +72,8 @@ module "client_table" {
   name                        = "${var.name}-clients"
   deletion_protection_enabled = var.table_deletion_protection
   kms_key_arn                 = var.table_kms_key_arn
-  ttl_enabled                 = var.revocation_check
+  # Revoked-token and private_key_jwt replay-cache items both expire through TTL.
+  ttl_enabled = true
 
   tags = local.tags
 }

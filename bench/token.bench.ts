@@ -1,6 +1,6 @@
-// `npm run bench:token`: token handler throughput vs argon2id verify alone (interleaved), rejection timing ratios, plus bundle cold load.
+// `npm run bench:token`: token handler throughput vs argon2id verify alone (interleaved), rejection timing ratios, private_key_jwt vs secret tokens/s and vs its signature floor, plus bundle cold load.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,17 @@ import { LocalSigner } from '../tools/dev-adapters/signer-local';
 import { VERIFICATIONS_PER_FAILURE } from '../functions/token/core/authenticate-client';
 import { createTokenHandler } from '../functions/token/create-handler';
 import { basicAuthorization } from '../test/support/basic-auth';
+import {
+  assertionBody,
+  assertionClaims,
+  clientKeyPair,
+  jwtClientRecord,
+  MemoryReplayCache,
+  signAssertion,
+} from '../test/support/client-assertions';
+import { prepareVerifyKey, verifyJwsSignature } from '../functions/shared/jws-verify';
+import type { ClientStore } from '../functions/token/core/types';
+import { parseClientRecord } from '../functions/token/adapters/client-record';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 30);
@@ -37,7 +48,7 @@ async function timeOne(fn: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-async function throughput(tmp: string): Promise<void> {
+async function throughput(tmp: string): Promise<{ store: FileClientStore; secret: string }> {
   const dataDir = path.join(tmp, 'data');
   const secret = randomBytes(32).toString('base64url');
   const hasher = new Argon2PasswordHasher();
@@ -183,6 +194,182 @@ async function throughput(tmp: string): Promise<void> {
     `\nratio tokens/s : argon2id verify/s = ${fmt(ratio, 3)} (target >= 0.9): ${ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`,
   );
   await rejectionTiming(handler, event, verify);
+  return { store, secret };
+}
+
+/**
+ * private_key_jwt beside client_secret_basic, interleaved in one run and with one signer for both:
+ * tokens/s of the handler with an ES256 assertion and with a secret (client records and the
+ * replay cache in memory, so neither side pays I/O), and the handler's
+ * pkjwt time against the floor of the two signatures it cannot avoid: verifying the assertion and
+ * signing the access token. Run with the local RS256 signer (the production key type, whose
+ * signature KMS computes off the function's CPU in production) and with an ES256 one.
+ */
+async function privateKeyJwtThroughput(
+  tmp: string,
+  files: FileClientStore,
+  secret: string,
+): Promise<void> {
+  const hasher = new Argon2PasswordHasher();
+  const pair = clientKeyPair('ES256');
+  // The records in memory for both paths, each read parsed by the production parser as the
+  // DynamoDB and file stores do: the store's I/O (DynamoDB over the network in production, a file
+  // locally) is not the handler's own work.
+  const stored = new Map<string, unknown>([
+    ['bench-client', JSON.parse(JSON.stringify(await files.getClient('bench-client')))],
+    ['bench-jwt', jwtClientRecord([pair.jwk], { client_id: 'bench-jwt' })],
+  ]);
+  const store: ClientStore = {
+    getClient: async (id) => (stored.has(id) ? parseClientRecord(stored.get(id)) : undefined),
+  };
+  // A data dir whose signing key is EC P-256: the local signer keeps such a key and signs ES256.
+  const ecDir = path.join(tmp, 'es256-signer');
+  fs.mkdirSync(ecDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(
+    path.join(ecDir, 'signing-key.pem'),
+    generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }),
+    { mode: 0o600 },
+  );
+  const summary: string[] = [];
+  for (const signer of [
+    new LocalSigner({ dataDir: path.join(tmp, 'data') }),
+    new LocalSigner({ dataDir: ecDir }),
+  ]) {
+    const alg = (await signer.keyInfo()).alg;
+    const handler = createTokenHandler({
+      config: {
+        issuer: ISSUER,
+        defaultAudience: 'local',
+        tokenTtlSeconds: 3600,
+        scopesSupported: [],
+      },
+      clientStore: store,
+      signer,
+      publicKeys: signer,
+      hasher,
+      clock: Date.now,
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      logger: new Logger({ logLevel: 'SILENT' }),
+      replayCache: new MemoryReplayCache(),
+    });
+    const request = async (event: APIGatewayProxyEvent, what: string): Promise<void> => {
+      const res = await handler(event);
+      if (res.statusCode !== 200)
+        throw new Error(`${what} token request failed: ${res.statusCode} ${res.body}`);
+    };
+    const base = {
+      resource: '/oauth2/token',
+      path: '/oauth2/token',
+      httpMethod: 'POST',
+      isBase64Encoded: false,
+    };
+    const secretEvent = {
+      ...base,
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: basicAuthorization('bench-client', secret),
+      },
+      body: 'grant_type=client_credentials&scope=orders:read',
+    } as unknown as APIGatewayProxyEvent;
+    const jwtPerRound = PER_ROUND * 10;
+    // Assertions are the client's work: signed before timing, one fresh jti each.
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const assertions = Array.from({ length: ROUNDS * jwtPerRound + 20 }, (_, i) =>
+      signAssertion(pair, assertionClaims('bench-jwt', ISSUER, nowSeconds, { jti: `${alg}-${i}` })),
+    );
+    let next = 0;
+    const issueWithSecret = (): Promise<void> => request(secretEvent, 'secret');
+    const issueWithJwt = (): Promise<void> =>
+      request(
+        {
+          ...base,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: assertionBody(assertions[next++] as string, { scope: 'orders:read' }),
+        } as unknown as APIGatewayProxyEvent,
+        'pkjwt',
+      );
+    const verifyKey = prepareVerifyKey(pair.publicKey, 'ES256');
+    const [h, p, sig] = (assertions[0] as string).split('.') as [string, string, string];
+    const tokenInput = new TextEncoder().encode(`${h}.${p}`);
+    // The floor: one assertion verify and one access-token signature, nothing else.
+    const floor = async (): Promise<void> => {
+      if (!verifyJwsSignature(`${h}.${p}`, sig, verifyKey)) throw new Error('floor verify failed');
+      await signer.sign(tokenInput);
+    };
+    for (let i = 0; i < 10; i++) {
+      await issueWithJwt();
+      await floor();
+    }
+    await issueWithSecret();
+
+    console.log(
+      `\nprivate_key_jwt vs client_secret_basic, tokens signed ${alg} by the local signer: ${ROUNDS} rounds of ` +
+        `${PER_ROUND} secret requests and ${jwtPerRound} ES256-assertion requests and floor operations, ` +
+        'interleaved; client records and replay cache in memory',
+    );
+    console.log(
+      'round | secret tokens/s | pkjwt tokens/s | pkjwt/secret | floor ops/s | floor/pkjwt time',
+    );
+    console.log(
+      '------|-----------------|----------------|--------------|-------------|-----------------',
+    );
+    let secretTotal = 0;
+    let jwtTotal = 0;
+    let floorTotal = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      let secretSeconds = 0;
+      let jwtSeconds = 0;
+      let floorSeconds = 0;
+      for (let i = 0; i < PER_ROUND; i++) {
+        secretSeconds += await timeOne(issueWithSecret);
+        for (let k = 0; k < 10; k++) {
+          // Alternate which goes first, so drifting load hits both alike.
+          if ((i + k) % 2) {
+            jwtSeconds += await timeOne(issueWithJwt);
+            floorSeconds += await timeOne(floor);
+          } else {
+            floorSeconds += await timeOne(floor);
+            jwtSeconds += await timeOne(issueWithJwt);
+          }
+        }
+      }
+      secretTotal += secretSeconds;
+      jwtTotal += jwtSeconds;
+      floorTotal += floorSeconds;
+      const secretRate = PER_ROUND / secretSeconds;
+      const jwtRate = jwtPerRound / jwtSeconds;
+      console.log(
+        `${String(round).padStart(5)} | ${fmt(secretRate).padStart(15)} | ${fmt(jwtRate).padStart(14)} | ` +
+          `${fmt(jwtRate / secretRate).padStart(12)} | ${fmt(jwtPerRound / floorSeconds).padStart(11)} | ` +
+          `${fmt(floorSeconds / jwtSeconds, 3).padStart(16)}`,
+      );
+    }
+    const n = ROUNDS * jwtPerRound;
+    const secretRate = (ROUNDS * PER_ROUND) / secretTotal;
+    const jwtRate = n / jwtTotal;
+    const speedup = jwtRate / secretRate;
+    const efficiency = floorTotal / jwtTotal;
+    console.log(
+      '------|-----------------|----------------|--------------|-------------|-----------------',
+    );
+    console.log(
+      `all   | ${fmt(secretRate).padStart(15)} | ${fmt(jwtRate).padStart(14)} | ${fmt(speedup).padStart(12)} | ` +
+        `${fmt(n / floorTotal).padStart(11)} | ${fmt(efficiency, 3).padStart(16)}`,
+    );
+    console.log(
+      `per operation: pkjwt token request ${fmt((jwtTotal / n) * 1000, 3)} ms, floor ${fmt((floorTotal / n) * 1000, 3)} ms, ` +
+        `handler overhead ${fmt(((jwtTotal - floorTotal) / n) * 1000, 3)} ms; secret token request ` +
+        `${fmt((secretTotal / (ROUNDS * PER_ROUND)) * 1000, 2)} ms`,
+    );
+    summary.push(
+      `${alg} signer: pkjwt tokens/s : secret tokens/s = ${fmt(speedup)} (target >= 20): ${speedup >= 20 ? 'OK' : 'BELOW TARGET'}; ` +
+        `floor time / pkjwt handler time = ${fmt(efficiency, 3)} (target >= 0.5): ${efficiency >= 0.5 ? 'OK' : 'BELOW TARGET'}`,
+    );
+  }
+  console.log(`\n${summary.join('\n')}`);
 }
 
 /**
@@ -340,7 +527,8 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-token-'));
   try {
     console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`);
-    await throughput(tmp);
+    const { store, secret } = await throughput(tmp);
+    await privateKeyJwtThroughput(tmp, store, secret);
     coldLoad(tmp);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -2,8 +2,15 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { PublicJwk, SigningAlgorithm } from './types';
 
-/** The members of a public JWK that RFC 7638 §3.2 hashes, by key type. */
-type ThumbprintInput = Pick<PublicJwk, 'kty' | 'crv' | 'x' | 'y' | 'n' | 'e'>;
+/** The members of a public JWK that RFC 7638 §3.2 hashes, by key type (EC, RSA, and OKP per RFC 8037 §2). */
+export interface ThumbprintInput {
+  kty: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+}
 
 /**
  * Builds the public JWK of a key, with `alg`, `use: sig` and its RFC 7638 thumbprint as `kid`.
@@ -16,7 +23,7 @@ type ThumbprintInput = Pick<PublicJwk, 'kty' | 'crv' | 'x' | 'y' | 'n' | 'e'>;
 export function publicJwkFromKeyObject(key: KeyObject, alg: SigningAlgorithm): PublicJwk {
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
   const exported = publicKey.export({ format: 'jwk' });
-  let jwk: ThumbprintInput;
+  let jwk: Pick<PublicJwk, 'kty' | 'crv' | 'x' | 'y' | 'n' | 'e'>;
   if (alg === 'ES256') {
     if (exported.kty !== 'EC' || exported.crv !== 'P-256' || !exported.x || !exported.y) {
       throw new Error('ES256 needs an EC P-256 key');
@@ -34,13 +41,17 @@ export function publicJwkFromKeyObject(key: KeyObject, alg: SigningAlgorithm): P
 /**
  * Computes the RFC 7638 JWK thumbprint: SHA-256 over the required members in lexicographic order,
  * without whitespace, base64url-encoded.
- * @param jwk an EC (`crv`, `x`, `y`) or RSA (`n`, `e`) public JWK
+ * @param jwk an EC (`crv`, `x`, `y`), OKP (`crv`, `x`) or RSA (`n`, `e`) public JWK
  * @returns the base64url thumbprint
  * @throws Error when a required member is missing
  */
 export function jwkThumbprint(jwk: ThumbprintInput): string {
   let canonical: string;
-  if (jwk.kty === 'EC') {
+  if (jwk.kty === 'OKP') {
+    // RFC 8037 §2: the required members of an OKP key are crv, kty and x.
+    if (!jwk.crv || !jwk.x) throw new Error('OKP JWK needs crv and x');
+    canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+  } else if (jwk.kty === 'EC') {
     if (!jwk.crv || !jwk.x || !jwk.y) throw new Error('EC JWK needs crv, x and y');
     // Members in lexicographic order (RFC 7638 §3.2); JSON.stringify escapes like the RFC requires.
     canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });

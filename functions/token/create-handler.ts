@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { TokenConfig } from './config';
 import {
   IntrospectionForbiddenError,
+  InvalidClientError,
   OAuthError,
   RequestTooLargeError,
   type OAuthErrorCode,
@@ -24,8 +25,10 @@ import {
 import { createTokenRevoker } from './core/revoke-token';
 import { createIssuedTokenVerifier } from './core/verify-issued-token';
 import { createClientAuthenticator } from './core/authenticate-client';
+import { createAssertionVerifier } from './core/client-assertion';
 import type { Clock, RandomBytes } from '../shared/types';
 import type {
+  AssertionReplayCache,
   ClientStore,
   PasswordHasher,
   PublicKeySource,
@@ -58,6 +61,11 @@ export interface TokenHandlerDeps {
   metrics?: TokenMetrics;
   /** The RFC 7009 revocation list; `POST /oauth2/revoke` is served only when it is given. */
   revocations?: RevocationStore;
+  /**
+   * The `jti` replay cache of `private_key_jwt` assertions (RFC 7523); the method is offered (and
+   * advertised) only when it is given.
+   */
+  replayCache?: AssertionReplayCache;
 }
 
 /** An API Gateway REST proxy handler (the Lambda context is not needed). */
@@ -106,6 +114,20 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
 export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   const { config } = deps;
   const logger = deps.logger ?? quietLogger();
+  const clockSkewSeconds = config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default;
+  // docs/private-key-jwt.md: `aud` is the issuer identifier (rfc7523bis), or the token endpoint URL
+  // that RFC 7523 §3 allowed and older clients still send; both name only this server.
+  const assertions =
+    deps.replayCache === undefined
+      ? undefined
+      : {
+          verifier: createAssertionVerifier({
+            audiences: [config.issuer, config.issuer + TOKEN_PATH],
+            clockSkewSeconds,
+          }),
+          replayCache: deps.replayCache,
+          clockSkewSeconds,
+        };
   const issuer = createTokenIssuer({
     issuer: config.issuer,
     defaultAudience: config.defaultAudience,
@@ -116,6 +138,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     signer: deps.signer,
     clock: deps.clock,
     randomBytes: deps.randomBytes,
+    assertions,
   });
   // Make the dummy hash now, so the first unknown client costs no extra hash (timing).
   issuer.prepare().catch((err: unknown) => {
@@ -127,16 +150,16 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       issuer: config.issuer,
       scopesSupported: config.scopesSupported,
       revocation: deps.revocations !== undefined,
+      privateKeyJwt: assertions !== undefined,
     }),
   );
   const revocations = deps.revocations;
   // A second authenticator over the same ports: the same dummy-hash timing rules apply.
-  const authenticator = createClientAuthenticator(deps);
+  const authenticator = createClientAuthenticator({ ...deps, assertions });
   const verifyToken = createIssuedTokenVerifier({
     issuer: config.issuer,
     publicKeys: deps.publicKeys,
   });
-  const clockSkewSeconds = config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default;
   const revoker =
     revocations === undefined
       ? undefined
@@ -208,6 +231,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
         logger.info('token request rejected', {
           ...keys,
           error: code,
+          ...reasonOf(err),
           description: (err as OAuthError).message,
           latencyMs: latencyMs(),
         });
@@ -247,7 +271,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       if (response.statusCode >= 500) {
         logger.error('revocation request failed', { ...keys, error: code, ...errorInfo(err) });
       } else {
-        logger.info('revocation request rejected', { ...keys, error: code });
+        logger.info('revocation request rejected', { ...keys, error: code, ...reasonOf(err) });
       }
       return response;
     } finally {
@@ -271,7 +295,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       if (response.statusCode >= 500) {
         logger.error('introspection request failed', { error: code, ...errorInfo(err) });
       } else {
-        logger.info('introspection request rejected', { error: code });
+        logger.info('introspection request rejected', { error: code, ...reasonOf(err) });
       }
       return response;
     }
@@ -416,6 +440,13 @@ function errorInfo(err: unknown): Record<string, string> {
     info.causeMessage = err.cause.message;
   }
   return info;
+}
+
+/** The log-only reason of a failed client authentication (`assertion_aud`, `wrong_secret`, …). */
+function reasonOf(err: unknown): { reason?: string } {
+  return err instanceof InvalidClientError && err.reason !== undefined
+    ? { reason: err.reason }
+    : {};
 }
 
 function quietLogger(): Logger {

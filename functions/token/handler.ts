@@ -1,10 +1,11 @@
-// Token function Lambda entry point: production adapters only (DynamoDB read, KMS signer and JWKS,
-// argon2id), built once per cold start. The local server wires dev adapters in tools/local-server.
+// Token function Lambda entry point: production adapters only (DynamoDB read and replay cache, KMS
+// signer and JWKS, argon2id), built once per cold start. The local server wires dev adapters in tools/local-server.
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDbClientStore } from './adapters/client-store-dynamodb';
 import { DynamoDbRevocationStore } from './adapters/revocation-store-dynamodb';
+import { DynamoDbReplayCache } from './adapters/replay-cache-dynamodb';
 import { Argon2PasswordHasher } from './adapters/password-hasher-argon2';
 import { KmsPublicKeySource } from './adapters/public-keys-kms';
 import { KmsSigner } from './adapters/signer-kms';
@@ -35,4 +36,6 @@ export const handler: TokenHandler = createTokenHandler({
   revocations: config.revocation
     ? new DynamoDbRevocationStore({ tableName: config.clientsTable })
     : undefined,
+  // private_key_jwt: used assertion `jti`s, in the clients table (docs/private-key-jwt.md).
+  replayCache: new DynamoDbReplayCache({ tableName: config.clientsTable }),
 });

@@ -21,7 +21,7 @@ variable "deletion_protection_enabled" {
 }
 
 variable "ttl_enabled" {
-  description = "Enable DynamoDB TTL on the expires_at attribute, which revoked-token items carry (on when revocation is)."
+  description = "Enable DynamoDB TTL on the expires_at attribute, which revoked-token and private_key_jwt replay-cache (jti#) items carry; the root module always turns it on."
   type        = bool
   default     = false
 }

@@ -89,6 +89,28 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # private_key_jwt (RFC 7523): each client assertion's jti is recorded once, by a conditional
+  # PutItem of a `jti#<client_id>#<jti>` item, and nothing else: the same LeadingKeys pattern as
+  # above (docs/private-key-jwt.md). The condition expression needs no read permission.
+  statement {
+    sid       = "RecordAssertionIds"
+    effect    = "Allow"
+    actions   = ["dynamodb:PutItem"]
+    resources = [var.table_arn]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["jti#*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["false"]
+    }
+  }
+
   # Sign on every trusted key (not only the active one) so that switching active_signing_key
   # is a single environment change with no IAM propagation window; the key policies name this
   # role as the only signer. The same conditions as the key policy's (modules/signing-key):

@@ -31,6 +31,13 @@ import {
   type AuthMethod,
 } from '../support/client-matrix/client-matrix';
 import {
+  createJwtClient,
+  JWT_LIBRARIES,
+  keyFilesFor,
+  readJwtSnippets,
+  runJwtSnippet,
+} from '../support/client-matrix/private-key-jwt-matrix';
+import {
   createWorkspace,
   describeWithTerraformMirror,
   expectExit,
@@ -299,6 +306,51 @@ describeBoth(
             expect(out.jwks_uri).toBe(outputs.jwks_url);
             expect(alg).toBe('RS256');
             expect(payload).toMatchObject({ client_id: reader.client_id, scope: 'demo:read' });
+          },
+        );
+      },
+    );
+
+    // private_key_jwt (docs/private-key-jwt.md): the deployed token function's replay cache is
+    // the DynamoDB table Terraform created; the assertion's aud is the deployed issuer.
+    describe.each(JWT_LIBRARIES)(
+      'private_key_jwt with %s (docs/private-key-jwt.md snippet)',
+      (library) => {
+        (library === 'authlib' ? itPython : it)(
+          'gets a KMS RS256 token for a client onboarded with --public-key-file',
+          async () => {
+            // Arrange
+            const keys = keyFilesFor(library, tmp);
+            const created = await createJwtClient(
+              ['--table', outputs.client_table_name],
+              `e2e-pkjwt-${library}`,
+              'demo:read',
+              keys,
+              env,
+            );
+            const mapOrigin = { from: new URL(outputs.issuer).origin, to: base };
+
+            // Act
+            const out = await runJwtSnippet(library, readJwtSnippets()[library], {
+              issuer: outputs.issuer,
+              clientId: created.client_id,
+              keys,
+              mapOrigin,
+              ...(python.python ? { python: python.python } : {}),
+            });
+            const { payload, alg } = await verifyWithJwks(
+              out.access_token,
+              out.jwks_uri as string,
+              {
+                issuer: outputs.issuer,
+                audience: 'oauth-demo',
+                mapOrigin,
+              },
+            );
+
+            // Assert
+            expect(alg).toBe('RS256');
+            expect(payload).toMatchObject({ client_id: created.client_id, scope: 'demo:read' });
           },
         );
       },

@@ -191,7 +191,10 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       audiences: ['https://orders.example.test', 'https://billing.example.test'],
     });
     expect(created.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    ({ client_id: id, client_secret: secret } = created);
+    ({ client_id: id, client_secret: secret } = created as {
+      client_id: string;
+      client_secret: string;
+    });
     secrets.push(secret);
     const token = await requestToken(handler, id, secret);
     expect(token).toMatchObject({
@@ -439,9 +442,9 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     const created = onlyJson<CreatedView>(
       await cli('clients', ['create', '--name', 'Temp', '--scopes', 'x', ...target, '--json']),
     );
-    expect((await requestToken(handler, created.client_id, created.client_secret)).status).toBe(
-      200,
-    );
+    expect(
+      (await requestToken(handler, created.client_id, created.client_secret as string)).status,
+    ).toBe(200);
     // Act
     const deleted = onlyJson<DeletedView>(
       await cli('clients', ['delete', created.client_id, ...target, '--json']),
@@ -449,7 +452,9 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     // Assert
     expect(deleted).toEqual({ client_id: created.client_id, name: 'Temp', deleted: true });
     expect(await store.getClient(created.client_id)).toBeUndefined();
-    expect(await requestToken(handler, created.client_id, created.client_secret)).toMatchObject({
+    expect(
+      await requestToken(handler, created.client_id, created.client_secret as string),
+    ).toMatchObject({
       status: 401,
       body: { error: 'invalid_client' },
     });

@@ -556,6 +556,38 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(put({})).not.toBe('allow');
   });
 
+  test.each(['asUser', 'withRevocation'] as const)(
+    'the token role (%s) may PutItem private_key_jwt replay items (jti#) and no client record',
+    (variant) => {
+      // Arrange
+      const { tokenRolePolicy } = rendered[variant];
+      const principal = principals(callerArn).tokenRole;
+      const decide = (action: string, context: Record<string, string | string[]>): string =>
+        evaluatePolicy(
+          tokenRolePolicy,
+          { principal, action, resource: TABLE_ARN, context },
+          'identity',
+        ).decision;
+      const put = (keys: string[]): string =>
+        decide('dynamodb:PutItem', { 'dynamodb:LeadingKeys': keys });
+
+      // Act / Assert: the replay cache's conditional put of jti#<client>#<jti> only
+      expect(put(['jti#client-1#abc'])).toBe('allow');
+      expect(put(['client-1'])).not.toBe('allow');
+      expect(put(['jti#client-1#abc', 'client-1'])).not.toBe('allow');
+      expect(put(['xjti#client-1'])).not.toBe('allow');
+      expect(decide('dynamodb:PutItem', {})).not.toBe('allow');
+      // No other write on jti# items: no update, delete or batch write.
+      for (const action of [
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ]) {
+        expect(decide(action, { 'dynamodb:LeadingKeys': ['jti#client-1#abc'] })).not.toBe('allow');
+      }
+    },
+  );
+
   test('every action the policies name is one the matrices enumerate, and every statement has a Sid', () => {
     // Arrange: an action outside the enumerated lists would escape the matrices above
     const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];

@@ -34,8 +34,19 @@ run "token_endpoint_is_least_privilege" {
   }
 
   assert {
-    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid]) == toset(["ReadClientRecords", "SignAccessTokens", "ReadSigningPublicKeys", "WriteOwnLogs"])
-    error_message = "The token role must have exactly the statements ReadClientRecords, SignAccessTokens, ReadSigningPublicKeys and WriteOwnLogs."
+    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid]) == toset(["ReadClientRecords", "RecordAssertionIds", "SignAccessTokens", "ReadSigningPublicKeys", "WriteOwnLogs"])
+    error_message = "The token role must have exactly the statements ReadClientRecords, RecordAssertionIds, SignAccessTokens, ReadSigningPublicKeys and WriteOwnLogs."
+  }
+
+  # private_key_jwt replay cache: PutItem on jti#<client>#<jti> keys of the clients table only.
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "RecordAssertionIds" || (
+      toset(s.actions) == toset(["dynamodb:PutItem"]) &&
+      toset(s.resources) == toset(["arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"]) &&
+      anytrue([for c in s.condition : c.test == "ForAllValues:StringLike" && c.variable == "dynamodb:LeadingKeys" && toset(c.values) == toset(["jti#*"])]) &&
+      anytrue([for c in s.condition : c.test == "Null" && c.variable == "dynamodb:LeadingKeys" && toset(c.values) == toset(["false"])])
+    )])
+    error_message = "RecordAssertionIds must allow only dynamodb:PutItem on the clients table, for jti# leading keys."
   }
 
   assert {

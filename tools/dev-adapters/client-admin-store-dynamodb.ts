@@ -163,6 +163,24 @@ export function toItem(record: ClientRecord): Item {
     updated_at: { S: record.updated_at },
     version: { N: String(record.version) },
   };
+  if (record.token_endpoint_auth_method !== undefined) {
+    item.token_endpoint_auth_method = { S: record.token_endpoint_auth_method };
+  }
+  if (record.jwks !== undefined) {
+    item.jwks = {
+      M: {
+        keys: {
+          L: record.jwks.keys.map((key) => ({
+            M: Object.fromEntries(
+              Object.entries(key)
+                .filter(([, v]) => v !== undefined)
+                .map(([member, v]) => [member, { S: String(v) }]),
+            ),
+          })),
+        },
+      },
+    };
+  }
   if (record.token_ttl_seconds !== undefined) {
     item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
   }

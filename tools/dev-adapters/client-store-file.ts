@@ -4,7 +4,12 @@ import {
   revokedJtiKey,
   type RevocationState,
 } from '../../functions/shared/revocation';
-import type { RevokedToken } from '../../functions/token/core/types';
+import type {
+  AssertionReplayCache,
+  AssertionUse,
+  RevokedToken,
+} from '../../functions/token/core/types';
+import { assertionJtiKey } from '../../functions/token/core/client-assertion';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
@@ -53,7 +58,7 @@ interface CacheEntry {
  * the read-modify-write, compare `version` exactly like the DynamoDB store, and replace the file
  * atomically (temporary file with mode 0600, then rename), so readers never see a partial file.
  */
-export class FileClientStore implements ClientAdminStore {
+export class FileClientStore implements ClientAdminStore, AssertionReplayCache {
   /** Path of `clients.json`. */
   readonly filePath: string;
   private readonly dataDir: string;
@@ -142,16 +147,32 @@ export class FileClientStore implements ClientAdminStore {
   async revokeToken(token: RevokedToken): Promise<void> {
     const nowSeconds = Math.floor(Date.now() / 1000);
     await this.modify((clients) => {
-      for (const [id, raw] of clients) {
-        if (isReservedKey(id) && Number((raw as RevokedEntry)?.expires_at) <= nowSeconds) {
-          clients.delete(id);
-        }
-      }
+      dropExpired(clients, nowSeconds);
       clients.set(revokedJtiKey(token.jti), {
         revoked_client_id: token.clientId,
         expires_at: token.expiresAt,
       });
     });
+  }
+
+  /**
+   * The local replay cache of `private_key_jwt` assertions: a `jti#<client>#<jti>` entry written
+   * under the file lock, as the DynamoDB adapter's conditional PutItem does. Expired entries (of
+   * any reserved kind) are dropped on each write, the file's stand-in for DynamoDB TTL.
+   * @param use client, jti and expiry
+   * @returns true on the first use, false on a replay
+   */
+  async useOnce(use: AssertionUse): Promise<boolean> {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const key = assertionJtiKey(use.clientId, use.jti);
+    let first = false;
+    await this.modify((clients) => {
+      dropExpired(clients, nowSeconds);
+      if (clients.has(key)) return;
+      clients.set(key, { expires_at: use.expiresAt });
+      first = true;
+    });
+    return first;
   }
 
   /**
@@ -322,6 +343,15 @@ export class FileClientStore implements ClientAdminStore {
       if ((await fs.readFile(this.lockPath, 'utf8')) === token) await fs.rm(this.lockPath);
     } catch {
       // Already gone: nothing to release.
+    }
+  }
+}
+
+/** Removes reserved (`revoked#`, `jti#`) entries whose `expires_at` has passed. */
+function dropExpired(clients: ClientsMap, nowSeconds: number): void {
+  for (const [id, raw] of clients) {
+    if (isReservedKey(id) && Number((raw as RevokedEntry)?.expires_at) <= nowSeconds) {
+      clients.delete(id);
     }
   }
 }

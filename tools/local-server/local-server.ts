@@ -255,6 +255,8 @@ async function buildHandlers(settings: {
     },
     clientStore: store,
     revocations: revocationOn ? store : undefined,
+    // private_key_jwt assertions' jti, as `jti#` entries of clients.json (docs/private-key-jwt.md).
+    replayCache: store,
     signer,
     publicKeys: signer,
     hasher: new Argon2PasswordHasher(),

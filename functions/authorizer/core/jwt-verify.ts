@@ -25,6 +25,11 @@ import {
   type AccessTokenClaims,
 } from '../../shared/access-token';
 import type { TrustedKey, TrustedKeys } from './trusted-keys';
+import { isCanonicalBase64Url, isNumericDate, MAX_NUMERIC_DATE } from '../../shared/jws-verify';
+
+// The canonical-base64url rule and the NumericDate bound are shared with the token function's
+// client-assertion verifier (functions/shared/jws-verify.ts); re-exported for existing callers.
+export { isCanonicalBase64Url, MAX_NUMERIC_DATE };
 
 /** Longest token accepted, in characters, checked before any decoding. */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -37,9 +42,6 @@ const HEADER_CACHE_SIZE = 32;
 
 /** Encodes the (ASCII) token into the scratch buffer. */
 const ENCODER = new TextEncoder();
-
-/** Unpadded base64url, at least one character. */
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** The RFC 9068 `typ`, as jose normalises it (media types are case-insensitive, RFC 7515 §4.1.9). */
 const NORMALIZED_TYP = `application/${ACCESS_TOKEN_TYP}`;
@@ -75,29 +77,6 @@ export type VerifiedClaims = Omit<AccessTokenClaims, 'aud' | 'nbf'> & {
  * @throws JwtError (a subclass naming the reason) when the token is not acceptable
  */
 export type JwtVerifier = (token: string, nowMs: number) => VerifiedClaims;
-
-/** Value of each base64url character; -1 for others. */
-const B64_VALUES: Int8Array = (() => {
-  const values = new Int8Array(128).fill(-1);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
-  return values;
-})();
-
-/**
- * True when `text` is canonical unpadded base64url (RFC 4648 §5, §3.5): only the URL-safe alphabet,
- * no padding or whitespace, a possible length, and zero bits after the last whole byte.
- * @param text the segment
- * @returns whether it is canonical
- */
-export function isCanonicalBase64Url(text: string): boolean {
-  if (!BASE64URL.test(text)) return false;
-  const rest = text.length & 3;
-  if (rest === 0) return true;
-  if (rest === 1) return false;
-  const last = B64_VALUES[text.charCodeAt(text.length - 1)] as number;
-  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
-}
 
 /**
  * Decodes a canonical base64url segment holding a UTF-8 JSON object.
@@ -171,22 +150,6 @@ function resolveHeader(segment: string, keys: TrustedKeys): TrustedKey {
 function normalizeTyp(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.includes('/') ? lower : `application/${lower}`;
-}
-
-/**
- * The latest NumericDate accepted: 9999-12-31T23:59:59Z. JSON numbers such as `1e400` parse to
- * Infinity, which would otherwise never expire (issue 11); a date past year 9999 is no date a
- * token service issues.
- */
-export const MAX_NUMERIC_DATE = 253_402_300_799;
-
-/**
- * RFC 7519 §2 NumericDate: seconds since the epoch, here also finite and within 0..9999-12-31.
- * @param value the claim value
- * @returns whether it is such a number
- */
-function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && value >= 0 && value <= MAX_NUMERIC_DATE;
 }
 
 /** Message for a claim that is not a NumericDate. */

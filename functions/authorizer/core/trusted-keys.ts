@@ -6,10 +6,11 @@
  */
 import { createPublicKey, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import { publicJwkFromKeyObject } from '../../shared/jwk';
+import { MIN_RSA_BITS as SHARED_MIN_RSA_BITS, prepareVerifyKey } from '../../shared/jws-verify';
 import type { SigningAlgorithm } from '../../shared/types';
 
-/** Smallest RSA modulus accepted (RFC 7518 §3.3; jose enforces the same). */
-export const MIN_RSA_BITS = 2048;
+/** Smallest RSA modulus accepted (RFC 7518 §3.3; jose enforces the same), shared with the token side. */
+export const MIN_RSA_BITS = SHARED_MIN_RSA_BITS;
 
 /** A key the authorizer trusts, prepared for `crypto.verify`. */
 export interface TrustedKey {
@@ -86,13 +87,14 @@ export function prepareKey(key: KeyObject, entry = 'key'): TrustedKey {
         `${entry} is an EC key on curve ${String(details?.namedCurve)}; only P-256 (ES256) is supported`,
       );
     }
+    // The shared preparation: R||S (64 bytes) rather than DER, RFC 7518 §3.4.
+    const { verifyKey, signatureB64Length } = prepareVerifyKey(key, 'ES256');
     return {
       kid: publicJwkFromKeyObject(key, 'ES256').kid,
       alg: 'ES256',
       key,
-      // JOSE carries R||S (64 bytes), not DER (RFC 7518 §3.4).
-      verifyKey: { key, dsaEncoding: 'ieee-p1363' },
-      signatureB64Length: 86,
+      verifyKey,
+      signatureB64Length,
     };
   }
   if (key.asymmetricKeyType === 'rsa') {
@@ -102,12 +104,13 @@ export function prepareKey(key: KeyObject, entry = 'key'): TrustedKey {
         `${entry} is a ${bits}-bit RSA key; RS256 needs at least ${MIN_RSA_BITS} bits`,
       );
     }
+    const { verifyKey, signatureB64Length } = prepareVerifyKey(key, 'RS256');
     return {
       kid: publicJwkFromKeyObject(key, 'RS256').kid,
       alg: 'RS256',
       key,
-      verifyKey: key,
-      signatureB64Length: Math.ceil((Math.ceil(bits / 8) * 4) / 3),
+      verifyKey,
+      signatureB64Length,
     };
   }
   throw new TrustedKeyError(

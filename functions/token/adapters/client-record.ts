@@ -1,5 +1,14 @@
 // Validates client records read back from a store, so a corrupt item fails safely instead of with a TypeError.
-import type { ClientRecord, ClientSecret } from '../core/types';
+import type { ClientJwk, ClientRecord, ClientSecret, TokenEndpointAuthMethod } from '../core/types';
+
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+];
+
+/** Public members a stored JWK may carry; the token function validates the key itself on first use. */
+const JWK_MEMBERS = ['kty', 'kid', 'alg', 'use', 'crv', 'x', 'y', 'n', 'e'] as const;
 
 /** A stored record does not have the ClientRecord shape. The message names the field, never its value. */
 export class MalformedClientRecordError extends Error {
@@ -47,6 +56,23 @@ function secretOf(value: unknown): ClientSecret {
 }
 
 /**
+ * Copies a stored public JWK: string members only, `kty`, `kid` and `alg` required. A stored
+ * private member makes the record malformed (it is never copied, and never used).
+ */
+function jwkOf(value: unknown): ClientJwk {
+  if (!isObject(value)) throw new MalformedClientRecordError('jwks');
+  const jwk: Record<string, string> = {};
+  for (const [member, v] of Object.entries(value)) {
+    if (!(JWK_MEMBERS as readonly string[]).includes(member) || typeof v !== 'string') {
+      throw new MalformedClientRecordError('jwks');
+    }
+    jwk[member] = v;
+  }
+  if (!jwk.kty || !jwk.kid || !jwk.alg) throw new MalformedClientRecordError('jwks');
+  return jwk as unknown as ClientJwk;
+}
+
+/**
  * Checks that a plain object read from a store is a ClientRecord and copies only its known fields.
  * @param value a parsed JSON object or an unmarshalled DynamoDB item
  * @returns a fresh ClientRecord
@@ -72,6 +98,18 @@ export function parseClientRecord(value: unknown): ClientRecord {
     updated_at: str(value, 'updated_at'),
     version,
   };
+  const method = value.token_endpoint_auth_method;
+  if (method !== undefined && method !== null) {
+    if (!AUTH_METHODS.includes(method as TokenEndpointAuthMethod)) {
+      throw new MalformedClientRecordError('token_endpoint_auth_method');
+    }
+    record.token_endpoint_auth_method = method as TokenEndpointAuthMethod;
+  }
+  const jwks = value.jwks;
+  if (jwks !== undefined && jwks !== null) {
+    if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new MalformedClientRecordError('jwks');
+    record.jwks = { keys: jwks.keys.map(jwkOf) };
+  }
   const ttl = value.token_ttl_seconds;
   if (ttl !== undefined && ttl !== null) {
     if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl <= 0) {

@@ -1,6 +1,7 @@
 // Client authentication: verifies a presented secret against the client's argon2id hashes.
 import { base64UrlEncode } from '../../shared/base64url';
-import type { ClientCredentials } from './client-auth';
+import { AssertionRejectedError, type AssertionVerifier } from './client-assertion';
+import type { AssertionCredentials, ClientCredentials } from './client-auth';
 import { InvalidClientError } from './errors';
 import { MAX_CLIENT_ID_BYTES } from '../../shared/limits';
 
@@ -8,7 +9,7 @@ import { MAX_CLIENT_ID_BYTES } from '../../shared/limits';
 const VSCHAR = /^[\x20-\x7E]*$/;
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { Clock, RandomBytes } from '../../shared/types';
-import type { ClientRecord, ClientStore, PasswordHasher } from './types';
+import type { AssertionReplayCache, ClientRecord, ClientStore, PasswordHasher } from './types';
 
 /**
  * argon2id verifications every failed authentication costs: the most secrets a client holds (two,
@@ -23,14 +24,24 @@ export interface ClientAuthenticatorDeps {
   hasher: PasswordHasher;
   clock: Clock;
   randomBytes: RandomBytes;
+  /**
+   * `private_key_jwt` (RFC 7523): the verifier, the `jti` replay cache and the skew added to an
+   * assertion's `exp` for its cache entry. Without them every assertion is refused.
+   */
+  assertions?: {
+    verifier: AssertionVerifier;
+    replayCache: AssertionReplayCache;
+    clockSkewSeconds: number;
+  };
 }
 
 /** Authenticates clients. */
 export interface ClientAuthenticator {
   /**
-   * @param credentials the presented client id and secret
-   * @returns the active client record whose secret matched
-   * @throws InvalidClientError for an unknown or disabled client or a wrong secret
+   * @param credentials the presented client id and secret or assertion
+   * @returns the active client record whose secret or key matched
+   * @throws InvalidClientError (with a `reason` for the log) for an unknown or disabled client, a
+   *   method the client is not registered for, a wrong secret, a bad or replayed assertion
    */
   authenticate(credentials: ClientCredentials): Promise<ClientRecord>;
   /** Computes the dummy hash ahead of the first request (optional; authenticate does it too). */
@@ -61,13 +72,14 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
     return !Number.isNaN(expiry) && expiry > now;
   };
 
+  const failure = (reason: string): InvalidClientError =>
+    new InvalidClientError('client authentication failed', { reason });
+
   return {
     async prepare(): Promise<void> {
       await getDummyHash();
     },
     async authenticate(credentials: ClientCredentials): Promise<ClientRecord> {
-      const failure = (): InvalidClientError =>
-        new InvalidClientError('client authentication failed');
       // RFC 6749 Appendix A.1: client-id = *VSCHAR (%x20-7E). An id outside that, or longer than
       // DynamoDB's key limit (MAX_CLIENT_ID_BYTES; VSCHAR is one byte each in UTF-8), cannot exist,
       // so the read is skipped; lone surrogates and control characters never reach DynamoDB.
@@ -75,9 +87,33 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
         credentials.clientId.length <= MAX_CLIENT_ID_BYTES && VSCHAR.test(credentials.clientId);
       const client = lookUp ? await deps.clientStore.getClient(credentials.clientId) : undefined;
       const now = deps.clock();
+      // Registered for this method: a record without one is a secret client (either secret method).
+      const registered = client?.token_endpoint_auth_method;
+      const fits =
+        registered === undefined
+          ? credentials.method !== 'private_key_jwt'
+          : registered === credentials.method;
+      const refusal =
+        client === undefined
+          ? 'unknown_client'
+          : client.status !== 'active'
+            ? 'client_disabled'
+            : fits
+              ? undefined
+              : 'method_not_registered';
+      if (credentials.method === 'private_key_jwt') {
+        return authenticateAssertion(
+          credentials,
+          refusal === undefined ? client : undefined,
+          refusal,
+          now,
+        );
+      }
       const hashes =
-        client?.status === 'active'
-          ? client.secrets.filter((s) => isUsable(s.expires_at, now)).map((s) => s.hash)
+        refusal === undefined
+          ? (client as ClientRecord).secrets
+              .filter((s) => isUsable(s.expires_at, now))
+              .map((s) => s.hash)
           : [];
       const dummy = await getDummyHash();
       const count = Math.max(VERIFICATIONS_PER_FAILURE, hashes.length);
@@ -90,7 +126,45 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
         // The dummy's secret is random and never known, but a match on it must never authenticate.
         if (matched && real) return client as ClientRecord;
       }
-      throw failure();
+      throw failure(refusal ?? 'wrong_secret');
     },
   };
+
+  /**
+   * Verifies an assertion with the client's registered keys, then records its `jti` (a replay is
+   * refused). Without a usable client the assertion is still parsed and checked against a dummy
+   * key, so an unknown, disabled or secret client costs what a wrong signature costs.
+   */
+  async function authenticateAssertion(
+    credentials: AssertionCredentials,
+    client: ClientRecord | undefined,
+    refusal: string | undefined,
+    now: number,
+  ): Promise<ClientRecord> {
+    const assertions = deps.assertions;
+    if (assertions === undefined) throw failure('assertions_not_supported');
+    try {
+      const keys = client?.jwks?.keys ?? [];
+      if (client === undefined || keys.length === 0) {
+        assertions.verifier.verifyWithoutKey(credentials.assertion);
+      }
+      const { jti, exp } = assertions.verifier.verify(
+        credentials.assertion,
+        credentials.clientId,
+        keys,
+        now,
+      );
+      // RFC 7523 §3 item 7: a `jti` is used once; the entry outlives the assertion's acceptance.
+      const first = await assertions.replayCache.useOnce({
+        clientId: credentials.clientId,
+        jti,
+        expiresAt: exp + assertions.clockSkewSeconds,
+      });
+      if (!first) throw failure('assertion_replayed');
+      return client as ClientRecord;
+    } catch (err) {
+      if (err instanceof AssertionRejectedError) throw failure(refusal ?? err.reason);
+      throw err;
+    }
+  }
 }

@@ -43,10 +43,18 @@ export class InvalidRequestError extends OAuthError {
 /** The body is over the size limit; answered with 413. */
 export class RequestTooLargeError extends InvalidRequestError {}
 
-/** Client authentication failed (unknown, disabled, or wrong secret). */
+/** Client authentication failed (unknown, disabled, wrong secret, bad assertion). */
 export class InvalidClientError extends OAuthError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Why, for the log only (never sent): e.g. `assertion_aud`, `replay`, `method`. */
+  readonly reason: string | undefined;
+
+  /**
+   * @param message `error_description`, the same for every failure of one kind
+   * @param options `cause`, and the log's `reason`
+   */
+  constructor(message: string, options?: { cause?: unknown; reason?: string }) {
     super('invalid_client', message, options);
+    this.reason = options?.reason;
   }
 }
 

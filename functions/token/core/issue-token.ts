@@ -1,6 +1,10 @@
 // Orchestrates a client credentials token request (RFC 6749 §4.4): parse, authenticate, sign.
 import { resolveAudience } from './audience';
-import { createClientAuthenticator, type ClientAuthenticator } from './authenticate-client';
+import {
+  createClientAuthenticator,
+  type ClientAuthenticator,
+  type ClientAuthenticatorDeps,
+} from './authenticate-client';
 import { buildAccessTokenClaims } from '../../shared/access-token';
 import { extractClientCredentials, type ClientAuthMethod } from './client-auth';
 import {
@@ -35,6 +39,8 @@ export interface TokenIssuerDeps {
   signer: Signer;
   clock: Clock;
   randomBytes: RandomBytes;
+  /** `private_key_jwt` support (verifier and replay cache); without it assertions are refused. */
+  assertions?: ClientAuthenticatorDeps['assertions'];
 }
 
 /** An HTTP token request, reduced to what the core needs. */

@@ -1,4 +1,5 @@
 // Discovery: one server metadata definition, served as RFC 8414 metadata and as the OpenID discovery document.
+import { ASSERTION_SIGNING_ALGS } from './client-keys';
 
 /** Path of the token endpoint below the issuer. */
 export const TOKEN_PATH = '/oauth2/token';
@@ -47,16 +48,21 @@ export interface AuthorizationServerMetadata {
   response_types_supported: string[];
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
+  /** RFC 8414 §2: the algorithms of `private_key_jwt` assertions, present when it is supported. */
+  token_endpoint_auth_signing_alg_values_supported?: string[];
   /** RFC 8414 §2, present when revocation is on. */
   revocation_endpoint?: string;
   revocation_endpoint_auth_methods_supported?: string[];
+  revocation_endpoint_auth_signing_alg_values_supported?: string[];
   introspection_endpoint?: string;
   introspection_endpoint_auth_methods_supported?: string[];
+  introspection_endpoint_auth_signing_alg_values_supported?: string[];
 }
 
 /**
  * Builds the metadata. It claims only what the token function does: the client credentials grant
- * at the token endpoint with `client_secret_basic` or `client_secret_post`, the JWKS, and the
+ * at the token endpoint with `client_secret_basic`, `client_secret_post` or (when a replay cache is
+ * wired) `private_key_jwt` with its signing algorithms, the JWKS, and the
  * revocation and introspection endpoints when revocation is on. No authorization or userinfo
  * endpoint and no ID tokens, so no
  * `subject_types_supported` or `id_token_signing_alg_values_supported` either.
@@ -72,9 +78,21 @@ export function buildAuthorizationServerMetadata(options: {
    * token endpoint's auth methods.
    */
   revocation?: boolean;
+  /** Advertise `private_key_jwt` (RFC 7523) and the assertion algorithms on every endpoint. */
+  privateKeyJwt?: boolean;
 }): AuthorizationServerMetadata {
   const { issuer, scopesSupported } = options;
-  const authMethods = ['client_secret_basic', 'client_secret_post'];
+  const jwt = options.privateKeyJwt === true;
+  const authMethods = [
+    'client_secret_basic',
+    'client_secret_post',
+    ...(jwt ? ['private_key_jwt'] : []),
+  ];
+  // RFC 8414 §2: "The value none MUST NOT be used"; every listed alg is asymmetric.
+  const algs = (endpoint: string): Record<string, string[]> =>
+    jwt
+      ? { [`${endpoint}_endpoint_auth_signing_alg_values_supported`]: [...ASSERTION_SIGNING_ALGS] }
+      : {};
   return {
     issuer,
     token_endpoint: issuer + TOKEN_PATH,
@@ -83,12 +101,15 @@ export function buildAuthorizationServerMetadata(options: {
     response_types_supported: [...RESPONSE_TYPES_SUPPORTED],
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: authMethods,
+    ...algs('token'),
     ...(options.revocation === true
       ? {
           revocation_endpoint: issuer + REVOKE_PATH,
           revocation_endpoint_auth_methods_supported: [...authMethods],
+          ...algs('revocation'),
           introspection_endpoint: issuer + INTROSPECT_PATH,
           introspection_endpoint_auth_methods_supported: [...authMethods],
+          ...algs('introspection'),
         }
       : {}),
   };

@@ -3,7 +3,32 @@
  * Signer, PublicKeySource, PasswordHasher).
  * @module
  */
+import type { JwsAlgorithm } from '../../shared/jws-verify';
 import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
+
+/**
+ * RFC 7591 §2 `token_endpoint_auth_method` values this server supports. A record without one is a
+ * secret client that may use either secret method (every record written before v2).
+ */
+export type TokenEndpointAuthMethod =
+  'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/**
+ * A client's public key (RFC 7517), as a `private_key_jwt` client registers it: public members
+ * only, a `kid` and the one `alg` it signs assertions with.
+ */
+export interface ClientJwk {
+  kty: 'RSA' | 'EC' | 'OKP';
+  kid: string;
+  alg: JwsAlgorithm;
+  use?: 'sig';
+  /** EC: P-256 or P-384; OKP: Ed25519. */
+  crv?: 'P-256' | 'P-384' | 'Ed25519';
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+}
 
 /** Lifecycle state of a client. */
 export type ClientStatus = 'active' | 'disabled';
@@ -23,8 +48,12 @@ export interface ClientRecord {
   client_id: string;
   name: string;
   status: ClientStatus;
-  /** At most two secrets, so a rotation needs no downtime. */
+  /** At most two secrets, so a rotation needs no downtime; empty for a `private_key_jwt` client. */
   secrets: ClientSecret[];
+  /** The one way this client authenticates (RFC 7591 §2); absent: either secret method. */
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  /** RFC 7591 `jwks`: the public keys of a `private_key_jwt` client (at least one). */
+  jwks?: { keys: ClientJwk[] };
   /** Allowed scopes (RFC 6749 §3.3 scope tokens). */
   scopes: string[];
   /** Allowed audiences; the first is the default. Empty: the service's default audience. */
@@ -120,4 +149,22 @@ export interface RevocationStore {
    * @returns epoch seconds until which it is revoked, or undefined when it is not
    */
   revokedUntil(jti: string): Promise<number | undefined>;
+}
+
+/** One use of a client assertion's `jti`, as the replay cache records it. */
+export interface AssertionUse {
+  clientId: string;
+  jti: string;
+  /** Epoch seconds until which the entry is kept (DynamoDB TTL): the assertion's `exp` plus the skew. */
+  expiresAt: number;
+}
+
+/** Single-use `jti` of client assertions (RFC 7523 §3 item 7): a conditional write. */
+export interface AssertionReplayCache {
+  /**
+   * Records the use of a `jti` unless it is already recorded and unexpired.
+   * @param use client, jti and expiry
+   * @returns true on the first use, false on a replay
+   */
+  useOnce(use: AssertionUse): Promise<boolean>;
 }

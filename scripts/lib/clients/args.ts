@@ -7,9 +7,12 @@ import {
   type ClientChanges,
   type CommandName,
   type CommonOptions,
+  type CreateClientInput,
   type ParsedCommand,
   type Target,
 } from './model';
+import type { ClientJwk, TokenEndpointAuthMethod } from '../../../functions/token/core/types';
+import { checkKeySet, readKeyFile } from './public-keys';
 import {
   DEFAULT_GRACE_SECONDS,
   parseAudiences,
@@ -60,6 +63,9 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     audience: { type: 'string', multiple: true },
     'token-ttl': { type: 'string' },
     plan: { type: 'string' },
+    auth: { type: 'string' },
+    'jwks-file': { type: 'string' },
+    'public-key-file': { type: 'string', multiple: true },
   },
   list: {},
   show: {},
@@ -75,16 +81,74 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   disable: {},
   enable: {},
   'rotate-secret': { grace: { type: 'string' } },
+  'add-key': {
+    'jwks-file': { type: 'string' },
+    'public-key-file': { type: 'string', multiple: true },
+  },
+  'remove-key': {},
   'revoke-tokens': {},
   'revoke-token': {},
   delete: {},
   usage: { days: { type: 'string' } },
 };
 
-/** Commands that take exactly one positional argument, the client id: all but create and list. */
+/** Commands that take exactly one positional argument, the client id: all but create, list and remove-key. */
 const TAKES_CLIENT_ID: ReadonlySet<CommandName> = new Set(
-  COMMANDS.filter((command) => command !== 'create' && command !== 'list'),
+  COMMANDS.filter(
+    (command) => command !== 'create' && command !== 'list' && command !== 'remove-key',
+  ),
 );
+
+/** RFC 7591 §2 `token_endpoint_auth_method` values `--auth` accepts. */
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+];
+
+/**
+ * Reads `--jwks-file F` and every `--public-key-file F` (nothing is written if one is bad).
+ * @returns the keys, checked as a set, and the flags they came from; undefined when none was given
+ */
+function parseKeyFiles(
+  values: Record<string, unknown>,
+  cwd: string,
+): { keys: ClientJwk[]; source: string } | undefined {
+  const jwksFile = values['jwks-file'] as string | undefined;
+  const pemFiles = (values['public-key-file'] as string[] | undefined) ?? [];
+  if (jwksFile === undefined && pemFiles.length === 0) return undefined;
+  const keys = [
+    ...(jwksFile === undefined ? [] : readKeyFile(jwksFile, '--jwks-file', cwd)),
+    ...pemFiles.flatMap((file) => readKeyFile(file, '--public-key-file', cwd)),
+  ];
+  const source = jwksFile !== undefined ? '--jwks-file' : '--public-key-file';
+  return { keys: checkKeySet(keys, source), source };
+}
+
+/** Validates `--auth` and the key files of `create` together. */
+function parseAuth(
+  values: Record<string, unknown>,
+  cwd: string,
+): Pick<CreateClientInput, 'authMethod' | 'keys'> {
+  const auth = values.auth as string | undefined;
+  if (auth !== undefined && !AUTH_METHODS.includes(auth as TokenEndpointAuthMethod)) {
+    throw new UsageError(
+      `--auth must be one of ${AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}`,
+    );
+  }
+  const files = parseKeyFiles(values, cwd);
+  if (auth === 'private_key_jwt' && files === undefined) {
+    throw new UsageError('--auth private_key_jwt needs --jwks-file FILE or --public-key-file FILE');
+  }
+  if (files !== undefined && auth !== undefined && auth !== 'private_key_jwt') {
+    throw new UsageError(
+      `--jwks-file and --public-key-file are for --auth private_key_jwt, not ${auth}`,
+    );
+  }
+  // Key files alone mean private_key_jwt.
+  if (files !== undefined) return { authMethod: 'private_key_jwt', keys: files.keys };
+  return auth === undefined ? {} : { authMethod: auth as TokenEndpointAuthMethod };
+}
 
 /** DynamoDB table names (3..255 of `[A-Za-z0-9_.-]`), or a table ARN. */
 const TABLE_NAME = /^(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/)?[A-Za-z0-9_.-]{3,255}$/;
@@ -198,6 +262,13 @@ export function parseCommandLine(
       );
     }
     clientId = parseClientId(positionals[0] as string);
+  } else if (command === 'remove-key') {
+    if (positionals.length !== 2) {
+      throw new UsageError('remove-key needs a client id and a kid: remove-key CLIENT_ID KID', {
+        command,
+      });
+    }
+    clientId = parseClientId(positionals[0] as string);
   } else if (positionals.length > 0) {
     throw new UsageError(
       `unexpected argument ${JSON.stringify(positionals[0])} (${command} takes flags only)`,
@@ -223,6 +294,7 @@ export function parseCommandLine(
           audiences: parseAudiences((values.audience as string[] | undefined) ?? []),
           ...(ttl !== undefined ? { tokenTtlSeconds: parseTokenTtl(ttl) } : {}),
           ...(values.plan !== undefined ? { plan: parsePlan(values.plan as string) } : {}),
+          ...parseAuth(values, cwd),
         };
       }
       case 'usage': {
@@ -234,6 +306,14 @@ export function parseCommandLine(
           days: days === undefined ? DEFAULT_USAGE_DAYS : parseDays(days),
         };
       }
+      case 'add-key': {
+        const files = parseKeyFiles(values, cwd);
+        if (files === undefined)
+          throw new UsageError('give --public-key-file FILE or --jwks-file FILE');
+        return { command, ...common, clientId: clientId as string, ...files };
+      }
+      case 'remove-key':
+        return { command, ...common, clientId: clientId as string, kid: positionals[1] as string };
       case 'list':
         return { command, ...common };
       case 'revoke-token':

@@ -36,7 +36,8 @@ export interface CliOptions {
 
 /** Message for an error of the store or the AWS SDK, and its exit code. */
 function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): [ExitCode, string] {
-  // A plan the deployment does not have, or a command that needs plans it does not have.
+  // Refused after reading the deployment or the client: a plan it does not have, or removing a
+  // client's last key.
   if (err instanceof UsageError) return [EXIT.USAGE, err.message];
   if (err instanceof ClientStoreError) {
     switch (err.code) {

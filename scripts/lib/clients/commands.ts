@@ -2,7 +2,13 @@
 import { ClientNotFoundError } from '../../../tools/dev-adapters/errors';
 import { UsageError } from '../cli/usage-error';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
-import type { ClientRecord, ClientSecret, ClientStatus } from '../../../functions/token/core/types';
+import type {
+  ClientJwk,
+  ClientRecord,
+  ClientSecret,
+  ClientStatus,
+} from '../../../functions/token/core/types';
+import { checkKeySet } from './public-keys';
 import {
   formatClient,
   formatCreated,
@@ -64,12 +70,14 @@ export async function requireClient(
 
 /**
  * Creates a client with a generated id and secret; stores only the argon2id hash, with a
- * conditional write that never overwrites an existing client. With usage plans the client also
+ * conditional write that never overwrites an existing client. A `private_key_jwt` client gets no
+ * secret at all: only its public keys are stored. With usage plans the client also
  * gets an API key in its plan, in an order that a failure at any step leaves repairable:
  * 1. the record is written disabled, without a secret, marked `pending_since`, naming its plan and
  *    key value (so the key is named before it exists, and the client can get no token yet);
  * 2. the key is created (or found by name) and put in the plan, enabled;
- * 3. the record becomes active with a fresh secret, which is printed.
+ * 3. the record becomes active, with a fresh secret which is printed (with its public keys only,
+ *    for `private_key_jwt`).
  * A rerun of the same `create` (same --name) finds the pending record and finishes it.
  * @param deps ports
  * @param input validated settings
@@ -83,19 +91,31 @@ export async function createClient(
   const config = gateway && (await gateway.config());
   const plan = gateway ? resolvePlan(config, input.plan) : undefined;
   const now = isoTime(deps.clock());
+  const jwt = input.authMethod === 'private_key_jwt';
+  /** A fresh secret and its stored hash; none for `private_key_jwt`. */
+  const newSecret = async (): Promise<{ secret?: string; secrets: ClientSecret[] }> => {
+    if (jwt) return { secrets: [] };
+    const secret = generateClientSecret(deps.randomBytes);
+    return {
+      secret,
+      secrets: [{ hash: await deps.hasher.hash(secret), created_at: isoTime(deps.clock()) }],
+    };
+  };
   const settings = {
     name: input.name,
+    ...(input.authMethod !== undefined ? { token_endpoint_auth_method: input.authMethod } : {}),
+    ...(jwt ? { jwks: { keys: [...(input.keys ?? [])] } } : {}),
     scopes: [...input.scopes],
     audiences: [...input.audiences],
     ...(input.tokenTtlSeconds !== undefined ? { token_ttl_seconds: input.tokenTtlSeconds } : {}),
   };
   if (plan === undefined || gateway === undefined || config === undefined) {
-    const secret = generateClientSecret(deps.randomBytes);
+    const { secret, secrets } = await newSecret();
     const record: ClientRecord = {
       client_id: generateClientId(deps.randomBytes),
       ...settings,
       status: 'active',
-      secrets: [{ hash: await deps.hasher.hash(secret), created_at: now }],
+      secrets,
       created_at: now,
       updated_at: now,
       version: 1,
@@ -129,12 +149,12 @@ export async function createClient(
   // Step 2: the key, enabled already (the client cannot get a token until step 3).
   const synced = await syncUsageKey(gateway, config, pending, { enabled: true });
   // Step 3.
-  const secret = generateClientSecret(deps.randomBytes);
+  const { secret, secrets } = await newSecret();
   const { pending_since: _pending, ...rest } = pending;
   const record = await writeNext(deps, pending, {
     ...rest,
     status: 'active',
-    secrets: [{ hash: await deps.hasher.hash(secret), created_at: isoTime(deps.clock()) }],
+    secrets,
     ...(synced ? { usage_key_id: synced.keyId, usage_key: synced.value } : {}),
   });
   return { record, secret };
@@ -380,12 +400,84 @@ export async function rotateSecret(
   graceSeconds: number,
 ): Promise<RotatedSecret> {
   const current = await requireClient(deps.store, clientId);
+  if (current.token_endpoint_auth_method === 'private_key_jwt') {
+    throw new UsageError(
+      `client ${clientId} authenticates with private_key_jwt and has no secret; rotate its keys with add-key and remove-key`,
+    );
+  }
   const nowMs = deps.clock();
   const secret = generateClientSecret(deps.randomBytes);
   const fresh: ClientSecret = { hash: await deps.hasher.hash(secret), created_at: isoTime(nowMs) };
   const secrets = rotateSecrets(current.secrets, fresh, nowMs, graceSeconds);
   const record = await writeNext(deps, current, { ...current, secrets });
   return { record, secret, previousExpiresAt: secrets[1]?.expires_at };
+}
+
+/**
+ * Reads a `private_key_jwt` client for a key change.
+ * @throws UsageError when the client authenticates with a secret
+ */
+async function requireJwtClient(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
+  const current = await requireClient(deps.store, clientId);
+  if (current.token_endpoint_auth_method !== 'private_key_jwt') {
+    throw new UsageError(
+      `client ${clientId} authenticates with a secret, not private_key_jwt; it has no keys to change`,
+    );
+  }
+  return current;
+}
+
+/**
+ * Adds public keys to a `private_key_jwt` client (conditional on its version): the first step of
+ * a rotation (docs/private-key-jwt.md). The whole set is checked again: no duplicate kid, at most
+ * MAX_CLIENT_KEYS.
+ * @param deps ports
+ * @param clientId the id
+ * @param keys the validated new keys
+ * @param source the flag they came from, for messages
+ * @returns the updated record
+ */
+export async function addKeys(
+  deps: CommandDeps,
+  clientId: string,
+  keys: readonly ClientJwk[],
+  source: string,
+): Promise<ClientRecord> {
+  const current = await requireJwtClient(deps, clientId);
+  const all = checkKeySet([...(current.jwks?.keys ?? []), ...keys], source);
+  return writeNext(deps, current, { ...current, jwks: { keys: all } });
+}
+
+/**
+ * Removes one key by kid (conditional on the version): the last step of a rotation. A client's
+ * last key is never removed, so it can always authenticate again.
+ * @param deps ports
+ * @param clientId the id
+ * @param kid the key to remove
+ * @returns the updated record
+ * @throws UsageError for an unknown kid or the last key
+ */
+export async function removeKey(
+  deps: CommandDeps,
+  clientId: string,
+  kid: string,
+): Promise<ClientRecord> {
+  const current = await requireJwtClient(deps, clientId);
+  const keys = current.jwks?.keys ?? [];
+  if (!keys.some((key) => key.kid === kid)) {
+    throw new UsageError(
+      `client ${clientId} has no key with kid ${JSON.stringify(kid)} (its kids: ${keys.map((k) => k.kid).join(', ')})`,
+    );
+  }
+  if (keys.length === 1) {
+    throw new UsageError(
+      `kid ${kid} is the last key of client ${clientId}; add the new key first (add-key), then remove the old one`,
+    );
+  }
+  return writeNext(deps, current, {
+    ...current,
+    jwks: { keys: keys.filter((key) => key.kid !== kid) },
+  });
 }
 
 /**
@@ -483,6 +575,20 @@ export async function runCommand(
     case 'rotate-secret': {
       const rotated = await rotateSecret(deps, parsed.clientId, parsed.graceSeconds);
       return print(toRotatedView(rotated), formatRotated(rotated, parsed.graceSeconds));
+    }
+    case 'add-key': {
+      const record = await addKeys(deps, parsed.clientId, parsed.keys, parsed.source);
+      return print(
+        toClientView(record),
+        `Added ${parsed.keys.length === 1 ? 'a key' : `${parsed.keys.length} keys`} to client ${record.client_id}.\n${formatClient(record)}`,
+      );
+    }
+    case 'remove-key': {
+      const record = await removeKey(deps, parsed.clientId, parsed.kid);
+      return print(
+        toClientView(record),
+        `Removed key ${parsed.kid} from client ${record.client_id}; assertions it signs are refused now.\n${formatClient(record)}`,
+      );
     }
     case 'revoke-tokens': {
       const record = await revokeTokens(deps, parsed.clientId);

@@ -1,14 +1,30 @@
 // Output of the client admin commands: JSON views and human text. Never shows secret hashes.
-import type { ClientRecord } from '../../../functions/token/core/types';
+import type { ClientJwk, ClientRecord } from '../../../functions/token/core/types';
 import type { CreatedClient, RotatedSecret, StatusChange } from './model';
+import { keyThumbprint } from './public-keys';
 
-/** `create --json`: exactly these keys (issue 2). */
+/** A registered public key as the CLI shows it: never more than public data. */
+export interface KeyView {
+  kid: string;
+  alg: string;
+  kty: string;
+  crv: string | null;
+  /** RFC 7638 thumbprint (SHA-256, base64url): compare it with the client team's key. */
+  thumbprint: string;
+}
+
+/**
+ * `create --json`: exactly these keys (issue 2); a `private_key_jwt` client has no
+ * `client_secret` and shows its method and keys instead.
+ */
 export interface CreatedView {
   client_id: string;
-  client_secret: string;
+  client_secret?: string;
   name: string;
   scopes: string[];
   audiences: string[];
+  token_endpoint_auth_method?: string;
+  keys?: KeyView[];
 }
 
 /** A client as `list --json` shows it: no secrets, no hashes. */
@@ -33,6 +49,34 @@ export interface ClientView extends ListView {
   /** Set while `create` has not finished the client (rerun it to finish). */
   pending_since: string | null;
   secrets: { created_at: string; expires_at: string | null }[];
+  /** Present when the record names its one method (RFC 7591). */
+  token_endpoint_auth_method?: string;
+  /** A `private_key_jwt` client's public keys. */
+  keys?: KeyView[];
+}
+
+/**
+ * @param jwk a registered key
+ * @returns what the CLI shows of it
+ */
+export function toKeyView(jwk: ClientJwk): KeyView {
+  return {
+    kid: jwk.kid,
+    alg: jwk.alg,
+    kty: jwk.kty,
+    crv: jwk.crv ?? null,
+    thumbprint: keyThumbprint(jwk),
+  };
+}
+
+/** The method and keys members of a view, present only when the record has them. */
+function authView(record: ClientRecord): Pick<ClientView, 'token_endpoint_auth_method' | 'keys'> {
+  return {
+    ...(record.token_endpoint_auth_method !== undefined
+      ? { token_endpoint_auth_method: record.token_endpoint_auth_method }
+      : {}),
+    ...(record.jwks !== undefined ? { keys: record.jwks.keys.map(toKeyView) } : {}),
+  };
 }
 
 /** `rotate-secret --json`. */
@@ -58,10 +102,11 @@ export function toCreatedView(created: CreatedClient): CreatedView {
   const { record, secret } = created;
   return {
     client_id: record.client_id,
-    client_secret: secret,
+    ...(secret !== undefined ? { client_secret: secret } : {}),
     name: record.name,
     scopes: record.scopes,
     audiences: record.audiences,
+    ...authView(record),
   };
 }
 
@@ -97,6 +142,7 @@ export function toClientView(record: ClientRecord): ClientView {
       created_at: secret.created_at,
       expires_at: secret.expires_at ?? null,
     })),
+    ...authView(record),
   };
 }
 
@@ -164,6 +210,21 @@ export function exportLine(clientId: string, secret: string): string {
  */
 export function formatCreated(created: CreatedClient): string {
   const { record, secret } = created;
+  if (secret === undefined) {
+    return [
+      `Created client ${JSON.stringify(record.name)} (private_key_jwt: no secret exists).`,
+      fields([
+        ['client_id', record.client_id],
+        ['auth method', 'private_key_jwt'],
+        ['scopes', record.scopes.join(' ')],
+        ['audiences', listOrDefault(record.audiences)],
+        ['token TTL', ttlText(record)],
+        ...keyRows(record),
+      ]),
+      'The client signs assertions with its private key (aud: the issuer); see docs/private-key-jwt.md.',
+      `export CLIENT_ID=${shellQuote(record.client_id)}`,
+    ].join('\n');
+  }
   return [
     `Created client ${JSON.stringify(record.name)}.`,
     fields([
@@ -185,6 +246,7 @@ export function formatCreated(created: CreatedClient): string {
  * @returns human text for `show`: every setting and secret metadata, never a hash
  */
 export function formatClient(record: ClientRecord): string {
+  const method = record.token_endpoint_auth_method;
   const secrets = record.secrets.map(
     (secret, index) =>
       [
@@ -213,11 +275,24 @@ export function formatClient(record: ClientRecord): string {
           ['pending', `since ${record.pending_since}: rerun the create command to finish`],
         ] as const)
       : []),
+    ...(method !== undefined ? ([['auth method', method]] as const) : []),
     ['created', record.created_at],
     ['updated', record.updated_at],
     ['version', String(record.version)],
     ...secrets,
+    ...keyRows(record),
   ]);
+}
+
+/** One `key N` row per registered key: kid, alg and RFC 7638 thumbprint. */
+function keyRows(record: ClientRecord): (readonly [string, string])[] {
+  return (record.jwks?.keys ?? []).map((jwk, index) => {
+    const view = toKeyView(jwk);
+    return [
+      `key ${index + 1}`,
+      `kid ${view.kid}, ${view.alg}, thumbprint ${view.thumbprint}`,
+    ] as const;
+  });
 }
 
 /**

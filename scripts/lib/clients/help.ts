@@ -25,13 +25,21 @@ const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable 
   --token-ttl SECONDS      access token lifetime for this client, ${TOKEN_TTL_SECONDS.min}..${TOKEN_TTL_SECONDS.max}
                            (default: the service's TOKEN_TTL_SECONDS)
   --plan NAME              usage plan of the client's API key (docs/usage-plans.md); default: the
-                           deployment's default_usage_plan, or no key when it has none`;
+                           deployment's default_usage_plan, or no key when it has none
+  --auth METHOD            client_secret_basic, client_secret_post or private_key_jwt (RFC 7591);
+                           the client may use no other (default: either secret method)
+  --jwks-file FILE         private_key_jwt: the client's public keys, a JWK or JWKS (JSON)
+  --public-key-file FILE   private_key_jwt: a public key PEM (or JWK); repeat for several.
+                           Keys without kid get their RFC 7638 thumbprint, without alg RS256,
+                           ES256, ES384 or EdDSA by type (docs/private-key-jwt.md)`;
 
 const COMMAND_HELP: Record<CommandName, string> = {
   create: `create --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS] [--plan NAME]
+                 [--auth METHOD] [--jwks-file FILE | --public-key-file FILE...]
   Creates a client with a generated id and a 256-bit secret, stores only the secret's
-  argon2id hash and prints the secret once. With usage plans it also gets an API key (256 random
-  bits) in its plan; if that fails halfway, run the same command again to finish the client.
+  argon2id hash and prints the secret once. With private_key_jwt there is no secret: only the
+  public keys are stored. With usage plans it also gets an API key (256 random bits) in its
+  plan; if that fails halfway, run the same command again to finish the client.
 ${CREATE_FLAGS}
   With --json: {"client_id","client_secret","name","scopes","audiences"}.`,
   list: `list
@@ -63,6 +71,12 @@ ${CREATE_FLAGS}
   period (default ${DEFAULT_GRACE_SECONDS}, at most ${MAX_GRACE_SECONDS}; 0 revokes it now). A client holds at
   most two secrets, so an older secret still in its grace period is dropped.
   With --json: {"client_id","client_secret","previous_secret_expires_at"}.`,
+  'add-key': `add-key CLIENT_ID (--public-key-file FILE... | --jwks-file FILE)
+  Adds public keys to a private_key_jwt client: step 1 of a key rotation (add the new key, switch
+  the client over, then remove-key the old one).`,
+  'remove-key': `remove-key CLIENT_ID KID
+  Removes one key of a private_key_jwt client; assertions it signs are refused at once. The last
+  key is never removed.`,
   delete: `delete CLIENT_ID
   Deletes the client and its API key; the token endpoint rejects it from now on. If it fails
   halfway, run it again.`,

@@ -1,6 +1,11 @@
 // The types of the client admin commands, in one place: commands, targets, parsed command lines, inputs, results, ports.
 import type { Clock, RandomBytes } from '../../../functions/shared/types';
-import type { ClientRecord, PasswordHasher } from '../../../functions/token/core/types';
+import type {
+  ClientJwk,
+  ClientRecord,
+  PasswordHasher,
+  TokenEndpointAuthMethod,
+} from '../../../functions/token/core/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { UsageKeyGateway } from './usage-keys';
 
@@ -16,6 +21,8 @@ export const COMMANDS = [
   'disable',
   'enable',
   'rotate-secret',
+  'add-key',
+  'remove-key',
   'revoke-tokens',
   'revoke-token',
   'delete',
@@ -44,6 +51,10 @@ export interface CreateClientInput {
   tokenTtlSeconds?: number;
   /** `--plan`: the usage plan (docs/usage-plans.md); undefined means the deployment's default. */
   plan?: string;
+  /** `--auth`: the one method the client authenticates with; omitted: either secret method. */
+  authMethod?: TokenEndpointAuthMethod;
+  /** `--jwks-file` / `--public-key-file`: the public keys of a `private_key_jwt` client. */
+  keys?: ClientJwk[];
 }
 
 /** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
@@ -67,7 +78,13 @@ export type ParsedCommand =
   | ({ command: 'revoke-token' } & CommonOptions & { jti: string })
   | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
   | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number })
-  | ({ command: 'usage' } & CommonOptions & { clientId: string; days: number });
+  | ({ command: 'usage' } & CommonOptions & { clientId: string; days: number })
+  | ({ command: 'add-key' } & CommonOptions & {
+        clientId: string;
+        keys: ClientJwk[];
+        source: string;
+      })
+  | ({ command: 'remove-key' } & CommonOptions & { clientId: string; kid: string });
 
 /** Where commands write. Each call is one complete chunk of text (a newline is appended). */
 export interface Output {
@@ -89,10 +106,10 @@ export interface CommandDeps {
   usageKeys?: () => Promise<UsageKeyGateway>;
 }
 
-/** A newly created client with its plain-text secret (shown once, never stored). */
+/** A newly created client with its plain-text secret (shown once, never stored); none for `private_key_jwt`. */
 export interface CreatedClient {
   record: ClientRecord;
-  secret: string;
+  secret: string | undefined;
 }
 
 /** The result of a rotation. */

@@ -6,7 +6,7 @@ import {
 import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
 import type { ClientRecord, ClientSecret } from '../../../../functions/token/core/types';
 import {
-  createClient,
+  createClient as createAnyClient,
   deleteClient,
   listClients,
   rotateSecret,
@@ -18,6 +18,14 @@ import {
 import { generateClientId, generateClientSecret } from '../../../../scripts/lib/clients/secrets';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { makeDeps, type TestClock } from '../../../support/clients-cli';
+
+/** createClient for a secret client: its secret is always there. */
+const createClient = async (
+  ...args: Parameters<typeof createAnyClient>
+): Promise<{ record: ClientRecord; secret: string }> => {
+  const created = await createAnyClient(...args);
+  return { record: created.record, secret: created.secret as string };
+};
 
 const INPUT = {
   name: 'Orders',

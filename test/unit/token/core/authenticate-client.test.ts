@@ -5,7 +5,7 @@ import {
   createClientAuthenticator,
   VERIFICATIONS_PER_FAILURE,
 } from '../../../../functions/token/core/authenticate-client';
-import type { ClientCredentials } from '../../../../functions/token/core/client-auth';
+import type { SecretCredentials } from '../../../../functions/token/core/client-auth';
 import { InvalidClientError } from '../../../../functions/token/core/errors';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';
@@ -13,7 +13,7 @@ import type { ClientRecord } from '../../../../functions/token/core/types';
 import { clientRecord, countingBytes, FIXED_NOW_MS } from '../../../support/token-fakes';
 
 const SECRET = 'correct horse battery staple';
-const post = (clientId: string, clientSecret: string): ClientCredentials => ({
+const post = (clientId: string, clientSecret: string): SecretCredentials => ({
   clientId,
   clientSecret,
   method: 'client_secret_post',

@@ -61,3 +61,39 @@ describe('buildAuthorizationServerMetadata', () => {
     ]);
   });
 });
+
+describe('buildAuthorizationServerMetadata with private_key_jwt', () => {
+  it('adds private_key_jwt and the asymmetric signing algorithms to every endpoint', () => {
+    // Act
+    const metadata = buildAuthorizationServerMetadata({
+      issuer: 'https://auth.example.com',
+      scopesSupported: [],
+      revocation: true,
+      privateKeyJwt: true,
+    });
+
+    // Assert
+    const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+    const algs = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA', 'Ed25519'];
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(methods);
+    expect(metadata.token_endpoint_auth_signing_alg_values_supported).toEqual(algs);
+    expect(metadata.revocation_endpoint_auth_methods_supported).toEqual(methods);
+    expect(metadata.revocation_endpoint_auth_signing_alg_values_supported).toEqual(algs);
+    expect(metadata.introspection_endpoint_auth_methods_supported).toEqual(methods);
+    expect(metadata.introspection_endpoint_auth_signing_alg_values_supported).toEqual(algs);
+    // RFC 8414 §2: "none" must not be listed, nor any HMAC algorithm.
+    expect(algs.some((alg) => alg === 'none' || alg.startsWith('HS'))).toBe(false);
+  });
+
+  it('advertises no signing algorithms without private_key_jwt', () => {
+    // Act
+    const metadata = buildAuthorizationServerMetadata({
+      issuer: 'https://auth.example.com',
+      scopesSupported: [],
+    });
+
+    // Assert
+    expect(metadata.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
+    expect(metadata.token_endpoint_auth_methods_supported).not.toContain('private_key_jwt');
+  });
+});

@@ -1,0 +1,314 @@
+/**
+ * Verifies `private_key_jwt` client assertions (RFC 7523 §3, RFC 7521 §4.2) with a client's
+ * registered public keys, on the shared prepared-KeyObject path (functions/shared/jws-verify.ts).
+ * The `jti` replay check is the caller's (it needs the replay cache).
+ * @module
+ */
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import {
+  isCanonicalBase64Url,
+  isNumericDate,
+  prepareVerifyKey,
+  verifyJwsSignature,
+  type JwsAlgorithm,
+  type VerifyKey,
+} from '../../shared/jws-verify';
+import { assertionAlgorithm, loadClientJwk } from './client-keys';
+import type { ClientJwk } from './types';
+
+/** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** Longest assertion accepted, in characters, checked before any decoding. */
+export const MAX_ASSERTION_LENGTH = 8192;
+
+/**
+ * How far ahead of now an assertion's `exp` may be, in seconds (plus the clock skew). RFC 7523
+ * sets no limit; a short one bounds how long a leaked assertion is worth anything and how long
+ * the replay cache must remember its `jti`. Client libraries sign assertions for 60 s (openid-client,
+ * oauth4webapi) to 300 s, so five minutes accepts them all.
+ */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
+
+/** Longest `jti`, in characters (printable ASCII); it becomes part of a DynamoDB key. */
+export const MAX_JTI_LENGTH = 256;
+
+/** Why an assertion was refused: logged, never sent to the client (which sees `invalid_client`). */
+export type AssertionFailureReason =
+  | 'assertion_malformed'
+  | 'assertion_header'
+  | 'assertion_alg'
+  | 'assertion_kid'
+  | 'assertion_signature'
+  | 'assertion_iss'
+  | 'assertion_sub'
+  | 'assertion_aud'
+  | 'assertion_exp'
+  | 'assertion_expired'
+  | 'assertion_exp_too_far'
+  | 'assertion_nbf'
+  | 'assertion_iat'
+  | 'assertion_jti';
+
+/** An assertion is not acceptable; `reason` is for the log only. */
+export class AssertionRejectedError extends Error {
+  /** The log's reason code. */
+  readonly reason: AssertionFailureReason;
+
+  /**
+   * @param reason the reason code
+   */
+  constructor(reason: AssertionFailureReason) {
+    super(`client assertion rejected: ${reason}`);
+    this.name = 'AssertionRejectedError';
+    this.reason = reason;
+  }
+}
+
+/** What the caller needs from a verified assertion. */
+export interface VerifiedAssertion {
+  jti: string;
+  /** The assertion's `exp`, epoch seconds. */
+  exp: number;
+}
+
+/** Options of {@link createAssertionVerifier}. */
+export interface AssertionVerifierOptions {
+  /** Accepted `aud` values (exact string match, RFC 3986 §6.2.1 simple comparison). */
+  audiences: readonly string[];
+  /** Tolerance on `exp`, `nbf` and `iat`, in seconds (the authorizer's). */
+  clockSkewSeconds: number;
+  /** Default MAX_ASSERTION_LIFETIME_SECONDS. */
+  maxLifetimeSeconds?: number;
+}
+
+/** Verifies assertions. */
+export interface AssertionVerifier {
+  /**
+   * @param assertion the compact JWS
+   * @param clientId the client it must come from (`iss` = `sub`)
+   * @param keys the client's registered keys
+   * @param nowMs the current time
+   * @returns the `jti` and `exp`
+   * @throws AssertionRejectedError naming the reason
+   */
+  verify(
+    assertion: string,
+    clientId: string,
+    keys: readonly ClientJwk[],
+    nowMs: number,
+  ): VerifiedAssertion;
+  /**
+   * Spends what a verification with one key costs, then fails: used when there is no key to
+   * verify with (unknown client, a secret client), so the response time does not tell.
+   * @param assertion the compact JWS
+   * @throws AssertionRejectedError always
+   */
+  verifyWithoutKey(assertion: string): never;
+}
+
+/** Prepared keys (and valid headers) remembered across requests: records are read fresh each time, keys rarely change. */
+const KEY_CACHE_SIZE = 256;
+
+/** Accepted `typ` values, lower case (RFC 7515 §4.1.9): none, `JWT`, or rfc7523bis's explicit type. */
+const ACCEPTED_TYP = new Set([
+  'jwt',
+  'application/jwt',
+  'client-authentication+jwt',
+  'application/client-authentication+jwt',
+]);
+
+const PRINTABLE = /^[\x21-\x7e]+$/;
+
+/**
+ * Reads the client id an assertion claims (`sub`, RFC 7523 §3 item 2) without verifying anything,
+ * to know which client record to read when the request has no `client_id`.
+ * @param assertion the compact JWS
+ * @returns `sub`, or undefined when the assertion is not a JWS whose payload has a string `sub`
+ */
+export function peekAssertionSubject(assertion: string): string | undefined {
+  const segments = splitCompact(assertion);
+  if (segments === undefined) return undefined;
+  const payload = decodeJsonObject(segments[1]);
+  return typeof payload?.sub === 'string' && payload.sub !== '' ? payload.sub : undefined;
+}
+
+/**
+ * Splits a compact JWS into its three canonical base64url segments.
+ * @returns the segments, or undefined when it is not one (too long, JWE, JSON serialisation, …)
+ */
+function splitCompact(token: string): [string, string, string] | undefined {
+  if (token.length > MAX_ASSERTION_LENGTH) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every(isCanonicalBase64Url)) return undefined;
+  return parts as [string, string, string];
+}
+
+/** Decodes a base64url segment holding a UTF-8 JSON object; undefined when it does not. */
+function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
+  const bytes = Buffer.from(segment, 'base64url');
+  if (!isUtf8(bytes)) return undefined;
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Dummy keys, one per algorithm, made on first use: never a client's, never matching. */
+function dummyKey(alg: JwsAlgorithm): VerifyKey {
+  if (alg === 'RS256' || alg === 'PS256') {
+    // Any 2048-bit odd modulus verifies (to false) at the cost of a real key's verification.
+    const n = Buffer.alloc(256, 0xa7).toString('base64url');
+    return prepareVerifyKey(
+      createPublicKey({ key: { kty: 'RSA', n, e: 'AQAB' }, format: 'jwk' }),
+      alg,
+    );
+  }
+  const { publicKey } =
+    alg === 'EdDSA'
+      ? generateKeyPairSync('ed25519')
+      : generateKeyPairSync('ec', { namedCurve: alg === 'ES256' ? 'P-256' : 'P-384' });
+  return prepareVerifyKey(publicKey, alg);
+}
+
+/**
+ * Creates an assertion verifier. The checks, in order: a compact JWS of canonical base64url; a
+ * header without `crit` or `b64` whose `alg` is asymmetric and whose `typ`, if any, is `JWT` or
+ * `client-authentication+jwt`; a key chosen by `kid` (or, without one, every key of the header's
+ * alg) whose registered alg equals the header's; the signature; then `iss` = `sub` = the client
+ * id, `aud` one of the accepted values as a single string, `exp` present and neither past nor
+ * more than the lifetime limit ahead, `nbf` and `iat` not in the future (each within the skew), and
+ * a `jti` of printable ASCII. Header members such as `jwk`, `jku`, `x5u` and `x5c` are never used:
+ * only registered keys verify.
+ * @param options accepted audiences, skew, lifetime limit
+ * @returns the verifier
+ */
+export function createAssertionVerifier(options: AssertionVerifierOptions): AssertionVerifier {
+  const audiences = new Set(options.audiences);
+  const skew = options.clockSkewSeconds;
+  const maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
+  const prepared = new Map<string, VerifyKey>();
+  const dummies = new Map<JwsAlgorithm, VerifyKey>();
+  const headers = new Map<string, { alg: JwsAlgorithm; kid: unknown }>();
+
+  const verifyKeyOf = (jwk: ClientJwk): VerifyKey => {
+    const cacheKey = JSON.stringify([jwk.alg, jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
+    let key = prepared.get(cacheKey);
+    if (key === undefined) {
+      // Stored keys were validated when written; a corrupt one throws ClientKeyError (server_error).
+      key = loadClientJwk(jwk).verifyKey;
+      if (prepared.size >= KEY_CACHE_SIZE) prepared.clear();
+      prepared.set(cacheKey, key);
+    }
+    return key;
+  };
+
+  const parseHeader = (
+    assertion: string,
+  ): { segments: [string, string, string]; alg: JwsAlgorithm; kid: unknown } => {
+    const segments = splitCompact(assertion);
+    if (segments === undefined) throw new AssertionRejectedError('assertion_malformed');
+    // Valid headers only, by their exact text: a client's header is the same on every request.
+    const known = headers.get(segments[0]);
+    if (known !== undefined) return { segments, ...known };
+    const header = decodeJsonObject(segments[0]);
+    if (header === undefined) throw new AssertionRejectedError('assertion_malformed');
+    // RFC 7515 §4.1.11: no extension is understood here; RFC 7797 `b64` changes what is signed.
+    if (Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) {
+      throw new AssertionRejectedError('assertion_header');
+    }
+    const { alg, typ, kid } = header;
+    if (typ !== undefined && (typeof typ !== 'string' || !ACCEPTED_TYP.has(typ.toLowerCase()))) {
+      throw new AssertionRejectedError('assertion_header');
+    }
+    // `none`, HMAC and anything else unknown: refused before any key is looked at.
+    const pinned = assertionAlgorithm(alg);
+    if (pinned === undefined) throw new AssertionRejectedError('assertion_alg');
+    if (kid !== undefined && typeof kid !== 'string')
+      throw new AssertionRejectedError('assertion_header');
+    if (headers.size >= KEY_CACHE_SIZE) headers.clear();
+    headers.set(segments[0], { alg: pinned, kid });
+    return { segments, alg: pinned, kid };
+  };
+
+  return {
+    verify(assertion, clientId, keys, nowMs) {
+      const { segments, alg, kid } = parseHeader(assertion);
+      let candidates: readonly ClientJwk[];
+      if (kid !== undefined) {
+        candidates = keys.filter((k) => k.kid === kid);
+        if (candidates.length === 0) throw new AssertionRejectedError('assertion_kid');
+        // The registered key decides the algorithm (no RS256/PS256 or ES256/ES384 switching).
+        if (candidates.some((k) => k.alg !== alg))
+          throw new AssertionRejectedError('assertion_alg');
+      } else {
+        candidates = keys.filter((k) => k.alg === alg);
+        if (candidates.length === 0) throw new AssertionRejectedError('assertion_kid');
+      }
+      const signingInput = `${segments[0]}.${segments[1]}`;
+      if (!candidates.some((k) => verifyJwsSignature(signingInput, segments[2], verifyKeyOf(k)))) {
+        throw new AssertionRejectedError('assertion_signature');
+      }
+      const claims = decodeJsonObject(segments[1]);
+      if (claims === undefined) throw new AssertionRejectedError('assertion_malformed');
+      return checkClaims(claims, clientId, Math.floor(nowMs / 1000));
+    },
+    verifyWithoutKey(assertion) {
+      const { segments, alg } = parseHeader(assertion);
+      let key = dummies.get(alg);
+      if (key === undefined) {
+        key = dummyKey(alg);
+        dummies.set(alg, key);
+      }
+      verifyJwsSignature(`${segments[0]}.${segments[1]}`, segments[2], key);
+      throw new AssertionRejectedError('assertion_signature');
+    },
+  };
+
+  function checkClaims(
+    claims: Record<string, unknown>,
+    clientId: string,
+    now: number,
+  ): VerifiedAssertion {
+    const { iss, sub, aud, exp, nbf, iat, jti } = claims;
+    if (iss !== clientId) throw new AssertionRejectedError('assertion_iss');
+    if (sub !== clientId) throw new AssertionRejectedError('assertion_sub');
+    // rfc7523bis: a single JSON string, never an array; compared exactly.
+    if (typeof aud !== 'string' || !audiences.has(aud))
+      throw new AssertionRejectedError('assertion_aud');
+    if (!isNumericDate(exp)) throw new AssertionRejectedError('assertion_exp');
+    if (exp <= now - skew) throw new AssertionRejectedError('assertion_expired');
+    if (exp > now + maxLifetime + skew) throw new AssertionRejectedError('assertion_exp_too_far');
+    if (nbf !== undefined && (!isNumericDate(nbf) || nbf > now + skew)) {
+      throw new AssertionRejectedError('assertion_nbf');
+    }
+    if (iat !== undefined && (!isNumericDate(iat) || iat > now + skew)) {
+      throw new AssertionRejectedError('assertion_iat');
+    }
+    if (typeof jti !== 'string' || jti.length > MAX_JTI_LENGTH || !PRINTABLE.test(jti)) {
+      throw new AssertionRejectedError('assertion_jti');
+    }
+    return { jti, exp };
+  }
+}
+
+/**
+ * Partition key prefix of a used assertion `jti` in the clients table: `jti#<client_id>#<jti>`.
+ * No client id holds `#` (functions/shared/revocation.ts), so no such item is a client record, and
+ * the client id first keeps two clients' `jti`s apart.
+ */
+export const ASSERTION_JTI_PREFIX = 'jti#';
+
+/**
+ * @param clientId the client
+ * @param jti the assertion's `jti`
+ * @returns the partition key of its replay-cache item
+ */
+export function assertionJtiKey(clientId: string, jti: string): string {
+  return `${ASSERTION_JTI_PREFIX}${clientId}#${jti}`;
+}

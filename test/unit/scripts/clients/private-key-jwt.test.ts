@@ -1,0 +1,348 @@
+// Unit tests of the private_key_jwt client commands: create with key files, add-key, remove-key, show (kids and thumbprints), and refusals that name the file and write nothing.
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
+import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
+import { jwkThumbprint } from '../../../../functions/shared/jwk';
+import { FakeHasher } from '../../../support/fake-hasher';
+import { MemoryClientStore } from '../../../support/memory-client-store';
+import { captureOutput, counterRandom, testClock } from '../../../support/clients-cli';
+import { clientKeyPair } from '../../../support/client-assertions';
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pkjwt-cli-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a file in the temp dir and returns its name. */
+function file(name: string, content: string | object): string {
+  fs.writeFileSync(
+    path.join(dir, name),
+    typeof content === 'string' ? content : JSON.stringify(content),
+  );
+  return name;
+}
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rsaPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+const rsaJwk = rsa.publicKey.export({ format: 'jwk' }) as { kty: string; n: string; e: string };
+const ec = clientKeyPair('ES256', 'ec-1');
+const ed = clientKeyPair('EdDSA');
+
+function setup(store = new MemoryClientStore()) {
+  const out = captureOutput();
+  const options: CliOptions = {
+    program: 'clients',
+    out,
+    cwd: dir,
+    env: {},
+    openStore: () => store,
+    hasher: new FakeHasher(),
+    clock: testClock(),
+    randomBytes: counterRandom(),
+  };
+  const run = (...argv: string[]) => runCli([...argv, '--local'], options);
+  return { store, out, run };
+}
+
+async function createJwtClient(
+  run: ReturnType<typeof setup>['run'],
+  out: ReturnType<typeof setup>['out'],
+  ...files: string[]
+) {
+  const code = await run('create', '--name', 'Svc', '--scopes', 'orders:read', ...files, '--json');
+  expect(code).toBe(EXIT.OK);
+  return JSON.parse(out.stdoutText().trim().split('\n').at(-1) as string) as {
+    client_id: string;
+    client_secret?: string;
+    token_endpoint_auth_method: string;
+    keys: { kid: string; alg: string; thumbprint: string }[];
+  };
+}
+
+describe('clients create --auth private_key_jwt', () => {
+  it('stores only the public key from a PEM, with its thumbprint as kid and RS256, and no secret', async () => {
+    // Arrange
+    const { run, out, store } = setup();
+    const pem = file('rsa.pem', rsaPem);
+
+    // Act
+    const created = await createJwtClient(
+      run,
+      out,
+      '--auth',
+      'private_key_jwt',
+      '--public-key-file',
+      pem,
+    );
+
+    // Assert
+    const thumbprint = jwkThumbprint(rsaJwk);
+    expect(created.client_secret).toBeUndefined();
+    expect(created.token_endpoint_auth_method).toBe('private_key_jwt');
+    expect(created.keys).toEqual([
+      { kid: thumbprint, alg: 'RS256', kty: 'RSA', crv: null, thumbprint },
+    ]);
+    const record = await store.getClient(created.client_id);
+    expect(record?.secrets).toEqual([]);
+    expect(record?.jwks?.keys).toEqual([
+      { kty: 'RSA', n: rsaJwk.n, e: rsaJwk.e, kid: thumbprint, alg: 'RS256', use: 'sig' },
+    ]);
+  });
+
+  it('reads a JWKS file and several --public-key-file flags (key files alone mean private_key_jwt)', async () => {
+    // Arrange
+    const { run, out } = setup();
+    const jwks = file('keys.json', { keys: [ec.jwk] });
+    const edFile = file('ed.jwk', { ...ed.jwk, kid: undefined });
+
+    // Act
+    const created = await createJwtClient(
+      run,
+      out,
+      '--jwks-file',
+      jwks,
+      '--public-key-file',
+      edFile,
+    );
+
+    // Assert
+    expect(created.keys.map((k) => [k.kid, k.alg])).toEqual([
+      ['ec-1', 'ES256'],
+      [jwkThumbprint(ed.jwk), 'EdDSA'],
+    ]);
+  });
+
+  it('prints the client id, method and kids in human output, and no secret', async () => {
+    // Arrange
+    const { run, out } = setup();
+
+    // Act
+    const code = await run(
+      'create',
+      '--name',
+      'Svc',
+      '--scopes',
+      'a',
+      '--jwks-file',
+      file('one.json', ec.jwk),
+    );
+
+    // Assert
+    expect(code).toBe(EXIT.OK);
+    expect(out.stdoutText()).toContain('private_key_jwt: no secret exists');
+    expect(out.stdoutText()).toContain(`kid ec-1, ES256, thumbprint ${jwkThumbprint(ec.jwk)}`);
+    expect(out.stdoutText()).not.toContain('client_secret');
+  });
+
+  it('records --auth client_secret_post for a secret client', async () => {
+    // Arrange
+    const { run, out, store } = setup();
+
+    // Act
+    const code = await run(
+      'create',
+      '--name',
+      'S',
+      '--scopes',
+      'a',
+      '--auth',
+      'client_secret_post',
+      '--json',
+    );
+
+    // Assert
+    expect(code).toBe(EXIT.OK);
+    const created = JSON.parse(out.stdoutText()) as { client_id: string; client_secret: string };
+    expect(created.client_secret).toBeDefined();
+    expect((await store.getClient(created.client_id))?.token_endpoint_auth_method).toBe(
+      'client_secret_post',
+    );
+  });
+
+  const privatePem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+    type: 'spki',
+    format: 'pem',
+  }) as string;
+  it.each([
+    [
+      'a private key PEM',
+      () => ['--public-key-file', file('private.pem', privatePem)],
+      '--public-key-file private.pem: is a private key; give the public key (openssl pkey -in key.pem -pubout)',
+    ],
+    [
+      'a private JWK',
+      () => ['--jwks-file', file('private.json', { ...ec.jwk, d: 'AAAA' })],
+      '--jwks-file private.json: is a private key (it has the private member "d"); register the public key only',
+    ],
+    [
+      'a weak key',
+      () => ['--public-key-file', file('weak.pem', weak)],
+      '--public-key-file weak.pem: does not fit its alg: a 1024-bit RSA key is too weak; RS256 needs at least 2048 bits',
+    ],
+    [
+      'neither PEM nor JWK',
+      () => ['--public-key-file', file('junk.txt', 'hello')],
+      '--public-key-file junk.txt: is neither a PEM public key nor a JWK or JWKS (JSON)',
+    ],
+    [
+      'a broken PEM',
+      () => [
+        '--public-key-file',
+        file('broken.pem', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'),
+      ],
+      '--public-key-file broken.pem: is not a valid public key PEM',
+    ],
+    [
+      'a missing file',
+      () => ['--public-key-file', 'nope.pem'],
+      '--public-key-file nope.pem: cannot be read (ENOENT)',
+    ],
+    [
+      'an empty JWKS',
+      () => ['--jwks-file', file('empty.json', { keys: [] })],
+      '--jwks-file empty.json: holds no key',
+    ],
+    [
+      'a bad key inside a JWKS, by position',
+      () => [
+        '--jwks-file',
+        file('two.json', { keys: [ec.jwk, { ...ec.jwk, kid: 'x', alg: 'HS256' }] }),
+      ],
+      '--jwks-file two.json: key 2 has alg "HS256"; use one of RS256, PS256, ES256, ES384, EdDSA, Ed25519 (never none or HMAC)',
+    ],
+    [
+      'a duplicate kid',
+      () => ['--jwks-file', file('dup.json', { keys: [ec.jwk, { ...ed.jwk, kid: 'ec-1' }] })],
+      '--jwks-file: key 2 duplicates kid ec-1',
+    ],
+    [
+      '--auth private_key_jwt without keys',
+      () => ['--auth', 'private_key_jwt'],
+      '--auth private_key_jwt needs --jwks-file FILE or --public-key-file FILE',
+    ],
+    [
+      'keys with a secret method',
+      () => ['--auth', 'client_secret_basic', '--jwks-file', file('k.json', ec.jwk)],
+      '--jwks-file and --public-key-file are for --auth private_key_jwt, not client_secret_basic',
+    ],
+    [
+      'an unknown method',
+      () => ['--auth', 'tls_client_auth'],
+      '--auth must be one of client_secret_basic, client_secret_post, private_key_jwt, got "tls_client_auth"',
+    ],
+  ])(
+    'refuses %s, naming the file and the problem, and writes nothing',
+    async (_name, args, message) => {
+      // Arrange
+      const { run, out, store } = setup();
+
+      // Act
+      const code = await run('create', '--name', 'Svc', '--scopes', 'a', ...args());
+
+      // Assert
+      expect(code).toBe(EXIT.USAGE);
+      expect(out.stderrText()).toContain(`clients: ${message}`);
+      expect(store.writes).toBe(0);
+    },
+  );
+});
+
+describe('key rotation: add-key, remove-key, show', () => {
+  it('adds the new key, shows both kids and thumbprints, removes the old one, never the last', async () => {
+    // Arrange
+    const { run, out, store } = setup();
+    const { client_id: id } = await createJwtClient(
+      run,
+      out,
+      '--jwks-file',
+      file('old.json', ec.jwk),
+    );
+    const next = clientKeyPair('ES384', 'ec-2');
+
+    // Act
+    const added = await run('add-key', id, '--public-key-file', file('new.json', next.jwk));
+    const shown = await run('show', id, '--json');
+    const showJson = JSON.parse(out.stdoutText().trim().split('\n').at(-1) as string);
+    const removed = await run('remove-key', id, 'ec-1');
+    const last = await run('remove-key', id, 'ec-2');
+
+    // Assert
+    expect([added, shown, removed]).toEqual([EXIT.OK, EXIT.OK, EXIT.OK]);
+    expect(
+      showJson.keys.map((k: { kid: string; thumbprint: string }) => [k.kid, k.thumbprint]),
+    ).toEqual([
+      ['ec-1', jwkThumbprint(ec.jwk)],
+      ['ec-2', jwkThumbprint(next.jwk)],
+    ]);
+    expect(last).toBe(EXIT.USAGE);
+    expect(out.stderrText()).toContain(
+      `kid ec-2 is the last key of client ${id}; add the new key first (add-key), then remove the old one`,
+    );
+    expect((await store.getClient(id))?.jwks?.keys.map((k) => k.kid)).toEqual(['ec-2']);
+  });
+
+  it('refuses a duplicate kid on add-key and an unknown kid on remove-key, writing nothing', async () => {
+    // Arrange
+    const { run, out, store } = setup();
+    const { client_id: id } = await createJwtClient(
+      run,
+      out,
+      '--jwks-file',
+      file('a.json', ec.jwk),
+    );
+    const writes = store.writes;
+
+    // Act
+    const dup = await run('add-key', id, '--jwks-file', file('b.json', { ...ed.jwk, kid: 'ec-1' }));
+    const unknown = await run('remove-key', id, 'nope');
+
+    // Assert
+    expect([dup, unknown]).toEqual([EXIT.USAGE, EXIT.USAGE]);
+    expect(out.stderrText()).toContain('--jwks-file: key 2 duplicates kid ec-1');
+    expect(out.stderrText()).toContain(`client ${id} has no key with kid "nope" (its kids: ec-1)`);
+    expect(store.writes).toBe(writes);
+  });
+
+  it('refuses key commands on a secret client, and rotate-secret on a private_key_jwt client', async () => {
+    // Arrange
+    const { run, out } = setup();
+    await run('create', '--name', 'S', '--scopes', 'a', '--json');
+    const secretId = (JSON.parse(out.stdoutText()) as { client_id: string }).client_id;
+    const { client_id: jwtId } = await createJwtClient(
+      run,
+      out,
+      '--jwks-file',
+      file('c.json', ec.jwk),
+    );
+
+    // Act
+    const addToSecret = await run('add-key', secretId, '--jwks-file', file('d.json', ed.jwk));
+    const rotate = await run('rotate-secret', jwtId);
+
+    // Assert
+    expect([addToSecret, rotate]).toEqual([EXIT.USAGE, EXIT.USAGE]);
+    expect(out.stderrText()).toContain(
+      `client ${secretId} authenticates with a secret, not private_key_jwt`,
+    );
+    expect(out.stderrText()).toContain(
+      `client ${jwtId} authenticates with private_key_jwt and has no secret`,
+    );
+  });
+
+  it.each([
+    [['add-key', 'abc'], 'give --public-key-file FILE or --jwks-file FILE'],
+    [['remove-key', 'abc'], 'remove-key needs a client id and a kid: remove-key CLIENT_ID KID'],
+  ])('%j is a usage error', async (argv, message) => {
+    // Arrange
+    const { run, out } = setup();
+
+    // Act / Assert
+    expect(await run(...argv)).toBe(EXIT.USAGE);
+    expect(out.stderrText()).toContain(message);
+  });
+});
