@@ -63,11 +63,19 @@ describe('client library matrix against npm start (snippets of docs/client-libra
   let dataDir: string;
   let local: LocalServer;
   let base: string;
-  let client: CreatedClient;
+  /** One client per method: each is registered for exactly one (RFC 7591 `--auth`). */
+  const clients = {} as Record<AuthMethod, CreatedClient>;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-matrix-'));
-    client = await createClient(dataDir, 'matrix', 'demo:read demo:write');
+    for (const method of METHODS) {
+      clients[method] = await createClient(
+        dataDir,
+        `matrix-${method}`,
+        'demo:read demo:write',
+        method,
+      );
+    }
     const port = await freePort();
     local = await startLocalServer(['--port', String(port), '--data-dir', dataDir]);
     base = `http://127.0.0.1:${port}`;
@@ -86,6 +94,7 @@ describe('client library matrix against npm start (snippets of docs/client-libra
       async () => {
         // Arrange
         const code = snippetFor(snippets, library, method);
+        const client = clients[method];
 
         // Act
         const out = await runSnippet(library, code, {
@@ -126,7 +135,7 @@ describe('client library matrix against npm start (snippets of docs/client-libra
       snippetFor(snippets, 'oauth4webapi', 'client_secret_post'),
       {
         issuer: base,
-        clientId: client.client_id,
+        clientId: clients.client_secret_post.client_id,
         clientSecret: 'wrong',
       },
     );
@@ -134,6 +143,24 @@ describe('client library matrix against npm start (snippets of docs/client-libra
     // Assert
     await expect(failed).rejects.toThrow(/status: 401/);
   });
+
+  it.each([
+    ['client_secret_basic', 'client_secret_post'],
+    ['client_secret_post', 'client_secret_basic'],
+  ] as const)(
+    'a %s client is refused by the %s snippet, with its right secret',
+    async (registered, other) => {
+      // Act
+      const failed = runSnippet('oauth4webapi', snippetFor(snippets, 'oauth4webapi', other), {
+        issuer: base,
+        clientId: clients[registered].client_id,
+        clientSecret: clients[registered].client_secret,
+      });
+
+      // Assert
+      await expect(failed).rejects.toThrow(/status: 401/);
+    },
+  );
 });
 
 describe('local issuer: --issuer, --host 0.0.0.0 and the Host header', () => {

@@ -94,6 +94,8 @@ describeBoth(
     let base: string;
     let as: oauth.AuthorizationServer;
     let reader: CreatedClient;
+    /** reader's twin registered for client_secret_post (reader has the default, client_secret_basic). */
+    let postReader: CreatedClient;
     let writer: CreatedClient;
     let admin: CreatedClient;
     let destroyed: TfResult | undefined;
@@ -112,7 +114,12 @@ describeBoth(
       return out;
     }
 
-    const createClient = async (name: string, scopes: string): Promise<CreatedClient> =>
+    /** Onboards a secret client registered for `auth` (default: the CLI's, client_secret_basic). */
+    const createClient = async (
+      name: string,
+      scopes: string,
+      auth?: 'client_secret_basic' | 'client_secret_post',
+    ): Promise<CreatedClient> =>
       JSON.parse(
         await tsx('scripts/create-client.ts', [
           '--table',
@@ -121,6 +128,7 @@ describeBoth(
           name,
           '--scopes',
           scopes,
+          ...(auth !== undefined ? ['--auth', auth] : []),
           '--json',
         ]),
       ) as CreatedClient;
@@ -197,9 +205,10 @@ describeBoth(
       outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value])) as never;
 
       // Onboard with the operator CLI, against the table Terraform created.
-      [reader, writer, admin] = await Promise.all([
+      [reader, postReader, writer, admin] = await Promise.all([
         createClient('e2e', 'demo:read'),
-        createClient('e2e-writer', 'demo:write'),
+        createClient('e2e-post', 'demo:read', 'client_secret_post'),
+        createClient('e2e-writer', 'demo:write', 'client_secret_post'),
         createClient('e2e-admin', 'demo:admin'),
       ]);
 
@@ -283,12 +292,13 @@ describeBoth(
           async () => {
             // Arrange: the deployed origin has no DNS here; its requests go to the --from-api runner.
             const mapOrigin = { from: new URL(outputs.issuer).origin, to: base };
+            const client = method === 'client_secret_basic' ? reader : postReader;
 
             // Act
             const out = await runSnippet(library, snippetFor(snippets, library, method), {
               issuer: outputs.issuer,
-              clientId: reader.client_id,
-              clientSecret: reader.client_secret,
+              clientId: client.client_id,
+              clientSecret: client.client_secret,
               mapOrigin,
               ...(python.python ? { python: python.python } : {}),
             });
@@ -305,7 +315,7 @@ describeBoth(
             // Assert
             expect(out.jwks_uri).toBe(outputs.jwks_url);
             expect(alg).toBe('RS256');
-            expect(payload).toMatchObject({ client_id: reader.client_id, scope: 'demo:read' });
+            expect(payload).toMatchObject({ client_id: client.client_id, scope: 'demo:read' });
           },
         );
       },
@@ -359,8 +369,11 @@ describeBoth(
     it.each(['basic', 'post'] as const)(
       'issues a KMS-signed token by client_secret_%s that verifies against the deployed JWKS route',
       async (auth) => {
+        // Arrange
+        const client = auth === 'basic' ? reader : postReader;
+
         // Act
-        const token = await grant(reader, auth);
+        const token = await grant(client, auth);
         const jwks = (await (await fetch(as.jwks_uri as string)).json()) as JSONWebKeySet;
         const { payload, protectedHeader } = await jwtVerify(
           token.access_token,
@@ -372,12 +385,28 @@ describeBoth(
         expect(token).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'demo:read' });
         expect(protectedHeader.alg).toBe('RS256');
         expect(payload).toMatchObject({
-          sub: reader.client_id,
-          client_id: reader.client_id,
+          sub: client.client_id,
+          client_id: client.client_id,
           scope: 'demo:read',
         });
       },
     );
+
+    it('refuses a client the secret method it is not registered for: invalid_client', async () => {
+      // Act: the right secrets, each sent the other way
+      const errors = await Promise.all([
+        grant(reader, 'post').catch((e: unknown) => e),
+        grant(postReader, 'basic').catch((e: unknown) => e),
+      ]);
+
+      // Assert: the token function challenges every 401, so oauth4webapi reports the challenge.
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+        const challenge = error as oauth.WWWAuthenticateChallengeError;
+        expect(challenge.status).toBe(401);
+        expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
+      }
+    });
 
     it('GET /hello answers 200 with the authorizer context rendered by the MOCK integration', async () => {
       // Arrange
@@ -502,7 +531,7 @@ describeBoth(
 
     it('refuses a client disabled with the CLI: invalid_client', async () => {
       // Arrange
-      const client = await createClient('e2e-disabled', 'demo:read');
+      const client = await createClient('e2e-disabled', 'demo:read', 'client_secret_post');
       await grant(client, 'post');
 
       // Act

@@ -38,6 +38,8 @@ describe('npm start (local server)', () => {
   let reader: CreatedClient;
   let writer: CreatedClient;
   let outsider: CreatedClient;
+  /** reader's twin registered for client_secret_post (reader has the default, client_secret_basic). */
+  let postReader: CreatedClient;
 
   const options = { [oauth.allowInsecureRequests]: true };
 
@@ -65,7 +67,10 @@ describe('npm start (local server)', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-e2e-'));
-    reader = await createClient(dataDir, 'reader', 'demo:read demo:write');
+    [reader, postReader] = await Promise.all([
+      createClient(dataDir, 'reader', 'demo:read demo:write'),
+      createClient(dataDir, 'post-reader', 'demo:read demo:write', 'client_secret_post'),
+    ]);
     const port = await freePort();
     local = await startLocalServer([
       '--port',
@@ -80,7 +85,7 @@ describe('npm start (local server)', () => {
     // Clients created while the server runs work without a restart.
     [writer, outsider] = await Promise.all([
       createClient(dataDir, 'writer', 'demo:write'),
-      createClient(dataDir, 'outsider', 'other:scope'),
+      createClient(dataDir, 'outsider', 'other:scope', 'client_secret_post'),
     ]);
     const issuer = new URL(base);
     as = await oauth.processDiscoveryResponse(
@@ -119,8 +124,11 @@ describe('npm start (local server)', () => {
   it.each(['basic', 'post'] as const)(
     'issues a token by client_secret_%s that verifies against the JWKS',
     async (auth) => {
+      // Arrange
+      const client = auth === 'basic' ? reader : postReader;
+
       // Act
-      const token = await grant(reader, auth, 'demo:read');
+      const token = await grant(client, auth, 'demo:read');
       const jwks = (await (await fetch(as.jwks_uri as string)).json()) as JSONWebKeySet;
       const { payload, protectedHeader } = await jwtVerify(
         token.access_token,
@@ -136,12 +144,28 @@ describe('npm start (local server)', () => {
       expect(token).toMatchObject({ token_type: 'bearer', expires_in: 600, scope: 'demo:read' });
       expect(protectedHeader.alg).toBe('RS256');
       expect(payload).toMatchObject({
-        client_id: reader.client_id,
-        sub: reader.client_id,
+        client_id: client.client_id,
+        sub: client.client_id,
         scope: 'demo:read',
       });
     },
   );
+
+  it('refuses a client the secret method it is not registered for, with 401 invalid_client', async () => {
+    // Act: the right secrets, each sent the other way
+    const errors = await Promise.all([
+      grant(reader, 'post').catch((e: unknown) => e),
+      grant(postReader, 'basic').catch((e: unknown) => e),
+    ]);
+
+    // Assert: the token function challenges every 401, so oauth4webapi reports the challenge.
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+      const challenge = error as oauth.WWWAuthenticateChallengeError;
+      expect(challenge.status).toBe(401);
+      expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
+    }
+  });
 
   it('rejects a wrong secret with 401 invalid_client and a Basic challenge', async () => {
     // Act
@@ -224,7 +248,7 @@ describe('npm start (local server)', () => {
 
   it('caches the authorizer result per token and route: another route is decided anew', async () => {
     // Arrange
-    const token = await grant(reader, 'post', 'demo:read');
+    const token = await grant(postReader, 'post', 'demo:read');
     const before = local.output().length;
 
     // Act

@@ -184,8 +184,11 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       'client_secret',
       'name',
       'scopes',
+      'token_endpoint_auth_method',
     ]);
     expect(created).toMatchObject({
+      // RFC 7591 §2: without --auth, client_secret_basic.
+      token_endpoint_auth_method: 'client_secret_basic',
       name: 'Orders service',
       scopes: ['orders:read', 'orders:write'],
       audiences: ['https://orders.example.test', 'https://billing.example.test'],
@@ -220,6 +223,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
         client_id: id,
         name: 'Orders service',
         status: 'active',
+        token_endpoint_auth_method: 'client_secret_basic',
         token_ttl_seconds: 900,
       }),
     ]);
@@ -230,12 +234,14 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       'name',
       'scopes',
       'status',
+      'token_endpoint_auth_method',
       'token_ttl_seconds',
       'updated_at',
     ]);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/status: +active/);
     expect(show.stdout).toMatch(/token TTL: +900 s/);
+    expect(show.stdout).toMatch(/auth method: +client_secret_basic\n/);
     for (const run of [list, show]) {
       expect(run.stdout).not.toContain('argon2');
       expect(run.stdout).not.toContain(secret);

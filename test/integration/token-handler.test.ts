@@ -107,6 +107,7 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
       name: 'Orders service',
       status: 'active',
       secrets: [{ hash: await hasher.hash(SECRET), created_at: now }],
+      token_endpoint_auth_method: 'client_secret_basic',
       scopes: ['orders:read', 'orders:write'],
       audiences: ['https://orders.example.com'],
       created_at: now,
@@ -115,6 +116,14 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
     };
     await store.createClient(base);
     await store.createClient({ ...base, client_id: 'disabled-service', status: 'disabled' });
+    await store.createClient({
+      ...base,
+      client_id: 'post-service',
+      token_endpoint_auth_method: 'client_secret_post',
+    });
+    // A legacy record (written before every client had one method): no method, both secret ones.
+    const { token_endpoint_auth_method: _method, ...legacy } = base;
+    await store.createClient({ ...legacy, client_id: 'legacy-service' });
   }, 90_000);
 
   afterAll(async () => {
@@ -171,26 +180,61 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
     30_000,
   );
 
+  /** A client_secret_post request in a JSON body. */
+  const postEvent = (clientId: string): APIGatewayProxyEvent =>
+    event({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: SECRET,
+      }),
+    });
+  /** A client_secret_basic request. */
+  const basicEvent = (clientId: string): APIGatewayProxyEvent =>
+    event({
+      headers: { 'Content-Type': FORM, Authorization: basicAuthorization(clientId, SECRET) },
+      body: 'grant_type=client_credentials',
+    });
+
   it('issues with client_secret_post in a JSON body', async () => {
     // Arrange
     const handler = handlerFor('ES256');
 
     // Act
-    const res = await handler(
-      event({
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          grant_type: 'client_credentials',
-          client_id: 'orders-service',
-          client_secret: SECRET,
-        }),
-      }),
-    );
+    const res = await handler(postEvent('post-service'));
 
     // Assert
     expect(res.statusCode).toBe(200);
     expect(decodeProtectedHeader(json(res).access_token as string).typ).toBe('at+jwt');
     expect(json(res).scope).toBe('orders:read orders:write');
+  });
+
+  it.each([
+    ['a client_secret_basic client by client_secret_post', () => postEvent('orders-service')],
+    ['a client_secret_post client by client_secret_basic', () => basicEvent('post-service')],
+  ])('refuses %s, with the right secret: 401 invalid_client', async (_label, request) => {
+    // Arrange
+    const handler = handlerFor('ES256');
+
+    // Act
+    const res = await handler(request());
+
+    // Assert
+    expect(res.statusCode).toBe(401);
+    expect(json(res).error).toBe('invalid_client');
+  });
+
+  it('lets a legacy record without a method (read back from DynamoDB) use both secret methods', async () => {
+    // Arrange
+    const handler = handlerFor('ES256');
+
+    // Act
+    const byBasic = await handler(basicEvent('legacy-service'));
+    const byPost = await handler(postEvent('legacy-service'));
+
+    // Assert
+    expect([byBasic.statusCode, byPost.statusCode]).toEqual([200, 200]);
   });
 
   it.each([

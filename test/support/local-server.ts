@@ -21,12 +21,14 @@ export interface CreatedClient {
  * @param dataDir the local server's data directory
  * @param name client name
  * @param scopes space-delimited scopes
+ * @param auth the client's one secret method (`--auth`); default: the CLI's, client_secret_basic
  * @returns the new client's id and secret
  */
 export async function createLocalClient(
   dataDir: string,
   name: string,
   scopes: string,
+  auth?: 'client_secret_basic' | 'client_secret_post',
 ): Promise<CreatedClient> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -40,6 +42,7 @@ export async function createLocalClient(
       name,
       '--scopes',
       scopes,
+      ...(auth !== undefined ? ['--auth', auth] : []),
       '--json',
     ],
     { cwd: ROOT },

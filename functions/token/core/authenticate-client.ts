@@ -87,7 +87,9 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
         credentials.clientId.length <= MAX_CLIENT_ID_BYTES && VSCHAR.test(credentials.clientId);
       const client = lookUp ? await deps.clientStore.getClient(credentials.clientId) : undefined;
       const now = deps.clock();
-      // Registered for this method: a record without one is a secret client (either secret method).
+      // Registered for this method. A legacy record without one (written before every client had
+      // exactly one) is a secret client that keeps either secret method, so an upgrade breaks no
+      // deployed client; `clients update ID --auth` pins it (docs/clients.md).
       const registered = client?.token_endpoint_auth_method;
       const fits =
         registered === undefined

@@ -7,8 +7,10 @@ import type { JwsAlgorithm } from '../../shared/jws-verify';
 import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
 
 /**
- * RFC 7591 §2 `token_endpoint_auth_method` values this server supports. A record without one is a
- * secret client that may use either secret method (every record written before v2).
+ * RFC 7591 §2 `token_endpoint_auth_method` values this server supports. Every client the CLI
+ * creates has exactly one (`client_secret_basic` when none is asked for, RFC 7591 §2's default).
+ * A legacy record without one (written before that) is a secret client that may use either secret
+ * method, so an upgrade breaks no deployed client; `clients update ID --auth` pins it.
  */
 export type TokenEndpointAuthMethod =
   'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
@@ -50,7 +52,10 @@ export interface ClientRecord {
   status: ClientStatus;
   /** At most two secrets, so a rotation needs no downtime; empty for a `private_key_jwt` client. */
   secrets: ClientSecret[];
-  /** The one way this client authenticates (RFC 7591 §2); absent: either secret method. */
+  /**
+   * The one way this client authenticates (RFC 7591 §2); set on every new client. Absent only on
+   * a legacy record, which accepts either secret method (never `private_key_jwt`).
+   */
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
   /** RFC 7591 `jwks`: the public keys of a `private_key_jwt` client (at least one). */
   jwks?: { keys: ClientJwk[] };

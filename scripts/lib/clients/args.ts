@@ -77,6 +77,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     'token-ttl': { type: 'string' },
     'clear-token-ttl': { type: 'boolean' },
     plan: { type: 'string' },
+    auth: { type: 'string' },
   },
   disable: {},
   enable: {},
@@ -125,17 +126,26 @@ function parseKeyFiles(
   return { keys: checkKeySet(keys, source), source };
 }
 
-/** Validates `--auth` and the key files of `create` together. */
-function parseAuth(
-  values: Record<string, unknown>,
-  cwd: string,
-): Pick<CreateClientInput, 'authMethod' | 'keys'> {
-  const auth = values.auth as string | undefined;
-  if (auth !== undefined && !AUTH_METHODS.includes(auth as TokenEndpointAuthMethod)) {
+/** `--auth METHOD`: one of AUTH_METHODS. */
+function parseAuthMethod(auth: string): TokenEndpointAuthMethod {
+  if (!AUTH_METHODS.includes(auth as TokenEndpointAuthMethod)) {
     throw new UsageError(
       `--auth must be one of ${AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}`,
     );
   }
+  return auth as TokenEndpointAuthMethod;
+}
+
+/**
+ * Validates `--auth` and the key files of `create` together. Every new client gets exactly one
+ * method: without `--auth` it is `client_secret_basic`, RFC 7591 §2's default ("If unspecified or
+ * omitted, the default is client_secret_basic"), or `private_key_jwt` when key files are given.
+ */
+function parseAuth(
+  values: Record<string, unknown>,
+  cwd: string,
+): Pick<CreateClientInput, 'authMethod' | 'keys'> {
+  const auth = values.auth === undefined ? undefined : parseAuthMethod(values.auth as string);
   const files = parseKeyFiles(values, cwd);
   if (auth === 'private_key_jwt' && files === undefined) {
     throw new UsageError('--auth private_key_jwt needs --jwks-file FILE or --public-key-file FILE');
@@ -147,7 +157,7 @@ function parseAuth(
   }
   // Key files alone mean private_key_jwt.
   if (files !== undefined) return { authMethod: 'private_key_jwt', keys: files.keys };
-  return auth === undefined ? {} : { authMethod: auth as TokenEndpointAuthMethod };
+  return { authMethod: auth ?? 'client_secret_basic' };
 }
 
 /** DynamoDB table names (3..255 of `[A-Za-z0-9_.-]`), or a table ARN. */
@@ -212,10 +222,11 @@ function parseChanges(values: Record<string, unknown>): ClientChanges {
   }
   if (values['clear-token-ttl'] === true) changes.tokenTtlSeconds = null;
   if (values.plan !== undefined) changes.plan = parsePlan(values.plan as string);
+  if (values.auth !== undefined) changes.authMethod = parseAuthMethod(values.auth as string);
   if (Object.keys(changes).length === 0) {
     throw new UsageError(
       'nothing to update: give at least one of --name, --scopes, --audience, --clear-audiences, ' +
-        '--token-ttl, --clear-token-ttl, --plan',
+        '--token-ttl, --clear-token-ttl, --plan, --auth',
     );
   }
   return changes;

@@ -103,7 +103,7 @@ export async function createClient(
   };
   const settings = {
     name: input.name,
-    ...(input.authMethod !== undefined ? { token_endpoint_auth_method: input.authMethod } : {}),
+    token_endpoint_auth_method: input.authMethod,
     ...(jwt ? { jwks: { keys: [...(input.keys ?? [])] } } : {}),
     scopes: [...input.scopes],
     audiences: [...input.audiences],
@@ -223,12 +223,37 @@ async function writeNext(
   return record;
 }
 
+/** The methods a client with a secret may be pinned to or switched between. */
+const SECRET_METHODS: ReadonlySet<string> = new Set(['client_secret_basic', 'client_secret_post']);
+
 /**
- * Changes a client's name, scopes, audiences or token lifetime (conditional on its version).
+ * Checks `update --auth` against the client's current method: a secret client (one with a secret
+ * method, or a legacy record with none, which accepts both) may be pinned to or switched between
+ * `client_secret_basic` and `client_secret_post`. A switch to or from `private_key_jwt` needs
+ * keys or a secret that the record does not have, so it is refused before anything is written.
+ * @throws UsageError naming --auth
+ */
+function checkAuthChange(current: ClientRecord, wanted: string): void {
+  const method = current.token_endpoint_auth_method;
+  if (method === wanted) return;
+  if (method === 'private_key_jwt' || !SECRET_METHODS.has(wanted)) {
+    throw new UsageError(
+      `--auth ${wanted}: client ${current.client_id} authenticates with ` +
+        `${method ?? 'a secret'}; update switches only between client_secret_basic and ` +
+        `client_secret_post. ${method === 'private_key_jwt' ? 'A secret' : 'Public keys'} ` +
+        `cannot be added by update: create a new client with --auth ${wanted}`,
+    );
+  }
+}
+
+/**
+ * Changes a client's name, scopes, audiences, token lifetime, plan or secret method (conditional
+ * on its version). Nothing is written when a change is refused.
  * @param deps ports
  * @param clientId the id
  * @param changes validated changes
  * @returns the updated record
+ * @throws UsageError for an `--auth` switch to or from `private_key_jwt`
  */
 export async function updateClient(
   deps: CommandDeps,
@@ -236,6 +261,7 @@ export async function updateClient(
   changes: ClientChanges,
 ): Promise<ClientRecord> {
   const current = await requireClient(deps.store, clientId);
+  if (changes.authMethod !== undefined) checkAuthChange(current, changes.authMethod);
   let plan: Pick<ClientRecord, 'usage_plan' | 'usage_key'> = {};
   if (changes.plan !== undefined) {
     const gateway = await openUsageKeys(deps, true);
@@ -253,6 +279,7 @@ export async function updateClient(
     ...(changes.scopes !== undefined ? { scopes: [...changes.scopes] } : {}),
     ...(changes.audiences !== undefined ? { audiences: [...changes.audiences] } : {}),
     ...(ttl !== undefined && ttl !== null ? { token_ttl_seconds: ttl } : {}),
+    ...(changes.authMethod !== undefined ? { token_endpoint_auth_method: changes.authMethod } : {}),
     ...plan,
   };
   // The record (the plan it names) is written first, then the key follows it. A rerun of the same

@@ -14,8 +14,8 @@ export interface KeyView {
 }
 
 /**
- * `create --json`: exactly these keys (issue 2); a `private_key_jwt` client has no
- * `client_secret` and shows its method and keys instead.
+ * `create --json`: exactly these keys (issue 2) and the client's one method; a `private_key_jwt`
+ * client has no `client_secret` and shows its keys instead.
  */
 export interface CreatedView {
   client_id: string;
@@ -32,6 +32,11 @@ export interface ListView {
   client_id: string;
   name: string;
   status: string;
+  /**
+   * The one method the client may use (RFC 7591); null for a legacy record written before every
+   * client had one, which accepts either secret method until `update --auth` pins it.
+   */
+  token_endpoint_auth_method: string | null;
   scopes: string[];
   audiences: string[];
   token_ttl_seconds: number | null;
@@ -49,8 +54,6 @@ export interface ClientView extends ListView {
   /** Set while `create` has not finished the client (rerun it to finish). */
   pending_since: string | null;
   secrets: { created_at: string; expires_at: string | null }[];
-  /** Present when the record names its one method (RFC 7591). */
-  token_endpoint_auth_method?: string;
   /** A `private_key_jwt` client's public keys. */
   keys?: KeyView[];
 }
@@ -69,14 +72,21 @@ export function toKeyView(jwk: ClientJwk): KeyView {
   };
 }
 
-/** The method and keys members of a view, present only when the record has them. */
-function authView(record: ClientRecord): Pick<ClientView, 'token_endpoint_auth_method' | 'keys'> {
-  return {
-    ...(record.token_endpoint_auth_method !== undefined
-      ? { token_endpoint_auth_method: record.token_endpoint_auth_method }
-      : {}),
-    ...(record.jwks !== undefined ? { keys: record.jwks.keys.map(toKeyView) } : {}),
-  };
+/** The keys member of a view, present only when the record has keys. */
+function keysView(record: ClientRecord): Pick<ClientView, 'keys'> {
+  return record.jwks !== undefined ? { keys: record.jwks.keys.map(toKeyView) } : {};
+}
+
+/** What a legacy record (no `token_endpoint_auth_method`) accepts, as the text output says it. */
+export const LEGACY_AUTH_TEXT =
+  'client_secret_basic or client_secret_post (legacy: pin with update --auth)';
+
+/**
+ * @param record a client
+ * @returns its method for the text output, or what a legacy record accepts
+ */
+function authText(record: ClientRecord): string {
+  return record.token_endpoint_auth_method ?? LEGACY_AUTH_TEXT;
 }
 
 /** `rotate-secret --json`. */
@@ -106,7 +116,10 @@ export function toCreatedView(created: CreatedClient): CreatedView {
     name: record.name,
     scopes: record.scopes,
     audiences: record.audiences,
-    ...authView(record),
+    ...(record.token_endpoint_auth_method !== undefined
+      ? { token_endpoint_auth_method: record.token_endpoint_auth_method }
+      : {}),
+    ...keysView(record),
   };
 }
 
@@ -119,6 +132,7 @@ export function toListView(record: ClientRecord): ListView {
     client_id: record.client_id,
     name: record.name,
     status: record.status,
+    token_endpoint_auth_method: record.token_endpoint_auth_method ?? null,
     scopes: record.scopes,
     audiences: record.audiences,
     token_ttl_seconds: record.token_ttl_seconds ?? null,
@@ -142,7 +156,7 @@ export function toClientView(record: ClientRecord): ClientView {
       created_at: secret.created_at,
       expires_at: secret.expires_at ?? null,
     })),
-    ...authView(record),
+    ...keysView(record),
   };
 }
 
@@ -230,6 +244,7 @@ export function formatCreated(created: CreatedClient): string {
     fields([
       ['client_id', record.client_id],
       ['client_secret', secret],
+      ['auth method', authText(record)],
       ['scopes', record.scopes.join(' ')],
       ['audiences', listOrDefault(record.audiences)],
       ['token TTL', ttlText(record)],
@@ -246,7 +261,6 @@ export function formatCreated(created: CreatedClient): string {
  * @returns human text for `show`: every setting and secret metadata, never a hash
  */
 export function formatClient(record: ClientRecord): string {
-  const method = record.token_endpoint_auth_method;
   const secrets = record.secrets.map(
     (secret, index) =>
       [
@@ -275,7 +289,7 @@ export function formatClient(record: ClientRecord): string {
           ['pending', `since ${record.pending_since}: rerun the create command to finish`],
         ] as const)
       : []),
-    ...(method !== undefined ? ([['auth method', method]] as const) : []),
+    ['auth method', authText(record)],
     ['created', record.created_at],
     ['updated', record.updated_at],
     ['version', String(record.version)],
@@ -301,11 +315,12 @@ function keyRows(record: ClientRecord): (readonly [string, string])[] {
  */
 export function formatList(records: readonly ClientRecord[]): string {
   if (records.length === 0) return 'No clients.';
-  const header = ['CLIENT_ID', 'NAME', 'STATUS', 'SCOPES', 'AUDIENCES', 'CREATED'];
+  const header = ['CLIENT_ID', 'NAME', 'STATUS', 'AUTH', 'SCOPES', 'AUDIENCES', 'CREATED'];
   const rows = records.map((r) => [
     r.client_id,
     r.name,
     r.status,
+    r.token_endpoint_auth_method ?? 'legacy: basic or post',
     r.scopes.join(' '),
     listOrDefault(r.audiences),
     r.created_at,

@@ -27,7 +27,8 @@ const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable 
   --plan NAME              usage plan of the client's API key (docs/usage-plans.md); default: the
                            deployment's default_usage_plan, or no key when it has none
   --auth METHOD            client_secret_basic, client_secret_post or private_key_jwt (RFC 7591);
-                           the client may use no other (default: either secret method)
+                           the client may use no other (default: client_secret_basic (RFC 7591),
+                           or private_key_jwt with --jwks-file / --public-key-file)
   --jwks-file FILE         private_key_jwt: the client's public keys, a JWK or JWKS (JSON)
   --public-key-file FILE   private_key_jwt: a public key PEM (or JWK); repeat for several.
                            Keys without kid get their RFC 7638 thumbprint, without alg RS256,
@@ -41,19 +42,23 @@ const COMMAND_HELP: Record<CommandName, string> = {
   public keys are stored. With usage plans it also gets an API key (256 random bits) in its
   plan; if that fails halfway, run the same command again to finish the client.
 ${CREATE_FLAGS}
-  With --json: {"client_id","client_secret","name","scopes","audiences"}.`,
+  With --json: {"client_id","client_secret","name","scopes","audiences","token_endpoint_auth_method"}.`,
   list: `list
-  Lists every client: id, name, status, scopes, audiences, created. Never secrets or hashes.
+  Lists every client: id, name, status, auth method, scopes, audiences, created. Never secrets or
+  hashes. A legacy client (created before every client had one method) shows "legacy: basic or post".
   With --json: an array.`,
   show: `show CLIENT_ID
   Shows one client's settings, usage plan and API key id, and secret metadata (creation and
   expiry times, never hashes or the key's value).`,
   update: `update CLIENT_ID [--name NAME] [--scopes "A B ..."] [--audience AUD]... [--clear-audiences]
-                 [--token-ttl SECONDS | --clear-token-ttl] [--plan NAME]
+                 [--token-ttl SECONDS | --clear-token-ttl] [--plan NAME] [--auth METHOD]
   Changes the given settings; --scopes and --audience replace the whole list.
   --clear-audiences: use the service's default audience; --clear-token-ttl: the service's TTL.
   --plan: moves the client's API key to that usage plan (creating the key if it has none). If it
-  fails halfway, run the same command again: it completes the move.`,
+  fails halfway, run the same command again: it completes the move.
+  --auth client_secret_basic|client_secret_post: pins a legacy client (which accepts both) to one
+  method, or switches a secret client to the other. A switch to or from private_key_jwt is refused
+  (it needs keys or a secret): create a new client with that --auth.`,
   disable: `disable CLIENT_ID
   The token endpoint rejects the client with invalid_client from now on. With revocation on
   (the default), its tokens get 401 at the authorizer within the bound of docs/revocation.md, and
@@ -102,6 +107,7 @@ export function invocation(program: ProgramName): string {
 export function helpText(program: ProgramName, topic?: CommandName): string {
   if (program === 'create-client') {
     return `Usage: ${invocation(program)} --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS] [--plan NAME]
+         [--auth METHOD] [--jwks-file FILE | --public-key-file FILE...]
          (--table TABLE | --local [--data-dir DIR]) [--json]
   Onboards a client (same as \`npm run clients -- create\`; see \`npm run clients -- help\`).
 ${CREATE_FLAGS}

@@ -51,8 +51,11 @@ export interface CreateClientInput {
   tokenTtlSeconds?: number;
   /** `--plan`: the usage plan (docs/usage-plans.md); undefined means the deployment's default. */
   plan?: string;
-  /** `--auth`: the one method the client authenticates with; omitted: either secret method. */
-  authMethod?: TokenEndpointAuthMethod;
+  /**
+   * `--auth`: the one method the client authenticates with (RFC 7591 §2; the parser defaults it
+   * to `client_secret_basic`, or `private_key_jwt` with key files).
+   */
+  authMethod: TokenEndpointAuthMethod;
   /** `--jwks-file` / `--public-key-file`: the public keys of a `private_key_jwt` client. */
   keys?: ClientJwk[];
 }
@@ -65,6 +68,11 @@ export interface ClientChanges {
   tokenTtlSeconds?: number | null;
   /** `--plan`: move the client's API key to this usage plan. */
   plan?: string;
+  /**
+   * `--auth`: pin or switch a secret client's one method (`client_secret_basic` or
+   * `client_secret_post`); a switch to or from `private_key_jwt` is refused.
+   */
+  authMethod?: TokenEndpointAuthMethod;
 }
 
 /** A parsed, validated command line. */

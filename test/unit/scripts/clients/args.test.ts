@@ -44,7 +44,20 @@ describe('parseCommandLine', () => {
       scopes: ['orders:read', 'orders:write'],
       audiences: ['https://api.example.com', 'https://other.example.com'],
       tokenTtlSeconds: 900,
+      // RFC 7591 §2: "If unspecified or omitted, the default is client_secret_basic".
+      authMethod: 'client_secret_basic',
     });
+  });
+
+  it('parses update --auth and refuses an unknown method, naming --auth', () => {
+    expect(parse('update', 'abc', '--local', '--auth', 'client_secret_post')).toMatchObject({
+      command: 'update',
+      clientId: 'abc',
+      changes: { authMethod: 'client_secret_post' },
+    });
+    expect(() => parse('update', 'abc', '--local', '--auth', 'secret')).toThrow(
+      /--auth must be one of client_secret_basic, client_secret_post, private_key_jwt/,
+    );
   });
 
   it('defaults --local to .local in the working directory and resolves --data-dir', () => {

@@ -17,6 +17,7 @@ import {
 } from '../../../../scripts/lib/clients/commands';
 import { generateClientId, generateClientSecret } from '../../../../scripts/lib/clients/secrets';
 import { FakeHasher } from '../../../support/fake-hasher';
+import type { CreateClientInput } from '../../../../scripts/lib/clients/model';
 import { makeDeps, type TestClock } from '../../../support/clients-cli';
 
 /** createClient for a secret client: its secret is always there. */
@@ -31,7 +32,8 @@ const INPUT = {
   name: 'Orders',
   scopes: ['orders:read', 'orders:write'],
   audiences: ['https://api'],
-};
+  authMethod: 'client_secret_basic',
+} as const satisfies CreateClientInput;
 const LOCAL = { kind: 'local', dataDir: '/unused' } as const;
 
 /** Does the token endpoint's authenticator accept this secret at the clock's current time? */
@@ -47,7 +49,7 @@ async function accepted(
     randomBytes: deps.randomBytes,
   });
   try {
-    await authenticator.authenticate({ clientId, clientSecret, method: 'client_secret_post' });
+    await authenticator.authenticate({ clientId, clientSecret, method: 'client_secret_basic' });
     return true;
   } catch (err) {
     expect(err).toMatchObject({ code: 'invalid_client' });
@@ -85,6 +87,7 @@ describe('createClient', () => {
       name: 'Orders',
       status: 'active',
       secrets: [{ hash: FakeHasher.hashOf(secret), created_at: '2030-01-01T00:00:00.000Z' }],
+      token_endpoint_auth_method: 'client_secret_basic',
       scopes: ['orders:read', 'orders:write'],
       audiences: ['https://api'],
       token_ttl_seconds: 600,
@@ -350,7 +353,7 @@ describe('deleteClient', () => {
 });
 
 describe('runCommand output', () => {
-  it('create --json prints exactly one object with the five keys', async () => {
+  it('create --json prints exactly one object with the five keys and the method', async () => {
     // Arrange
     const { deps, out, store } = makeDeps();
     // Act
@@ -365,8 +368,10 @@ describe('runCommand output', () => {
       'client_secret',
       'name',
       'scopes',
+      'token_endpoint_auth_method',
     ]);
     expect(body).toMatchObject({
+      token_endpoint_auth_method: 'client_secret_basic',
       name: 'Orders',
       scopes: INPUT.scopes,
       audiences: INPUT.audiences,
@@ -383,6 +388,7 @@ describe('runCommand output', () => {
     );
     const text = out.stdoutText();
     expect(text).toMatch(/client_secret: +[A-Za-z0-9_-]{43}\n/);
+    expect(text).toMatch(/auth method: +client_secret_basic\n/);
     expect(text).toMatch(/audiences: +\(service default\)/);
     expect(text).toMatch(/shown only this once/);
   });
@@ -422,7 +428,9 @@ describe('runCommand output', () => {
     expect(hashes.length).toBeGreaterThan(0);
     for (const hash of hashes) expect(text).not.toContain(hash);
     expect(text).not.toContain('$fake$');
-    expect(text).toMatch(/^CLIENT_ID +NAME +STATUS +SCOPES +AUDIENCES +CREATED$/m);
+    expect(text).toMatch(/^CLIENT_ID +NAME +STATUS +AUTH +SCOPES +AUDIENCES +CREATED$/m);
+    expect(text).toMatch(/^[0-9a-f]{32} +Orders +active +client_secret_basic +orders:read/m);
+    expect(text).toMatch(/auth method: +client_secret_basic\n/);
     expect(text).toMatch(/already disabled; nothing changed/);
     expect(text).toMatch(/Disabled client .*invalid_client/);
     expect(text).toMatch(
@@ -458,6 +466,7 @@ describe('runCommand output', () => {
         client_id: id,
         name: 'Orders',
         status: 'active',
+        token_endpoint_auth_method: 'client_secret_basic',
         scopes: INPUT.scopes,
         audiences: INPUT.audiences,
         token_ttl_seconds: null,

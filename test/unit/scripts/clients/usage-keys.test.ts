@@ -25,7 +25,12 @@ const PLANS: UsagePlansConfig = {
   plans: { bronze: 'p-bronze', gold: 'p-gold' },
   defaultPlan: 'bronze',
 };
-const INPUT: CreateClientInput = { name: 'Orders', scopes: ['orders:read'], audiences: [] };
+const INPUT: CreateClientInput = {
+  name: 'Orders',
+  scopes: ['orders:read'],
+  audiences: [],
+  authMethod: 'client_secret_basic',
+};
 
 function setup(config: UsagePlansConfig | null = PLANS) {
   const gateway = new MemoryUsageKeys(config ?? undefined);

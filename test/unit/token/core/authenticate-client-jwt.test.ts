@@ -1,5 +1,8 @@
 // Unit tests of private_key_jwt authentication and method enforcement: assertions, replay, key rotation, one method per client, the same cost for unknown ids.
-import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
+import {
+  createClientAuthenticator,
+  VERIFICATIONS_PER_FAILURE,
+} from '../../../../functions/token/core/authenticate-client';
 import {
   createAssertionVerifier,
   type AssertionVerifier,
@@ -227,22 +230,31 @@ describe('one method per client', () => {
     expect(hasher.verified.length).toBe(2);
   });
 
-  it('holds a secret client to the one secret method it registered', async () => {
-    // Arrange
-    const { authenticator } = setup([
-      clientRecord({ token_endpoint_auth_method: 'client_secret_post' }),
-    ]);
+  it.each([
+    ['client_secret_post', 'client_secret_basic'],
+    ['client_secret_basic', 'client_secret_post'],
+  ] as const)(
+    'holds a %s client to that method: %s is invalid_client (method_not_registered)',
+    async (registered, other) => {
+      // Arrange
+      const { authenticator, hasher } = setup([
+        clientRecord({ token_endpoint_auth_method: registered }),
+      ]);
 
-    // Act / Assert
-    await expect(
-      authenticator.authenticate(secret('client_secret_post', 'client-1')),
-    ).resolves.toBeDefined();
-    expect(
-      await reasonOf(authenticator.authenticate(secret('client_secret_basic', 'client-1'))),
-    ).toBe('method_not_registered');
-  });
+      // Act
+      const accepted = await authenticator.authenticate(secret(registered, 'client-1'));
+      const refused = await authenticator
+        .authenticate(secret(other, 'client-1'))
+        .catch((err: unknown) => err);
 
-  it('lets a record without a method (written before v2) use either secret method', async () => {
+      // Assert: the right secret by the other method is refused, at the cost of a wrong one
+      expect(accepted.client_id).toBe('client-1');
+      expect(refused).toMatchObject({ code: 'invalid_client', reason: 'method_not_registered' });
+      expect(hasher.verified.length).toBe(1 + VERIFICATIONS_PER_FAILURE);
+    },
+  );
+
+  it('lets a legacy record without a method (written before every client had one) use either secret method', async () => {
     // Arrange
     const { authenticator } = setup([clientRecord()]);
 
