@@ -110,15 +110,16 @@ module "token_endpoint" {
   token_ttl_seconds = var.token_ttl_seconds
   scopes_supported  = sort(keys(var.scopes))
   # No token lives shorter than a cached authorizer decision about it (docs/authorizer.md).
-  authorizer_result_ttl_seconds = local.authorizer_result_ttl_seconds
-  revocation                    = var.revocation_check
-  clock_skew_seconds            = var.clock_skew_seconds
-  table_name                    = module.client_table.table_name
-  table_arn                     = module.client_table.table_arn
-  signing_key_arns              = local.signing_key_arns
-  active_signing_key_arn        = module.signing_key.key_arns[local.active_signing_key]
-  signing_algorithm             = var.signing_algorithm
-  log_level                     = var.log_level
+  authorizer_result_ttl_seconds     = local.authorizer_result_ttl_seconds
+  revocation                        = var.revocation_check
+  clock_skew_seconds                = var.clock_skew_seconds
+  assertion_token_endpoint_audience = var.assertion_token_endpoint_audience
+  table_name                        = module.client_table.table_name
+  table_arn                         = module.client_table.table_arn
+  signing_key_arns                  = local.signing_key_arns
+  active_signing_key_arn            = module.signing_key.key_arns[local.active_signing_key]
+  signing_algorithm                 = var.signing_algorithm
+  log_level                         = var.log_level
 
   artifacts_dir       = local.artifacts_dir
   artifacts_s3        = var.artifacts_s3

@@ -464,3 +464,9 @@ variable "log_level" {
     error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT."
   }
 }
+
+variable "assertion_token_endpoint_audience" {
+  description = "Also accept the token endpoint URL as a private_key_jwt assertion's aud, as RFC 7523 §3 allowed, for older client libraries. false (the default) accepts only the issuer identifier, as draft-ietf-oauth-rfc7523bis requires against audience injection (docs/private-key-jwt.md)."
+  type        = bool
+  default     = false
+}

@@ -121,6 +121,20 @@ export function prepareVerifyKey(key: KeyObject, alg: JwsAlgorithm): VerifyKey {
           `a ${bits}-bit RSA key is too weak; ${alg} needs at least ${MIN_RSA_BITS} bits`,
         );
       }
+      // FIPS 186-5 §5.4 (and NIST SP 800-89 §5.3.3): the public exponent is odd, with
+      // 2^16 < e < 2^256. e = 1 (or 3 with a short message) would let anyone forge a PKCS#1 v1.5 signature
+      // without the private key, so a key with any other exponent is refused.
+      const exponent = details?.publicExponent;
+      if (
+        typeof exponent !== 'bigint' ||
+        exponent < 65537n ||
+        exponent >= 2n ** 256n ||
+        exponent % 2n === 0n
+      ) {
+        throw new KeyAlgorithmMismatchError(
+          `an RSA key with public exponent ${String(exponent)} is unsafe; the exponent must be odd, from 65537 to below 2^256`,
+        );
+      }
       return {
         alg,
         key,

@@ -51,6 +51,12 @@ export interface TokenConfig {
   revocation: boolean;
   /** CLOCK_SKEW_SECONDS, the authorizer's: a revocation item is kept until `exp` plus it. */
   clockSkewSeconds: number;
+  /**
+   * ASSERTION_TOKEN_ENDPOINT_AUDIENCE (`true`/`false`, default `false`): also accept the token
+   * endpoint URL as a client assertion's `aud`, as RFC 7523 §3 allowed. Off by default, as
+   * draft-ietf-oauth-rfc7523bis requires (docs/private-key-jwt.md, Audience).
+   */
+  acceptTokenEndpointAudience?: boolean;
 }
 
 /**
@@ -85,5 +91,7 @@ export function loadTokenConfig(env: Env): TokenConfig {
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: oneOf(env, 'REVOCATION', ['true', 'false'], 'false') === 'true',
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
+    acceptTokenEndpointAudience:
+      oneOf(env, 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE', ['true', 'false'], 'false') === 'true',
   };
 }

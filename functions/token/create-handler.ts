@@ -41,7 +41,9 @@ export type TokenHandlerConfig = Pick<
   TokenConfig,
   'issuer' | 'defaultAudience' | 'tokenTtlSeconds' | 'scopesSupported'
 > &
-  Partial<Pick<TokenConfig, 'minTokenTtlSeconds' | 'clockSkewSeconds'>>;
+  Partial<
+    Pick<TokenConfig, 'minTokenTtlSeconds' | 'clockSkewSeconds' | 'acceptTokenEndpointAudience'>
+  >;
 
 /** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
 export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
@@ -115,14 +117,17 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   const { config } = deps;
   const logger = deps.logger ?? quietLogger();
   const clockSkewSeconds = config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default;
-  // docs/private-key-jwt.md: `aud` is the issuer identifier (rfc7523bis), or the token endpoint URL
-  // that RFC 7523 §3 allowed and older clients still send; both name only this server.
+  // docs/private-key-jwt.md: `aud` is the issuer identifier, its sole value (rfc7523bis); the token
+  // endpoint URL that RFC 7523 §3 allowed only when the deployment opts in for older clients.
   const assertions =
     deps.replayCache === undefined
       ? undefined
       : {
           verifier: createAssertionVerifier({
-            audiences: [config.issuer, config.issuer + TOKEN_PATH],
+            audiences: [
+              config.issuer,
+              ...(config.acceptTokenEndpointAudience === true ? [config.issuer + TOKEN_PATH] : []),
+            ],
             clockSkewSeconds,
           }),
           replayCache: deps.replayCache,

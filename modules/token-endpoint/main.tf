@@ -90,7 +90,7 @@ data "aws_iam_policy_document" "this" {
   }
 
   # private_key_jwt (RFC 7523): each client assertion's jti is recorded once, by a conditional
-  # PutItem of a `jti#<client_id>#<jti>` item, and nothing else: the same LeadingKeys pattern as
+  # PutItem of a `jti#<digest>` item, and nothing else: the same LeadingKeys pattern as
   # above (docs/private-key-jwt.md). The condition expression needs no read permission.
   statement {
     sid       = "RecordAssertionIds"
@@ -172,20 +172,21 @@ module "function" {
   timeout       = var.timeout
 
   environment_variables = {
-    ISSUER                        = var.issuer
-    DEFAULT_AUDIENCE              = var.audience
-    TOKEN_TTL_SECONDS             = tostring(var.token_ttl_seconds)
-    AUTHORIZER_RESULT_TTL_SECONDS = tostring(var.authorizer_result_ttl_seconds)
-    SCOPES_SUPPORTED              = jsonencode(var.scopes_supported)
-    CLIENTS_TABLE                 = var.table_name
-    SIGNING_KEY_ID                = var.active_signing_key_arn
-    SIGNING_ALGORITHM             = var.signing_algorithm
-    JWKS_KEY_IDS                  = jsonencode(var.signing_key_arns)
-    POWERTOOLS_SERVICE_NAME       = local.function_name
-    POWERTOOLS_METRICS_NAMESPACE  = var.name
-    LOG_LEVEL                     = var.log_level
-    REVOCATION                    = tostring(var.revocation)
-    CLOCK_SKEW_SECONDS            = tostring(var.clock_skew_seconds)
+    ISSUER                            = var.issuer
+    DEFAULT_AUDIENCE                  = var.audience
+    TOKEN_TTL_SECONDS                 = tostring(var.token_ttl_seconds)
+    AUTHORIZER_RESULT_TTL_SECONDS     = tostring(var.authorizer_result_ttl_seconds)
+    SCOPES_SUPPORTED                  = jsonencode(var.scopes_supported)
+    CLIENTS_TABLE                     = var.table_name
+    SIGNING_KEY_ID                    = var.active_signing_key_arn
+    SIGNING_ALGORITHM                 = var.signing_algorithm
+    JWKS_KEY_IDS                      = jsonencode(var.signing_key_arns)
+    POWERTOOLS_SERVICE_NAME           = local.function_name
+    POWERTOOLS_METRICS_NAMESPACE      = var.name
+    LOG_LEVEL                         = var.log_level
+    REVOCATION                        = tostring(var.revocation)
+    CLOCK_SKEW_SECONDS                = tostring(var.clock_skew_seconds)
+    ASSERTION_TOKEN_ENDPOINT_AUDIENCE = tostring(var.assertion_token_endpoint_audience)
   }
 
   log_retention_days = var.log_retention_days

@@ -220,3 +220,9 @@ variable "clock_skew_seconds" {
     error_message = "clock_skew_seconds must be a whole number between 0 and 300."
   }
 }
+
+variable "assertion_token_endpoint_audience" {
+  description = "Also accept the token endpoint URL as a private_key_jwt assertion's aud, as RFC 7523 §3 allowed, for older client libraries. false (the default) accepts only the issuer identifier, as draft-ietf-oauth-rfc7523bis requires against audience injection (docs/private-key-jwt.md)."
+  type        = bool
+  default     = false
+}

@@ -8,6 +8,7 @@ import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-k
 import { DynamoDbReplayCache } from '../../functions/token/adapters/replay-cache-dynamodb';
 import { KmsSigner } from '../../functions/token/adapters/signer-kms';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
+import { assertionJtiKey } from '../../functions/token/core/client-assertion';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import {
   assertionBody,
@@ -93,7 +94,7 @@ describeWithMoto()('private_key_jwt against moto', () => {
     const item = await dynamo.send(
       new GetItemCommand({
         TableName: TABLE,
-        Key: { client_id: { S: `jti#c1#${use.jti}` } },
+        Key: { client_id: { S: assertionJtiKey('c1', use.jti) } },
         ConsistentRead: true,
       }),
     );
@@ -121,7 +122,10 @@ describeWithMoto()('private_key_jwt against moto', () => {
     await dynamo.send(
       new PutItemCommand({
         TableName: TABLE,
-        Item: { client_id: { S: `jti#c1#${jti}` }, expires_at: { N: String(now() - 5) } },
+        Item: {
+          client_id: { S: assertionJtiKey('c1', jti) },
+          expires_at: { N: String(now() - 5) },
+        },
       }),
     );
 

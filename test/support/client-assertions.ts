@@ -22,11 +22,16 @@ export interface ClientKeyPair {
  * Makes a key pair for an algorithm, with the registered JWK (`kid` = RFC 7638 thumbprint).
  * @param alg the algorithm
  * @param kid a kid instead of the thumbprint
+ * @param modulusLength RSA only: the key size in bits
  */
-export function clientKeyPair(alg: JwsAlgorithm, kid?: string): ClientKeyPair {
+export function clientKeyPair(
+  alg: JwsAlgorithm,
+  kid?: string,
+  modulusLength = 2048,
+): ClientKeyPair {
   const pair =
     alg === 'RS256' || alg === 'PS256'
-      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      ? generateKeyPairSync('rsa', { modulusLength })
       : alg === 'EdDSA'
         ? generateKeyPairSync('ed25519')
         : generateKeyPairSync('ec', { namedCurve: alg === 'ES256' ? 'P-256' : 'P-384' });

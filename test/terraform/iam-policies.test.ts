@@ -571,7 +571,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       const put = (keys: string[]): string =>
         decide('dynamodb:PutItem', { 'dynamodb:LeadingKeys': keys });
 
-      // Act / Assert: the replay cache's conditional put of jti#<client>#<jti> only
+      // Act / Assert: the replay cache's conditional put of jti#<digest> items only
       expect(put(['jti#client-1#abc'])).toBe('allow');
       expect(put(['client-1'])).not.toBe('allow');
       expect(put(['jti#client-1#abc', 'client-1'])).not.toBe('allow');

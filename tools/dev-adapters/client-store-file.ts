@@ -156,7 +156,7 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache {
   }
 
   /**
-   * The local replay cache of `private_key_jwt` assertions: a `jti#<client>#<jti>` entry written
+   * The local replay cache of `private_key_jwt` assertions: a `jti#<digest>` entry (assertionJtiKey) written
    * under the file lock, as the DynamoDB adapter's conditional PutItem does. Expired entries (of
    * any reserved kind) are dropped on each write, the file's stand-in for DynamoDB TTL.
    * @param use client, jti and expiry

@@ -10,7 +10,7 @@ import { DynamoDbClientStore } from './client-store-dynamodb';
 class AlreadyUsed extends Error {}
 
 /**
- * `jti#<client_id>#<jti>` items in the clients table (docs/private-key-jwt.md says why not a
+ * `jti#<digest of client_id and jti>` items in the clients table (docs/private-key-jwt.md says why not a
  * second table). The token function's IAM policy allows PutItem only on keys with that prefix
  * (`dynamodb:LeadingKeys`), so this adapter cannot touch a client record.
  */

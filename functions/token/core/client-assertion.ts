@@ -4,7 +4,7 @@
  * The `jti` replay check is the caller's (it needs the replay cache).
  * @module
  */
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import {
   isCanonicalBase64Url,
@@ -236,19 +236,42 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
     return { segments, alg: pinned, kid };
   };
 
+  /**
+   * One signature verification with the dummy key of `alg`, whatever the signature's length, and
+   * then the refusal: a refusal before the real check costs what a wrong signature costs, so
+   * response times do not tell which clients exist, how they authenticate, or which kids they have.
+   */
+  const refuseAfterDummyVerify = (
+    segments: [string, string, string],
+    alg: JwsAlgorithm,
+    reason: AssertionFailureReason,
+  ): never => {
+    let key = dummies.get(alg);
+    if (key === undefined) {
+      key = dummyKey(alg);
+      dummies.set(alg, key);
+    }
+    const signature =
+      segments[2].length === key.signatureB64Length
+        ? segments[2]
+        : 'A'.repeat(key.signatureB64Length);
+    verifyJwsSignature(`${segments[0]}.${segments[1]}`, signature, key);
+    throw new AssertionRejectedError(reason);
+  };
+
   return {
     verify(assertion, clientId, keys, nowMs) {
       const { segments, alg, kid } = parseHeader(assertion);
       let candidates: readonly ClientJwk[];
       if (kid !== undefined) {
         candidates = keys.filter((k) => k.kid === kid);
-        if (candidates.length === 0) throw new AssertionRejectedError('assertion_kid');
+        if (candidates.length === 0) refuseAfterDummyVerify(segments, alg, 'assertion_kid');
         // The registered key decides the algorithm (no RS256/PS256 or ES256/ES384 switching).
         if (candidates.some((k) => k.alg !== alg))
-          throw new AssertionRejectedError('assertion_alg');
+          refuseAfterDummyVerify(segments, alg, 'assertion_alg');
       } else {
         candidates = keys.filter((k) => k.alg === alg);
-        if (candidates.length === 0) throw new AssertionRejectedError('assertion_kid');
+        if (candidates.length === 0) refuseAfterDummyVerify(segments, alg, 'assertion_kid');
       }
       const signingInput = `${segments[0]}.${segments[1]}`;
       if (!candidates.some((k) => verifyJwsSignature(signingInput, segments[2], verifyKeyOf(k)))) {
@@ -260,13 +283,7 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
     },
     verifyWithoutKey(assertion) {
       const { segments, alg } = parseHeader(assertion);
-      let key = dummies.get(alg);
-      if (key === undefined) {
-        key = dummyKey(alg);
-        dummies.set(alg, key);
-      }
-      verifyJwsSignature(`${segments[0]}.${segments[1]}`, segments[2], key);
-      throw new AssertionRejectedError('assertion_signature');
+      return refuseAfterDummyVerify(segments, alg, 'assertion_signature');
     },
   };
 
@@ -298,17 +315,24 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
 }
 
 /**
- * Partition key prefix of a used assertion `jti` in the clients table: `jti#<client_id>#<jti>`.
- * No client id holds `#` (functions/shared/revocation.ts), so no such item is a client record, and
- * the client id first keeps two clients' `jti`s apart.
+ * Partition key prefix of a used assertion `jti` in the clients table: `jti#<digest>`. No client id
+ * holds `#` (functions/shared/revocation.ts), so no such item is a client record.
  */
 export const ASSERTION_JTI_PREFIX = 'jti#';
 
 /**
+ * The key is a SHA-256 digest of the pair, so that two clients' `jti`s never meet and the key stays
+ * 47 bytes whatever the lengths of the client id and the `jti`: a partition key is at most 2048
+ * bytes ("Constraints in Amazon DynamoDB", Partition keys and sort keys,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html; see
+ * MAX_CLIENT_ID_BYTES), which `jti#` + a 2048-byte id + a 256-character `jti` would exceed.
  * @param clientId the client
  * @param jti the assertion's `jti`
  * @returns the partition key of its replay-cache item
  */
 export function assertionJtiKey(clientId: string, jti: string): string {
-  return `${ASSERTION_JTI_PREFIX}${clientId}#${jti}`;
+  const digest = createHash('sha256')
+    .update(JSON.stringify([clientId, jti]))
+    .digest('base64url');
+  return `${ASSERTION_JTI_PREFIX}${digest}`;
 }

@@ -1,5 +1,10 @@
 // Unit tests of the shared JWS verification primitives: key preparation per algorithm and signature checks.
-import { generateKeyPairSync } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  verify as cryptoVerify,
+} from 'node:crypto';
 import {
   KeyAlgorithmMismatchError,
   prepareVerifyKey,
@@ -34,6 +39,56 @@ describe('prepareVerifyKey', () => {
     expect(verifyJwsSignature(`${h}.${p}`, s, key)).toBe(true);
     expect(verifyJwsSignature(`${h}.${p}x`, s, key)).toBe(false);
     expect(verifyJwsSignature(`${h}.${p}`, `${s}AAAA`, key)).toBe(false);
+  });
+
+  it('refuses RSA keys whose public exponent makes signatures forgeable or is out of range', () => {
+    // Arrange: e = 1 makes the "signature" the padded digest itself; e = 3 is below FIPS 186-5's
+    // bound; e = 65536 is even; e = 2^256 + 1 is above it.
+    const n = rsa.publicKey.export({ format: 'jwk' }).n as string;
+    const withExponent = (e: bigint) => {
+      const hex = e.toString(16);
+      const bytes = Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
+      return createPublicKey({
+        key: { kty: 'RSA', n, e: bytes.toString('base64url') },
+        format: 'jwk',
+      });
+    };
+    const three = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 });
+
+    // Act / Assert
+    for (const key of [
+      withExponent(1n),
+      three.publicKey,
+      withExponent(65536n),
+      withExponent(2n ** 256n + 1n),
+    ]) {
+      for (const alg of ['RS256', 'PS256'] as const) {
+        expect(() => prepareVerifyKey(key, alg)).toThrow(/public exponent .* is unsafe/);
+      }
+    }
+    expect(prepareVerifyKey(withExponent(65537n), 'RS256').alg).toBe('RS256');
+  });
+
+  it('refuses the forgery an e = 1 key would allow, at registration', () => {
+    // Arrange: with e = 1, s^e mod n = s, so the PKCS#1 v1.5 encoding of the digest verifies.
+    const n = rsa.publicKey.export({ format: 'jwk' }).n as string;
+    const weak = createPublicKey({ key: { kty: 'RSA', n, e: 'AQ' }, format: 'jwk' });
+    const input = 'eyJhbGciOiJSUzI1NiJ9.eyJhIjoxfQ';
+    const digestInfo = Buffer.concat([
+      Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+      createHash('sha256').update(input).digest(),
+    ]);
+    const padded = Buffer.concat([
+      Buffer.from([0x00, 0x01]),
+      Buffer.alloc(256 - 3 - digestInfo.length, 0xff),
+      Buffer.from([0x00]),
+      digestInfo,
+    ]);
+    // What a verifier without the exponent check would accept:
+    expect(cryptoVerify('sha256', Buffer.from(input), weak, padded)).toBe(true);
+
+    // Act / Assert
+    expect(() => prepareVerifyKey(weak, 'RS256')).toThrow(KeyAlgorithmMismatchError);
   });
 
   it('does not accept a PKCS#1 v1.5 signature for PS256', () => {

@@ -30,6 +30,7 @@ describe('loadTokenConfig', () => {
       metricsNamespace: undefined,
       revocation: false,
       clockSkewSeconds: 30,
+      acceptTokenEndpointAudience: false,
     });
   });
 
@@ -44,10 +45,12 @@ describe('loadTokenConfig', () => {
       SIGNING_ALGORITHM: 'ES256',
       JWKS_KEY_IDS: '["k1","k2"]',
       POWERTOOLS_METRICS_NAMESPACE: 'Auth',
+      ASSERTION_TOKEN_ENDPOINT_AUDIENCE: 'true',
     });
 
     // Assert
     expect(config).toMatchObject({
+      acceptTokenEndpointAudience: true,
       issuer: 'http://127.0.0.1:8080/stage',
       tokenTtlSeconds: 60,
       minTokenTtlSeconds: 300,
@@ -67,6 +70,7 @@ describe('loadTokenConfig', () => {
     ['ISSUER', { ISSUER: 'https://auth.example.com#frag' }],
     ['ISSUER', { ISSUER: 'https://user:pw@auth.example.com' }],
     ['DEFAULT_AUDIENCE', { DEFAULT_AUDIENCE: '' }],
+    ['ASSERTION_TOKEN_ENDPOINT_AUDIENCE', { ASSERTION_TOKEN_ENDPOINT_AUDIENCE: 'yes' }],
     ['TOKEN_TTL_SECONDS', { TOKEN_TTL_SECONDS: '59' }],
     ['TOKEN_TTL_SECONDS', { TOKEN_TTL_SECONDS: '86401' }],
     ['TOKEN_TTL_SECONDS', { TOKEN_TTL_SECONDS: '1.5' }],

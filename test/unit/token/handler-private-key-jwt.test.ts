@@ -28,7 +28,7 @@ const NOW = Math.floor(FIXED_NOW_MS / 1000);
 const key = clientKeyPair('PS256');
 const signer = new InMemorySigner('ES256');
 
-function setup() {
+function setup(config: { acceptTokenEndpointAudience?: boolean } = {}) {
   const lines: string[] = [];
   const logger = new Logger({ serviceName: 'token', logLevel: 'INFO' });
   const capture = (chunk: unknown): boolean => {
@@ -43,7 +43,13 @@ function setup() {
   ]);
   const replayCache = new MemoryReplayCache(() => NOW);
   const handler = createTokenHandler({
-    config: { issuer: ISSUER, defaultAudience: 'aud', tokenTtlSeconds: 600, scopesSupported: [] },
+    config: {
+      issuer: ISSUER,
+      defaultAudience: 'aud',
+      tokenTtlSeconds: 600,
+      scopesSupported: [],
+      ...config,
+    },
     clientStore: store,
     signer,
     publicKeys: signer,
@@ -81,6 +87,27 @@ describe('private_key_jwt through the token handler', () => {
     expect(res.statusCode).toBe(200);
     const issued = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'token issued');
     expect(issued).toMatchObject({ clientId: 'jwt-client', authMethod: 'private_key_jwt' });
+  });
+
+  it('accepts the token endpoint URL as aud only when the deployment opts in (rfc7523bis)', async () => {
+    // Arrange
+    const strict = setup().handler;
+    const lenient = setup({ acceptTokenEndpointAudience: true }).handler;
+    const toEndpoint = () =>
+      assertion({ aud: `${ISSUER}/oauth2/token`, jti: `j-${Math.random()}` });
+
+    // Act
+    const refused = await strict(post('/oauth2/token', assertionBody(toEndpoint())));
+    const accepted = await lenient(post('/oauth2/token', assertionBody(toEndpoint())));
+    const asArray = await lenient(
+      post('/oauth2/token', assertionBody(assertion({ aud: [ISSUER], jti: 'array' }))),
+    );
+
+    // Assert
+    expect(refused.statusCode).toBe(401);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: 'invalid_client' });
+    expect(accepted.statusCode).toBe(200);
+    expect(asArray.statusCode).toBe(401);
   });
 
   it('answers every bad assertion with the same invalid_client body and logs the reason code', async () => {

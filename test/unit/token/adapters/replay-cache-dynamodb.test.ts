@@ -8,6 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbReplayCache } from '../../../../functions/token/adapters/replay-cache-dynamodb';
 import { ServerError, TemporarilyUnavailableError } from '../../../../functions/token/core/errors';
+import { assertionJtiKey } from '../../../../functions/token/core/client-assertion';
 
 const client = new DynamoDBClient({ region: 'us-east-1' });
 const ddb = mockClient(client);
@@ -17,7 +18,7 @@ const USE = { clientId: 'c1', jti: 'j1', expiresAt: 2_000_000_000 };
 beforeEach(() => ddb.reset());
 
 describe('DynamoDbReplayCache.useOnce', () => {
-  it('puts jti#<client>#<jti> with its expiry, only where no live item is', async () => {
+  it('puts the jti# key of the client and jti with its expiry, only where no live item is', async () => {
     // Arrange
     ddb.on(PutItemCommand).resolves({});
 
@@ -29,7 +30,7 @@ describe('DynamoDbReplayCache.useOnce', () => {
     const input = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       TableName: 'clients',
-      Item: { client_id: { S: 'jti#c1#j1' }, expires_at: { N: '2000000000' } },
+      Item: { client_id: { S: assertionJtiKey('c1', 'j1') }, expires_at: { N: '2000000000' } },
       ConditionExpression: 'attribute_not_exists(client_id) OR #e < :now',
       ExpressionAttributeNames: { '#e': 'expires_at' },
     });

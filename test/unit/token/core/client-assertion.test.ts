@@ -1,5 +1,5 @@
 // Unit tests of the private_key_jwt assertion verifier: every algorithm, the attack corpus (RFC 7523 §3 rules, alg confusion, none, HMAC), and the key cache.
-import { generateKeyPairSync } from 'node:crypto';
+import crypto, { generateKeyPairSync } from 'node:crypto';
 import { JWS_ALGORITHMS, type JwsAlgorithm } from '../../../../functions/shared/jws-verify';
 import {
   AssertionRejectedError,
@@ -441,10 +441,67 @@ describe('peekAssertionSubject', () => {
   });
 });
 
+describe('createAssertionVerifier: equal work on every refusal', () => {
+  const rsa4096 = clientKeyPair('RS256', undefined, 4096);
+
+  it.each<[string, () => unknown, AssertionFailureReason]>([
+    [
+      'an unknown kid',
+      () => verify(signAssertion(es256, claims(), { kid: 'no-such-kid' })),
+      'assertion_kid',
+    ],
+    [
+      'a kid whose key has another alg',
+      () => verify(signAssertion(PAIRS.ES384, claims(), { kid: es256.jwk.kid })),
+      'assertion_alg',
+    ],
+    [
+      'no kid and no key of the header alg',
+      () => verify(signAssertion(PAIRS.ES384, claims(), { kid: undefined })),
+      'assertion_kid',
+    ],
+    [
+      'a wrong signature',
+      () => verify(signAssertion(PAIRS.ES256, claims()).slice(0, -4) + 'AAAA'),
+      'assertion_signature',
+    ],
+    [
+      'no usable client',
+      () => verifier.verifyWithoutKey(signAssertion(es256, claims())),
+      'assertion_signature',
+    ],
+    [
+      'no usable client, with a signature as long as a 4096-bit key’s',
+      () => verifier.verifyWithoutKey(signAssertion(rsa4096, claims())),
+      'assertion_signature',
+    ],
+  ])('%s costs exactly one signature verification', (_name, attempt, reason) => {
+    // Arrange
+    const spy = jest.spyOn(crypto, 'verify');
+
+    // Act
+    const got = reasonOf(attempt);
+
+    // Assert
+    expect(got).toBe(reason);
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+  });
+});
+
 describe('assertionJtiKey', () => {
-  it('puts the client first, so two clients with one jti never share an entry', () => {
+  it('keeps two clients with one jti, and ids that would concatenate alike, apart', () => {
     // Act / Assert
-    expect(assertionJtiKey('a', 'x#y')).toBe('jti#a#x#y');
     expect(assertionJtiKey('a', 'x')).not.toBe(assertionJtiKey('b', 'x'));
+    expect(assertionJtiKey('a', 'b#c')).not.toBe(assertionJtiKey('a#b', 'c'));
+    expect(assertionJtiKey('a', 'x')).toBe(assertionJtiKey('a', 'x'));
+  });
+
+  it('stays 47 bytes for the longest client id and jti, under DynamoDB’s 2048-byte key limit', () => {
+    // Act
+    const key = assertionJtiKey('c'.repeat(2048), 'j'.repeat(256));
+
+    // Assert
+    expect(key).toMatch(/^jti#[A-Za-z0-9_-]{43}$/);
   });
 });
