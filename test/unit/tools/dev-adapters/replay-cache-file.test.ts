@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileClientStore } from '../../../../tools/dev-adapters/client-store-file';
+import { assertionJtiKey } from '../../../../functions/token/core/client-assertion';
 import { jwtClientRecord, clientKeyPair } from '../../../support/client-assertions';
 
 let dir: string;
@@ -53,7 +54,7 @@ describe('FileClientStore.useOnce', () => {
 
     // Assert
     const file = JSON.parse(fs.readFileSync(store.filePath, 'utf8')) as { clients: object };
-    expect(Object.keys(file.clients)).toEqual(['jti#c1#new']);
+    expect(Object.keys(file.clients)).toEqual([assertionJtiKey('c1', 'new')]);
   });
 
   it('keeps jti entries out of the client list, and stores and reads a JWKS record', async () => {
@@ -68,6 +69,6 @@ describe('FileClientStore.useOnce', () => {
 
     // Assert
     expect(listed).toEqual([record]);
-    expect(await store.getClient('jti#jwt-client#j')).toBeUndefined();
+    expect(await store.getClient(assertionJtiKey(record.client_id, 'j'))).toBeUndefined();
   });
 });
