@@ -35,8 +35,12 @@ async function region(client: APIGatewayClient): Promise<string> {
   }
 }
 
-/** Follows `position` through every page of an API Gateway list call and returns all items. */
-async function readAllPages<T>(
+/**
+ * Follows `position` through every page of an API Gateway list call.
+ * @param readPage reads the page at `position` (undefined: the first)
+ * @returns all items, in order
+ */
+export async function readAllPages<T>(
   readPage: (position: string | undefined) => Promise<{ items?: T[]; position?: string }>,
 ): Promise<T[]> {
   const items: T[] = [];

@@ -12,6 +12,7 @@ import type {
   UsagePlanLimits,
   UsagePlanSource,
 } from '../gateway/usage-plans';
+import { readAllPages } from './api-reader';
 
 /** How often the plans, keys and their states are read again: a plan change applies within it. */
 export const USAGE_PLANS_REFRESH_MS = 2000;
@@ -25,19 +26,6 @@ const PAGE_SIZE = 500;
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
  */
 const ACCOUNT_THROTTLE: ThrottleLimits = { rateLimit: 10000, burstLimit: 5000 };
-
-async function readAllPages<T>(
-  readPage: (position: string | undefined) => Promise<{ items?: T[]; position?: string }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let position: string | undefined;
-  do {
-    const page = await readPage(position);
-    items.push(...(page.items ?? []));
-    position = page.position;
-  } while (position);
-  return items;
-}
 
 /**
  * Converts one usage plan to the emulator's limits for one API stage. Method throttles are keyed
