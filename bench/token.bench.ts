@@ -13,6 +13,7 @@ import {
   Argon2PasswordHasher,
 } from '../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../tools/dev-adapters/signer-local';
+import { createPooledRandomBytes } from '../functions/token/adapters/random-bytes-pooled';
 import { VERIFICATIONS_PER_FAILURE } from '../functions/token/core/authenticate-client';
 import { createTokenHandler } from '../functions/token/create-handler';
 import { basicAuthorization } from '../test/support/basic-auth';
@@ -109,7 +110,7 @@ async function throughput(tmp: string): Promise<{ store: FileClientStore; secret
     publicKeys: signer,
     hasher,
     clock: Date.now,
-    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    randomBytes: createPooledRandomBytes(),
     logger: new Logger({ logLevel: 'SILENT' }),
   });
   const event = {
@@ -251,7 +252,7 @@ async function privateKeyJwtThroughput(
       publicKeys: signer,
       hasher,
       clock: Date.now,
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      randomBytes: createPooledRandomBytes(),
       logger: new Logger({ logLevel: 'SILENT' }),
       replayCache: new MemoryReplayCache(),
     });

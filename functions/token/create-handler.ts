@@ -379,8 +379,11 @@ function matchRoute(event: APIGatewayProxyEvent): (typeof ROUTES)[number] | unde
  * @returns the value, or undefined when absent
  */
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === name && value !== undefined) return value;
+  const headers = event.headers ?? {};
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key) || key.toLowerCase() !== name) continue;
+    const value = headers[key];
+    if (value !== undefined) return value;
   }
   return undefined;
 }

@@ -83,8 +83,12 @@ function parseContentType(header: string | undefined): MediaType {
  */
 function decodeBody(body: string, base64Encoded: boolean): string {
   if (!base64Encoded) {
-    // Each UTF-16 code unit is at least one UTF-8 byte, so a long string is rejected unread.
-    if (body.length > MAX_BODY_BYTES || Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
+    // Each UTF-16 code unit is at least one UTF-8 byte, so a long string is rejected unread, and
+    // at most three, so a short one needs no count.
+    if (
+      body.length > MAX_BODY_BYTES ||
+      (body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES)
+    ) {
       throw tooLarge();
     }
     return body;
@@ -136,6 +140,8 @@ function tooLarge(): RequestTooLargeError {
  * @returns the decoded text
  */
 export function formDecode(text: string, what: string): string {
+  // Nothing to decode (a JWS, a client id): the text as it is, what decodeURIComponent returns.
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
