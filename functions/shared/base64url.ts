@@ -6,6 +6,10 @@
  * @returns the base64url text without `=` padding
  */
 export function base64UrlEncode(input: Uint8Array | string): string {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input);
+  // A view of the caller's bytes, not a copy (Buffer.from(arrayBuffer, offset, length) shares memory).
+  const bytes =
+    typeof input === 'string'
+      ? Buffer.from(input, 'utf8')
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   return bytes.toString('base64url');
 }

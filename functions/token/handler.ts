@@ -1,12 +1,12 @@
 // Token function Lambda entry point: production adapters only (DynamoDB read and replay cache, KMS
 // signer and JWKS, argon2id), built once per cold start. The local server wires dev adapters in tools/local-server.
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDbClientStore } from './adapters/client-store-dynamodb';
 import { DynamoDbRevocationStore } from './adapters/revocation-store-dynamodb';
 import { DynamoDbReplayCache } from './adapters/replay-cache-dynamodb';
 import { Argon2PasswordHasher } from './adapters/password-hasher-argon2';
+import { createPooledRandomBytes } from './adapters/random-bytes-pooled';
 import { KmsPublicKeySource } from './adapters/public-keys-kms';
 import { KmsSigner } from './adapters/signer-kms';
 import { loadTokenConfig } from './config';
@@ -30,7 +30,7 @@ export const handler: TokenHandler = createTokenHandler({
   publicKeys: new KmsPublicKeySource({ keyIds: config.signer.jwksKeyIds }),
   hasher: new Argon2PasswordHasher(),
   clock: Date.now,
-  randomBytes: (size) => new Uint8Array(randomBytes(size)),
+  randomBytes: createPooledRandomBytes(),
   logger,
   metrics,
   revocations: config.revocation

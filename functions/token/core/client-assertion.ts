@@ -128,10 +128,40 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
  * @returns `sub`, or undefined when the assertion is not a JWS whose payload has a string `sub`
  */
 export function peekAssertionSubject(assertion: string): string | undefined {
-  const segments = splitCompact(assertion);
-  if (segments === undefined) return undefined;
-  const payload = decodeJsonObject(segments[1]);
+  const split = splitAssertion(assertion);
+  if (split.segments === undefined) return undefined;
+  const payload = payloadOf(split);
   return typeof payload?.sub === 'string' && payload.sub !== '' ? payload.sub : undefined;
+}
+
+/** An assertion's segments and, once decoded, its payload (read only, never changed). */
+interface SplitAssertion {
+  readonly assertion: string;
+  readonly segments: [string, string, string] | undefined;
+  payload?: Record<string, unknown> | undefined;
+  payloadDecoded: boolean;
+}
+
+/**
+ * The last assertion split, so the verification that follows {@link peekAssertionSubject} on the
+ * same request neither splits nor decodes the same text again. Keyed by the whole assertion text:
+ * another request's assertion is split afresh.
+ */
+let lastSplit: SplitAssertion | undefined;
+
+function splitAssertion(assertion: string): SplitAssertion {
+  if (lastSplit?.assertion === assertion) return lastSplit;
+  lastSplit = { assertion, segments: splitCompact(assertion), payloadDecoded: false };
+  return lastSplit;
+}
+
+/** The payload of a split assertion, decoded once. */
+function payloadOf(split: SplitAssertion): Record<string, unknown> | undefined {
+  if (!split.payloadDecoded) {
+    split.payload = decodeJsonObject((split.segments as [string, string, string])[1]);
+    split.payloadDecoded = true;
+  }
+  return split.payload;
 }
 
 /**
@@ -209,9 +239,9 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
   };
 
   const parseHeader = (
-    assertion: string,
+    split: SplitAssertion,
   ): { segments: [string, string, string]; alg: JwsAlgorithm; kid: unknown } => {
-    const segments = splitCompact(assertion);
+    const segments = split.segments;
     if (segments === undefined) throw new AssertionRejectedError('assertion_malformed');
     // Valid headers only, by their exact text: a client's header is the same on every request.
     const known = headers.get(segments[0]);
@@ -261,7 +291,8 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
 
   return {
     verify(assertion, clientId, keys, nowMs) {
-      const { segments, alg, kid } = parseHeader(assertion);
+      const split = splitAssertion(assertion);
+      const { segments, alg, kid } = parseHeader(split);
       let candidates: readonly ClientJwk[];
       if (kid !== undefined) {
         candidates = keys.filter((k) => k.kid === kid);
@@ -277,12 +308,12 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
       if (!candidates.some((k) => verifyJwsSignature(signingInput, segments[2], verifyKeyOf(k)))) {
         throw new AssertionRejectedError('assertion_signature');
       }
-      const claims = decodeJsonObject(segments[1]);
+      const claims = payloadOf(split);
       if (claims === undefined) throw new AssertionRejectedError('assertion_malformed');
       return checkClaims(claims, clientId, Math.floor(nowMs / 1000));
     },
     verifyWithoutKey(assertion) {
-      const { segments, alg } = parseHeader(assertion);
+      const { segments, alg } = parseHeader(splitAssertion(assertion));
       return refuseAfterDummyVerify(segments, alg, 'assertion_signature');
     },
   };

@@ -2,7 +2,8 @@
 import { base64UrlEncode } from '../../shared/base64url';
 import type { Signer } from './types';
 
-const ENCODER = new TextEncoder();
+/** The last header serialised and its segment: a signer's header is the same on every token. */
+let lastHeader = { json: '', segment: '' };
 
 /**
  * Assembles and signs a compact JWS.
@@ -16,7 +17,10 @@ export async function signCompactJws(
   payload: object,
   signer: Pick<Signer, 'sign'>,
 ): Promise<string> {
-  const signingInput = `${base64UrlEncode(JSON.stringify(header))}.${base64UrlEncode(JSON.stringify(payload))}`;
-  const signature = await signer.sign(ENCODER.encode(signingInput));
+  const json = JSON.stringify(header);
+  if (json !== lastHeader.json) lastHeader = { json, segment: base64UrlEncode(json) };
+  const signingInput = `${lastHeader.segment}.${base64UrlEncode(JSON.stringify(payload))}`;
+  // base64url and `.` are ASCII, so these latin1 bytes are the UTF-8 ones (RFC 7515 §7.1).
+  const signature = await signer.sign(Buffer.from(signingInput, 'latin1'));
   return `${signingInput}.${base64UrlEncode(signature)}`;
 }

@@ -83,8 +83,12 @@ function parseContentType(header: string | undefined): MediaType {
  */
 function decodeBody(body: string, base64Encoded: boolean): string {
   if (!base64Encoded) {
-    // Each UTF-16 code unit is at least one UTF-8 byte, so a long string is rejected unread.
-    if (body.length > MAX_BODY_BYTES || Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
+    // Each UTF-16 code unit is at least one UTF-8 byte, so a long string is rejected unread, and
+    // at most three, so a short one needs no count.
+    if (
+      body.length > MAX_BODY_BYTES ||
+      (body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES)
+    ) {
       throw tooLarge();
     }
     return body;
@@ -132,14 +136,18 @@ function tooLarge(): RequestTooLargeError {
  * every `%` must start a valid UTF-8 percent-encoding (unlike URLSearchParams, which passes
  * malformed sequences through).
  * @param text the encoded text
- * @param what what is being decoded, for the error description
+ * @param what what is being decoded, for the error description (or a function that says it)
  * @returns the decoded text
  */
-export function formDecode(text: string, what: string): string {
+export function formDecode(text: string, what: string | (() => string)): string {
+  // Nothing to decode (a JWS, a client id): the text as it is, what decodeURIComponent returns.
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
-    throw new InvalidRequestError(`${what} has a malformed percent-encoding`);
+    throw new InvalidRequestError(
+      `${typeof what === 'string' ? what : what()} has a malformed percent-encoding`,
+    );
   }
 }
 
@@ -150,7 +158,8 @@ function parseFormBody(text: string): TokenRequestParams {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const name = formDecode(eq < 0 ? pair : pair.slice(0, eq), 'a parameter name');
-    const value = eq < 0 ? '' : formDecode(pair.slice(eq + 1), `parameter ${safeName(name)}`);
+    // The description is built only for an error.
+    const value = eq < 0 ? '' : formDecode(pair.slice(eq + 1), () => `parameter ${safeName(name)}`);
     addParam(params, seen, name, value);
   }
   return params;

@@ -441,6 +441,59 @@ describe('peekAssertionSubject', () => {
   });
 });
 
+describe('peekAssertionSubject then verify: the split and decoded payload are reused, never trusted', () => {
+  it('verifies the assertion just peeked, and another one peeked in between', () => {
+    // Arrange
+    const a = signAssertion(es256, claims({ jti: 'peek-a' }));
+    const b = signAssertion(es256, claims({ jti: 'peek-b' }));
+
+    // Act
+    peekAssertionSubject(a);
+    const first = verify(a);
+    peekAssertionSubject(a);
+    peekAssertionSubject(b);
+    const second = verify(a);
+    const third = verify(b);
+
+    // Assert
+    expect([first.jti, second.jti, third.jti]).toEqual(['peek-a', 'peek-a', 'peek-b']);
+  });
+
+  it('still checks the signature of the assertion peeked', () => {
+    // Arrange: the same header and payload as a valid assertion, another signature.
+    const valid = signAssertion(es256, claims());
+    const [h, p] = valid.split('.') as [string, string];
+    const forged = `${h}.${p}.${signAssertion(es256, claims({ jti: 'other' })).split('.')[2]}`;
+
+    // Act
+    const subject = peekAssertionSubject(forged);
+    const reason = reasonOf(() => verify(forged));
+
+    // Assert
+    expect(subject).toBe(CLIENT);
+    expect(reason).toBe('assertion_signature');
+    expect(verify(valid).jti).toBeDefined();
+  });
+
+  it('refuses a peeked assertion whose payload is not an object after its signature', () => {
+    // Arrange
+    const assertion = signJws(
+      { alg: 'ES256', kid: es256.jwk.kid },
+      '["not", "an", "object"]',
+      es256.privateKey,
+      'ES256',
+    );
+
+    // Act
+    const subject = peekAssertionSubject(assertion);
+    const reason = reasonOf(() => verify(assertion));
+
+    // Assert
+    expect(subject).toBeUndefined();
+    expect(reason).toBe('assertion_malformed');
+  });
+});
+
 describe('createAssertionVerifier: equal work on every refusal', () => {
   const rsa4096 = clientKeyPair('RS256', undefined, 4096);
 

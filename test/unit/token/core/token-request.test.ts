@@ -1,4 +1,5 @@
 // Unit tests of token request body parsing: content types, base64, size limit, repeats, malformed input.
+import fc from 'fast-check';
 import { InvalidRequestError, RequestTooLargeError } from '../../../../functions/token/core/errors';
 import {
   formDecode,
@@ -235,6 +236,46 @@ describe('parseTokenRequest', () => {
       expect(params.grant_type).toHaveLength(MAX_BODY_BYTES - 'grant_type='.length);
     });
 
+    it.each([
+      // 5461 code units: at most 16383 bytes, so the length alone clears it.
+      ['short enough never to need a byte count', `scope=${'€'.repeat(5455)}`, 16371],
+      ['long enough to be counted, and under', `scope=${'€'.repeat(5459)}`, 16383],
+    ])('accepts a multi-byte body %s', (_label, body, bytes) => {
+      // Arrange
+      expect(Buffer.byteLength(body, 'utf8')).toBe(bytes);
+
+      // Act
+      const params = parseTokenRequest({ contentType: FORM, body });
+
+      // Assert
+      expect(params.scope).toBe(body.slice('scope='.length));
+    });
+
+    it('refuses a body exactly when its UTF-8 bytes are over the limit (property)', () => {
+      // Arrange: 1- to 4-byte characters and lone surrogates (3 bytes as U+FFFD) near the limit.
+      const unit = fc.constantFrom('a', 'é', '€', '😀', '\uD800');
+      const body = fc
+        .array(unit, { minLength: 4000, maxLength: 16500 })
+        .map((units) => `scope=${units.join('')}`);
+
+      fc.assert(
+        fc.property(body, (text) => {
+          // Act
+          let tooLarge = false;
+          try {
+            parseTokenRequest({ contentType: FORM, body: text });
+          } catch (err) {
+            if (!(err instanceof RequestTooLargeError)) throw err;
+            tooLarge = true;
+          }
+
+          // Assert: Buffer.byteLength is the oracle.
+          expect(tooLarge).toBe(Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
     it('accepts a base64 body that decodes to exactly 16 KiB', () => {
       // Act
       const params = parseTokenRequest({
@@ -250,6 +291,9 @@ describe('parseTokenRequest', () => {
     it.each([
       ['a plain body one byte over', () => filler(MAX_BODY_BYTES + 1), false],
       ['a multi-byte body over in bytes only', () => 'é'.repeat(MAX_BODY_BYTES / 2 + 1), false],
+      // 3-byte characters: the first length whose bytes can exceed the limit, and does.
+      ['a body of 3-byte characters one byte over', () => 'a€'.repeat(4097), false],
+      ['a body of 4-byte characters over in bytes only', () => '😀'.repeat(4097), false],
       ['a huge plain body', () => 'a'.repeat(10 * 1024 * 1024), false],
       ['a base64 body decoding to one byte over', () => b64(filler(MAX_BODY_BYTES + 1)), true],
       ['a base64 body decoding to two bytes over', () => b64(filler(MAX_BODY_BYTES + 2)), true],
@@ -271,5 +315,31 @@ describe('formDecode', () => {
   it('decodes + as a space and percent escapes, including an encoded colon', () => {
     // Act / Assert
     expect(formDecode('a+b%2Bc%3A', 'x')).toBe('a b+c:');
+  });
+
+  it('agrees with decodeURIComponent after + to space, with or without escapes (property)', () => {
+    // Arrange: text with and without `%` and `+`, and the encoding of any string.
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'binary' }).map(encodeURIComponent),
+      fc.stringMatching(/^[A-Za-z0-9._~+-]*$/),
+    );
+
+    fc.assert(
+      fc.property(text, (t) => {
+        // Act
+        let expected: string | undefined;
+        try {
+          expected = decodeURIComponent(t.replace(/\+/g, ' '));
+        } catch {
+          expected = undefined;
+        }
+        const act = (): string => formDecode(t, 'x');
+
+        // Assert: the oracle's result, or its refusal as invalid_request.
+        if (expected === undefined) expect(act).toThrow(InvalidRequestError);
+        else expect(act()).toBe(expected);
+      }),
+    );
   });
 });
