@@ -185,6 +185,20 @@ describe('clients create --auth private_key_jwt', () => {
       '--public-key-file weak.pem: does not fit its alg: a 1024-bit RSA key is too weak; RS256 needs at least 2048 bits',
     ],
     [
+      'an RSA key with public exponent 1 (its signatures could be forged)',
+      () => [
+        '--jwks-file',
+        file('e1.json', {
+          kty: 'RSA',
+          n: rsa.publicKey.export({ format: 'jwk' }).n,
+          e: 'AQ',
+          kid: 'e1',
+          alg: 'RS256',
+        }),
+      ],
+      '--jwks-file e1.json: does not fit its alg: an RSA key with public exponent 1 is unsafe; the exponent must be odd, from 65537 to below 2^256',
+    ],
+    [
       'neither PEM nor JWK',
       () => ['--public-key-file', file('junk.txt', 'hello')],
       '--public-key-file junk.txt: is neither a PEM public key nor a JWK or JWKS (JSON)',
