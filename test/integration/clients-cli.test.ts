@@ -179,6 +179,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     // Assert
     const created = onlyJson<CreatedView>(run);
     expect(Object.keys(created).sort()).toEqual([
+      'accepted_auth_methods',
       'audiences',
       'client_id',
       'client_secret',
@@ -187,8 +188,9 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       'token_endpoint_auth_method',
     ]);
     expect(created).toMatchObject({
-      // RFC 7591 §2: without --auth, client_secret_basic.
-      token_endpoint_auth_method: 'client_secret_basic',
+      // Without --auth: a secret client that sends its secret either way.
+      token_endpoint_auth_method: 'client_secret',
+      accepted_auth_methods: ['client_secret_basic', 'client_secret_post'],
       name: 'Orders service',
       scopes: ['orders:read', 'orders:write'],
       audiences: ['https://orders.example.test', 'https://billing.example.test'],
@@ -223,11 +225,13 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
         client_id: id,
         name: 'Orders service',
         status: 'active',
-        token_endpoint_auth_method: 'client_secret_basic',
+        token_endpoint_auth_method: 'client_secret',
+        accepted_auth_methods: ['client_secret_basic', 'client_secret_post'],
         token_ttl_seconds: 900,
       }),
     ]);
     expect(Object.keys(entries[0] as ListView).sort()).toEqual([
+      'accepted_auth_methods',
       'audiences',
       'client_id',
       'created_at',
@@ -241,7 +245,9 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/status: +active/);
     expect(show.stdout).toMatch(/token TTL: +900 s/);
-    expect(show.stdout).toMatch(/auth method: +client_secret_basic\n/);
+    expect(show.stdout).toMatch(
+      /auth method: +client_secret: the secret by HTTP Basic, or in a form or JSON body\n/,
+    );
     for (const run of [list, show]) {
       expect(run.stdout).not.toContain('argon2');
       expect(run.stdout).not.toContain(secret);

@@ -1,11 +1,6 @@
 // Validates client records read back from a store, so a corrupt item fails safely instead of with a TypeError.
-import type { ClientJwk, ClientRecord, ClientSecret, TokenEndpointAuthMethod } from '../core/types';
-
-const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-];
+import { REGISTERED_AUTH_METHODS } from '../core/auth-methods';
+import type { ClientJwk, ClientRecord, ClientSecret, RegisteredAuthMethod } from '../core/types';
 
 /** Public members a stored JWK may carry; the token function validates the key itself on first use. */
 const JWK_MEMBERS = ['kty', 'kid', 'alg', 'use', 'crv', 'x', 'y', 'n', 'e'] as const;
@@ -100,10 +95,10 @@ export function parseClientRecord(value: unknown): ClientRecord {
   };
   const method = value.token_endpoint_auth_method;
   if (method !== undefined && method !== null) {
-    if (!AUTH_METHODS.includes(method as TokenEndpointAuthMethod)) {
+    if (!REGISTERED_AUTH_METHODS.includes(method as RegisteredAuthMethod)) {
       throw new MalformedClientRecordError('token_endpoint_auth_method');
     }
-    record.token_endpoint_auth_method = method as TokenEndpointAuthMethod;
+    record.token_endpoint_auth_method = method as RegisteredAuthMethod;
   }
   const jwks = value.jwks;
   if (jwks !== undefined && jwks !== null) {

@@ -1,5 +1,6 @@
 // Client authentication: verifies a presented secret against the client's argon2id hashes.
 import { base64UrlEncode } from '../../shared/base64url';
+import { acceptsAuthMethod } from './auth-methods';
 import { AssertionRejectedError, type AssertionVerifier } from './client-assertion';
 import type { AssertionCredentials, ClientCredentials } from './client-auth';
 import { InvalidClientError } from './errors';
@@ -87,14 +88,9 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
         credentials.clientId.length <= MAX_CLIENT_ID_BYTES && VSCHAR.test(credentials.clientId);
       const client = lookUp ? await deps.clientStore.getClient(credentials.clientId) : undefined;
       const now = deps.clock();
-      // Registered for this method. A legacy record without one (written before every client had
-      // exactly one) is a secret client that keeps either secret method, so an upgrade breaks no
-      // deployed client; `clients update ID --auth` pins it (docs/clients.md).
-      const registered = client?.token_endpoint_auth_method;
-      const fits =
-        registered === undefined
-          ? credentials.method !== 'private_key_jwt'
-          : registered === credentials.method;
+      // Registered for this method (auth-methods.ts): a secret client takes either secret
+      // transport unless pinned to one, a key client only assertions.
+      const fits = acceptsAuthMethod(client?.token_endpoint_auth_method, credentials.method);
       const refusal =
         client === undefined
           ? 'unknown_client'

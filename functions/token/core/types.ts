@@ -7,13 +7,24 @@ import type { JwsAlgorithm } from '../../shared/jws-verify';
 import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
 
 /**
- * RFC 7591 §2 `token_endpoint_auth_method` values this server supports. Every client the CLI
- * creates has exactly one (`client_secret_basic` when none is asked for, RFC 7591 §2's default).
- * A legacy record without one (written before that) is a secret client that may use either secret
- * method, so an upgrade breaks no deployed client; `clients update ID --auth` pins it.
+ * RFC 7591 §2 `token_endpoint_auth_method` values this server supports: how one request
+ * authenticates its client (exactly one method per request, RFC 6749 §2.3).
  */
 export type TokenEndpointAuthMethod =
   'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/**
+ * What a client record registers (`token_endpoint_auth_method` in the record):
+ * - `client_secret`: a secret client that sends its secret either way, HTTP Basic or in the body
+ *   (form or JSON). What `create` registers when no `--auth` is given. Not an RFC 7591 value
+ *   (RFC 7591 has one method per client); it follows Keycloak's "client-secret" authenticator,
+ *   since pinning one transport buys no security: Basic and the body carry the same secret.
+ * - `client_secret_basic` or `client_secret_post`: a secret client pinned to that one transport.
+ * - `private_key_jwt`: a key client (RFC 7523), which never accepts a secret.
+ * A record without the attribute (written before v0.1.0 gave every client one) means the same as
+ * `client_secret`, so such records keep working unchanged.
+ */
+export type RegisteredAuthMethod = TokenEndpointAuthMethod | 'client_secret';
 
 /**
  * A client's public key (RFC 7517), as a `private_key_jwt` client registers it: public members
@@ -53,10 +64,11 @@ export interface ClientRecord {
   /** At most two secrets, so a rotation needs no downtime; empty for a `private_key_jwt` client. */
   secrets: ClientSecret[];
   /**
-   * The one way this client authenticates (RFC 7591 §2); set on every new client. Absent only on
-   * a legacy record, which accepts either secret method (never `private_key_jwt`).
+   * How this client authenticates ({@link RegisteredAuthMethod}); set on every new client. Absent
+   * only on a record written before every client had one: either secret transport, never
+   * `private_key_jwt`.
    */
-  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  token_endpoint_auth_method?: RegisteredAuthMethod;
   /** RFC 7591 `jwks`: the public keys of a `private_key_jwt` client (at least one). */
   jwks?: { keys: ClientJwk[] };
   /** Allowed scopes (RFC 6749 §3.3 scope tokens). */

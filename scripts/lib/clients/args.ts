@@ -11,7 +11,8 @@ import {
   type ParsedCommand,
   type Target,
 } from './model';
-import type { ClientJwk, TokenEndpointAuthMethod } from '../../../functions/token/core/types';
+import { REGISTERED_AUTH_METHODS } from '../../../functions/token/core/auth-methods';
+import type { ClientJwk, RegisteredAuthMethod } from '../../../functions/token/core/types';
 import { checkKeySet, readKeyFile } from './public-keys';
 import {
   DEFAULT_GRACE_SECONDS,
@@ -100,13 +101,6 @@ const TAKES_CLIENT_ID: ReadonlySet<CommandName> = new Set(
   ),
 );
 
-/** RFC 7591 §2 `token_endpoint_auth_method` values `--auth` accepts. */
-const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-];
-
 /**
  * Reads `--jwks-file F` and every `--public-key-file F` (nothing is written if one is bad).
  * @returns the keys, checked as a set, and the flags they came from; undefined when none was given
@@ -126,20 +120,21 @@ function parseKeyFiles(
   return { keys: checkKeySet(keys, source), source };
 }
 
-/** `--auth METHOD`: one of AUTH_METHODS. */
-function parseAuthMethod(auth: string): TokenEndpointAuthMethod {
-  if (!AUTH_METHODS.includes(auth as TokenEndpointAuthMethod)) {
+/** `--auth METHOD`: one of REGISTERED_AUTH_METHODS. */
+function parseAuthMethod(auth: string): RegisteredAuthMethod {
+  if (!REGISTERED_AUTH_METHODS.includes(auth as RegisteredAuthMethod)) {
     throw new UsageError(
-      `--auth must be one of ${AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}`,
+      `--auth must be one of ${REGISTERED_AUTH_METHODS.join(', ')}, got ${JSON.stringify(auth)}`,
     );
   }
-  return auth as TokenEndpointAuthMethod;
+  return auth as RegisteredAuthMethod;
 }
 
 /**
- * Validates `--auth` and the key files of `create` together. Every new client gets exactly one
- * method: without `--auth` it is `client_secret_basic`, RFC 7591 §2's default ("If unspecified or
- * omitted, the default is client_secret_basic"), or `private_key_jwt` when key files are given.
+ * Validates `--auth` and the key files of `create` together. Without `--auth` a client is a
+ * secret client that sends its secret either way (`client_secret`: HTTP Basic, form or JSON
+ * body), or `private_key_jwt` when key files are given. `--auth client_secret_basic` or
+ * `client_secret_post` pins one transport.
  */
 function parseAuth(
   values: Record<string, unknown>,
@@ -157,7 +152,7 @@ function parseAuth(
   }
   // Key files alone mean private_key_jwt.
   if (files !== undefined) return { authMethod: 'private_key_jwt', keys: files.keys };
-  return { authMethod: auth ?? 'client_secret_basic' };
+  return { authMethod: auth ?? 'client_secret' };
 }
 
 /** DynamoDB table names (3..255 of `[A-Za-z0-9_.-]`), or a table ARN. */

@@ -1,12 +1,14 @@
 // Client admin commands (create, list, show, update, disable, enable, rotate-secret, delete) on injected ports.
 import { ClientNotFoundError } from '../../../tools/dev-adapters/errors';
 import { UsageError } from '../cli/usage-error';
+import { isSecretClient } from '../../../functions/token/core/auth-methods';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type {
   ClientJwk,
   ClientRecord,
   ClientSecret,
   ClientStatus,
+  RegisteredAuthMethod,
 } from '../../../functions/token/core/types';
 import { checkKeySet } from './public-keys';
 import {
@@ -223,24 +225,22 @@ async function writeNext(
   return record;
 }
 
-/** The methods a client with a secret may be pinned to or switched between. */
-const SECRET_METHODS: ReadonlySet<string> = new Set(['client_secret_basic', 'client_secret_post']);
-
 /**
- * Checks `update --auth` against the client's current method: a secret client (one with a secret
- * method, or a legacy record with none, which accepts both) may be pinned to or switched between
- * `client_secret_basic` and `client_secret_post`. A switch to or from `private_key_jwt` needs
- * keys or a secret that the record does not have, so it is refused before anything is written.
+ * Checks `update --auth` against the client's current method: a secret client (`client_secret`,
+ * one pinned transport, or an early record with none) may be pinned to one transport or opened to
+ * both (`client_secret`). A switch to or from `private_key_jwt` needs keys or a secret that the
+ * record does not have, so it is refused before anything is written.
  * @throws UsageError naming --auth
  */
-function checkAuthChange(current: ClientRecord, wanted: string): void {
+function checkAuthChange(current: ClientRecord, wanted: RegisteredAuthMethod): void {
   const method = current.token_endpoint_auth_method;
   if (method === wanted) return;
-  if (method === 'private_key_jwt' || !SECRET_METHODS.has(wanted)) {
+  if (!isSecretClient(method) || !isSecretClient(wanted)) {
     throw new UsageError(
       `--auth ${wanted}: client ${current.client_id} authenticates with ` +
-        `${method ?? 'a secret'}; update switches only between client_secret_basic and ` +
-        `client_secret_post. ${method === 'private_key_jwt' ? 'A secret' : 'Public keys'} ` +
+        `${method ?? 'a secret'}; update switches only between client_secret, ` +
+        `client_secret_basic and client_secret_post. ` +
+        `${method === 'private_key_jwt' ? 'A secret' : 'Public keys'} ` +
         `cannot be added by update: create a new client with --auth ${wanted}`,
     );
   }

@@ -1,5 +1,10 @@
 // Output of the client admin commands: JSON views and human text. Never shows secret hashes.
-import type { ClientJwk, ClientRecord } from '../../../functions/token/core/types';
+import { acceptedAuthMethods } from '../../../functions/token/core/auth-methods';
+import type {
+  ClientJwk,
+  ClientRecord,
+  RegisteredAuthMethod,
+} from '../../../functions/token/core/types';
 import type { CreatedClient, RotatedSecret, StatusChange } from './model';
 import { keyThumbprint } from './public-keys';
 
@@ -24,6 +29,8 @@ export interface CreatedView {
   scopes: string[];
   audiences: string[];
   token_endpoint_auth_method?: string;
+  /** The RFC 7591 methods the client may use (see ListView). */
+  accepted_auth_methods: string[];
   keys?: KeyView[];
 }
 
@@ -33,10 +40,15 @@ export interface ListView {
   name: string;
   status: string;
   /**
-   * The one method the client may use (RFC 7591); null for a legacy record written before every
-   * client had one, which accepts either secret method until `update --auth` pins it.
+   * What the record registers: `client_secret` (either secret transport), one RFC 7591 method, or
+   * null for a record written before every client had one (either secret transport).
    */
   token_endpoint_auth_method: string | null;
+  /**
+   * The RFC 7591 methods the client may use, plainly: `client_secret_basic` is HTTP Basic,
+   * `client_secret_post` a `client_secret` in a form or JSON body, `private_key_jwt` an assertion.
+   */
+  accepted_auth_methods: string[];
   scopes: string[];
   audiences: string[];
   token_ttl_seconds: number | null;
@@ -77,16 +89,36 @@ function keysView(record: ClientRecord): Pick<ClientView, 'keys'> {
   return record.jwks !== undefined ? { keys: record.jwks.keys.map(toKeyView) } : {};
 }
 
-/** What a legacy record (no `token_endpoint_auth_method`) accepts, as the text output says it. */
-export const LEGACY_AUTH_TEXT =
-  'client_secret_basic or client_secret_post (legacy: pin with update --auth)';
+/** How each registration reads in `show` and `create` (the long form) and `list` (the short). */
+const AUTH_TEXT: Record<RegisteredAuthMethod | 'none', readonly [long: string, short: string]> = {
+  client_secret: ['client_secret: the secret by HTTP Basic, or in a form or JSON body', 'secret'],
+  client_secret_basic: ['client_secret_basic: the secret by HTTP Basic only', 'secret: Basic'],
+  client_secret_post: [
+    'client_secret_post: the secret in a form or JSON body only',
+    'secret: body',
+  ],
+  private_key_jwt: ['private_key_jwt: a signed assertion (RFC 7523), never a secret', 'key'],
+  none: [
+    'the secret by HTTP Basic, or in a form or JSON body (no method recorded; written by an early version)',
+    'secret',
+  ],
+};
 
 /**
  * @param record a client
- * @returns its method for the text output, or what a legacy record accepts
+ * @param form `long` for show and create, `short` for list
+ * @returns how the client authenticates, for the text output
  */
-function authText(record: ClientRecord): string {
-  return record.token_endpoint_auth_method ?? LEGACY_AUTH_TEXT;
+function authText(record: ClientRecord, form: 'long' | 'short' = 'long'): string {
+  return AUTH_TEXT[record.token_endpoint_auth_method ?? 'none'][form === 'long' ? 0 : 1];
+}
+
+/**
+ * @param record a client
+ * @returns the RFC 7591 methods it may use
+ */
+function acceptedView(record: ClientRecord): string[] {
+  return [...acceptedAuthMethods(record.token_endpoint_auth_method)];
 }
 
 /** `rotate-secret --json`. */
@@ -119,6 +151,7 @@ export function toCreatedView(created: CreatedClient): CreatedView {
     ...(record.token_endpoint_auth_method !== undefined
       ? { token_endpoint_auth_method: record.token_endpoint_auth_method }
       : {}),
+    accepted_auth_methods: acceptedView(record),
     ...keysView(record),
   };
 }
@@ -133,6 +166,7 @@ export function toListView(record: ClientRecord): ListView {
     name: record.name,
     status: record.status,
     token_endpoint_auth_method: record.token_endpoint_auth_method ?? null,
+    accepted_auth_methods: acceptedView(record),
     scopes: record.scopes,
     audiences: record.audiences,
     token_ttl_seconds: record.token_ttl_seconds ?? null,
@@ -229,7 +263,7 @@ export function formatCreated(created: CreatedClient): string {
       `Created client ${JSON.stringify(record.name)} (private_key_jwt: no secret exists).`,
       fields([
         ['client_id', record.client_id],
-        ['auth method', 'private_key_jwt'],
+        ['auth method', authText(record)],
         ['scopes', record.scopes.join(' ')],
         ['audiences', listOrDefault(record.audiences)],
         ['token TTL', ttlText(record)],
@@ -320,7 +354,7 @@ export function formatList(records: readonly ClientRecord[]): string {
     r.client_id,
     r.name,
     r.status,
-    r.token_endpoint_auth_method ?? 'legacy: basic or post',
+    authText(r, 'short'),
     r.scopes.join(' '),
     listOrDefault(r.audiences),
     r.created_at,

@@ -26,9 +26,10 @@ const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable 
                            (default: the service's TOKEN_TTL_SECONDS)
   --plan NAME              usage plan of the client's API key (docs/usage-plans.md); default: the
                            deployment's default_usage_plan, or no key when it has none
-  --auth METHOD            client_secret_basic, client_secret_post or private_key_jwt (RFC 7591);
-                           the client may use no other (default: client_secret_basic (RFC 7591),
-                           or private_key_jwt with --jwks-file / --public-key-file)
+  --auth METHOD            client_secret (the default): the secret by HTTP Basic, or in a form
+                           or JSON body; client_secret_basic or client_secret_post: that one
+                           transport only; private_key_jwt: signed assertions, never a secret
+                           (the default with --jwks-file / --public-key-file)
   --jwks-file FILE         private_key_jwt: the client's public keys, a JWK or JWKS (JSON)
   --public-key-file FILE   private_key_jwt: a public key PEM (or JWK); repeat for several.
                            Keys without kid get their RFC 7638 thumbprint, without alg RS256,
@@ -42,11 +43,13 @@ const COMMAND_HELP: Record<CommandName, string> = {
   public keys are stored. With usage plans it also gets an API key (256 random bits) in its
   plan; if that fails halfway, run the same command again to finish the client.
 ${CREATE_FLAGS}
-  With --json: {"client_id","client_secret","name","scopes","audiences","token_endpoint_auth_method"}.`,
+  With --json: {"client_id","client_secret","name","scopes","audiences","token_endpoint_auth_method",
+  "accepted_auth_methods"}.`,
   list: `list
-  Lists every client: id, name, status, auth method, scopes, audiences, created. Never secrets or
-  hashes. A legacy client (created before every client had one method) shows "legacy: basic or post".
-  With --json: an array.`,
+  Lists every client: id, name, status, how it authenticates, scopes, audiences, created. Never
+  secrets or hashes. AUTH is "secret" (HTTP Basic or body), "secret: Basic" or "secret: body"
+  (pinned to one transport) or "key" (private_key_jwt).
+  With --json: an array; accepted_auth_methods lists the RFC 7591 methods each client may use.`,
   show: `show CLIENT_ID
   Shows one client's settings, usage plan and API key id, and secret metadata (creation and
   expiry times, never hashes or the key's value).`,
@@ -56,8 +59,8 @@ ${CREATE_FLAGS}
   --clear-audiences: use the service's default audience; --clear-token-ttl: the service's TTL.
   --plan: moves the client's API key to that usage plan (creating the key if it has none). If it
   fails halfway, run the same command again: it completes the move.
-  --auth client_secret_basic|client_secret_post: pins a legacy client (which accepts both) to one
-  method, or switches a secret client to the other. A switch to or from private_key_jwt is refused
+  --auth client_secret|client_secret_basic|client_secret_post: lets a secret client send its
+  secret either way, or pins it to one transport. A switch to or from private_key_jwt is refused
   (it needs keys or a secret): create a new client with that --auth.`,
   disable: `disable CLIENT_ID
   The token endpoint rejects the client with invalid_client from now on. With revocation on

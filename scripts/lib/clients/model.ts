@@ -4,7 +4,7 @@ import type {
   ClientJwk,
   ClientRecord,
   PasswordHasher,
-  TokenEndpointAuthMethod,
+  RegisteredAuthMethod,
 } from '../../../functions/token/core/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { UsageKeyGateway } from './usage-keys';
@@ -52,10 +52,10 @@ export interface CreateClientInput {
   /** `--plan`: the usage plan (docs/usage-plans.md); undefined means the deployment's default. */
   plan?: string;
   /**
-   * `--auth`: the one method the client authenticates with (RFC 7591 §2; the parser defaults it
-   * to `client_secret_basic`, or `private_key_jwt` with key files).
+   * `--auth`: how the client authenticates (the parser defaults it to `client_secret`, either
+   * secret transport, or `private_key_jwt` with key files).
    */
-  authMethod: TokenEndpointAuthMethod;
+  authMethod: RegisteredAuthMethod;
   /** `--jwks-file` / `--public-key-file`: the public keys of a `private_key_jwt` client. */
   keys?: ClientJwk[];
 }
@@ -69,10 +69,11 @@ export interface ClientChanges {
   /** `--plan`: move the client's API key to this usage plan. */
   plan?: string;
   /**
-   * `--auth`: pin or switch a secret client's one method (`client_secret_basic` or
-   * `client_secret_post`); a switch to or from `private_key_jwt` is refused.
+   * `--auth`: pin a secret client to one transport (`client_secret_basic` or
+   * `client_secret_post`) or let it use either (`client_secret`); a switch to or from
+   * `private_key_jwt` is refused.
    */
-  authMethod?: TokenEndpointAuthMethod;
+  authMethod?: RegisteredAuthMethod;
 }
 
 /** A parsed, validated command line. */

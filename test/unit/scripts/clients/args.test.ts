@@ -45,7 +45,7 @@ describe('parseCommandLine', () => {
       audiences: ['https://api.example.com', 'https://other.example.com'],
       tokenTtlSeconds: 900,
       // RFC 7591 §2: "If unspecified or omitted, the default is client_secret_basic".
-      authMethod: 'client_secret_basic',
+      authMethod: 'client_secret',
     });
   });
 
@@ -56,7 +56,7 @@ describe('parseCommandLine', () => {
       changes: { authMethod: 'client_secret_post' },
     });
     expect(() => parse('update', 'abc', '--local', '--auth', 'secret')).toThrow(
-      /--auth must be one of client_secret_basic, client_secret_post, private_key_jwt/,
+      /--auth must be one of client_secret, client_secret_basic, client_secret_post, private_key_jwt/,
     );
   });
 

@@ -1,4 +1,4 @@
-// Unit tests of the one token_endpoint_auth_method per client: create's RFC 7591 default, legacy records, and update --auth (pin, switch, refusals that write nothing).
+// Unit tests of how a client authenticates: create's default (a secret by any transport), pinned transports, early records without a method, and update --auth (open, pin, switch, refusals that write nothing).
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
 import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
 import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
@@ -45,7 +45,12 @@ function setup(program: CliOptions['program'] = 'clients') {
   return { store, out, run, attempt, lastJson };
 }
 
-type Created = { client_id: string; client_secret: string; token_endpoint_auth_method: string };
+type Created = {
+  client_id: string;
+  client_secret: string;
+  token_endpoint_auth_method: string;
+  accepted_auth_methods: string[];
+};
 
 /** A record written before every client had one method: no token_endpoint_auth_method. */
 function legacyRecord(secret: string): ClientRecord {
@@ -62,9 +67,9 @@ function legacyRecord(secret: string): ClientRecord {
   };
 }
 
-describe('create: exactly one method per new client', () => {
+describe('create: a secret client by default, a pinned transport on request', () => {
   it.each(['clients', 'create-client'] as const)(
-    '%s without --auth records client_secret_basic (RFC 7591 §2 default) and names it',
+    '%s without --auth records client_secret, which takes the secret by Basic and in the body, and says so',
     async (program) => {
       // Arrange
       const { run, store, out, attempt, lastJson } = setup(program);
@@ -78,18 +83,41 @@ describe('create: exactly one method per new client', () => {
 
       // Assert
       expect([jsonCode, textCode]).toEqual([EXIT.OK, EXIT.OK]);
-      expect(created.token_endpoint_auth_method).toBe('client_secret_basic');
+      expect(created.token_endpoint_auth_method).toBe('client_secret');
+      expect(created.accepted_auth_methods).toEqual(['client_secret_basic', 'client_secret_post']);
       expect((await store.getClient(created.client_id))?.token_endpoint_auth_method).toBe(
-        'client_secret_basic',
+        'client_secret',
       );
-      expect(out.stdoutText()).toMatch(/auth method: +client_secret_basic\n/);
+      expect(out.stdoutText()).toMatch(
+        /auth method: +client_secret: the secret by HTTP Basic, or in a form or JSON body\n/,
+      );
       const secret = created.client_secret;
       expect(await attempt(created.client_id, secret, 'client_secret_basic')).toBe('accepted');
-      expect(await attempt(created.client_id, secret, 'client_secret_post')).toBe(
-        'invalid_client:method_not_registered',
+      expect(await attempt(created.client_id, secret, 'client_secret_post')).toBe('accepted');
+      expect(await attempt(created.client_id, 'wrong', 'client_secret_post')).toBe(
+        'invalid_client:wrong_secret',
       );
     },
   );
+
+  it('--auth client_secret_basic makes a Basic-only client', async () => {
+    // Arrange
+    const { run, attempt, lastJson } = setup();
+
+    // Act
+    await run('create', '--name', 'B', '--scopes', 'a', '--auth', 'client_secret_basic', '--json');
+    const created = lastJson<Created>();
+
+    // Assert
+    expect(created.token_endpoint_auth_method).toBe('client_secret_basic');
+    expect(created.accepted_auth_methods).toEqual(['client_secret_basic']);
+    expect(await attempt(created.client_id, created.client_secret, 'client_secret_basic')).toBe(
+      'accepted',
+    );
+    expect(await attempt(created.client_id, created.client_secret, 'client_secret_post')).toBe(
+      'invalid_client:method_not_registered',
+    );
+  });
 
   it('--auth client_secret_post makes a post-only client', async () => {
     // Arrange
@@ -110,8 +138,8 @@ describe('create: exactly one method per new client', () => {
   });
 });
 
-describe('legacy records (no method)', () => {
-  it('accept both secret methods, and show and list mark them', async () => {
+describe('records without a method (written before every client had one)', () => {
+  it('accept both secret transports, and show and list say so', async () => {
     // Arrange
     const { run, store, out, attempt } = setup();
     await store.createClient(legacyRecord('old-secret'));
@@ -127,11 +155,12 @@ describe('legacy records (no method)', () => {
     expect([basic, post]).toEqual(['accepted', 'accepted']);
     const text = out.stdoutText();
     expect(text).toContain(
-      'auth method: client_secret_basic or client_secret_post (legacy: pin with update --auth)',
+      'auth method: the secret by HTTP Basic, or in a form or JSON body (no method recorded; written by an early version)',
     );
-    expect(text).toMatch(/^legacy-1 +Old +active +legacy: basic or post +a /m);
+    expect(text).toMatch(/^legacy-1 +Old +active +secret +a /m);
     const shown = JSON.parse(text.trim().split('\n').at(-1) as string) as Record<string, unknown>;
     expect(shown.token_endpoint_auth_method).toBeNull();
+    expect(shown.accepted_auth_methods).toEqual(['client_secret_basic', 'client_secret_post']);
   });
 });
 
@@ -162,7 +191,7 @@ describe('update --auth', () => {
   it('switches a basic client to post, keeping its secret', async () => {
     // Arrange
     const { run, attempt, lastJson } = setup();
-    await run('create', '--name', 'S', '--scopes', 'a', '--json');
+    await run('create', '--name', 'S', '--scopes', 'a', '--auth', 'client_secret_basic', '--json');
     const created = lastJson<Created>();
 
     // Act
@@ -181,24 +210,58 @@ describe('update --auth', () => {
     );
   });
 
+  it('opens a pinned client to both transports with --auth client_secret', async () => {
+    // Arrange
+    const { run, attempt, lastJson } = setup();
+    await run('create', '--name', 'P', '--scopes', 'a', '--auth', 'client_secret_post', '--json');
+    const created = lastJson<Created>();
+
+    // Act
+    const code = await run('update', created.client_id, '--auth', 'client_secret', '--json');
+
+    // Assert
+    expect(code).toBe(EXIT.OK);
+    expect(lastJson<Created>().accepted_auth_methods).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
+    expect(await attempt(created.client_id, created.client_secret, 'client_secret_basic')).toBe(
+      'accepted',
+    );
+  });
+
+  const SWITCHES =
+    'update switches only between client_secret, client_secret_basic and client_secret_post.';
   it.each([
     [
       'a secret client to private_key_jwt',
-      'client_secret_basic',
+      'client_secret',
       'private_key_jwt',
-      'authenticates with client_secret_basic; update switches only between client_secret_basic and client_secret_post. Public keys cannot be added by update: create a new client with --auth private_key_jwt',
+      `authenticates with client_secret; ${SWITCHES} Public keys cannot be added by update: create a new client with --auth private_key_jwt`,
     ],
     [
-      'a legacy client to private_key_jwt',
+      'a pinned secret client to private_key_jwt',
+      'client_secret_basic',
+      'private_key_jwt',
+      `authenticates with client_secret_basic; ${SWITCHES} Public keys cannot be added by update: create a new client with --auth private_key_jwt`,
+    ],
+    [
+      'a client without a recorded method to private_key_jwt',
       undefined,
       'private_key_jwt',
-      'authenticates with a secret; update switches only between client_secret_basic and client_secret_post. Public keys cannot be added by update: create a new client with --auth private_key_jwt',
+      `authenticates with a secret; ${SWITCHES} Public keys cannot be added by update: create a new client with --auth private_key_jwt`,
     ],
     [
       'a private_key_jwt client to a secret method',
       'private_key_jwt',
       'client_secret_post',
-      'authenticates with private_key_jwt; update switches only between client_secret_basic and client_secret_post. A secret cannot be added by update: create a new client with --auth client_secret_post',
+      `authenticates with private_key_jwt; ${SWITCHES} A secret cannot be added by update: create a new client with --auth client_secret_post`,
+    ],
+    [
+      'a private_key_jwt client to client_secret',
+      'private_key_jwt',
+      'client_secret',
+      `authenticates with private_key_jwt; ${SWITCHES} A secret cannot be added by update: create a new client with --auth client_secret`,
     ],
   ] as const)(
     'refuses switching %s, naming --auth, and writes nothing',
@@ -239,10 +302,10 @@ describe('update --auth', () => {
     const { client_id: id } = lastJson<Created>();
 
     // Act
-    const code = await run('update', id, '--auth', 'client_secret_basic');
+    const code = await run('update', id, '--auth', 'client_secret');
 
     // Assert
     expect(code).toBe(EXIT.OK);
-    expect((await store.getClient(id))?.token_endpoint_auth_method).toBe('client_secret_basic');
+    expect((await store.getClient(id))?.token_endpoint_auth_method).toBe('client_secret');
   });
 });

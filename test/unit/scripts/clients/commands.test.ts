@@ -32,7 +32,7 @@ const INPUT = {
   name: 'Orders',
   scopes: ['orders:read', 'orders:write'],
   audiences: ['https://api'],
-  authMethod: 'client_secret_basic',
+  authMethod: 'client_secret',
 } as const satisfies CreateClientInput;
 const LOCAL = { kind: 'local', dataDir: '/unused' } as const;
 
@@ -87,7 +87,7 @@ describe('createClient', () => {
       name: 'Orders',
       status: 'active',
       secrets: [{ hash: FakeHasher.hashOf(secret), created_at: '2030-01-01T00:00:00.000Z' }],
-      token_endpoint_auth_method: 'client_secret_basic',
+      token_endpoint_auth_method: 'client_secret',
       scopes: ['orders:read', 'orders:write'],
       audiences: ['https://api'],
       token_ttl_seconds: 600,
@@ -363,6 +363,7 @@ describe('runCommand output', () => {
     expect(lines).toHaveLength(1);
     const body = JSON.parse(lines[0] as string);
     expect(Object.keys(body).sort()).toEqual([
+      'accepted_auth_methods',
       'audiences',
       'client_id',
       'client_secret',
@@ -371,7 +372,8 @@ describe('runCommand output', () => {
       'token_endpoint_auth_method',
     ]);
     expect(body).toMatchObject({
-      token_endpoint_auth_method: 'client_secret_basic',
+      token_endpoint_auth_method: 'client_secret',
+      accepted_auth_methods: ['client_secret_basic', 'client_secret_post'],
       name: 'Orders',
       scopes: INPUT.scopes,
       audiences: INPUT.audiences,
@@ -388,7 +390,9 @@ describe('runCommand output', () => {
     );
     const text = out.stdoutText();
     expect(text).toMatch(/client_secret: +[A-Za-z0-9_-]{43}\n/);
-    expect(text).toMatch(/auth method: +client_secret_basic\n/);
+    expect(text).toMatch(
+      /auth method: +client_secret: the secret by HTTP Basic, or in a form or JSON body\n/,
+    );
     expect(text).toMatch(/audiences: +\(service default\)/);
     expect(text).toMatch(/shown only this once/);
   });
@@ -429,8 +433,8 @@ describe('runCommand output', () => {
     for (const hash of hashes) expect(text).not.toContain(hash);
     expect(text).not.toContain('$fake$');
     expect(text).toMatch(/^CLIENT_ID +NAME +STATUS +AUTH +SCOPES +AUDIENCES +CREATED$/m);
-    expect(text).toMatch(/^[0-9a-f]{32} +Orders +active +client_secret_basic +orders:read/m);
-    expect(text).toMatch(/auth method: +client_secret_basic\n/);
+    expect(text).toMatch(/^[0-9a-f]{32} +Orders +active +secret +orders:read/m);
+    expect(text).toMatch(/auth method: +client_secret: the secret by HTTP Basic/);
     expect(text).toMatch(/already disabled; nothing changed/);
     expect(text).toMatch(/Disabled client .*invalid_client/);
     expect(text).toMatch(
@@ -466,7 +470,8 @@ describe('runCommand output', () => {
         client_id: id,
         name: 'Orders',
         status: 'active',
-        token_endpoint_auth_method: 'client_secret_basic',
+        token_endpoint_auth_method: 'client_secret',
+        accepted_auth_methods: ['client_secret_basic', 'client_secret_post'],
         scopes: INPUT.scopes,
         audiences: INPUT.audiences,
         token_ttl_seconds: null,

@@ -247,7 +247,7 @@ describe('clients create --auth private_key_jwt', () => {
     [
       'an unknown method',
       () => ['--auth', 'tls_client_auth'],
-      '--auth must be one of client_secret_basic, client_secret_post, private_key_jwt, got "tls_client_auth"',
+      '--auth must be one of client_secret, client_secret_basic, client_secret_post, private_key_jwt, got "tls_client_auth"',
     ],
   ])(
     'refuses %s, naming the file and the problem, and writes nothing',

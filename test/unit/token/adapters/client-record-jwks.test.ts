@@ -29,8 +29,30 @@ describe('parseClientRecord: token_endpoint_auth_method and jwks', () => {
     expect(record.jwks).toBeUndefined();
   });
 
+  it.each(['client_secret', 'client_secret_basic', 'client_secret_post'])(
+    'reads a secret client registered with %s back',
+    (method) => {
+      // Arrange
+      const { jwks: _jwks, ...rest } = jwtClientRecord([jwk]);
+      const record = { ...rest, token_endpoint_auth_method: method };
+
+      // Act / Assert
+      expect(parseClientRecord(structuredClone(record))).toEqual(record);
+    },
+  );
+
   it.each([
     ['an unknown method', { token_endpoint_auth_method: 'none' }, 'token_endpoint_auth_method'],
+    [
+      'a method in another case',
+      { token_endpoint_auth_method: 'Client_Secret' },
+      'token_endpoint_auth_method',
+    ],
+    [
+      'a method that is not a string',
+      { token_endpoint_auth_method: 1 },
+      'token_endpoint_auth_method',
+    ],
     ['jwks without keys', { jwks: {} }, 'jwks'],
     ['a key that is not an object', { jwks: { keys: ['x'] } }, 'jwks'],
     ['a stored private member', { jwks: { keys: [{ ...jwk, d: 'secret' }] } }, 'jwks'],
