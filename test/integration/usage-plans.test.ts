@@ -10,6 +10,7 @@ import {
   GetApiKeysCommand,
   GetResourcesCommand,
   GetUsagePlanKeysCommand,
+  GetUsagePlansCommand,
   PutIntegrationCommand,
   PutMethodCommand,
   CreateStageCommand,
@@ -24,7 +25,10 @@ import {
 import { runCli } from '../../scripts/lib/clients/cli';
 import type { ClientView, CreatedView } from '../../scripts/lib/clients/format';
 import type { UsageKeyGateway } from '../../scripts/lib/clients/usage-keys';
-import { ApiGatewayUsagePlanSource } from '../../tools/from-api/usage-plans-reader';
+import {
+  ApiGatewayUsagePlanSource,
+  UNKNOWN_KEY_REREAD_GAP_MS,
+} from '../../tools/from-api/usage-plans-reader';
 import {
   ApiGatewayUsageKeys,
   USAGE_PLANS_CONFIG_KEY,
@@ -514,5 +518,127 @@ describeWithMoto()('usage plans against moto', () => {
       plan: { throttle: { rateLimit: 100, burstLimit: 200 } },
     });
     expect(unknown).toBeUndefined();
+  });
+
+  describe('--from-api and keys it has not read yet', () => {
+    /** Creates a client in a plan with the real CLI; returns its id and API key value. */
+    const createInPlan = async (name: string): Promise<{ id: string; value: string }> => {
+      const created = JSON.parse(
+        (
+          await cli(
+            [
+              'create',
+              '--table',
+              TABLE,
+              '--name',
+              name,
+              '--scopes',
+              'demo:read',
+              '--plan',
+              'gold',
+              '--json',
+            ],
+            moto.env,
+          )
+        ).stdout,
+      ) as CreatedView;
+      const value = (await storedRecord(created.client_id))?.usage_key?.S as string;
+      return { id: created.client_id, value };
+    };
+
+    /**
+     * A source on a frozen clock whose sleeps move the clock on, and the clock times at which it
+     * started reading the plans (each read starts with one GetUsagePlans).
+     */
+    const counted = () => {
+      const clock = { now: 0 };
+      const readsAt: number[] = [];
+      const client = {
+        send: (command: unknown) => {
+          if (command instanceof GetUsagePlansCommand) readsAt.push(clock.now);
+          return apigw.send(command as never);
+        },
+      } as unknown as APIGatewayClient;
+      const source = new ApiGatewayUsagePlanSource({
+        client,
+        restApiId,
+        stage: 'v1',
+        refreshMs: 60_000,
+        clock: () => clock.now,
+        sleep: async (ms) => {
+          clock.now += ms;
+        },
+      });
+      return { source, readsAt, clock };
+    };
+
+    it('a key created after the last read is admitted on its first request, not refused until the refresh', async () => {
+      // Arrange: the runner has read the plans, then a client is created.
+      const { source, readsAt } = counted();
+      await source.load();
+      const client = await createInPlan('Created after the read');
+
+      // Act: no time passes, so the periodic refresh is not due.
+      const binding = await source.lookup(client.value);
+
+      // Assert
+      expect(binding).toMatchObject({ planId: planIds.gold, enabled: true });
+      expect(readsAt).toHaveLength(2);
+    });
+
+    it('a key disabled at the last read and enabled since is admitted on its next request', async () => {
+      // Arrange
+      const { source } = counted();
+      const client = await createInPlan('Re-enabled');
+      await cli(['disable', client.id, '--table', TABLE], moto.env);
+      await source.load();
+      const disabled = (await source.lookup(client.value))?.enabled;
+      await cli(['enable', client.id, '--table', TABLE], moto.env);
+
+      // Act
+      const binding = await source.lookup(client.value);
+
+      // Assert
+      expect(disabled).toBe(false);
+      expect(binding).toMatchObject({ planId: planIds.gold, enabled: true });
+    });
+
+    it('a flood of unknown keys shares reads: 50 at once make one read, and reads for them start at least the gap apart', async () => {
+      // Arrange
+      const { source, readsAt } = counted();
+      await source.load();
+      const unknown = (i: number): string => i.toString(16).padStart(64, 'f');
+
+      // Act
+      const together = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => source.lookup(unknown(i))),
+      );
+      const readsTogether = readsAt.length - 1;
+      for (let i = 50; i < 55; i++) await source.lookup(unknown(i));
+
+      // Assert: each later unknown key waited for its own read, spaced by the gap.
+      expect(together.every((binding) => binding === undefined)).toBe(true);
+      expect(readsTogether).toBe(1);
+      const unknownReads = readsAt.slice(1);
+      expect(unknownReads).toHaveLength(6);
+      for (let i = 1; i < unknownReads.length; i++) {
+        expect(unknownReads[i]! - unknownReads[i - 1]!).toBeGreaterThanOrEqual(
+          UNKNOWN_KEY_REREAD_GAP_MS,
+        );
+      }
+    });
+
+    it('a known, enabled key is answered from the last read without reading again', async () => {
+      // Arrange
+      const client = await createInPlan('Known');
+      const { source, readsAt } = counted();
+      await source.load();
+
+      // Act
+      for (let i = 0; i < 5; i++) await source.lookup(client.value);
+
+      // Assert
+      expect(readsAt).toHaveLength(1);
+    });
   });
 });

@@ -67,17 +67,40 @@ export function planLimits(
 }
 
 /**
+ * Least time between two reads made because a request carried a key that was not known (or not
+ * enabled) in the last read. A flood of unknown keys makes at most one read per this interval, and
+ * each such request waits at most this long plus one read.
+ */
+export const UNKNOWN_KEY_REREAD_GAP_MS = 500;
+
+/** A read of the plans: when it started, and when it is done (it never rejects). */
+interface Read {
+  startedAt: number;
+  done: Promise<void>;
+}
+
+/**
  * The stage's usage plans as API Gateway holds them: which plan each key value is in, and whether
  * the key is enabled. Read at start, then again at most every {@link USAGE_PLANS_REFRESH_MS} when
  * requests arrive; a failed refresh keeps the last state read (and is reported).
+ *
+ * A key that the last read did not know, or knew as disabled (a client created or re-enabled
+ * since), is not refused on that read alone: the request waits for a read that started after it
+ * arrived, and is answered from that. Such reads are shared by every request waiting for one and
+ * start at most once per {@link UNKNOWN_KEY_REREAD_GAP_MS}, so unknown keys cannot make the
+ * runner read on every request.
  */
 export class ApiGatewayUsagePlanSource implements UsagePlanSource {
   private byValue = new Map<string, UsageKeyBinding>();
   private readAtMs = Number.NEGATIVE_INFINITY;
-  private pending: Promise<void> | undefined;
+  private inFlight: Read | undefined;
+  private nextForUnknown: Promise<void> | undefined;
+  private lastForUnknownAt = Number.NEGATIVE_INFINITY;
+  private readonly clock: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   /**
-   * @param options client, API and stage, refresh interval, clock and error hook
+   * @param options client, API and stage, refresh interval, clock, sleep and error hook
    */
   constructor(
     private readonly options: {
@@ -85,15 +108,20 @@ export class ApiGatewayUsagePlanSource implements UsagePlanSource {
       restApiId: string;
       stage: string;
       refreshMs?: number;
+      unknownKeyGapMs?: number;
       clock?: () => number;
+      sleep?: (ms: number) => Promise<void>;
       onError?: (message: string, error: unknown) => void;
     },
-  ) {}
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  }
 
   /** Reads everything now; the start of `--from-api` awaits it, so a failure stops the start. */
   async load(): Promise<void> {
     const { client, restApiId, stage } = this.options;
-    const startedAt = (this.options.clock ?? Date.now)();
+    const startedAt = this.clock();
     const [plans, keys] = await Promise.all([
       readAllPages((position) =>
         client.send(new GetUsagePlansCommand({ limit: PAGE_SIZE, position })),
@@ -127,18 +155,55 @@ export class ApiGatewayUsagePlanSource implements UsagePlanSource {
 
   /**
    * @param keyValue the authorizer's `usageIdentifierKey`
-   * @returns the key's plan on the stage, as last read
+   * @returns the key's plan on the stage, as last read (after a fresh read when it was not known
+   *   and enabled)
    */
   async lookup(keyValue: string): Promise<UsageKeyBinding | undefined> {
-    const now = (this.options.clock ?? Date.now)();
-    if (now - this.readAtMs >= (this.options.refreshMs ?? USAGE_PLANS_REFRESH_MS)) {
-      this.pending ??= this.load()
+    const arrivedAt = this.clock();
+    if (arrivedAt - this.readAtMs >= (this.options.refreshMs ?? USAGE_PLANS_REFRESH_MS)) {
+      await this.read().done;
+    }
+    const known = this.byValue.get(keyValue);
+    if (known?.enabled === true) return known;
+    await this.readStartedSince(arrivedAt);
+    return this.byValue.get(keyValue);
+  }
+
+  /** One read at a time: a caller that finds one under way shares it. */
+  private read(): Read {
+    if (this.inFlight !== undefined) return this.inFlight;
+    const read: Read = {
+      startedAt: this.clock(),
+      done: this.load()
         .catch((err: unknown) => this.options.onError?.('usage plans could not be read', err))
         .finally(() => {
-          this.pending = undefined;
-        });
-      await this.pending;
-    }
-    return this.byValue.get(keyValue);
+          if (this.inFlight === read) this.inFlight = undefined;
+        }),
+    };
+    this.inFlight = read;
+    return read;
+  }
+
+  /**
+   * Waits for a read that started at or after `since`: the one under way if it did, else the next
+   * read for unknown keys, which every request waiting for one shares.
+   */
+  private readStartedSince(since: number): Promise<void> {
+    if (this.inFlight !== undefined && this.inFlight.startedAt >= since) return this.inFlight.done;
+    this.nextForUnknown ??= this.readForUnknown();
+    return this.nextForUnknown;
+  }
+
+  /** The next read for unknown keys: no sooner than the gap after the last one. */
+  private async readForUnknown(): Promise<void> {
+    const gapMs = this.options.unknownKeyGapMs ?? UNKNOWN_KEY_REREAD_GAP_MS;
+    // Always awaited (even for 0 ms), so nextForUnknown is set before it is cleared below.
+    await this.sleep(Math.max(0, this.lastForUnknownAt + gapMs - this.clock()));
+    // A read under way started before some of the requests waiting here: wait it out.
+    while (this.inFlight !== undefined) await this.inFlight.done;
+    // Requests arriving from now on need a read that starts after them: the next one.
+    this.nextForUnknown = undefined;
+    this.lastForUnknownAt = this.clock();
+    await this.read().done;
   }
 }
