@@ -16,8 +16,10 @@ import {
   runSnippet,
   snippetFor,
   verifyWithJwks,
+  DEFAULT_SWAP,
   type AuthMethod,
   type Library,
+  type SnippetVariant,
 } from '../support/client-matrix/client-matrix';
 
 jest.setTimeout(60_000);
@@ -63,8 +65,11 @@ describe('client library matrix against npm start (snippets of docs/client-libra
   let dataDir: string;
   let local: LocalServer;
   let base: string;
-  /** One client per method: each is registered for exactly one (RFC 7591 `--auth`). */
-  const clients = {} as Record<AuthMethod, CreatedClient>;
+  /**
+   * A client pinned to each method (`--auth`), and for the libraries' defaults one created as the
+   * README does, without `--auth`, which takes its secret either way.
+   */
+  const clients = {} as Record<SnippetVariant, CreatedClient>;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-matrix-'));
@@ -76,6 +81,7 @@ describe('client library matrix against npm start (snippets of docs/client-libra
         method,
       );
     }
+    clients.library_default = await createClient(dataDir, 'matrix-default', 'demo:read demo:write');
     const port = await freePort();
     local = await startLocalServer(['--port', String(port), '--data-dir', dataDir]);
     base = `http://127.0.0.1:${port}`;
@@ -86,9 +92,15 @@ describe('client library matrix against npm start (snippets of docs/client-libra
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const rows = LIBRARIES.flatMap((library) => METHODS.map((method) => [library, method] as const));
+  const rows = [
+    ...LIBRARIES.flatMap((library) => METHODS.map((method) => [library, method] as const)),
+    // Each library with no client authentication option, as a newcomer writes it first.
+    ...LIBRARIES.filter((library) => DEFAULT_SWAP[library] !== undefined).map(
+      (library) => [library, 'library_default'] as const,
+    ),
+  ];
 
-  describe.each(rows)('%s with %s', (library: Library, method: AuthMethod) => {
+  describe.each(rows)('%s with %s', (library: Library, method: SnippetVariant) => {
     (isPython(library) ? itPython : it)(
       'gets an RS256 token that verifies against the JWKS it discovered',
       async () => {
@@ -142,6 +154,39 @@ describe('client library matrix against npm start (snippets of docs/client-libra
 
     // Assert
     await expect(failed).rejects.toThrow(/status: 401/);
+  });
+
+  // The defaults rows pass for a client created without --auth; this shows which method each
+  // library's default is (the doc's table), by the client pinned to the other one refusing it.
+  describe.each(
+    LIBRARIES.flatMap((library) => {
+      const swap = DEFAULT_SWAP[library];
+      return swap === undefined ? [] : [[library, swap.sends] as const];
+    }),
+  )('%s with its defaults sends %s', (library: Library, sends: AuthMethod) => {
+    (isPython(library) ? itPython : it)(
+      'a client pinned to that method gets a token; one pinned to the other is refused',
+      async () => {
+        // Arrange
+        const other =
+          sends === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic';
+        const code = snippetFor(snippets, library, 'library_default');
+        const target = (client: CreatedClient) => ({
+          issuer: base,
+          clientId: client.client_id,
+          clientSecret: client.client_secret,
+          ...(python.python ? { python: python.python } : {}),
+        });
+
+        // Act
+        const pinned = await runSnippet(library, code, target(clients[sends]));
+        const refused = runSnippet(library, code, target(clients[other]));
+
+        // Assert
+        expect(pinned.access_token).toEqual(expect.any(String));
+        await expect(refused).rejects.toThrow(/401|invalid_client/);
+      },
+    );
   });
 
   it.each([

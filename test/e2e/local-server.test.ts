@@ -38,7 +38,8 @@ describe('npm start (local server)', () => {
   let reader: CreatedClient;
   let writer: CreatedClient;
   let outsider: CreatedClient;
-  /** reader's twin registered for client_secret_post (reader has the default, client_secret_basic). */
+  /** reader's twins pinned to one transport (reader, created without --auth, takes either). */
+  let basicReader: CreatedClient;
   let postReader: CreatedClient;
 
   const options = { [oauth.allowInsecureRequests]: true };
@@ -67,8 +68,9 @@ describe('npm start (local server)', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-e2e-'));
-    [reader, postReader] = await Promise.all([
+    [reader, basicReader, postReader] = await Promise.all([
       createClient(dataDir, 'reader', 'demo:read demo:write'),
+      createClient(dataDir, 'basic-reader', 'demo:read demo:write', 'client_secret_basic'),
       createClient(dataDir, 'post-reader', 'demo:read demo:write', 'client_secret_post'),
     ]);
     const port = await freePort();
@@ -151,14 +153,16 @@ describe('npm start (local server)', () => {
     },
   );
 
-  it('refuses a client the secret method it is not registered for, with 401 invalid_client', async () => {
-    // Act: the right secrets, each sent the other way
+  it('a client created without --auth takes either transport; one pinned to a transport refuses the other with 401 invalid_client', async () => {
+    // Act: the right secrets; the pinned clients' each sent the other way
+    const either = await Promise.all([grant(reader, 'basic'), grant(reader, 'post')]);
     const errors = await Promise.all([
-      grant(reader, 'post').catch((e: unknown) => e),
+      grant(basicReader, 'post').catch((e: unknown) => e),
       grant(postReader, 'basic').catch((e: unknown) => e),
     ]);
 
     // Assert: the token function challenges every 401, so oauth4webapi reports the challenge.
+    expect(either.map((t) => t.token_type.toLowerCase())).toEqual(['bearer', 'bearer']);
     for (const error of errors) {
       expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
       const challenge = error as oauth.WWWAuthenticateChallengeError;

@@ -21,7 +21,7 @@ export interface CreatedClient {
  * @param dataDir the local server's data directory
  * @param name client name
  * @param scopes space-delimited scopes
- * @param auth the client's one secret method (`--auth`); default: the CLI's, client_secret_basic
+ * @param auth a pinned secret transport (`--auth`); default: none, so either transport
  * @returns the new client's id and secret
  */
 export async function createLocalClient(

@@ -29,6 +29,36 @@ export const LIBRARIES: readonly Library[] = [
 /** The two client authentication methods of the matrix. */
 export type AuthMethod = 'client_secret_basic' | 'client_secret_post';
 
+/** A row of the matrix: the snippet as written (basic), its post swap, or the library's defaults. */
+export type SnippetVariant = AuthMethod | 'library_default';
+
+/**
+ * What each library does with no client authentication option (the doc's "With the library's
+ * defaults" table): the one textual swap that drops the option from the snippet, and the method
+ * the library then sends. curl has no default and oauth4webapi none either (its
+ * clientCredentialsGrantRequest takes the ClientAuth as a required argument), so they have no row.
+ */
+export const DEFAULT_SWAP: Partial<
+  Record<Library, { basic: string; defaults: string; sends: AuthMethod }>
+> = {
+  // discovery(server, clientId, clientSecret) with no ClientAuth uses ClientSecretPost.
+  'openid-client': {
+    basic: '  client.ClientSecretBasic(process.env.CLIENT_SECRET),\n',
+    defaults: '  undefined,\n',
+    sends: 'client_secret_post',
+  },
+  authlib: {
+    basic: '    token_endpoint_auth_method="client_secret_basic",\n',
+    defaults: '',
+    sends: 'client_secret_basic',
+  },
+  'requests-oauthlib': {
+    basic: '    include_client_id=False,\n',
+    defaults: '',
+    sends: 'client_secret_basic',
+  },
+};
+
 /** Each snippet is written for client_secret_basic; this one textual swap makes it client_secret_post (the doc names it). */
 const POST_SWAP: Record<Library, [basic: string, post: string]> = {
   curl: [
@@ -63,25 +93,35 @@ export function readTestedSnippets(doc = CLIENT_LIBRARIES_DOC): Record<Library, 
 }
 
 /**
- * The snippet for one auth method.
+ * The snippet for one row of the matrix.
  * @param snippets from {@link readTestedSnippets}
  * @param library which
- * @param method basic as written, post after the documented swap
+ * @param variant basic as written, post after the documented swap, or the library's defaults
+ *   (the client authentication option removed; {@link DEFAULT_SWAP})
  * @returns the code to run
- * @throws Error when the snippet no longer holds the basic form (the swap would test nothing)
+ * @throws Error when the snippet no longer holds the basic form (the swap would test nothing), or
+ *   for the defaults of a library without any
  */
 export function snippetFor(
   snippets: Record<Library, string>,
   library: Library,
-  method: AuthMethod,
+  variant: SnippetVariant,
 ): string {
-  const [basic, post] = POST_SWAP[library];
   const code = snippets[library];
+  if (variant === 'client_secret_basic') return code;
+  const swap = variant === 'client_secret_post' ? POST_SWAP[library] : defaultsSwap(library);
+  const [basic, replacement] = swap;
   const count = code.split(basic).length - 1;
   if (count !== 1) {
     throw new Error(`the ${library} snippet must contain ${basic} exactly once (found ${count})`);
   }
-  return method === 'client_secret_basic' ? code : code.replace(basic, post);
+  return code.replace(basic, replacement);
+}
+
+function defaultsSwap(library: Library): [basic: string, defaults: string] {
+  const swap = DEFAULT_SWAP[library];
+  if (swap === undefined) throw new Error(`${library} has no default client authentication`);
+  return [swap.basic, swap.defaults];
 }
 
 /** Where snippets run: the issuer, the credentials, and an optional origin mapping. */
