@@ -493,8 +493,9 @@ describe('clients CLI against the local file store', () => {
       'demo:read',
       ...target(),
     ]);
-    // Assert
+    // Assert: the first client creates the data dir, and says so on stderr
     expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(`creating the local data directory ${dataDir} (--data-dir)`);
     id = /client_id: +(\S+)/.exec(run.stdout)?.[1] ?? '';
     secret = /client_secret: +(\S+)/.exec(run.stdout)?.[1] ?? '';
     all.push(secret);
@@ -545,6 +546,28 @@ describe('clients CLI against the local file store', () => {
     expect(show).toMatchObject({ code: 2, stdout: '' });
     expect(show.stderr).toMatch(`no client with id ${id}`);
     expect(JSON.parse(file())).toEqual({ clients: {} });
+  });
+
+  it('a --data-dir that does not exist: list, show, revoke-token and delete exit 2 naming it and create nothing', async () => {
+    // Arrange
+    const typo = path.join(dir, 'dtaa');
+    const args = ['--local', '--data-dir', typo];
+
+    // Act
+    const runs = await Promise.all([
+      cli('clients', ['list', ...args]),
+      cli('clients', ['show', 'abc', ...args, '--json']),
+      cli('clients', ['revoke-token', 'some-jti', ...args]),
+      cli('clients', ['delete', 'abc', ...args]),
+    ]);
+
+    // Assert
+    for (const run of runs) {
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toMatch(`clients: --data-dir ${typo} does not exist`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(fs.existsSync(typo)).toBe(false);
   });
 
   it('help prints usage with exit 0; bad arguments exit 2 and create no data dir', async () => {

@@ -10,7 +10,7 @@ import { parseCommandLine } from './args';
 import { runCommand } from './commands';
 import { helpText, invocation } from './help';
 import type { Output, ProgramName, Target } from './model';
-import { regionFromEnv } from './target';
+import { regionFromEnv, type OpenStoreOptions } from './target';
 import type { UsageKeyGateway } from './usage-keys';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */
@@ -21,10 +21,11 @@ export interface CliOptions {
   cwd?: string;
   /** Environment for the AWS region (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Opens the store of a target (default: DynamoDB or file adapter). */
+  /** Opens the store of a target (default: DynamoDB or file adapter, see target.ts). */
   openStore?: (
     target: Target,
     env: NodeJS.ProcessEnv,
+    options: OpenStoreOptions,
   ) => ClientAdminStore | Promise<ClientAdminStore>;
   /** Opens the API key gateway of a target (default: API Gateway for a table, none locally). */
   openUsageKeys?: (target: Target, env: NodeJS.ProcessEnv) => Promise<UsageKeyGateway>;
@@ -72,10 +73,14 @@ function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): 
   return [EXIT.FAILURE, `${error?.message ?? String(err)}${detail}`];
 }
 
-async function defaultOpenStore(target: Target, env: NodeJS.ProcessEnv): Promise<ClientAdminStore> {
+async function defaultOpenStore(
+  target: Target,
+  env: NodeJS.ProcessEnv,
+  options: OpenStoreOptions,
+): Promise<ClientAdminStore> {
   // Loaded lazily so that `help` and bad arguments answer without loading the AWS SDK.
   const { openStore } = await import('./target');
-  return openStore(target, env);
+  return openStore(target, env, options);
 }
 
 async function defaultOpenUsageKeys(
@@ -122,7 +127,10 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
   }
 
   try {
-    const store = await (options.openStore ?? defaultOpenStore)(parsed.target, env);
+    const store = await (options.openStore ?? defaultOpenStore)(parsed.target, env, {
+      mayCreateDataDir: parsed.command === 'create',
+      notice: (text) => out.stderr(`${program}: ${text}`),
+    });
     const hasher =
       typeof options.hasher === 'function'
         ? await options.hasher()

@@ -8,14 +8,15 @@ import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from './validate';
 const TARGET = `Target (every command, exactly one):
   --table TABLE            DynamoDB table (region, credentials and endpoint from the standard
                            AWS environment: AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...)
-  --local [--data-dir DIR] local file store of \`npm start\` (default DIR: .local)
+  --local [--data-dir DIR] local file store of \`npm start\` (default DIR: .local); DIR must
+                           exist, except for create, which makes it (not its parent)
 Output:
   --json                   one JSON document on stdout and nothing else`;
 
 const EXIT_CODES = `Exit codes:
   ${EXIT.OK}  done
   ${EXIT.FAILURE}  unexpected failure (AWS credentials, network, I/O)
-  ${EXIT.USAGE}  bad arguments, unknown client id or missing table; nothing was written
+  ${EXIT.USAGE}  bad arguments, unknown client id, missing table or data dir; nothing was written
   ${EXIT.CONFLICT}  the client was changed by someone else at the same time; nothing was written, run again`;
 
 const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable characters
