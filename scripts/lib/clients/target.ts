@@ -57,6 +57,18 @@ export async function openStore(
 }
 
 /**
+ * Names the API Gateway endpoint an environment override sends the SDK to, for messages.
+ * @param env environment
+ * @returns `{ endpoint }` naming the URL and its variable, or nothing when AWS's own is used
+ */
+function endpointLabel(env: NodeJS.ProcessEnv): { endpoint?: string } {
+  for (const name of ['AWS_ENDPOINT_URL_API_GATEWAY', 'AWS_ENDPOINT_URL']) {
+    if (env[name]) return { endpoint: `${env[name]} (${name})` };
+  }
+  return {};
+}
+
+/**
  * Opens where the clients' API keys live: API Gateway (and the plans' item in the table) for a
  * DynamoDB target, the plans the local server was started with for `--local`.
  * @param target parsed target flags
@@ -79,5 +91,6 @@ export async function openUsageKeys(
     apiGateway: new APIGatewayClient(config),
     dynamoDb: new DynamoDBClient(config),
     tableName: target.table,
+    ...endpointLabel(env),
   });
 }
