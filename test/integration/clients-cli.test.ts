@@ -26,6 +26,7 @@ import type {
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import { basicAuthorization } from '../support/basic-auth';
+import { runOnTerminal } from '../support/terminal';
 
 const REPO = path.resolve(__dirname, '../..');
 const TABLE = 'oauth-clients';
@@ -443,7 +444,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     });
   });
 
-  it('clients create, then delete: the token endpoint rejects the deleted client', async () => {
+  it('clients create, then delete: without --yes (no terminal) it refuses; with it the token endpoint rejects the deleted client', async () => {
     // Arrange
     const created = onlyJson<CreatedView>(
       await cli('clients', ['create', '--name', 'Temp', '--scopes', 'x', ...target, '--json']),
@@ -452,10 +453,17 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       (await requestToken(handler, created.client_id, created.client_secret as string)).status,
     ).toBe(200);
     // Act
+    const refused = await cli('clients', ['delete', created.client_id, ...target, '--json']);
+    const kept = await store.getClient(created.client_id);
     const deleted = onlyJson<DeletedView>(
-      await cli('clients', ['delete', created.client_id, ...target, '--json']),
+      await cli('clients', ['delete', created.client_id, ...target, '--json', '--yes']),
     );
-    // Assert
+    // Assert: stdin is a pipe here, so nobody could have typed the id
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(
+      `clients: delete asks to type the client id, and stdin is not a terminal: pass --yes`,
+    );
+    expect(kept?.status).toBe('active');
     expect(deleted).toEqual({ client_id: created.client_id, name: 'Temp', deleted: true });
     expect(await store.getClient(created.client_id)).toBeUndefined();
     expect(
@@ -539,13 +547,47 @@ describe('clients CLI against the local file store', () => {
     expect((await requestToken(handler, id, secret)).status).toBe(401);
     // delete, then the id is unknown
     const deleted = onlyJson<DeletedView>(
-      await cli('clients', ['delete', id, ...target(), '--json']),
+      await cli('clients', ['delete', id, ...target(), '--json', '--yes']),
     );
     expect(deleted).toMatchObject({ client_id: id, deleted: true });
     const show = await cli('clients', ['show', id, ...target()]);
     expect(show).toMatchObject({ code: 2, stdout: '' });
     expect(show.stderr).toMatch(`no client with id ${id}`);
     expect(JSON.parse(file())).toEqual({ clients: {} });
+  });
+
+  it('on a terminal, delete asks to type the id: another answer or Ctrl-D deletes nothing, the id deletes', async () => {
+    // Arrange
+    const created = onlyJson<CreatedView>(
+      await cli('clients', ['create', '--name', 'Asked', '--scopes', 'x', ...target(), '--json']),
+    );
+    const id = created.client_id;
+    const clients = path.join(REPO, 'scripts', 'clients.ts');
+    const onTerminal = (keys: string) =>
+      runOnTerminal([process.execPath, '--import', 'tsx', clients, 'delete', id, ...target()], {
+        cwd: REPO,
+        prompt: 'Type the client id to confirm',
+        keys,
+      });
+
+    // Act
+    const wrong = await onTerminal('yes\r');
+    const ended = await onTerminal('\x04');
+    const kept = JSON.parse(file()).clients[id];
+    const confirmed = await onTerminal(`${id}\r`);
+
+    // Assert
+    expect(wrong.screen).toContain(
+      `Delete client ${id} ("Asked", active)? It can no longer get tokens, and this cannot be undone.`,
+    );
+    expect(wrong).toMatchObject({ code: 2 });
+    expect(wrong.screen).toContain(`delete cancelled: "yes" is not the client id ${id}`);
+    expect(ended).toMatchObject({ code: 2 });
+    expect(ended.screen).toContain('clients: delete cancelled; nothing was deleted');
+    expect(kept).toMatchObject({ name: 'Asked', status: 'active' });
+    expect(confirmed).toMatchObject({ code: 0 });
+    expect(confirmed.screen).toContain(`Deleted client ${id} ("Asked")`);
+    expect(JSON.parse(file()).clients[id]).toBeUndefined();
   });
 
   it('a --data-dir that does not exist: list, show, revoke-token and delete exit 2 naming it and create nothing', async () => {
@@ -558,7 +600,7 @@ describe('clients CLI against the local file store', () => {
       cli('clients', ['list', ...args]),
       cli('clients', ['show', 'abc', ...args, '--json']),
       cli('clients', ['revoke-token', 'some-jti', ...args]),
-      cli('clients', ['delete', 'abc', ...args]),
+      cli('clients', ['delete', 'abc', ...args, '--yes']),
     ]);
 
     // Assert

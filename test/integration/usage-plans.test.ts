@@ -287,7 +287,7 @@ describeWithMoto()('usage plans against moto', () => {
     const enabled = (await keyOf(keyId)).enabled;
     const show = await cli(['show', id, '--table', TABLE, '--json'], moto.env);
     const value = (await keyOf(keyId)).value as string;
-    const deleted = await cli(['delete', id, '--table', TABLE], moto.env);
+    const deleted = await cli(['delete', id, '--table', TABLE, '--yes'], moto.env);
 
     // Assert
     expect(moved.code).toBe(0);
@@ -490,7 +490,7 @@ describeWithMoto()('usage plans against moto', () => {
       ).stdout,
     ) as CreatedView;
     const keyId = (await storedRecord(created.client_id))?.usage_key_id?.S as string;
-    const args = ['delete', created.client_id, '--table', TABLE];
+    const args = ['delete', created.client_id, '--table', TABLE, '--yes'];
 
     // Act
     const failed = await inProcess(args, failingOnce('deleteKey'));

@@ -8,6 +8,7 @@ import { EXIT, type ExitCode } from '../cli/exit-codes';
 import { UsageError } from '../cli/usage-error';
 import { parseCommandLine } from './args';
 import { runCommand } from './commands';
+import { terminalPrompter, type Prompter } from './confirm';
 import { helpText, invocation } from './help';
 import type { Output, ProgramName, Target } from './model';
 import { regionFromEnv, type OpenStoreOptions } from './target';
@@ -33,6 +34,8 @@ export interface CliOptions {
   hasher?: PasswordHasher | (() => Promise<PasswordHasher>);
   clock?: Clock;
   randomBytes?: RandomBytes;
+  /** Asks the operator to confirm `delete` (default: the terminal, when stdin is one). */
+  prompter?: Prompter;
 }
 
 /** Message for an error of the store or the AWS SDK, and its exit code. */
@@ -141,6 +144,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       clock: options.clock ?? Date.now,
       randomBytes: options.randomBytes ?? ((size) => new Uint8Array(nodeRandomBytes(size))),
       out,
+      prompter: options.prompter ?? terminalPrompter(),
       usageKeys: (() => {
         let opened: Promise<UsageKeyGateway> | undefined;
         return () =>

@@ -8,6 +8,7 @@ import type {
   ClientSecret,
   ClientStatus,
 } from '../../../functions/token/core/types';
+import { confirmDelete } from './confirm';
 import { checkKeySet } from './public-keys';
 import {
   formatClient,
@@ -634,6 +635,7 @@ export async function runCommand(
       );
     }
     case 'delete': {
+      await confirmDelete(deps, parsed.clientId, parsed.yes);
       const record = await deleteClient(deps, parsed.clientId);
       return print(toDeletedView(record), formatDeleted(record));
     }

@@ -83,9 +83,11 @@ ${CREATE_FLAGS}
   'remove-key': `remove-key CLIENT_ID KID
   Removes one key of a private_key_jwt client; assertions it signs are refused at once. The last
   key is never removed.`,
-  delete: `delete CLIENT_ID
+  delete: `delete CLIENT_ID [--yes]
   Deletes the client and its API key; the token endpoint rejects it from now on. If it fails
-  halfway, run it again.`,
+  halfway, run it again. On a terminal it first asks you to type the client id.
+  --yes, -y                delete without asking; required when stdin is not a terminal
+                           (scripts, CI), where delete otherwise refuses with exit 2`,
   usage: `usage CLIENT_ID [--days N]
   Prints the requests API Gateway counted for the client's API key in its usage plan, per UTC day,
   for the last N days (default 7, at most 90), from GetUsage.`,

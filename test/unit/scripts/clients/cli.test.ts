@@ -41,6 +41,7 @@ function setup(store: ClientAdminStore = new MemoryClientStore()): {
       hasher: new FakeHasher(),
       clock: testClock(),
       randomBytes: counterRandom(),
+      prompter: { interactive: false, ask: async () => undefined },
     },
   };
 }
@@ -139,9 +140,10 @@ describe('runCli', () => {
     const { options, out } = setup(store);
     // Act
     const codes = [];
-    for (const command of ['show', 'disable', 'enable', 'delete', 'rotate-secret']) {
+    for (const command of ['show', 'disable', 'enable', 'rotate-secret']) {
       codes.push(await runCli([command, 'deadbeef', '--local'], options));
     }
+    codes.push(await runCli(['delete', 'deadbeef', '--local', '--yes'], options));
     codes.push(await runCli(['update', 'deadbeef', '--local', '--name', 'x'], options));
     // Assert
     expect(codes).toEqual(Array(6).fill(EXIT.USAGE));
@@ -311,7 +313,7 @@ describe('runCli with a --data-dir that does not exist', () => {
     ['rotate-secret', 'abc'],
     ['revoke-tokens', 'abc'],
     ['revoke-token', 'some-jti'],
-    ['delete', 'abc'],
+    ['delete', 'abc', '--yes'],
     ['usage', 'abc'],
   ])('%s exits 2 naming --data-dir and the path, and creates nothing', async (...argv) => {
     // Arrange
