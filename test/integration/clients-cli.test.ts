@@ -27,6 +27,8 @@ import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import { basicAuthorization } from '../support/basic-auth';
 import { runOnTerminal } from '../support/terminal';
+import type { RevokedTokensView } from '../../scripts/lib/clients/revoked-tokens';
+import { TOKENS_NOT_BEFORE_MARGIN_SECONDS } from '../../functions/shared/limits';
 
 const REPO = path.resolve(__dirname, '../..');
 const TABLE = 'oauth-clients';
@@ -554,6 +556,49 @@ describe('clients CLI against the local file store', () => {
     expect(show).toMatchObject({ code: 2, stdout: '' });
     expect(show.stderr).toMatch(`no client with id ${id}`);
     expect(JSON.parse(file())).toEqual({ clients: {} });
+  });
+
+  it('revoke-tokens prints until when new tokens get 503; the token endpoint refuses exactly until then', async () => {
+    // Arrange
+    const created = onlyJson<CreatedView>(
+      await cli('clients', ['create', '--name', 'Revoked', '--scopes', 'x', ...target(), '--json']),
+    );
+    const secret = created.client_secret as string;
+    let now = Date.now();
+    const handler = tokenHandler(new FileClientStore({ dataDir }), dataDir, () => now);
+    const before = await requestToken(handler, created.client_id, secret);
+
+    // Act: text, then --json (the later run's time is the one stored)
+    const started = Date.now();
+    const text = await cli('clients', ['revoke-tokens', created.client_id, ...target()]);
+    const json = onlyJson<RevokedTokensView>(
+      await cli('clients', ['revoke-tokens', created.client_id, ...target(), '--json']),
+    );
+    const finished = Date.now();
+    const until = Date.parse(json.new_tokens_refused_until);
+    now = until - 1;
+    const justBefore = await requestToken(handler, created.client_id, secret);
+    now = until;
+    const atThen = await requestToken(handler, created.client_id, secret);
+
+    // Assert
+    expect(before.status).toBe(200);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^New tokens for this client are refused with 503 temporarily_unavailable until \S+Z \(3[01] s\)/m,
+    );
+    expect(json).toMatchObject({
+      client_id: created.client_id,
+      tokens_not_before: json.new_tokens_refused_until,
+    });
+    expect(until).toBeGreaterThanOrEqual(started + TOKENS_NOT_BEFORE_MARGIN_SECONDS * 1000);
+    expect(until).toBeLessThanOrEqual(finished + (TOKENS_NOT_BEFORE_MARGIN_SECONDS + 1) * 1000);
+    expect([30, 31]).toContain(json.new_tokens_refused_seconds);
+    expect(justBefore).toMatchObject({
+      status: 503,
+      body: { error: 'temporarily_unavailable' },
+    });
+    expect(atThen.status).toBe(200);
   });
 
   it('on a terminal, delete asks to type the id: another answer or Ctrl-D deletes nothing, the id deletes', async () => {

@@ -10,6 +10,7 @@ import type {
 } from '../../../functions/token/core/types';
 import { confirmDelete } from './confirm';
 import { checkKeySet } from './public-keys';
+import { formatRevokedTokens, toRevokedTokensView } from './revoked-tokens';
 import {
   formatClient,
   formatCreated,
@@ -620,11 +621,8 @@ export async function runCommand(
     }
     case 'revoke-tokens': {
       const record = await revokeTokens(deps, parsed.clientId);
-      const at = new Date((record.tokens_not_before as number) * 1000).toISOString();
-      return print(
-        { client_id: record.client_id, tokens_not_before: at },
-        `Revoked every token of client ${record.client_id} issued before ${at}; new tokens from then on.`,
-      );
+      const view = toRevokedTokensView(record, deps.clock());
+      return print(view, formatRevokedTokens(view));
     }
     case 'revoke-token': {
       const until = await revokeTokenById(deps, parsed.jti);

@@ -68,7 +68,9 @@ ${CREATE_FLAGS}
   Re-enables a disabled client. Tokens issued before a disable or revoke-tokens stay dead.`,
   'revoke-tokens': `revoke-tokens CLIENT_ID
   Kills every token issued to the client so far (sets tokens_not_before); the client stays active.
-  New tokens are issued again ${TOKENS_NOT_BEFORE_MARGIN_SECONDS} s later (docs/revocation.md says why).`,
+  Its token requests then get 503 temporarily_unavailable for ${TOKENS_NOT_BEFORE_MARGIN_SECONDS} to ${TOKENS_NOT_BEFORE_MARGIN_SECONDS + 1} s, until the time printed
+  (docs/revocation.md says why).
+  With --json: {"client_id","tokens_not_before","new_tokens_refused_until","new_tokens_refused_seconds"}.`,
   'revoke-token': `revoke-token JTI
   Revokes one token by its jti (from the token function's "token issued" log line), as RFC 7009
   revocation does; kept until any token with that jti has expired.`,
