@@ -26,6 +26,9 @@ import type {
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import { basicAuthorization } from '../support/basic-auth';
+import { runOnTerminal } from '../support/terminal';
+import type { RevokedTokensView } from '../../scripts/lib/clients/revoked-tokens';
+import { TOKENS_NOT_BEFORE_MARGIN_SECONDS } from '../../functions/shared/limits';
 
 const REPO = path.resolve(__dirname, '../..');
 const TABLE = 'oauth-clients';
@@ -449,7 +452,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     });
   });
 
-  it('clients create, then delete: the token endpoint rejects the deleted client', async () => {
+  it('clients create, then delete: without --yes (no terminal) it refuses; with it the token endpoint rejects the deleted client', async () => {
     // Arrange
     const created = onlyJson<CreatedView>(
       await cli('clients', ['create', '--name', 'Temp', '--scopes', 'x', ...target, '--json']),
@@ -458,10 +461,17 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       (await requestToken(handler, created.client_id, created.client_secret as string)).status,
     ).toBe(200);
     // Act
+    const refused = await cli('clients', ['delete', created.client_id, ...target, '--json']);
+    const kept = await store.getClient(created.client_id);
     const deleted = onlyJson<DeletedView>(
-      await cli('clients', ['delete', created.client_id, ...target, '--json']),
+      await cli('clients', ['delete', created.client_id, ...target, '--json', '--yes']),
     );
-    // Assert
+    // Assert: stdin is a pipe here, so nobody could have typed the id
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(
+      `clients: delete asks to type the client id, and stdin is not a terminal: pass --yes`,
+    );
+    expect(kept?.status).toBe('active');
     expect(deleted).toEqual({ client_id: created.client_id, name: 'Temp', deleted: true });
     expect(await store.getClient(created.client_id)).toBeUndefined();
     expect(
@@ -499,8 +509,9 @@ describe('clients CLI against the local file store', () => {
       'demo:read',
       ...target(),
     ]);
-    // Assert
+    // Assert: the first client creates the data dir, and says so on stderr
     expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(`creating the local data directory ${dataDir} (--data-dir)`);
     id = /client_id: +(\S+)/.exec(run.stdout)?.[1] ?? '';
     secret = /client_secret: +(\S+)/.exec(run.stdout)?.[1] ?? '';
     all.push(secret);
@@ -544,13 +555,112 @@ describe('clients CLI against the local file store', () => {
     expect((await requestToken(handler, id, secret)).status).toBe(401);
     // delete, then the id is unknown
     const deleted = onlyJson<DeletedView>(
-      await cli('clients', ['delete', id, ...target(), '--json']),
+      await cli('clients', ['delete', id, ...target(), '--json', '--yes']),
     );
     expect(deleted).toMatchObject({ client_id: id, deleted: true });
     const show = await cli('clients', ['show', id, ...target()]);
     expect(show).toMatchObject({ code: 2, stdout: '' });
     expect(show.stderr).toMatch(`no client with id ${id}`);
     expect(JSON.parse(file())).toEqual({ clients: {} });
+  });
+
+  it('revoke-tokens prints until when new tokens get 503; the token endpoint refuses exactly until then', async () => {
+    // Arrange
+    const created = onlyJson<CreatedView>(
+      await cli('clients', ['create', '--name', 'Revoked', '--scopes', 'x', ...target(), '--json']),
+    );
+    const secret = created.client_secret as string;
+    let now = Date.now();
+    const handler = tokenHandler(new FileClientStore({ dataDir }), dataDir, () => now);
+    const before = await requestToken(handler, created.client_id, secret);
+
+    // Act: text, then --json (the later run's time is the one stored)
+    const started = Date.now();
+    const text = await cli('clients', ['revoke-tokens', created.client_id, ...target()]);
+    const json = onlyJson<RevokedTokensView>(
+      await cli('clients', ['revoke-tokens', created.client_id, ...target(), '--json']),
+    );
+    const finished = Date.now();
+    const until = Date.parse(json.new_tokens_refused_until);
+    now = until - 1;
+    const justBefore = await requestToken(handler, created.client_id, secret);
+    now = until;
+    const atThen = await requestToken(handler, created.client_id, secret);
+
+    // Assert
+    expect(before.status).toBe(200);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^New tokens for this client are refused with 503 temporarily_unavailable until \S+Z \(3[01] s\)/m,
+    );
+    expect(json).toMatchObject({
+      client_id: created.client_id,
+      tokens_not_before: json.new_tokens_refused_until,
+    });
+    expect(until).toBeGreaterThanOrEqual(started + TOKENS_NOT_BEFORE_MARGIN_SECONDS * 1000);
+    expect(until).toBeLessThanOrEqual(finished + (TOKENS_NOT_BEFORE_MARGIN_SECONDS + 1) * 1000);
+    expect([30, 31]).toContain(json.new_tokens_refused_seconds);
+    expect(justBefore).toMatchObject({
+      status: 503,
+      body: { error: 'temporarily_unavailable' },
+    });
+    expect(atThen.status).toBe(200);
+  });
+
+  it('on a terminal, delete asks to type the id: another answer or Ctrl-D deletes nothing, the id deletes', async () => {
+    // Arrange
+    const created = onlyJson<CreatedView>(
+      await cli('clients', ['create', '--name', 'Asked', '--scopes', 'x', ...target(), '--json']),
+    );
+    const id = created.client_id;
+    const clients = path.join(REPO, 'scripts', 'clients.ts');
+    const onTerminal = (keys: string) =>
+      runOnTerminal([process.execPath, '--import', 'tsx', clients, 'delete', id, ...target()], {
+        cwd: REPO,
+        prompt: 'Type the client id to confirm',
+        keys,
+      });
+
+    // Act
+    const wrong = await onTerminal('yes\r');
+    const ended = await onTerminal('\x04');
+    const kept = JSON.parse(file()).clients[id];
+    const confirmed = await onTerminal(`${id}\r`);
+
+    // Assert
+    expect(wrong.screen).toContain(
+      `Delete client ${id} ("Asked", active)? It can no longer get tokens, and this cannot be undone.`,
+    );
+    expect(wrong).toMatchObject({ code: 2 });
+    expect(wrong.screen).toContain(`delete cancelled: "yes" is not the client id ${id}`);
+    expect(ended).toMatchObject({ code: 2 });
+    expect(ended.screen).toContain('clients: delete cancelled; nothing was deleted');
+    expect(kept).toMatchObject({ name: 'Asked', status: 'active' });
+    expect(confirmed).toMatchObject({ code: 0 });
+    expect(confirmed.screen).toContain(`Deleted client ${id} ("Asked")`);
+    expect(JSON.parse(file()).clients[id]).toBeUndefined();
+  });
+
+  it('a --data-dir that does not exist: list, show, revoke-token and delete exit 2 naming it and create nothing', async () => {
+    // Arrange
+    const typo = path.join(dir, 'dtaa');
+    const args = ['--local', '--data-dir', typo];
+
+    // Act
+    const runs = await Promise.all([
+      cli('clients', ['list', ...args]),
+      cli('clients', ['show', 'abc', ...args, '--json']),
+      cli('clients', ['revoke-token', 'some-jti', ...args]),
+      cli('clients', ['delete', 'abc', ...args, '--yes']),
+    ]);
+
+    // Assert
+    for (const run of runs) {
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toMatch(`clients: --data-dir ${typo} does not exist`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(fs.existsSync(typo)).toBe(false);
   });
 
   it('help prints usage with exit 0; bad arguments exit 2 and create no data dir', async () => {

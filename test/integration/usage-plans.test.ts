@@ -9,6 +9,7 @@ import {
   GetApiKeyCommand,
   GetApiKeysCommand,
   GetResourcesCommand,
+  GetUsageCommand,
   GetUsagePlanKeysCommand,
   GetUsagePlansCommand,
   PutIntegrationCommand,
@@ -290,7 +291,7 @@ describeWithMoto()('usage plans against moto', () => {
     const enabled = (await keyOf(keyId)).enabled;
     const show = await cli(['show', id, '--table', TABLE, '--json'], moto.env);
     const value = (await keyOf(keyId)).value as string;
-    const deleted = await cli(['delete', id, '--table', TABLE], moto.env);
+    const deleted = await cli(['delete', id, '--table', TABLE, '--yes'], moto.env);
 
     // Assert
     expect(moved.code).toBe(0);
@@ -307,6 +308,57 @@ describeWithMoto()('usage plans against moto', () => {
     await expect(keyOf(keyId)).rejects.toMatchObject({ name: 'NotFoundException' });
     expect(await planKeyIds('gold')).not.toContain(keyId);
     expect(await storedRecord(id)).toBeUndefined();
+  });
+
+  it('usage against moto, which has no GetUsage, exits 2 saying the endpoint lacks it, without a stack trace', async () => {
+    // Arrange: a client with a key in a plan, so that usage gets as far as GetUsage
+    const created = JSON.parse(
+      (
+        await cli(
+          [
+            'create',
+            '--table',
+            TABLE,
+            '--name',
+            'Metered',
+            '--scopes',
+            'demo:read',
+            '--plan',
+            'gold',
+            '--json',
+          ],
+          moto.env,
+        )
+      ).stdout,
+    ) as CreatedView;
+    const keyId = (await storedRecord(created.client_id))?.usage_key_id?.S as string;
+    // The premise: moto answers GetUsage with a page the SDK cannot deserialize.
+    await expect(
+      apigw.send(
+        new GetUsageCommand({
+          usagePlanId: planIds.gold,
+          keyId,
+          startDate: '2026-12-01',
+          endDate: '2026-12-07',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'SyntaxError', $metadata: { httpStatusCode: 404 } });
+
+    // Act
+    const [text, json] = await Promise.all([
+      cli(['usage', created.client_id, '--table', TABLE], moto.env),
+      cli(['usage', created.client_id, '--table', TABLE, '--json', '--days', '30'], moto.env),
+    ]);
+
+    // Assert
+    for (const run of [text, json]) {
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toContain(
+        `clients: usage: the endpoint ${moto.endpoint} (AWS_ENDPOINT_URL) does not implement ` +
+          'API Gateway GetUsage (it answered HTTP 404, not an API Gateway response)',
+      );
+      expect(run.stderr).not.toMatch(/Deserialization|SyntaxError|\n\s+at /);
+    }
   });
 
   /** The real adapter, with one operation failing once. */
@@ -442,7 +494,7 @@ describeWithMoto()('usage plans against moto', () => {
       ).stdout,
     ) as CreatedView;
     const keyId = (await storedRecord(created.client_id))?.usage_key_id?.S as string;
-    const args = ['delete', created.client_id, '--table', TABLE];
+    const args = ['delete', created.client_id, '--table', TABLE, '--yes'];
 
     // Act
     const failed = await inProcess(args, failingOnce('deleteKey'));

@@ -13,6 +13,7 @@ import {
   type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UsageError } from '../../scripts/lib/cli/usage-error';
 import type {
   UsageKey,
   UsageKeyGateway,
@@ -25,6 +26,23 @@ export const USAGE_PLANS_CONFIG_KEY = 'config#usage-plans';
 
 function named(err: unknown, ...names: string[]): boolean {
   return names.includes((err as { name?: string }).name ?? '');
+}
+
+/**
+ * The HTTP status of a failed call when the endpoint answered it as a server without the
+ * operation: 501 Not Implemented, or 404 / 405 with a body that is not an AWS error (so the SDK
+ * fails to deserialize it: moto_server answers GetUsage with an HTML 404 page). API Gateway
+ * answers an unknown plan or key with a JSON NotFoundException, which is not matched.
+ * @param err what the SDK threw
+ * @returns the status, or undefined for any other failure
+ */
+export function missingOperationStatus(err: unknown): number | undefined {
+  const error = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = error?.$metadata?.httpStatusCode;
+  if (status === 501) return status;
+  const undeserializable =
+    error?.name === 'SyntaxError' || /Deserialization error/.test(error?.message ?? '');
+  return (status === 404 || status === 405) && undeserializable ? status : undefined;
 }
 
 /**
@@ -42,6 +60,8 @@ export class ApiGatewayUsageKeys implements UsageKeyGateway {
       apiGateway: APIGatewayClient;
       dynamoDb: DynamoDBClient;
       tableName: string;
+      /** How messages name the API Gateway endpoint, e.g. `http://127.0.0.1:5000 (AWS_ENDPOINT_URL)`. */
+      endpoint?: string;
     },
   ) {}
 
@@ -173,9 +193,19 @@ export class ApiGatewayUsageKeys implements UsageKeyGateway {
     // GetUsage "gets the usage data of a usage plan in a specified time interval"; items map a key
     // id to one [used, remaining] pair per day (API Reference, GetUsage,
     // https://docs.aws.amazon.com/apigateway/latest/api/API_GetUsage.html).
-    const out = await this.options.apiGateway.send(
-      new GetUsageCommand({ usagePlanId: planId, keyId, startDate: from, endDate: to }),
-    );
+    const out = await this.options.apiGateway
+      .send(new GetUsageCommand({ usagePlanId: planId, keyId, startDate: from, endDate: to }))
+      .catch((err: unknown) => {
+        const status = missingOperationStatus(err);
+        if (status === undefined) throw err;
+        // Said plainly instead of the SDK's "Deserialization error" about an HTML page.
+        throw new UsageError(
+          `usage: the endpoint ${this.options.endpoint ?? 'of API Gateway'} does not implement ` +
+            `API Gateway GetUsage (it answered HTTP ${status}, not an API Gateway response), so ` +
+            'it has no request counts to report; emulators such as moto_server lack it',
+          { cause: err },
+        );
+      });
     // The service's JSON names the map `values` (the SDK's `items`); the API Reference's example
     // keys it by "{api_key}" without saying whether that is the key's id or its value. The request
     // names one key (keyId), so the answer is about that key alone: take it by id, or else the one

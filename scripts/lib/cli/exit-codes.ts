@@ -7,7 +7,8 @@
  *   deployed API that cannot be served as deployed, a stale README under `tf-docs --check`.
  *   The client commands have written nothing they know of.
  * - `USAGE` 2: bad flags or arguments (the message names the flag), a port in use, an unknown
- *   client id or a missing table; nothing was written.
+ *   client id, a missing table or local data directory, a `delete` not confirmed; nothing was
+ *   written.
  * - `CONFLICT` 3 (client commands): someone else changed the client at the same time; nothing
  *   was written, run the command again.
  */

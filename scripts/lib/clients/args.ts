@@ -90,7 +90,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   'remove-key': {},
   'revoke-tokens': {},
   'revoke-token': {},
-  delete: {},
+  delete: { yes: { type: 'boolean', short: 'y' } },
   usage: { days: { type: 'string' } },
 };
 
@@ -327,6 +327,8 @@ export function parseCommandLine(
         return { command, ...common, jti: clientId as string };
       case 'update':
         return { command, ...common, clientId: clientId as string, changes: parseChanges(values) };
+      case 'delete':
+        return { command, ...common, clientId: clientId as string, yes: values.yes === true };
       case 'rotate-secret': {
         const grace = values.grace as string | undefined;
         return {

@@ -8,9 +8,10 @@ import { EXIT, type ExitCode } from '../cli/exit-codes';
 import { UsageError } from '../cli/usage-error';
 import { parseCommandLine } from './args';
 import { runCommand } from './commands';
+import { terminalPrompter, type Prompter } from './confirm';
 import { helpText, invocation } from './help';
 import type { Output, ProgramName, Target } from './model';
-import { regionFromEnv } from './target';
+import { regionFromEnv, type OpenStoreOptions } from './target';
 import type { UsageKeyGateway } from './usage-keys';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */
@@ -21,10 +22,11 @@ export interface CliOptions {
   cwd?: string;
   /** Environment for the AWS region (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Opens the store of a target (default: DynamoDB or file adapter). */
+  /** Opens the store of a target (default: DynamoDB or file adapter, see target.ts). */
   openStore?: (
     target: Target,
     env: NodeJS.ProcessEnv,
+    options: OpenStoreOptions,
   ) => ClientAdminStore | Promise<ClientAdminStore>;
   /** Opens the API key gateway of a target (default: API Gateway for a table, none locally). */
   openUsageKeys?: (target: Target, env: NodeJS.ProcessEnv) => Promise<UsageKeyGateway>;
@@ -32,6 +34,8 @@ export interface CliOptions {
   hasher?: PasswordHasher | (() => Promise<PasswordHasher>);
   clock?: Clock;
   randomBytes?: RandomBytes;
+  /** Asks the operator to confirm `delete` (default: the terminal, when stdin is one). */
+  prompter?: Prompter;
 }
 
 /** Message for an error of the store or the AWS SDK, and its exit code. */
@@ -72,10 +76,14 @@ function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): 
   return [EXIT.FAILURE, `${error?.message ?? String(err)}${detail}`];
 }
 
-async function defaultOpenStore(target: Target, env: NodeJS.ProcessEnv): Promise<ClientAdminStore> {
+async function defaultOpenStore(
+  target: Target,
+  env: NodeJS.ProcessEnv,
+  options: OpenStoreOptions,
+): Promise<ClientAdminStore> {
   // Loaded lazily so that `help` and bad arguments answer without loading the AWS SDK.
   const { openStore } = await import('./target');
-  return openStore(target, env);
+  return openStore(target, env, options);
 }
 
 async function defaultOpenUsageKeys(
@@ -122,7 +130,10 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
   }
 
   try {
-    const store = await (options.openStore ?? defaultOpenStore)(parsed.target, env);
+    const store = await (options.openStore ?? defaultOpenStore)(parsed.target, env, {
+      mayCreateDataDir: parsed.command === 'create',
+      notice: (text) => out.stderr(`${program}: ${text}`),
+    });
     const hasher =
       typeof options.hasher === 'function'
         ? await options.hasher()
@@ -133,6 +144,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       clock: options.clock ?? Date.now,
       randomBytes: options.randomBytes ?? ((size) => new Uint8Array(nodeRandomBytes(size))),
       out,
+      prompter: options.prompter ?? terminalPrompter(),
       usageKeys: (() => {
         let opened: Promise<UsageKeyGateway> | undefined;
         return () =>

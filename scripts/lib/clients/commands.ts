@@ -10,7 +10,9 @@ import type {
   ClientStatus,
   RegisteredAuthMethod,
 } from '../../../functions/token/core/types';
+import { confirmDelete } from './confirm';
 import { checkKeySet } from './public-keys';
+import { formatRevokedTokens, toRevokedTokensView } from './revoked-tokens';
 import {
   formatClient,
   formatCreated,
@@ -619,11 +621,8 @@ export async function runCommand(
     }
     case 'revoke-tokens': {
       const record = await revokeTokens(deps, parsed.clientId);
-      const at = new Date((record.tokens_not_before as number) * 1000).toISOString();
-      return print(
-        { client_id: record.client_id, tokens_not_before: at },
-        `Revoked every token of client ${record.client_id} issued before ${at}; new tokens from then on.`,
-      );
+      const view = toRevokedTokensView(record, deps.clock());
+      return print(view, formatRevokedTokens(view));
     }
     case 'revoke-token': {
       const until = await revokeTokenById(deps, parsed.jti);
@@ -634,6 +633,7 @@ export async function runCommand(
       );
     }
     case 'delete': {
+      await confirmDelete(deps, parsed.clientId, parsed.yes);
       const record = await deleteClient(deps, parsed.clientId);
       return print(toDeletedView(record), formatDeleted(record));
     }

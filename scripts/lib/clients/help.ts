@@ -8,14 +8,15 @@ import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from './validate';
 const TARGET = `Target (every command, exactly one):
   --table TABLE            DynamoDB table (region, credentials and endpoint from the standard
                            AWS environment: AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...)
-  --local [--data-dir DIR] local file store of \`npm start\` (default DIR: .local)
+  --local [--data-dir DIR] local file store of \`npm start\` (default DIR: .local); DIR must
+                           exist, except for create, which makes it (not its parent)
 Output:
   --json                   one JSON document on stdout and nothing else`;
 
 const EXIT_CODES = `Exit codes:
   ${EXIT.OK}  done
   ${EXIT.FAILURE}  unexpected failure (AWS credentials, network, I/O)
-  ${EXIT.USAGE}  bad arguments, unknown client id or missing table; nothing was written
+  ${EXIT.USAGE}  bad arguments, unknown client id, missing table or data dir; nothing was written
   ${EXIT.CONFLICT}  the client was changed by someone else at the same time; nothing was written, run again`;
 
 const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable characters
@@ -70,7 +71,9 @@ ${CREATE_FLAGS}
   Re-enables a disabled client. Tokens issued before a disable or revoke-tokens stay dead.`,
   'revoke-tokens': `revoke-tokens CLIENT_ID
   Kills every token issued to the client so far (sets tokens_not_before); the client stays active.
-  New tokens are issued again ${TOKENS_NOT_BEFORE_MARGIN_SECONDS} s later (docs/revocation.md says why).`,
+  Its token requests then get 503 temporarily_unavailable for ${TOKENS_NOT_BEFORE_MARGIN_SECONDS} to ${TOKENS_NOT_BEFORE_MARGIN_SECONDS + 1} s, until the time printed
+  (docs/revocation.md says why).
+  With --json: {"client_id","tokens_not_before","new_tokens_refused_until","new_tokens_refused_seconds"}.`,
   'revoke-token': `revoke-token JTI
   Revokes one token by its jti (from the token function's "token issued" log line), as RFC 7009
   revocation does; kept until any token with that jti has expired.`,
@@ -85,9 +88,11 @@ ${CREATE_FLAGS}
   'remove-key': `remove-key CLIENT_ID KID
   Removes one key of a private_key_jwt client; assertions it signs are refused at once. The last
   key is never removed.`,
-  delete: `delete CLIENT_ID
+  delete: `delete CLIENT_ID [--yes]
   Deletes the client and its API key; the token endpoint rejects it from now on. If it fails
-  halfway, run it again.`,
+  halfway, run it again. On a terminal it first asks you to type the client id.
+  --yes, -y                delete without asking; required when stdin is not a terminal
+                           (scripts, CI), where delete otherwise refuses with exit 2`,
   usage: `usage CLIENT_ID [--days N]
   Prints the requests API Gateway counted for the client's API key in its usage plan, per UTC day,
   for the last N days (default 7, at most 90), from GetUsage.`,

@@ -7,6 +7,7 @@ import type {
   RegisteredAuthMethod,
 } from '../../../functions/token/core/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
+import type { Prompter } from './confirm';
 import type { UsageKeyGateway } from './usage-keys';
 
 /** The two entry points share the commands; `create-client` is `clients create`. */
@@ -81,9 +82,11 @@ export type ParsedCommand =
   | { command: 'help'; topic?: CommandName }
   | ({ command: 'create' } & CommonOptions & CreateClientInput)
   | ({ command: 'list' } & CommonOptions)
-  | ({ command: 'show' | 'disable' | 'enable' | 'delete' | 'revoke-tokens' } & CommonOptions & {
+  | ({ command: 'show' | 'disable' | 'enable' | 'revoke-tokens' } & CommonOptions & {
         clientId: string;
       })
+  /** `yes`: `--yes`, delete without asking (required when stdin is not a terminal). */
+  | ({ command: 'delete' } & CommonOptions & { clientId: string; yes: boolean })
   | ({ command: 'revoke-token' } & CommonOptions & { jti: string })
   | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
   | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number })
@@ -113,6 +116,8 @@ export interface CommandDeps {
    * only by commands that may touch a key, so the others never load that SDK.
    */
   usageKeys?: () => Promise<UsageKeyGateway>;
+  /** Asks the operator to confirm `delete`; absent, nobody can answer (as without a terminal). */
+  prompter?: Prompter;
 }
 
 /** A newly created client with its plain-text secret (shown once, never stored); none for `private_key_jwt`. */

@@ -1,5 +1,6 @@
 // Opens the client store a command line points at: DynamoDB (--table) or the local file store (--local).
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
+import { checkDataDir } from './data-dir';
 import type { Target } from './model';
 import { LocalUsageKeys, type UsageKeyGateway } from './usage-keys';
 
@@ -13,19 +14,36 @@ export function regionFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
 }
 
+/** How a command opens its store. */
+export interface OpenStoreOptions {
+  /** True for `create`: a missing local data directory is made with the first client. */
+  mayCreateDataDir?: boolean;
+  /** Takes a note for the operator (the CLI writes it to stderr). */
+  notice?: (text: string) => void;
+}
+
 /**
  * Opens the store of a target. The DynamoDB client takes credentials and `AWS_ENDPOINT_URL`
  * from the standard AWS environment. Adapters are loaded lazily, so `--local` never loads the
  * AWS SDK (each CLI run starts faster).
  * @param target parsed target flags
  * @param env environment (for the region fallback)
+ * @param options whether a missing local data directory may be made, and where notes go
  * @returns the admin store
+ * @throws UsageError when the local data directory is missing (see checkDataDir)
  */
 export async function openStore(
   target: Target,
   env: NodeJS.ProcessEnv = process.env,
+  options: OpenStoreOptions = {},
 ): Promise<ClientAdminStore> {
   if (target.kind === 'local') {
+    if ((await checkDataDir(target.dataDir, options.mayCreateDataDir === true)) === 'missing') {
+      options.notice?.(
+        `creating the local data directory ${target.dataDir} (--data-dir): \`npm start\` ` +
+          'serves the clients in it when given the same --data-dir (default .local)',
+      );
+    }
     const { FileClientStore } = await import('../../../tools/dev-adapters/client-store-file');
     return new FileClientStore({ dataDir: target.dataDir });
   }
@@ -36,6 +54,18 @@ export async function openStore(
   const region = regionFromEnv(env);
   const client = new DynamoDBClient(region !== undefined ? { region } : {});
   return new DynamoDbClientAdminStore({ tableName: target.table, client });
+}
+
+/**
+ * Names the API Gateway endpoint an environment override sends the SDK to, for messages.
+ * @param env environment
+ * @returns `{ endpoint }` naming the URL and its variable, or nothing when AWS's own is used
+ */
+function endpointLabel(env: NodeJS.ProcessEnv): { endpoint?: string } {
+  for (const name of ['AWS_ENDPOINT_URL_API_GATEWAY', 'AWS_ENDPOINT_URL']) {
+    if (env[name]) return { endpoint: `${env[name]} (${name})` };
+  }
+  return {};
 }
 
 /**
@@ -61,5 +91,6 @@ export async function openUsageKeys(
     apiGateway: new APIGatewayClient(config),
     dynamoDb: new DynamoDBClient(config),
     tableName: target.table,
+    ...endpointLabel(env),
   });
 }

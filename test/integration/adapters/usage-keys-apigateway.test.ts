@@ -1,8 +1,9 @@
-// The clients CLI's GetUsage mapping over the real wire protocol: moto has no GetUsage, so a local HTTP responder answers with the API Reference's documented response shape.
+// The clients CLI's GetUsage mapping over the real wire protocol: moto has no GetUsage, so a local HTTP responder answers with the API Reference's documented response shape, or as an endpoint without GetUsage does.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UsageError } from '../../../scripts/lib/cli/usage-error';
 import { ApiGatewayUsageKeys } from '../../../tools/dev-adapters/usage-keys-apigateway';
 
 /**
@@ -13,25 +14,30 @@ import { ApiGatewayUsageKeys } from '../../../tools/dev-adapters/usage-keys-apig
 interface Responder {
   url: string;
   requests: URL[];
-  respond(body: unknown): void;
+  /** Answers with `body` as JSON, or as it is when `raw`, and `status` (default 200). */
+  respond(body: unknown, options?: { status?: number; raw?: { contentType: string } }): void;
   close(): Promise<void>;
 }
 
 async function startResponder(): Promise<Responder> {
   let body: unknown = {};
+  let settings: Parameters<Responder['respond']>[1] = {};
   const requests: URL[] = [];
   const server = http.createServer((req, res) => {
     requests.push(new URL(req.url ?? '/', 'http://localhost'));
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+    res.writeHead(settings?.status ?? 200, {
+      'content-type': settings?.raw?.contentType ?? 'application/json',
+    });
+    res.end(settings?.raw ? String(body) : JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    respond: (next) => {
+    respond: (next, options = {}) => {
       body = next;
+      settings = options;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -53,6 +59,7 @@ describe('ApiGatewayUsageKeys.usage over the wire', () => {
       }),
       dynamoDb: new DynamoDBClient({ endpoint: responder.url, region: 'us-east-1', credentials }),
       tableName: 'unused',
+      endpoint: `${responder.url} (AWS_ENDPOINT_URL)`,
     });
   });
 
@@ -136,5 +143,42 @@ describe('ApiGatewayUsageKeys.usage over the wire', () => {
 
     // Assert
     expect(report).toEqual({ startDate: '2026-12-01', endDate: '2026-12-01', days: [] });
+  });
+
+  it.each([
+    [404, 'text/html', '<!doctype html><title>404 Not Found</title>'],
+    [405, 'text/html', '<!doctype html><title>405 Method Not Allowed</title>'],
+    [501, 'application/json', '{"message":"not implemented"}'],
+  ])(
+    'an HTTP %i %s answer (an endpoint without GetUsage) is a UsageError that says so',
+    async (status, contentType, body) => {
+      // Arrange
+      responder.respond(body, { status, raw: { contentType } });
+
+      // Act
+      const result = keys.usage('plan1', 'key1', '2026-12-01', '2026-12-01');
+
+      // Assert
+      await expect(result).rejects.toThrow(UsageError);
+      await expect(result).rejects.toThrow(
+        `usage: the endpoint ${responder.url} (AWS_ENDPOINT_URL) does not implement API Gateway ` +
+          `GetUsage (it answered HTTP ${status}, not an API Gateway response)`,
+      );
+    },
+  );
+
+  it("passes API Gateway's own JSON NotFoundException on (an unknown plan or key)", async () => {
+    // Arrange
+    responder.respond('{"message":"Invalid Usage Plan ID specified"}', {
+      status: 404,
+      raw: { contentType: 'application/json' },
+    });
+
+    // Act
+    const result = keys.usage('plan1', 'key1', '2026-12-01', '2026-12-01');
+
+    // Assert
+    await expect(result).rejects.not.toThrow(UsageError);
+    await expect(result).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
   });
 });

@@ -41,6 +41,7 @@ function setup(store: ClientAdminStore = new MemoryClientStore()): {
       hasher: new FakeHasher(),
       clock: testClock(),
       randomBytes: counterRandom(),
+      prompter: { interactive: false, ask: async () => undefined },
     },
   };
 }
@@ -86,7 +87,11 @@ describe('runCli', () => {
     // Assert
     expect([help, created]).toEqual([EXIT.OK, EXIT.OK]);
     expect(out.stdoutText()).toMatch(/Usage: npm run create-client -- --name NAME/);
-    expect(opened).toHaveBeenCalledWith({ kind: 'dynamodb', table: 'clients' }, {});
+    expect(opened).toHaveBeenCalledWith(
+      { kind: 'dynamodb', table: 'clients' },
+      {},
+      expect.objectContaining({ mayCreateDataDir: true }),
+    );
     expect(JSON.parse(out.stdoutText().trimEnd().split('\n').pop() as string)).toHaveProperty(
       'client_secret',
     );
@@ -135,9 +140,10 @@ describe('runCli', () => {
     const { options, out } = setup(store);
     // Act
     const codes = [];
-    for (const command of ['show', 'disable', 'enable', 'delete', 'rotate-secret']) {
+    for (const command of ['show', 'disable', 'enable', 'rotate-secret']) {
       codes.push(await runCli([command, 'deadbeef', '--local'], options));
     }
+    codes.push(await runCli(['delete', 'deadbeef', '--local', '--yes'], options));
     codes.push(await runCli(['update', 'deadbeef', '--local', '--name', 'x'], options));
     // Assert
     expect(codes).toEqual(Array(6).fill(EXIT.USAGE));
@@ -286,9 +292,95 @@ describe('runCli with the real file store and argon2id', () => {
   });
 });
 
+describe('runCli with a --data-dir that does not exist', () => {
+  let dir: string;
+  let base: CliOptions;
+  let out: ReturnType<typeof captureOutput>;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clients-cli-dir-'));
+    out = captureOutput();
+    // The default openStore (the file store); a fake hasher keeps create fast.
+    base = { program: 'clients', out, cwd: dir, env: {}, hasher: new FakeHasher() };
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['list'],
+    ['show', 'abc'],
+    ['update', 'abc', '--name', 'x'],
+    ['disable', 'abc'],
+    ['enable', 'abc'],
+    ['rotate-secret', 'abc'],
+    ['revoke-tokens', 'abc'],
+    ['revoke-token', 'some-jti'],
+    ['delete', 'abc', '--yes'],
+    ['usage', 'abc'],
+  ])('%s exits 2 naming --data-dir and the path, and creates nothing', async (...argv) => {
+    // Arrange
+    const missing = path.join(dir, 'typo');
+
+    // Act
+    const code = await runCli([...argv, '--local', '--data-dir', 'typo'], base);
+
+    // Assert
+    expect(code).toBe(EXIT.USAGE);
+    expect(out.stderrText()).toBe(
+      `clients: --data-dir ${missing} does not exist (the default is .local in the working ` +
+        'directory, which `npm start` creates): check the path, or start the local server first\n',
+    );
+    expect(out.stdoutText()).toBe('');
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('names the default .local when --data-dir is not given', async () => {
+    // Act
+    const code = await runCli(['list', '--local'], base);
+
+    // Assert
+    expect(code).toBe(EXIT.USAGE);
+    expect(out.stderrText()).toMatch(`--data-dir ${path.join(dir, '.local')} does not exist`);
+  });
+
+  it('create makes the default .local on a fresh clone, saying so on stderr; list then reads it', async () => {
+    // Act
+    const created = await runCli(
+      ['create', '--name', 'demo', '--scopes', 'demo:read', '--local', '--json'],
+      base,
+    );
+    const listed = await runCli(['list', '--local', '--json'], base);
+
+    // Assert
+    expect([created, listed]).toEqual([EXIT.OK, EXIT.OK]);
+    expect(fs.statSync(path.join(dir, '.local')).isDirectory()).toBe(true);
+    expect(out.stderrText()).toBe(
+      `clients: creating the local data directory ${path.join(dir, '.local')} (--data-dir): ` +
+        '`npm start` serves the clients in it when given the same --data-dir (default .local)\n',
+    );
+    const [createdJson, listJson] = out.stdoutText().trimEnd().split('\n');
+    expect(JSON.parse(listJson as string)).toEqual([
+      expect.objectContaining({ client_id: JSON.parse(createdJson as string).client_id }),
+    ]);
+  });
+
+  it('create refuses a --data-dir whose parent does not exist, creating nothing', async () => {
+    // Act
+    const code = await runCli(
+      ['--name', 'demo', '--scopes', 'a', '--local', '--data-dir', 'typo/data'],
+      { ...base, program: 'create-client' },
+    );
+
+    // Assert
+    expect(code).toBe(EXIT.USAGE);
+    expect(out.stderrText()).toMatch(
+      `create-client: --data-dir ${path.join(dir, 'typo', 'data')}: its parent ${path.join(dir, 'typo')} is not a directory`,
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('openStore', () => {
   it('opens the file store for --local and DynamoDB for --table', async () => {
-    await expect(openStore({ kind: 'local', dataDir: '/tmp/x' }, {})).resolves.toBeInstanceOf(
+    await expect(openStore({ kind: 'local', dataDir: os.tmpdir() }, {})).resolves.toBeInstanceOf(
       FileClientStore,
     );
     await expect(

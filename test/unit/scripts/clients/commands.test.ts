@@ -425,7 +425,7 @@ describe('runCommand output', () => {
     }
     // The stored hashes (current and rotated-out), read before the delete removes them.
     const hashes = store.dump().match(/\$fake\$[^"]+/g) ?? [];
-    await runCommand({ command: 'delete', ...common, json: false, clientId: id }, deps);
+    await runCommand({ command: 'delete', ...common, json: false, clientId: id, yes: true }, deps);
     await runCommand({ command: 'list', ...common, json: false }, deps);
     // Assert
     const text = out.stdoutText();
@@ -458,7 +458,10 @@ describe('runCommand output', () => {
       { command: 'rotate-secret', target: LOCAL, json: true, clientId: id, graceSeconds: 60 },
       deps,
     );
-    await runCommand({ command: 'delete', target: LOCAL, json: true, clientId: id }, deps);
+    await runCommand(
+      { command: 'delete', target: LOCAL, json: true, clientId: id, yes: true },
+      deps,
+    );
     // Assert
     const [list, show, rotate, del] = out
       .stdoutText()
