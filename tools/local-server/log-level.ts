@@ -33,8 +33,12 @@ export const DEFAULT_LOCAL_LOG_LEVEL: LocalLogLevel = 'INFO';
 export function localLogLevel(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): LocalLogLevel {
-  for (const name of ['POWERTOOLS_LOG_LEVEL', 'LOG_LEVEL'] as const) {
-    const raw = env[name]?.trim();
+  const settings: ReadonlyArray<[string, string | undefined]> = [
+    ['POWERTOOLS_LOG_LEVEL', env.POWERTOOLS_LOG_LEVEL],
+    ['LOG_LEVEL', env.LOG_LEVEL],
+  ];
+  for (const [name, value] of settings) {
+    const raw = value?.trim();
     if (raw === undefined || raw === '') continue;
     const level = raw.toUpperCase();
     if (!(LOCAL_LOG_LEVELS as readonly string[]).includes(level)) {
