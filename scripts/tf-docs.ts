@@ -1,10 +1,15 @@
-// `npx tsx scripts/tf-docs.ts [--check]`: regenerates the docs' Terraform inputs/outputs tables from variables.tf and outputs.tf.
+// `npx tsx scripts/tf-docs.ts [--check]`: regenerates the docs' Terraform inputs/outputs tables from variables.tf and outputs.tf, and the Lambda environment table.
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT, type ExitCode } from './lib/cli/exit-codes';
 import { parseStrictFlags } from './lib/cli/strict-flags';
 import { UsageError } from './lib/cli/usage-error';
 import { parseHclBlocks } from './lib/tf-docs/hcl-blocks';
+import {
+  LAMBDA_ENV_BEGIN_MARKER,
+  LAMBDA_ENV_END_MARKER,
+  renderLambdaEnvTable,
+} from './lib/tf-docs/lambda-env';
 import { renderTables, replaceBetweenMarkers } from './lib/tf-docs/render';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -24,14 +29,17 @@ export const TF_DOCS_TARGETS: ReadonlyArray<{ module: string; readme: string }> 
 const USAGE = `Usage: npx tsx scripts/tf-docs.ts [--check] [--module DIR] [--readme FILE]
 
   Rewrites the tables between <!-- BEGIN_TF_DOCS --> and <!-- END_TF_DOCS --> in a README
-  from the module's variables.tf and outputs.tf (terraform-docs' markdown table format).
+  from the module's variables.tf and outputs.tf (terraform-docs' markdown table format), and
+  the table between ${LAMBDA_ENV_BEGIN_MARKER} and ${LAMBDA_ENV_END_MARKER}, where present,
+  from the Lambda functions' environment variables (scripts/lib/tf-docs/lambda-env.ts).
   Without --module and --readme it does so for every target: ${TF_DOCS_TARGETS.map((t) => t.readme).join(', ')}.
   --check   do not write; exit 1 when a README is stale
   --module  module directory (only this module; its README is <module>/README.md unless --readme)
   --readme  README to update`;
 
 /**
- * Builds the README contents the module's current variables and outputs call for.
+ * Builds the README contents the module's current variables and outputs call for, and the
+ * Lambda environment table when the README holds its markers.
  * @param moduleDir directory with variables.tf and outputs.tf
  * @param readme current README contents
  * @returns the README with regenerated tables
@@ -43,7 +51,12 @@ export function regenerateReadme(moduleDir: string, readme: string): string {
   };
   const variables = parseHclBlocks(read('variables.tf')).filter((b) => b.type === 'variable');
   const outputs = parseHclBlocks(read('outputs.tf')).filter((b) => b.type === 'output');
-  return replaceBetweenMarkers(readme, renderTables(variables, outputs));
+  const withTables = replaceBetweenMarkers(readme, renderTables(variables, outputs));
+  if (!withTables.includes(LAMBDA_ENV_BEGIN_MARKER)) return withTables;
+  return replaceBetweenMarkers(withTables, renderLambdaEnvTable(), {
+    begin: LAMBDA_ENV_BEGIN_MARKER,
+    end: LAMBDA_ENV_END_MARKER,
+  });
 }
 
 /** One module and the document holding its tables. */

@@ -148,8 +148,10 @@ resource "aws_lambda_function" "this" {
 
   lifecycle {
     precondition {
+      # From an infra repository the default path is inside .terraform/modules, where nothing may
+      # be built (docs/deploy.md, "Use from your infra repo"), so the release's zips come first.
       condition     = local.from_s3 || fileexists(coalesce(var.filename, "/nonexistent"))
-      error_message = "${coalesce(var.filename, "filename (unset)")} does not exist: run `npm run build` (or set artifacts_dir to the directory holding ${basename(coalesce(var.filename, "the zip"))}, or set artifacts_s3)."
+      error_message = "${coalesce(var.filename, "filename (unset)")} does not exist. Give the module the Lambda zips of the version you pinned: set artifacts_dir to a directory holding ${coalesce(var.artifact_name, "<function>")}-${var.architecture}.zip from the release (or ${basename(coalesce(var.filename, "the zip"))} from a build), or set artifacts_s3 to the release uploaded by `npm run publish-artifacts` (docs/deploy.md, \"Use from your infra repo\"). Only in a clone of this repository, run `npm run build` there; never build inside .terraform/modules."
     }
 
     precondition {

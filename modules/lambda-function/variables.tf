@@ -41,7 +41,7 @@ variable "description" {
 }
 
 variable "filename" {
-  description = "Path of the deployment zip from `npm run build`; a missing file fails the plan with a hint to build. Ignored when artifacts_s3 is set."
+  description = "Path of the deployment zip from `npm run build`; a missing file fails the plan with a message naming artifacts_dir, artifacts_s3 and the build. Ignored when artifacts_s3 is set."
   type        = string
   default     = null
 }

@@ -95,7 +95,7 @@ describeBoth('terraform examples against moto_server', () => {
         `init ${example}`,
       );
     }
-    // A plan without zips must stop with the build hint (no resources are touched).
+    // A plan without zips must stop, pointing to the release's zips (no resources are touched).
     missingZipPlan = terraform(ws, 'examples/complete', [
       'plan',
       '-input=false',
@@ -153,13 +153,20 @@ describeBoth('terraform examples against moto_server', () => {
     ws?.cleanup();
   });
 
-  test('a missing zip fails the plan with a message to run npm run build', async () => {
+  test('a missing zip fails the plan naming artifacts_dir and artifacts_s3 before npm run build', async () => {
     // Act
     const result = await missingZipPlan;
 
-    // Assert
+    // Assert: from an infra repo the zips come from a release; building is for a clone only.
     expect(result.code).toBe(1);
-    expect(result.stderr.replace(/\s+/g, ' ')).toContain('run `npm run build`');
+    const message = result.stderr.replace(/\s+/g, ' ');
+    expect(message).toContain('/nonexistent-artifacts/token.zip does not exist.');
+    expect(message).toMatch(/set artifacts_dir to a directory holding token-(arm64|x86_64)\.zip/);
+    expect(message).toContain(
+      'set artifacts_s3 to the release uploaded by `npm run publish-artifacts`',
+    );
+    expect(message).toContain('Only in a clone of this repository, run `npm run build` there');
+    expect(message.indexOf('artifacts_s3')).toBeLessThan(message.indexOf('npm run build'));
   });
 
   test.each(EXAMPLES)(

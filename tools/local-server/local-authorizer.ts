@@ -4,6 +4,7 @@ import { loadAuthorizerConfig } from '../../functions/authorizer/config';
 import { createAuthorizerHandler } from '../../functions/authorizer/create-handler';
 import type { RevocationStateSource } from '../../functions/authorizer/core/revocation-check';
 import type { RequestAuthorizerHandler } from '../gateway/types';
+import type { LocalLogLevel } from './log-level';
 
 /**
  * Identity sources of the REQUEST authorizer, as modules/authorizer sets them (a terraform test
@@ -24,7 +25,7 @@ export function createLocalAuthorizer(settings: {
   audience: string;
   publicKeysPem: string[];
   routeScopes: Record<string, string[]>;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  logLevel: LocalLogLevel;
   /** Return the client's API key as usageIdentifierKey (USAGE_PLANS; needs revocation). */
   usagePlans?: boolean;
   /** Revocation checking against the local store, with its cache TTL (default: off). */

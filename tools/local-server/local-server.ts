@@ -20,6 +20,7 @@ import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/
 import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
 import { OAUTH_GATEWAY_RESPONSES } from './oauth-gateway-responses';
 import { readRoutesFile } from './routes-file';
+import { localLogLevel, type LocalLogLevel } from './log-level';
 import {
   LocalUsagePlanSource,
   publishPlanNames,
@@ -109,6 +110,8 @@ export async function demoBackend(event: APIGatewayProxyEvent): Promise<APIGatew
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const log = options.log ?? ((): void => undefined);
+  // Before listening, so a bad LOG_LEVEL stops the start with a message naming it.
+  const logLevel = localLogLevel();
   const dataDir = path.resolve(options.dataDir);
   const { routeScopes, routes } = readRoutesFile(options.routesFile);
   const usagePlansOn = options.usagePlansFile !== undefined;
@@ -192,6 +195,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       scopesSupported: [...new Set(routes.flatMap((r) => r.scopes))].sort(),
       revocationCacheTtlSeconds: options.revocationCacheTtlSeconds,
       usagePlans: usagePlansOn,
+      logLevel,
     });
     resolveReady(handlers);
   } catch (err) {
@@ -236,6 +240,7 @@ async function buildHandlers(settings: {
   scopesSupported: string[];
   revocationCacheTtlSeconds: number | undefined;
   usagePlans: boolean;
+  logLevel: LocalLogLevel;
 }): Promise<Handlers> {
   const store = new FileClientStore({ dataDir: settings.dataDir });
   const revocationOn = settings.revocationCacheTtlSeconds !== undefined;
@@ -245,7 +250,6 @@ async function buildHandlers(settings: {
   const publicKeyPem = createPublicKey({ key: { ...publicJwk }, format: 'jwk' })
     .export({ type: 'spki', format: 'pem' })
     .toString();
-  const logLevel = (process.env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as 'WARN';
   const token = createTokenHandler({
     config: {
       issuer: settings.issuer,
@@ -262,14 +266,14 @@ async function buildHandlers(settings: {
     hasher: new Argon2PasswordHasher(),
     clock: Date.now,
     randomBytes: (size) => new Uint8Array(randomBytes(size)),
-    logger: new Logger({ serviceName: 'token', logLevel }),
+    logger: new Logger({ serviceName: 'token', logLevel: settings.logLevel }),
   });
   const authorizer = createLocalAuthorizer({
     issuer: settings.issuer,
     audience: settings.audience,
     publicKeysPem: [publicKeyPem],
     routeScopes: settings.routeScopes,
-    logLevel,
+    logLevel: settings.logLevel,
     usagePlans: settings.usagePlans,
     revocation: revocationOn
       ? {

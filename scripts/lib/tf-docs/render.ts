@@ -86,14 +86,19 @@ export function renderTables(variables: HclBlock[], outputs: HclBlock[]): string
  * Replaces the text between the markers of a README with the given tables.
  * @param readme README contents
  * @param tables rendered tables
+ * @param markers the opening and closing marker lines (default: the Terraform tables')
  * @returns the updated README
  * @throws Error when the markers are missing or out of order
  */
-export function replaceBetweenMarkers(readme: string, tables: string): string {
-  const begin = readme.indexOf(BEGIN_MARKER);
-  const end = readme.indexOf(END_MARKER);
+export function replaceBetweenMarkers(
+  readme: string,
+  tables: string,
+  markers: { begin: string; end: string } = { begin: BEGIN_MARKER, end: END_MARKER },
+): string {
+  const begin = readme.indexOf(markers.begin);
+  const end = readme.indexOf(markers.end);
   if (begin === -1 || end === -1 || end < begin) {
-    throw new Error(`README must contain ${BEGIN_MARKER} followed by ${END_MARKER}`);
+    throw new Error(`README must contain ${markers.begin} followed by ${markers.end}`);
   }
-  return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n${tables}\n${readme.slice(end)}`;
+  return `${readme.slice(0, begin + markers.begin.length)}\n${tables}\n${readme.slice(end)}`;
 }

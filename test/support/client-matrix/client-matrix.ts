@@ -71,8 +71,11 @@ const POST_SWAP: Record<Library, [basic: string, post: string]> = {
   'requests-oauthlib': ['include_client_id=False', 'include_client_id=True'],
 };
 
-/** The Python packages the Python snippets import. */
-export const PYTHON_PACKAGES = ['authlib', 'requests-oauthlib'] as const;
+/**
+ * The Python packages the Python snippets import. authlib from 1.8 on accepts plain http on
+ * loopback hosts, which docs/client-libraries.md relies on.
+ */
+export const PYTHON_PACKAGES = ['authlib>=1.8', 'requests-oauthlib'] as const;
 
 /**
  * Reads the tested snippets: the fenced block after each `<!-- tested: NAME -->` marker.
@@ -163,8 +166,9 @@ export async function runSnippet(
     ISSUER: target.issuer,
     CLIENT_ID: target.clientId,
     CLIENT_SECRET: target.clientSecret,
-    // The documented switches for local plain http; never set against an https issuer.
-    ...(local ? { OAUTHLIB_INSECURE_TRANSPORT: '1', AUTHLIB_INSECURE_TRANSPORT: '1' } : {}),
+    // The documented switch for local plain http; never set against an https issuer. authlib
+    // needs none on loopback (1.8 accepts http there), so its snippet runs exactly as documented.
+    ...(local ? { OAUTHLIB_INSECURE_TRANSPORT: '1' } : {}),
     ...(target.mapOrigin
       ? { MAP_ORIGIN_FROM: target.mapOrigin.from, MAP_ORIGIN_TO: target.mapOrigin.to }
       : {}),

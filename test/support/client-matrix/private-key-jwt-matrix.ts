@@ -140,7 +140,6 @@ export async function runJwtSnippet(
     CLIENT_ID: target.clientId,
     PRIVATE_KEY_FILE: target.keys.privateKeyFile,
     KEY_ID: target.keys.kid,
-    ...(new URL(target.issuer).protocol === 'http:' ? { AUTHLIB_INSECURE_TRANSPORT: '1' } : {}),
     ...(target.mapOrigin
       ? { MAP_ORIGIN_FROM: target.mapOrigin.from, MAP_ORIGIN_TO: target.mapOrigin.to }
       : {}),

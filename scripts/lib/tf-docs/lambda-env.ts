@@ -1,0 +1,263 @@
+// The environment variables the two Lambda functions read, with their meaning: the source of docs/deploy.md's generated table.
+import {
+  CLOCK_SKEW_SECONDS,
+  REVOCATION_CACHE_TTL_SECONDS,
+  REVOCATION_STALE_SECONDS,
+  TOKEN_TTL_SECONDS,
+} from '../../../functions/shared/limits';
+
+/** Marker line that opens the generated variables table in a document. */
+export const LAMBDA_ENV_BEGIN_MARKER = '<!-- BEGIN_LAMBDA_ENV -->';
+/** Closing marker of the generated variables table. */
+export const LAMBDA_ENV_END_MARKER = '<!-- END_LAMBDA_ENV -->';
+
+/** The two functions of the module. */
+export type LambdaFunctionName = 'token' | 'authorizer';
+
+/** Who puts a variable into a function's environment. */
+export type EnvSource =
+  /** The module, from the root module input(s) named here (markdown). */
+  | { terraform: string }
+  /** The Lambda runtime ("Defined runtime environment variables"). */
+  | 'lambda'
+  /** Nobody in production; tests and local emulators set it. */
+  | 'tests';
+
+/** One variable, as the table shows it. */
+export interface LambdaEnvVariable {
+  name: string;
+  /** The functions whose environment holds it. */
+  functions: readonly LambdaFunctionName[];
+  source: EnvSource;
+  /** What it means, in markdown. */
+  meaning: string;
+  /**
+   * Read by a library rather than by name in `functions/` (Powertools, the AWS SDK), in these
+   * functions; the check in test/unit/scripts/lambda-env.test.ts then does not look for a read.
+   */
+  readByLibrary?: readonly LambdaFunctionName[];
+}
+
+const BOTH: readonly LambdaFunctionName[] = ['token', 'authorizer'];
+
+const range = (limit: { min: number; max: number; default: number }): string =>
+  `${limit.min}..${limit.max}, default ${limit.default}`;
+
+/**
+ * Every variable either function reads, in the order of the table: the module's settings of the
+ * token function, then of the authorizer, then what both share, then the runtime's.
+ */
+export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
+  {
+    name: 'ISSUER',
+    functions: BOTH,
+    source: { terraform: '`issuer` (default: the stage URL)' },
+    meaning:
+      'token: the `iss` of every token and the base of the token endpoint, JWKS and metadata URLs; authorizer: the `iss` a token must carry',
+  },
+  {
+    name: 'DEFAULT_AUDIENCE',
+    functions: ['token'],
+    source: { terraform: '`audience` (default: `name`)' },
+    meaning: 'the `aud` of tokens for clients that list no audience',
+  },
+  {
+    name: 'TOKEN_TTL_SECONDS',
+    functions: ['token'],
+    source: { terraform: '`token_ttl_seconds`' },
+    meaning: `default token lifetime in seconds (${range(TOKEN_TTL_SECONDS)}); a client record may set its own`,
+  },
+  {
+    name: 'AUTHORIZER_RESULT_TTL_SECONDS',
+    functions: ['token'],
+    source: { terraform: '`authorizer_result_ttl_seconds`' },
+    meaning:
+      "the API's authorizer cache TTL: no token is issued for less, so a cached decision never outlives a token by more than its lifetime (default 0)",
+  },
+  {
+    name: 'SCOPES_SUPPORTED',
+    functions: ['token'],
+    source: { terraform: 'the keys of `scopes`' },
+    meaning: 'JSON array advertised as `scopes_supported` in the metadata',
+  },
+  {
+    name: 'SIGNING_KEY_ID',
+    functions: ['token'],
+    source: { terraform: '`active_signing_key` (its KMS key ARN)' },
+    meaning: 'the KMS key that signs new tokens (key id or ARN); required',
+  },
+  {
+    name: 'SIGNING_ALGORITHM',
+    functions: ['token'],
+    source: { terraform: '`signing_algorithm`' },
+    meaning: '`RS256` (the default) or `ES256`, matching the KMS key spec',
+  },
+  {
+    name: 'JWKS_KEY_IDS',
+    functions: ['token'],
+    source: { terraform: '`signing_keys` (their KMS key ARNs)' },
+    meaning:
+      'JSON array of the KMS keys whose public keys the JWKS publishes (default: `SIGNING_KEY_ID` alone)',
+  },
+  {
+    name: 'REVOCATION',
+    functions: ['token'],
+    source: { terraform: '`revocation_check`' },
+    meaning:
+      '`true`: serve `POST /oauth2/revoke` (RFC 7009) and write `revoked#` items (default `false`)',
+  },
+  {
+    name: 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE',
+    functions: ['token'],
+    source: { terraform: '`assertion_token_endpoint_audience`' },
+    meaning:
+      '`true`: a `private_key_jwt` assertion may also name the token endpoint URL as `aud` (default `false`: the issuer only)',
+  },
+  {
+    name: 'AUDIENCE',
+    functions: ['authorizer'],
+    source: { terraform: '`audience` (default: `name`)' },
+    meaning: "the audience a token's `aud` must equal or contain; required",
+  },
+  {
+    name: 'PUBLIC_KEYS_PEM',
+    functions: ['authorizer'],
+    source: { terraform: 'the public keys of `signing_keys`' },
+    meaning:
+      'JSON array of the trusted SPKI PEMs; a token is verified with the one its `kid` names; required',
+  },
+  {
+    name: 'ROUTE_SCOPES',
+    functions: ['authorizer'],
+    source: { terraform: '`route_scopes`' },
+    meaning:
+      'JSON map of `"METHOD /path"` to the scopes that permit it (default `{}`: every route denied)',
+  },
+  {
+    name: 'REVOCATION_CHECK',
+    functions: ['authorizer'],
+    source: { terraform: '`revocation_check`' },
+    meaning:
+      '`true`: check client status, `tokens_not_before` and revoked `jti` in DynamoDB, cached briefly (default `false`; the module turns it on by default)',
+  },
+  {
+    name: 'REVOCATION_CACHE_TTL_SECONDS',
+    functions: ['authorizer'],
+    source: { terraform: '`revocation_cache_ttl_seconds`' },
+    meaning: `C: how long a container reuses a revocation state it read (${range(REVOCATION_CACHE_TTL_SECONDS)}); only with \`REVOCATION_CHECK\``,
+  },
+  {
+    name: 'REVOCATION_STALE_SECONDS',
+    functions: ['authorizer'],
+    source: { terraform: '`revocation_stale_seconds`' },
+    meaning: `W: while DynamoDB fails, how long past C the last state is still used before 401 (${range(REVOCATION_STALE_SECONDS)}); only with \`REVOCATION_CHECK\``,
+  },
+  {
+    name: 'USAGE_PLANS',
+    functions: ['authorizer'],
+    source: { terraform: '`usage_plans` (`true` when not empty)' },
+    meaning:
+      "`true`: every Allow carries the client's API key as `usageIdentifierKey` (default `false`); needs `REVOCATION_CHECK=true`",
+  },
+  {
+    name: 'CLIENTS_TABLE',
+    functions: BOTH,
+    source: { terraform: "the module's clients table" },
+    meaning:
+      'token: the DynamoDB table of client records, `revoked#` and `jti#` items; required. Authorizer: the table the revocation check reads; set only with `revocation_check`',
+  },
+  {
+    name: 'CLOCK_SKEW_SECONDS',
+    functions: BOTH,
+    source: { terraform: '`clock_skew_seconds`' },
+    meaning: `authorizer: tolerance on \`exp\` and \`nbf\` (${range(CLOCK_SKEW_SECONDS)}); token: a revoked \`jti\` is kept until \`exp\` plus this`,
+  },
+  {
+    name: 'LOG_LEVEL',
+    functions: BOTH,
+    source: { terraform: '`log_level`' },
+    meaning:
+      'Powertools log level (`INFO` by default): the token function logs each issued token and each refused request with its reason at INFO, the authorizer each rejected token (401) at WARN; never secrets or tokens',
+    readByLibrary: BOTH,
+  },
+  {
+    name: 'POWERTOOLS_SERVICE_NAME',
+    functions: BOTH,
+    source: { terraform: 'the function name, `<name>-token` or `<name>-authorizer`' },
+    meaning: 'the `service` key of every log line and metric (Powertools)',
+    readByLibrary: ['token'],
+  },
+  {
+    name: 'POWERTOOLS_METRICS_NAMESPACE',
+    functions: BOTH,
+    source: { terraform: '`name`' },
+    meaning:
+      'token: the CloudWatch namespace of its metrics (Embedded Metric Format); unset, it emits none. The authorizer emits no metrics',
+    readByLibrary: ['authorizer'],
+  },
+  {
+    name: 'AWS_REGION',
+    functions: BOTH,
+    source: 'lambda',
+    meaning:
+      "the Region of the functions' AWS calls (token: DynamoDB and KMS; authorizer: the revocation read)",
+    readByLibrary: ['token'],
+  },
+  {
+    name: 'AWS_ACCESS_KEY_ID',
+    functions: BOTH,
+    source: 'lambda',
+    meaning: "the execution role's temporary credentials, with the next two",
+    readByLibrary: ['token'],
+  },
+  {
+    name: 'AWS_SECRET_ACCESS_KEY',
+    functions: BOTH,
+    source: 'lambda',
+    meaning: "the execution role's temporary credentials",
+    readByLibrary: ['token'],
+  },
+  {
+    name: 'AWS_SESSION_TOKEN',
+    functions: BOTH,
+    source: 'lambda',
+    meaning: "the execution role's temporary credentials",
+    readByLibrary: ['token'],
+  },
+  {
+    name: 'AWS_ENDPOINT_URL',
+    functions: BOTH,
+    source: 'tests',
+    meaning:
+      "another endpoint for every AWS call, such as moto_server (the AWS SDK's standard variable)",
+    readByLibrary: ['token'],
+  },
+  {
+    name: 'AWS_ENDPOINT_URL_DYNAMODB',
+    functions: ['authorizer'],
+    source: 'tests',
+    meaning: 'the endpoint of the revocation read alone; wins over `AWS_ENDPOINT_URL`',
+  },
+];
+
+/**
+ * Renders the markdown table of {@link LAMBDA_ENV_VARIABLES}.
+ * @param variables the variables (default: all of them)
+ * @returns the table, without markers
+ */
+export function renderLambdaEnvTable(
+  variables: readonly LambdaEnvVariable[] = LAMBDA_ENV_VARIABLES,
+): string {
+  const setBy = (source: EnvSource): string =>
+    source === 'lambda'
+      ? 'the Lambda runtime'
+      : source === 'tests'
+        ? 'nobody in AWS; tests and emulators'
+        : `Terraform, from ${source.terraform}`;
+  const lines = ['| Variable | Function | Set by | Meaning |', '| --- | --- | --- | --- |'];
+  for (const v of variables) {
+    const cells = [`\`${v.name}\``, v.functions.join(', '), setBy(v.source), v.meaning];
+    lines.push(`| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
