@@ -8,6 +8,7 @@ import {
   InvalidClientError,
   OAuthError,
   RequestTooLargeError,
+  TemporarilyUnavailableError,
   type OAuthErrorCode,
 } from './core/errors';
 import { createTokenIntrospector } from './core/introspect-token';
@@ -425,12 +426,19 @@ function errorResponse(err: unknown, realm: string): APIGatewayProxyResult {
     return jsonResponse(500, { error: 'server_error', error_description: 'internal error' });
   }
   if (err.code === 'temporarily_unavailable') {
+    // A wait the core knows (a revoke's tokens_not_before) is told; an AWS throttle or timeout
+    // is not described, and a client retries after a second.
+    const retryAfter =
+      err instanceof TemporarilyUnavailableError ? err.retryAfterSeconds : undefined;
     return {
       ...jsonResponse(503, {
         error: 'temporarily_unavailable',
-        error_description: 'the service is temporarily unavailable; retry later',
+        error_description:
+          retryAfter === undefined
+            ? 'the service is temporarily unavailable; retry later'
+            : err.message,
       }),
-      headers: { ...NO_STORE, 'Retry-After': '1' },
+      headers: { ...NO_STORE, 'Retry-After': String(retryAfter ?? 1) },
     };
   }
   const statusCode =

@@ -602,7 +602,11 @@ describe('clients CLI against the local file store', () => {
     expect([30, 31]).toContain(json.new_tokens_refused_seconds);
     expect(justBefore).toMatchObject({
       status: 503,
-      body: { error: 'temporarily_unavailable' },
+      body: {
+        error: 'temporarily_unavailable',
+        error_description:
+          "this client's tokens were revoked moments ago; new tokens are issued again in 1 s",
+      },
     });
     expect(atThen.status).toBe(200);
   });

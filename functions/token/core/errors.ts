@@ -88,8 +88,15 @@ export class ServerError extends OAuthError {
 
 /** A dependency (KMS, DynamoDB) is throttling or briefly unavailable; answered with 503. */
 export class TemporarilyUnavailableError extends OAuthError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * Seconds until a retry can succeed, when known (the `Retry-After` header, RFC 9110 §10.2.3);
+   * undefined: the handler's default.
+   */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super('temporarily_unavailable', message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

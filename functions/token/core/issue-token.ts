@@ -108,10 +108,14 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       const client = await authenticator.authenticate(credentials);
       // A token with `iat` before tokens_not_before is dead at the authorizer, so none is issued:
       // whatever the order of a revoke and this request, no live token predates the revoke.
+      // The caller has just proven it is this client, so it may learn how long to wait.
       const notBefore = client.tokens_not_before;
-      if (notBefore !== undefined && Math.floor(deps.clock() / 1000) < notBefore) {
+      const nowSeconds = Math.floor(deps.clock() / 1000);
+      if (notBefore !== undefined && nowSeconds < notBefore) {
+        const wait = notBefore - nowSeconds;
         throw new TemporarilyUnavailableError(
-          "this client's tokens were revoked moments ago; retry in a few seconds",
+          `this client's tokens were revoked moments ago; new tokens are issued again in ${wait} s`,
+          { retryAfterSeconds: wait },
         );
       }
       const scopes = resolveScopes(requestedScopes, client.scopes);

@@ -285,6 +285,26 @@ describe('createTokenHandler', () => {
       });
     });
 
+    it('tells a client whose tokens were just revoked how long until it gets new ones (Retry-After)', async () => {
+      // Arrange: revoke-tokens set tokens_not_before 30 s ahead
+      const notBefore = Math.floor(FIXED_NOW_MS / 1000) + 30;
+      const { handler } = setup({
+        clientStore: new MemoryClientStore([clientRecord({ tokens_not_before: notBefore })]),
+      });
+
+      // Act
+      const result = await handler(tokenEvent());
+
+      // Assert
+      expect(result.statusCode).toBe(503);
+      expect(result.headers).toEqual({ ...TOKEN_HEADERS, 'Retry-After': '30' });
+      expect(body(result)).toEqual({
+        error: 'temporarily_unavailable',
+        error_description:
+          "this client's tokens were revoked moments ago; new tokens are issued again in 30 s",
+      });
+    });
+
     it('answers throttling with 503 temporarily_unavailable and Retry-After', async () => {
       // Arrange
       const { handler, store, metrics } = setup();

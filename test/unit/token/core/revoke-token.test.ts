@@ -263,13 +263,20 @@ describe('issuance and tokens_not_before', () => {
     // Arrange
     const { store, issue } = setup();
     const record = store.records.get('client-1');
-    store.records.set('client-1', { ...record!, tokens_not_before: NOW + 1 });
-    const atIt = setup('ES256', (NOW + 1) * 1000);
-    atIt.store.records.set('client-1', { ...record!, tokens_not_before: NOW + 1 });
+    store.records.set('client-1', { ...record!, tokens_not_before: NOW + 30 });
+    const atIt = setup('ES256', (NOW + 30) * 1000);
+    atIt.store.records.set('client-1', { ...record!, tokens_not_before: NOW + 30 });
 
-    // Act / Assert
-    await expect(issue()).rejects.toBeInstanceOf(TemporarilyUnavailableError);
-    expect(payloadOf(await atIt.issue()).exp).toBe(NOW + 1 + 3600);
+    // Act
+    const refused = await issue().catch((e: unknown) => e);
+
+    // Assert: the client, authenticated, is told how long to wait.
+    expect(refused).toBeInstanceOf(TemporarilyUnavailableError);
+    expect(refused).toMatchObject({
+      retryAfterSeconds: 30,
+      message: "this client's tokens were revoked moments ago; new tokens are issued again in 30 s",
+    });
+    expect(payloadOf(await atIt.issue()).exp).toBe(NOW + 30 + 3600);
   });
 });
 
