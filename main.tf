@@ -201,18 +201,53 @@ resource "aws_api_gateway_stage" "this" {
   tags = local.tags
 }
 
-# Method-level throttling on the stage is what limits POST /oauth2/token for every caller
-# (a usage plan would only throttle requests that carry an API key).
-resource "aws_api_gateway_method_settings" "token" {
-  count = local.create_api ? 1 : 0
+locals {
+  discovery_throttle = { rate_limit = var.discovery_rate_limit, burst_limit = var.discovery_burst_limit }
+
+  # Limits of each route the token endpoint serves. Every route is throttled, not only the token
+  # endpoint (issue 21): revoke and introspect authenticate a client with the same argon2id
+  # verifications, and every route, the public documents too, holds one of the token function's
+  # concurrent executions while it runs. A route the token endpoint adds without an entry here
+  # fails every plan on the lookup below, and test/terraform/throttling.tftest.hcl fails too.
+  route_throttle_limits = {
+    token                = { rate_limit = var.token_rate_limit, burst_limit = var.token_burst_limit }
+    revoke               = { rate_limit = var.revoke_rate_limit, burst_limit = var.revoke_burst_limit }
+    introspect           = { rate_limit = var.introspect_rate_limit, burst_limit = var.introspect_burst_limit }
+    jwks                 = local.discovery_throttle
+    metadata             = local.discovery_throttle
+    openid_configuration = local.discovery_throttle
+  }
+
+  # One entry per route whose integration invokes the token function (revoke and introspect only
+  # with revocation_check), derived from the submodule's integrations rather than listed here.
+  route_throttles = {
+    for route, method_path in module.token_endpoint.method_paths :
+    route => merge({ method_path = method_path }, local.route_throttle_limits[route])
+  }
+}
+
+# Stage method throttling is what limits these routes for every caller: a usage plan throttles only
+# requests that carry an API key, and these routes take none. Per-API, per-stage limits apply at the
+# method level of a stage, each a token bucket (rate: tokens added per second; burst: the bucket's
+# capacity), and a request over them may be answered 429 Too Many Requests before the function
+# runs; they are "applied on a best-effort basis and should be thought of as targets rather than
+# guaranteed request ceilings" ("Throttle requests to your REST APIs for better throughput in API
+# Gateway", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+# Each entry is its own UpdateStage call on the same stage. The API Gateway docs are silent on
+# concurrent updates of one stage; API Gateway may refuse one with ConflictException ("Unable to
+# complete operation due to concurrent modification. Please try again later"), which provider 5.x
+# retries for every API Gateway call (its internal/service/apigateway/service_package.go; see
+# hashicorp/terraform-provider-aws#483), so the settings may be created in parallel.
+resource "aws_api_gateway_method_settings" "this" {
+  for_each = local.create_api ? local.route_throttles : {}
 
   rest_api_id = local.rest_api_id
   stage_name  = aws_api_gateway_stage.this[0].stage_name
-  method_path = module.token_endpoint.token_method_path
+  method_path = each.value.method_path
 
   settings {
-    throttling_rate_limit  = var.token_rate_limit
-    throttling_burst_limit = var.token_burst_limit
+    throttling_rate_limit  = each.value.rate_limit
+    throttling_burst_limit = each.value.burst_limit
   }
 }
 

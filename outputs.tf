@@ -40,8 +40,13 @@ output "redeployment_trigger" {
 }
 
 output "token_method_path" {
-  description = "method_path of POST /oauth2/token for aws_api_gateway_method_settings; with rest_api_id, throttle it on your stage."
+  description = "method_path of POST /oauth2/token for aws_api_gateway_method_settings; with rest_api_id, throttle it on your stage, and every other route of route_throttles."
   value       = module.token_endpoint.token_method_path
+}
+
+output "route_throttles" {
+  description = "Stage method throttling of every route whose integration invokes the token function, by route (token, jwks, metadata, openid_configuration, and with revocation_check revoke and introspect): { method_path, rate_limit, burst_limit } from the *_rate_limit and *_burst_limit inputs. The module applies them to the stage it creates; with rest_api_id, create one aws_api_gateway_method_settings per entry on your stage (docs/deploy.md, Mode 1b)."
+  value       = local.route_throttles
 }
 
 output "authorizer_id" {

@@ -158,7 +158,7 @@ variable "table_kms_key_arn" {
 ################################################################################
 
 variable "rest_api_id" {
-  description = "Id of an existing REST API to add the routes and authorizer to. null creates a REGIONAL REST API with a deployment, stage and token throttling. With an existing API the module creates no deployment or stage: deploy the API yourself (include the redeployment_trigger output) and throttle token_method_path on your stage."
+  description = "Id of an existing REST API to add the routes and authorizer to. null creates a REGIONAL REST API with a deployment, a stage and throttling of every route to the token function. With an existing API the module creates no deployment or stage: deploy the API yourself (include the redeployment_trigger output) and throttle every route of the route_throttles output on your stage."
   type        = string
   default     = null
 
@@ -269,7 +269,7 @@ variable "clock_skew_seconds" {
 }
 
 variable "token_rate_limit" {
-  description = "Steady-state requests per second allowed on POST /oauth2/token (stage method throttling; only when the module creates the API)."
+  description = "Steady-state requests per second allowed on POST /oauth2/token (stage method throttling; only when the module creates the API, else see the route_throttles output)."
   type        = number
   default     = 50
 
@@ -287,6 +287,78 @@ variable "token_burst_limit" {
   validation {
     condition     = var.token_burst_limit > 0 && floor(var.token_burst_limit) == var.token_burst_limit
     error_message = "token_burst_limit must be a whole number greater than 0."
+  }
+}
+
+# Revocation and introspection authenticate the client exactly as the token endpoint does (the same
+# argon2id verifications on the same function), so they are throttled too, each on its own (issue
+# 21). The defaults are below token_rate_limit: a client revokes a token at most once and usually
+# never, and a resource server introspects only the tokens it cannot verify itself (RFC 9068 tokens
+# verify locally), so both are called less often than tokens are issued.
+
+variable "revoke_rate_limit" {
+  description = "Steady-state requests per second allowed on POST /oauth2/revoke (RFC 7009; served with revocation_check), by stage method throttling; only when the module creates the API, else see the route_throttles output. Each request authenticates the client like a token request (argon2id)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.revoke_rate_limit > 0
+    error_message = "revoke_rate_limit must be greater than 0."
+  }
+}
+
+variable "revoke_burst_limit" {
+  description = "Burst of requests allowed on POST /oauth2/revoke (stage method throttling; only when the module creates the API)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.revoke_burst_limit > 0 && floor(var.revoke_burst_limit) == var.revoke_burst_limit
+    error_message = "revoke_burst_limit must be a whole number greater than 0."
+  }
+}
+
+variable "introspect_rate_limit" {
+  description = "Steady-state requests per second allowed on POST /oauth2/introspect (RFC 7662; served with revocation_check), by stage method throttling; only when the module creates the API, else see the route_throttles output. Each request authenticates the calling client like a token request (argon2id)."
+  type        = number
+  default     = 25
+
+  validation {
+    condition     = var.introspect_rate_limit > 0
+    error_message = "introspect_rate_limit must be greater than 0."
+  }
+}
+
+variable "introspect_burst_limit" {
+  description = "Burst of requests allowed on POST /oauth2/introspect (stage method throttling; only when the module creates the API)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.introspect_burst_limit > 0 && floor(var.introspect_burst_limit) == var.introspect_burst_limit
+    error_message = "introspect_burst_limit must be a whole number greater than 0."
+  }
+}
+
+variable "discovery_rate_limit" {
+  description = "Steady-state requests per second allowed on each public document, GET /.well-known/jwks.json, /.well-known/openid-configuration and /.well-known/oauth-authorization-server (stage method throttling, one setting per route; only when the module creates the API, else see the route_throttles output). They need no argon2id, but each request runs the token function; clients and verifiers fetch them at start-up and cache them."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.discovery_rate_limit > 0
+    error_message = "discovery_rate_limit must be greater than 0."
+  }
+}
+
+variable "discovery_burst_limit" {
+  description = "Burst of requests allowed on each public document route (JWKS and the two discovery documents; stage method throttling; only when the module creates the API)."
+  type        = number
+  default     = 40
+
+  validation {
+    condition     = var.discovery_burst_limit > 0 && floor(var.discovery_burst_limit) == var.discovery_burst_limit
+    error_message = "discovery_burst_limit must be a whole number greater than 0."
   }
 }
 

@@ -1,4 +1,4 @@
-# Token Lambda (POST /oauth2/token, GET /.well-known/* incl. discovery) with its least-privilege role, log group and REST routes.
+# Token Lambda (POST /oauth2/token, /oauth2/revoke and /oauth2/introspect with revocation, GET /.well-known/* incl. discovery) with its least-privilege role, log group and REST routes.
 
 locals {
   function_name = "${var.name}-token"
@@ -288,4 +288,26 @@ resource "aws_lambda_permission" "api" {
   function_name = module.function.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${var.execution_arn}/*/${each.value.http_method}${each.value.path}"
+}
+
+################################################################################
+# Throttling addresses (the stage belongs to the caller)
+################################################################################
+
+locals {
+  # The method_path of aws_api_gateway_method_settings for every route whose integration invokes
+  # the function, keyed like the integrations, so a route added to local.routes is listed here too
+  # and the root module throttles it (issue 21; test/terraform/throttling.tftest.hcl).
+  # A method path is {resource_path}/{http_method} with the leading slash trimmed ("Resource:
+  # aws_api_gateway_method_settings", method_path, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_method_settings;
+  # its example has a one-segment path). The provider sends it unchanged in the UpdateStage patch
+  # path "/<method_path>/throttling/rateLimit", where "any slash ("/") character appearing in path
+  # names must be escaped with "~1"" (API Gateway API Reference, "PatchOperation",
+  # https://docs.aws.amazon.com/apigateway/latest/api/API_PatchOperation.html). So
+  # "~1oauth2~1token/POST" addresses POST /oauth2/token, and "oauth2/token/POST" would not
+  # (hashicorp/terraform-provider-aws#9738).
+  method_paths = tomap({
+    for k, integration in aws_api_gateway_integration.this :
+    k => "${replace(local.routes[k].path, "/", "~1")}/${integration.http_method}"
+  })
 }

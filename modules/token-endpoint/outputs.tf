@@ -22,11 +22,12 @@ output "signing_key_arn" {
 
 output "token_method_path" {
   description = "method_path of POST /oauth2/token for aws_api_gateway_method_settings (throttling)."
-  # API Gateway addresses a method setting as <resource path>/<method> with every "/" of the
-  # resource path escaped as "~1"; the provider passes method_path through unchanged, so an
-  # unescaped "oauth2/token/POST" would not address this method
-  # (hashicorp/terraform-provider-aws#9738).
-  value = "${replace(local.routes.token.path, "/", "~1")}/${local.routes.token.http_method}"
+  value       = local.method_paths["token"]
+}
+
+output "method_paths" {
+  description = "method_path for aws_api_gateway_method_settings of every route whose integration invokes the token function, by route: token, jwks, metadata, openid_configuration, and with revocation revoke and introspect (e.g. \"~1oauth2~1revoke/POST\"). Throttle each on the stage: token, revoke and introspect authenticate a client (argon2id), and every route holds one of the function's concurrent executions."
+  value       = local.method_paths
 }
 
 output "deployment_triggers" {

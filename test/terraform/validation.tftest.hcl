@@ -32,6 +32,12 @@ run "rejects_first_set_of_bad_values" {
     clock_skew_seconds               = 301
     token_rate_limit                 = 0
     token_burst_limit                = 0
+    revoke_rate_limit                = 0
+    revoke_burst_limit               = 1.5
+    introspect_rate_limit            = -1
+    introspect_burst_limit           = 0
+    discovery_rate_limit             = 0
+    discovery_burst_limit            = 0.5
     lambda_architecture              = "x86"
     lambda_runtime                   = "python3.12"
     token_function_memory_size       = 64
@@ -54,6 +60,12 @@ run "rejects_first_set_of_bad_values" {
     var.clock_skew_seconds,
     var.token_rate_limit,
     var.token_burst_limit,
+    var.revoke_rate_limit,
+    var.revoke_burst_limit,
+    var.introspect_rate_limit,
+    var.introspect_burst_limit,
+    var.discovery_rate_limit,
+    var.discovery_burst_limit,
     var.lambda_architecture,
     var.lambda_runtime,
     var.token_function_memory_size,

@@ -147,6 +147,16 @@ run "token_endpoint_is_least_privilege" {
     condition     = output.token_method_path == "~1oauth2~1token/POST"
     error_message = "The throttling method path must escape the resource path's slashes."
   }
+
+  assert {
+    condition = output.method_paths == tomap({
+      token                = "~1oauth2~1token/POST"
+      jwks                 = "~1.well-known~1jwks.json/GET"
+      metadata             = "~1.well-known~1oauth-authorization-server/GET"
+      openid_configuration = "~1.well-known~1openid-configuration/GET"
+    })
+    error_message = "Without revocation, method_paths must address the token, JWKS and discovery routes, with the resource paths' slashes escaped."
+  }
 }
 
 run "token_endpoint_rejects_active_key_outside_signing_keys" {
@@ -425,8 +435,14 @@ run "creates_regional_api_with_stage_and_token_throttling" {
   command = plan
 
   variables {
-    token_rate_limit  = 20
-    token_burst_limit = 40
+    token_rate_limit       = 20
+    token_burst_limit      = 40
+    revoke_rate_limit      = 3
+    revoke_burst_limit     = 6
+    introspect_rate_limit  = 7
+    introspect_burst_limit = 14
+    discovery_rate_limit   = 11
+    discovery_burst_limit  = 22
   }
 
   override_resource {
@@ -455,11 +471,38 @@ run "creates_regional_api_with_stage_and_token_throttling" {
 
   assert {
     condition = (
-      aws_api_gateway_method_settings.token[0].method_path == "~1oauth2~1token/POST" &&
-      aws_api_gateway_method_settings.token[0].settings[0].throttling_rate_limit == 20 &&
-      aws_api_gateway_method_settings.token[0].settings[0].throttling_burst_limit == 40
+      aws_api_gateway_method_settings.this["token"].method_path == "~1oauth2~1token/POST" &&
+      aws_api_gateway_method_settings.this["token"].settings[0].throttling_rate_limit == 20 &&
+      aws_api_gateway_method_settings.this["token"].settings[0].throttling_burst_limit == 40
     )
-    error_message = "POST /oauth2/token must be throttled on the stage."
+    error_message = "POST /oauth2/token must be throttled on the stage with token_rate_limit and token_burst_limit."
+  }
+
+  # revocation_check is on by default, so revocation and introspection are served, each throttled
+  # with its own inputs (issue 21).
+  assert {
+    condition = (
+      aws_api_gateway_method_settings.this["revoke"].method_path == "~1oauth2~1revoke/POST" &&
+      aws_api_gateway_method_settings.this["revoke"].settings[0].throttling_rate_limit == 3 &&
+      aws_api_gateway_method_settings.this["revoke"].settings[0].throttling_burst_limit == 6 &&
+      aws_api_gateway_method_settings.this["introspect"].method_path == "~1oauth2~1introspect/POST" &&
+      aws_api_gateway_method_settings.this["introspect"].settings[0].throttling_rate_limit == 7 &&
+      aws_api_gateway_method_settings.this["introspect"].settings[0].throttling_burst_limit == 14
+    )
+    error_message = "POST /oauth2/revoke and POST /oauth2/introspect must be throttled on the stage with their own limits."
+  }
+
+  assert {
+    condition = alltrue([for route in ["jwks", "metadata", "openid_configuration"] : (
+      aws_api_gateway_method_settings.this[route].settings[0].throttling_rate_limit == 11 &&
+      aws_api_gateway_method_settings.this[route].settings[0].throttling_burst_limit == 22
+    )])
+    error_message = "Each public document route must be throttled with discovery_rate_limit and discovery_burst_limit."
+  }
+
+  assert {
+    condition     = alltrue([for s in aws_api_gateway_method_settings.this : s.rest_api_id == "newapi1234" && s.stage_name == "v1"])
+    error_message = "The method settings must apply to the stage the module creates."
   }
 
   assert {
@@ -488,7 +531,7 @@ run "existing_api_gets_routes_but_no_deployment" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_rest_api.this) == 0 && length(aws_api_gateway_deployment.this) == 0 && length(aws_api_gateway_stage.this) == 0 && length(aws_api_gateway_method_settings.token) == 0
+    condition     = length(aws_api_gateway_rest_api.this) == 0 && length(aws_api_gateway_deployment.this) == 0 && length(aws_api_gateway_stage.this) == 0 && length(aws_api_gateway_method_settings.this) == 0
     error_message = "With rest_api_id the module creates no API, deployment, stage or method settings."
   }
 
@@ -506,6 +549,17 @@ run "existing_api_gets_routes_but_no_deployment" {
   assert {
     condition     = output.issuer == "https://auth.example.com/oauth" && output.jwks_url == "https://auth.example.com/oauth/.well-known/jwks.json"
     error_message = "The issuer override is used for the issuer and URLs."
+  }
+
+  # Without a stage of its own, the module hands the caller what to throttle on theirs.
+  assert {
+    condition = (
+      output.route_throttles["token"] == { method_path = "~1oauth2~1token/POST", rate_limit = 50, burst_limit = 100 } &&
+      output.route_throttles["revoke"] == { method_path = "~1oauth2~1revoke/POST", rate_limit = 10, burst_limit = 20 } &&
+      output.route_throttles["introspect"] == { method_path = "~1oauth2~1introspect/POST", rate_limit = 25, burst_limit = 50 } &&
+      output.route_throttles["jwks"] == { method_path = "~1.well-known~1jwks.json/GET", rate_limit = 20, burst_limit = 40 }
+    )
+    error_message = "With rest_api_id, route_throttles must give each route's method_path with its default limits."
   }
 }
 
