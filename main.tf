@@ -128,6 +128,20 @@ module "token_endpoint" {
   memory_size         = var.token_function_memory_size
   log_retention_days  = var.log_retention_days
 
+  # Optional cap on the token function (issue 21). Reserving "both ensures that your function has
+  # capacity to process the specified number of events simultaneously, and prevents it from scaling
+  # beyond that level", and needs "at least 100 simultaneous executions unreserved for functions
+  # that aren't configured with a per-function limit" (AWS Lambda API Reference,
+  # "PutFunctionConcurrency", https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html),
+  # so the default stays unreserved: a reservation can fail the apply in a small account, and it
+  # takes capacity from every other function there. When Lambda throttles an integration, "the API
+  # Gateway API might return an Internal server error" (AWS Knowledge Center, "How do I troubleshoot
+  # issues for API Gateway endpoints that integrate with Lambda?",
+  # https://repost.aws/knowledge-center/api-gateway-internal-server-error); the docs name no exact
+  # status, so count it as a 5xx that clients cannot tell from a failure, unlike the stage throttles'
+  # 429, and reserve more than the stage lets through at once (docs/cost-and-limits.md).
+  reserved_concurrent_executions = var.token_function_reserved_concurrency
+
   tags = local.tags
 }
 

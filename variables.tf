@@ -504,6 +504,17 @@ variable "token_function_memory_size" {
   }
 }
 
+variable "token_function_reserved_concurrency" {
+  description = "Concurrent executions reserved for the token function, which are also its maximum: a flood that gets past the stage throttles cannot then take the Region's Lambda concurrency from your other functions, nor they from it. null (the default) leaves it unreserved, on the account's shared pool. Reserving subtracts from the account's unreserved concurrency, which Lambda keeps at 100 or more, so the apply fails in an account whose quota is too small. Invocations beyond it are throttled by Lambda, which API Gateway answers with a 5xx, not the 429 of its own throttles: reserve at least the sum of the routes' burst limits (docs/cost-and-limits.md)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.token_function_reserved_concurrency == null || try(var.token_function_reserved_concurrency >= 1 && floor(var.token_function_reserved_concurrency) == var.token_function_reserved_concurrency, false)
+    error_message = "token_function_reserved_concurrency must be null (unreserved) or a whole number of at least 1 (0 would stop the token function from running)."
+  }
+}
+
 variable "authorizer_function_memory_size" {
   description = "Memory of the authorizer function in MB."
   type        = number

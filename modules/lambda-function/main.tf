@@ -126,6 +126,12 @@ resource "aws_lambda_function" "this" {
   memory_size   = var.memory_size
   timeout       = var.timeout
 
+  # "A value of 0 disables lambda from being triggered and -1 removes any concurrency limitations.
+  # Defaults to Unreserved Concurrency Limits -1" ("Resource: aws_lambda_function",
+  # reserved_concurrent_executions, https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function),
+  # so null keeps the function unreserved; the callers refuse 0.
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
   filename  = local.from_s3 ? null : var.filename
   s3_bucket = local.from_s3 ? var.artifacts_s3.bucket : null
   s3_key    = local.s3_key

@@ -25,6 +25,11 @@ output "environment_variables" {
   value       = try(aws_lambda_function.this.environment[0].variables, {})
 }
 
+output "reserved_concurrent_executions" {
+  description = "Concurrent executions reserved for the function, as configured; -1 when unreserved."
+  value       = aws_lambda_function.this.reserved_concurrent_executions
+}
+
 output "role_arn" {
   description = "ARN of the execution role. Depends on the role only (not its policy), so callers may name it in key policies that the role policy refers to."
   value       = aws_iam_role.this.arn

@@ -86,6 +86,12 @@ variable "timeout" {
   default     = 3
 }
 
+variable "reserved_concurrent_executions" {
+  description = "Concurrent executions reserved for the function, which are also its maximum; null leaves it unreserved (the provider's -1), sharing the account's pool. 0 would stop every invocation."
+  type        = number
+  default     = null
+}
+
 variable "environment_variables" {
   description = "Environment variables of the function."
   type        = map(string)

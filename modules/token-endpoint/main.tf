@@ -171,6 +171,8 @@ module "function" {
   memory_size   = var.memory_size
   timeout       = var.timeout
 
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
   environment_variables = {
     ISSUER                            = var.issuer
     DEFAULT_AUDIENCE                  = var.audience

@@ -10,6 +10,11 @@ output "function_arn" {
   value       = module.function.function_arn
 }
 
+output "reserved_concurrent_executions" {
+  description = "Concurrent executions reserved for the token function; -1 when unreserved."
+  value       = module.function.reserved_concurrent_executions
+}
+
 output "role_arn" {
   description = "ARN of the token function's execution role (the only principal the key policy lets sign)."
   value       = module.function.role_arn

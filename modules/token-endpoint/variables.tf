@@ -194,6 +194,17 @@ variable "timeout" {
   }
 }
 
+variable "reserved_concurrent_executions" {
+  description = "Concurrent executions reserved for the token function, which are also its maximum (the root module's token_function_reserved_concurrency explains the trade-off); null (the default) leaves it unreserved."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions, false)
+    error_message = "reserved_concurrent_executions must be null (unreserved) or a whole number of at least 1 (0 would stop the function from running)."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the function's log group in days."
   type        = number

@@ -44,6 +44,8 @@ run "rejects_first_set_of_bad_values" {
     authorizer_function_memory_size  = 64
     log_retention_days               = 13
     log_level                        = "VERBOSE"
+
+    token_function_reserved_concurrency = 0
   }
   expect_failures = [
     var.name,
@@ -69,6 +71,7 @@ run "rejects_first_set_of_bad_values" {
     var.lambda_architecture,
     var.lambda_runtime,
     var.token_function_memory_size,
+    var.token_function_reserved_concurrency,
     var.authorizer_function_memory_size,
     var.log_retention_days,
     var.log_level,
@@ -206,6 +209,8 @@ run "accepts_boundary_values_and_route_map_syntax" {
       "* /admin"          = ["orders:write"]
       "ANY /ops/{proxy+}" = ["orders:write"]
     }
+
+    token_function_reserved_concurrency = 1
   }
 }
 
@@ -269,6 +274,8 @@ run "token_endpoint_rejects_bad_inputs" {
     signing_algorithm      = "HS256"
     artifacts_dir          = "/nonexistent-artifacts"
     lambda_architecture    = "x86"
+
+    reserved_concurrent_executions = 2.5
   }
 
   # active_signing_key_arn's validation reads signing_key_arns, so it is skipped here (tested in wiring).
@@ -278,6 +285,7 @@ run "token_endpoint_rejects_bad_inputs" {
     var.signing_key_arns,
     var.signing_algorithm,
     var.lambda_architecture,
+    var.reserved_concurrent_executions,
   ]
 }
 

@@ -443,6 +443,8 @@ run "creates_regional_api_with_stage_and_token_throttling" {
     introspect_burst_limit = 14
     discovery_rate_limit   = 11
     discovery_burst_limit  = 22
+
+    token_function_reserved_concurrency = 40
   }
 
   override_resource {
@@ -506,6 +508,11 @@ run "creates_regional_api_with_stage_and_token_throttling" {
   }
 
   assert {
+    condition     = module.token_endpoint.reserved_concurrent_executions == 40
+    error_message = "token_function_reserved_concurrency must reach the token function's reserved_concurrent_executions."
+  }
+
+  assert {
     condition = (
       module.client_table.table_name == "unit-test-clients" &&
       output.audience == "unit-test"
@@ -560,6 +567,12 @@ run "existing_api_gets_routes_but_no_deployment" {
       output.route_throttles["jwks"] == { method_path = "~1.well-known~1jwks.json/GET", rate_limit = 20, burst_limit = 40 }
     )
     error_message = "With rest_api_id, route_throttles must give each route's method_path with its default limits."
+  }
+
+  # Unset, the provider's default -1 (unreserved) applies; the mock provider leaves it null.
+  assert {
+    condition     = module.token_endpoint.reserved_concurrent_executions == null || module.token_endpoint.reserved_concurrent_executions == -1
+    error_message = "By default the token function's concurrency must stay unreserved."
   }
 }
 
