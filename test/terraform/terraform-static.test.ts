@@ -69,7 +69,7 @@ describeWithTerraformMirror()('terraform module (offline)', () => {
     for (const { dir, result } of results) expectExit(result, `terraform validate in ${dir}`);
   });
 
-  test('terraform test (mock provider): validations, IAM least privilege, key rotation wiring', async () => {
+  test('terraform test (mock provider): validations, IAM least privilege, key rotation wiring, route throttles', async () => {
     // Act
     const result = await terraform(ws, '.', [
       'test',
