@@ -87,9 +87,9 @@ export function integerRoot(n: bigint, k: number): bigint {
  * included, so an even modulus), a perfect power b^k (its root gives the factors), or a prime
  * (then phi(n) = n - 1 and anyone computes the private exponent). Each of these lets anyone who
  * reads the public key compute its private key. A composite modulus costs one gcd, a few
- * integer roots and one Miller-Rabin round (about 5 ms for 2048 bits); a prime one is confirmed
- * with OpenSSL's full round count (about 0.1 s for 2048 bits, 2 s for 4096), which only a key
- * that is refused anyway pays.
+ * integer roots and one Miller-Rabin round (about 2.5 ms for 2048 bits, 16 ms for 4096); a prime
+ * one is confirmed with OpenSSL's full round count (about 0.1 s for 2048 bits, 2 s for 4096),
+ * which only a key that is refused anyway pays.
  * @param n the modulus, at most MAX_RSA_BITS bits (checked before)
  * @returns the problem, or undefined for a modulus that passes
  */
