@@ -72,6 +72,27 @@ export const JWS_ALGORITHMS: readonly JwsAlgorithm[] = [
 /** Smallest RSA modulus accepted (RFC 7518 §3.3 and §3.5: 2048 bits or larger; jose enforces the same). */
 export const MIN_RSA_BITS = 2048;
 
+/**
+ * Largest RSA modulus accepted. A verification costs more the larger the key: a client's key is
+ * tried on every request that names it, and a failed check must cost about what the 2048-bit
+ * dummy key costs, or response times tell which clients exist (issue 21: a 16384-bit key made a
+ * failed check take 7.6 ms instead of 0.06 ms). 4096 bits is the largest RSA key AWS KMS makes
+ * (RSA_4096) and the largest size common tools offer; Go's crypto/tls stops at 8192 bits for the
+ * same reason (CVE-2023-29409) and OpenSSL at 16384 (OPENSSL_RSA_MAX_MODULUS_BITS).
+ */
+export const MAX_RSA_BITS = 4096;
+
+/**
+ * Above this modulus size OpenSSL, and so node:crypto, refuses to verify with a public exponent
+ * longer than {@link MAX_LARGE_MODULUS_EXPONENT_BITS} (`OPENSSL_RSA_SMALL_MODULUS_BITS` and
+ * `OPENSSL_RSA_MAX_PUBEXP_BITS` in OpenSSL's rsa.h; Java's RSAKeyFactory has the same rule). Such a
+ * key could never authenticate anything, so it is refused when registered.
+ */
+export const LARGE_MODULUS_BITS = 3072;
+
+/** Longest public exponent, in bits, OpenSSL verifies with for a modulus over LARGE_MODULUS_BITS. */
+export const MAX_LARGE_MODULUS_EXPONENT_BITS = 64;
+
 /** A public key pinned to one algorithm, with what `crypto.verify` needs precomputed. */
 export interface VerifyKey {
   readonly alg: JwsAlgorithm;
@@ -99,8 +120,8 @@ export class KeyAlgorithmMismatchError extends Error {
 const b64Length = (bytes: number): number => Math.ceil((bytes * 4) / 3);
 
 /**
- * Pins a public key to an algorithm and precomputes what verification needs. RSA keys need at
- * least {@link MIN_RSA_BITS}; ES256 needs P-256 and ES384 P-384 (RFC 7518 §3.4); EdDSA needs
+ * Pins a public key to an algorithm and precomputes what verification needs. RSA keys have
+ * {@link MIN_RSA_BITS} to {@link MAX_RSA_BITS} bits and a safe public exponent; ES256 needs P-256 and ES384 P-384 (RFC 7518 §3.4); EdDSA needs
  * Ed25519 (RFC 8037 §3.1; Ed448 is not supported).
  * @param key a public KeyObject
  * @param alg the algorithm it is used with
@@ -121,6 +142,11 @@ export function prepareVerifyKey(key: KeyObject, alg: JwsAlgorithm): VerifyKey {
           `a ${bits}-bit RSA key is too weak; ${alg} needs at least ${MIN_RSA_BITS} bits`,
         );
       }
+      if (bits > MAX_RSA_BITS) {
+        throw new KeyAlgorithmMismatchError(
+          `a ${bits}-bit RSA key is too large; ${alg} takes at most ${MAX_RSA_BITS} bits here`,
+        );
+      }
       // FIPS 186-5 §5.4 (and NIST SP 800-89 §5.3.3): the public exponent is odd, with
       // 2^16 < e < 2^256. e = 1 (or 3 with a short message) would let anyone forge a PKCS#1 v1.5 signature
       // without the private key, so a key with any other exponent is refused.
@@ -133,6 +159,12 @@ export function prepareVerifyKey(key: KeyObject, alg: JwsAlgorithm): VerifyKey {
       ) {
         throw new KeyAlgorithmMismatchError(
           `an RSA key with public exponent ${String(exponent)} is unsafe; the exponent must be odd, from 65537 to below 2^256`,
+        );
+      }
+      if (bits > LARGE_MODULUS_BITS && exponent >= 2n ** BigInt(MAX_LARGE_MODULUS_EXPONENT_BITS)) {
+        throw new KeyAlgorithmMismatchError(
+          `a ${bits}-bit RSA key with a public exponent over ${MAX_LARGE_MODULUS_EXPONENT_BITS} bits cannot verify anything; ` +
+            `above ${LARGE_MODULUS_BITS} bits OpenSSL takes exponents below 2^${MAX_LARGE_MODULUS_EXPONENT_BITS} only`,
         );
       }
       return {

@@ -23,6 +23,7 @@ import type {
   ListView,
   RotatedView,
 } from '../../scripts/lib/clients/format';
+import { clientKeyPair } from '../support/client-assertions';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import { basicAuthorization } from '../support/basic-auth';
@@ -480,6 +481,40 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       status: 401,
       body: { error: 'invalid_client' },
     });
+  });
+
+  it('refuses a public key another client holds, writing nothing, unless --allow-shared-key (issue 21)', async () => {
+    // Arrange
+    const keyFile = path.join(keyDir, 'shared-key.json');
+    fs.writeFileSync(keyFile, JSON.stringify(clientKeyPair('ES256', 'shared').jwk));
+    const create = (name: string, ...extra: string[]) =>
+      cli('clients', [
+        'create',
+        '--name',
+        name,
+        '--scopes',
+        'a',
+        '--jwks-file',
+        keyFile,
+        ...extra,
+        ...target,
+        '--json',
+      ]);
+    const holder = onlyJson<CreatedView>(await create('Key holder'));
+    const before = (await scanItems()).length;
+
+    // Act
+    const refused = await create('Key borrower');
+    const after = (await scanItems()).length;
+    const allowed = await create('Key borrower', '--allow-shared-key');
+
+    // Assert
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toContain(`is already registered for client ${holder.client_id}.`);
+    expect(refused.stderr).toContain('--allow-shared-key');
+    expect(after).toBe(before);
+    expect(allowed.code).toBe(0);
+    expect((await scanItems()).length).toBe(before + 1);
   });
 });
 

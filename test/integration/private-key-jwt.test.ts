@@ -17,6 +17,14 @@ import {
   jwtClientRecord,
   signAssertion,
 } from '../support/client-assertions';
+import {
+  ED25519_IDENTITY,
+  forgeAssertion,
+  primeModulusKey,
+  smallOrderEd25519Key,
+  verifiesWithRawKey,
+  type DegenerateKey,
+} from '../support/degenerate-keys';
 import { FakeHasher } from '../support/fake-hasher';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { FORM, ISSUER, tokenEvent } from '../support/token-fakes';
@@ -178,6 +186,37 @@ describeWithMoto()('private_key_jwt against moto', () => {
       expect(payload.client_id).toBe('jwt-issue');
       expect(replay.statusCode).toBe(401);
       expect(JSON.parse(replay.body).error).toBe('invalid_client');
+    }
+  });
+
+  it('refuses forged assertions for degenerate keys another tool wrote, with invalid_client (issue 21)', async () => {
+    // Arrange: a record written past the CLI, holding keys anyone can sign for
+    const degenerate = [smallOrderEd25519Key('identity', ED25519_IDENTITY), primeModulusKey()];
+    await admin.createClient(
+      jwtClientRecord(
+        degenerate.map((k) => k.jwk),
+        { client_id: 'jwt-degenerate', audiences: ['https://api'] },
+      ),
+    );
+    const forged = degenerate.map((k) =>
+      forgeAssertion(k, (attempt) =>
+        assertionClaims('jwt-degenerate', ISSUER, now(), { jti: `forged-${attempt}-${k.name}` }),
+      ),
+    );
+
+    for (const [i, assertion] of forged.entries()) {
+      // Act
+      const res = await handler(
+        tokenEvent({ headers: { 'Content-Type': FORM }, body: assertionBody(assertion) }),
+      );
+
+      // Assert: the raw key would have verified it
+      expect(verifiesWithRawKey(degenerate[i] as DegenerateKey, assertion)).toBe(true);
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body)).toEqual({
+        error: 'invalid_client',
+        error_description: 'client authentication failed',
+      });
     }
   });
 });

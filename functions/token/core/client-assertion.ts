@@ -40,6 +40,7 @@ export type AssertionFailureReason =
   | 'assertion_header'
   | 'assertion_alg'
   | 'assertion_kid'
+  | 'assertion_key_unusable'
   | 'assertion_signature'
   | 'assertion_iss'
   | 'assertion_sub'
@@ -210,7 +211,9 @@ function dummyKey(alg: JwsAlgorithm): VerifyKey {
  * Creates an assertion verifier. The checks, in order: a compact JWS of canonical base64url; a
  * header without `crit` or `b64` whose `alg` is asymmetric and whose `typ`, if any, is `JWT` or
  * `client-authentication+jwt`; a key chosen by `kid` (or, without one, every key of the header's
- * alg) whose registered alg equals the header's; the signature; then `iss` = `sub` = the client
+ * alg) whose registered alg equals the header's and that loadClientJwk accepts (a corrupt or
+ * degenerate stored key is refused as `assertion_key_unusable`, after the dummy's verification
+ * when no usable key is left); the signature; then `iss` = `sub` = the client
  * id, `aud` one of the accepted values as a single string, `exp` present and neither past nor
  * more than the lifetime limit ahead, `nbf` and `iat` not in the future (each within the skew), and
  * a `jti` of printable ASCII. Header members such as `jwk`, `jku`, `x5u` and `x5c` are never used:
@@ -222,16 +225,27 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
   const audiences = new Set(options.audiences);
   const skew = options.clockSkewSeconds;
   const maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
-  const prepared = new Map<string, VerifyKey>();
+  /** Prepared stored keys; null for a key that loadClientJwk refuses (never used, never retried). */
+  const prepared = new Map<string, VerifyKey | null>();
   const dummies = new Map<JwsAlgorithm, VerifyKey>();
   const headers = new Map<string, { alg: JwsAlgorithm; kid: unknown }>();
 
-  const verifyKeyOf = (jwk: ClientJwk): VerifyKey => {
+  /**
+   * The verify key of a stored key, or null when the key is unusable. The CLI validated it when it
+   * wrote it, but records may be written by other tooling: a key loadClientJwk refuses (corrupt,
+   * or degenerate, so that anyone could forge its signatures) never verifies anything. The
+   * verdict is cached like a prepared key, so the checks run once per key and container.
+   */
+  const verifyKeyOf = (jwk: ClientJwk): VerifyKey | null => {
     const cacheKey = JSON.stringify([jwk.alg, jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
     let key = prepared.get(cacheKey);
     if (key === undefined) {
-      // Stored keys were validated when written; a corrupt one throws ClientKeyError (server_error).
-      key = loadClientJwk(jwk).verifyKey;
+      try {
+        key = loadClientJwk(jwk).verifyKey;
+      } catch {
+        // loadClientJwk throws ClientKeyError only; whatever it refuses fails closed.
+        key = null;
+      }
       if (prepared.size >= KEY_CACHE_SIZE) prepared.clear();
       prepared.set(cacheKey, key);
     }
@@ -304,8 +318,11 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
         candidates = keys.filter((k) => k.alg === alg);
         if (candidates.length === 0) refuseAfterDummyVerify(segments, alg, 'assertion_kid');
       }
+      // Unusable stored keys drop out; with none left the refusal costs the dummy's verification.
+      const usable = candidates.map(verifyKeyOf).filter((k): k is VerifyKey => k !== null);
+      if (usable.length === 0) refuseAfterDummyVerify(segments, alg, 'assertion_key_unusable');
       const signingInput = `${segments[0]}.${segments[1]}`;
-      if (!candidates.some((k) => verifyJwsSignature(signingInput, segments[2], verifyKeyOf(k)))) {
+      if (!usable.some((k) => verifyJwsSignature(signingInput, segments[2], k))) {
         throw new AssertionRejectedError('assertion_signature');
       }
       const claims = payloadOf(split);

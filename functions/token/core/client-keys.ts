@@ -1,7 +1,8 @@
 /**
  * Public keys of `private_key_jwt` clients: validation of a registered JWK (public members only,
- * a `kid`, an `alg` the key fits) and its preparation into a node:crypto verify key. The clients
- * CLI validates with the same rules before it writes, and the token function again when it reads.
+ * a `kid`, an `alg` the key fits, no degenerate key) and its preparation into a node:crypto verify
+ * key. The clients CLI validates with the same rules before it writes, and the token function
+ * again when it prepares a stored key (records may be written by other tooling).
  * @module
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
@@ -13,6 +14,7 @@ import {
   type VerifyKey,
 } from '../../shared/jws-verify';
 import { jwkThumbprint } from '../../shared/jwk';
+import { degenerateKeyProblem } from './degenerate-keys';
 import type { ClientJwk } from './types';
 
 /** Most keys one client may hold: room for a rotation, and a bound on the work a request costs. */
@@ -78,8 +80,9 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
  *   as the CLI does for a key file; the stored form always has both
  * @returns the normalised public JWK (only the members verification uses) and its verify key
  * @throws ClientKeyError naming the problem: not a JWK object, a private or symmetric key, an
- *   unsupported type, curve or algorithm, a weak RSA key, a bad `kid` or `use`, an `alg` the key
- *   does not fit
+ *   unsupported type, curve or algorithm, an RSA key too small or too large or with an unsafe
+ *   exponent, a degenerate key (degenerate-keys.ts: forgeable without the private key), a bad
+ *   `kid` or `use`, an `alg` the key does not fit
  */
 export function loadClientJwk(
   value: unknown,
@@ -141,6 +144,9 @@ export function loadClientJwk(
     }
     throw new ClientKeyError(`is not a valid ${kty} public key`);
   }
+  // A well-formed key can still be one whose signatures anyone can forge (issue 21).
+  const degenerate = degenerateKeyProblem(members as { kty: string; n?: string; x?: string });
+  if (degenerate !== undefined) throw new ClientKeyError(degenerate);
   const kid =
     raw.kid ?? (options.defaults === true ? jwkThumbprint(members as { kty: string }) : undefined);
   if (typeof kid !== 'string' || !/^[\x21-\x7e]+$/.test(kid) || kid.length > MAX_KID_LENGTH) {

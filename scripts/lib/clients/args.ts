@@ -67,6 +67,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     auth: { type: 'string' },
     'jwks-file': { type: 'string' },
     'public-key-file': { type: 'string', multiple: true },
+    'allow-shared-key': { type: 'boolean' },
   },
   list: {},
   show: {},
@@ -86,6 +87,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   'add-key': {
     'jwks-file': { type: 'string' },
     'public-key-file': { type: 'string', multiple: true },
+    'allow-shared-key': { type: 'boolean' },
   },
   'remove-key': {},
   'revoke-tokens': {},
@@ -139,9 +141,13 @@ function parseAuthMethod(auth: string): RegisteredAuthMethod {
 function parseAuth(
   values: Record<string, unknown>,
   cwd: string,
-): Pick<CreateClientInput, 'authMethod' | 'keys'> {
+): Pick<CreateClientInput, 'authMethod' | 'keys' | 'allowSharedKey'> {
   const auth = values.auth === undefined ? undefined : parseAuthMethod(values.auth as string);
   const files = parseKeyFiles(values, cwd);
+  const allowShared = values['allow-shared-key'] === true;
+  if (allowShared && files === undefined) {
+    throw new UsageError('--allow-shared-key is for keys: give --jwks-file or --public-key-file');
+  }
   if (auth === 'private_key_jwt' && files === undefined) {
     throw new UsageError('--auth private_key_jwt needs --jwks-file FILE or --public-key-file FILE');
   }
@@ -151,7 +157,13 @@ function parseAuth(
     );
   }
   // Key files alone mean private_key_jwt.
-  if (files !== undefined) return { authMethod: 'private_key_jwt', keys: files.keys };
+  if (files !== undefined) {
+    return {
+      authMethod: 'private_key_jwt',
+      keys: files.keys,
+      ...(allowShared ? { allowSharedKey: true } : {}),
+    };
+  }
   return { authMethod: auth ?? 'client_secret' };
 }
 
@@ -316,7 +328,13 @@ export function parseCommandLine(
         const files = parseKeyFiles(values, cwd);
         if (files === undefined)
           throw new UsageError('give --public-key-file FILE or --jwks-file FILE');
-        return { command, ...common, clientId: clientId as string, ...files };
+        return {
+          command,
+          ...common,
+          clientId: clientId as string,
+          ...files,
+          allowSharedKey: values['allow-shared-key'] === true,
+        };
       }
       case 'remove-key':
         return { command, ...common, clientId: clientId as string, kid: positionals[1] as string };

@@ -12,6 +12,7 @@ import type {
 } from '../../../functions/token/core/types';
 import { confirmDelete } from './confirm';
 import { checkKeySet } from './public-keys';
+import { refuseSharedKeys } from './shared-keys';
 import { formatRevokedTokens, toRevokedTokensView } from './revoked-tokens';
 import {
   formatClient,
@@ -94,6 +95,11 @@ export async function createClient(
   const gateway = await openUsageKeys(deps, input.plan !== undefined);
   const config = gateway && (await gateway.config());
   const plan = gateway ? resolvePlan(config, input.plan) : undefined;
+  // No key of another client, checked before anything is written; a rerun resumes its own record.
+  await refuseSharedKeys(deps.store, input.keys ?? [], {
+    allowShared: input.allowSharedKey === true,
+    isSelf: (r) => plan !== undefined && r.pending_since !== undefined && r.name === input.name,
+  });
   const now = isoTime(deps.clock());
   const jwt = input.authMethod === 'private_key_jwt';
   /** A fresh secret and its stored hash; none for `private_key_jwt`. */
@@ -459,11 +465,12 @@ async function requireJwtClient(deps: CommandDeps, clientId: string): Promise<Cl
 /**
  * Adds public keys to a `private_key_jwt` client (conditional on its version): the first step of
  * a rotation (docs/private-key-jwt.md). The whole set is checked again: no duplicate kid, at most
- * MAX_CLIENT_KEYS.
+ * MAX_CLIENT_KEYS; and no other client may hold a new key unless `allowSharedKey`.
  * @param deps ports
  * @param clientId the id
  * @param keys the validated new keys
  * @param source the flag they came from, for messages
+ * @param allowSharedKey `--allow-shared-key`: accept a key another client holds
  * @returns the updated record
  */
 export async function addKeys(
@@ -471,9 +478,14 @@ export async function addKeys(
   clientId: string,
   keys: readonly ClientJwk[],
   source: string,
+  allowSharedKey = false,
 ): Promise<ClientRecord> {
   const current = await requireJwtClient(deps, clientId);
   const all = checkKeySet([...(current.jwks?.keys ?? []), ...keys], source);
+  await refuseSharedKeys(deps.store, keys, {
+    allowShared: allowSharedKey,
+    isSelf: (r) => r.client_id === clientId,
+  });
   return writeNext(deps, current, { ...current, jwks: { keys: all } });
 }
 
@@ -606,7 +618,13 @@ export async function runCommand(
       return print(toRotatedView(rotated), formatRotated(rotated, parsed.graceSeconds));
     }
     case 'add-key': {
-      const record = await addKeys(deps, parsed.clientId, parsed.keys, parsed.source);
+      const record = await addKeys(
+        deps,
+        parsed.clientId,
+        parsed.keys,
+        parsed.source,
+        parsed.allowSharedKey,
+      );
       return print(
         toClientView(record),
         `Added ${parsed.keys.length === 1 ? 'a key' : `${parsed.keys.length} keys`} to client ${record.client_id}.\n${formatClient(record)}`,

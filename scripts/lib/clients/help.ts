@@ -34,11 +34,14 @@ const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable 
   --jwks-file FILE         private_key_jwt: the client's public keys, a JWK or JWKS (JSON)
   --public-key-file FILE   private_key_jwt: a public key PEM (or JWK); repeat for several.
                            Keys without kid get their RFC 7638 thumbprint, without alg RS256,
-                           ES256, ES384 or EdDSA by type (docs/private-key-jwt.md)`;
+                           ES256, ES384 or EdDSA by type (docs/private-key-jwt.md)
+  --allow-shared-key       private_key_jwt: register a key that another client already holds
+                           (refused by default: whoever holds its private key could act as
+                           every client that has it)`;
 
 const COMMAND_HELP: Record<CommandName, string> = {
   create: `create --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS] [--plan NAME]
-                 [--auth METHOD] [--jwks-file FILE | --public-key-file FILE...]
+                 [--auth METHOD] [--jwks-file FILE | --public-key-file FILE...] [--allow-shared-key]
   Creates a client with a generated id and a 256-bit secret, stores only the secret's
   argon2id hash and prints the secret once. With private_key_jwt there is no secret: only the
   public keys are stored. With usage plans it also gets an API key (256 random bits) in its
@@ -82,9 +85,10 @@ ${CREATE_FLAGS}
   period (default ${DEFAULT_GRACE_SECONDS}, at most ${MAX_GRACE_SECONDS}; 0 revokes it now). A client holds at
   most two secrets, so an older secret still in its grace period is dropped.
   With --json: {"client_id","client_secret","previous_secret_expires_at"}.`,
-  'add-key': `add-key CLIENT_ID (--public-key-file FILE... | --jwks-file FILE)
+  'add-key': `add-key CLIENT_ID (--public-key-file FILE... | --jwks-file FILE) [--allow-shared-key]
   Adds public keys to a private_key_jwt client: step 1 of a key rotation (add the new key, switch
-  the client over, then remove-key the old one).`,
+  the client over, then remove-key the old one). A key another client holds is refused unless
+  --allow-shared-key is given.`,
   'remove-key': `remove-key CLIENT_ID KID
   Removes one key of a private_key_jwt client; assertions it signs are refused at once. The last
   key is never removed.`,
@@ -115,7 +119,7 @@ export function invocation(program: ProgramName): string {
 export function helpText(program: ProgramName, topic?: CommandName): string {
   if (program === 'create-client') {
     return `Usage: ${invocation(program)} --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS] [--plan NAME]
-         [--auth METHOD] [--jwks-file FILE | --public-key-file FILE...]
+         [--auth METHOD] [--jwks-file FILE | --public-key-file FILE...] [--allow-shared-key]
          (--table TABLE | --local [--data-dir DIR]) [--json]
   Onboards a client (same as \`npm run clients -- create\`; see \`npm run clients -- help\`).
 ${CREATE_FLAGS}

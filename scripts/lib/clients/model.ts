@@ -59,6 +59,8 @@ export interface CreateClientInput {
   authMethod: RegisteredAuthMethod;
   /** `--jwks-file` / `--public-key-file`: the public keys of a `private_key_jwt` client. */
   keys?: ClientJwk[];
+  /** `--allow-shared-key`: register the keys even if another client holds one of them. */
+  allowSharedKey?: boolean;
 }
 
 /** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
@@ -95,6 +97,8 @@ export type ParsedCommand =
         clientId: string;
         keys: ClientJwk[];
         source: string;
+        /** `--allow-shared-key`: add the keys even if another client holds one of them. */
+        allowSharedKey: boolean;
       })
   | ({ command: 'remove-key' } & CommonOptions & { clientId: string; kid: string });
 

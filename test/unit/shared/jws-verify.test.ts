@@ -3,10 +3,14 @@ import {
   createHash,
   createPublicKey,
   generateKeyPairSync,
+  randomBytes,
   verify as cryptoVerify,
 } from 'node:crypto';
 import {
   KeyAlgorithmMismatchError,
+  LARGE_MODULUS_BITS,
+  MAX_LARGE_MODULUS_EXPONENT_BITS,
+  MAX_RSA_BITS,
   prepareVerifyKey,
   verifyJwsSignature,
 } from '../../../functions/shared/jws-verify';
@@ -14,6 +18,21 @@ import { jwkThumbprint } from '../../../functions/shared/jwk';
 import { signJws } from '../../support/client-assertions';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+const b64 = (value: bigint): string => {
+  const hex = value.toString(16);
+  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex').toString('base64url');
+};
+
+/** An RSA public KeyObject with this modulus and exponent (no private key exists or is needed). */
+const rsaKey = (n: bigint, e: bigint) =>
+  createPublicKey({ key: { kty: 'RSA', n: b64(n), e: b64(e) }, format: 'jwk' });
+
+/** An RSA public KeyObject whose modulus is a random odd number of exactly `bits` bits. */
+const sized = (bits: number, e: bigint) => {
+  const random = BigInt(`0x${randomBytes(bits / 8 + 1).toString('hex')}`) % (1n << BigInt(bits));
+  return rsaKey(random | (1n << BigInt(bits - 1)) | 1n, e);
+};
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
 const ed = generateKeyPairSync('ed25519');
@@ -89,6 +108,35 @@ describe('prepareVerifyKey', () => {
 
     // Act / Assert
     expect(() => prepareVerifyKey(weak, 'RS256')).toThrow(KeyAlgorithmMismatchError);
+  });
+
+  it('refuses RSA keys over MAX_RSA_BITS, such as the 16384-bit key with a 64-bit exponent of issue 21', () => {
+    // Arrange: any odd number of the size will do; prepareVerifyKey looks at the size first.
+
+    // Act / Assert
+    expect(() => prepareVerifyKey(sized(16384, 2n ** 63n + 1n), 'RS256')).toThrow(
+      new KeyAlgorithmMismatchError(
+        'a 16384-bit RSA key is too large; RS256 takes at most 4096 bits here',
+      ),
+    );
+    expect(() => prepareVerifyKey(sized(MAX_RSA_BITS + 1, 65537n), 'PS256')).toThrow(
+      /a 4097-bit RSA key is too large/,
+    );
+    expect(prepareVerifyKey(sized(MAX_RSA_BITS, 65537n), 'RS256').signatureB64Length).toBe(683);
+  });
+
+  it('refuses an exponent over 64 bits above 3072 bits, with which OpenSSL never verifies', () => {
+    // Arrange
+    const large = 2n ** BigInt(MAX_LARGE_MODULUS_EXPONENT_BITS) + 1n;
+
+    // Act / Assert
+    expect(() => prepareVerifyKey(sized(LARGE_MODULUS_BITS + 1, large), 'RS256')).toThrow(
+      new KeyAlgorithmMismatchError(
+        'a 3073-bit RSA key with a public exponent over 64 bits cannot verify anything; above 3072 bits OpenSSL takes exponents below 2^64 only',
+      ),
+    );
+    expect(prepareVerifyKey(sized(LARGE_MODULUS_BITS + 1, large - 2n), 'RS256').alg).toBe('RS256');
+    expect(prepareVerifyKey(sized(LARGE_MODULUS_BITS, large), 'RS256').alg).toBe('RS256');
   });
 
   it('does not accept a PKCS#1 v1.5 signature for PS256', () => {

@@ -23,12 +23,25 @@ import {
   tokenEvent,
 } from '../../support/token-fakes';
 import { basicAuthorization } from '../../support/basic-auth';
+import {
+  ED25519_IDENTITY,
+  ED25519_ZERO,
+  forgeAssertion,
+  primeModulusKey,
+  smallOrderEd25519Key,
+  verifiesWithRawKey,
+  type DegenerateKey,
+} from '../../support/degenerate-keys';
+import type { ClientRecord } from '../../../functions/token/core/types';
 
 const NOW = Math.floor(FIXED_NOW_MS / 1000);
 const key = clientKeyPair('PS256');
 const signer = new InMemorySigner('ES256');
 
-function setup(config: { acceptTokenEndpointAudience?: boolean } = {}) {
+function setup(
+  config: { acceptTokenEndpointAudience?: boolean } = {},
+  extraRecords: ClientRecord[] = [],
+) {
   const lines: string[] = [];
   const logger = new Logger({ serviceName: 'token', logLevel: 'INFO' });
   const capture = (chunk: unknown): boolean => {
@@ -40,6 +53,7 @@ function setup(config: { acceptTokenEndpointAudience?: boolean } = {}) {
   const store = new MemoryClientStore([
     jwtClientRecord([key.jwk], { scopes: ['orders:read', 'token:introspect'] }),
     clientRecord(),
+    ...extraRecords,
   ]);
   const replayCache = new MemoryReplayCache(() => NOW);
   const handler = createTokenHandler({
@@ -144,6 +158,40 @@ describe('private_key_jwt through the token handler', () => {
     );
     // The assertion (a bearer credential until it expires) never reaches the log.
     for (const a of bad) expect(lines.join('\n')).not.toContain(a.split('.')[2]);
+  });
+
+  it('answers a forged assertion for a degenerate stored key with invalid_client, never a token or a server error', async () => {
+    // Arrange: records written by other tooling, whose keys anyone can sign for (issue 21)
+    const keys = [
+      primeModulusKey(),
+      smallOrderEd25519Key('ed25519-identity', ED25519_IDENTITY),
+      smallOrderEd25519Key('ed25519-zero', ED25519_ZERO),
+    ];
+    const records = keys.map((k) => jwtClientRecord([k.jwk], { client_id: `forged-${k.name}` }));
+    const { handler, lines } = setup({}, records);
+    const forged = keys.map((k) =>
+      forgeAssertion(k, (attempt) =>
+        assertionClaims(`forged-${k.name}`, ISSUER, NOW, { jti: `forged-${attempt}` }),
+      ),
+    );
+
+    // Act
+    const responses = [];
+    for (const a of forged) responses.push(await handler(post('/oauth2/token', assertionBody(a))));
+
+    // Assert
+    forged.forEach((a, i) => expect(verifiesWithRawKey(keys[i] as DegenerateKey, a)).toBe(true));
+    for (const res of responses) {
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body)).toEqual({
+        error: 'invalid_client',
+        error_description: 'client authentication failed',
+      });
+    }
+    const rejected = lines
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.message === 'token request rejected');
+    expect(rejected.map((l) => l.reason)).toEqual(keys.map(() => 'assertion_key_unusable'));
   });
 
   it('refuses a secret from the private_key_jwt client and an assertion from the secret client', async () => {

@@ -1,5 +1,5 @@
 // Unit tests of the private_key_jwt client commands: create with key files, add-key, remove-key, show (kids and thumbprints), and refusals that name the file and write nothing.
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,18 @@ import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';
 import { captureOutput, counterRandom, testClock } from '../../../support/clients-cli';
 import { clientKeyPair } from '../../../support/client-assertions';
+import {
+  bigintToB64,
+  ED25519_IDENTITY,
+  ED25519_ZERO,
+  primeModulusKey,
+  smallFactorKey,
+  smallOrderEd25519Key,
+} from '../../../support/degenerate-keys';
+
+const FORGEABLE = 'anyone can compute its private key and forge its signatures';
+const SMALL_ORDER =
+  "is an Ed25519 key of small order (a point on libsodium's blocklist); anyone can forge its signatures";
 
 let dir: string;
 beforeAll(() => {
@@ -164,6 +176,19 @@ describe('clients create --auth private_key_jwt', () => {
   });
 
   const privatePem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  // Degenerate keys (issue 21), built here: none has a private key, yet anyone can sign for them.
+  const primeKey = primeModulusKey();
+  const zeroKey = smallOrderEd25519Key('zero', ED25519_ZERO);
+  const identityPem = createPublicKey({
+    key: smallOrderEd25519Key('identity', ED25519_IDENTITY).jwk as object as JsonWebKey,
+    format: 'jwk',
+  }).export({ type: 'spki', format: 'pem' }) as string;
+  const hugeJwk = {
+    kty: 'RSA',
+    n: bigintToB64((1n << 16383n) | 1n),
+    e: bigintToB64(2n ** 63n + 1n),
+    alg: 'RS256',
+  };
   const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
     type: 'spki',
     format: 'pem',
@@ -197,6 +222,31 @@ describe('clients create --auth private_key_jwt', () => {
         }),
       ],
       '--jwks-file e1.json: does not fit its alg: an RSA key with public exponent 1 is unsafe; the exponent must be odd, from 65537 to below 2^256',
+    ],
+    [
+      'an RSA key whose modulus is prime (issue 21: anyone could sign for it)',
+      () => ['--jwks-file', file('prime.json', { ...primeKey.jwk, kid: undefined })],
+      `--jwks-file prime.json: is an RSA key whose modulus is prime; ${FORGEABLE}`,
+    ],
+    [
+      'an RSA key whose modulus has a small factor',
+      () => ['--jwks-file', file('factor.json', smallFactorKey().jwk)],
+      `--jwks-file factor.json: is an RSA key whose modulus has a prime factor below 65536; ${FORGEABLE}`,
+    ],
+    [
+      'an RSA key over 4096 bits (16384 bits, 64-bit exponent)',
+      () => ['--jwks-file', file('huge.json', hugeJwk)],
+      '--jwks-file huge.json: does not fit its alg: a 16384-bit RSA key is too large; RS256 takes at most 4096 bits here',
+    ],
+    [
+      'the Ed25519 identity point, as a PEM',
+      () => ['--public-key-file', file('identity.pem', identityPem)],
+      `--public-key-file identity.pem: ${SMALL_ORDER}`,
+    ],
+    [
+      'the all-zero Ed25519 key, as a JWK',
+      () => ['--jwks-file', file('zero.json', zeroKey.jwk)],
+      `--jwks-file zero.json: ${SMALL_ORDER}`,
     ],
     [
       'neither PEM nor JWK',
@@ -319,6 +369,27 @@ describe('key rotation: add-key, remove-key, show', () => {
     expect([dup, unknown]).toEqual([EXIT.USAGE, EXIT.USAGE]);
     expect(out.stderrText()).toContain('--jwks-file: key 2 duplicates kid ec-1');
     expect(out.stderrText()).toContain(`client ${id} has no key with kid "nope" (its kids: ec-1)`);
+    expect(store.writes).toBe(writes);
+  });
+
+  it('refuses a degenerate key on add-key (issue 21), writing nothing', async () => {
+    // Arrange
+    const { run, out, store } = setup();
+    const { client_id: id } = await createJwtClient(
+      run,
+      out,
+      '--jwks-file',
+      file('good.json', ec.jwk),
+    );
+    const writes = store.writes;
+    const identity = smallOrderEd25519Key('identity', ED25519_IDENTITY).jwk;
+
+    // Act
+    const code = await run('add-key', id, '--jwks-file', file('identity.json', identity));
+
+    // Assert
+    expect(code).toBe(EXIT.USAGE);
+    expect(out.stderrText()).toContain(`--jwks-file identity.json: ${SMALL_ORDER}`);
     expect(store.writes).toBe(writes);
   });
 

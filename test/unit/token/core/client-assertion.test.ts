@@ -11,7 +11,6 @@ import {
   peekAssertionSubject,
   type AssertionFailureReason,
 } from '../../../../functions/token/core/client-assertion';
-import { ClientKeyError } from '../../../../functions/token/core/client-keys';
 import type { ClientJwk } from '../../../../functions/token/core/types';
 import {
   assertionClaims,
@@ -20,6 +19,17 @@ import {
   signJws,
   type ClientKeyPair,
 } from '../../../support/client-assertions';
+import {
+  ED25519_IDENTITY,
+  ED25519_ZERO,
+  forgeAssertion,
+  primeModulusKey,
+  primeSquareKey,
+  smallFactorKey,
+  smallOrderEd25519Key,
+  verifiesWithRawKey,
+  type DegenerateKey,
+} from '../../../support/degenerate-keys';
 
 const ISSUER = 'https://auth.example.com';
 const TOKEN_ENDPOINT = `${ISSUER}/oauth2/token`;
@@ -363,13 +373,80 @@ describe('createAssertionVerifier: attack corpus', () => {
     expect(reasonOf(() => verify(assertion, [es256.jwk], 'other-client'))).toBe('assertion_iss');
   });
 
-  it('throws ClientKeyError (not a rejection) for a corrupt stored key', () => {
+  it('refuses a corrupt stored key as unusable (invalid_client), not with a server error', () => {
     // Arrange
     const corrupt = { ...es256.jwk, crv: 'P-384' } as ClientJwk;
     const assertion = signAssertion(es256, claims());
 
     // Act / Assert
-    expect(() => verify(assertion, [corrupt])).toThrow(ClientKeyError);
+    expect(reasonOf(() => verify(assertion, [corrupt]))).toBe('assertion_key_unusable');
+  });
+});
+
+describe('degenerate stored keys (issue 21): written by other tooling, never trusted', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  const degenerate: DegenerateKey[] = [
+    primeModulusKey(),
+    smallFactorKey(),
+    primeSquareKey(),
+    smallOrderEd25519Key('ed25519-identity', ED25519_IDENTITY),
+    smallOrderEd25519Key('ed25519-zero', ED25519_ZERO),
+  ];
+  const forged = (key: DegenerateKey) =>
+    forgeAssertion(key, (attempt) => claims({ jti: `forged-${attempt}` }));
+
+  it.each(degenerate.map((key) => [key.name, key] as const))(
+    '%s: the forged assertion that verifies with the raw key is refused after one dummy verification',
+    (_name, key) => {
+      // Arrange
+      const assertion = forged(key);
+      const own = createAssertionVerifier({ audiences: [ISSUER], clockSkewSeconds: SKEW });
+      const spy = jest.spyOn(crypto, 'verify');
+
+      // Act
+      const got = reasonOf(() => own.verify(assertion, CLIENT, [key.jwk], NOW_MS));
+
+      // Assert
+      expect(got).toBe('assertion_key_unusable');
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(verifiesWithRawKey(key, assertion)).toBe(true);
+    },
+  );
+
+  it('checks a stored key once per verifier: the verdict is cached like a prepared key', () => {
+    // Arrange
+    const [prime] = degenerate as [DegenerateKey];
+    const own = createAssertionVerifier({ audiences: [ISSUER], clockSkewSeconds: SKEW });
+    const spy = jest.spyOn(crypto, 'checkPrimeSync');
+
+    // Act
+    const first = reasonOf(() => own.verify(forged(prime), CLIENT, [prime.jwk], NOW_MS));
+    const second = reasonOf(() => own.verify(forged(prime), CLIENT, [prime.jwk], NOW_MS));
+
+    // Assert
+    expect([first, second]).toEqual(['assertion_key_unusable', 'assertion_key_unusable']);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it("without a kid, drops the unusable key and verifies with the client's other keys", () => {
+    // Arrange: a client holding a degenerate RS256 key next to a real one
+    const [prime] = degenerate as [DegenerateKey];
+    const rs256 = PAIRS.RS256;
+    const keys = [prime.jwk, rs256.jwk];
+    const noKid = forgeAssertion(
+      { ...prime, jwk: { ...prime.jwk, kid: undefined } as unknown as ClientJwk },
+      (attempt) => claims({ jti: `nokid-${attempt}` }),
+    );
+    const genuine = signAssertion(rs256, claims({ jti: 'genuine' }), { kid: undefined });
+
+    // Act
+    const refused = reasonOf(() => verify(noKid, keys));
+    const accepted = verify(genuine, keys);
+
+    // Assert
+    expect(refused).toBe('assertion_signature');
+    expect(accepted.jti).toBe('genuine');
   });
 });
 
