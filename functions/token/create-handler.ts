@@ -15,18 +15,12 @@ import { createTokenIntrospector } from './core/introspect-token';
 import { createTokenIssuer, type IssuedToken } from './core/issue-token';
 import { memoizeUntilRejected } from '../shared/memoize';
 import { CLOCK_SKEW_SECONDS } from '../shared/limits';
-import {
-  buildAuthorizationServerMetadata,
-  DISCOVERY_PATHS,
-  JWKS_PATH,
-  INTROSPECT_PATH,
-  REVOKE_PATH,
-  TOKEN_PATH,
-} from './core/metadata';
+import { buildAuthorizationServerMetadata, TOKEN_PATH } from './core/metadata';
 import { createTokenRevoker } from './core/revoke-token';
 import { createIssuedTokenVerifier } from './core/verify-issued-token';
 import { createClientAuthenticator } from './core/authenticate-client';
 import { createAssertionVerifier } from './core/client-assertion';
+import { matchTokenRoute } from './routes';
 import type { Clock, RandomBytes } from '../shared/types';
 import type {
   AssertionReplayCache,
@@ -74,17 +68,6 @@ export interface TokenHandlerDeps {
 /** An API Gateway REST proxy handler (the Lambda context is not needed). */
 export type TokenHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-type Route = 'token' | 'revoke' | 'introspect' | 'jwks' | 'metadata';
-
-const ROUTES: ReadonlyArray<{ path: string; route: Route; method: 'GET' | 'POST' }> = [
-  { path: TOKEN_PATH, route: 'token', method: 'POST' },
-  { path: REVOKE_PATH, route: 'revoke', method: 'POST' },
-  { path: INTROSPECT_PATH, route: 'introspect', method: 'POST' },
-  { path: JWKS_PATH, route: 'jwks', method: 'GET' },
-  // RFC 8414 metadata and the OpenID discovery document: one definition, the same bytes.
-  ...DISCOVERY_PATHS.map((path) => ({ path, route: 'metadata' as const, method: 'GET' as const })),
-];
-
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** RFC 6749 §5.1: token responses must not be cached. */
@@ -109,8 +92,9 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
 /**
  * Creates the token function's handler. Serves `POST /oauth2/token`, `GET /.well-known/jwks.json`,
  * and the discovery document at `GET /.well-known/oauth-authorization-server` (RFC 8414) and
- * `GET /.well-known/openid-configuration`; other methods on those paths get 405 with `Allow`, other
- * paths 404. A stage prefix in the path is tolerated.
+ * `GET /.well-known/openid-configuration`, and with revocations `POST /oauth2/revoke` and
+ * `POST /oauth2/introspect`. The route is the event's `resource` (routes.ts), matched exactly;
+ * other methods on those resources get 405 with `Allow`, other resources 404.
  * @param deps configuration, ports, clock, randomness, logger and optional metrics
  * @returns the handler
  */
@@ -326,7 +310,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   };
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const entry = matchRoute(event);
+    const entry = matchTokenRoute(event.resource);
     if (
       !entry ||
       ((entry.route === 'revoke' || entry.route === 'introspect') && revocations === undefined)
@@ -361,20 +345,6 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
         };
     }
   };
-}
-
-/**
- * Finds the route by `resource` (the API Gateway resource path) or, for proxy resources, by the
- * request path, ignoring a stage or base-path prefix and a trailing slash.
- */
-function matchRoute(event: APIGatewayProxyEvent): (typeof ROUTES)[number] | undefined {
-  for (const candidate of [event.resource, event.path]) {
-    if (typeof candidate !== 'string') continue;
-    const path = candidate.length > 1 ? candidate.replace(/\/+$/, '') : candidate;
-    const entry = ROUTES.find((r) => path === r.path || path.endsWith(r.path));
-    if (entry) return entry;
-  }
-  return undefined;
 }
 
 /**

@@ -7,13 +7,7 @@ import { FileClientStore } from '../dev-adapters/client-store-file';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
-import {
-  DISCOVERY_PATHS,
-  INTROSPECT_PATH,
-  JWKS_PATH,
-  REVOKE_PATH,
-  TOKEN_PATH,
-} from '../../functions/token/core/metadata';
+import { TOKEN_ROUTES } from '../../functions/token/routes';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
 import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/types';
@@ -74,14 +68,11 @@ export interface LocalServer extends RunningGateway {
 /** Stage name of the local API; `/local/hello` and `/hello` both work. */
 export const LOCAL_STAGE = 'local';
 
-/** Token service resources, served by the token handler with any method (it answers 405 itself). */
-export const TOKEN_RESOURCES: readonly string[] = [
-  TOKEN_PATH,
-  REVOKE_PATH,
-  INTROSPECT_PATH,
-  JWKS_PATH,
-  ...DISCOVERY_PATHS,
-];
+/**
+ * Token service resources, served by the token handler with any method (it answers 405 itself):
+ * the resources it routes by, so each event's `resource` is one it serves.
+ */
+export const TOKEN_RESOURCES: readonly string[] = TOKEN_ROUTES.map((entry) => entry.resource);
 
 /**
  * The demo backend of protected routes: echoes the authorizer context.

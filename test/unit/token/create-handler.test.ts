@@ -156,13 +156,13 @@ describe('createTokenHandler', () => {
       expect(result.statusCode).toBe(200);
     });
 
-    it('tolerates a stage prefix and a trailing slash behind a proxy resource', async () => {
+    it('serves the resource API Gateway matched, whatever the stage or base path in the path', async () => {
       // Arrange
       const { handler } = setup();
 
       // Act
       const result = await handler(
-        tokenEvent({ resource: '/{proxy+}', path: '/prod/oauth2/token/' }),
+        tokenEvent({ resource: '/oauth2/token', path: '/v1/oauth2/token' }),
       );
 
       // Assert
@@ -449,7 +449,7 @@ describe('createTokenHandler', () => {
       });
     });
 
-    it('serves the same document at /.well-known/openid-configuration (also below a stage)', async () => {
+    it('serves the same document at /.well-known/openid-configuration (also below a base path)', async () => {
       // Arrange
       const { handler } = setup();
 
@@ -458,7 +458,7 @@ describe('createTokenHandler', () => {
       const openid = await handler(discovery('/.well-known/openid-configuration'));
       const staged = await handler(
         tokenEvent({
-          resource: '/{proxy+}',
+          resource: '/.well-known/openid-configuration',
           path: '/v1/.well-known/openid-configuration',
           httpMethod: 'GET',
         }),
@@ -496,7 +496,17 @@ describe('createTokenHandler', () => {
       [{ resource: '/{proxy+}', path: '/nothing/here' }],
       [{ resource: '/', path: '/' }],
       [{ resource: undefined as never, path: undefined as never }],
-    ])('answers unknown path %j with 404 JSON', async (overrides) => {
+      // Issue 21, finding 6: a catch-all resource pointed at the function serves no endpoint,
+      // whatever the request path ends with.
+      [{ resource: '/{proxy+}', path: '/oauth2/token' }],
+      [{ resource: '/{proxy+}', path: '/prod/oauth2/token/' }],
+      [{ resource: '/{proxy+}', path: '/.well-known/jwks.json' }],
+      [{ resource: '/api/{proxy+}', path: '/api/.well-known/openid-configuration' }],
+      [{ resource: '/other/oauth2/token', path: '/other/oauth2/token' }],
+      [{ resource: '/oauth2/token/', path: '/oauth2/token/' }],
+      [{ resource: '/OAUTH2/TOKEN', path: '/OAUTH2/TOKEN' }],
+      [{ resource: undefined as never, path: '/oauth2/token' }],
+    ])('answers unknown resource %j with 404 JSON', async (overrides) => {
       // Arrange
       const { handler } = setup();
 
