@@ -6,6 +6,7 @@ import { JwtError } from './core/jwt-errors';
 import { createJwtVerifier } from './core/jwt-verify';
 import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
 import { createRevocationCheck, type RevocationStateSource } from './core/revocation-check';
+import { MULTIPLE_VALUES, singleHeader } from '../shared/request-header';
 import type { Clock } from '../shared/types';
 
 /** The part of a Powertools Logger the authorizer uses. */
@@ -54,41 +55,19 @@ export function parseBearer(header: unknown): string | undefined {
   return header.slice(BEARER_PREFIX_LENGTH);
 }
 
-/** Length of "authorization", to skip most header names without lower-casing them. */
-const AUTHORIZATION_LENGTH = 13;
-
 /**
  * The one Authorization header of a REQUEST event. API Gateway passes header names as the client
  * spelled them ("Input to an Amazon API Gateway Lambda authorizer", REQUEST example), and HTTP
  * header names are case-insensitive (RFC 9110 §5.1), so every spelling is looked at. Two values,
  * under two spellings or in `multiValueHeaders`, are refused: which one a proxy or API Gateway
- * would keep is not something to guess about a credential.
+ * would keep is not something to guess about a credential. The token endpoint reads its
+ * Authorization header by the same rule (functions/shared/request-header.ts).
  * @param event the REQUEST event
  * @returns the header value, or undefined when absent or ambiguous
  */
 export function authorizationHeader(event: APIGatewayRequestAuthorizerEvent): string | undefined {
-  const headers = event.headers;
-  if (headers === null || typeof headers !== 'object') return undefined;
-  let value: string | undefined;
-  for (const key in headers) {
-    if (key.length !== AUTHORIZATION_LENGTH || key.toLowerCase() !== 'authorization') continue;
-    if (value !== undefined) return undefined;
-    value = headers[key];
-  }
-  if (typeof value !== 'string') return undefined;
-  // multiValueHeaders may group the values under another spelling than `headers` shows, so every
-  // spelling counts: more than one value in all is ambiguous.
-  const multi = event.multiValueHeaders;
-  if (multi !== null && typeof multi === 'object') {
-    let values = 0;
-    for (const key in multi) {
-      if (key.length !== AUTHORIZATION_LENGTH || key.toLowerCase() !== 'authorization') continue;
-      const list = multi[key];
-      values += Array.isArray(list) ? list.length : 1;
-    }
-    if (values > 1) return undefined;
-  }
-  return value;
+  const value = singleHeader(event, 'authorization');
+  return value === MULTIPLE_VALUES ? undefined : value;
 }
 
 /**

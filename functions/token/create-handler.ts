@@ -6,6 +6,7 @@ import type { TokenConfig } from './config';
 import {
   IntrospectionForbiddenError,
   InvalidClientError,
+  InvalidRequestError,
   OAuthError,
   RequestTooLargeError,
   TemporarilyUnavailableError,
@@ -14,6 +15,7 @@ import {
 import { createTokenIntrospector } from './core/introspect-token';
 import { createTokenIssuer, type IssuedToken } from './core/issue-token';
 import { memoizeUntilRejected } from '../shared/memoize';
+import { MULTIPLE_VALUES, singleHeader } from '../shared/request-header';
 import { CLOCK_SKEW_SECONDS } from '../shared/limits';
 import { buildAuthorizationServerMetadata, TOKEN_PATH } from './core/metadata';
 import { createTokenRevoker } from './core/revoke-token';
@@ -189,8 +191,8 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     try {
       const token = await issuer.issueToken(
         {
-          contentType: header(event, 'content-type'),
-          authorization: header(event, 'authorization'),
+          contentType: header(event, 'Content-Type'),
+          authorization: header(event, 'Authorization'),
           body: event.body,
           isBase64Encoded: event.isBase64Encoded,
         },
@@ -243,8 +245,8 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     try {
       const outcome = await (revoker as NonNullable<typeof revoker>).revoke(
         {
-          contentType: header(event, 'content-type'),
-          authorization: header(event, 'authorization'),
+          contentType: header(event, 'Content-Type'),
+          authorization: header(event, 'Authorization'),
           body: event.body,
           isBase64Encoded: event.isBase64Encoded,
         },
@@ -274,8 +276,8 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   const handleIntrospect = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       const result = await (introspector as NonNullable<typeof introspector>).introspect({
-        contentType: header(event, 'content-type'),
-        authorization: header(event, 'authorization'),
+        contentType: header(event, 'Content-Type'),
+        authorization: header(event, 'Authorization'),
         body: event.body,
         isBase64Encoded: event.isBase64Encoded,
       });
@@ -348,17 +350,23 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
 }
 
 /**
- * Reads a header case-insensitively (REST API events keep the client's spelling).
+ * Reads a request header case-insensitively (REST API events keep the client's spelling), by the
+ * authorizer's rule (functions/shared/request-header.ts).
+ * @param event the proxy event
+ * @param name the header name as written in messages, e.g. `Authorization`
  * @returns the value, or undefined when absent
+ * @throws InvalidRequestError when the header was sent more than once: two Authorization headers
+ *   are two credentials, two Content-Type headers two ways to read the body
  */
-function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const headers = event.headers ?? {};
-  for (const key in headers) {
-    if (!Object.hasOwn(headers, key) || key.toLowerCase() !== name) continue;
-    const value = headers[key];
-    if (value !== undefined) return value;
+function header(
+  event: APIGatewayProxyEvent,
+  name: 'Authorization' | 'Content-Type',
+): string | undefined {
+  const value = singleHeader(event, name.toLowerCase());
+  if (value === MULTIPLE_VALUES) {
+    throw new InvalidRequestError(`the request has more than one ${name} header`);
   }
-  return undefined;
+  return value;
 }
 
 function jsonResponse(statusCode: number, body: object): APIGatewayProxyResult {
