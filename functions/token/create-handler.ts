@@ -23,6 +23,7 @@ import { createIssuedTokenVerifier } from './core/verify-issued-token';
 import { createClientAuthenticator } from './core/authenticate-client';
 import { createAssertionVerifier } from './core/client-assertion';
 import { matchTokenRoute } from './routes';
+import { trackClientId } from './client-id-log';
 import type { Clock, RandomBytes } from '../shared/types';
 import type {
   AssertionReplayCache,
@@ -186,8 +187,9 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     // Powertools for AWS Lambda (TypeScript), Logger, Appending additional keys,
     // https://docs.powertools.aws.dev/lambda/typescript/latest/core/logger/#appending-additional-keys).
     // Not appendKeys on the shared logger: concurrent requests in one process (the local server,
-    // --from-api) would overwrite each other's clientId.
-    const keys: { clientId?: string } = {};
+    // --from-api) would overwrite each other's clientId. An id that has not authenticated may be
+    // a secret sent in its place, so it is logged only in the shape client-id-log.ts allows.
+    const clientId = trackClientId();
     try {
       const token = await issuer.issueToken(
         {
@@ -196,12 +198,12 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
           body: event.body,
           isBase64Encoded: event.isBase64Encoded,
         },
-        { onClientId: (clientId) => (keys.clientId = clientId.slice(0, 200)) },
+        clientId.hooks,
       );
       // A literal without a spread: V8 builds it from one shape (a spread here cost ~15 µs a
-      // request in a CPU profile). issueToken reports the client id before it can succeed.
+      // request in a CPU profile). The token's client has authenticated: its id is logged as is.
       logger.info('token issued', {
-        clientId: keys.clientId,
+        clientId: token.clientId,
         kid: token.kid,
         scope: token.scope,
         audience: token.audience,
@@ -216,14 +218,14 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       const code = err instanceof OAuthError ? err.code : 'server_error';
       if (response.statusCode >= 500) {
         logger.error('token request failed', {
-          ...keys,
+          ...clientId.logKeys(),
           error: code,
           latencyMs: latencyMs(),
           ...errorInfo(err),
         });
       } else {
         logger.info('token request rejected', {
-          ...keys,
+          ...clientId.logKeys(),
           error: code,
           ...reasonOf(err),
           description: (err as OAuthError).message,
@@ -241,7 +243,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   };
 
   const handleRevoke = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const keys: { clientId?: string } = {};
+    const clientId = trackClientId();
     try {
       const outcome = await (revoker as NonNullable<typeof revoker>).revoke(
         {
@@ -250,9 +252,9 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
           body: event.body,
           isBase64Encoded: event.isBase64Encoded,
         },
-        { onClientId: (clientId) => (keys.clientId = clientId.slice(0, 200)) },
+        clientId.hooks,
       );
-      logger.info('revocation request', { ...keys, outcome });
+      logger.info('revocation request', { ...clientId.logKeys(), outcome });
       deps.metrics
         ?.singleMetric()
         .addDimension('outcome', outcome)
@@ -263,9 +265,17 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       const response = errorResponse(err, config.issuer);
       const code = err instanceof OAuthError ? err.code : 'server_error';
       if (response.statusCode >= 500) {
-        logger.error('revocation request failed', { ...keys, error: code, ...errorInfo(err) });
+        logger.error('revocation request failed', {
+          ...clientId.logKeys(),
+          error: code,
+          ...errorInfo(err),
+        });
       } else {
-        logger.info('revocation request rejected', { ...keys, error: code, ...reasonOf(err) });
+        logger.info('revocation request rejected', {
+          ...clientId.logKeys(),
+          error: code,
+          ...reasonOf(err),
+        });
       }
       return response;
     } finally {
@@ -274,22 +284,34 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   };
 
   const handleIntrospect = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const clientId = trackClientId();
     try {
-      const result = await (introspector as NonNullable<typeof introspector>).introspect({
-        contentType: header(event, 'Content-Type'),
-        authorization: header(event, 'Authorization'),
-        body: event.body,
-        isBase64Encoded: event.isBase64Encoded,
-      });
-      logger.info('introspection request', { active: result.active });
+      const result = await (introspector as NonNullable<typeof introspector>).introspect(
+        {
+          contentType: header(event, 'Content-Type'),
+          authorization: header(event, 'Authorization'),
+          body: event.body,
+          isBase64Encoded: event.isBase64Encoded,
+        },
+        clientId.hooks,
+      );
+      logger.info('introspection request', { ...clientId.logKeys(), active: result.active });
       return jsonResponse(200, result);
     } catch (err) {
       const response = errorResponse(err, config.issuer);
       const code = err instanceof OAuthError ? err.code : 'server_error';
       if (response.statusCode >= 500) {
-        logger.error('introspection request failed', { error: code, ...errorInfo(err) });
+        logger.error('introspection request failed', {
+          ...clientId.logKeys(),
+          error: code,
+          ...errorInfo(err),
+        });
       } else {
-        logger.info('introspection request rejected', { error: code, ...reasonOf(err) });
+        logger.info('introspection request rejected', {
+          ...clientId.logKeys(),
+          error: code,
+          ...reasonOf(err),
+        });
       }
       return response;
     }

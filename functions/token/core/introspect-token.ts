@@ -7,7 +7,7 @@ import type { IssuedTokenVerifier } from './verify-issued-token';
 import type { RevocationHttpRequest } from './revoke-token';
 import { isRevoked } from '../../shared/revocation';
 import type { Clock } from '../../shared/types';
-import type { ClientStore, RevocationStore } from './types';
+import type { ClientIdHooks, ClientStore, RevocationStore } from './types';
 
 /**
  * The reserved scope that lets a client call the introspection endpoint. A scope and not a new
@@ -48,11 +48,12 @@ export interface TokenIntrospectorDeps {
 export interface TokenIntrospector {
   /**
    * @param request the HTTP request parts
+   * @param hooks called with the presented client id once known, then with the authenticated one
    * @returns the §2.2 response
    * @throws InvalidRequestError (400), InvalidClientError (401), IntrospectionForbiddenError (403);
    *   adapter errors pass through
    */
-  introspect(request: RevocationHttpRequest): Promise<IntrospectionResponse>;
+  introspect(request: RevocationHttpRequest, hooks?: ClientIdHooks): Promise<IntrospectionResponse>;
 }
 
 const INACTIVE = { active: false } as const;
@@ -67,13 +68,15 @@ const INACTIVE = { active: false } as const;
  */
 export function createTokenIntrospector(deps: TokenIntrospectorDeps): TokenIntrospector {
   return {
-    async introspect(request) {
+    async introspect(request, hooks) {
       const params = parseTokenRequest(request);
       const credentials = extractClientCredentials(request.authorization, params);
+      hooks?.onClientId?.(credentials.clientId);
       const token = params.token;
       // §2.1: `token` is REQUIRED.
       if (token === undefined || token === '') throw new InvalidRequestError('missing token');
       const caller = await deps.authenticator.authenticate(credentials);
+      hooks?.onAuthenticated?.(caller.client_id);
       if (!caller.scopes.includes(INTROSPECTION_SCOPE)) {
         throw new IntrospectionForbiddenError(
           `the client needs the ${INTROSPECTION_SCOPE} scope to introspect tokens`,

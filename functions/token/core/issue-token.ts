@@ -17,7 +17,7 @@ import { accessTokenHeader } from '../../shared/access-token';
 import { parseScope, resolveScopes } from './scope';
 import { parseTokenRequest, type TokenRequestBody } from './token-request';
 import type { Clock, RandomBytes } from '../../shared/types';
-import type { ClientStore, PasswordHasher, Signer } from './types';
+import type { ClientIdHooks, ClientStore, PasswordHasher, Signer } from './types';
 
 /** The only grant this service supports. */
 export const CLIENT_CREDENTIALS = 'client_credentials';
@@ -64,10 +64,7 @@ export interface IssuedToken {
 }
 
 /** Observer callbacks, so the handler can log the client id before the request finishes. */
-export interface IssueTokenHooks {
-  /** Called once the (not yet authenticated) client id is known. */
-  onClientId?(clientId: string): void;
-}
+export type IssueTokenHooks = ClientIdHooks;
 
 /** Issues access tokens. */
 export interface TokenIssuer {
@@ -106,6 +103,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       const requestedScopes = parseScope(params.scope);
 
       const client = await authenticator.authenticate(credentials);
+      hooks?.onAuthenticated?.(client.client_id);
       // A token with `iat` before tokens_not_before is dead at the authorizer, so none is issued:
       // whatever the order of a revoke and this request, no live token predates the revoke.
       // The caller has just proven it is this client, so it may learn how long to wait.

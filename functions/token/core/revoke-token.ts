@@ -5,7 +5,7 @@ import { InvalidRequestError } from './errors';
 import { parseTokenRequest, type TokenRequestBody } from './token-request';
 import type { IssuedTokenVerifier } from './verify-issued-token';
 import type { Clock } from '../../shared/types';
-import type { RevocationStore } from './types';
+import type { ClientIdHooks, RevocationStore } from './types';
 
 /** Dependencies of {@link createTokenRevoker}. */
 export interface TokenRevokerDeps {
@@ -29,15 +29,12 @@ export type RevocationOutcome = 'revoked' | 'not-a-token' | 'foreign-token' | 'e
 export interface TokenRevoker {
   /**
    * @param request the HTTP request parts
-   * @param hooks called with the (unauthenticated) client id once known
+   * @param hooks called with the presented client id once known, then with the authenticated one
    * @returns what happened; the HTTP answer is 200 whatever it is
    * @throws InvalidRequestError for a malformed request; InvalidClientError when authentication
    *   fails; adapter errors pass through (503 / 500)
    */
-  revoke(
-    request: RevocationHttpRequest,
-    hooks?: { onClientId?(clientId: string): void },
-  ): Promise<RevocationOutcome>;
+  revoke(request: RevocationHttpRequest, hooks?: ClientIdHooks): Promise<RevocationOutcome>;
 }
 
 /**
@@ -61,6 +58,7 @@ export function createTokenRevoker(deps: TokenRevokerDeps): TokenRevoker {
       if (token === undefined || token === '') throw new InvalidRequestError('missing token');
 
       const client = await deps.authenticator.authenticate(credentials);
+      hooks?.onAuthenticated?.(client.client_id);
       const claims = await deps.verifyToken(token);
       if (claims === undefined) return 'not-a-token';
       // §2.1: the server "verifies whether the token was issued to the client making the

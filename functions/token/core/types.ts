@@ -185,3 +185,14 @@ export interface AssertionReplayCache {
    */
   useOnce(use: AssertionUse): Promise<boolean>;
 }
+
+/**
+ * Observers of the client id a request names, so the handler can log it. The presented id may be
+ * anything a caller sent, even its secret; the authenticated one names a real client.
+ */
+export interface ClientIdHooks {
+  /** Called once the presented, not yet authenticated, client id is known. */
+  onClientId?(clientId: string): void;
+  /** Called with the client's id once it has authenticated. */
+  onAuthenticated?(clientId: string): void;
+}

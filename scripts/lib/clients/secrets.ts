@@ -1,8 +1,10 @@
 // Generation of client ids and client secrets from injected cryptographic randomness.
+import { CLIENT_ID_BYTES } from '../../../functions/shared/client-id';
 import type { RandomBytes } from '../../../functions/shared/types';
 
-/** Random bytes in a client id: 128 bits, so ids are unguessable and never collide in practice. */
-export const CLIENT_ID_BYTES = 16;
+// The id's size is defined with its shape, which the token function's log relies on.
+export { CLIENT_ID_BYTES };
+
 /** Random bytes in a client secret: 256 bits (DESIGN.md: at least 256 bits of randomness). */
 export const CLIENT_SECRET_BYTES = 32;
 
@@ -21,7 +23,8 @@ function draw(randomBytes: RandomBytes, size: number): Buffer {
 }
 
 /**
- * Generates a client id: 32 lowercase hex characters (128 random bits).
+ * Generates a client id: 32 lowercase hex characters (128 random bits), the shape
+ * `hasIssuedClientIdShape` (functions/shared/client-id.ts) recognises.
  * Hex rather than base64url: an id never starts with `-` (which a command line would read as a
  * flag) and needs no escaping in HTTP Basic credentials, URLs or shells.
  * @param randomBytes cryptographically secure random source

@@ -129,8 +129,9 @@ describe('token handler logging', () => {
 describe('token handler log keys under concurrent requests', () => {
   it("puts each request's own clientId on its log line while argon2 verifications interleave", async () => {
     // Arrange: 20 clients with real (cheap) argon2id hashes; each sends a good and a wrong secret.
+    // Their ids have the issued shape (32 hex characters), so rejected lines name them too.
     const hasher = new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1 });
-    const ids = Array.from({ length: 20 }, (_, i) => `client-${String(i).padStart(2, '0')}`);
+    const ids = Array.from({ length: 20 }, (_, i) => String(i).padStart(2, '0').padStart(32, 'c'));
     const records = await Promise.all(
       ids.map(async (id) =>
         clientRecord({
