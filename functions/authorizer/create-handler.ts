@@ -2,7 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerConfig } from './config';
-import { JwtError } from './core/jwt-errors';
+import { JwtError } from '../shared/jwt-errors';
 import { createJwtVerifier } from './core/jwt-verify';
 import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
 import { createRevocationCheck, type RevocationStateSource } from './core/revocation-check';

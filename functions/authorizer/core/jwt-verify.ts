@@ -1,50 +1,25 @@
 /**
  * Fast, strict verifier of RFC 9068 access tokens (compact JWS) on node:crypto KeyObjects
  * prepared once per cold start. It makes the checks jose `jwtVerify` makes, with a stricter profile:
- * canonical base64url, a header of only `alg`/`typ`/`kid`, `alg` pinned per key, no `crit`.
+ * canonical base64url, a header of only `alg`/`typ`/`kid`, `alg` pinned per key, no `crit`. That
+ * JWS layer is functions/shared/access-token-verify.ts, which the token function's revocation and
+ * introspection use too; this module adds the claim checks.
  * @module
  */
-import { verify as cryptoVerify } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
 import {
-  JwtAlgNotAllowedError,
   JwtClaimInvalidError,
   JwtClaimMismatchError,
   JwtExpiredError,
-  JwtInvalidHeaderError,
-  JwtMalformedError,
   JwtNotYetValidError,
-  JwtSignatureError,
-  JwtTooLargeError,
-  JwtUnknownKidError,
-} from './jwt-errors';
-import {
-  ACCESS_TOKEN_HEADER_MEMBERS,
-  ACCESS_TOKEN_TYP,
-  parseScopeClaim,
-  type AccessTokenClaims,
-} from '../../shared/access-token';
-import type { TrustedKey, TrustedKeys } from './trusted-keys';
+} from '../../shared/jwt-errors';
+import { parseScopeClaim, type AccessTokenClaims } from '../../shared/access-token';
+import { createAccessTokenJwsVerifier, MAX_TOKEN_LENGTH } from '../../shared/access-token-verify';
+import type { TrustedKeys } from './trusted-keys';
 import { isCanonicalBase64Url, isNumericDate, MAX_NUMERIC_DATE } from '../../shared/jws-verify';
 
 // The canonical-base64url rule and the NumericDate bound are shared with the token function's
-// client-assertion verifier (functions/shared/jws-verify.ts); re-exported for existing callers.
-export { isCanonicalBase64Url, MAX_NUMERIC_DATE };
-
-/** Longest token accepted, in characters, checked before any decoding. */
-export const MAX_TOKEN_LENGTH = 8192;
-
-/** Header members a token may carry; anything else (jku, jwk, x5u, b64, crit, …) is rejected. */
-const ALLOWED_HEADER_MEMBERS: ReadonlySet<string> = new Set(ACCESS_TOKEN_HEADER_MEMBERS);
-
-/** Distinct valid headers remembered (there is one per key and typ spelling in practice). */
-const HEADER_CACHE_SIZE = 32;
-
-/** Encodes the (ASCII) token into the scratch buffer. */
-const ENCODER = new TextEncoder();
-
-/** The RFC 9068 `typ`, as jose normalises it (media types are case-insensitive, RFC 7515 §4.1.9). */
-const NORMALIZED_TYP = `application/${ACCESS_TOKEN_TYP}`;
+// verifiers (functions/shared/jws-verify.ts), as is the size cap; re-exported for existing callers.
+export { isCanonicalBase64Url, MAX_NUMERIC_DATE, MAX_TOKEN_LENGTH };
 
 /** Options of {@link createJwtVerifier}. */
 export interface JwtVerifierOptions {
@@ -77,80 +52,6 @@ export type VerifiedClaims = Omit<AccessTokenClaims, 'aud' | 'nbf'> & {
  * @throws JwtError (a subclass naming the reason) when the token is not acceptable
  */
 export type JwtVerifier = (token: string, nowMs: number) => VerifiedClaims;
-
-/**
- * Decodes a canonical base64url segment holding a UTF-8 JSON object.
- * @param segment the base64url text
- * @param what `header` or `payload`, for messages
- * @returns the parsed object
- * @throws JwtMalformedError when it is not one
- */
-function decodeJsonObject(segment: string, what: string): Record<string, unknown> {
-  if (!isCanonicalBase64Url(segment)) throw new JwtMalformedError(`${what} is not base64url`);
-  return parseJsonObject(Buffer.from(segment, 'base64url'), what);
-}
-
-/**
- * Parses UTF-8 bytes holding a JSON object.
- * @param bytes decoded segment
- * @param what `header` or `payload`, for messages
- * @returns the parsed object
- * @throws JwtMalformedError when it is not one
- */
-function parseJsonObject(bytes: Buffer, what: string): Record<string, unknown> {
-  // jose decodes with a fatal TextDecoder; Buffer#toString would replace bad sequences silently.
-  if (!isUtf8(bytes)) throw new JwtMalformedError(`${what} is not UTF-8`);
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new JwtMalformedError(`${what} is not JSON`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new JwtMalformedError(`${what} is not a JSON object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/**
- * Validates a protected header against the profile and picks its key.
- * @param segment the base64url header
- * @param keys trusted keys
- * @returns the key the header names
- * @throws JwtError subclasses for every header problem
- */
-function resolveHeader(segment: string, keys: TrustedKeys): TrustedKey {
-  const header = decodeJsonObject(segment, 'header');
-  // RFC 7515 §4.1.11: a verifier must reject `crit` members it does not understand; we support none.
-  if (Object.hasOwn(header, 'crit')) throw new JwtInvalidHeaderError('crit is not supported');
-  for (const member of Object.keys(header)) {
-    if (!ALLOWED_HEADER_MEMBERS.has(member)) {
-      throw new JwtInvalidHeaderError(`header member ${JSON.stringify(member)} is not allowed`);
-    }
-  }
-  const { alg, typ, kid } = header;
-  if (alg !== 'ES256' && alg !== 'RS256') throw new JwtAlgNotAllowedError('alg is not allowed');
-  if (kid === undefined) throw new JwtUnknownKidError('kid is missing');
-  if (typeof kid !== 'string') throw new JwtInvalidHeaderError('kid is not a string');
-  const key = keys.get(kid);
-  if (key === undefined) throw new JwtUnknownKidError('kid names no trusted key');
-  // The key decides the algorithm: an RS256 header on an EC key (or the reverse) never verifies.
-  if (alg !== key.alg) throw new JwtAlgNotAllowedError(`alg ${alg} is not the key's ${key.alg}`);
-  if (typeof typ !== 'string' || normalizeTyp(typ) !== NORMALIZED_TYP) {
-    throw new JwtInvalidHeaderError('typ is not at+jwt');
-  }
-  return key;
-}
-
-/**
- * Normalises a `typ` like jose: lower case, `application/` prefixed when it has no slash.
- * @param typ the header value
- * @returns the full media type in lower case
- */
-function normalizeTyp(typ: string): string {
-  const lower = typ.toLowerCase();
-  return lower.includes('/') ? lower : `application/${lower}`;
-}
 
 /** Message for a claim that is not a NumericDate. */
 const NUMERIC_DATE_PROBLEM = (claim: string): string =>
@@ -209,60 +110,14 @@ function checkClaims(
 }
 
 /**
- * Builds a verifier. Keys are prepared by the caller (see loadTrustedKeys); valid headers are
- * cached by their exact base64url text, so a warm call decodes only the payload and signature.
+ * Builds a verifier: the JWS layer shared with the token function's revocation and introspection
+ * (functions/shared/access-token-verify.ts: canonical base64url, header profile, pinned alg,
+ * signature, with valid headers cached), then this verifier's claim checks. Keys are prepared by
+ * the caller (see loadTrustedKeys).
  * @param options issuer, audience, clock skew and trusted keys
  * @returns the verifier function
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  const { keys } = options;
-  const headers = new Map<string, TrustedKey>();
-  // Room for the ASCII token followed by the decoded signature.
-  const scratch = Buffer.alloc(MAX_TOKEN_LENGTH * 2);
-
-  return (token, nowMs) => {
-    if (token.length > MAX_TOKEN_LENGTH) throw new JwtTooLargeError('token is too large');
-    const dot1 = token.indexOf('.');
-    const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-    // Exactly three segments: rejects JWE (five) and JSON serialisation.
-    if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
-      throw new JwtMalformedError('token is not a compact JWS');
-    }
-
-    const headerSegment = token.slice(0, dot1);
-    let key = headers.get(headerSegment);
-    if (key === undefined) {
-      key = resolveHeader(headerSegment, keys);
-      // Only valid headers are cached, and only a few: an attacker cannot grow this map.
-      if (headers.size < HEADER_CACHE_SIZE) headers.set(headerSegment, key);
-    }
-
-    const signatureSegment = token.slice(dot2 + 1);
-    // ES256 is exactly 64 bytes (R||S); RSA signatures are exactly the modulus length.
-    if (
-      signatureSegment.length !== key.signatureB64Length ||
-      !isCanonicalBase64Url(signatureSegment)
-    ) {
-      throw new JwtSignatureError('signature has the wrong length or encoding');
-    }
-    const payloadSegment = token.slice(dot1 + 1, dot2);
-    if (!isCanonicalBase64Url(payloadSegment))
-      throw new JwtMalformedError('payload is not base64url');
-
-    // Every character is now ASCII (<= MAX_TOKEN_LENGTH bytes), so the signing input and the
-    // signature are written into buffers reused across calls: no allocation, and safe because
-    // crypto.verify is synchronous.
-    const { written } = ENCODER.encodeInto(token, scratch);
-    const signingInput = scratch.subarray(0, dot2);
-    const signature = scratch.subarray(
-      written,
-      written + scratch.write(signatureSegment, written, 'base64url'),
-    );
-    if (!cryptoVerify('sha256', signingInput, key.verifyKey, signature)) {
-      throw new JwtSignatureError('signature verification failed');
-    }
-
-    const claims = parseJsonObject(Buffer.from(payloadSegment, 'base64url'), 'payload');
-    return checkClaims(claims, options, Math.floor(nowMs / 1000));
-  };
+  const verifyJws = createAccessTokenJwsVerifier(options.keys);
+  return (token, nowMs) => checkClaims(verifyJws(token), options, Math.floor(nowMs / 1000));
 }

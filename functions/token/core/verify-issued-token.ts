@@ -1,6 +1,10 @@
 // Verifies a token this service issued, with the public keys of its JWKS: what revocation (RFC 7009) and introspection (RFC 7662) need to trust a presented token.
-import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { ACCESS_TOKEN_TYP } from '../../shared/access-token';
+import { createPublicKey } from 'node:crypto';
+import {
+  createAccessTokenJwsVerifier,
+  type AccessTokenJwsVerifier,
+} from '../../shared/access-token-verify';
+import { isNumericDate, prepareVerifyKey } from '../../shared/jws-verify';
 import type { PublicJwk } from '../../shared/types';
 import type { PublicKeySource } from './types';
 
@@ -26,71 +30,44 @@ export interface IssuedTokenVerifierOptions {
 /** Verifies a token's signature, header and claim types; never throws for a bad token. */
 export type IssuedTokenVerifier = (token: string) => Promise<IssuedTokenClaims | undefined>;
 
-const MAX_TOKEN_LENGTH = 8192;
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
-
-function decodeJson(segment: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
 /**
- * Creates the verifier. A key is chosen by `kid` among the JWKS keys, and its own algorithm is the
- * only one accepted (RS256 for RSA, ES256 for P-256; never `none` or HMAC). `typ` must be `at+jwt`
- * (RFC 9068 §2.1) and `iss` this issuer. Time claims are only type-checked here: revocation accepts
- * expired tokens, and introspection compares them itself.
+ * Creates the verifier. The JWS layer is the authorizer's (functions/shared/access-token-verify.ts):
+ * canonical base64url in every segment, a header of only `alg`, `typ` (`at+jwt`, RFC 9068 §2.1) and
+ * `kid`, a key chosen by `kid` among the JWKS keys and its own algorithm the only one accepted, so
+ * introspection calls active exactly the encodings the gateway lets through (issue 21, finding 4).
+ * Then `iss` must be this issuer and the claims have their types. Time claims are only
+ * type-checked here: revocation accepts expired tokens, and introspection compares them itself.
  * @param options issuer and the public key source (KMS in production)
  * @returns the verifier; undefined from it means "not a token of this issuer"
  */
 export function createIssuedTokenVerifier(
   options: IssuedTokenVerifierOptions,
 ): IssuedTokenVerifier {
-  let keys: Promise<Map<string, { key: KeyObject; alg: string }>> | undefined;
-  const loadKeys = (): Promise<Map<string, { key: KeyObject; alg: string }>> => {
-    keys ??= options.publicKeys.publicKeys().then(
-      (jwks) => new Map(jwks.map((jwk) => [jwk.kid, { key: keyObject(jwk), alg: jwk.alg }])),
+  // The JWKS is read on first use and kept; a failure is not kept, so the next request asks again.
+  let verifier: Promise<AccessTokenJwsVerifier> | undefined;
+  const loadVerifier = (): Promise<AccessTokenJwsVerifier> => {
+    verifier ??= options.publicKeys.publicKeys().then(
+      (jwks) => createAccessTokenJwsVerifier(new Map(jwks.map((jwk) => [jwk.kid, verifyKey(jwk)]))),
       (err: unknown) => {
-        keys = undefined;
+        verifier = undefined;
         throw err;
       },
     );
-    return keys;
+    return verifier;
   };
 
   return async (token) => {
-    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
-    const parts = token.split('.');
-    if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) return undefined;
-    const [h, p, s] = parts as [string, string, string];
-    const header = decodeJson(h);
-    if (!isObject(header) || header.typ !== ACCESS_TOKEN_TYP || typeof header.kid !== 'string') {
+    const verifyJws = await loadVerifier();
+    let claims: Record<string, unknown>;
+    try {
+      claims = verifyJws(token);
+    } catch {
+      // A JwtError names why the token is refused; like the authorizer, any failure refuses it.
       return undefined;
     }
-    const entry = (await loadKeys()).get(header.kid);
-    if (entry === undefined || header.alg !== entry.alg) return undefined;
-    const signed = Buffer.from(`${h}.${p}`, 'ascii');
-    const signature = Buffer.from(s, 'base64url');
-    const ok =
-      entry.alg === 'ES256'
-        ? verifySignature(
-            'sha256',
-            signed,
-            { key: entry.key, dsaEncoding: 'ieee-p1363' },
-            signature,
-          )
-        : verifySignature('sha256', signed, entry.key, signature);
-    if (!ok) return undefined;
-    const claims = decodeJson(p);
-    if (!isObject(claims) || claims.iss !== options.issuer) return undefined;
-    const { sub, client_id, aud, iat, nbf, exp, jti, scope } = claims;
+    const { iss, sub, client_id, aud, iat, nbf, exp, jti, scope } = claims;
     if (
+      iss !== options.issuer ||
       typeof sub !== 'string' ||
       typeof client_id !== 'string' ||
       !(
@@ -119,7 +96,13 @@ export function createIssuedTokenVerifier(
   };
 }
 
-function keyObject(jwk: PublicJwk): KeyObject {
+/**
+ * Prepares a JWKS key for verification, pinned to its `alg` (prepareVerifyKey refuses a key that
+ * does not fit it).
+ * @param jwk a public JWK of this service's JWKS
+ * @returns the prepared key
+ */
+function verifyKey(jwk: PublicJwk): ReturnType<typeof prepareVerifyKey> {
   const { kid: _kid, alg: _alg, use: _use, ...material } = jwk;
-  return createPublicKey({ key: { ...material }, format: 'jwk' });
+  return prepareVerifyKey(createPublicKey({ key: { ...material }, format: 'jwk' }), jwk.alg);
 }

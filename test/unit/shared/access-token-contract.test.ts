@@ -3,10 +3,7 @@ import fc from 'fast-check';
 import { parseScopeClaim } from '../../../functions/shared/access-token';
 import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
 import type { SigningAlgorithm } from '../../../functions/shared/types';
-import {
-  JwtClaimMismatchError,
-  JwtExpiredError,
-} from '../../../functions/authorizer/core/jwt-errors';
+import { JwtClaimMismatchError, JwtExpiredError } from '../../../functions/shared/jwt-errors';
 import { createJwtVerifier } from '../../../functions/authorizer/core/jwt-verify';
 import { loadTrustedKeys, type TrustedKeys } from '../../../functions/authorizer/core/trusted-keys';
 import {

@@ -20,7 +20,7 @@ import {
   JwtSignatureError,
   JwtTooLargeError,
   JwtUnknownKidError,
-} from '../../../../functions/authorizer/core/jwt-errors';
+} from '../../../../functions/shared/jwt-errors';
 import {
   AUDIENCE,
   b64json,

@@ -212,6 +212,20 @@ describe('createIssuedTokenVerifier (adversarial)', () => {
     ['a non-numeric nbf', () => signed(header, { ...claims, nbf: 'x' })],
     ['an aud list with a number', () => signed(header, { ...claims, aud: ['a', 1] })],
     ['claims that are not an object', () => signed(header, [1])],
+    ['not a string at all', async () => 42 as never],
+    ['a header member the profile does not allow', () => signed({ ...header, jku: 'x' }, claims)],
+    // Issue 21, finding 4: the authorizer's encoding rule, one spelling per token.
+    [
+      'a signature whose spare bits are set',
+      async () => {
+        // 86 characters hold 64 bytes: the last one's low 4 bits are spare, so setting one
+        // decodes to the same signature.
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const token = await signed(header, claims);
+        return token.slice(0, -1) + alphabet[alphabet.indexOf(token.slice(-1)) | 1];
+      },
+    ],
+    ['a padded signature', async () => `${await signed(header, claims)}==`],
     [
       'a signature of another key',
       async () => {

@@ -1,7 +1,8 @@
 /**
  * Access-token verification errors: one class per failure, each with a stable `code`
  * (the way jose's `JOSEError.code` and aws-jwt-verify's error hierarchy work).
- * Messages never contain the token; the authorizer turns every one into "Unauthorized".
+ * Messages never contain the token; the authorizer turns every one into "Unauthorized", and
+ * revocation and introspection into "not a token of this issuer".
  * @module
  */
 
