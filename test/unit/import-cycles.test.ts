@@ -1,4 +1,4 @@
-// Checks that no TypeScript file in the repository imports itself through a circle of other files.
+// Checks that no TypeScript file in the repository imports itself through a circle of other files, and that the two functions share code only through functions/shared.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,5 +89,34 @@ describe('the repository', () => {
     expect(graph.has('scripts/lib/clients/cli.ts')).toBe(true);
     expect(graph.get('scripts/clients.ts')).toEqual(new Set(['scripts/lib/clients/cli.ts']));
     expect(cycles).toEqual([]);
+  });
+
+  it('keeps the token function and the authorizer apart: both import only functions/shared', () => {
+    // Arrange
+    const graph = buildImportGraph(ROOT);
+    const crossing = (from: string, to: string): string[] =>
+      [...graph]
+        .filter(([file]) => file.startsWith(from))
+        .flatMap(([file, targets]) =>
+          [...targets].filter((target) => target.startsWith(to)).map((t) => `${file} -> ${t}`),
+        );
+
+    // Act
+    const tokenToAuthorizer = crossing('functions/token/', 'functions/authorizer/');
+    const authorizerToToken = crossing('functions/authorizer/', 'functions/token/');
+    const sharedToEither = [
+      ...crossing('functions/shared/', 'functions/token/'),
+      ...crossing('functions/shared/', 'functions/authorizer/'),
+    ];
+
+    // Assert: the graph covers both, and no edge crosses (DESIGN.md: "The token side and the
+    // authorizer side never import each other; both import the shared contract").
+    expect(graph.get('functions/token/core/verify-issued-token.ts')).toContain(
+      'functions/shared/access-token-verify.ts',
+    );
+    expect(graph.get('functions/authorizer/core/jwt-verify.ts')).toContain(
+      'functions/shared/access-token-verify.ts',
+    );
+    expect([...tokenToAuthorizer, ...authorizerToToken, ...sharedToEither]).toEqual([]);
   });
 });
