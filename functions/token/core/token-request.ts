@@ -214,10 +214,28 @@ function addParam(
 }
 
 /**
- * Makes a client-chosen parameter name safe to echo in an error description.
+ * Parameter names the endpoints read (RFC 6749 §4.4.2 and §2.3.1, RFC 7521 §4.2, RFC 7009 §2.1,
+ * RFC 7662 §2.1, and `audience`). Only these are echoed in an error description.
+ */
+const KNOWN_PARAMETERS: ReadonlySet<string> = new Set([
+  'grant_type',
+  'scope',
+  'audience',
+  'client_id',
+  'client_secret',
+  'client_assertion_type',
+  'client_assertion',
+  'token',
+  'token_type_hint',
+]);
+
+/**
+ * Makes a client-chosen parameter name safe to echo in an error description, which is also
+ * logged. Any other name is not echoed: a caller may put anything there, a secret included (a
+ * 43-character secret is a perfectly printable name).
  * @param name the parameter name
- * @returns a short printable rendering
+ * @returns the name when it is one the endpoints read, else a fixed placeholder
  */
 function safeName(name: string): string {
-  return /^[A-Za-z0-9_.-]{1,64}$/.test(name) ? name : '(unprintable name)';
+  return KNOWN_PARAMETERS.has(name) ? name : '(an unrecognised parameter)';
 }

@@ -83,8 +83,34 @@ describe('parseTokenRequest', () => {
     it('does not echo a strange parameter name in the description', () => {
       // Act / Assert
       expect(() => parseTokenRequest({ contentType: FORM, body: 'a%20b=1&a+b=2' })).toThrow(
-        'parameter (unprintable name) is repeated',
+        'parameter (an unrecognised parameter) is repeated',
       );
+    });
+
+    it('echoes only the names the endpoints read, never a secret-shaped one (issue 21 review)', () => {
+      // Arrange: a client secret as the CLI generates them, sent as a parameter name
+      const secret = 'pz2ATy1TC4SZTMGKMdGlU3ppN7FDHjkrZvszRn1mffk';
+
+      // Act
+      const messages = [
+        { contentType: FORM, body: `grant_type=client_credentials&${secret}&${secret}` },
+        { contentType: JSON_TYPE, body: JSON.stringify({ grant_type: 'g', [secret]: true }) },
+        { contentType: FORM, body: 'scope=a&scope=b' },
+      ].map((request) => {
+        try {
+          parseTokenRequest(request);
+          return 'accepted';
+        } catch (err) {
+          return (err as Error).message;
+        }
+      });
+
+      // Assert
+      expect(messages).toEqual([
+        'parameter (an unrecognised parameter) is repeated',
+        'parameter (an unrecognised parameter) must be a JSON string',
+        'parameter scope is repeated',
+      ]);
     });
 
     it.each([
