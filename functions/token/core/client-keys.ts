@@ -2,7 +2,7 @@
  * Public keys of `private_key_jwt` clients: validation of a registered JWK (public members only,
  * a `kid`, an `alg` the key fits, no degenerate key) and its preparation into a node:crypto verify
  * key. The clients CLI validates with the same rules before it writes, and the token function
- * again when it prepares a stored key (records may be written by other tooling).
+ * again when it uses a stored key (records may be written by other tooling).
  * @module
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
@@ -78,6 +78,9 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
  * @param value a parsed JSON value
  * @param options.defaults fill in a missing `alg` (by key type) and `kid` (RFC 7638 thumbprint),
  *   as the CLI does for a key file; the stored form always has both
+ * @param options.checkDegenerate false leaves out the degenerate-key checks (degenerate-keys.ts),
+ *   which cost milliseconds: the token function runs them only once a signature has verified with
+ *   the key (client-assertion.ts), so that no unauthenticated caller can make it pay for them
  * @returns the normalised public JWK (only the members verification uses, as node:crypto exports
  *   them: one spelling per key, whatever spelling was given) and its verify key
  * @throws ClientKeyError naming the problem: not a JWK object, a private or symmetric key, an
@@ -87,7 +90,7 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
  */
 export function loadClientJwk(
   value: unknown,
-  options: { defaults?: boolean } = {},
+  options: { defaults?: boolean; checkDegenerate?: boolean } = {},
 ): { jwk: ClientJwk; verifyKey: VerifyKey } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ClientKeyError('is not a JWK (a JSON object)');
@@ -149,8 +152,10 @@ export function loadClientJwk(
     throw new ClientKeyError(`is not a valid ${kty} public key`);
   }
   // A well-formed key can still be one whose signatures anyone can forge (issue 21).
-  const degenerate = degenerateKeyProblem(canonical);
-  if (degenerate !== undefined) throw new ClientKeyError(degenerate);
+  if (options.checkDegenerate !== false) {
+    const degenerate = degenerateKeyProblem(canonical);
+    if (degenerate !== undefined) throw new ClientKeyError(degenerate);
+  }
   const kid =
     raw.kid ??
     (options.defaults === true ? jwkThumbprint(canonical as { kty: string }) : undefined);

@@ -10,6 +10,7 @@ import {
 } from '../../../../functions/token/core/client-keys';
 import { clientKeyPair } from '../../../support/client-assertions';
 import { ed25519SpareBits, rsaSpellings } from '../../../support/key-spellings';
+import { primeModulusKey } from '../../../support/degenerate-keys';
 
 const rsa = clientKeyPair('RS256');
 const ec = clientKeyPair('ES256');
@@ -173,6 +174,18 @@ describe('loadClientJwk', () => {
   ])('refuses %s', (_name, value, message) => {
     // Act / Assert
     expect(messageOf(() => loadClientJwk(value))).toBe(message);
+  });
+
+  it('leaves the degenerate-key checks out only when told to (the token function, before a signature verifies)', () => {
+    // Arrange
+    const { jwk: prime } = primeModulusKey();
+
+    // Act
+    const cheap = loadClientJwk(prime, { checkDegenerate: false });
+
+    // Assert
+    expect(cheap.jwk.n).toBe(prime.n);
+    expect(messageOf(() => loadClientJwk(prime))).toContain('modulus is prime');
   });
 
   it('refuses an RSA key under 2048 bits', () => {
