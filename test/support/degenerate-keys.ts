@@ -81,7 +81,7 @@ export function primeModulusKey(): DegenerateKey {
   return rsaKey('rsa-prime-modulus', p, p - 1n);
 }
 
-/** An RSA key whose modulus is a large prime times 65521 (the largest prime below 2^16). */
+/** An RSA key whose modulus is a large prime times 65521, a prime below the small-factor bound. */
 export function smallFactorKey(): DegenerateKey {
   const p = generatePrimeSync(2033, { bigint: true });
   return rsaKey('rsa-small-factor', p * 65521n, (p - 1n) * 65520n);

@@ -131,7 +131,9 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
   /**
    * Verifies an assertion with the client's registered keys, then records its `jti` (a replay is
    * refused). Without a usable client the assertion is still parsed and checked against a dummy
-   * key, so an unknown, disabled or secret client costs what a wrong signature costs.
+   * key, so an unknown, disabled or secret client costs what a wrong signature costs. The costly
+   * degenerate-key checks of a stored key run only after a signature verifies with it
+   * (client-assertion.ts), so they never tell a prober without a valid signature which ids exist.
    */
   async function authenticateAssertion(
     credentials: AssertionCredentials,

@@ -15,6 +15,7 @@ import {
   type VerifyKey,
 } from '../../shared/jws-verify';
 import { assertionAlgorithm, loadClientJwk } from './client-keys';
+import { degenerateKeyProblem } from './degenerate-keys';
 import type { ClientJwk } from './types';
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
@@ -41,6 +42,7 @@ export type AssertionFailureReason =
   | 'assertion_alg'
   | 'assertion_kid'
   | 'assertion_key_unusable'
+  | 'assertion_key_degenerate'
   | 'assertion_signature'
   | 'assertion_iss'
   | 'assertion_sub'
@@ -82,6 +84,16 @@ export interface AssertionVerifierOptions {
   clockSkewSeconds: number;
   /** Default MAX_ASSERTION_LIFETIME_SECONDS. */
   maxLifetimeSeconds?: number;
+  /** Finds what makes a key forgeable; default degenerateKeyProblem (a test counts its calls). */
+  keyProblem?: (members: ClientJwk) => string | undefined;
+}
+
+/** A stored key, prepared: its verify key, its canonical members, and the degenerate-key verdict once known. */
+interface PreparedKey {
+  readonly verifyKey: VerifyKey;
+  readonly jwk: ClientJwk;
+  /** undefined until a signature has verified with the key; then null (sound) or the problem. */
+  problem?: string | null;
 }
 
 /** Verifies assertions. */
@@ -211,9 +223,11 @@ function dummyKey(alg: JwsAlgorithm): VerifyKey {
  * Creates an assertion verifier. The checks, in order: a compact JWS of canonical base64url; a
  * header without `crit` or `b64` whose `alg` is asymmetric and whose `typ`, if any, is `JWT` or
  * `client-authentication+jwt`; a key chosen by `kid` (or, without one, every key of the header's
- * alg) whose registered alg equals the header's and that loadClientJwk accepts (a corrupt or
- * degenerate stored key is refused as `assertion_key_unusable`, after the dummy's verification
- * when no usable key is left); the signature; then `iss` = `sub` = the client
+ * alg) whose registered alg equals the header's and that loadClientJwk's cheap checks accept (a
+ * corrupt stored key is refused as `assertion_key_unusable`, after the dummy's verification when
+ * no usable key is left); the signature; the key that verified it not degenerate (else
+ * `assertion_key_degenerate`: checked only after a signature verifies, so that every refusal
+ * before it costs one signature verification and nothing more); then `iss` = `sub` = the client
  * id, `aud` one of the accepted values as a single string, `exp` present and neither past nor
  * more than the lifetime limit ahead, `nbf` and `iat` not in the future (each within the skew), and
  * a `jti` of printable ASCII. Header members such as `jwk`, `jku`, `x5u` and `x5c` are never used:
@@ -225,23 +239,34 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
   const audiences = new Set(options.audiences);
   const skew = options.clockSkewSeconds;
   const maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
+  const keyProblem = options.keyProblem ?? degenerateKeyProblem;
   /** Prepared stored keys; null for a key that loadClientJwk refuses (never used, never retried). */
-  const prepared = new Map<string, VerifyKey | null>();
+  const prepared = new Map<string, PreparedKey | null>();
   const dummies = new Map<JwsAlgorithm, VerifyKey>();
   const headers = new Map<string, { alg: JwsAlgorithm; kid: unknown }>();
 
   /**
-   * The verify key of a stored key, or null when the key is unusable. The CLI validated it when it
-   * wrote it, but records may be written by other tooling: a key loadClientJwk refuses (corrupt,
-   * or degenerate, so that anyone could forge its signatures) never verifies anything. The
-   * verdict is cached like a prepared key, so the checks run once per key and container.
+   * A stored key, prepared, or null when it is unusable. The CLI validated it when it wrote it,
+   * but records may be written by other tooling: a key loadClientJwk refuses (corrupt, too small
+   * or too large, an unsafe exponent) never verifies anything. Only the cheap checks run here
+   * (an import and a few comparisons); the degenerate-key checks, which cost milliseconds, wait
+   * until a signature verifies with the key ({@link soundKeyOrRefuse}). The result is cached, so
+   * each key is prepared once per container.
    */
-  const verifyKeyOf = (jwk: ClientJwk): VerifyKey | null => {
-    const cacheKey = JSON.stringify([jwk.alg, jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
+  const preparedKeyOf = (stored: ClientJwk): PreparedKey | null => {
+    const cacheKey = JSON.stringify([
+      stored.alg,
+      stored.kty,
+      stored.crv,
+      stored.x,
+      stored.y,
+      stored.n,
+      stored.e,
+    ]);
     let key = prepared.get(cacheKey);
     if (key === undefined) {
       try {
-        key = loadClientJwk(jwk).verifyKey;
+        key = loadClientJwk(stored, { checkDegenerate: false });
       } catch {
         // loadClientJwk throws ClientKeyError only; whatever it refuses fails closed.
         key = null;
@@ -250,6 +275,18 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
       prepared.set(cacheKey, key);
     }
     return key;
+  };
+
+  /**
+   * Refuses a key whose signatures anyone can forge (degenerate-keys.ts), once a signature has
+   * verified with it. Run after the signature and never before, so that what these checks cost
+   * (milliseconds, more on a container's first check) is paid only by a caller holding a valid
+   * signature: a prober without one cannot tell from the time whether a client id exists. A
+   * forger of a degenerate key gets here, and is refused. The verdict is cached with the key.
+   */
+  const soundKeyOrRefuse = (key: PreparedKey): void => {
+    if (key.problem === undefined) key.problem = keyProblem(key.jwk) ?? null;
+    if (key.problem !== null) throw new AssertionRejectedError('assertion_key_degenerate');
   };
 
   const parseHeader = (
@@ -319,12 +356,12 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
         if (candidates.length === 0) refuseAfterDummyVerify(segments, alg, 'assertion_kid');
       }
       // Unusable stored keys drop out; with none left the refusal costs the dummy's verification.
-      const usable = candidates.map(verifyKeyOf).filter((k): k is VerifyKey => k !== null);
+      const usable = candidates.map(preparedKeyOf).filter((k): k is PreparedKey => k !== null);
       if (usable.length === 0) refuseAfterDummyVerify(segments, alg, 'assertion_key_unusable');
       const signingInput = `${segments[0]}.${segments[1]}`;
-      if (!usable.some((k) => verifyJwsSignature(signingInput, segments[2], k))) {
-        throw new AssertionRejectedError('assertion_signature');
-      }
+      const signer = usable.find((k) => verifyJwsSignature(signingInput, segments[2], k.verifyKey));
+      if (signer === undefined) throw new AssertionRejectedError('assertion_signature');
+      soundKeyOrRefuse(signer);
       const claims = payloadOf(split);
       if (claims === undefined) throw new AssertionRejectedError('assertion_malformed');
       return checkClaims(claims, clientId, Math.floor(nowMs / 1000));

@@ -2,7 +2,7 @@
  * Public keys of `private_key_jwt` clients: validation of a registered JWK (public members only,
  * a `kid`, an `alg` the key fits, no degenerate key) and its preparation into a node:crypto verify
  * key. The clients CLI validates with the same rules before it writes, and the token function
- * again when it prepares a stored key (records may be written by other tooling).
+ * again when it uses a stored key (records may be written by other tooling).
  * @module
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
@@ -78,7 +78,11 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
  * @param value a parsed JSON value
  * @param options.defaults fill in a missing `alg` (by key type) and `kid` (RFC 7638 thumbprint),
  *   as the CLI does for a key file; the stored form always has both
- * @returns the normalised public JWK (only the members verification uses) and its verify key
+ * @param options.checkDegenerate false leaves out the degenerate-key checks (degenerate-keys.ts),
+ *   which cost milliseconds: the token function runs them only once a signature has verified with
+ *   the key (client-assertion.ts), so that no unauthenticated caller can make it pay for them
+ * @returns the normalised public JWK (only the members verification uses, as node:crypto exports
+ *   them: one spelling per key, whatever spelling was given) and its verify key
  * @throws ClientKeyError naming the problem: not a JWK object, a private or symmetric key, an
  *   unsupported type, curve or algorithm, an RSA key too small or too large or with an unsafe
  *   exponent, a degenerate key (degenerate-keys.ts: forgeable without the private key), a bad
@@ -86,7 +90,7 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
  */
 export function loadClientJwk(
   value: unknown,
-  options: { defaults?: boolean } = {},
+  options: { defaults?: boolean; checkDegenerate?: boolean } = {},
 ): { jwk: ClientJwk; verifyKey: VerifyKey } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ClientKeyError('is not a JWK (a JSON object)');
@@ -136,8 +140,11 @@ export function loadClientJwk(
     );
   }
   let verifyKey: VerifyKey;
+  let canonical: JsonWebKey;
   try {
-    verifyKey = prepareVerifyKey(createPublicKey({ key: members, format: 'jwk' }), alg);
+    const keyObject = createPublicKey({ key: members, format: 'jwk' });
+    verifyKey = prepareVerifyKey(keyObject, alg);
+    canonical = canonicalMembers(keyObject.export({ format: 'jwk' }));
   } catch (err) {
     if (err instanceof KeyAlgorithmMismatchError) {
       throw new ClientKeyError(`does not fit its alg: ${err.message}`);
@@ -145,10 +152,13 @@ export function loadClientJwk(
     throw new ClientKeyError(`is not a valid ${kty} public key`);
   }
   // A well-formed key can still be one whose signatures anyone can forge (issue 21).
-  const degenerate = degenerateKeyProblem(members as { kty: string; n?: string; x?: string });
-  if (degenerate !== undefined) throw new ClientKeyError(degenerate);
+  if (options.checkDegenerate !== false) {
+    const degenerate = degenerateKeyProblem(canonical);
+    if (degenerate !== undefined) throw new ClientKeyError(degenerate);
+  }
   const kid =
-    raw.kid ?? (options.defaults === true ? jwkThumbprint(members as { kty: string }) : undefined);
+    raw.kid ??
+    (options.defaults === true ? jwkThumbprint(canonical as { kty: string }) : undefined);
   if (typeof kid !== 'string' || !/^[\x21-\x7e]+$/.test(kid) || kid.length > MAX_KID_LENGTH) {
     throw new ClientKeyError(
       kid === undefined
@@ -156,8 +166,24 @@ export function loadClientJwk(
         : `has a kid that is not 1-${MAX_KID_LENGTH} printable ASCII characters without spaces`,
     );
   }
-  const jwk = { ...members, kid, alg, use: 'sig' } as ClientJwk;
+  const jwk = { ...canonical, kid, alg, use: 'sig' } as ClientJwk;
   return { jwk, verifyKey };
+}
+
+/**
+ * The public members of a key as node:crypto exports them: base64url without padding, no leading
+ * zero byte in `n` or `e`, EC coordinates at the curve's length, an Ed25519 `x` without spare
+ * bits. node:crypto accepts many spellings of one key (a leading 00 byte, `AAEAAQ` for `AQAB`,
+ * `=` padding, the `+/` alphabet); storing the one it exports keeps one key one text, so that a
+ * thumbprint, a `kid` or a comparison never tells two spellings apart (issue 21, finding 7).
+ * @param exported the JWK node:crypto exported from the key object
+ * @returns the members verification uses, in the order RSA `n`, `e`; EC `crv`, `x`, `y`; OKP `crv`, `x`
+ */
+function canonicalMembers(exported: JsonWebKey): JsonWebKey {
+  const { kty, crv, x, y, n, e } = exported;
+  if (kty === 'RSA') return { kty, n, e };
+  if (kty === 'EC') return { kty, crv, x, y };
+  return { kty, crv, x };
 }
 
 /**

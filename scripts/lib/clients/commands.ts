@@ -95,10 +95,18 @@ export async function createClient(
   const gateway = await openUsageKeys(deps, input.plan !== undefined);
   const config = gateway && (await gateway.config());
   const plan = gateway ? resolvePlan(config, input.plan) : undefined;
-  // No key of another client, checked before anything is written; a rerun resumes its own record.
+  // The pending record of an earlier run of this command (usage plans only), which step 1 resumes.
+  const resumed =
+    plan === undefined
+      ? undefined
+      : (await listClients(deps)).find(
+          (r) => r.pending_since !== undefined && r.name === input.name,
+        );
+  // No key of another client, checked before anything is written. Only the record this rerun
+  // resumes is exempt: another pending record of the same name is another client.
   await refuseSharedKeys(deps.store, input.keys ?? [], {
     allowShared: input.allowSharedKey === true,
-    isSelf: (r) => plan !== undefined && r.pending_since !== undefined && r.name === input.name,
+    isSelf: (r) => r.client_id === resumed?.client_id,
   });
   const now = isoTime(deps.clock());
   const jwt = input.authMethod === 'private_key_jwt';
@@ -135,9 +143,7 @@ export async function createClient(
   }
 
   // Step 1, or the pending record of an earlier run of this command.
-  let pending = (await listClients(deps)).find(
-    (r) => r.pending_since !== undefined && r.name === input.name,
-  );
+  let pending = resumed;
   if (pending === undefined) {
     pending = {
       client_id: generateClientId(deps.randomBytes),

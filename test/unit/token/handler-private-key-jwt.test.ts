@@ -191,7 +191,7 @@ describe('private_key_jwt through the token handler', () => {
     const rejected = lines
       .map((l) => JSON.parse(l))
       .filter((l) => l.message === 'token request rejected');
-    expect(rejected.map((l) => l.reason)).toEqual(keys.map(() => 'assertion_key_unusable'));
+    expect(rejected.map((l) => l.reason)).toEqual(keys.map(() => 'assertion_key_degenerate'));
   });
 
   it('refuses a secret from the private_key_jwt client and an assertion from the secret client', async () => {

@@ -231,7 +231,7 @@ describe('clients create --auth private_key_jwt', () => {
     [
       'an RSA key whose modulus has a small factor',
       () => ['--jwks-file', file('factor.json', smallFactorKey().jwk)],
-      `--jwks-file factor.json: is an RSA key whose modulus has a prime factor below 65536; ${FORGEABLE}`,
+      `--jwks-file factor.json: is an RSA key whose modulus has a prime factor below 2^20; ${FORGEABLE}`,
     ],
     [
       'an RSA key over 4096 bits (16384 bits, 64-bit exponent)',

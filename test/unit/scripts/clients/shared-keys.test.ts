@@ -1,10 +1,10 @@
-// Unit tests of issue 21 finding 7: one public key, several clients. create and add-key refuse a key another client holds (by RFC 7638 thumbprint) unless --allow-shared-key, writing nothing.
+// Unit tests of issue 21 finding 7: one public key, several clients. create and add-key refuse a key another client holds (by key material, whatever its spelling) unless --allow-shared-key, writing nothing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
 import { createClient } from '../../../../scripts/lib/clients/commands';
-import { refuseSharedKeys } from '../../../../scripts/lib/clients/shared-keys';
+import { keyMaterialOf, refuseSharedKeys } from '../../../../scripts/lib/clients/shared-keys';
 import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
 import { UsageError } from '../../../../scripts/lib/cli/usage-error';
 import { jwkThumbprint } from '../../../../functions/shared/jwk';
@@ -13,6 +13,8 @@ import { MemoryClientStore } from '../../../support/memory-client-store';
 import { MemoryUsageKeys } from '../../../support/memory-usage-keys';
 import { captureOutput, counterRandom, makeDeps, testClock } from '../../../support/clients-cli';
 import { clientKeyPair, jwtClientRecord } from '../../../support/client-assertions';
+import { ed25519SpareBits, relatedKey, rsaSpellings } from '../../../support/key-spellings';
+import type { ClientJwk } from '../../../../functions/token/core/types';
 
 let dir: string;
 beforeAll(() => {
@@ -193,6 +195,80 @@ describe('refuseSharedKeys', () => {
   });
 });
 
+describe('another spelling or a related key is the same key (issue 21 review)', () => {
+  const rsa = clientKeyPair('RS256', 'rsa-key');
+  const ed = clientKeyPair('EdDSA', 'ed-key');
+  const ec = clientKeyPair('ES256', 'ec-key');
+  const variants: [string, ClientJwk, Record<string, string>][] = [
+    ...rsaSpellings(rsa.jwk).map(
+      ([name, spelt]) =>
+        [`RSA, ${name}`, rsa.jwk, spelt] as [string, ClientJwk, Record<string, string>],
+    ),
+    ['Ed25519, spare bits set', ed.jwk, { x: ed25519SpareBits(ed.jwk.x as string) }],
+    ['RSA, the same modulus with e = 65539', rsa.jwk, relatedKey(rsa.jwk)],
+    ['EC, the point (x, -y)', ec.jwk, relatedKey(ec.jwk)],
+    ['Ed25519, the sign bit flipped', ed.jwk, relatedKey(ed.jwk)],
+  ];
+
+  it.each(variants)('create refuses %s', async (_name, held, members) => {
+    // Arrange
+    const { store, create } = setup();
+    const first = await create('First', '--jwks-file', file('v1.json', held));
+    const writes = store.writes;
+
+    // Act
+    const second = await create(
+      'Second',
+      '--jwks-file',
+      file('v2.json', { ...held, ...members, kid: 'v' }),
+    );
+
+    // Assert
+    expect(first.code).toBe(EXIT.OK);
+    expect(second.code).toBe(EXIT.USAGE);
+    expect(store.writes).toBe(writes);
+  });
+
+  it.each(variants)(
+    'create refuses a key another client holds as %s, stored so by other tooling',
+    async (_name, held, members) => {
+      // Arrange
+      const store = new MemoryClientStore([
+        jwtClientRecord([{ ...held, ...members } as ClientJwk], { client_id: 'other' }),
+      ]);
+      const { create, out } = setup(store);
+
+      // Act
+      const got = await create('New', '--jwks-file', file('v3.json', held));
+
+      // Assert
+      expect(got.code).toBe(EXIT.USAGE);
+      expect(out.stderrText()).toContain('is already registered for client other.');
+    },
+  );
+
+  it('tells keys apart that share nothing, and ignores a stored key node:crypto refuses', async () => {
+    // Arrange
+    const corrupt = { ...ec.jwk, y: ec.jwk.x } as ClientJwk; // not on the curve
+    const store = {
+      listClients: async () => [
+        jwtClientRecord([corrupt, rsa.jwk, ed.jwk], { client_id: 'other' }),
+      ],
+    };
+
+    // Act
+    const got = refuseSharedKeys(store, [clientKeyPair('RS256').jwk, clientKeyPair('ES256').jwk], {
+      allowShared: false,
+      isSelf: () => false,
+    });
+
+    // Assert
+    await expect(got).resolves.toBeUndefined();
+    expect(keyMaterialOf(corrupt)).toBeUndefined();
+    expect(keyMaterialOf(ec.jwk)).not.toBe(keyMaterialOf(clientKeyPair('ES256').jwk));
+  });
+});
+
 describe('a create that stopped halfway (usage plans) is finished by its rerun', () => {
   it('does not count its own pending record as another client holding the key', async () => {
     // Arrange
@@ -218,5 +294,38 @@ describe('a create that stopped halfway (usage plans) is finished by its rerun',
     await expect(another).rejects.toThrow(
       `is already registered for client ${rerun.record.client_id}.`,
     );
+  });
+
+  it('exempts only the pending record it resumes, not another of the same name', async () => {
+    // Arrange: two pending records named alike, the later one holding the key
+    const gateway = new MemoryUsageKeys({ plans: { gold: 'p-gold' }, defaultPlan: 'gold' });
+    const pending = {
+      name: 'Keyed',
+      status: 'disabled' as const,
+      usage_plan: 'gold',
+      pending_since: '2025-01-01T00:00:00.000Z',
+    };
+    const store = new MemoryClientStore([
+      jwtClientRecord([own.jwk], { ...pending, client_id: 'a-resumed' }),
+      jwtClientRecord([shared.jwk], {
+        ...pending,
+        client_id: 'b-other',
+        created_at: '2025-01-02T00:00:00.000Z',
+      }),
+    ]);
+    const { deps } = makeDeps({ store, usageKeys: async () => gateway });
+
+    // Act
+    const rerun = createClient(deps, {
+      name: 'Keyed',
+      scopes: ['a'],
+      audiences: [],
+      authMethod: 'private_key_jwt',
+      keys: [shared.jwk],
+    });
+
+    // Assert
+    await expect(rerun).rejects.toThrow('is already registered for client b-other.');
+    expect(store.writes).toBe(0);
   });
 });

@@ -397,7 +397,7 @@ describe('degenerate stored keys (issue 21): written by other tooling, never tru
     forgeAssertion(key, (attempt) => claims({ jti: `forged-${attempt}` }));
 
   it.each(degenerate.map((key) => [key.name, key] as const))(
-    '%s: the forged assertion that verifies with the raw key is refused after one dummy verification',
+    '%s: the forged assertion is refused once its signature verifies, after one verification',
     (_name, key) => {
       // Arrange
       const assertion = forged(key);
@@ -408,7 +408,7 @@ describe('degenerate stored keys (issue 21): written by other tooling, never tru
       const got = reasonOf(() => own.verify(assertion, CLIENT, [key.jwk], NOW_MS));
 
       // Assert
-      expect(got).toBe('assertion_key_unusable');
+      expect(got).toBe('assertion_key_degenerate');
       expect(spy).toHaveBeenCalledTimes(1);
       expect(verifiesWithRawKey(key, assertion)).toBe(true);
     },
@@ -425,11 +425,62 @@ describe('degenerate stored keys (issue 21): written by other tooling, never tru
     const second = reasonOf(() => own.verify(forged(prime), CLIENT, [prime.jwk], NOW_MS));
 
     // Assert
-    expect([first, second]).toEqual(['assertion_key_unusable', 'assertion_key_unusable']);
+    expect([first, second]).toEqual(['assertion_key_degenerate', 'assertion_key_degenerate']);
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
-  it("without a kid, drops the unusable key and verifies with the client's other keys", () => {
+  it.each(degenerate.map((key) => [key.name, key] as const))(
+    '%s: an assertion whose signature does not verify is refused without the degenerate-key checks',
+    (_name, key) => {
+      // Arrange: a signature of the right length that does not verify
+      const [h, p, s] = forged(key).split('.') as [string, string, string];
+      const wrong = `${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BAAA' : 'AAAA'}`;
+      const keyProblem = jest.fn(() => 'never asked');
+      const own = createAssertionVerifier({
+        audiences: [ISSUER],
+        clockSkewSeconds: SKEW,
+        keyProblem,
+      });
+      const prime = jest.spyOn(crypto, 'checkPrimeSync');
+      const verifySpy = jest.spyOn(crypto, 'verify');
+
+      // Act
+      const got = reasonOf(() => own.verify(wrong, CLIENT, [key.jwk], NOW_MS));
+
+      // Assert
+      expect(got).toBe('assertion_signature');
+      expect(keyProblem).not.toHaveBeenCalled();
+      expect(prime).not.toHaveBeenCalled();
+      expect(verifySpy).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it('asks the degenerate-key checker once per key, and only after a signature verifies', () => {
+    // Arrange
+    const keyProblem = jest.fn(() => undefined);
+    const own = createAssertionVerifier({
+      audiences: [ISSUER],
+      clockSkewSeconds: SKEW,
+      keyProblem,
+    });
+    const good = (jti: string) => signAssertion(es256, claims({ jti }));
+    const bad = good('bad').slice(0, -4) + 'AAAA';
+
+    // Act
+    const refused = reasonOf(() => own.verify(bad, CLIENT, [es256.jwk], NOW_MS));
+    const callsBefore = keyProblem.mock.calls.length;
+    const first = own.verify(good('one'), CLIENT, [es256.jwk], NOW_MS);
+    const second = own.verify(good('two'), CLIENT, [es256.jwk], NOW_MS);
+
+    // Assert
+    expect(refused).toBe('assertion_signature');
+    expect(callsBefore).toBe(0);
+    expect([first.jti, second.jti]).toEqual(['one', 'two']);
+    expect(keyProblem).toHaveBeenCalledTimes(1);
+    expect(keyProblem).toHaveBeenCalledWith(expect.objectContaining({ kid: es256.jwk.kid }));
+  });
+
+  it("without a kid, refuses the degenerate key that verifies and verifies with the client's other keys", () => {
     // Arrange: a client holding a degenerate RS256 key next to a real one
     const [prime] = degenerate as [DegenerateKey];
     const rs256 = PAIRS.RS256;
@@ -445,7 +496,7 @@ describe('degenerate stored keys (issue 21): written by other tooling, never tru
     const accepted = verify(genuine, keys);
 
     // Assert
-    expect(refused).toBe('assertion_signature');
+    expect(refused).toBe('assertion_key_degenerate');
     expect(accepted.jti).toBe('genuine');
   });
 });

@@ -9,6 +9,8 @@ import {
   validateClientKeys,
 } from '../../../../functions/token/core/client-keys';
 import { clientKeyPair } from '../../../support/client-assertions';
+import { ed25519SpareBits, rsaSpellings } from '../../../support/key-spellings';
+import { primeModulusKey } from '../../../support/degenerate-keys';
 
 const rsa = clientKeyPair('RS256');
 const ec = clientKeyPair('ES256');
@@ -54,6 +56,44 @@ describe('loadClientJwk', () => {
     expect(jwk.kid).toBe(rsa.jwk.kid);
     expect(messageOf(() => loadClientJwk(bare))).toBe('has no alg');
     expect(messageOf(() => loadClientJwk({ ...bare, alg: 'RS256' }))).toBe('has no kid');
+  });
+
+  it.each(rsaSpellings(rsa.jwk))(
+    'stores the canonical members of an RSA key given with %s',
+    (_name, spelt) => {
+      // Arrange
+      const input = { ...rsa.jwk, ...spelt };
+
+      // Act
+      const { jwk } = loadClientJwk(input);
+
+      // Assert
+      expect(jwk).toEqual(rsa.jwk);
+    },
+  );
+
+  it('stores the canonical x of an Ed25519 key given with its spare bits set', () => {
+    // Arrange
+    const input = { ...ed.jwk, x: ed25519SpareBits(ed.jwk.x as string) };
+
+    // Act
+    const { jwk } = loadClientJwk(input);
+
+    // Assert
+    expect(input.x).not.toBe(ed.jwk.x);
+    expect(jwk).toEqual(ed.jwk);
+  });
+
+  it('fills in the thumbprint of the canonical members as kid, whatever the spelling', () => {
+    // Arrange
+    const { kid: _kid, ...bare } = rsa.jwk;
+    const [[, spelt]] = rsaSpellings(rsa.jwk) as [[string, { n: string; e: string }]];
+
+    // Act
+    const { jwk } = loadClientJwk({ ...bare, ...spelt }, { defaults: true });
+
+    // Assert
+    expect(jwk.kid).toBe(rsa.jwk.kid);
   });
 
   it.each([
@@ -134,6 +174,18 @@ describe('loadClientJwk', () => {
   ])('refuses %s', (_name, value, message) => {
     // Act / Assert
     expect(messageOf(() => loadClientJwk(value))).toBe(message);
+  });
+
+  it('leaves the degenerate-key checks out only when told to (the token function, before a signature verifies)', () => {
+    // Arrange
+    const { jwk: prime } = primeModulusKey();
+
+    // Act
+    const cheap = loadClientJwk(prime, { checkDegenerate: false });
+
+    // Assert
+    expect(cheap.jwk.n).toBe(prime.n);
+    expect(messageOf(() => loadClientJwk(prime))).toContain('modulus is prime');
   });
 
   it('refuses an RSA key under 2048 bits', () => {

@@ -1,5 +1,5 @@
 // Unit tests of the degenerate-key checks (issue 21): RSA moduli that are prime, a perfect power or have a small factor, Ed25519 points of small order or non-canonical; keys built in the test.
-import { generateKeyPairSync, generatePrimeSync } from 'node:crypto';
+import { checkPrimeSync, generateKeyPairSync, generatePrimeSync } from 'node:crypto';
 import {
   ClientKeyError,
   loadClientJwk,
@@ -100,6 +100,13 @@ describe('the degenerate keys of issue 21 are forgeable, and refused when regist
   });
 });
 
+/** The smallest prime at or above an odd or even start. */
+function nextPrime(start: bigint): bigint {
+  let candidate = start | 1n;
+  while (!checkPrimeSync(candidate)) candidate += 2n;
+  return candidate;
+}
+
 describe('rsaModulusProblem', () => {
   const p = generatePrimeSync(1100, { bigint: true });
   const q = generatePrimeSync(1100, { bigint: true });
@@ -111,14 +118,25 @@ describe('rsaModulusProblem', () => {
   });
 
   it.each([
-    ['an even modulus', () => p * q * 2n, 'has a prime factor below 65536'],
-    ['the largest prime below the bound', () => p * q * 65521n, 'has a prime factor below 65536'],
-    ['the smallest odd prime', () => p * q * 3n, 'has a prime factor below 65536'],
+    ['an even modulus', () => p * q * 2n, 'has a prime factor below 2^20'],
+    ['the largest prime below the bound', () => p * q * 1048573n, 'has a prime factor below 2^20'],
+    ['the smallest odd prime', () => p * q * 3n, 'has a prime factor below 2^20'],
+    // The bound before the issue 21 review (2^16) let this one through; trial division factors it.
+    [
+      '65537 times a 2032-bit prime',
+      () => 65537n * generatePrimeSync(2032, { bigint: true }),
+      'has a prime factor below 2^20',
+    ],
     ['a prime', () => p, 'is prime'],
     ['a square', () => p * p, 'is a perfect power (an integer to the power 2)'],
     ['a cube', () => generatePrimeSync(700, { bigint: true }) ** 3n, 'to the power 3'],
-    // The smallest root the bound allows (2^16 + 1, a prime) with the largest power it must try.
-    ['65537^131 (2096 bits)', () => 65537n ** 131n, 'to the power 131'],
+    // The smallest root the bound allows (2^20 + 7, a prime) with the largest power it must try.
+    ['1048583^199 (3981 bits)', () => 1048583n ** 199n, 'to the power 199'],
+    [
+      'two primes close together',
+      () => p * nextPrime(p + 2n ** 500n),
+      'two factors close together',
+    ],
   ])('refuses %s', (_name, modulus, problem) => {
     // Act
     const got = rsaModulusProblem(modulus());
@@ -128,12 +146,14 @@ describe('rsaModulusProblem', () => {
     expect(got).toContain(FORGEABLE);
   });
 
-  it('keeps a factor just above the bound to the other checks', () => {
-    // Arrange: 65537 is prime and not below SMALL_FACTOR_BOUND
-    expect(SMALL_FACTOR_BOUND).toBe(65536);
+  it('is partial validation: a factor just above the bound, or factors far apart, pass', () => {
+    // Arrange: 1048583 is the smallest prime above SMALL_FACTOR_BOUND
+    expect(SMALL_FACTOR_BOUND).toBe(2 ** 20);
+    const far = p * nextPrime(p + 2n ** 700n);
 
-    // Act / Assert: p * q * 65537 is neither prime nor a perfect power
-    expect(rsaModulusProblem(p * q * 65537n)).toBeUndefined();
+    // Act / Assert: neither prime, nor a perfect power, nor within FERMAT_STEPS steps
+    expect(rsaModulusProblem(p * q * 1048583n)).toBeUndefined();
+    expect(rsaModulusProblem(far)).toBeUndefined();
   });
 });
 
@@ -209,7 +229,7 @@ describe('degenerateKeyProblem', () => {
     expect(degenerateKeyProblem(rsa.jwk)).toBeUndefined();
     expect(degenerateKeyProblem(ed.jwk)).toBeUndefined();
     expect(degenerateKeyProblem({ kty: 'EC', ...ec })).toBeUndefined();
-    expect(degenerateKeyProblem({ kty: 'RSA', n: bigintToB64(65537n ** 131n) })).toContain(
+    expect(degenerateKeyProblem({ kty: 'RSA', n: bigintToB64(1048583n ** 199n) })).toContain(
       'perfect power',
     );
     expect(degenerateKeyProblem({ kty: 'OKP', x: Buffer.alloc(32).toString('base64url') })).toBe(
