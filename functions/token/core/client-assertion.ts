@@ -340,6 +340,19 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
     throw new AssertionRejectedError(reason);
   };
 
+  /**
+   * Verifies with a registered key. A signature of the wrong length for the key still costs one
+   * verification (of a placeholder of the right length, whose result is ignored), as the dummy's
+   * refusals do, so a malformed signature does not answer faster for a client that exists.
+   */
+  const verifiesWith = (signingInput: string, signature: string, key: VerifyKey): boolean => {
+    if (signature.length === key.signatureB64Length) {
+      return verifyJwsSignature(signingInput, signature, key);
+    }
+    verifyJwsSignature(signingInput, 'A'.repeat(key.signatureB64Length), key);
+    return false;
+  };
+
   return {
     verify(assertion, clientId, keys, nowMs) {
       const split = splitAssertion(assertion);
@@ -359,7 +372,7 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
       const usable = candidates.map(preparedKeyOf).filter((k): k is PreparedKey => k !== null);
       if (usable.length === 0) refuseAfterDummyVerify(segments, alg, 'assertion_key_unusable');
       const signingInput = `${segments[0]}.${segments[1]}`;
-      const signer = usable.find((k) => verifyJwsSignature(signingInput, segments[2], k.verifyKey));
+      const signer = usable.find((k) => verifiesWith(signingInput, segments[2], k.verifyKey));
       if (signer === undefined) throw new AssertionRejectedError('assertion_signature');
       soundKeyOrRefuse(signer);
       const claims = payloadOf(split);

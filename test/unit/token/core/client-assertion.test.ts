@@ -647,6 +647,11 @@ describe('createAssertionVerifier: equal work on every refusal', () => {
       'assertion_signature',
     ],
     [
+      'a signature of the wrong length for the registered key',
+      () => verify(`${signAssertion(PAIRS.ES256, claims())}AAAA`),
+      'assertion_signature',
+    ],
+    [
       'no usable client',
       () => verifier.verifyWithoutKey(signAssertion(es256, claims())),
       'assertion_signature',
