@@ -1,0 +1,29 @@
+// What the token function may log about a failed request: error class names and messages, and the log-only reason.
+import { InvalidClientError } from './core/errors';
+
+/**
+ * What is safe to log about an unexpected error: class names and messages of it and its cause,
+ * never request data (adapters keep secrets and hashes out of their messages).
+ * @param err the error
+ * @returns `errorType`, `errorMessage` and, with an Error cause, `causeType` and `causeMessage`
+ */
+export function errorInfo(err: unknown): Record<string, string> {
+  if (!(err instanceof Error)) return { errorType: typeof err };
+  const info: Record<string, string> = { errorType: err.name, errorMessage: err.message };
+  if (err.cause instanceof Error) {
+    info.causeType = err.cause.name;
+    info.causeMessage = err.cause.message;
+  }
+  return info;
+}
+
+/**
+ * The log-only reason of a failed client authentication (`assertion_aud`, `wrong_secret`, …).
+ * @param err the error
+ * @returns `{reason}` for an InvalidClientError that has one, else `{}`
+ */
+export function reasonOf(err: unknown): { reason?: string } {
+  return err instanceof InvalidClientError && err.reason !== undefined
+    ? { reason: err.reason }
+    : {};
+}

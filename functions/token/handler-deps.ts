@@ -1,0 +1,51 @@
+// The token function handler's dependency and configuration types, built once per cold start.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { TokenConfig } from './config';
+import type { Clock, RandomBytes } from '../shared/types';
+import type {
+  AssertionReplayCache,
+  ClientStore,
+  PasswordHasher,
+  PublicKeySource,
+  RevocationStore,
+  Signer,
+} from './core/types';
+
+/** The settings the handler uses (a subset of TokenConfig, so tests can build it inline). */
+export type TokenHandlerConfig = Pick<
+  TokenConfig,
+  'issuer' | 'defaultAudience' | 'tokenTtlSeconds' | 'scopesSupported'
+> &
+  Partial<
+    Pick<TokenConfig, 'minTokenTtlSeconds' | 'clockSkewSeconds' | 'acceptTokenEndpointAudience'>
+  >;
+
+/** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
+export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
+
+/** Dependencies of the token handler (`createTokenHandler`), built once per cold start. */
+export interface TokenHandlerDeps {
+  config: TokenHandlerConfig;
+  clientStore: ClientStore;
+  signer: Signer;
+  publicKeys: PublicKeySource;
+  hasher: PasswordHasher;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  /** Powertools logger; a quiet one is made when omitted. */
+  logger?: Logger;
+  /** Powertools metrics; no metrics when omitted. */
+  metrics?: TokenMetrics;
+  /** The RFC 7009 revocation list; `POST /oauth2/revoke` is served only when it is given. */
+  revocations?: RevocationStore;
+  /**
+   * The `jti` replay cache of `private_key_jwt` assertions (RFC 7523); the method is offered (and
+   * advertised) only when it is given.
+   */
+  replayCache?: AssertionReplayCache;
+}
+
+/** An API Gateway REST proxy handler (the Lambda context is not needed). */
+export type TokenHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
