@@ -16,12 +16,10 @@ import { DynamoDbRevocationStore } from '../../functions/token/adapters/revocati
 import { KmsSigner } from '../../functions/token/adapters/signer-kms';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
 import { TOKENS_NOT_BEFORE_MARGIN_SECONDS } from '../../functions/shared/limits';
-import {
-  revokeTokenById,
-  revokeTokens,
-  setClientStatus,
-  deleteClient,
-} from '../../scripts/lib/clients/commands';
+import { deleteClient } from '../../scripts/lib/clients/commands/delete';
+import { revokeTokenById } from '../../scripts/lib/clients/commands/revoke-token';
+import { revokeTokens } from '../../scripts/lib/clients/commands/revoke-tokens';
+import { setClientStatus } from '../../scripts/lib/clients/commands/set-status';
 import type { CommandDeps } from '../../scripts/lib/clients/model';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import { basicAuthorization } from '../support/basic-auth';

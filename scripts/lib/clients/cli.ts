@@ -7,7 +7,7 @@ import type { PasswordHasher } from '../../../functions/token/core/types';
 import { EXIT, type ExitCode } from '../cli/exit-codes';
 import { UsageError } from '../cli/usage-error';
 import { parseCommandLine } from './args';
-import { runCommand } from './commands';
+import { runCommand } from './commands/run-command';
 import { terminalPrompter, type Prompter } from './confirm';
 import { helpText, invocation } from './help';
 import type { Output, ProgramName, Target } from './model';

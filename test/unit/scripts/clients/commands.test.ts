@@ -5,16 +5,16 @@ import {
 } from '../../../../tools/dev-adapters/errors';
 import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
 import type { ClientRecord, ClientSecret } from '../../../../functions/token/core/types';
+import { createClient as createAnyClient } from '../../../../scripts/lib/clients/commands/create';
+import { deleteClient } from '../../../../scripts/lib/clients/commands/delete';
+import { listClients } from '../../../../scripts/lib/clients/commands/list';
 import {
-  createClient as createAnyClient,
-  deleteClient,
-  listClients,
   rotateSecret,
   rotateSecrets,
-  runCommand,
-  setClientStatus,
-  updateClient,
-} from '../../../../scripts/lib/clients/commands';
+} from '../../../../scripts/lib/clients/commands/rotate-secret';
+import { runCommand } from '../../../../scripts/lib/clients/commands/run-command';
+import { setClientStatus } from '../../../../scripts/lib/clients/commands/set-status';
+import { updateClient } from '../../../../scripts/lib/clients/commands/update';
 import { generateClientId, generateClientSecret } from '../../../../scripts/lib/clients/secrets';
 import { FakeHasher } from '../../../support/fake-hasher';
 import type { CreateClientInput } from '../../../../scripts/lib/clients/model';

@@ -1,7 +1,8 @@
 // Unit tests of the revoke-tokens output: the 503 window's end and length, in text and JSON, and that the token endpoint refuses exactly until then.
 import { createTokenIssuer } from '../../../../functions/token/core/issue-token';
 import { TOKENS_NOT_BEFORE_MARGIN_SECONDS } from '../../../../functions/shared/limits';
-import { createClient, runCommand } from '../../../../scripts/lib/clients/commands';
+import { createClient } from '../../../../scripts/lib/clients/commands/create';
+import { runCommand } from '../../../../scripts/lib/clients/commands/run-command';
 import {
   toRevokedTokensView,
   type RevokedTokensView,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
-import { createClient } from '../../../../scripts/lib/clients/commands';
+import { createClient } from '../../../../scripts/lib/clients/commands/create';
 import { keyMaterialOf, refuseSharedKeys } from '../../../../scripts/lib/clients/shared-keys';
 import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
 import { UsageError } from '../../../../scripts/lib/cli/usage-error';

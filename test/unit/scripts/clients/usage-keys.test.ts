@@ -1,12 +1,10 @@
 // The clients CLI's API key lifecycle on an in-memory gateway: plans on create/update, disable/enable, delete, usage, and injected half-way failures repaired by a rerun.
-import {
-  clientUsage,
-  createClient,
-  deleteClient,
-  runCommand,
-  setClientStatus,
-  updateClient,
-} from '../../../../scripts/lib/clients/commands';
+import { createClient } from '../../../../scripts/lib/clients/commands/create';
+import { deleteClient } from '../../../../scripts/lib/clients/commands/delete';
+import { runCommand } from '../../../../scripts/lib/clients/commands/run-command';
+import { setClientStatus } from '../../../../scripts/lib/clients/commands/set-status';
+import { updateClient } from '../../../../scripts/lib/clients/commands/update';
+import { clientUsage } from '../../../../scripts/lib/clients/commands/usage';
 import { UsageError } from '../../../../scripts/lib/cli/usage-error';
 import {
   generateUsageKeyValue,

@@ -1,0 +1,123 @@
+// Runs one parsed clients command (create, list, show, update, disable, enable, rotate-secret, add-key, remove-key, revoke-tokens, revoke-token, delete, usage) and prints its result.
+import { confirmDelete } from '../confirm';
+import { formatRevokedTokens, toRevokedTokensView } from '../revoked-tokens';
+import {
+  formatClient,
+  formatCreated,
+  formatDeleted,
+  formatList,
+  formatRotated,
+  formatStatusChange,
+  formatUpdated,
+  toClientView,
+  toCreatedView,
+  toDeletedView,
+  toListView,
+  toRotatedView,
+} from '../format';
+import type { CommandDeps, ParsedCommand } from '../model';
+import { addKeys } from './add-key';
+import { createClient } from './create';
+import { deleteClient } from './delete';
+import { listClients } from './list';
+import { removeKey } from './remove-key';
+import { revokeTokenById } from './revoke-token';
+import { revokeTokens } from './revoke-tokens';
+import { rotateSecret } from './rotate-secret';
+import { setClientStatus } from './set-status';
+import { requireClient } from './shared';
+import { updateClient } from './update';
+import { clientUsage } from './usage';
+
+/**
+ * Runs a parsed command and prints its result (human text, or one JSON document with `--json`).
+ * Store errors propagate; the CLI maps them to messages and exit codes.
+ * @param parsed the command line (not `help`)
+ * @param deps ports
+ */
+export async function runCommand(
+  parsed: Exclude<ParsedCommand, { command: 'help' }>,
+  deps: CommandDeps,
+): Promise<void> {
+  const print = (json: unknown, human: string): void =>
+    deps.out.stdout(parsed.json ? JSON.stringify(json) : human);
+  switch (parsed.command) {
+    case 'create': {
+      const created = await createClient(deps, parsed);
+      return print(toCreatedView(created), formatCreated(created));
+    }
+    case 'list': {
+      const records = await listClients(deps);
+      return print(records.map(toListView), formatList(records));
+    }
+    case 'show': {
+      const record = await requireClient(deps.store, parsed.clientId);
+      return print(toClientView(record), formatClient(record));
+    }
+    case 'update': {
+      const record = await updateClient(deps, parsed.clientId, parsed.changes);
+      return print(toClientView(record), formatUpdated(record));
+    }
+    case 'disable':
+    case 'enable': {
+      const status = parsed.command === 'disable' ? 'disabled' : 'active';
+      const change = await setClientStatus(deps, parsed.clientId, status);
+      return print(toClientView(change.record), formatStatusChange(change));
+    }
+    case 'rotate-secret': {
+      const rotated = await rotateSecret(deps, parsed.clientId, parsed.graceSeconds);
+      return print(toRotatedView(rotated), formatRotated(rotated, parsed.graceSeconds));
+    }
+    case 'add-key': {
+      const record = await addKeys(
+        deps,
+        parsed.clientId,
+        parsed.keys,
+        parsed.source,
+        parsed.allowSharedKey,
+      );
+      return print(
+        toClientView(record),
+        `Added ${parsed.keys.length === 1 ? 'a key' : `${parsed.keys.length} keys`} to client ${record.client_id}.\n${formatClient(record)}`,
+      );
+    }
+    case 'remove-key': {
+      const record = await removeKey(deps, parsed.clientId, parsed.kid);
+      return print(
+        toClientView(record),
+        `Removed key ${parsed.kid} from client ${record.client_id}; assertions it signs are refused now.\n${formatClient(record)}`,
+      );
+    }
+    case 'revoke-tokens': {
+      const record = await revokeTokens(deps, parsed.clientId);
+      const view = toRevokedTokensView(record, deps.clock());
+      return print(view, formatRevokedTokens(view));
+    }
+    case 'revoke-token': {
+      const until = await revokeTokenById(deps, parsed.jti);
+      const at = new Date(until * 1000).toISOString();
+      return print(
+        { jti: parsed.jti, revoked_until: at },
+        `Revoked token ${parsed.jti} (the record is kept until ${at}).`,
+      );
+    }
+    case 'delete': {
+      await confirmDelete(deps, parsed.clientId, parsed.yes);
+      const record = await deleteClient(deps, parsed.clientId);
+      return print(toDeletedView(record), formatDeleted(record));
+    }
+    case 'usage': {
+      const { record, plan, report } = await clientUsage(deps, parsed.clientId, parsed.days);
+      return print(
+        { client_id: record.client_id, usage_plan: plan, ...report },
+        [
+          `Requests of client ${record.client_id} on usage plan ${plan} (UTC days):`,
+          ...report.days.map(
+            (d) =>
+              `  ${d.date}  used ${d.used}${d.remaining === null ? '' : `, remaining ${d.remaining}`}`,
+          ),
+        ].join('\n'),
+      );
+    }
+  }
+}

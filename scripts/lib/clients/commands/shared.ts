@@ -1,0 +1,129 @@
+// Helpers every client command shares: reading a client, the versioned write, times, the API key gateway.
+import { ClientNotFoundError } from '../../../../tools/dev-adapters/errors';
+import { UsageError } from '../../cli/usage-error';
+import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store';
+import type { ClientRecord } from '../../../../functions/token/core/types';
+import type { CommandDeps } from '../model';
+import { syncUsageKey, type UsageKeyGateway } from '../usage-keys';
+
+/**
+ * Formats epoch milliseconds as the ISO 8601 time the records store.
+ * @param ms epoch milliseconds
+ * @returns the ISO 8601 time
+ */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Reads a client or fails.
+ * @param store the client store
+ * @param clientId the id
+ * @returns the record
+ * @throws ClientNotFoundError when there is no such client
+ */
+export async function requireClient(
+  store: ClientAdminStore,
+  clientId: string,
+): Promise<ClientRecord> {
+  const record = await store.getClient(clientId);
+  if (record === undefined) throw new ClientNotFoundError(clientId);
+  return record;
+}
+
+/**
+ * Writes `next` over `current` if nobody changed the client since it was read.
+ * @param deps ports
+ * @param current the record as read
+ * @param next the record to write, without `updated_at` and `version`
+ * @returns the record as written
+ */
+export async function writeNext(
+  deps: CommandDeps,
+  current: ClientRecord,
+  next: Omit<ClientRecord, 'updated_at' | 'version'>,
+): Promise<ClientRecord> {
+  const record: ClientRecord = {
+    ...next,
+    updated_at: isoTime(deps.clock()),
+    version: current.version + 1,
+  };
+  await deps.store.updateClient(record, current.version);
+  return record;
+}
+
+/**
+ * Opens the API key gateway when the command may need it.
+ * @param deps ports
+ * @param required true when the command line asked for a plan (so a missing gateway is an error)
+ * @returns the gateway, or undefined when the CLI runs without one
+ */
+export async function openUsageKeys(
+  deps: CommandDeps,
+  required: boolean,
+): Promise<UsageKeyGateway | undefined> {
+  if (deps.usageKeys !== undefined) return deps.usageKeys();
+  if (required) throw new Error('usage plans are not available in this CLI');
+  return undefined;
+}
+
+/**
+ * Brings a client's API key in step with its record after a change (a no-op without usage plans
+ * or for a client without a plan).
+ * @param deps ports
+ * @param record the client as now stored
+ * @returns the record, with the key's id recorded if it was missing
+ */
+export async function syncAfter(deps: CommandDeps, record: ClientRecord): Promise<ClientRecord> {
+  if (record.usage_plan === undefined) return record;
+  const gateway = await openUsageKeys(deps, false);
+  const config = gateway && (await gateway.config());
+  if (gateway === undefined || config === undefined) return record;
+  const synced = await syncUsageKey(gateway, config, record);
+  if (synced === undefined || synced.keyId === record.usage_key_id) return record;
+  return writeNext(deps, record, {
+    ...record,
+    usage_key_id: synced.keyId,
+    usage_key: synced.value,
+  });
+}
+
+/**
+ * The `tokens_not_before` a revoke writes, never earlier than a value already stored (revoking
+ * twice never revives anything).
+ * - `revoke-tokens`: TOKENS_NOT_BEFORE_MARGIN_SECONDS ahead, so that a token request racing the
+ *   write cannot sign a token that outlives it (the token endpoint issues again after the margin).
+ * - `disable`: the current second, so `enable` stays immediate. A racing token is dead while the
+ *   client is disabled (the authorizer checks the status); one signed in the same second as the
+ *   disable could come back with `enable`: run `revoke-tokens` before `enable` to rule that out.
+ * @param current the record read
+ * @param nowMs the operator's clock
+ * @param marginSeconds how far ahead of now
+ * @returns epoch seconds
+ */
+export function nextTokensNotBefore(
+  current: ClientRecord,
+  nowMs: number,
+  marginSeconds: number,
+): number {
+  const wanted =
+    marginSeconds === 0 ? Math.floor(nowMs / 1000) : Math.ceil(nowMs / 1000) + marginSeconds;
+  return Math.max(wanted, current.tokens_not_before ?? 0);
+}
+
+/**
+ * Reads a `private_key_jwt` client for a key change.
+ * @param deps ports
+ * @param clientId the id
+ * @returns the record
+ * @throws UsageError when the client authenticates with a secret
+ */
+export async function requireJwtClient(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
+  const current = await requireClient(deps.store, clientId);
+  if (current.token_endpoint_auth_method !== 'private_key_jwt') {
+    throw new UsageError(
+      `client ${clientId} authenticates with a secret, not private_key_jwt; it has no keys to change`,
+    );
+  }
+  return current;
+}
