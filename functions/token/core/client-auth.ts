@@ -1,5 +1,6 @@
 // Extracts client credentials from a token request: HTTP Basic (RFC 6749 §2.3.1), the body, or a JWT assertion (RFC 7523 §2.2).
-import { CLIENT_ASSERTION_TYPE, peekAssertionSubject } from './client-assertion';
+import { peekAssertionSubject } from './assertion-parts';
+import { CLIENT_ASSERTION_TYPE } from './client-assertion';
 import { InvalidClientError, InvalidRequestError } from './errors';
 import { decodeUtf8, formDecode, isBase64, type TokenRequestParams } from './token-request';
 import type { TokenEndpointAuthMethod } from './types';

@@ -5,12 +5,14 @@ import {
   AssertionRejectedError,
   assertionJtiKey,
   createAssertionVerifier,
-  MAX_ASSERTION_LENGTH,
   MAX_ASSERTION_LIFETIME_SECONDS,
   MAX_JTI_LENGTH,
-  peekAssertionSubject,
   type AssertionFailureReason,
 } from '../../../../functions/token/core/client-assertion';
+import {
+  MAX_ASSERTION_LENGTH,
+  peekAssertionSubject,
+} from '../../../../functions/token/core/assertion-parts';
 import type { ClientJwk } from '../../../../functions/token/core/types';
 import {
   assertionClaims,
