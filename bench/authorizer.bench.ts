@@ -1,4 +1,6 @@
 // `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, the revocation check's warm overhead (cache hit, and miss against moto), and bundle cold load (with revocation off and on, against an SDK DynamoDB client).
+import { AwsJsonClient, DYNAMODB } from '../functions/shared/aws/json-client';
+import { REVOCATION_READ_BUDGET } from '../functions/shared/limits';
 import { spawnSync } from 'node:child_process';
 import {
   generateKeyPairSync,
@@ -521,10 +523,13 @@ async function revocationOverhead(fx: Fixture): Promise<void> {
       clock: () => NOW_MS,
       revocationSource: new DynamoDbRevocationStateSource({
         tableName: 'clients',
-        region: 'us-east-1',
-        endpoint: moto.endpoint,
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-        budgetMs: 5000,
+        client: new AwsJsonClient({
+          service: DYNAMODB,
+          region: 'us-east-1',
+          endpoint: moto.endpoint,
+          credentials: () => ({ accessKeyId: 'x', secretAccessKey: 'x' }),
+          budget: { ...REVOCATION_READ_BUDGET, operationBudgetMs: 5000 },
+        }),
       }),
     });
     contenders.push({

@@ -3,7 +3,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as RevocationAdapter from './adapters/revocation-state-dynamodb';
 import { loadAuthorizerConfig } from './config';
 import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';
-import { REVOCATION_READ_BUDGET_MS } from '../shared/limits';
 
 let logger: Logger | undefined;
 
@@ -36,30 +35,16 @@ function loadRevocationAdapter(): typeof RevocationAdapter {
 }
 
 /**
- * The revocation reader, only when REVOCATION_CHECK is on. Credentials and region come from the
- * variables the Lambda runtime defines (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
- * AWS_SESSION_TOKEN: "Defined runtime environment variables", AWS Lambda Developer Guide,
- * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
- * read at each signature so that the current values are used. Required lazily (it stays lazy in
- * the esbuild bundle), so with REVOCATION_CHECK off not even @smithy/signature-v4 is loaded.
+ * The revocation reader, only when REVOCATION_CHECK is on. Its client reads the region, the
+ * endpoint and the credentials from the variables the Lambda runtime defines
+ * (functions/shared/aws/environment.ts). Required lazily (it stays lazy in the esbuild bundle), so
+ * with REVOCATION_CHECK off not even @smithy/signature-v4 is loaded.
  */
 const revocationSource =
   config.revocation === undefined
     ? undefined
     : new (loadRevocationAdapter().DynamoDbRevocationStateSource)({
         tableName: config.revocation.tableName,
-        region: process.env.AWS_REGION ?? 'us-east-1',
-        endpoint: loadRevocationAdapter().dynamoDbEndpoint(
-          process.env,
-          process.env.AWS_REGION ?? 'us-east-1',
-        ),
-        credentials: () =>
-          Promise.resolve({
-            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '',
-            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '',
-            sessionToken: process.env.AWS_SESSION_TOKEN,
-          }),
-        budgetMs: REVOCATION_READ_BUDGET_MS,
       });
 
 /** The Lambda handler (`index.handler` in the bundle). A bad configuration fails the cold start. */

@@ -27,30 +27,29 @@ export const CLOCK_SKEW_SECONDS: Limit = { min: 0, max: 300, default: 30 };
 export const AUTHORIZER_RESULT_TTL_SECONDS: Limit = { min: 0, max: 3600, default: 300 };
 
 /**
- * Bounds of one AWS SDK operation of the token function (DynamoDB GetItem, KMS GetPublicKey,
- * KMS Sign). `functions/token/adapters/aws-client-config.ts` turns them into client settings and
+ * Bounds of one AWS operation of the Lambdas (DynamoDB GetItem, PutItem, BatchGetItem, KMS
+ * GetPublicKey, KMS Sign), as `functions/shared/aws/json-client.ts` applies them;
  * docs/timeouts.md explains each number.
  */
 export interface AwsCallBudget {
-  /** NodeHttpHandler `connectionTimeout`: time to open the TCP socket, per attempt. */
+  /** Time to open the TCP connection, per attempt. */
   readonly connectionTimeoutMs: number;
   /**
-   * NodeHttpHandler `requestTimeout` (with `throwOnRequestTimeout`): time from sending an attempt
-   * to its response headers, per attempt; also the idle `socketTimeout` while a body streams.
+   * Time from sending an attempt to its response headers, per attempt; also the longest pause
+   * while a response body streams.
    */
   readonly requestTimeoutMs: number;
-  /** Attempts per operation, the first one included (SDK standard retry mode). */
+  /** Attempts per operation, the first one included (the SDKs' standard retry mode). */
   readonly maxAttempts: number;
   /** Deadline of the whole operation, retries and backoff included (an AbortSignal fires). */
   readonly operationBudgetMs: number;
 }
 
 /**
- * The production bounds. Three attempts of at most 1 s each plus the standard mode's jittered
- * backoff (at most 0.05 s + 0.1 s after transient errors, 1 s + 2 s after throttling, in the
- * installed SDK) end within 3.2 s, or 6 s when slow throttling answers both; the 4 s budget cuts
- * the latter and anything the SDK does not bound itself (a body that trickles, a stuck credential
- * lookup).
+ * The production bounds of the token function. Three attempts of at most 1 s each plus the
+ * standard mode's jittered backoff (at most 0.05 s + 0.1 s after transient errors, 1 s + 2 s after
+ * throttling) end within 3.2 s, or 6 s when slow throttling answers both; the 4 s budget cuts the
+ * latter and anything an attempt's timeouts do not bound (a body that trickles byte by byte).
  */
 export const AWS_CALL_BUDGET: AwsCallBudget = Object.freeze({
   connectionTimeoutMs: 1000,
@@ -138,6 +137,17 @@ export const REVOCATION_AUTHORIZER_RESULT_TTL_SECONDS = 30;
  * is better served from the stale state or refused than waited for.
  */
 export const REVOCATION_READ_BUDGET_MS = 1500;
+
+/**
+ * The authorizer's read as an AWS call budget: two attempts (a throttled or failed first attempt
+ * is retried once), each bounded like the token function's, within {@link REVOCATION_READ_BUDGET_MS}.
+ */
+export const REVOCATION_READ_BUDGET: AwsCallBudget = Object.freeze({
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 1000,
+  maxAttempts: 2,
+  operationBudgetMs: REVOCATION_READ_BUDGET_MS,
+});
 
 /**
  * How far in the future `revoke-tokens` (and `disable`) set `tokens_not_before`, in seconds. A

@@ -1,21 +1,35 @@
 // DynamoDB client store, write side: conditional (versioned) writes and a paginated Scan, for the
-// clients CLI. Never bundled into the token function, whose role may only call GetItem.
+// clients CLI, over the AWS SDK. Never bundled into the token function, whose role may only read.
 import {
   DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   ScanCommand,
+  type AttributeValue,
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { byClientId } from '../../functions/token/adapters/client-record';
-import type {
-  ConditionFailureMapper,
-  Item,
-} from '../../functions/token/adapters/client-store-dynamodb';
-import { DynamoDbRevocationStore } from '../../functions/token/adapters/revocation-store-dynamodb';
-import type { ClientRecord } from '../../functions/token/core/types';
-import { isReservedKey } from '../../functions/shared/revocation';
+import {
+  byClientId,
+  MalformedClientRecordError,
+  parseClientRecord,
+} from '../../functions/token/adapters/client-record';
+import { fromAttributeMap } from '../../functions/token/adapters/dynamodb-item';
+import { TableNotFoundError } from '../../functions/token/adapters/errors';
+import { ServerError, TemporarilyUnavailableError } from '../../functions/token/core/errors';
+import type { ClientRecord, RevocationStore, RevokedToken } from '../../functions/token/core/types';
+import {
+  EXPIRES_AT_ATTRIBUTE,
+  isReservedKey,
+  revokedJtiKey,
+  REVOKED_JTI_PREFIX,
+} from '../../functions/shared/revocation';
+import { awsErrorName, isTemporaryFailure } from './aws-sdk-errors';
 import type { ClientAdminStore } from './client-admin-store';
 import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
+
+/** A DynamoDB item, as the SDK types it. */
+type Item = Record<string, AttributeValue>;
 
 /** The condition part of a conditional write. */
 type Condition = Pick<
@@ -26,11 +40,88 @@ type Condition = Pick<
   | 'ReturnValuesOnConditionCheckFailure'
 >;
 
+/** Builds the error for a failed condition, given the old item (when returned) and the SDK error. */
+type ConditionFailureMapper = (old: Item | undefined, cause: unknown) => Error;
+
+/** Options of {@link DynamoDbClientAdminStore}. */
+export interface DynamoDbClientAdminStoreOptions {
+  /** Table name (partition key `client_id`, type S). */
+  tableName: string;
+  /** SDK client; default one from the standard AWS environment (`AWS_ENDPOINT_URL` included). */
+  client?: DynamoDBClient;
+}
+
 /**
  * Client admin store on a DynamoDB table: every write is conditional on the item's `version`, so
  * no change is silently overwritten.
  */
-export class DynamoDbClientAdminStore extends DynamoDbRevocationStore implements ClientAdminStore {
+export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationStore {
+  private readonly tableName: string;
+  private readonly client: DynamoDBClient;
+
+  /** @param options table name and optional SDK client */
+  constructor(options: DynamoDbClientAdminStoreOptions) {
+    this.tableName = options.tableName;
+    this.client = options.client ?? new DynamoDBClient({});
+  }
+
+  /**
+   * Strongly consistent GetItem.
+   * @param clientId the client id
+   * @returns the record, or undefined when no such client exists
+   */
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    if (isReservedKey(clientId)) return undefined;
+    const out = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { client_id: { S: clientId } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item ? this.fromItem(out.Item) : undefined;
+  }
+
+  /**
+   * Records a revoked token (`revoked#<jti>`, expiring by TTL); idempotent.
+   * @param token the revoked token
+   */
+  async revokeToken(token: RevokedToken): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            client_id: { S: revokedJtiKey(token.jti) },
+            revoked_client_id: { S: token.clientId },
+            [EXPIRES_AT_ATTRIBUTE]: { N: String(token.expiresAt) },
+          },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * @param jti a token id
+   * @returns the revocation item's `expires_at`, or undefined when there is none
+   */
+  async revokedUntil(jti: string): Promise<number | undefined> {
+    const out = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { client_id: { S: REVOKED_JTI_PREFIX + jti } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (out.Item === undefined) return undefined;
+    const n = Number(out.Item[EXPIRES_AT_ATTRIBUTE]?.N);
+    return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+  }
+
   /**
    * Puts a new item unless the id is taken.
    * @param record the new client, usually with `version` 1
@@ -101,6 +192,55 @@ export class DynamoDbClientAdminStore extends DynamoDbRevocationStore implements
       startKey = out.LastEvaluatedKey;
     } while (startKey && Object.keys(startKey).length > 0);
     return records.sort(byClientId);
+  }
+
+  private fromItem(item: Item): ClientRecord {
+    try {
+      return parseClientRecord(fromAttributeMap(item));
+    } catch (err) {
+      if (err instanceof MalformedClientRecordError) {
+        throw new ServerError('client store returned a malformed record', { cause: err });
+      }
+      /* istanbul ignore next -- parseClientRecord throws nothing else */
+      throw err;
+    }
+  }
+
+  /**
+   * Runs one SDK call and maps its failure to the store's error model.
+   * @param fn the call
+   * @param onConditionFailed error for a ConditionalCheckFailedException, given the old item if any
+   */
+  private async call<T>(
+    fn: () => Promise<T>,
+    onConditionFailed?: ConditionFailureMapper,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const name = awsErrorName(err);
+      if (name === 'ConditionalCheckFailedException' && onConditionFailed) {
+        throw onConditionFailed((err as { Item?: Item }).Item, err);
+      }
+      if (name === 'ResourceNotFoundException') {
+        throw new TableNotFoundError(this.tableName, await this.region(), { cause: err });
+      }
+      if (isTemporaryFailure(err)) {
+        throw new TemporarilyUnavailableError('the client store is busy; retry later', {
+          cause: err,
+        });
+      }
+      throw new ServerError('the client store failed', { cause: err });
+    }
+  }
+
+  private async region(): Promise<string> {
+    try {
+      const region = this.client.config.region;
+      return typeof region === 'function' ? await region() : String(region);
+    } catch {
+      return 'unknown';
+    }
   }
 
   /**

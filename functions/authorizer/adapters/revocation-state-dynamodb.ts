@@ -1,6 +1,6 @@
-// The authorizer's revocation read: one SigV4-signed DynamoDB BatchGetItem over fetch, without the AWS SDK (cold load; see docs/revocation.md).
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+// The authorizer's revocation read: one DynamoDB BatchGetItem over the shared AWS JSON client, without the AWS SDK (cold load; see docs/revocation.md).
+import { AwsCallError } from '../../shared/aws/errors';
+import { AwsJsonClient, DYNAMODB } from '../../shared/aws/json-client';
 import {
   EXPIRES_AT_ATTRIBUTE,
   revokedJtiKey,
@@ -9,28 +9,13 @@ import {
   type RevocationState,
 } from '../../shared/revocation';
 import type { RevocationStateSource } from '../core/revocation-check';
-
-/** AWS credentials, as the Lambda runtime puts them in the environment. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+import { REVOCATION_READ_BUDGET } from '../../shared/limits';
 
 /** Options of {@link DynamoDbRevocationStateSource}. */
 export interface DynamoDbRevocationStateSourceOptions {
   tableName: string;
-  region: string;
-  /** Base URL of DynamoDB, e.g. `https://dynamodb.eu-west-1.amazonaws.com` or moto's. */
-  endpoint: string;
-  /** Credentials, or a function returning them at each signature. */
-  credentials: AwsCredentials | (() => Promise<AwsCredentials>);
-  /** Deadline of one read, both attempts included, in ms. */
-  budgetMs: number;
-  /** Attempts per read (default 2): a throttled or failed first attempt is retried once. */
-  maxAttempts?: number;
-  /** Injected for tests; default the global fetch. */
-  fetch?: typeof fetch;
+  /** DynamoDB client; default one from the Lambda environment with REVOCATION_READ_BUDGET. */
+  client?: AwsJsonClient;
 }
 
 /** The attributes the authorizer reads; its IAM policy allows these and no others. */
@@ -52,41 +37,6 @@ export class RevocationReadError extends Error {
   }
 }
 
-/**
- * node:crypto as the `Checksum` SignatureV4 needs (SHA-256, or HMAC-SHA-256 with a secret). The
- * SDK's own (`Hash` of @smithy/core/serde) is the oracle in its unit test.
- */
-export class NodeSha256 {
-  private hash: Hash | Hmac;
-  private readonly secret: Uint8Array | string | undefined;
-  constructor(secret?: SourceData) {
-    this.secret = secret === undefined ? undefined : bytes(secret);
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
-
-/** What SignatureV4 hashes: text, or bytes in any buffer view. */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytes(data: SourceData): Uint8Array | string {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
-
 type AttributeValue = { S?: string; N?: string };
 type Item = Record<string, AttributeValue>;
 
@@ -103,22 +53,12 @@ type Item = Record<string, AttributeValue>;
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.LowLevelAPI.html).
  */
 export class DynamoDbRevocationStateSource implements RevocationStateSource {
-  private readonly signer: SignatureV4;
-  private readonly url: URL;
-  private readonly fetch: typeof fetch;
-  private readonly maxAttempts: number;
+  private readonly client: AwsJsonClient;
 
-  /** @param options table, region, endpoint, credentials and budget */
+  /** @param options table and optional client */
   constructor(private readonly options: DynamoDbRevocationStateSourceOptions) {
-    this.signer = new SignatureV4({
-      service: 'dynamodb',
-      region: options.region,
-      credentials: options.credentials,
-      sha256: NodeSha256,
-    });
-    this.url = new URL(options.endpoint);
-    this.fetch = options.fetch ?? fetch;
-    this.maxAttempts = options.maxAttempts ?? 2;
+    this.client =
+      options.client ?? new AwsJsonClient({ service: DYNAMODB, budget: REVOCATION_READ_BUDGET });
   }
 
   /**
@@ -128,62 +68,31 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
    * @throws RevocationReadError when DynamoDB does not answer in time or answers with an error
    */
   async read(clientId: string, jti: string): Promise<RevocationState> {
-    const body = JSON.stringify({
-      RequestItems: {
-        [this.options.tableName]: {
-          Keys: [{ client_id: { S: clientId } }, { client_id: { S: revokedJtiKey(jti) } }],
-          ConsistentRead: true,
-          ProjectionExpression: '#k, #s, #t, #e, #u',
-          ExpressionAttributeNames: {
-            '#k': 'client_id',
-            '#s': 'status',
-            '#t': TOKENS_NOT_BEFORE_ATTRIBUTE,
-            '#e': EXPIRES_AT_ATTRIBUTE,
-            '#u': USAGE_KEY_ATTRIBUTE,
+    let out: unknown;
+    try {
+      out = await this.client.send('BatchGetItem', {
+        RequestItems: {
+          [this.options.tableName]: {
+            Keys: [{ client_id: { S: clientId } }, { client_id: { S: revokedJtiKey(jti) } }],
+            ConsistentRead: true,
+            ProjectionExpression: '#k, #s, #t, #e, #u',
+            ExpressionAttributeNames: {
+              '#k': 'client_id',
+              '#s': 'status',
+              '#t': TOKENS_NOT_BEFORE_ATTRIBUTE,
+              '#e': EXPIRES_AT_ATTRIBUTE,
+              '#u': USAGE_KEY_ATTRIBUTE,
+            },
           },
         },
-      },
-    });
-    const deadline = AbortSignal.timeout(this.options.budgetMs);
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      try {
-        return this.parse(await this.send(body, deadline), clientId);
-      } catch (err) {
-        lastError = err;
-        if (deadline.aborted) break;
-      }
+      });
+    } catch (err) {
+      throw new RevocationReadError(
+        err instanceof AwsCallError ? err.message : 'DynamoDB BatchGetItem failed',
+        { cause: err },
+      );
     }
-    throw lastError instanceof RevocationReadError
-      ? lastError
-      : new RevocationReadError('DynamoDB BatchGetItem failed', { cause: lastError });
-  }
-
-  private async send(body: string, deadline: AbortSignal): Promise<unknown> {
-    const request = await this.signer.sign({
-      method: 'POST',
-      protocol: this.url.protocol,
-      hostname: this.url.hostname,
-      port: this.url.port === '' ? undefined : Number(this.url.port),
-      path: this.url.pathname,
-      headers: {
-        host: this.url.host,
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.BatchGetItem',
-      },
-      body,
-    });
-    const response = await this.fetch(this.url, {
-      method: 'POST',
-      headers: request.headers,
-      body,
-      signal: deadline,
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new RevocationReadError(`DynamoDB BatchGetItem answered ${response.status}`);
-    }
-    return JSON.parse(text) as unknown;
+    return this.parse(out, clientId);
   }
 
   private parse(out: unknown, clientId: string): RevocationState {
@@ -217,24 +126,4 @@ function numberOf(value: AttributeValue | undefined): number | undefined {
   if (value?.N === undefined) return undefined;
   const n = Number(value.N);
   return Number.isFinite(n) ? n : undefined;
-}
-
-/**
- * The DynamoDB endpoint of a region, or the override the AWS SDKs honour: AWS_ENDPOINT_URL sets
- * "the endpoint that is used for all service requests. This endpoint is overridden by any
- * configured service-specific endpoint", AWS_ENDPOINT_URL_<SERVICE> (AWS SDKs and Tools Reference Guide,
- * "Service-specific endpoints", https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
- * @param env the environment
- * @param region the function's region (AWS_REGION)
- * @returns the base URL
- */
-export function dynamoDbEndpoint(
-  env: Readonly<Record<string, string | undefined>>,
-  region: string,
-): string {
-  const override = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
-  if (override !== undefined && override !== '') return override;
-  // DynamoDB's regional endpoints: dynamodb.<region>.amazonaws.com, .com.cn in China (Amazon
-  // DynamoDB endpoints and quotas, https://docs.aws.amazon.com/general/latest/gr/ddb.html).
-  return `https://dynamodb.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }

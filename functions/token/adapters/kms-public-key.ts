@@ -1,11 +1,18 @@
 // Fetches a KMS asymmetric key's public key (GetPublicKey) as a JWK, and maps KMS errors to the core model.
 import { createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { ServerError, TemporarilyUnavailableError } from '../core/errors';
 import { publicJwkFromKeyObject } from '../../shared/jwk';
 import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
-import { withBudget } from './aws-client-config';
-import { isTemporaryFailure } from './aws-errors';
+import { AwsCallError } from '../../shared/aws/errors';
+import type { AwsJsonClient } from '../../shared/aws/json-client';
+
+/** The part of a GetPublicKey response this adapter reads. */
+interface GetPublicKeyOutput {
+  KeySpec?: string;
+  CustomerMasterKeySpec?: string;
+  KeyUsage?: string;
+  PublicKey?: string;
+}
 
 /** KMS key specs the service can sign with, and the JWS algorithm each one is used with. */
 const ALG_BY_KEY_SPEC: Readonly<Record<string, SigningAlgorithm>> = {
@@ -26,14 +33,14 @@ export function algorithmForKeySpec(keySpec: string | undefined): SigningAlgorit
 }
 
 /**
- * Maps a KMS SDK failure: throttling, timeouts and HTTP 503 to TemporarilyUnavailableError;
+ * Maps a KMS failure: throttling, timeouts and HTTP 503 to TemporarilyUnavailableError;
  * anything else (disabled or missing key, access denied, invalid state, HTTP 500, a reset
  * connection) to ServerError. The message carries no detail; the original is the `cause`, for logs.
- * @param err the SDK error
+ * @param err the client's error
  * @returns the error to throw
  */
 export function kmsError(err: unknown): Error {
-  if (isTemporaryFailure(err)) {
+  if (err instanceof AwsCallError && err.temporary) {
     return new TemporarilyUnavailableError('the signing service is busy; retry later', {
       cause: err,
     });
@@ -43,7 +50,9 @@ export function kmsError(err: unknown): Error {
 
 /**
  * Calls GetPublicKey, bounded by `budgetMs`, and turns the SPKI DER into a JWK with its RFC 7638
- * thumbprint as `kid`.
+ * thumbprint as `kid`. The JSON protocol carries the DER as base64 ("PublicKey ... Type: Base64-encoded
+ * binary data object", AWS KMS API Reference, GetPublicKey,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_GetPublicKey.html).
  * @param client KMS client
  * @param keyId key id, ARN or alias
  * @param budgetMs deadline of the call, retries included
@@ -53,17 +62,14 @@ export function kmsError(err: unknown): Error {
  *   throttled or out of time
  */
 export async function fetchKmsPublicJwk(
-  client: KMSClient,
+  client: AwsJsonClient,
   keyId: string,
   budgetMs: number,
   expectedAlg?: SigningAlgorithm,
 ): Promise<PublicJwk> {
-  let out;
+  let out: GetPublicKeyOutput;
   try {
-    const command = new GetPublicKeyCommand({ KeyId: keyId });
-    out = await withBudget('KMS GetPublicKey', budgetMs, (abortSignal) =>
-      client.send(command, { abortSignal }),
-    );
+    out = await client.send<GetPublicKeyOutput>('GetPublicKey', { KeyId: keyId }, budgetMs);
   } catch (err) {
     throw kmsError(err);
   }
@@ -82,9 +88,15 @@ export async function fetchKmsPublicJwk(
   if (out.KeyUsage !== undefined && out.KeyUsage !== 'SIGN_VERIFY') {
     throw unusable(`key usage ${out.KeyUsage} is not SIGN_VERIFY`);
   }
-  if (!out.PublicKey) throw unusable('no public key returned');
+  if (typeof out.PublicKey !== 'string' || out.PublicKey === '') {
+    throw unusable('no public key returned');
+  }
   try {
-    const key = createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' });
+    const key = createPublicKey({
+      key: Buffer.from(out.PublicKey, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     return publicJwkFromKeyObject(key, alg);
   } catch (err) {
     throw unusable('unreadable public key', err);

@@ -1,18 +1,17 @@
 // JWKS source from KMS: the public keys of the configured KMS keys, fetched once per cold start.
-import { KMSClient } from '@aws-sdk/client-kms';
 import { AWS_CALL_BUDGET } from '../../shared/limits';
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { PublicJwk } from '../../shared/types';
 import type { PublicKeySource } from '../core/types';
-import { boundedClientConfig } from './aws-client-config';
+import { AwsJsonClient, KMS } from '../../shared/aws/json-client';
 import { fetchKmsPublicJwk } from './kms-public-key';
 
 /** Options of {@link KmsPublicKeySource}. */
 export interface KmsPublicKeySourceOptions {
   /** KMS key ids, ARNs or aliases whose public keys are trusted (the signing key and any still trusted). */
   keyIds: readonly string[];
-  /** SDK client; default a new one from the standard AWS environment, bounded by {@link boundedClientConfig}. */
-  client?: KMSClient;
+  /** KMS client; default one from the Lambda environment, bounded as docs/timeouts.md says. */
+  client?: AwsJsonClient;
   /** Deadline of one GetPublicKey, retries included; default AWS_CALL_BUDGET.operationBudgetMs. */
   operationBudgetMs?: number;
 }
@@ -25,7 +24,7 @@ export interface KmsPublicKeySourceOptions {
  */
 export class KmsPublicKeySource implements PublicKeySource {
   private readonly keyIds: readonly string[];
-  private readonly client: KMSClient;
+  private readonly client: AwsJsonClient;
   private readonly operationBudgetMs: number;
   private readonly loadKeys = memoizeUntilRejected(() =>
     Promise.all(
@@ -38,11 +37,11 @@ export class KmsPublicKeySource implements PublicKeySource {
   );
 
   /**
-   * @param options key ids, optional SDK client and budget
+   * @param options key ids, optional client and budget
    */
   constructor(options: KmsPublicKeySourceOptions) {
     this.keyIds = [...options.keyIds];
-    this.client = options.client ?? new KMSClient(boundedClientConfig());
+    this.client = options.client ?? new AwsJsonClient({ service: KMS });
     this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 

@@ -1,9 +1,7 @@
 // The private_key_jwt replay cache on the clients table: one conditional PutItem per assertion `jti`, removed by DynamoDB TTL after the assertion's expiry.
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/revocation';
 import { assertionJtiKey } from '../core/client-assertion';
 import type { AssertionReplayCache, AssertionUse } from '../core/types';
-import { withBudget } from './aws-client-config';
 import { DynamoDbClientStore } from './client-store-dynamodb';
 
 /** Thrown inside the store's error mapping when the condition fails: the `jti` was used. */
@@ -39,22 +37,19 @@ export class DynamoDbReplayCache extends DynamoDbClientStore implements Assertio
    */
   async useOnce(use: AssertionUse): Promise<boolean> {
     const now = Math.floor(Date.now() / 1000);
-    const command = new PutItemCommand({
-      TableName: this.tableName,
-      Item: {
-        client_id: { S: assertionJtiKey(use.clientId, use.jti) },
-        [EXPIRES_AT_ATTRIBUTE]: { N: String(use.expiresAt) },
-      },
-      ConditionExpression: 'attribute_not_exists(client_id) OR #e < :now',
-      ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },
-      ExpressionAttributeValues: { ':now': { N: String(now) } },
-    });
     try {
       await this.call(
-        () =>
-          withBudget('DynamoDB PutItem', this.budgetMs, (abortSignal) =>
-            this.client.send(command, { abortSignal }),
-          ),
+        'PutItem',
+        {
+          TableName: this.tableName,
+          Item: {
+            client_id: { S: assertionJtiKey(use.clientId, use.jti) },
+            [EXPIRES_AT_ATTRIBUTE]: { N: String(use.expiresAt) },
+          },
+          ConditionExpression: 'attribute_not_exists(client_id) OR #e < :now',
+          ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': { N: String(now) } },
+        },
         () => new AlreadyUsed(),
       );
       return true;

@@ -1,8 +1,7 @@
 // The RFC 7009 revocation list on the clients table: `revoked#<jti>` items that DynamoDB TTL removes after the token's expiry.
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EXPIRES_AT_ATTRIBUTE, revokedJtiKey, REVOKED_JTI_PREFIX } from '../../shared/revocation';
 import type { RevocationStore, RevokedToken } from '../core/types';
-import { withBudget } from './aws-client-config';
+import type { Item } from './dynamodb-item';
 import { DynamoDbClientStore } from './client-store-dynamodb';
 
 /**
@@ -18,7 +17,7 @@ export class DynamoDbRevocationStore extends DynamoDbClientStore implements Revo
    * @throws TemporarilyUnavailableError / ServerError as the read side maps them
    */
   async revokeToken(token: RevokedToken): Promise<void> {
-    const command = new PutItemCommand({
+    await this.call('PutItem', {
       TableName: this.tableName,
       Item: {
         client_id: { S: revokedJtiKey(token.jti) },
@@ -26,11 +25,6 @@ export class DynamoDbRevocationStore extends DynamoDbClientStore implements Revo
         [EXPIRES_AT_ATTRIBUTE]: { N: String(token.expiresAt) },
       },
     });
-    await this.call(() =>
-      withBudget('DynamoDB PutItem', this.budgetMs, (abortSignal) =>
-        this.client.send(command, { abortSignal }),
-      ),
-    );
   }
 
   /**
@@ -39,18 +33,13 @@ export class DynamoDbRevocationStore extends DynamoDbClientStore implements Revo
    * @returns the item's `expires_at`, or undefined when there is none
    */
   async revokedUntil(jti: string): Promise<number | undefined> {
-    const command = new GetItemCommand({
+    const out = await this.call<{ Item?: Item }>('GetItem', {
       TableName: this.tableName,
       Key: { client_id: { S: REVOKED_JTI_PREFIX + jti } },
       ConsistentRead: true,
       ProjectionExpression: '#e',
       ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },
     });
-    const out = await this.call(() =>
-      withBudget('DynamoDB GetItem', this.budgetMs, (abortSignal) =>
-        this.client.send(command, { abortSignal }),
-      ),
-    );
     if (out.Item === undefined) return undefined;
     const n = Number(out.Item[EXPIRES_AT_ATTRIBUTE]?.N);
     // An item without a readable expiry still revokes: fail closed.

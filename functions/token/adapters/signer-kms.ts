@@ -1,15 +1,14 @@
 // KMS signer: JWS signatures (ES256, RS256) from an asymmetric KMS key that never leaves KMS.
-import { KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { ServerError } from '../core/errors';
 import { AWS_CALL_BUDGET } from '../../shared/limits';
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { SigningAlgorithm } from '../../shared/types';
 import type { Signer, SigningKeyInfo } from '../core/types';
-import { boundedClientConfig, withBudget } from './aws-client-config';
+import { AwsJsonClient, KMS } from '../../shared/aws/json-client';
 import { fetchKmsPublicJwk, kmsError } from './kms-public-key';
 
 /** KMS signing algorithm for each JWS algorithm. */
-export const KMS_SIGNING_ALGORITHM: Readonly<Record<SigningAlgorithm, SigningAlgorithmSpec>> = {
+export const KMS_SIGNING_ALGORITHM: Readonly<Record<SigningAlgorithm, string>> = {
   ES256: 'ECDSA_SHA_256',
   RS256: 'RSASSA_PKCS1_V1_5_SHA_256',
 };
@@ -32,8 +31,8 @@ export interface KmsSignerOptions {
   keyId: string;
   /** ES256 needs an ECC_NIST_P256 key, RS256 an RSA key. */
   algorithm: SigningAlgorithm;
-  /** SDK client; default a new one from the standard AWS environment, bounded by {@link boundedClientConfig}. */
-  client?: KMSClient;
+  /** KMS client; default one from the Lambda environment, bounded as docs/timeouts.md says. */
+  client?: AwsJsonClient;
   /** Deadline of one Sign or GetPublicKey, retries included; default AWS_CALL_BUDGET.operationBudgetMs. */
   operationBudgetMs?: number;
 }
@@ -46,7 +45,7 @@ export interface KmsSignerOptions {
 export class KmsSigner implements Signer {
   private readonly keyId: string;
   private readonly algorithm: SigningAlgorithm;
-  private readonly client: KMSClient;
+  private readonly client: AwsJsonClient;
   private readonly operationBudgetMs: number;
   // Forget a failure, so a throttled or misconfigured cold start can recover on a later call. The
   // fetch is bounded, so a hung GetPublicKey becomes a failure, not a forever-pending memo.
@@ -57,7 +56,7 @@ export class KmsSigner implements Signer {
   );
 
   /**
-   * @param options key id, algorithm, optional SDK client and budget
+   * @param options key id, algorithm, optional client and budget
    */
   constructor(options: KmsSignerOptions) {
     if (!Object.hasOwn(KMS_SIGNING_ALGORITHM, options.algorithm)) {
@@ -65,7 +64,7 @@ export class KmsSigner implements Signer {
     }
     this.keyId = options.keyId;
     this.algorithm = options.algorithm;
-    this.client = options.client ?? new KMSClient(boundedClientConfig());
+    this.client = options.client ?? new AwsJsonClient({ service: KMS });
     this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 
@@ -92,21 +91,27 @@ export class KmsSigner implements Signer {
         ),
       });
     }
-    let signature: Uint8Array | undefined;
-    const command = new SignCommand({
-      KeyId: this.keyId,
-      Message: signingInput,
-      MessageType: 'RAW',
-      SigningAlgorithm: KMS_SIGNING_ALGORITHM[this.algorithm],
-    });
+    let out: { Signature?: unknown };
     try {
-      const out = await withBudget('KMS Sign', this.operationBudgetMs, (abortSignal) =>
-        this.client.send(command, { abortSignal }),
+      // Message and Signature are base64 in the JSON protocol ("Type: Base64-encoded binary data
+      // object", AWS KMS API Reference, Sign).
+      out = await this.client.send<{ Signature?: unknown }>(
+        'Sign',
+        {
+          KeyId: this.keyId,
+          Message: Buffer.from(signingInput).toString('base64'),
+          MessageType: 'RAW',
+          SigningAlgorithm: KMS_SIGNING_ALGORITHM[this.algorithm],
+        },
+        this.operationBudgetMs,
       );
-      signature = out.Signature;
     } catch (err) {
       throw kmsError(err);
     }
+    const signature =
+      typeof out.Signature === 'string'
+        ? new Uint8Array(Buffer.from(out.Signature, 'base64'))
+        : undefined;
     if (!signature || signature.byteLength === 0) {
       throw new ServerError('the signing service failed', {
         cause: new Error('KMS Sign returned no signature'),

@@ -1,5 +1,4 @@
-// Classifies AWS SDK errors (throttling, timeouts, names) so each adapter maps them to the core error model.
-import { OperationBudgetExceededError } from './aws-client-config';
+// Classifies AWS SDK errors (throttling, timeouts, names) for the CLI's SDK store. The Lambdas classify their own calls in functions/shared/aws.
 
 /**
  * Error names that DynamoDB and KMS use for throttling, plus KMS's explicitly retryable timeout.
@@ -62,12 +61,11 @@ export function isThrottlingError(err: unknown): boolean {
 
 /**
  * True when the call ran out of time: an attempt's connection or request timeout after the last
- * retry, or the operation's budget (its AbortSignal). A reset connection is not a timeout.
- * @param err anything thrown by an SDK call or {@link withBudget}
+ * retry, or a cancelled operation. A reset connection is not a timeout.
+ * @param err anything thrown by an SDK call
  * @returns whether the failure is a timeout
  */
 export function isTimeoutError(err: unknown): boolean {
-  if (err instanceof OperationBudgetExceededError) return true;
   if (!TIMEOUT_NAMES.has(awsErrorName(err))) return false;
   const code = (err as { code?: unknown }).code;
   return !(typeof code === 'string' && CONNECTION_DROPPED_CODES.has(code));
@@ -79,7 +77,7 @@ export function isTimeoutError(err: unknown): boolean {
  * DynamoDB service is currently unavailable. (This should be a temporary state.)", Amazon DynamoDB
  * Developer Guide, "Error handling with DynamoDB"). Everything else (HTTP 500, a reset
  * connection, access denied, a disabled key) is a `server_error`.
- * @param err anything thrown by an SDK call or {@link withBudget}
+ * @param err anything thrown by an SDK call
  * @returns whether the failure is temporary
  */
 export function isTemporaryFailure(err: unknown): boolean {

@@ -1,0 +1,471 @@
+// A small AWS JSON-protocol client for the Lambdas: SigV4 by AWS's own signer, credentials and endpoints from the environment, the SDK's standard retries, and one budget per operation.
+import { SignatureV4 } from '@smithy/signature-v4';
+import { AWS_CALL_BUDGET, type AwsCallBudget } from '../limits';
+import { AwsCallError, type AwsCallErrorDetails, type AwsFailureKind } from './errors';
+import {
+  AwsEnvironmentError,
+  credentialsFrom,
+  regionFrom,
+  serviceEndpoint,
+  type AwsCredentials,
+  type AwsServiceName,
+  type Env,
+} from './environment';
+import {
+  createHttpTransport,
+  TransportError,
+  type HttpRequest,
+  type HttpTransport,
+} from './http-transport';
+import {
+  backoffMs,
+  CLOCK_SKEW_CODES,
+  CONNECTION_ERROR_CODES,
+  isRetryable,
+  kindOfServiceError,
+  MAX_CLOCK_SKEW_MS,
+  RetryQuota,
+} from './retry-policy';
+import { NodeSha256 } from './sha256';
+
+/**
+ * A service spoken to in the AWS JSON protocol: every operation is a POST to `/` with
+ * `X-Amz-Target: <prefix>.<Operation>` and a JSON body, and errors carry their code in `__type`
+ * (or the `X-Amzn-ErrorType` header). DynamoDB uses version 1.0 ("Low-level API": "X-Amz-Target:
+ * DynamoDB_20120810.GetItem", "Content-Type: application/x-amz-json-1.0", Amazon DynamoDB
+ * Developer Guide, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.LowLevelAPI.html),
+ * KMS version 1.1 with the target prefix `TrentService` (the KMS API Reference's request examples:
+ * "X-Amz-Target: TrentService.Sign", "Content-Type: application/x-amz-json-1.1",
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#API_Sign_Examples).
+ */
+export interface AwsJsonService {
+  /** SigV4 signing name, also the endpoint's service id. */
+  readonly name: AwsServiceName;
+  /** For messages and metrics: `DynamoDB`, `KMS`. */
+  readonly label: string;
+  readonly targetPrefix: string;
+  readonly contentType: string;
+}
+
+/** Amazon DynamoDB (JSON 1.0). */
+export const DYNAMODB: AwsJsonService = Object.freeze({
+  name: 'dynamodb',
+  label: 'DynamoDB',
+  targetPrefix: 'DynamoDB_20120810',
+  contentType: 'application/x-amz-json-1.0',
+});
+
+/** AWS KMS (JSON 1.1). */
+export const KMS: AwsJsonService = Object.freeze({
+  name: 'kms',
+  label: 'KMS',
+  targetPrefix: 'TrentService',
+  contentType: 'application/x-amz-json-1.1',
+});
+
+/** Options of {@link AwsJsonClient}; every one but `service` has a production default. */
+export interface AwsJsonClientOptions {
+  service: AwsJsonService;
+  /** Where region, endpoint and credentials are read from; default `process.env`. */
+  env?: Env;
+  /** Overrides the region of `env`. */
+  region?: string;
+  /** Overrides the endpoint of `env`, e.g. moto_server's URL. */
+  endpoint?: string;
+  /** Overrides the credentials of `env`; called at each attempt. */
+  credentials?: () => AwsCredentials | undefined;
+  /** Timeouts, attempts and operation budget; default AWS_CALL_BUDGET (docs/timeouts.md). */
+  budget?: AwsCallBudget;
+  /** Injected for unit tests; default node:http(s) with the budget's timeouts. */
+  transport?: HttpTransport;
+  /** Injected for tests: wall clock in ms, uniform random in [0, 1), and the backoff wait. */
+  clock?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** The environment holds no credentials. */
+class MissingCredentialsError extends Error {
+  constructor() {
+    super('no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
+    this.name = 'MissingCredentialsError';
+  }
+}
+
+/** Where the client sends, resolved once from the environment. */
+interface Target {
+  region: string;
+  url: URL;
+  signer: SignatureV4;
+}
+
+/** A failed attempt, before the decision to retry. */
+type Failure = Omit<AwsCallErrorDetails, 'operation' | 'attempts'> & {
+  cause?: unknown;
+  /** A clock skew this attempt corrected, so the next attempt is signed right. */
+  corrected?: boolean;
+};
+
+/**
+ * Calls one AWS JSON-protocol service. One instance per service per container: it keeps its
+ * sockets alive, its retry quota and the clock offset it learnt from a skewed answer.
+ */
+export class AwsJsonClient {
+  private readonly service: AwsJsonService;
+  private readonly env: Env;
+  private readonly budget: AwsCallBudget;
+  private readonly transport: HttpTransport;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly quota = new RetryQuota();
+  private target: Target | undefined;
+  /** Added to the local clock when signing: the service's time minus ours, learnt from a skew error. */
+  private clockOffsetMs = 0;
+
+  /** @param options the service, and overrides of the production defaults */
+  constructor(private readonly options: AwsJsonClientOptions) {
+    this.service = options.service;
+    this.env = options.env ?? process.env;
+    this.budget = options.budget ?? AWS_CALL_BUDGET;
+    this.transport =
+      options.transport ??
+      createHttpTransport({
+        connectionTimeoutMs: this.budget.connectionTimeoutMs,
+        requestTimeoutMs: this.budget.requestTimeoutMs,
+      });
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? abortableSleep;
+  }
+
+  /**
+   * The region the client signs for (for messages such as "table X does not exist in region Y").
+   * @returns the region, or `unknown` when the environment has none
+   */
+  region(): string {
+    try {
+      return this.resolve().region;
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /**
+   * Calls one operation: signed attempts, retried as the SDK's standard mode retries them, all
+   * within the operation's budget. The returned promise settles by the budget whatever the network
+   * does.
+   * @param operation the operation name, e.g. `GetItem`
+   * @param input the request body
+   * @param budgetMs the operation's budget; default the client's
+   * @returns the parsed response body
+   * @throws AwsCallError for every failure
+   */
+  async send<T>(operation: string, input: unknown, budgetMs?: number): Promise<T> {
+    const name = `${this.service.label}.${operation}`;
+    const budget = budgetMs ?? this.budget.operationBudgetMs;
+    const state = { attempts: 0 };
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new AwsCallError({
+          operation: name,
+          kind: 'timeout',
+          code: 'OperationBudgetExceeded',
+          attempts: Math.max(state.attempts, 1),
+          detail: `did not finish within its ${budget} ms budget`,
+        });
+        controller.abort(err);
+        reject(err);
+      }, budget);
+    });
+    try {
+      return await Promise.race([
+        this.attempts<T>(name, operation, JSON.stringify(input), controller.signal, state),
+        deadline,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attempts<T>(
+    name: string,
+    operation: string,
+    body: string,
+    signal: AbortSignal,
+    state: { attempts: number },
+  ): Promise<T> {
+    let lastRetryCost = 0;
+    for (let attempt = 1; ; attempt++) {
+      state.attempts = attempt;
+      const failure = await this.attempt(operation, body, signal);
+      if (!('kind' in failure)) {
+        this.quota.release(lastRetryCost);
+        return failure.output as T;
+      }
+      const retryable = isRetryable(failure.kind) || failure.corrected === true;
+      const cost =
+        retryable && attempt < this.budget.maxAttempts
+          ? this.quota.acquire(failure.kind === 'throttling')
+          : 0;
+      if (cost === 0) {
+        const { cause, corrected: _corrected, ...details } = failure;
+        throw new AwsCallError({ ...details, operation: name, attempts: attempt }, { cause });
+      }
+      lastRetryCost = cost;
+      await this.sleep(
+        backoffMs(attempt - 1, failure.kind === 'throttling', this.random()),
+        signal,
+      );
+    }
+  }
+
+  /** One signed attempt: its parsed output, or how it failed. */
+  private async attempt(
+    operation: string,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<{ output: unknown } | Failure> {
+    let request: HttpRequest;
+    try {
+      request = await this.sign(operation, body);
+    } catch (err) {
+      return {
+        kind: err instanceof AwsEnvironmentError ? 'configuration' : 'credentials',
+        code:
+          err instanceof AwsEnvironmentError
+            ? 'InvalidConfiguration'
+            : err instanceof MissingCredentialsError
+              ? 'CredentialsUnavailable'
+              : 'SigningFailed',
+        detail: err instanceof Error ? err.message : String(err),
+        cause: err,
+      };
+    }
+    let response;
+    try {
+      response = await this.transport(request, signal);
+    } catch (err) {
+      // The budget's own error: the deadline race reports it.
+      if (signal.aborted) throw signal.reason;
+      return transportFailure(err);
+    }
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      const output = parseObject(response.body);
+      if (output === undefined) {
+        return {
+          kind: 'protocol',
+          code: 'InvalidResponse',
+          statusCode: response.statusCode,
+          detail: `the ${response.statusCode} response body is not a JSON object (${Buffer.byteLength(response.body)} bytes)`,
+        };
+      }
+      return { output };
+    }
+    return this.serviceFailure(response.statusCode, response.headers, response.body, request);
+  }
+
+  /** Classifies an error answer by its code, as the AWS JSON protocol carries it. */
+  private serviceFailure(
+    status: number,
+    headers: Record<string, string | undefined>,
+    body: string,
+    request: HttpRequest,
+  ): Failure {
+    const parsed = parseObject(body);
+    const raw =
+      headers['x-amzn-errortype'] ?? stringField(parsed, '__type') ?? stringField(parsed, 'code');
+    const message = stringField(parsed, 'message') ?? stringField(parsed, 'Message') ?? '';
+    const detail =
+      parsed === undefined
+        ? `the ${status} response body is not JSON (${Buffer.byteLength(body)} bytes)`
+        : scrub(message, request) || 'no message';
+    if (raw === undefined) {
+      // No code: the status alone tells what happened; a 4xx that is not AWS JSON is a protocol error.
+      const kind = kindOfServiceError('', status);
+      return {
+        kind: kind === 'client' ? 'protocol' : kind,
+        code: parsed === undefined ? `HTTP${status}` : 'UnknownError',
+        statusCode: status,
+        detail,
+      };
+    }
+    const code = sanitizeErrorCode(raw);
+    if (CLOCK_SKEW_CODES.has(code)) {
+      const skew = this.skewFrom(headers.date);
+      if (skew !== undefined) {
+        this.clockOffsetMs += skew;
+        return {
+          kind: 'clock_skew',
+          code,
+          statusCode: status,
+          corrected: true,
+          detail: `this function's clock is ${Math.round(skew / 1000)} s off the service's; corrected for the next attempt`,
+        };
+      }
+      // Not skewed: a wrong signature is a wrong secret key; the other codes are skew we cannot measure.
+      return {
+        kind:
+          code === 'InvalidSignatureException' || code === 'SignatureDoesNotMatch'
+            ? 'credentials'
+            : 'clock_skew',
+        code,
+        statusCode: status,
+        detail,
+      };
+    }
+    return { kind: kindOfServiceError(code, status), code, statusCode: status, detail };
+  }
+
+  /** The service's time minus ours, when its `Date` header shows a skew SigV4 refuses. */
+  private skewFrom(date: string | undefined): number | undefined {
+    if (date === undefined) return undefined;
+    const server = Date.parse(date);
+    if (!Number.isFinite(server)) return undefined;
+    const skew = server - (this.clock() + this.clockOffsetMs);
+    return Math.abs(skew) >= MAX_CLOCK_SKEW_MS ? skew : undefined;
+  }
+
+  private async sign(operation: string, body: string): Promise<HttpRequest> {
+    const target = this.resolve();
+    const { url } = target;
+    const signed = await target.signer.sign(
+      {
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port === '' ? undefined : Number(url.port),
+        path: url.pathname,
+        headers: {
+          host: url.host,
+          'content-type': this.service.contentType,
+          'x-amz-target': `${this.service.targetPrefix}.${operation}`,
+        },
+        body,
+      },
+      { signingDate: new Date(this.clock() + this.clockOffsetMs) },
+    );
+    return { url, headers: signed.headers, body };
+  }
+
+  private resolve(): Target {
+    if (this.target) return this.target;
+    const region = this.options.region ?? regionFrom(this.env);
+    const url = this.options.endpoint
+      ? new URL(this.options.endpoint)
+      : serviceEndpoint(this.service.name, this.env, region);
+    // Read at each signature, so the current values are used.
+    const credentials = (): Promise<AwsCredentials> => {
+      const found = this.options.credentials
+        ? this.options.credentials()
+        : credentialsFrom(this.env);
+      return found ? Promise.resolve(found) : Promise.reject(new MissingCredentialsError());
+    };
+    this.target = {
+      region,
+      url,
+      signer: new SignatureV4({
+        service: this.service.name,
+        region,
+        credentials,
+        sha256: NodeSha256,
+      }),
+    };
+    return this.target;
+  }
+}
+
+/**
+ * The bare error name of a JSON-protocol error code: "Strips a leading `namespace#` prefix and a
+ * trailing `:url` suffix from a wire-format error code, leaving just the bare shape name", e.g.
+ * `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException` → `ResourceNotFoundException`
+ * (the AWS SDKs' error envelope parsing, aws-smithy-schema `sanitize_error_code`,
+ * https://docs.rs/crate/aws-smithy-schema/0.3.0/source/src/schema/error_envelope.rs; DynamoDB's
+ * error bodies look so: Amazon DynamoDB Developer Guide, "Error handling with DynamoDB",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
+ * @param raw the `__type`, `code` or `X-Amzn-ErrorType` value
+ * @returns the error name
+ */
+export function sanitizeErrorCode(raw: string): string {
+  const colon = raw.indexOf(':');
+  const withoutUrl = colon === -1 ? raw : raw.slice(0, colon);
+  const hash = withoutUrl.indexOf('#');
+  const code = hash === -1 ? withoutUrl : withoutUrl.slice(hash + 1);
+  // A code is an identifier; bound what reaches the log.
+  return code.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 100) || 'UnknownError';
+}
+
+function transportFailure(err: unknown): Failure {
+  if (err instanceof TransportError) {
+    const kind: AwsFailureKind =
+      err.failure === 'timeout'
+        ? 'timeout'
+        : err.failure === 'protocol'
+          ? 'protocol'
+          : 'connection';
+    return { kind, code: err.code, detail: err.message, cause: err.cause };
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  const known = typeof code === 'string' && CONNECTION_ERROR_CODES.has(code);
+  return {
+    kind: 'connection',
+    code: known ? code : 'NetworkError',
+    detail: err instanceof Error ? err.message : String(err),
+    cause: err,
+  };
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringField(o: Record<string, unknown> | undefined, key: string): string | undefined {
+  const v = o?.[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * A service message, safe to log: an InvalidSignatureException's message can quote the canonical
+ * request, which holds the session token, so every credential value and the signature are cut
+ * out, then the text is bounded.
+ */
+function scrub(message: string, request: HttpRequest): string {
+  let out = message;
+  const secrets = [
+    request.headers['x-amz-security-token'],
+    request.headers.authorization,
+    /Signature=([0-9a-f]+)/.exec(request.headers.authorization ?? '')?.[1],
+  ];
+  for (const secret of secrets) {
+    if (secret !== undefined && secret.length >= 8) out = out.split(secret).join('[redacted]');
+  }
+  out = out.replace(/\s+/g, ' ').trim();
+  return out.length > 200 ? `${out.slice(0, 200)}…` : out;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
