@@ -1,4 +1,5 @@
 // private_key_jwt against moto over the wire: the conditional-PutItem replay cache (first use, replay, race, expired item), the admin store's JWKS round trip, and the token handler with a KMS signer.
+import { AwsJsonClient, DYNAMODB } from '../../functions/shared/aws/json-client';
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -53,7 +54,10 @@ describeWithMoto()('private_key_jwt against moto', () => {
     moto = await startMoto();
     dynamo = new DynamoDBClient({ endpoint: moto.endpoint });
     await createClientsTable(dynamo, TABLE);
-    cache = new DynamoDbReplayCache({ tableName: TABLE, client: dynamo });
+    cache = new DynamoDbReplayCache({
+      tableName: TABLE,
+      client: new AwsJsonClient({ service: DYNAMODB, endpoint: moto.endpoint }),
+    });
     admin = new DynamoDbClientAdminStore({ tableName: TABLE, client: dynamo });
     const kms = new KMSClient({ endpoint: moto.endpoint });
     const key = await kms.send(

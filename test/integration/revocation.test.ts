@@ -1,4 +1,6 @@
 // Revocation end to end against moto behind the fault proxy: the token handler (issue, RFC 7009 revoke) and the authorizer's revocation check with its SigV4 BatchGetItem, the CLI's disable / enable / revoke-tokens, and the failure policy under DynamoDB faults.
+import { AwsJsonClient, DYNAMODB } from '../../functions/shared/aws/json-client';
+import { REVOCATION_READ_BUDGET } from '../../functions/shared/limits';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -91,10 +93,13 @@ describeWithMoto()('revocation against moto (authorizer check, RFC 7009, CLI)', 
       clock,
       revocationSource: new DynamoDbRevocationStateSource({
         tableName: TABLE,
-        region: MOTO_REGION,
-        endpoint: proxy.url,
-        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-        budgetMs: 1500,
+        client: new AwsJsonClient({
+          service: DYNAMODB,
+          region: MOTO_REGION,
+          endpoint: proxy.url,
+          credentials: () => ({ accessKeyId: 'testing', secretAccessKey: 'testing' }),
+          budget: REVOCATION_READ_BUDGET,
+        }),
       }),
     });
 

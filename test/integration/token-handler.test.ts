@@ -8,6 +8,14 @@ import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-kms';
 import { KmsSigner } from '../../functions/token/adapters/signer-kms';
+import { DynamoDbClientStore } from '../../functions/token/adapters/client-store-dynamodb';
+import {
+  AwsJsonClient,
+  DYNAMODB,
+  KMS,
+  type AwsJsonService,
+} from '../../functions/shared/aws/json-client';
+import { AWS_CALL_BUDGET } from '../../functions/shared/limits';
 import type { SigningAlgorithm } from '../../functions/shared/types';
 import type { ClientRecord } from '../../functions/token/core/types';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
@@ -32,18 +40,18 @@ function event(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
   } as APIGatewayProxyEvent;
 }
 
-/** An error shaped like the SDK's throttling exception, thrown before the request is sent. */
-function throttle<C extends DynamoDBClient | KMSClient>(client: C, name: string): C {
-  const stack = client.middlewareStack as unknown as {
-    add(middleware: () => () => Promise<never>, options: { step: 'build'; name: string }): void;
-  };
-  stack.add(
-    () => async () => {
-      throw Object.assign(new Error('Rate exceeded'), { name, $metadata: { httpStatusCode: 400 } });
-    },
-    { step: 'build', name: 'injectThrottling' },
-  );
-  return client;
+/** A client whose every call the service answers with `name` (HTTP 400), with no retry. */
+function throttled(service: AwsJsonService, name: string): AwsJsonClient {
+  return new AwsJsonClient({
+    service,
+    budget: { ...AWS_CALL_BUDGET, maxAttempts: 1 },
+    transport: () =>
+      Promise.resolve({
+        statusCode: 400,
+        headers: {},
+        body: JSON.stringify({ __type: `com.amazonaws.service#${name}`, message: 'Rate exceeded' }),
+      }),
+  });
 }
 
 describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () => {
@@ -55,7 +63,7 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
 
   const handlerFor = (
     alg: SigningAlgorithm,
-    clients: { dynamo?: DynamoDBClient; kms?: KMSClient } = {},
+    clients: { dynamo?: AwsJsonClient; kms?: AwsJsonClient } = {},
   ): TokenHandler =>
     createTokenHandler({
       config: {
@@ -64,12 +72,9 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
         tokenTtlSeconds: 900,
         scopesSupported: ['orders:read', 'orders:write'],
       },
-      clientStore: new DynamoDbClientAdminStore({
-        tableName: TABLE,
-        client: clients.dynamo ?? dynamo,
-      }),
-      signer: new KmsSigner({ keyId: keyIds[alg], algorithm: alg, client: clients.kms ?? kms }),
-      publicKeys: new KmsPublicKeySource({ keyIds: [keyIds.ES256, keyIds.RS256], client: kms }),
+      clientStore: new DynamoDbClientStore({ tableName: TABLE, client: clients.dynamo }),
+      signer: new KmsSigner({ keyId: keyIds[alg], algorithm: alg, client: clients.kms }),
+      publicKeys: new KmsPublicKeySource({ keyIds: [keyIds.ES256, keyIds.RS256] }),
       hasher,
       clock: Date.now,
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
@@ -266,8 +271,8 @@ describeWithMoto()('token handler against moto (DynamoDB, KMS, argon2id)', () =>
     // Arrange
     const handler =
       service === 'DynamoDB'
-        ? handlerFor('ES256', { dynamo: throttle(new DynamoDBClient({ maxAttempts: 1 }), name) })
-        : handlerFor('ES256', { kms: throttle(new KMSClient({ maxAttempts: 1 }), name) });
+        ? handlerFor('ES256', { dynamo: throttled(DYNAMODB, name) })
+        : handlerFor('ES256', { kms: throttled(KMS, name) });
 
     // Act
     const res = await handler(
