@@ -10,13 +10,34 @@ import type net from 'node:net';
  *   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html);
  * - `reset`: reads the request, then resets the TCP connection (RST);
  * - `delay`: forwards to moto after `ms`, or, with `then`, answers that fault after `ms`;
- * - `hang`: reads the request and never answers.
+ * - `hang`: reads the request and never answers;
+ * - `raw`: answers `status` with `body` as is (not JSON, an unknown `__type`, ...) and `headers`;
+ * - `truncate`: forwards to moto, then sends only the first `bytes` of its body under the full
+ *   Content-Length and closes the connection (a body cut short in transit);
+ * - `signing-time`: refuses a request whose `X-Amz-Date` is more than five minutes from the
+ *   proxy's clock as DynamoDB and KMS do (400 `InvalidSignatureException`, "Signature expired",
+ *   with the proxy's `Date` header, or without it when `dateHeader` is false) and forwards the others.
  */
 export type Fault =
   | { kind: 'error'; status: number; type: string }
   | { kind: 'reset' }
   | { kind: 'delay'; ms: number; then?: Fault }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'raw'; status: number; body: string; headers?: Record<string, string> }
+  | { kind: 'truncate'; bytes: number }
+  | { kind: 'signing-time'; dateHeader?: boolean };
+
+/** SigV4's tolerance between the signing time and the service's clock. */
+const SIGNING_TIME_TOLERANCE_MS = 5 * 60 * 1000;
+
+/**
+ * @param amzDate an X-Amz-Date value, `YYYYMMDDTHHMMSSZ`
+ * @returns its time in ms, or NaN
+ */
+function parseAmzDate(amzDate: string | undefined): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate ?? '');
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
+}
 
 /**
  * @param type the AWS error code, e.g. `ThrottlingException`
@@ -113,6 +134,60 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         return;
       case 'hang':
         return; // the socket stays open until the client gives up or the proxy closes
+      case 'raw':
+        if (res.destroyed) return;
+        res.writeHead(fault.status, {
+          'Content-Length': Buffer.byteLength(fault.body),
+          ...fault.headers,
+        });
+        res.end(fault.body);
+        return;
+      case 'truncate': {
+        const upstreamReq = http.request(
+          {
+            host: target.hostname,
+            port: target.port,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          },
+          (upstreamRes) => {
+            const chunks: Buffer[] = [];
+            upstreamRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+            upstreamRes.on('end', () => {
+              const full = Buffer.concat(chunks);
+              res.writeHead(upstreamRes.statusCode ?? 502, {
+                ...upstreamRes.headers,
+                'content-length': String(full.byteLength),
+              });
+              res.write(full.subarray(0, Math.min(fault.bytes, full.byteLength - 1)));
+              // Flush what was written, then drop the connection mid-body.
+              setImmediate(() => req.socket.destroy());
+            });
+          },
+        );
+        upstreamReq.on('error', () => res.destroy());
+        upstreamReq.end(body);
+        return;
+      }
+      case 'signing-time': {
+        const signed = parseAmzDate(req.headers['x-amz-date'] as string | undefined);
+        if (Math.abs(signed - Date.now()) <= SIGNING_TIME_TOLERANCE_MS)
+          return forward(req, body, res);
+        const payload = JSON.stringify({
+          __type: 'com.amazon.coral.service#InvalidSignatureException',
+          message: `Signature expired: ${String(req.headers['x-amz-date'])} is now earlier than the allowed window. Canonical request: x-amz-security-token:${String(req.headers['x-amz-security-token'] ?? '')}`,
+        });
+        // node:http adds a Date header unless told not to.
+        res.sendDate = fault.dateHeader !== false;
+        res.writeHead(400, {
+          'Content-Type': req.headers['content-type'] ?? 'application/x-amz-json-1.1',
+          'Content-Length': Buffer.byteLength(payload),
+          ...(fault.dateHeader === false ? {} : { Date: new Date().toUTCString() }),
+        });
+        res.end(payload);
+        return;
+      }
     }
   };
 

@@ -305,12 +305,13 @@ export class AwsJsonClient {
           detail: `this function's clock is ${Math.round(skew / 1000)} s off the service's; corrected for the next attempt`,
         };
       }
-      // Not skewed: a wrong signature is a wrong secret key; the other codes are skew we cannot measure.
+      // Not measurably skewed: a signature refused for its time is still skew; any other refused
+      // signature means a wrong secret key.
+      const timeRefused =
+        !(code === 'InvalidSignatureException' || code === 'SignatureDoesNotMatch') ||
+        /signature expired|not yet current/i.test(message);
       return {
-        kind:
-          code === 'InvalidSignatureException' || code === 'SignatureDoesNotMatch'
-            ? 'credentials'
-            : 'clock_skew',
+        kind: timeRefused ? 'clock_skew' : 'credentials',
         code,
         statusCode: status,
         detail,

@@ -1,35 +1,49 @@
-// Unit tests of the KMS public key source: one GetPublicKey per key per cold start, thumbprint kids, error mapping.
+// Unit tests of the KMS public key source: one GetPublicKey per key per cold start, thumbprint kids, error mapping and deadlines (fake transport).
 import { generateKeyPairSync } from 'node:crypto';
-import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
 import { calculateJwkThumbprint } from 'jose';
+import { KMS } from '../../../../functions/shared/aws/json-client';
+import { AWS_CALL_BUDGET } from '../../../../functions/shared/limits';
 import { KmsPublicKeySource } from '../../../../functions/token/adapters/public-keys-kms';
 import { ServerError, TemporarilyUnavailableError } from '../../../../functions/token/core/errors';
+import {
+  awsErrorReply,
+  fakeAwsClient,
+  type FakeCall,
+  type FakeReply,
+} from '../../../support/aws-json-fake';
 
 describe('KmsPublicKeySource', () => {
-  const kmsMock = mockClient(KMSClient);
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
-  const spki = (key: typeof ec): Uint8Array => key.export({ format: 'der', type: 'spki' });
-
-  beforeEach(() => {
-    kmsMock.reset();
-    kmsMock
-      .on(GetPublicKeyCommand, { KeyId: 'ec' })
-      .resolves({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', PublicKey: spki(ec) })
-      .on(GetPublicKeyCommand, { KeyId: 'alias/ec' })
-      .resolves({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', PublicKey: spki(ec) })
-      .on(GetPublicKeyCommand, { KeyId: 'rsa' })
-      .resolves({ KeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY', PublicKey: spki(rsa) });
-  });
-  afterAll(() => kmsMock.restore());
+  /** GetPublicKey's PublicKey is the base64 of the SPKI DER in the JSON protocol. */
+  const spki = (key: typeof ec): string =>
+    key.export({ format: 'der', type: 'spki' }).toString('base64');
+  const ecKey: FakeReply = {
+    status: 200,
+    body: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', PublicKey: spki(ec) },
+  };
+  const rsaKey: FakeReply = {
+    status: 200,
+    body: { KeySpec: 'RSA_4096', KeyUsage: 'SIGN_VERIFY', PublicKey: spki(rsa) },
+  };
+  /** KMS as the tests see it: each key id answers with its key, any other with NotFoundException. */
+  const kms =
+    (overrides: Record<string, () => FakeReply> = {}) =>
+    (call: FakeCall): FakeReply => {
+      const keyId = String(call.input.KeyId);
+      const override = overrides[keyId];
+      if (override) return override();
+      if (keyId === 'ec' || keyId === 'alias/ec') return ecKey;
+      if (keyId === 'rsa') return rsaKey;
+      return awsErrorReply('NotFoundException');
+    };
+  const keyIdsAsked = (calls: FakeCall[]): string[] =>
+    calls.map((call) => String(call.input.KeyId)).sort();
 
   it('publishes each key once, with alg from the key spec and the thumbprint as kid', async () => {
     // Arrange
-    const source = new KmsPublicKeySource({
-      keyIds: ['ec', 'rsa', 'alias/ec'],
-      client: new KMSClient({}),
-    });
+    const { client, transport } = fakeAwsClient(KMS, kms());
+    const source = new KmsPublicKeySource({ keyIds: ['ec', 'rsa', 'alias/ec'], client });
 
     // Act
     const keys = await source.publicKeys();
@@ -41,11 +55,20 @@ describe('KmsPublicKeySource', () => {
     ]);
     expect(keys[0]?.kid).toBe(await calculateJwkThumbprint(ec.export({ format: 'jwk' })));
     expect(keys[1]?.kid).toBe(await calculateJwkThumbprint(rsa.export({ format: 'jwk' })));
+    expect(transport.calls.map((call) => call.operation)).toEqual([
+      'GetPublicKey',
+      'GetPublicKey',
+      'GetPublicKey',
+    ]);
+    expect(transport.calls.map((call) => call.input)).toEqual(
+      expect.arrayContaining([{ KeyId: 'ec' }, { KeyId: 'rsa' }, { KeyId: 'alias/ec' }]),
+    );
   });
 
   it('calls GetPublicKey once per key per cold start, and hands out copies', async () => {
     // Arrange
-    const source = new KmsPublicKeySource({ keyIds: ['ec', 'rsa'], client: new KMSClient({}) });
+    const { client, transport } = fakeAwsClient(KMS, kms());
+    const source = new KmsPublicKeySource({ keyIds: ['ec', 'rsa'], client });
 
     // Act
     const first = await source.publicKeys();
@@ -53,17 +76,18 @@ describe('KmsPublicKeySource', () => {
     const second = await source.publicKeys();
 
     // Assert
-    expect(kmsMock.commandCalls(GetPublicKeyCommand)).toHaveLength(2);
+    expect(keyIdsAsked(transport.calls)).toEqual(['ec', 'rsa']);
     expect(second[0]?.kid).not.toBe('tampered');
   });
 
   it('retries after a failure instead of caching it', async () => {
-    // Arrange
-    kmsMock
-      .on(GetPublicKeyCommand, { KeyId: 'rsa' })
-      .rejectsOnce(Object.assign(new Error('slow'), { name: 'ThrottlingException' }))
-      .resolves({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', PublicKey: spki(rsa) });
-    const source = new KmsPublicKeySource({ keyIds: ['ec', 'rsa'], client: new KMSClient({}) });
+    // Arrange: the rsa key is throttled on every attempt of the first call
+    let throttled = AWS_CALL_BUDGET.maxAttempts;
+    const { client, transport } = fakeAwsClient(
+      KMS,
+      kms({ rsa: () => (throttled-- > 0 ? awsErrorReply('ThrottlingException') : rsaKey) }),
+    );
+    const source = new KmsPublicKeySource({ keyIds: ['ec', 'rsa'], client });
 
     // Act
     const first = await source.publicKeys().catch((e: unknown) => e);
@@ -71,21 +95,71 @@ describe('KmsPublicKeySource', () => {
 
     // Assert
     expect(first).toBeInstanceOf(TemporarilyUnavailableError);
-    expect(second).toHaveLength(2);
+    expect(second.map((k) => k.alg)).toEqual(['ES256', 'RS256']);
+    expect(keyIdsAsked(transport.calls).filter((id) => id === 'rsa')).toHaveLength(
+      AWS_CALL_BUDGET.maxAttempts + 1,
+    );
   });
 
   it('refuses a key the service cannot use', async () => {
     // Arrange
-    kmsMock
-      .on(GetPublicKeyCommand, { KeyId: 'hmac' })
-      .resolves({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
-    const source = new KmsPublicKeySource({ keyIds: ['hmac'], client: new KMSClient({}) });
+    const { client } = fakeAwsClient(
+      KMS,
+      kms({
+        hmac: () => ({
+          status: 200,
+          body: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' },
+        }),
+      }),
+    );
+    const source = new KmsPublicKeySource({ keyIds: ['hmac'], client });
 
-    // Act / Assert
-    await expect(source.publicKeys()).rejects.toBeInstanceOf(ServerError);
+    // Act
+    const error = await source.publicKeys().catch((e: unknown) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as Error).message).toBe('the signing key is not usable');
   });
 
-  it('publishes nothing for no key ids', async () => {
+  it('maps a missing key to ServerError', async () => {
+    // Arrange
+    const { client } = fakeAwsClient(KMS, kms());
+    const source = new KmsPublicKeySource({ keyIds: ['ec', 'gone'], client });
+
+    // Act
+    const error = await source.publicKeys().catch((e: unknown) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as Error).message).toBe('the signing service failed');
+    expect((error as Error).cause).toMatchObject({ code: 'NotFoundException' });
+  });
+
+  it('does not memoise a hung JWKS fetch either', async () => {
+    // Arrange
+    let hung = false;
+    const { client, transport } = fakeAwsClient(
+      KMS,
+      kms({ ec: () => (hung ? ecKey : ((hung = true), 'hang')) }),
+    );
+    const source = new KmsPublicKeySource({ keyIds: ['ec'], client, operationBudgetMs: 50 });
+
+    // Act
+    const first = await source.publicKeys().catch((e: unknown) => e);
+    const second = await source.publicKeys();
+
+    // Assert
+    expect(first).toBeInstanceOf(TemporarilyUnavailableError);
+    expect((first as Error).cause).toMatchObject({
+      kind: 'timeout',
+      code: 'OperationBudgetExceeded',
+    });
+    expect(second).toHaveLength(1);
+    expect(transport.calls).toHaveLength(2);
+  });
+
+  it('publishes nothing for no key ids, with the default client and no call', async () => {
     // Act / Assert
     await expect(new KmsPublicKeySource({ keyIds: [] }).publicKeys()).resolves.toEqual([]);
   });
