@@ -8,6 +8,13 @@ const TOOLS = {
   message: 'functions/ ships to Lambda: it imports nothing from tools/, scripts/ or test/.',
 };
 
+/** functions/ ships without the AWS SDK: it loads slowly, and the Lambdas need six operations. */
+const NO_SDK = {
+  group: ['@aws-sdk/*'],
+  message:
+    'functions/ ships without the AWS SDK (cold start): call AWS through functions/shared/aws/json-client.ts.',
+};
+
 /**
  * @param other the other function's folder name
  * @returns a pattern forbidding imports of that function's code
@@ -60,24 +67,31 @@ export default tseslint.config(
   // Gateway and imports nothing from functions/.
   {
     files: ['functions/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [TOOLS] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [TOOLS, NO_SDK] }] },
   },
   {
     files: ['functions/token/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [TOOLS, crossFunction('authorizer')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [TOOLS, NO_SDK, crossFunction('authorizer')] },
+      ],
     },
   },
   {
     files: ['functions/authorizer/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [TOOLS, crossFunction('token')] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [TOOLS, NO_SDK, crossFunction('token')] }],
+    },
   },
   {
     files: ['functions/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [TOOLS, crossFunction('token'), crossFunction('authorizer'), ...PURE] },
+        {
+          patterns: [TOOLS, NO_SDK, crossFunction('token'), crossFunction('authorizer'), ...PURE],
+        },
       ],
       ...NO_ENV,
     },
@@ -87,7 +101,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [TOOLS, crossFunction('authorizer'), ...PURE] },
+        { patterns: [TOOLS, NO_SDK, crossFunction('authorizer'), ...PURE] },
       ],
       ...NO_ENV,
     },

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { build as esbuild } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { digestZip, reproducibleZip } from '../../scripts/lib/build/reproducible-zip';
 import { matchesIntegrity, readNpmTarball } from '../../scripts/lib/build/native-argon2';
@@ -16,6 +17,21 @@ const sha256 = (file: string): string =>
   createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** ELF e_machine of a shared object: 0x3e x86-64, 0xb7 AArch64. */
+/**
+ * Signs of the AWS SDK in a bundle: a module of @aws-sdk/* among the source map's sources, or
+ * strings every SDK client carries (its user agent and invocation-id header).
+ * @param code index.js
+ * @param map its source map
+ * @returns what was found, empty when none
+ */
+function awsSdkTraces(code: string, map: string): string[] {
+  const sources = (JSON.parse(map) as { sources: string[] }).sources;
+  return [
+    ...sources.filter((s) => s.includes('node_modules/@aws-sdk/')).slice(0, 3),
+    ...['aws-sdk-js', 'amz-sdk-invocation-id'].filter((s) => code.includes(s)),
+  ];
+}
+
 const elfMachine = (data: Uint8Array): number => Buffer.from(data).readUInt16LE(18);
 
 describe('npm run build', () => {
@@ -99,6 +115,46 @@ describe('npm run build', () => {
     for (const entry of entries) {
       expect(entry).toEqual({ time: 0, date: (1 << 5) | 1, attrs: (0o100644 << 16) >>> 0 });
     }
+  });
+
+  it('ships no AWS SDK module in token.zip or authorizer.zip (their own signed-request client instead)', async () => {
+    // Arrange: a bundle that does hold the SDK, to show the check can fail.
+    const out = path.join(tmp, 'sdk-free');
+    await runBuild(['--arch', 'x86_64', '--out-dir', out]);
+    const withSdk = await esbuild({
+      stdin: {
+        contents:
+          "import { KMSClient } from '@aws-sdk/client-kms'; export const c = new KMSClient({});",
+        resolveDir: ROOT,
+        sourcefile: 'with-sdk.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      minify: true,
+      write: false,
+      sourcemap: 'external',
+      outfile: path.join(tmp, 'with-sdk', 'index.js'),
+    });
+    const file = (name: string): string =>
+      Buffer.from(withSdk.outputFiles.find((f) => f.path.endsWith(name))!.contents).toString();
+
+    // Act
+    const found = Object.fromEntries(
+      ['token', 'authorizer'].map((fn) => {
+        const code = Buffer.from(
+          unzipSync(fs.readFileSync(path.join(out, `${fn}.zip`)))['index.js']!,
+        ).toString();
+        const map = fs.readFileSync(path.join(out, fn, 'index.js.map'), 'utf8');
+        return [fn, awsSdkTraces(code, map)];
+      }),
+    );
+
+    // Assert
+    expect(awsSdkTraces(file('index.js'), file('index.js.map'))).not.toEqual([]);
+    expect(found).toEqual({ token: [], authorizer: [] });
   });
 
   it('packs authorizer.zip without argon2', () => {

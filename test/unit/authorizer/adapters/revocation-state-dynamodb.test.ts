@@ -1,145 +1,72 @@
-// The authorizer's DynamoDB read without the SDK: SigV4 signatures equal to the SDK hash's, the BatchGetItem request, response parsing, retries, deadline and failures.
-import { Hash } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
-import fc from 'fast-check';
+// The authorizer's DynamoDB read over the AWS JSON client: the BatchGetItem request, response parsing, UnprocessedKeys, and failing closed within REVOCATION_READ_BUDGET (fake transport).
 import {
   AUTHORIZER_ATTRIBUTES,
-  dynamoDbEndpoint,
   DynamoDbRevocationStateSource,
-  NodeSha256,
   RevocationReadError,
 } from '../../../../functions/authorizer/adapters/revocation-state-dynamodb';
+import { AwsCallError } from '../../../../functions/shared/aws/errors';
+import { DYNAMODB } from '../../../../functions/shared/aws/json-client';
+import { REVOCATION_READ_BUDGET, type AwsCallBudget } from '../../../../functions/shared/limits';
+import {
+  awsErrorReply,
+  fakeAwsClient,
+  transportFailure,
+  type FakeReply,
+  type FakeTransport,
+} from '../../../support/aws-json-fake';
 
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret/EXAMPLE+key' };
 const TABLE = 'clients';
 
-type Reply = { status: number; body: unknown } | Error | 'hang';
-
-function fakeFetch(
-  replies: Reply[],
-): typeof fetch & { calls: { url: string; init: RequestInit }[] } {
-  const calls: { url: string; init: RequestInit }[] = [];
-  const impl = (async (url: URL | string, init: RequestInit) => {
-    calls.push({ url: String(url), init });
-    const reply = replies.shift() ?? { status: 500, body: {} };
-    if (reply === 'hang') {
-      return new Promise((_resolve, reject) => {
-        init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
-      });
-    }
-    if (reply instanceof Error) throw reply;
-    return new Response(JSON.stringify(reply.body), { status: reply.status });
-  }) as typeof fetch & { calls: typeof calls };
-  impl.calls = calls;
-  return impl;
-}
-
-const source = (replies: Reply[], budgetMs = 1000) => {
-  const fetchImpl = fakeFetch(replies);
-  return {
-    fetchImpl,
-    source: new DynamoDbRevocationStateSource({
-      tableName: TABLE,
-      region: 'eu-west-1',
-      endpoint: 'http://127.0.0.1:4566',
-      credentials: CREDENTIALS,
-      budgetMs,
-      fetch: fetchImpl,
-    }),
-  };
+/** A source over a fake DynamoDB with the authorizer's budget (2 attempts, 1500 ms). */
+const source = (
+  replies: FakeReply[],
+  budget: AwsCallBudget = REVOCATION_READ_BUDGET,
+): { source: DynamoDbRevocationStateSource; transport: FakeTransport } => {
+  const { client, transport } = fakeAwsClient(DYNAMODB, replies, { budget });
+  return { source: new DynamoDbRevocationStateSource({ tableName: TABLE, client }), transport };
 };
 
-const ok = (items: unknown[]): Reply => ({
+const ok = (items: unknown[]): FakeReply => ({
   status: 200,
   body: { Responses: { [TABLE]: items }, UnprocessedKeys: {} },
 });
 
-describe('NodeSha256', () => {
-  it('signs exactly as the SDK hash does (SigV4 over random bodies and dates)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.string(),
-        fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
-        async (body, signingDate) => {
-          // Arrange
-          const request = {
-            method: 'POST',
-            protocol: 'https:',
-            hostname: 'dynamodb.eu-west-1.amazonaws.com',
-            path: '/',
-            headers: { host: 'dynamodb.eu-west-1.amazonaws.com', 'x-amz-target': 'X' },
-            body,
-          };
-          const sign = (sha256: ConstructorParameters<typeof SignatureV4>[0]['sha256']) =>
-            new SignatureV4({
-              service: 'dynamodb',
-              region: 'eu-west-1',
-              credentials: CREDENTIALS,
-              sha256,
-            }).sign({ ...request, headers: { ...request.headers } }, { signingDate });
-
-          // Act
-          const [ours, sdk] = await Promise.all([
-            sign(NodeSha256),
-            sign(Hash.bind(null, 'sha256')),
-          ]);
-
-          // Assert
-          return ours.headers.authorization === sdk.headers.authorization;
-        },
-      ),
-      { numRuns: 50 },
-    );
-  });
-
-  it('hashes bytes given as any buffer view, and reset starts over', async () => {
-    // Arrange
-    const a = new NodeSha256();
-    const b = new NodeSha256();
-    const bytes = new TextEncoder().encode('abc');
-
-    // Act
-    a.update(new DataView(bytes.buffer));
-    b.update('zzz');
-    b.reset();
-    b.update(bytes.buffer);
-
-    // Assert
-    expect(Buffer.from(await a.digest()).toString('hex')).toBe(
-      Buffer.from(await b.digest()).toString('hex'),
-    );
-  });
-});
-
 describe('DynamoDbRevocationStateSource', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('sends one signed, strongly consistent BatchGetItem projecting only the revocation attributes', async () => {
     // Arrange
-    const { source: s, fetchImpl } = source([ok([])]);
+    const { source: s, transport } = source([ok([])]);
 
     // Act
     await s.read('client-1', 'jti-1');
 
     // Assert
-    const [{ url, init }] = fetchImpl.calls as [{ url: string; init: RequestInit }];
-    const headers = init.headers as Record<string, string>;
-    const body = JSON.parse(init.body as string) as {
-      RequestItems: Record<
-        string,
-        {
-          Keys: unknown[];
-          ConsistentRead: boolean;
-          ProjectionExpression: string;
-          ExpressionAttributeNames: Record<string, string>;
-        }
-      >;
-    };
-    const request = body.RequestItems[TABLE];
-    expect(url).toBe('http://127.0.0.1:4566/');
+    expect(transport.calls).toHaveLength(1);
+    const [{ url, headers, operation, input }] = transport.calls as [
+      (typeof transport.calls)[number],
+    ];
+    const request = (
+      input as {
+        RequestItems: Record<
+          string,
+          {
+            Keys: unknown[];
+            ConsistentRead: boolean;
+            ProjectionExpression: string;
+            ExpressionAttributeNames: Record<string, string>;
+          }
+        >;
+      }
+    ).RequestItems[TABLE];
+    expect(url).toBe('https://aws.test/');
+    expect(operation).toBe('BatchGetItem');
     expect(headers['x-amz-target']).toBe('DynamoDB_20120810.BatchGetItem');
     expect(headers['content-type']).toBe('application/x-amz-json-1.0');
     expect(headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/dynamodb\/aws4_request/,
     );
+    expect(Object.keys((input as { RequestItems: object }).RequestItems)).toEqual([TABLE]);
     expect(request?.Keys).toEqual([
       { client_id: { S: 'client-1' } },
       { client_id: { S: 'revoked#jti-1' } },
@@ -147,6 +74,10 @@ describe('DynamoDbRevocationStateSource', () => {
     expect(request?.ConsistentRead).toBe(true);
     expect(Object.values(request?.ExpressionAttributeNames ?? {}).sort()).toEqual(
       [...AUTHORIZER_ATTRIBUTES].sort(),
+    );
+    // The projection names every attribute placeholder, and nothing else.
+    expect(request?.ProjectionExpression.split(', ').sort()).toEqual(
+      Object.keys(request?.ExpressionAttributeNames ?? {}).sort(),
     );
   });
 
@@ -183,6 +114,19 @@ describe('DynamoDbRevocationStateSource', () => {
       ],
       { client: 'active', tokensNotBefore: undefined, jtiRevokedUntil: Number.MAX_SAFE_INTEGER },
     ],
+    [
+      'the usage key of an active client, items in any order',
+      [
+        { client_id: { S: 'revoked#jti-1' }, expires_at: { N: '1800000000' } },
+        { client_id: { S: 'client-1' }, status: { S: 'active' }, usage_key: { S: 'k'.repeat(40) } },
+      ],
+      {
+        client: 'active',
+        tokensNotBefore: undefined,
+        jtiRevokedUntil: 1_800_000_000,
+        usageKey: 'k'.repeat(40),
+      },
+    ],
   ])('parses %s', async (_name, items, expected) => {
     // Arrange
     const { source: s } = source([ok(items)]);
@@ -193,84 +137,121 @@ describe('DynamoDbRevocationStateSource', () => {
 
   it('retries once after a failed attempt', async () => {
     // Arrange
-    const { source: s, fetchImpl } = source([{ status: 500, body: {} }, ok([])]);
+    const { source: s, transport } = source([{ status: 500, body: {} }, ok([])]);
 
     // Act
-    await s.read('client-1', 'jti-1');
+    const state = await s.read('client-1', 'jti-1');
 
     // Assert
-    expect(fetchImpl.calls).toHaveLength(2);
+    expect(state.client).toBe('inactive');
+    expect(transport.calls).toHaveLength(2);
   });
 
-  it.each<[string, Reply[]]>([
+  it.each<[string, FakeReply[], number]>([
     [
       'an error status on both attempts',
-      [
-        { status: 400, body: { __type: 'ThrottlingException' } },
-        { status: 503, body: {} },
-      ],
+      [awsErrorReply('ThrottlingException'), { status: 503, body: {} }],
+      REVOCATION_READ_BUDGET.maxAttempts,
     ],
+    [
+      'a network error on both attempts',
+      [transportFailure('connection', 'ECONNREFUSED')],
+      REVOCATION_READ_BUDGET.maxAttempts,
+    ],
+    ['access denied (not retried)', [awsErrorReply('AccessDeniedException')], 1],
+    ['a response that is not JSON', [{ status: 200, raw: '<html>' }], 1],
     [
       'unprocessed keys',
-      [
-        { status: 200, body: { Responses: {}, UnprocessedKeys: { [TABLE]: {} } } },
-        { status: 200, body: { UnprocessedKeys: { [TABLE]: {} } } },
-      ],
+      [{ status: 200, body: { Responses: {}, UnprocessedKeys: { [TABLE]: { Keys: [] } } } }],
+      1,
     ],
     [
-      'no Responses',
+      'unprocessed keys next to responses',
       [
-        { status: 200, body: {} },
-        { status: 200, body: {} },
+        {
+          status: 200,
+          body: {
+            Responses: { [TABLE]: [{ client_id: { S: 'client-1' }, status: { S: 'active' } }] },
+            UnprocessedKeys: { [TABLE]: { Keys: [{ client_id: { S: 'revoked#jti-1' } }] } },
+          },
+        },
       ],
+      1,
     ],
-    ['a network error', [new TypeError('fetch failed'), new TypeError('fetch failed')]],
-  ])('rejects with RevocationReadError on %s', async (_name, replies) => {
+    ['no Responses', [{ status: 200, body: {} }], 1],
+    ['no response for the table', [{ status: 200, body: { Responses: { other: [] } } }], 1],
+  ])('fails closed with RevocationReadError on %s', async (_name, replies, attempts) => {
     // Arrange
-    const { source: s } = source(replies);
+    const { source: s, transport } = source(replies);
 
-    // Act / Assert
-    await expect(s.read('client-1', 'jti-1')).rejects.toBeInstanceOf(RevocationReadError);
+    // Act
+    const error = await s.read('client-1', 'jti-1').catch((e: unknown) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(RevocationReadError);
+    expect((error as Error).message).not.toContain('client-1');
+    expect((error as Error).message).not.toContain('jti-1');
+    expect(transport.calls).toHaveLength(attempts);
+  });
+
+  it('names the operation, the code and the attempts of a failed call, and keeps it as cause', async () => {
+    // Arrange
+    const { source: s } = source([awsErrorReply('ProvisionedThroughputExceededException')]);
+
+    // Act
+    const error = await s.read('client-1', 'jti-1').catch((e: unknown) => e);
+
+    // Assert
+    expect((error as Error).message).toMatch(
+      /^DynamoDB\.BatchGetItem failed after 2 attempts: ProvisionedThroughputExceededException/,
+    );
+    expect((error as Error).cause).toBeInstanceOf(AwsCallError);
   });
 
   it('gives up at the deadline without another attempt', async () => {
     // Arrange
-    const { source: s, fetchImpl } = source(['hang', 'hang'], 50);
-
-    // Act
-    await expect(s.read('client-1', 'jti-1')).rejects.toBeInstanceOf(RevocationReadError);
-
-    // Assert
-    expect(fetchImpl.calls).toHaveLength(1);
-  });
-
-  it('uses credentials from a provider and the global fetch by default', () => {
-    // Arrange / Act
-    const s = new DynamoDbRevocationStateSource({
-      tableName: TABLE,
-      region: 'us-east-1',
-      endpoint: 'https://dynamodb.us-east-1.amazonaws.com',
-      credentials: () => Promise.resolve(CREDENTIALS),
-      budgetMs: 1000,
+    const { source: s, transport } = source(['hang'], {
+      ...REVOCATION_READ_BUDGET,
+      operationBudgetMs: 50,
     });
 
-    // Assert
-    expect(s).toBeInstanceOf(DynamoDbRevocationStateSource);
-  });
-});
+    // Act
+    const error = await s.read('client-1', 'jti-1').catch((e: unknown) => e);
 
-describe('dynamoDbEndpoint', () => {
-  it.each<[Record<string, string>, string, string]>([
-    [{}, 'eu-west-1', 'https://dynamodb.eu-west-1.amazonaws.com'],
-    [{}, 'cn-north-1', 'https://dynamodb.cn-north-1.amazonaws.com.cn'],
-    [{ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }, 'us-east-1', 'http://127.0.0.1:5000'],
-    [
-      { AWS_ENDPOINT_URL: 'http://a', AWS_ENDPOINT_URL_DYNAMODB: 'http://b' },
-      'us-east-1',
-      'http://b',
-    ],
-    [{ AWS_ENDPOINT_URL: '' }, 'us-east-1', 'https://dynamodb.us-east-1.amazonaws.com'],
-  ])('%j in %s -> %s', (env, region, expected) => {
-    expect(dynamoDbEndpoint(env, region)).toBe(expected);
+    // Assert
+    expect(error).toBeInstanceOf(RevocationReadError);
+    expect((error as Error).cause).toMatchObject({
+      kind: 'timeout',
+      code: 'OperationBudgetExceeded',
+    });
+    expect(transport.calls).toHaveLength(1);
+  });
+
+  it('leaves the deadline to the client: REVOCATION_READ_BUDGET_MS, not a budget of its own', async () => {
+    // Arrange
+    jest.useFakeTimers();
+    const { source: s } = source(['hang']);
+    let settled: unknown;
+
+    // Act
+    void s.read('client-1', 'jti-1').catch((e: unknown) => {
+      settled = e;
+    });
+    await jest.advanceTimersByTimeAsync(REVOCATION_READ_BUDGET.operationBudgetMs - 1);
+    const early = settled;
+    await jest.advanceTimersByTimeAsync(1);
+
+    // Assert
+    expect(early).toBeUndefined();
+    expect(settled).toBeInstanceOf(RevocationReadError);
+  });
+
+  it('builds a default client bounded by REVOCATION_READ_BUDGET', () => {
+    // Act
+    const s = new DynamoDbRevocationStateSource({ tableName: TABLE });
+
+    // Assert: the budget is not observable without a network, so the private field is read.
+    const client = (s as unknown as { client: { budget: AwsCallBudget } }).client;
+    expect(client.budget).toBe(REVOCATION_READ_BUDGET);
   });
 });
