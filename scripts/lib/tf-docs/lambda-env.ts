@@ -229,7 +229,7 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     functions: BOTH,
     source: 'tests',
     meaning:
-      "another endpoint for every AWS call, such as moto_server (the AWS SDK's standard variable)",
+      "another endpoint for every AWS call, such as moto_server (the AWS SDKs' standard variable; `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_ENDPOINT_URL_KMS` set one service's)",
     readByLibrary: ['token'],
   },
   {
