@@ -46,7 +46,7 @@ describeWithMoto()(
     /** A cold handler whose clients sign with credentials that look real, and an optional clock. */
     const coldHandler = (clock: () => number = Date.now): TokenHandler => {
       const client = (service: typeof DYNAMODB): AwsJsonClient =>
-        new AwsJsonClient({ service, clock, budget: AWS_CALL_BUDGET });
+        new AwsJsonClient({ service, env: process.env, clock, budget: AWS_CALL_BUDGET });
       const kms = client(KMS);
       return createTokenHandler({
         config: {

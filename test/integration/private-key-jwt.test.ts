@@ -56,7 +56,7 @@ describeWithMoto()('private_key_jwt against moto', () => {
     await createClientsTable(dynamo, TABLE);
     cache = new DynamoDbReplayCache({
       tableName: TABLE,
-      client: new AwsJsonClient({ service: DYNAMODB, endpoint: moto.endpoint }),
+      client: new AwsJsonClient({ service: DYNAMODB, env: process.env, endpoint: moto.endpoint }),
     });
     admin = new DynamoDbClientAdminStore({ tableName: TABLE, client: dynamo });
     const kms = new KMSClient({ endpoint: moto.endpoint });

@@ -44,6 +44,7 @@ function event(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
 function throttled(service: AwsJsonService, name: string): AwsJsonClient {
   return new AwsJsonClient({
     service,
+    env: process.env,
     budget: { ...AWS_CALL_BUDGET, maxAttempts: 1 },
     transport: () =>
       Promise.resolve({

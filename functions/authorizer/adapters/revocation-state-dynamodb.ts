@@ -58,7 +58,12 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
   /** @param options table and optional client */
   constructor(private readonly options: DynamoDbRevocationStateSourceOptions) {
     this.client =
-      options.client ?? new AwsJsonClient({ service: DYNAMODB, budget: REVOCATION_READ_BUDGET });
+      options.client ??
+      new AwsJsonClient({
+        service: DYNAMODB,
+        env: process.env,
+        budget: REVOCATION_READ_BUDGET,
+      });
   }
 
   /**

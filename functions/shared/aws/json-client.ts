@@ -66,7 +66,10 @@ export const KMS: AwsJsonService = Object.freeze({
 /** Options of {@link AwsJsonClient}; every one but `service` has a production default. */
 export interface AwsJsonClientOptions {
   service: AwsJsonService;
-  /** Where region, endpoint and credentials are read from; default `process.env`. */
+  /**
+   * Where region, endpoint and credentials are read from: the adapters pass `process.env` (this
+   * shared code reads no global state); default none, so the overrides below must say everything.
+   */
   env?: Env;
   /** Overrides the region of `env`. */
   region?: string;
@@ -126,7 +129,7 @@ export class AwsJsonClient {
   /** @param options the service, and overrides of the production defaults */
   constructor(private readonly options: AwsJsonClientOptions) {
     this.service = options.service;
-    this.env = options.env ?? process.env;
+    this.env = options.env ?? {};
     this.budget = options.budget ?? AWS_CALL_BUDGET;
     this.transport =
       options.transport ??

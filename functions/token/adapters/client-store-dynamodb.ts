@@ -39,7 +39,7 @@ export class DynamoDbClientStore implements ClientStore {
    */
   constructor(options: DynamoDbClientStoreOptions) {
     this.tableName = options.tableName;
-    this.client = options.client ?? new AwsJsonClient({ service: DYNAMODB });
+    this.client = options.client ?? new AwsJsonClient({ service: DYNAMODB, env: process.env });
     this.budgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 

@@ -41,7 +41,7 @@ export class KmsPublicKeySource implements PublicKeySource {
    */
   constructor(options: KmsPublicKeySourceOptions) {
     this.keyIds = [...options.keyIds];
-    this.client = options.client ?? new AwsJsonClient({ service: KMS });
+    this.client = options.client ?? new AwsJsonClient({ service: KMS, env: process.env });
     this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 

@@ -64,7 +64,7 @@ export class KmsSigner implements Signer {
     }
     this.keyId = options.keyId;
     this.algorithm = options.algorithm;
-    this.client = options.client ?? new AwsJsonClient({ service: KMS });
+    this.client = options.client ?? new AwsJsonClient({ service: KMS, env: process.env });
     this.operationBudgetMs = options.operationBudgetMs ?? AWS_CALL_BUDGET.operationBudgetMs;
   }
 

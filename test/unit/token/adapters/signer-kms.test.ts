@@ -632,9 +632,10 @@ describe('KmsSigner', () => {
   });
 
   describe('default client', () => {
-    const saved = { ...process.env };
+    const savedRegion = process.env.AWS_REGION;
     afterEach(() => {
-      process.env = { ...saved };
+      if (savedRegion === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = savedRegion;
     });
 
     it('builds a default KMS client when none is given', () => {
@@ -644,7 +645,7 @@ describe('KmsSigner', () => {
 
     it('reads its region from the environment: a bad AWS_REGION fails the call as ServerError', async () => {
       // Arrange
-      process.env = { ...saved, AWS_REGION: 'Not A Region' };
+      process.env.AWS_REGION = 'Not A Region';
       const signer = new KmsSigner({ keyId: 'k', algorithm: 'ES256' });
 
       // Act
