@@ -129,6 +129,8 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
 
 function numberOf(value: AttributeValue | undefined): number | undefined {
   if (value?.N === undefined) return undefined;
+  // Number('') is 0: an empty value is unreadable, never a time long past.
+  if (value.N.trim() === '') return undefined;
   const n = Number(value.N);
   return Number.isFinite(n) ? n : undefined;
 }

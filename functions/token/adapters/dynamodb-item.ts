@@ -40,7 +40,7 @@ function fromAttribute(key: string, value: AttributeValue): unknown {
   if (typeof value.S === 'string') return value.S;
   if (typeof value.N === 'string') {
     const n = Number(value.N);
-    if (!Number.isFinite(n)) throw new MalformedClientRecordError(key);
+    if (value.N.trim() === '' || !Number.isFinite(n)) throw new MalformedClientRecordError(key);
     return n;
   }
   if (typeof value.BOOL === 'boolean') return value.BOOL;

@@ -41,7 +41,9 @@ export class DynamoDbRevocationStore extends DynamoDbClientStore implements Revo
       ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },
     });
     if (out.Item === undefined) return undefined;
-    const n = Number(out.Item[EXPIRES_AT_ATTRIBUTE]?.N);
+    const raw = out.Item[EXPIRES_AT_ATTRIBUTE]?.N;
+    // Number('') is 0, which would read as long expired: an empty value fails closed too.
+    const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
     // An item without a readable expiry still revokes: fail closed.
     return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
   }

@@ -115,6 +115,14 @@ describe('DynamoDbRevocationStateSource', () => {
       { client: 'active', tokensNotBefore: undefined, jtiRevokedUntil: Number.MAX_SAFE_INTEGER },
     ],
     [
+      'a revoked item whose expiry is empty still revokes (Number("") is 0)',
+      [
+        { client_id: { S: 'client-1' }, status: { S: 'active' } },
+        { client_id: { S: 'revoked#jti-1' }, expires_at: { N: '' } },
+      ],
+      { client: 'active', tokensNotBefore: undefined, jtiRevokedUntil: Number.MAX_SAFE_INTEGER },
+    ],
+    [
       'the usage key of an active client, items in any order',
       [
         { client_id: { S: 'revoked#jti-1' }, expires_at: { N: '1800000000' } },

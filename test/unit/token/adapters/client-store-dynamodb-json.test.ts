@@ -399,6 +399,7 @@ describe('DynamoDbRevocationStore', () => {
       ['an expiry that is not a number', { expires_at: { N: 'soon' } }],
       ['an expiry stored as a string', { expires_at: { S: '1800000000' } }],
       ['an infinite expiry', { expires_at: { N: '1e400' } }],
+      ['an empty expiry (Number("") is 0)', { expires_at: { N: ' ' } }],
     ])('fails closed on an item with %s: revoked for ever', async (_label, item) => {
       // Arrange
       const { store } = newStore([found(item)]);
