@@ -28,26 +28,13 @@ import {
 import { prepareVerifyKey, verifyJwsSignature } from '../functions/shared/jws-verify';
 import type { ClientStore } from '../functions/token/core/types';
 import { parseClientRecord } from '../functions/token/adapters/client-record';
+import { fmt, median, timeOne } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 30);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
 const ROOT = path.resolve(__dirname, '..');
 const ISSUER = 'http://127.0.0.1:8080';
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const fmt = (n: number, digits = 1): string => n.toFixed(digits);
-
-/** Times one call, in seconds. */
-async function timeOne(fn: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
 
 /**
  * The production token handler as every bench measures it: local signer, silent logger, pooled
