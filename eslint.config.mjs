@@ -1,4 +1,4 @@
-// ESLint flat config: typescript-eslint recommended rules, plus the layering rules of functions/ and tools/.
+// ESLint flat config: typescript-eslint recommended rules, plus the layering rules (scripts/ → tools/ → functions/).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -41,6 +41,19 @@ const NO_ENV = {
       message: 'core never reads process.env; config.ts does.',
     },
   ],
+};
+
+/** tools/ sits below the entry points: scripts/ imports the tools, never the other way round. */
+const SCRIPTS = {
+  group: ['**/scripts', '**/scripts/**'],
+  message:
+    'tools/ sits below scripts/ (scripts → tools → functions): move what both need into tools/ (e.g. tools/cli/).',
+};
+
+/** The emulator plays API Gateway: it knows nothing of the functions it runs. */
+const FUNCTIONS = {
+  group: ['**/functions/**'],
+  message: 'The emulator plays API Gateway: it imports nothing from functions/.',
 };
 
 export default tseslint.config(
@@ -113,20 +126,16 @@ export default tseslint.config(
       ...NO_ENV,
     },
   },
+  // tools/ imports nothing from scripts/, so imports point one way: scripts/ → tools/ → functions/.
+  // A later block for the same files replaces the rule's options rather than adding to them, so
+  // each block lists every pattern that applies. Dynamic import() and require() are not covered by
+  // this rule: test/unit/import-cycles.test.ts checks the same layers on the whole import graph.
+  {
+    files: ['tools/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [SCRIPTS] }] },
+  },
   {
     files: ['tools/gateway/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/functions/**'],
-              message: 'The emulator plays API Gateway: it imports nothing from functions/.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [SCRIPTS, FUNCTIONS] }] },
   },
 );

@@ -1,12 +1,10 @@
-// `npm run bench:token`: token handler throughput vs argon2id verify alone (interleaved), rejection timing ratios, private_key_jwt vs secret tokens/s and vs its signature floor, plus bundle cold load.
-import { spawnSync } from 'node:child_process';
+// `npm run bench:token`: token handler throughput vs argon2id verify alone (interleaved), rejection timing ratios, private_key_jwt vs secret tokens/s and vs its signature floor, then the token function's cold start before (AWS SDK) and after, and a summary table.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { unzipSync } from 'fflate';
 import { FileClientStore } from '../tools/dev-adapters/client-store-file';
 import {
   ARGON2_OPTIONS,
@@ -28,26 +26,14 @@ import {
 import { prepareVerifyKey, verifyJwsSignature } from '../functions/shared/jws-verify';
 import type { ClientStore } from '../functions/token/core/types';
 import { parseClientRecord } from '../functions/token/adapters/client-record';
+import { coldStart, type SummaryRow } from './cold-start/cold-start';
+import { fmt, median, renderTable, timeOne } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 30);
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const ROOT = path.resolve(__dirname, '..');
 const ISSUER = 'http://127.0.0.1:8080';
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const fmt = (n: number, digits = 1): string => n.toFixed(digits);
-
-/** Times one call, in seconds. */
-async function timeOne(fn: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
 
 /**
  * The production token handler as every bench measures it: local signer, silent logger, pooled
@@ -77,7 +63,17 @@ function benchHandler(
   });
 }
 
-async function throughput(tmp: string): Promise<{ store: FileClientStore; secret: string }> {
+/** What the throughput part leaves for the summary and the private_key_jwt part. */
+interface ThroughputResult {
+  store: FileClientStore;
+  secret: string;
+  /** Median tokens/s over the rounds. */
+  tokensPerSecond: number;
+  /** tokens/s : argon2id verify/s over all rounds (target >= 0.9). */
+  ratio: number;
+}
+
+async function throughput(tmp: string): Promise<ThroughputResult> {
   const dataDir = path.join(tmp, 'data');
   const secret = randomBytes(32).toString('base64url');
   const hasher = new Argon2PasswordHasher();
@@ -209,7 +205,7 @@ async function throughput(tmp: string): Promise<{ store: FileClientStore; secret
     `\nratio tokens/s : argon2id verify/s = ${fmt(ratio, 3)} (target >= 0.9): ${ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`,
   );
   await rejectionTiming(handler, event, verify);
-  return { store, secret };
+  return { store, secret, tokensPerSecond: tokenMedian, ratio };
 }
 
 /**
@@ -454,98 +450,31 @@ async function rejectionTiming(
   );
 }
 
-/** Finds an x86_64-loadable token bundle: built fresh into `tmp` when scripts/build.ts exists. */
-function tokenBundle(tmp: string): string | undefined {
-  const buildScript = path.join(ROOT, 'scripts', 'build.ts');
-  let zipPath = path.join(ROOT, 'dist', 'token.zip');
-  if (fs.existsSync(buildScript)) {
-    // dist/token.zip carries the arm64 argon2 binary by default; this machine needs x86_64.
-    const outDir = path.join(tmp, 'build');
-    const build = spawnSync(
-      process.execPath,
-      [
-        require.resolve('tsx/cli'),
-        buildScript,
-        '--arch',
-        'x86_64',
-        '--out-dir',
-        outDir,
-        '--function',
-        'token',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (build.status === 0) zipPath = path.join(outDir, 'token.zip');
-    else console.log(`build failed (exit ${build.status}); trying dist/token.zip\n${build.stderr}`);
-  }
-  if (!fs.existsSync(zipPath)) {
-    console.log(`\nCold load: ${zipPath} is missing (run npm run build); skipped.`);
-    return undefined;
-  }
-  const dir = path.join(tmp, 'bundle');
-  for (const [name, data] of Object.entries(unzipSync(fs.readFileSync(zipPath)))) {
-    if (name.endsWith('/')) continue;
-    const target = path.join(dir, name);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, data);
-  }
-  console.log(`\nCold load of ${zipPath} (${fmt(fs.statSync(zipPath).size / 1024)} KiB zip)`);
-  return dir;
-}
-
-function coldLoad(tmp: string): void {
-  const dir = tokenBundle(tmp);
-  if (!dir) return;
-  const env = {
-    PATH: process.env.PATH ?? '',
-    ISSUER,
-    DEFAULT_AUDIENCE: 'local',
-    // The production entry point builds its DynamoDB and KMS clients at load; neither is called.
-    CLIENTS_TABLE: 'bench-clients',
-    SIGNING_KEY_ID: 'alias/bench',
-    AWS_REGION: 'us-east-1',
-    LOG_LEVEL: 'SILENT',
-  };
-  const indexJs = path.join(dir, 'index.js');
-  // The child reports how long require() took; the parent measures the whole process.
-  const loadScript =
-    `const t=process.hrtime.bigint();const m=require(${JSON.stringify(indexJs)});` +
-    `if(typeof m.handler!=='function')process.exit(3);` +
-    `process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
-  const timeRun = (args: string[]): { wallMs: number; stdout: string } => {
-    const start = process.hrtime.bigint();
-    const res = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
-    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    if (res.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${res.stderr}`);
-    return { wallMs, stdout: res.stdout };
-  };
-  timeRun(['-e', loadScript]); // warm the file system cache
-  const baseline: number[] = [];
-  const bundle: number[] = [];
-  const requireMs: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    baseline.push(timeRun(['-e', '0']).wallMs);
-    const run = timeRun(['-e', loadScript]);
-    bundle.push(run.wallMs);
-    requireMs.push(Number(run.stdout));
-  }
-  console.log(`${`median of ${COLD_RUNS} runs`.padEnd(31)}| wall ms`);
-  console.log('-------------------------------|--------');
-  console.log(`node -e 0                      | ${fmt(median(baseline)).padStart(7)}`);
-  console.log(`node -e "require(index.js)"    | ${fmt(median(bundle)).padStart(7)}`);
-  console.log(`  of which require() itself    | ${fmt(median(requireMs)).padStart(7)}`);
-  console.log(
-    `  difference (bundle - node)   | ${fmt(median(bundle) - median(baseline)).padStart(7)}`,
-  );
-}
-
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-token-'));
   try {
     console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`);
-    const { store, secret } = await throughput(tmp);
-    await privateKeyJwtThroughput(tmp, store, secret);
-    coldLoad(tmp);
+    const warm = await throughput(tmp);
+    await privateKeyJwtThroughput(tmp, warm.store, warm.secret);
+    const cold = await coldStart({ root: ROOT, tmp, runs: COLD_RUNS, issuer: ISSUER });
+    // The warm rows measure this checkout's sources only: they have no before column.
+    const rows: SummaryRow[] = [
+      ...cold,
+      ['warm: token handler tokens/s (median round)', fmt(warm.tokensPerSecond), '-', '-', ''],
+      [
+        'warm: tokens/s : argon2id verify/s',
+        fmt(warm.ratio, 3),
+        '-',
+        '-',
+        `>= 0.9: ${warm.ratio >= 0.9 ? 'OK' : 'BELOW TARGET'}`,
+      ],
+    ];
+    console.log(
+      `\nnpm run bench:token: summary (node ${process.version}, ${os.cpus().length} cpus)`,
+    );
+    console.log(
+      renderTable(['measure', 'after', 'before', 'after/before', 'goal'], rows).join('\n'),
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

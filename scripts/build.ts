@@ -4,9 +4,9 @@ import path from 'node:path';
 import { bundleFunction, type SourcemapMode } from './lib/build/bundle-function';
 import { FUNCTIONS } from './lib/build/functions';
 import type { LambdaArch } from './lib/build/native-argon2';
-import { EXIT } from './lib/cli/exit-codes';
-import { parseStrictFlags } from './lib/cli/strict-flags';
-import { UsageError } from './lib/cli/usage-error';
+import { EXIT } from '../tools/cli/exit-codes';
+import { parseStrictFlags } from '../tools/cli/strict-flags';
+import { UsageError } from '../tools/cli/usage-error';
 
 export { FUNCTIONS };
 

@@ -15,9 +15,9 @@ import {
   REVOCATION_CACHE_TTL_SECONDS,
   TOKEN_TTL_SECONDS,
 } from '../functions/shared/limits';
-import { EXIT } from './lib/cli/exit-codes';
-import { hostFlag, integerFlag, parseStrictFlags } from './lib/cli/strict-flags';
-import { UsageError } from './lib/cli/usage-error';
+import { EXIT } from '../tools/cli/exit-codes';
+import { hostFlag, integerFlag, parseStrictFlags } from '../tools/cli/strict-flags';
+import { UsageError } from '../tools/cli/usage-error';
 
 const USAGE = `Usage: npm start -- [options]
 

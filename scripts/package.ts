@@ -2,9 +2,9 @@
 import path from 'node:path';
 import { FUNCTIONS } from './lib/build/functions';
 import { packageRelease } from './lib/build/release-package';
-import { EXIT } from './lib/cli/exit-codes';
-import { parseStrictFlags } from './lib/cli/strict-flags';
-import { UsageError } from './lib/cli/usage-error';
+import { EXIT } from '../tools/cli/exit-codes';
+import { parseStrictFlags } from '../tools/cli/strict-flags';
+import { UsageError } from '../tools/cli/usage-error';
 
 const ROOT = path.resolve(__dirname, '..');
 

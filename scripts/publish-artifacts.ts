@@ -1,9 +1,9 @@
 // `npm run publish-artifacts`: uploads a release from `npm run package` to S3 for the modules' artifacts_s3 input.
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { EXIT } from './lib/cli/exit-codes';
-import { parseStrictFlags } from './lib/cli/strict-flags';
-import { UsageError } from './lib/cli/usage-error';
+import { EXIT } from '../tools/cli/exit-codes';
+import { parseStrictFlags } from '../tools/cli/strict-flags';
+import { UsageError } from '../tools/cli/usage-error';
 import { PublishError, publishRelease } from './lib/publish/publish-release';
 
 const USAGE = `Usage: npm run publish-artifacts -- --bucket NAME [--prefix PREFIX] [--dir DIR]

@@ -1,9 +1,9 @@
 // `npx tsx scripts/tf-docs.ts [--check]`: regenerates the docs' Terraform inputs/outputs tables from variables.tf and outputs.tf, and the Lambda environment table.
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT, type ExitCode } from './lib/cli/exit-codes';
-import { parseStrictFlags } from './lib/cli/strict-flags';
-import { UsageError } from './lib/cli/usage-error';
+import { EXIT, type ExitCode } from '../tools/cli/exit-codes';
+import { parseStrictFlags } from '../tools/cli/strict-flags';
+import { UsageError } from '../tools/cli/usage-error';
 import { parseHclBlocks } from './lib/tf-docs/hcl-blocks';
 import {
   LAMBDA_ENV_BEGIN_MARKER,

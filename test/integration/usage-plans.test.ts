@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { runCli } from '../../scripts/lib/clients/cli';
 import type { ClientView, CreatedView } from '../../scripts/lib/clients/format';
-import type { UsageKeyGateway } from '../../scripts/lib/clients/usage-keys';
+import type { UsageKeyGateway } from '../../tools/dev-adapters/usage-key-gateway';
 import {
   ApiGatewayUsagePlanSource,
   UNKNOWN_KEY_REREAD_GAP_MS,

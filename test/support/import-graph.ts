@@ -1,4 +1,4 @@
-// Builds the import graph of the repository's TypeScript files with the TypeScript compiler API, and finds its cycles.
+// Builds the import graph of the repository's TypeScript files with the TypeScript compiler API, and finds its cycles and the imports that cross a layer.
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -131,4 +131,31 @@ export function findCycles(graph: ImportGraph): string[][] {
     }
   }
   return cycles.sort((a, b) => a[0]!.localeCompare(b[0]!));
+}
+
+/** A layering rule: no file under `from` imports a file under any of `forbidden` (folder prefixes ending in `/`). */
+export interface LayerRule {
+  from: string;
+  forbidden: readonly string[];
+}
+
+/**
+ * Finds the imports that break layering rules.
+ * @param graph file to the files it imports
+ * @param rules the rules, e.g. `{ from: 'tools/', forbidden: ['scripts/'] }`
+ * @returns each offending edge as `importer -> imported`, sorted
+ */
+export function findLayerViolations(graph: ImportGraph, rules: readonly LayerRule[]): string[] {
+  const violations = new Set<string>();
+  for (const [file, targets] of graph) {
+    for (const rule of rules) {
+      if (!file.startsWith(rule.from)) continue;
+      for (const target of targets) {
+        if (rule.forbidden.some((layer) => target.startsWith(layer))) {
+          violations.add(`${file} -> ${target}`);
+        }
+      }
+    }
+  }
+  return [...violations].sort();
 }

@@ -4,7 +4,7 @@ import type {
   UsageKeyGateway,
   UsagePlansConfig,
   UsageReport,
-} from '../../scripts/lib/clients/usage-keys';
+} from '../../tools/dev-adapters/usage-key-gateway';
 
 /** The gateway's operations, for failure injection and call counts. */
 export type UsageKeyOperation = Exclude<keyof UsageKeyGateway, 'config'>;

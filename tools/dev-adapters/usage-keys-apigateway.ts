@@ -13,13 +13,8 @@ import {
   type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { UsageError } from '../../scripts/lib/cli/usage-error';
-import type {
-  UsageKey,
-  UsageKeyGateway,
-  UsagePlansConfig,
-  UsageReport,
-} from '../../scripts/lib/clients/usage-keys';
+import { UsageError } from '../cli/usage-error';
+import type { UsageKey, UsageKeyGateway, UsagePlansConfig, UsageReport } from './usage-key-gateway';
 
 /** `client_id` of the item Terraform writes with the plan ids (main.tf, aws_dynamodb_table_item.usage_plans). */
 export const USAGE_PLANS_CONFIG_KEY = 'config#usage-plans';

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { FromApiError } from './errors';
 import { startFromApi, type FromApiOptions, type FromApiServer } from './start-from-api';
 import { stopOnSignals } from '../gateway/stop-on-signals';
-import { EXIT } from '../../scripts/lib/cli/exit-codes';
-import { hostFlag, integerFlag, parseStrictFlags } from '../../scripts/lib/cli/strict-flags';
-import { UsageError } from '../../scripts/lib/cli/usage-error';
+import { EXIT } from '../cli/exit-codes';
+import { hostFlag, integerFlag, parseStrictFlags } from '../cli/strict-flags';
+import { UsageError } from '../cli/usage-error';
 
 /** Usage of the --from-api mode (appended to `npm start -- --help`). */
 export const FROM_API_USAGE = `Usage: npm start -- --from-api REST_API_ID [options]

@@ -10,7 +10,7 @@ import {
   type UsagePlanSource,
 } from '../gateway/usage-plans';
 
-/** Where the clients CLI (`--local --plan NAME`) learns the plan names; see scripts/lib/clients/usage-keys.ts. */
+/** Where the clients CLI (`--local --plan NAME`) learns the plan names; see tools/dev-adapters/usage-keys-local.ts. */
 export const LOCAL_USAGE_PLANS_FILE = 'usage-plans.json';
 
 /** The parsed plans file. */

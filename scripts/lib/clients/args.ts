@@ -1,7 +1,7 @@
 // Strict command-line parsing of the client admin commands, on the shared strict flag parser.
 import path from 'node:path';
-import { parseStrictFlags, type FlagOptions } from '../cli/strict-flags';
-import { UsageError } from '../cli/usage-error';
+import { parseStrictFlags, type FlagOptions } from '../../../tools/cli/strict-flags';
+import { UsageError } from '../../../tools/cli/usage-error';
 import {
   COMMANDS,
   type ClientChanges,

@@ -4,15 +4,15 @@ import { ClientStoreError, TableNotFoundError } from '../../../functions/token/a
 import type { Clock, RandomBytes } from '../../../functions/shared/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { PasswordHasher } from '../../../functions/token/core/types';
-import { EXIT, type ExitCode } from '../cli/exit-codes';
-import { UsageError } from '../cli/usage-error';
+import { EXIT, type ExitCode } from '../../../tools/cli/exit-codes';
+import { UsageError } from '../../../tools/cli/usage-error';
 import { parseCommandLine } from './args';
 import { runCommand } from './commands/run-command';
 import { terminalPrompter, type Prompter } from './confirm';
 import { helpText, invocation } from './help';
 import type { Output, ProgramName, Target } from './model';
 import { regionFromEnv, type OpenStoreOptions } from './target';
-import type { UsageKeyGateway } from './usage-keys';
+import type { UsageKeyGateway } from '../../../tools/dev-adapters/usage-key-gateway';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */
 export interface CliOptions {

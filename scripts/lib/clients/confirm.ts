@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import { ClientNotFoundError } from '../../../tools/dev-adapters/errors';
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../../../tools/cli/usage-error';
 
 /** Asks the operator a question; injected so that tests answer it. */
 export interface Prompter {

@@ -1,7 +1,7 @@
 // The local store's directory (`--local [--data-dir DIR]`) as the clients CLI checks it: it must exist, except for `create`.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../../../tools/cli/usage-error';
 
 /** What {@link checkDataDir} found. */
 export type DataDirState = 'exists' | 'missing';

@@ -1,7 +1,7 @@
 // Usage text of `npm run clients` and `npm run create-client`.
 import { TOKENS_NOT_BEFORE_MARGIN_SECONDS } from '../../../functions/shared/limits';
 import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT } from '../../../tools/cli/exit-codes';
 import type { CommandName, ProgramName } from './model';
 import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from './validate';
 

@@ -8,7 +8,7 @@ import type {
 } from '../../../functions/token/core/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { Prompter } from './confirm';
-import type { UsageKeyGateway } from './usage-keys';
+import type { UsageKeyGateway } from '../../../tools/dev-adapters/usage-key-gateway';
 
 /** The two entry points share the commands; `create-client` is `clients create`. */
 export type ProgramName = 'clients' | 'create-client';

@@ -9,7 +9,7 @@ import {
 } from '../../../functions/token/core/client-keys';
 import type { ClientJwk } from '../../../functions/token/core/types';
 import { jwkThumbprint } from '../../../functions/shared/jwk';
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../../../tools/cli/usage-error';
 
 /** Largest key file read, in bytes: a JWKS of a few keys is a few KiB. */
 const MAX_KEY_FILE_BYTES = 64 * 1024;

@@ -3,7 +3,7 @@ import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { jwkThumbprint } from '../../../functions/shared/jwk';
 import type { ClientJwk, ClientRecord } from '../../../functions/token/core/types';
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../../../tools/cli/usage-error';
 
 /** The flag that lets a key be registered for several clients. */
 export const ALLOW_SHARED_KEY_FLAG = '--allow-shared-key';

@@ -2,7 +2,8 @@
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import { checkDataDir } from './data-dir';
 import type { Target } from './model';
-import { LocalUsageKeys, type UsageKeyGateway } from './usage-keys';
+import type { UsageKeyGateway } from '../../../tools/dev-adapters/usage-key-gateway';
+import { LocalUsageKeys } from '../../../tools/dev-adapters/usage-keys-local';
 
 /**
  * The AWS region from the standard environment. The JS SDK reads only `AWS_REGION` (and profiles);

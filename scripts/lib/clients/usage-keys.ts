@@ -1,69 +1,11 @@
-// The client's API key for usage plans: the port the clients CLI drives (API Gateway, or nothing locally) and the repairable steps that keep a key in step with its client record.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+// The client's API key for usage plans: the repairable steps that keep a key in step with its client record, through the port in tools/dev-adapters/usage-key-gateway.ts.
 import type { RandomBytes } from '../../../functions/shared/types';
 import type { ClientRecord } from '../../../functions/token/core/types';
-import { UsageError } from '../cli/usage-error';
-import { LOCAL_USAGE_PLANS_FILE } from '../../../tools/local-server/local-usage-plans';
-
-/** The usage plans of a deployment: plan ids by name, and the plan of clients that name none. */
-export interface UsagePlansConfig {
-  plans: Record<string, string>;
-  defaultPlan?: string;
-  /** The API and stage the plans meter (for `usage`). */
-  restApiId?: string;
-  stage?: string;
-  /**
-   * The REST API's `apiKeySource` as API Gateway reports it (undefined locally). Keys are given
-   * only when it is `AUTHORIZER`: with `HEADER`, API Gateway would ignore the authorizer's
-   * `usageIdentifierKey` and meter whatever `X-API-Key` a caller sends ("Choose an API key source
-   * in API Gateway",
-   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
-   */
-  apiKeySource?: string;
-}
-
-/** An API key as the gateway holds it. */
-export interface UsageKey {
-  id: string;
-  /** The key's value (only the repair path compares it; never printed). */
-  value: string;
-  enabled: boolean;
-}
-
-/** Requests counted for one key, per day (`GetUsage`). */
-export interface UsageReport {
-  startDate: string;
-  endDate: string;
-  /** Per day, in order: [used, remaining]. */
-  days: Array<{ date: string; used: number; remaining: number | null }>;
-}
-
-/**
- * Where API keys live. Production: API Gateway (tools/dev-adapters/usage-keys-apigateway.ts).
- * Every method is idempotent, so a rerun after a failure completes the work.
- */
-export interface UsageKeyGateway {
-  /** @returns the plans, or undefined when the deployment has no usage plans */
-  config(): Promise<UsagePlansConfig | undefined>;
-  /** @returns the key with this id, or undefined when it does not exist */
-  getKey(id: string): Promise<UsageKey | undefined>;
-  /** @returns the key named `name` (the client id), or undefined */
-  findKey(name: string): Promise<UsageKey | undefined>;
-  /** Creates a key named `name` with `value`; @returns its id */
-  createKey(name: string, value: string, enabled: boolean): Promise<string>;
-  setEnabled(id: string, enabled: boolean): Promise<void>;
-  /** Deletes a key; a missing key is not an error. */
-  deleteKey(id: string): Promise<void>;
-  /** @returns the ids of the plans (among `planIds`) that hold the key */
-  plansOf(keyId: string, planIds: readonly string[]): Promise<string[]>;
-  /** Adds the key to a plan; already there is not an error. */
-  addToPlan(planId: string, keyId: string): Promise<void>;
-  /** Removes the key from a plan; not there is not an error. */
-  removeFromPlan(planId: string, keyId: string): Promise<void>;
-  /** @returns the key's usage in the plan, per day, `from`..`to` (YYYY-MM-DD) */
-  usage(planId: string, keyId: string, from: string, to: string): Promise<UsageReport>;
-}
+import { UsageError } from '../../../tools/cli/usage-error';
+import type {
+  UsageKeyGateway,
+  UsagePlansConfig,
+} from '../../../tools/dev-adapters/usage-key-gateway';
 
 /** Bytes of a key value: 256 random bits, as 64 hex digits. */
 export const USAGE_KEY_BYTES = 32;
@@ -189,49 +131,4 @@ export async function deleteUsageKey(
     await gateway.removeFromPlan(planId, key.id);
   }
   await gateway.deleteKey(key.id);
-}
-
-/**
- * The local stand-in: no key objects, since the local server meters the key value the record
- * holds. It knows the plans the local server was started with (written into the data directory).
- */
-export class LocalUsageKeys implements UsageKeyGateway {
-  /** @param dataDir the local store's directory */
-  constructor(private readonly dataDir: string) {}
-
-  async config(): Promise<UsagePlansConfig | undefined> {
-    let text: string;
-    try {
-      text = await readFile(path.join(this.dataDir, LOCAL_USAGE_PLANS_FILE), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    const parsed = JSON.parse(text) as { plans: string[]; default_plan?: string };
-    return {
-      plans: Object.fromEntries(parsed.plans.map((name) => [name, name])),
-      ...(parsed.default_plan !== undefined ? { defaultPlan: parsed.default_plan } : {}),
-    };
-  }
-  async getKey(): Promise<undefined> {
-    return undefined;
-  }
-  async findKey(): Promise<undefined> {
-    return undefined;
-  }
-  async createKey(name: string): Promise<string> {
-    return `local-${name}`;
-  }
-  async setEnabled(): Promise<void> {}
-  async deleteKey(): Promise<void> {}
-  async plansOf(): Promise<string[]> {
-    return [];
-  }
-  async addToPlan(): Promise<void> {}
-  async removeFromPlan(): Promise<void> {}
-  async usage(): Promise<UsageReport> {
-    throw new UsageError(
-      'usage: the local server counts requests in memory only; see its access log (docs/usage-plans.md)',
-    );
-  }
 }

@@ -1,7 +1,7 @@
 // Validation of operator input for client records: scopes (RFC 6749 §3.3), audiences, TTLs, names, ids.
 import { isScopeToken } from '../../../functions/shared/access-token';
 import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../../../tools/cli/usage-error';
 
 /** Default grace period of `rotate-secret`, in seconds (one day). */
 export const DEFAULT_GRACE_SECONDS = 86_400;

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { UsageError } from '../../../scripts/lib/cli/usage-error';
+import { UsageError } from '../../../tools/cli/usage-error';
 import { ApiGatewayUsageKeys } from '../../../tools/dev-adapters/usage-keys-apigateway';
 
 /**

@@ -1,6 +1,6 @@
 // Tests the flags of `npm start` (scripts/local.ts parseFlags): defaults, and bad values named by flag.
 import path from 'node:path';
-import { UsageError } from '../../../scripts/lib/cli/usage-error';
+import { UsageError } from '../../../tools/cli/usage-error';
 import { parseFlags } from '../../../scripts/local';
 
 describe('npm start parseFlags', () => {

@@ -1,5 +1,5 @@
 // The `remove-key` command: one public key removed from a `private_key_jwt` client, never its last.
-import { UsageError } from '../../cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
 import { requireJwtClient, writeNext } from './shared';

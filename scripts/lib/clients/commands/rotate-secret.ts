@@ -1,5 +1,5 @@
 // The `rotate-secret` command: a new secret, with the previous one kept for a grace period.
-import { UsageError } from '../../cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import type { ClientSecret } from '../../../../functions/token/core/types';
 import type { CommandDeps, RotatedSecret } from '../model';
 import { generateClientSecret } from '../secrets';

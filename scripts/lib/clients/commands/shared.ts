@@ -1,10 +1,11 @@
 // Helpers every client command shares: reading a client, the versioned write, times, the API key gateway.
 import { ClientNotFoundError } from '../../../../tools/dev-adapters/errors';
-import { UsageError } from '../../cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
-import { syncUsageKey, type UsageKeyGateway } from '../usage-keys';
+import type { UsageKeyGateway } from '../../../../tools/dev-adapters/usage-key-gateway';
+import { syncUsageKey } from '../usage-keys';
 
 /**
  * Formats epoch milliseconds as the ISO 8601 time the records store.

@@ -1,5 +1,5 @@
 // The `update` command: a client's name, scopes, audiences, token lifetime, plan or secret method.
-import { UsageError } from '../../cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import { isSecretClient } from '../../../../functions/token/core/auth-methods';
 import type { ClientRecord, RegisteredAuthMethod } from '../../../../functions/token/core/types';
 import type { ClientChanges, CommandDeps } from '../model';

@@ -1,8 +1,12 @@
 // The `usage` command: how many requests a client's API key made per day.
-import { UsageError } from '../../cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
-import type { UsageKeyGateway, UsagePlansConfig, UsageReport } from '../usage-keys';
+import type {
+  UsageKeyGateway,
+  UsagePlansConfig,
+  UsageReport,
+} from '../../../../tools/dev-adapters/usage-key-gateway';
 import { openUsageKeys, requireClient } from './shared';
 
 /**

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseCommandLine } from '../../../../scripts/lib/clients/args';
 import type { ParsedCommand } from '../../../../scripts/lib/clients/model';
-import { UsageError } from '../../../../scripts/lib/cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 
 const CWD = '/srv/app';
 const parse = (...argv: string[]): ParsedCommand => parseCommandLine(argv, CWD);

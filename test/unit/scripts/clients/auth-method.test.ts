@@ -1,6 +1,6 @@
 // Unit tests of how a client authenticates: create's default (a secret by any transport), pinned transports, early records without a method, and update --auth (open, pin, switch, refusals that write nothing).
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
-import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
+import { EXIT } from '../../../../tools/cli/exit-codes';
 import { createClientAuthenticator } from '../../../../functions/token/core/authenticate-client';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../../../../functions/token/core/types';
 import { FakeHasher } from '../../../support/fake-hasher';

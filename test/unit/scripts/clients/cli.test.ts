@@ -14,7 +14,7 @@ import { createClientAuthenticator } from '../../../../functions/token/core/auth
 import { ServerError } from '../../../../functions/token/core/errors';
 import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store';
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
-import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
+import { EXIT } from '../../../../tools/cli/exit-codes';
 import { openStore, regionFromEnv } from '../../../../scripts/lib/clients/target';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';

@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
 import { terminalPrompter, type Prompter } from '../../../../scripts/lib/clients/confirm';
-import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
+import { EXIT } from '../../../../tools/cli/exit-codes';
 import { parseCommandLine } from '../../../../scripts/lib/clients/args';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';

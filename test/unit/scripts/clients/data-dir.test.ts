@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../../../../scripts/lib/cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import { checkDataDir } from '../../../../scripts/lib/clients/data-dir';
 
 describe('checkDataDir', () => {

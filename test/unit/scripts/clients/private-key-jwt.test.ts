@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
-import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
+import { EXIT } from '../../../../tools/cli/exit-codes';
 import { jwkThumbprint } from '../../../../functions/shared/jwk';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';

@@ -5,14 +5,13 @@ import { runCommand } from '../../../../scripts/lib/clients/commands/run-command
 import { setClientStatus } from '../../../../scripts/lib/clients/commands/set-status';
 import { updateClient } from '../../../../scripts/lib/clients/commands/update';
 import { clientUsage } from '../../../../scripts/lib/clients/commands/usage';
-import { UsageError } from '../../../../scripts/lib/cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import {
   generateUsageKeyValue,
-  LocalUsageKeys,
   resolvePlan,
   syncUsageKey,
-  type UsagePlansConfig,
 } from '../../../../scripts/lib/clients/usage-keys';
+import type { UsagePlansConfig } from '../../../../tools/dev-adapters/usage-key-gateway';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CreateClientInput } from '../../../../scripts/lib/clients/model';
 import { makeDeps } from '../../../support/clients-cli';
@@ -338,17 +337,5 @@ describe('update --plan, disable, enable, delete and usage', () => {
     await expect(clientUsage(plain.deps, record.client_id, 7)).rejects.toThrow(
       /has no API key in a usage plan/,
     );
-  });
-});
-
-describe('LocalUsageKeys', () => {
-  it('has no plans until the local server wrote them, and never counts usage', async () => {
-    // Arrange
-    const local = new LocalUsageKeys('/nonexistent-dir');
-
-    // Act / Assert
-    await expect(local.config()).resolves.toBeUndefined();
-    await expect(local.createKey('c1')).resolves.toBe('local-c1');
-    await expect(local.usage()).rejects.toThrow(UsageError);
   });
 });

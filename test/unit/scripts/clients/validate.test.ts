@@ -1,5 +1,5 @@
 // Unit tests of operator input validation: RFC 6749 §3.3 scopes, audiences, TTLs, names, ids.
-import { UsageError } from '../../../../scripts/lib/cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import {
   parseAudiences,
   parseClientId,

@@ -1,6 +1,6 @@
 // Tests the flags of `npm start -- --from-api` (scripts/lib/from-api/cli.ts parseFromApiFlags).
 import path from 'node:path';
-import { UsageError } from '../../../../scripts/lib/cli/usage-error';
+import { UsageError } from '../../../../tools/cli/usage-error';
 import { parseFromApiFlags } from '../../../../tools/from-api/cli';
 
 describe('parseFromApiFlags', () => {

@@ -9,7 +9,7 @@ import {
   readUsagePlansFile,
   withdrawPlanNames,
 } from '../../../../tools/local-server/local-usage-plans';
-import { LocalUsageKeys } from '../../../../scripts/lib/clients/usage-keys';
+import { LocalUsageKeys } from '../../../../tools/dev-adapters/usage-keys-local';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 
 const NOW = '2030-01-01T00:00:00.000Z';

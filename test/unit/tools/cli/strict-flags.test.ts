@@ -1,7 +1,7 @@
-// Tests the one flag parser of every entry point (scripts/lib/cli/strict-flags.ts), its UsageError and the exit code of bad flags.
-import { EXIT } from '../../../../scripts/lib/cli/exit-codes';
-import { hostFlag, integerFlag, parseStrictFlags } from '../../../../scripts/lib/cli/strict-flags';
-import { UsageError } from '../../../../scripts/lib/cli/usage-error';
+// Tests the one flag parser of every entry point (tools/cli/strict-flags.ts), its UsageError and the exit code of bad flags.
+import { EXIT } from '../../../../tools/cli/exit-codes';
+import { hostFlag, integerFlag, parseStrictFlags } from '../../../../tools/cli/strict-flags';
+import { UsageError } from '../../../../tools/cli/usage-error';
 
 /** The UsageError a call throws (fails the test when it throws nothing or something else). */
 function usageError(act: () => unknown): UsageError {
