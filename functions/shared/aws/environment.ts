@@ -33,15 +33,45 @@ export class AwsEnvironmentError extends Error {
  * @throws AwsEnvironmentError when neither is set or the value is not a region name
  */
 export function regionFrom(env: Env): string {
-  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const fromRegion = nonEmpty(env.AWS_REGION);
+  const region = fromRegion ?? nonEmpty(env.AWS_DEFAULT_REGION);
   if (region === undefined) {
     throw new AwsEnvironmentError('AWS_REGION is not set (nor AWS_DEFAULT_REGION)');
   }
-  // A region name is lowercase letters, digits and dashes; anything else would end up in a host name.
+  return checkRegion(region, fromRegion === undefined ? 'AWS_DEFAULT_REGION' : 'AWS_REGION');
+}
+
+/**
+ * @param region a region name from a setting
+ * @param setting the setting's name, for the message
+ * @returns the region
+ * @throws AwsEnvironmentError when it is not a region name (lowercase letters, digits and dashes:
+ *   anything else would end up in a host name)
+ */
+export function checkRegion(region: string, setting: string): string {
   if (!/^[a-z0-9-]{1,40}$/.test(region)) {
-    throw new AwsEnvironmentError(`AWS_REGION is not a region name: ${JSON.stringify(region)}`);
+    throw new AwsEnvironmentError(`${setting} is not a region name: ${JSON.stringify(region)}`);
   }
   return region;
+}
+
+/**
+ * @param value an endpoint URL from a setting
+ * @param setting the setting's name, for the message
+ * @returns the URL
+ * @throws AwsEnvironmentError when it is not an http or https URL
+ */
+export function checkEndpoint(value: string, setting: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AwsEnvironmentError(`${setting} is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AwsEnvironmentError(`${setting} must be an http or https URL, not ${url.protocol}`);
+  }
+  return url;
 }
 
 /**
@@ -72,17 +102,7 @@ export function serviceEndpoint(service: AwsServiceName, env: Env, region: strin
     const suffix = region.startsWith('cn-') ? '.cn' : '';
     return new URL(`https://${service}.${region}.amazonaws.com${suffix}`);
   }
-  const setting = specific === undefined ? 'AWS_ENDPOINT_URL' : name;
-  let url: URL;
-  try {
-    url = new URL(override);
-  } catch {
-    throw new AwsEnvironmentError(`${setting} is not a URL: ${JSON.stringify(override)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AwsEnvironmentError(`${setting} must be an http or https URL, not ${url.protocol}`);
-  }
-  return url;
+  return checkEndpoint(override, specific === undefined ? 'AWS_ENDPOINT_URL' : name);
 }
 
 /**

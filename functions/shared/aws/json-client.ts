@@ -4,6 +4,8 @@ import { AWS_CALL_BUDGET, type AwsCallBudget } from '../limits';
 import { AwsCallError, type AwsCallErrorDetails, type AwsFailureKind } from './errors';
 import {
   AwsEnvironmentError,
+  checkEndpoint,
+  checkRegion,
   credentialsFrom,
   regionFrom,
   serviceEndpoint,
@@ -278,8 +280,12 @@ export class AwsJsonClient {
     request: HttpRequest,
   ): Failure {
     const parsed = parseObject(body);
+    // An empty code is no code.
     const raw =
-      headers['x-amzn-errortype'] ?? stringField(parsed, '__type') ?? stringField(parsed, 'code');
+      headers['x-amzn-errortype'] ||
+      stringField(parsed, '__type') ||
+      stringField(parsed, 'code') ||
+      undefined;
     const message = stringField(parsed, 'message') ?? stringField(parsed, 'Message') ?? '';
     const detail =
       parsed === undefined
@@ -356,10 +362,14 @@ export class AwsJsonClient {
 
   private resolve(): Target {
     if (this.target) return this.target;
-    const region = this.options.region ?? regionFrom(this.env);
-    const url = this.options.endpoint
-      ? new URL(this.options.endpoint)
-      : serviceEndpoint(this.service.name, this.env, region);
+    const region =
+      this.options.region === undefined
+        ? regionFrom(this.env)
+        : checkRegion(this.options.region, 'the region option');
+    const url =
+      this.options.endpoint === undefined
+        ? serviceEndpoint(this.service.name, this.env, region)
+        : checkEndpoint(this.options.endpoint, 'the endpoint option');
     // Read at each signature, so the current values are used.
     const credentials = (): Promise<AwsCredentials> => {
       const found = this.options.credentials

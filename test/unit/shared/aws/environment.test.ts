@@ -110,7 +110,10 @@ describe('serviceEndpoint', () => {
     const env = { AWS_ENDPOINT_URL: 'http://localhost:4566' };
 
     // Act
-    const urls = [serviceEndpoint('dynamodb', env, 'eu-west-1'), serviceEndpoint('kms', env, 'eu-west-1')];
+    const urls = [
+      serviceEndpoint('dynamodb', env, 'eu-west-1'),
+      serviceEndpoint('kms', env, 'eu-west-1'),
+    ];
 
     // Assert
     expect(urls.map(String)).toEqual(['http://localhost:4566/', 'http://localhost:4566/']);
@@ -196,14 +199,19 @@ describe('serviceEndpoint', () => {
   it.each([
     ['AWS_ENDPOINT_URL', { AWS_ENDPOINT_URL: 'ftp://files.example' }, 'ftp:'],
     ['AWS_ENDPOINT_URL_KMS', { AWS_ENDPOINT_URL_KMS: 'file:///etc/passwd' }, 'file:'],
-  ])('rejects a %s that is not http(s), naming the variable and the scheme', (variable, env, scheme) => {
-    // Act
-    const err = thrown(() => serviceEndpoint('kms', env, 'eu-west-1'));
+  ])(
+    'rejects a %s that is not http(s), naming the variable and the scheme',
+    (variable, env, scheme) => {
+      // Act
+      const err = thrown(() => serviceEndpoint('kms', env, 'eu-west-1'));
 
-    // Assert
-    expect(err).toBeInstanceOf(AwsEnvironmentError);
-    expect((err as Error).message).toBe(`${variable} must be an http or https URL, not ${scheme}`);
-  });
+      // Assert
+      expect(err).toBeInstanceOf(AwsEnvironmentError);
+      expect((err as Error).message).toBe(
+        `${variable} must be an http or https URL, not ${scheme}`,
+      );
+    },
+  );
 });
 
 describe('credentialsFrom', () => {
@@ -275,6 +283,15 @@ describe('credentialsFrom', () => {
           );
         },
       ),
+    );
+  });
+});
+
+describe('regionFrom: which variable is wrong', () => {
+  it('names AWS_DEFAULT_REGION when its value is the bad one', () => {
+    // Act / Assert
+    expect(() => regionFrom({ AWS_DEFAULT_REGION: 'Not A Region' })).toThrow(
+      'AWS_DEFAULT_REGION is not a region name: "Not A Region"',
     );
   });
 });

@@ -66,7 +66,13 @@ describe('AwsCallError', () => {
 
   it.each(KINDS)('treats %s as temporary: %s', (kind, temporary) => {
     // Act
-    const err = new AwsCallError({ operation: 'KMS.Sign', kind, code: 'X', attempts: 2, detail: 'd' });
+    const err = new AwsCallError({
+      operation: 'KMS.Sign',
+      kind,
+      code: 'X',
+      attempts: 2,
+      detail: 'd',
+    });
 
     // Assert
     expect(err.temporary).toBe(temporary);
