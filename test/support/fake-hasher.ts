@@ -33,6 +33,11 @@ export class FakeHasher implements PasswordHasher {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 
+  /** @returns no ready dummy hash, so the authenticator makes one with {@link hash} (tests may spy on it) */
+  dummyHash(): string | undefined {
+    return undefined;
+  }
+
   /**
    * @param secret the plain secret
    * @returns the deterministic fake hash of the secret

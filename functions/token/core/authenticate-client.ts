@@ -51,8 +51,9 @@ export interface ClientAuthenticator {
 
 /**
  * Creates an authenticator. The presented secret is verified against the client's live hashes,
- * padded to {@link VERIFICATIONS_PER_FAILURE} with a dummy hash of a random secret (made once with
- * the same hasher, so the same argon2 parameters). An unknown or disabled client, one with no
+ * padded to {@link VERIFICATIONS_PER_FAILURE} with a dummy hash of a secret nobody holds, with the
+ * parameters of new hashes (the hasher's ready one, or a random secret hashed once by the same
+ * hasher). An unknown or disabled client, one with no
  * unexpired secret, one mid-rotation, and a `client_id` over MAX_CLIENT_ID_BYTES (never looked
  * up) all cost exactly that many verifications, so the response time reveals neither which ids
  * exist nor which are rotating. A match returns at once: only a caller who holds the secret can
@@ -62,9 +63,12 @@ export interface ClientAuthenticator {
  */
 export function createClientAuthenticator(deps: ClientAuthenticatorDeps): ClientAuthenticator {
   // A failed attempt is not cached, so the next request tries again.
-  const getDummyHash = memoizeUntilRejected(() =>
-    deps.hasher.hash(base64UrlEncode(deps.randomBytes(32))),
-  );
+  const getDummyHash = memoizeUntilRejected(() => {
+    const ready = deps.hasher.dummyHash?.();
+    return ready !== undefined
+      ? Promise.resolve(ready)
+      : deps.hasher.hash(base64UrlEncode(deps.randomBytes(32)));
+  });
 
   const isUsable = (expiresAt: string | undefined, now: number): boolean => {
     if (expiresAt === undefined) return true;

@@ -143,6 +143,13 @@ export interface PasswordHasher {
   hash(secret: string): Promise<string>;
   /** @returns true when the secret matches; false (never throws) on a mismatch or malformed hash */
   verify(phcHash: string, secret: string): Promise<boolean>;
+  /**
+   * A PHC string, with the parameters of new hashes, of a secret nobody holds, ready without
+   * computing it (optional): the authenticator pads failed verifications with it. Without it,
+   * the authenticator hashes a random secret once.
+   * @returns the hash, or undefined when none is ready for these parameters
+   */
+  dummyHash?(): string | undefined;
 }
 
 /** A revoked token, as the revocation list stores it. */

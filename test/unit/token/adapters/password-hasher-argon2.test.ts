@@ -1,6 +1,7 @@
 // Unit tests of argon2id hashing: standard PHC strings with the configured parameters; verify never throws.
 import { parseOptions, verify as nodeRsVerify } from '@node-rs/argon2';
 import {
+  ARGON2_DUMMY_HASH,
   ARGON2_OPTIONS,
   Argon2PasswordHasher,
 } from '../../../../functions/token/adapters/password-hasher-argon2';
@@ -87,5 +88,39 @@ describe('Argon2PasswordHasher', () => {
   ])('returns false, never throws, for a malformed hash %p', async (phc) => {
     // Act / Assert
     await expect(hasher.verify(phc, 'password')).resolves.toBe(false);
+  });
+
+  describe('dummyHash', () => {
+    it('ships a dummy hash made with ARGON2_OPTIONS, so failed logins cost what real ones cost', () => {
+      // Act
+      const parsed =
+        /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(
+          ARGON2_DUMMY_HASH,
+        );
+
+      // Assert
+      expect(parsed).not.toBeNull();
+      const [, m, t, p, salt, hash] = parsed as RegExpExecArray;
+      expect({ memoryCost: +m!, timeCost: +t!, parallelism: +p! }).toEqual({
+        memoryCost: ARGON2_OPTIONS.memoryCost,
+        timeCost: ARGON2_OPTIONS.timeCost,
+        parallelism: ARGON2_OPTIONS.parallelism,
+      });
+      expect(Buffer.from(hash!, 'base64').length).toBe(ARGON2_OPTIONS.outputLen);
+      expect(Buffer.from(salt!, 'base64').length).toBeGreaterThanOrEqual(16);
+    });
+
+    it('offers it only with the production parameters', () => {
+      // Act / Assert
+      expect(new Argon2PasswordHasher().dummyHash()).toBe(ARGON2_DUMMY_HASH);
+      expect(new Argon2PasswordHasher({ memoryCost: 4096 }).dummyHash()).toBeUndefined();
+      expect(new Argon2PasswordHasher({ timeCost: 3 }).dummyHash()).toBeUndefined();
+    });
+
+    it('is a valid hash that matches neither an empty nor a guessed secret', async () => {
+      // Act / Assert
+      await expect(new Argon2PasswordHasher().verify(ARGON2_DUMMY_HASH, '')).resolves.toBe(false);
+      await expect(nodeRsVerify(ARGON2_DUMMY_HASH, 'password')).resolves.toBe(false);
+    });
   });
 });

@@ -173,6 +173,25 @@ describe('createClientAuthenticator', () => {
     expect(hasher.hashCalls).toBe(1);
   });
 
+  it("uses the hasher's ready dummy hash, hashing nothing, and pads failures with it", async () => {
+    // Arrange
+    const { authenticator, hasher } = setup();
+    const ready = FakeHasher.hashOf('a secret nobody holds');
+    const dummyHash = jest.spyOn(hasher, 'dummyHash').mockReturnValue(ready);
+
+    // Act
+    await authenticator.prepare();
+    await failure(authenticator.authenticate(post('nobody', SECRET)));
+    await failure(authenticator.authenticate(post('nobody', SECRET)));
+
+    // Assert
+    expect(hasher.hashCalls).toBe(0);
+    expect(dummyHash).toHaveBeenCalledTimes(1);
+    expect(hasher.verified.map((v) => v.hash)).toEqual(
+      Array.from({ length: 2 * VERIFICATIONS_PER_FAILURE }, () => ready),
+    );
+  });
+
   it('retries the dummy hash after a failure', async () => {
     // Arrange
     const { authenticator, hasher } = setup();
