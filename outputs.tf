@@ -169,3 +169,12 @@ output "usage_plans_config_key" {
   description = "client_id of the clients-table item that tells the clients CLI the plan ids and the default plan; null without usage_plans."
   value       = try(jsondecode(aws_dynamodb_table_item.usage_plans[0].item).client_id.S, null)
 }
+
+################################################################################
+# Metrics
+################################################################################
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of both functions' metrics (docs/metrics.md)."
+  value       = local.metrics_namespace
+}

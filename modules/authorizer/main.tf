@@ -5,7 +5,8 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  function_name = "${var.name}-authorizer"
+  function_name     = "${var.name}-authorizer"
+  metrics_namespace = coalesce(var.metrics_namespace, var.name)
 
   # The cache key of the REQUEST authorizer: the token, and the route (method and resource), so a
   # cached decision is reused only for requests to the same route. For a REQUEST authorizer the
@@ -37,7 +38,7 @@ locals {
     ROUTE_SCOPES                 = jsonencode(var.route_scopes)
     CLOCK_SKEW_SECONDS           = tostring(var.clock_skew_seconds)
     POWERTOOLS_SERVICE_NAME      = local.function_name
-    POWERTOOLS_METRICS_NAMESPACE = var.name
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     LOG_LEVEL                    = var.log_level
     REVOCATION_CHECK             = var.revocation == null ? "false" : "true"
     USAGE_PLANS                  = var.usage_plans ? "true" : "false"

@@ -53,3 +53,8 @@ output "usage_plans" {
   description = "Whether the authorizer returns each client's API key as usageIdentifierKey (usage plans on)."
   value       = var.usage_plans
 }
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the authorizer's metrics (POWERTOOLS_METRICS_NAMESPACE; docs/metrics.md)."
+  value       = local.metrics_namespace
+}

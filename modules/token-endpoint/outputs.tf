@@ -10,6 +10,11 @@ output "function_arn" {
   value       = module.function.function_arn
 }
 
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the token function's metrics (POWERTOOLS_METRICS_NAMESPACE; docs/metrics.md)."
+  value       = local.metrics_namespace
+}
+
 output "reserved_concurrent_executions" {
   description = "Concurrent executions reserved for the token function; -1 when unreserved."
   value       = module.function.reserved_concurrent_executions
