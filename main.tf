@@ -169,6 +169,17 @@ module "authorizer" {
   usage_plans       = length(var.usage_plans) > 0
   log_level         = var.log_level
   metrics_namespace = local.metrics_namespace
+  # The authorizer's alarms come from its own module, as when it is used alone (monitoring.tf).
+  monitoring = {
+    enabled         = var.monitoring.enabled
+    alarm_topic_arn = var.monitoring.alarm_topic_arn
+    runbook_url     = var.monitoring.runbook_url
+    thresholds = {
+      errors                   = var.monitoring.thresholds.authorizer_errors
+      throttles                = var.monitoring.thresholds.authorizer_throttles
+      revocation_read_failures = var.monitoring.thresholds.revocation_read_failures
+    }
+  }
 
   artifacts_dir       = local.artifacts_dir
   artifacts_s3        = var.artifacts_s3

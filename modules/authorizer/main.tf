@@ -179,3 +179,27 @@ resource "aws_api_gateway_gateway_response" "this" {
   response_parameters = each.value.response_parameters
   response_templates  = each.value.response_templates
 }
+
+################################################################################
+# Alarms (docs/operations.md), also when the module is used alone
+################################################################################
+
+module "alarms" {
+  source = "../alarms"
+  count  = var.monitoring.enabled ? 1 : 0
+
+  name              = var.name
+  metrics_namespace = local.metrics_namespace
+  alarm_actions     = compact([var.monitoring.alarm_topic_arn])
+  runbook_url       = coalesce(var.monitoring.runbook_url, "docs/operations.md")
+
+  authorizer = {
+    function_name            = module.function.function_name
+    revocation               = var.revocation != null
+    errors                   = var.monitoring.thresholds.errors
+    throttles                = var.monitoring.thresholds.throttles
+    revocation_read_failures = var.monitoring.thresholds.revocation_read_failures
+  }
+
+  tags = var.tags
+}
