@@ -40,7 +40,10 @@ locals {
   }
 
   token_alarms = var.token == null ? {} : {
-    # AWS/Lambda metrics carry the FunctionName dimension; Errors counts "invocations that result
+    # AWS/Lambda metrics of one function carry its FunctionName dimension (as AWS's own CDK
+    # generates them: aws-cdk-lib, aws-lambda/lib/lambda-canned-metrics.generated.d.ts, from
+    # CloudWatch's metric definitions; the Lambda guide's excerpts at hand do not list the
+    # dimensions). Errors counts "invocations that result
     # in a function error. Function errors include exceptions that your code throws and exceptions
     # that the Lambda runtime throws. The runtime returns errors for issues such as timeouts and
     # configuration errors", viewed "with the Sum statistic" (AWS Lambda Developer Guide, "Types of
@@ -62,9 +65,10 @@ locals {
       queries   = [{ id = "m1", namespace = "AWS/Lambda", metric_name = "Throttles", dimensions = { FunctionName = var.token.function_name }, stat = "Sum" }]
     })
 
-    # Duration is in milliseconds, "the amount of time that your function code spends processing
-    # an event" (same guide and Compute Optimizer page), so the threshold is a share of the timeout
-    # in ms. Maximum, not a percentile: every AWS call is bounded (docs/timeouts.md), so a single
+    # Duration is "the amount of time that your function code spends processing an event" (same
+    # guide and Compute Optimizer page), in milliseconds as CloudWatch shows it (not quoted: the
+    # excerpts at hand do not state the unit), so the threshold is a share of the timeout in ms.
+    # Maximum, not a percentile: every AWS call is bounded (docs/timeouts.md), so a single
     # invocation this slow already means the budgets were nearly used up.
     token_duration = merge(local.static, {
       meaning   = "An invocation of the token function ${var.token.function_name} ran at least ${floor(var.token.timeout_seconds * 10 * var.token.duration_percent)} ms, ${var.token.duration_percent}% of its ${var.token.timeout_seconds} s timeout (AWS/Lambda Duration, Maximum): AWS calls are slow or retried up to their budgets, and requests near the timeout fail."
