@@ -27,6 +27,9 @@ locals {
 
   tags = merge(var.tags, { OAuthService = var.name })
 
+  # Both functions publish their metrics here (docs/metrics.md); the alarms and dashboard read it.
+  metrics_namespace = coalesce(var.metrics_namespace, var.name)
+
   # 30 s with revocation, so that T + C + W = 30 + 10 + 20 = 60 s by default (docs/revocation.md).
   authorizer_result_ttl_seconds = coalesce(var.authorizer_result_ttl_seconds, var.revocation_check ? 30 : 300)
 }
@@ -120,6 +123,7 @@ module "token_endpoint" {
   active_signing_key_arn            = module.signing_key.key_arns[local.active_signing_key]
   signing_algorithm                 = var.signing_algorithm
   log_level                         = var.log_level
+  metrics_namespace                 = local.metrics_namespace
 
   artifacts_dir       = local.artifacts_dir
   artifacts_s3        = var.artifacts_s3
@@ -162,8 +166,20 @@ module "authorizer" {
     cache_ttl_seconds = var.revocation_cache_ttl_seconds
     stale_seconds     = var.revocation_stale_seconds
   } : null
-  usage_plans = length(var.usage_plans) > 0
-  log_level   = var.log_level
+  usage_plans       = length(var.usage_plans) > 0
+  log_level         = var.log_level
+  metrics_namespace = local.metrics_namespace
+  # The authorizer's alarms come from its own module, as when it is used alone (monitoring.tf).
+  monitoring = {
+    enabled         = var.monitoring.enabled
+    alarm_topic_arn = var.monitoring.alarm_topic_arn
+    runbook_url     = var.monitoring.runbook_url
+    thresholds = {
+      errors                   = var.monitoring.thresholds.authorizer_errors
+      throttles                = var.monitoring.thresholds.authorizer_throttles
+      revocation_read_failures = var.monitoring.thresholds.revocation_read_failures
+    }
+  }
 
   artifacts_dir       = local.artifacts_dir
   artifacts_s3        = var.artifacts_s3

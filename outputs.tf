@@ -169,3 +169,22 @@ output "usage_plans_config_key" {
   description = "client_id of the clients-table item that tells the clients CLI the plan ids and the default plan; null without usage_plans."
   value       = try(jsondecode(aws_dynamodb_table_item.usage_plans[0].item).client_id.S, null)
 }
+
+################################################################################
+# Monitoring
+################################################################################
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of both functions' metrics (docs/metrics.md)."
+  value       = local.metrics_namespace
+}
+
+output "alarm_arns" {
+  description = "ARN of each alarm, by key: token_errors, token_throttles, token_duration, kms_throttles, dynamodb_throttles, invalid_client_surge, tokens_issued_surge, api_5xx_errors (when the API is known), authorizer_errors, authorizer_throttles and with revocation_check revocation_read_failures; {} with monitoring.enabled = false. docs/operations.md has a section per key, its anchor the key with hyphens."
+  value       = local.alarm_arns
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard of the service; null without it (monitoring.enabled or monitoring.dashboard false)."
+  value       = try(aws_cloudwatch_dashboard.this[0].dashboard_name, null)
+}

@@ -553,3 +553,97 @@ variable "assertion_token_endpoint_audience" {
   type        = bool
   default     = false
 }
+
+################################################################################
+# Monitoring (docs/operations.md, docs/metrics.md)
+################################################################################
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of both functions' metrics (POWERTOOLS_METRICS_NAMESPACE), listed in docs/metrics.md and read by the alarms and the dashboard. null means name."
+  type        = string
+  default     = null
+
+  # CloudWatch takes "ASCII characters for the namespace, except for control characters", and a
+  # namespace beginning with AWS/ risks "conflicts with Amazon Web Services service namespaces"
+  # (CloudWatch API Reference, PutMetricData, Namespace); the provider refuses an alarm namespace
+  # longer than 255 characters.
+  validation {
+    condition     = var.metrics_namespace == null || try(can(regex("^[\\x20-\\x7E]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/"), false)
+    error_message = "metrics_namespace must be 1-255 printable ASCII characters and must not start with \"AWS/\" (the namespaces of AWS services)."
+  }
+}
+
+variable "monitoring" {
+  description = "CloudWatch alarms and a dashboard, on unless enabled = false (docs/operations.md has a section per alarm). alarm_topic_arn: SNS topic told when an alarm enters ALARM and when it returns to OK (null: alarms notify nobody). runbook_url: the URL of docs/operations.md of the version you deploy, which every alarm description links with its section's anchor (null: the repository path docs/operations.md). dashboard: create the dashboard <name>. api_name: with rest_api_id, the name of that API, for the 5xx alarm (null: no 5xx alarm; the module names its own API). thresholds: counts per 5 minutes that alarm (whole numbers of at least 1), token_duration_percent of the token function's timeout, and for the invalid_client and tokens-issued surges the anomaly detection band width in standard deviations, or a static count per 5 minutes instead when *_static_threshold is set."
+  type = object({
+    enabled         = optional(bool, true)
+    alarm_topic_arn = optional(string)
+    runbook_url     = optional(string)
+    dashboard       = optional(bool, true)
+    api_name        = optional(string)
+    thresholds = optional(object({
+      token_errors                    = optional(number, 1)
+      token_throttles                 = optional(number, 1)
+      token_duration_percent          = optional(number, 80)
+      api_5xx_errors                  = optional(number, 5)
+      kms_throttles                   = optional(number, 1)
+      dynamodb_throttles              = optional(number, 1)
+      invalid_client_band_width       = optional(number, 3)
+      invalid_client_static_threshold = optional(number)
+      tokens_issued_band_width        = optional(number, 3)
+      tokens_issued_static_threshold  = optional(number)
+      authorizer_errors               = optional(number, 1)
+      authorizer_throttles            = optional(number, 1)
+      revocation_read_failures        = optional(number, 1)
+    }), {})
+  })
+  default  = {}
+  nullable = false
+
+  # An SNS topic ARN: arn:<partition>:sns:<region>:<account>:<topic>. "Topic names must be made up
+  # of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be
+  # between 1 and 256 characters long", and a FIFO topic's ends with ".fifo" (Amazon SNS API
+  # Reference, CreateTopic, Name, https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html).
+  validation {
+    condition     = var.monitoring.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", coalesce(var.monitoring.alarm_topic_arn, "-")))
+    error_message = "monitoring.alarm_topic_arn must be the ARN of an SNS topic (arn:aws:sns:<region>:<account>:<topic>), or null for alarms that notify nobody."
+  }
+
+  # Each alarm appends "#<anchor>"; a URL that already has a fragment would break the link, and
+  # the provider refuses an alarm description over 1024 characters.
+  validation {
+    condition     = var.monitoring.runbook_url == null || can(regex("^https?://[^\\s#]{1,500}$", coalesce(var.monitoring.runbook_url, "-")))
+    error_message = "monitoring.runbook_url must be an http(s) URL of docs/operations.md without a #fragment (each alarm adds its own), at most 500 characters, e.g. \"https://github.com/<org>/apigw-m2m-auth/blob/v0.3.0/docs/operations.md\"; or null for the repository path."
+  }
+
+  # The module knows the name of the API it creates; only an API given by rest_api_id needs one.
+  validation {
+    condition     = var.monitoring.api_name == null || try(length(var.monitoring.api_name) > 0 && var.rest_api_id != null, false)
+    error_message = "monitoring.api_name is the name of the API given by rest_api_id (for its 5xx alarm): leave it null when the module creates the API, and do not set it empty."
+  }
+
+  validation {
+    condition = alltrue([for t in [
+      var.monitoring.thresholds.token_errors, var.monitoring.thresholds.token_throttles, var.monitoring.thresholds.api_5xx_errors,
+      var.monitoring.thresholds.kms_throttles, var.monitoring.thresholds.dynamodb_throttles, var.monitoring.thresholds.authorizer_errors,
+      var.monitoring.thresholds.authorizer_throttles, var.monitoring.thresholds.revocation_read_failures,
+    ] : t >= 1 && floor(t) == t])
+    error_message = "monitoring.thresholds token_errors, token_throttles, api_5xx_errors, kms_throttles, dynamodb_throttles, authorizer_errors, authorizer_throttles and revocation_read_failures must be whole numbers of at least 1: each is a count per 5 minutes that alarms, and 0 would alarm on every period."
+  }
+
+  validation {
+    condition     = var.monitoring.thresholds.token_duration_percent > 0 && var.monitoring.thresholds.token_duration_percent <= 100
+    error_message = "monitoring.thresholds.token_duration_percent must be above 0 and at most 100: the share of the token function's timeout that one invocation's duration alarms at."
+  }
+
+  validation {
+    condition     = var.monitoring.thresholds.invalid_client_band_width > 0 && var.monitoring.thresholds.tokens_issued_band_width > 0
+    error_message = "monitoring.thresholds invalid_client_band_width and tokens_issued_band_width must be above 0: the width of the anomaly detection band in standard deviations (higher alarms less often)."
+  }
+
+  validation {
+    condition = alltrue([for t in [var.monitoring.thresholds.invalid_client_static_threshold, var.monitoring.thresholds.tokens_issued_static_threshold] :
+    t == null || try(t >= 1 && floor(t) == t, false)])
+    error_message = "monitoring.thresholds invalid_client_static_threshold and tokens_issued_static_threshold must be null (anomaly detection) or whole numbers of at least 1 (a static count per 5 minutes)."
+  }
+}

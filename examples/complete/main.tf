@@ -30,6 +30,13 @@ module "oauth" {
   lambda_architecture       = var.lambda_architecture
   table_deletion_protection = var.table_deletion_protection
 
+  # The alarms notify this topic (subscribe your on-call to it), and each alarm's description
+  # links its section of the runbook at runbook_url (docs/operations.md of the version you deploy).
+  monitoring = {
+    alarm_topic_arn = aws_sns_topic.alarms.arn
+    runbook_url     = var.runbook_url
+  }
+
   # Our own route lives on the module's API, so its deployment must include it.
   redeployment_triggers = [
     aws_api_gateway_resource.hello.id,
@@ -46,6 +53,14 @@ module "oauth" {
   tags = {
     Example = "complete"
   }
+}
+
+################################################################################
+# Alarm notifications (docs/operations.md)
+################################################################################
+
+resource "aws_sns_topic" "alarms" {
+  name = "${var.name}-alarms"
 }
 
 ################################################################################

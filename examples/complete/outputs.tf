@@ -64,3 +64,18 @@ output "usage_plan_ids" {
   description = "Id of each usage plan, by name (for GetUsage and `clients usage`)."
   value       = module.oauth.usage_plan_ids
 }
+
+output "alarm_arns" {
+  description = "ARN of each alarm of the service, by key; docs/operations.md has a section per key."
+  value       = module.oauth.alarm_arns
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the alarms notify on ALARM and OK."
+  value       = aws_sns_topic.alarms.arn
+}
+
+output "dashboard_name" {
+  description = "Name of the service's CloudWatch dashboard."
+  value       = module.oauth.dashboard_name
+}

@@ -46,3 +46,9 @@ variable "default_usage_plan" {
   type        = string
   default     = "standard"
 }
+
+variable "runbook_url" {
+  description = "URL of docs/operations.md of the version you deploy, which the alarm descriptions link, e.g. \"https://github.com/<org>/apigw-m2m-auth/blob/v0.3.0/docs/operations.md\"; null links the repository path docs/operations.md."
+  type        = string
+  default     = null
+}

@@ -44,3 +44,18 @@ output "client_table_name" {
   description = "Name of the clients table."
   value       = module.oauth.client_table_name
 }
+
+output "alarm_arns" {
+  description = "ARN of each alarm of the token service, by key; docs/operations.md has a section per key."
+  value       = module.oauth.alarm_arns
+}
+
+output "orders_authorizer_alarm_arns" {
+  description = "ARN of each alarm of the orders API's authorizer (modules/authorizer used alone), by key."
+  value       = module.authorizer.alarm_arns
+}
+
+output "dashboard_name" {
+  description = "Name of the token service's CloudWatch dashboard."
+  value       = module.oauth.dashboard_name
+}

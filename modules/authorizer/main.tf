@@ -5,7 +5,8 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  function_name = "${var.name}-authorizer"
+  function_name     = "${var.name}-authorizer"
+  metrics_namespace = coalesce(var.metrics_namespace, var.name)
 
   # The cache key of the REQUEST authorizer: the token, and the route (method and resource), so a
   # cached decision is reused only for requests to the same route. For a REQUEST authorizer the
@@ -37,7 +38,7 @@ locals {
     ROUTE_SCOPES                 = jsonencode(var.route_scopes)
     CLOCK_SKEW_SECONDS           = tostring(var.clock_skew_seconds)
     POWERTOOLS_SERVICE_NAME      = local.function_name
-    POWERTOOLS_METRICS_NAMESPACE = var.name
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     LOG_LEVEL                    = var.log_level
     REVOCATION_CHECK             = var.revocation == null ? "false" : "true"
     USAGE_PLANS                  = var.usage_plans ? "true" : "false"
@@ -177,4 +178,28 @@ resource "aws_api_gateway_gateway_response" "this" {
 
   response_parameters = each.value.response_parameters
   response_templates  = each.value.response_templates
+}
+
+################################################################################
+# Alarms (docs/operations.md), also when the module is used alone
+################################################################################
+
+module "alarms" {
+  source = "../alarms"
+  count  = var.monitoring.enabled ? 1 : 0
+
+  name              = var.name
+  metrics_namespace = local.metrics_namespace
+  alarm_actions     = compact([var.monitoring.alarm_topic_arn])
+  runbook_url       = coalesce(var.monitoring.runbook_url, "docs/operations.md")
+
+  authorizer = {
+    function_name            = module.function.function_name
+    revocation               = var.revocation != null
+    errors                   = var.monitoring.thresholds.errors
+    throttles                = var.monitoring.thresholds.throttles
+    revocation_read_failures = var.monitoring.thresholds.revocation_read_failures
+  }
+
+  tags = var.tags
 }

@@ -53,3 +53,13 @@ output "usage_plans" {
   description = "Whether the authorizer returns each client's API key as usageIdentifierKey (usage plans on)."
   value       = var.usage_plans
 }
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the authorizer's metrics (POWERTOOLS_METRICS_NAMESPACE; docs/metrics.md)."
+  value       = local.metrics_namespace
+}
+
+output "alarm_arns" {
+  description = "ARN of each alarm of the authorizer, by key (authorizer_errors, authorizer_throttles, and with revocation revocation_read_failures); {} with monitoring.enabled = false. docs/operations.md has a section per key."
+  value       = var.monitoring.enabled ? module.alarms[0].alarm_arns : {}
+}

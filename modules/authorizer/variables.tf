@@ -118,6 +118,21 @@ variable "clock_skew_seconds" {
   }
 }
 
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the authorizer's metrics (POWERTOOLS_METRICS_NAMESPACE), the contract of docs/metrics.md, which its alarms read. null means name."
+  type        = string
+  default     = null
+
+  # CloudWatch takes "ASCII characters for the namespace, except for control characters", and a
+  # namespace beginning with AWS/ risks "conflicts with Amazon Web Services service namespaces"
+  # (CloudWatch API Reference, PutMetricData, Namespace); the provider refuses an alarm namespace
+  # longer than 255 characters.
+  validation {
+    condition     = var.metrics_namespace == null || try(can(regex("^[\\x20-\\x7E]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/"), false)
+    error_message = "metrics_namespace must be 1-255 printable ASCII characters and must not start with \"AWS/\" (the namespaces of AWS services)."
+  }
+}
+
 variable "log_level" {
   description = "Powertools log level of the function."
   type        = string
@@ -245,4 +260,45 @@ variable "usage_plans" {
   description = "Return each client's API key value (the usage_key attribute, read with the revocation state) as usageIdentifierKey on every Allow, for API Gateway usage plans (docs/usage-plans.md). Needs revocation. The API must have api_key_source = \"AUTHORIZER\" and its metered methods api_key_required = true."
   type        = bool
   default     = false
+}
+
+################################################################################
+# Monitoring (docs/operations.md)
+################################################################################
+
+variable "monitoring" {
+  description = "CloudWatch alarms of the authorizer, on unless enabled = false: its Lambda errors and throttles and, with revocation, failed revocation-state reads. alarm_topic_arn: SNS topic told when an alarm enters ALARM and when it returns to OK (null: alarms notify nobody). runbook_url: the URL of docs/operations.md of the version you deploy, which every alarm description links with its section's anchor (null: the repository path docs/operations.md). thresholds: counts per 5 minutes that alarm, whole numbers of at least 1. The root module sets this from its own monitoring input."
+  type = object({
+    enabled         = optional(bool, true)
+    alarm_topic_arn = optional(string)
+    runbook_url     = optional(string)
+    thresholds = optional(object({
+      errors                   = optional(number, 1)
+      throttles                = optional(number, 1)
+      revocation_read_failures = optional(number, 1)
+    }), {})
+  })
+  default  = {}
+  nullable = false
+
+  # An SNS topic ARN: arn:<partition>:sns:<region>:<account>:<topic>. "Topic names must be made up
+  # of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be
+  # between 1 and 256 characters long", and a FIFO topic's ends with ".fifo" (Amazon SNS API
+  # Reference, CreateTopic, Name, https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html).
+  validation {
+    condition     = var.monitoring.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", coalesce(var.monitoring.alarm_topic_arn, "-")))
+    error_message = "monitoring.alarm_topic_arn must be the ARN of an SNS topic (arn:aws:sns:<region>:<account>:<topic>), or null for alarms that notify nobody."
+  }
+
+  # Each alarm appends "#<anchor>"; a URL that already has a fragment would break the link, and
+  # the provider refuses an alarm description over 1024 characters.
+  validation {
+    condition     = var.monitoring.runbook_url == null || can(regex("^https?://[^\\s#]{1,500}$", coalesce(var.monitoring.runbook_url, "-")))
+    error_message = "monitoring.runbook_url must be an http(s) URL of docs/operations.md without a #fragment (each alarm adds its own), at most 500 characters, e.g. \"https://github.com/<org>/apigw-m2m-auth/blob/v0.3.0/docs/operations.md\"; or null for the repository path."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.monitoring.thresholds) : t >= 1 && floor(t) == t])
+    error_message = "monitoring.thresholds (errors, throttles, revocation_read_failures) must be whole numbers of at least 1: each is a count per 5 minutes that alarms, and 0 would alarm on every period."
+  }
 }

@@ -20,6 +20,11 @@ output "source_code_hash" {
   value       = aws_lambda_function.this.source_code_hash
 }
 
+output "timeout" {
+  description = "Timeout of the function in seconds, as configured."
+  value       = aws_lambda_function.this.timeout
+}
+
 output "environment_variables" {
   description = "Environment variables of the function, as configured on it."
   value       = try(aws_lambda_function.this.environment[0].variables, {})

@@ -1,7 +1,8 @@
 # Token Lambda (POST /oauth2/token, /oauth2/revoke and /oauth2/introspect with revocation, GET /.well-known/* incl. discovery) with its least-privilege role, log group and REST routes.
 
 locals {
-  function_name = "${var.name}-token"
+  function_name     = "${var.name}-token"
+  metrics_namespace = coalesce(var.metrics_namespace, var.name)
   # The KMS SigningAlgorithm of each JWS alg, as in modules/signing-key and signer-kms.ts.
   kms_signing_algorithm = {
     ES256 = "ECDSA_SHA_256"
@@ -184,7 +185,7 @@ module "function" {
     SIGNING_ALGORITHM                 = var.signing_algorithm
     JWKS_KEY_IDS                      = jsonencode(var.signing_key_arns)
     POWERTOOLS_SERVICE_NAME           = local.function_name
-    POWERTOOLS_METRICS_NAMESPACE      = var.name
+    POWERTOOLS_METRICS_NAMESPACE      = local.metrics_namespace
     LOG_LEVEL                         = var.log_level
     REVOCATION                        = tostring(var.revocation)
     CLOCK_SKEW_SECONDS                = tostring(var.clock_skew_seconds)

@@ -10,6 +10,16 @@ output "function_arn" {
   value       = module.function.function_arn
 }
 
+output "function_timeout" {
+  description = "Timeout of the token function in seconds, as configured (the alarm on its duration is a share of it)."
+  value       = module.function.timeout
+}
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the token function's metrics (POWERTOOLS_METRICS_NAMESPACE; docs/metrics.md)."
+  value       = local.metrics_namespace
+}
+
 output "reserved_concurrent_executions" {
   description = "Concurrent executions reserved for the token function; -1 when unreserved."
   value       = module.function.reserved_concurrent_executions

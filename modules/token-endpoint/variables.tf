@@ -122,6 +122,21 @@ variable "signing_algorithm" {
   }
 }
 
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the function's metrics (POWERTOOLS_METRICS_NAMESPACE), the contract of docs/metrics.md. null means name."
+  type        = string
+  default     = null
+
+  # CloudWatch takes "ASCII characters for the namespace, except for control characters", and a
+  # namespace beginning with AWS/ risks "conflicts with Amazon Web Services service namespaces"
+  # (CloudWatch API Reference, PutMetricData, Namespace); the provider refuses an alarm namespace
+  # longer than 255 characters.
+  validation {
+    condition     = var.metrics_namespace == null || try(can(regex("^[\\x20-\\x7E]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/"), false)
+    error_message = "metrics_namespace must be 1-255 printable ASCII characters and must not start with \"AWS/\" (the namespaces of AWS services)."
+  }
+}
+
 variable "log_level" {
   description = "Powertools log level of the function."
   type        = string

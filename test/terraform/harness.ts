@@ -18,6 +18,7 @@ export const TERRAFORM_DIRS = [
   'modules/token-endpoint',
   'modules/authorizer',
   'modules/lambda-function',
+  'modules/alarms',
   'examples/complete',
   'examples/existing-api',
   'examples/http-api',

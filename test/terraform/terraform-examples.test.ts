@@ -1,12 +1,23 @@
-// Applies the examples against moto_server, checks the deployed gateway responses against the emulator's and the http-api example's JWT authorizer as moto stores it, requires a no-change plan afterwards, then destroys them.
+// Applies the examples against moto_server, checks the deployed gateway responses against the emulator's, the http-api example's JWT authorizer as moto stores it, and the alarms and dashboard read back from CloudWatch, requires a no-change plan afterwards, then destroys them.
+import fs from 'node:fs';
 import path from 'node:path';
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { gatewayResponsesPlan } from '../../tools/from-api/api-plan';
-import { readDeployedApi } from '../../tools/from-api/api-reader';
 import { OAUTH_GATEWAY_RESPONSES } from '../../tools/local-server/oauth-gateway-responses';
-import { MOTO_REGION, startMoto, type Moto } from '../support/moto';
+import { alarmNameOf, dashboardMetrics } from '../support/cloudwatch-readback';
+import { headingAnchors } from '../support/markdown-anchors';
+import { readMetricContract } from '../support/metric-contract';
+import { startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
 import {
+  EXAMPLES,
+  RUNBOOK_URL,
+  startLifecycles,
+  type Example,
+  type Lifecycle,
+  type Monitoring,
+} from './example-lifecycles';
+import { authorizerAlarms, tokenServiceAlarms } from './expected-alarms';
+import {
+  REPO_ROOT,
   createWorkspace,
   describeWithTerraformMirror,
   ensureArtifacts,
@@ -17,24 +28,6 @@ import {
 } from './harness';
 
 jest.setTimeout(330_000);
-
-const EXAMPLES = ['complete', 'existing-api', 'http-api'] as const;
-type Example = (typeof EXAMPLES)[number];
-
-/** The deployed API's gateway responses as `--from-api` serves them, with what it could not convert. */
-interface DeployedResponses {
-  responses: ReturnType<typeof gatewayResponsesPlan>;
-  problems: string[];
-}
-
-interface Lifecycle {
-  apply: TfResult;
-  deployed?: DeployedResponses;
-  /** `terraform show -json` after apply: the resources as the provider read them back from moto. */
-  state?: TfResult;
-  plan?: TfResult;
-  destroy: TfResult;
-}
 
 /** The parts of `terraform show -json` the http-api assertions read. */
 interface TfShow {
@@ -54,29 +47,14 @@ describeBoth('terraform examples against moto_server', () => {
   let moto: Moto;
   let ws: TfWorkspace;
   let missingZipPlan: Promise<TfResult>;
-  const lifecycles = {} as Record<Example, Promise<Lifecycle>>;
+  let lifecycles: Record<Example, Promise<Lifecycle>>;
 
-  /** Reads the applied example's API from moto the way `npm start -- --from-api` does. */
-  async function readResponses(dir: string): Promise<DeployedResponses> {
-    const output = expectExit(
-      await terraform(ws, dir, ['output', '-json', '-no-color']),
-      `output ${dir}`,
-    );
-    const values = JSON.parse(output.stdout) as Record<string, { value: string }>;
-    const client = new APIGatewayClient({
-      endpoint: moto.endpoint,
-      region: MOTO_REGION,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    const snapshot = await readDeployedApi({
-      restApiId: values.rest_api_id?.value as string,
-      stage: values.stage_name?.value as string,
-      client,
-    });
-    const problems: string[] = [];
-    const responses = gatewayResponsesPlan(snapshot.gatewayResponses, problems, []);
-    client.destroy();
-    return { responses, problems };
+  /** The monitoring read back after an example's apply, or the failure. */
+  async function monitoringOf(example: Example): Promise<Monitoring> {
+    const { apply, monitoring } = await lifecycles[example];
+    expectExit(apply, `apply ${example}`);
+    if (monitoring instanceof Error) throw monitoring;
+    return monitoring as Monitoring;
   }
 
   beforeAll(async () => {
@@ -103,52 +81,12 @@ describeBoth('terraform examples against moto_server', () => {
       '-var=artifacts_dir=/nonexistent-artifacts',
     ]);
     await missingZipPlan;
-    // Act: both lifecycles in parallel (distinct names, one emulator); each test awaits its own.
-    for (const example of EXAMPLES) {
-      const dir = `examples/${example}`;
-      lifecycles[example] = (async (): Promise<Lifecycle> => {
-        const apply = await terraform(ws, dir, [
-          'apply',
-          '-auto-approve',
-          '-input=false',
-          '-no-color',
-          ...vars,
-        ]);
-        // A failed read is recorded, not thrown, so destroy still runs.
-        const deployed =
-          apply.code === 0
-            ? await readResponses(dir).catch((err: Error): DeployedResponses => ({
-                responses: {},
-                problems: [`reading the deployed API failed: ${err.message}`],
-              }))
-            : undefined;
-        const state =
-          apply.code === 0 ? await terraform(ws, dir, ['show', '-json', '-no-color']) : undefined;
-        const plan =
-          apply.code === 0
-            ? await terraform(ws, dir, [
-                'plan',
-                '-detailed-exitcode',
-                '-input=false',
-                '-no-color',
-                ...vars,
-              ])
-            : undefined;
-        const destroy = await terraform(ws, dir, [
-          'destroy',
-          '-auto-approve',
-          '-input=false',
-          '-no-color',
-          ...vars,
-        ]);
-        return { apply, deployed, state, plan, destroy };
-      })();
-      lifecycles[example].catch(() => undefined);
-    }
+    // Act: every lifecycle in parallel; each test awaits its own.
+    lifecycles = startLifecycles(ws, moto, vars);
   });
 
   afterAll(async () => {
-    await Promise.allSettled(Object.values(lifecycles));
+    await Promise.allSettled(Object.values(lifecycles ?? {}));
     await moto?.stop();
     ws?.cleanup();
   });
@@ -224,6 +162,112 @@ describeBoth('terraform examples against moto_server', () => {
       ]),
     );
     expect(routes).toHaveLength(2);
+  });
+
+  test('examples/complete: every alarm reads back with its metrics, dimensions, thresholds, topic and a runbook link that exists', async () => {
+    // Arrange
+    const anchors = headingAnchors(
+      fs.readFileSync(path.join(REPO_ROOT, 'docs', 'operations.md'), 'utf8'),
+    );
+    const expected = {
+      ...tokenServiceAlarms('oauth-demo', 'v1'),
+      ...authorizerAlarms('oauth-demo', true),
+    };
+
+    // Act
+    const { alarms, outputs } = await monitoringOf('complete');
+
+    // Assert: exactly the expected alarms, each as CloudWatch describes it.
+    const topic = outputs.alarm_topic_arn?.value;
+    expect(alarms.map((a) => a.name).sort()).toEqual(Object.keys(expected).sort());
+    for (const alarm of alarms) {
+      const { name, description, actions, okActions, ...shape } = alarm;
+      expect([name, shape]).toEqual([name, expected[name]]);
+      expect([name, actions, okActions]).toEqual([name, [topic], [topic]]);
+      const link = new RegExp(`Runbook: ${RUNBOOK_URL.replace(/\./g, '\\.')}#([a-z0-9-]+)$`).exec(
+        description,
+      );
+      expect([name, link?.[1]]).toEqual([name, name.replace(/^oauth-demo-/, '')]);
+      expect([name, anchors.has(link?.[1] ?? '')]).toEqual([name, true]);
+    }
+  });
+
+  test('examples/existing-api: modules/authorizer alone has its own alarms, notifying nobody by default, linking the repository runbook', async () => {
+    // Arrange
+    const anchors = headingAnchors(
+      fs.readFileSync(path.join(REPO_ROOT, 'docs', 'operations.md'), 'utf8'),
+    );
+    // The orders authorizer has no revocation; the token service's alarms are there too.
+    const orders = authorizerAlarms('oauth-ext-orders', false);
+    const expected = {
+      ...tokenServiceAlarms('oauth-ext', 'v1'),
+      ...authorizerAlarms('oauth-ext', true),
+      ...orders,
+    };
+
+    // Act
+    const { alarms, outputs } = await monitoringOf('existing-api');
+
+    // Assert
+    expect(
+      Object.values(outputs.orders_authorizer_alarm_arns?.value as object)
+        .map(alarmNameOf)
+        .sort(),
+    ).toEqual(Object.keys(orders).sort());
+    expect(alarms.map((a) => a.name).sort()).toEqual(Object.keys(expected).sort());
+    for (const { name, description, actions, okActions, ...shape } of alarms) {
+      expect([name, shape, actions, okActions]).toEqual([name, expected[name], [], []]);
+      const anchor = /Runbook: docs\/operations\.md#([a-z0-9-]+)$/.exec(description)?.[1] ?? '';
+      expect([name, anchors.has(anchor)]).toEqual([name, true]);
+    }
+  });
+
+  test('examples/complete: the dashboard graphs every metric of docs/metrics.md under its function, the API and the Lambda metrics, and shows every alarm', async () => {
+    // Arrange
+    const contract = readMetricContract();
+    const service = { token: 'oauth-demo-token', authorizer: 'oauth-demo-authorizer' };
+
+    // Act
+    const { dashboard, outputs } = await monitoringOf('complete');
+    const graphed = dashboardMetrics(dashboard);
+
+    // Assert: each contract metric, in the namespace, with its own dimensions, for its function.
+    expect(contract.length).toBeGreaterThanOrEqual(16);
+    for (const metric of contract) {
+      const lines = graphed.filter((g) => g.namespace === 'oauth-demo' && g.name === metric.name);
+      expect([metric.name, lines.length > 0]).toEqual([metric.name, true]);
+      for (const line of lines) {
+        expect([metric.name, Object.keys(line.dimensions).sort(), line.dimensions.service]).toEqual(
+          [metric.name, [...metric.dimensions].sort(), service[metric.fn]],
+        );
+      }
+    }
+    expect(
+      graphed
+        .filter((g) => g.namespace === 'oauth-demo')
+        .every((g) => contract.some((c) => c.name === g.name)),
+    ).toBe(true);
+    for (const [name, dimensions] of [
+      ['Errors', { FunctionName: service.token }],
+      ['Throttles', { FunctionName: service.authorizer }],
+      ['Duration', { FunctionName: service.token }],
+    ] as const) {
+      expect(graphed).toContainEqual(
+        expect.objectContaining({ namespace: 'AWS/Lambda', name, dimensions }),
+      );
+    }
+    expect(graphed).toContainEqual(
+      expect.objectContaining({
+        namespace: 'AWS/ApiGateway',
+        name: '5XXError',
+        dimensions: { ApiName: 'oauth-demo', Stage: 'v1' },
+      }),
+    );
+    const alarmWidget = dashboard.widgets.find((w) => w.type === 'alarm');
+    expect(alarmWidget?.properties.alarms).toEqual(
+      Object.values(outputs.alarm_arns?.value as Record<string, string>).sort(),
+    );
+    expect(outputs.dashboard_name?.value).toBe('oauth-demo');
   });
 
   test.each(EXAMPLES)(

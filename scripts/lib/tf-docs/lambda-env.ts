@@ -190,9 +190,9 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
   {
     name: 'POWERTOOLS_METRICS_NAMESPACE',
     functions: BOTH,
-    source: { terraform: '`name`' },
+    source: { terraform: '`metrics_namespace` (default: `name`)' },
     meaning:
-      'token: the CloudWatch namespace of its metrics (Embedded Metric Format); unset, it emits none. The authorizer emits no metrics',
+      'the CloudWatch namespace of the metrics listed in [metrics.md](metrics.md) (Embedded Metric Format), which the alarms and the dashboard read; unset, the token function emits none',
     readByLibrary: ['authorizer'],
   },
   {

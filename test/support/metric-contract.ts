@@ -1,0 +1,48 @@
+// Parses the metric contract of docs/metrics.md (metric, unit, dimensions, which function emits it), which the dashboard and alarm tests check Terraform against.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** One row of the contract. */
+export interface ContractMetric {
+  /** The function that emits it. */
+  fn: 'token' | 'authorizer';
+  name: string;
+  unit: string;
+  /** Dimension names, `service` first. */
+  dimensions: string[];
+}
+
+const SECTIONS: Record<string, ContractMetric['fn']> = {
+  'Token function': 'token',
+  Authorizer: 'authorizer',
+};
+
+/**
+ * The metrics of docs/metrics.md: the rows of the tables under "## Token function" and
+ * "## Authorizer", whose first three columns are `Metric`, unit and `dimension`s.
+ * @param file the document (default: docs/metrics.md of this repository)
+ * @returns the metrics, in document order
+ */
+export function readMetricContract(
+  file = path.resolve(__dirname, '..', '..', 'docs', 'metrics.md'),
+): ContractMetric[] {
+  const metrics: ContractMetric[] = [];
+  let fn: ContractMetric['fn'] | undefined;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const heading = /^##\s+(.+)$/.exec(line)?.[1];
+    if (heading !== undefined) {
+      fn = Object.entries(SECTIONS).find(([prefix]) => heading.startsWith(prefix))?.[1];
+      continue;
+    }
+    const cells = line.split('|').map((c) => c.trim());
+    const name = /^`([A-Za-z0-9]+)`$/.exec(cells[1] ?? '')?.[1];
+    if (!fn || !name) continue;
+    metrics.push({
+      fn,
+      name,
+      unit: cells[2] ?? '',
+      dimensions: [...(cells[3] ?? '').matchAll(/`([a-z_]+)`/g)].map((m) => m[1] as string),
+    });
+  }
+  return metrics;
+}
