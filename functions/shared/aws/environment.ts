@@ -94,8 +94,10 @@ export function checkEndpoint(value: string, setting: string): URL {
  */
 export function serviceEndpoint(service: AwsServiceName, env: Env, region: string): URL {
   const ignore = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true';
-  const name = `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
-  const specific = ignore ? undefined : nonEmpty(env[name]);
+  // Spelled out, so a reader (and the test of docs/deploy.md's variable table) sees every name read.
+  const name = service === 'dynamodb' ? 'AWS_ENDPOINT_URL_DYNAMODB' : 'AWS_ENDPOINT_URL_KMS';
+  const value = service === 'dynamodb' ? env.AWS_ENDPOINT_URL_DYNAMODB : env.AWS_ENDPOINT_URL_KMS;
+  const specific = ignore ? undefined : nonEmpty(value);
   const global = ignore ? undefined : nonEmpty(env.AWS_ENDPOINT_URL);
   const override = specific ?? global;
   if (override === undefined) {

@@ -201,28 +201,24 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     source: 'lambda',
     meaning:
       "the Region of the functions' AWS calls (token: DynamoDB and KMS; authorizer: the revocation read)",
-    readByLibrary: ['token'],
   },
   {
     name: 'AWS_ACCESS_KEY_ID',
     functions: BOTH,
     source: 'lambda',
     meaning: "the execution role's temporary credentials, with the next two",
-    readByLibrary: ['token'],
   },
   {
     name: 'AWS_SECRET_ACCESS_KEY',
     functions: BOTH,
     source: 'lambda',
     meaning: "the execution role's temporary credentials",
-    readByLibrary: ['token'],
   },
   {
     name: 'AWS_SESSION_TOKEN',
     functions: BOTH,
     source: 'lambda',
     meaning: "the execution role's temporary credentials",
-    readByLibrary: ['token'],
   },
   {
     name: 'AWS_ENDPOINT_URL',
@@ -230,13 +226,32 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     source: 'tests',
     meaning:
       "another endpoint for every AWS call, such as moto_server (the AWS SDKs' standard variable; `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_ENDPOINT_URL_KMS` set one service's)",
-    readByLibrary: ['token'],
   },
   {
     name: 'AWS_ENDPOINT_URL_DYNAMODB',
-    functions: ['authorizer'],
+    functions: BOTH,
     source: 'tests',
-    meaning: 'the endpoint of the revocation read alone; wins over `AWS_ENDPOINT_URL`',
+    meaning: 'the DynamoDB endpoint alone; wins over `AWS_ENDPOINT_URL`',
+  },
+  {
+    name: 'AWS_ENDPOINT_URL_KMS',
+    functions: BOTH,
+    source: 'tests',
+    meaning:
+      'the KMS endpoint alone (only the token function calls KMS); wins over `AWS_ENDPOINT_URL`',
+  },
+  {
+    name: 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+    functions: BOTH,
+    source: 'tests',
+    meaning: '`true` ignores the three `AWS_ENDPOINT_URL*` variables above, as in the AWS SDKs',
+  },
+  {
+    name: 'AWS_DEFAULT_REGION',
+    functions: BOTH,
+    source: 'tests',
+    meaning:
+      'the Region when `AWS_REGION` is unset (never in Lambda, which sets `AWS_REGION`), as in the AWS SDKs',
   },
 ];
 
