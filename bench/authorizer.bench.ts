@@ -452,7 +452,7 @@ async function coldLoad(pem: string): Promise<void> {
     };
     const on = pairedCold(dir, "require('./index.js')", onEnv);
     console.log(
-      `revocation on (SigV4 + fetch): difference ${on.diff.toFixed(1)} ms above node -e 0 (target < 60 ms)`,
+      `revocation on (the functions' own AWS client): difference ${on.diff.toFixed(1)} ms above node -e 0 (target < 60 ms)`,
     );
     const sdk = pairedCold(dir, `require(${JSON.stringify(await sdkClientBundle(dir))})`, env);
     console.log(
