@@ -126,5 +126,13 @@ export function parseClientRecord(value: unknown): ClientRecord {
     if (typeof v !== 'string' || v === '') throw new MalformedClientRecordError(field);
     record[field] = v;
   }
+  // Written by the token function (at most hourly); compared by time, so it must parse as one.
+  const lastUsedAt = value.last_used_at;
+  if (lastUsedAt !== undefined && lastUsedAt !== null) {
+    if (typeof lastUsedAt !== 'string' || !Number.isFinite(Date.parse(lastUsedAt))) {
+      throw new MalformedClientRecordError('last_used_at');
+    }
+    record.last_used_at = lastUsedAt;
+  }
   return record;
 }
