@@ -321,6 +321,13 @@ export function toItem(record: ClientRecord): Item {
       },
     };
   }
+  if (record.keys_added_at !== undefined) {
+    item.keys_added_at = {
+      M: Object.fromEntries(
+        Object.entries(record.keys_added_at).map(([kid, at]) => [kid, { S: at }]),
+      ),
+    };
+  }
   if (record.token_ttl_seconds !== undefined) {
     item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
   }

@@ -71,6 +71,12 @@ export interface ClientRecord {
   token_endpoint_auth_method?: RegisteredAuthMethod;
   /** RFC 7591 `jwks`: the public keys of a `private_key_jwt` client (at least one). */
   jwks?: { keys: ClientJwk[] };
+  /**
+   * ISO 8601 time each key of `jwks` was registered, by `kid` (the JWKs themselves hold public
+   * members only), so the CLI can show a key's age. A key registered before this was recorded has
+   * no entry.
+   */
+  keys_added_at?: Record<string, string>;
   /** Allowed scopes (RFC 6749 §3.3 scope tokens). */
   scopes: string[];
   /** Allowed audiences; the first is the default. Empty: the service's default audience. */
