@@ -27,8 +27,8 @@ export const CLOCK_SKEW_SECONDS: Limit = { min: 0, max: 300, default: 30 };
 export const AUTHORIZER_RESULT_TTL_SECONDS: Limit = { min: 0, max: 3600, default: 300 };
 
 /**
- * Bounds of one AWS operation of the Lambdas (DynamoDB GetItem, PutItem, BatchGetItem, KMS
- * GetPublicKey, KMS Sign), as `functions/shared/aws/json-client.ts` applies them;
+ * Bounds of one AWS operation of the Lambdas (DynamoDB GetItem, PutItem, UpdateItem, BatchGetItem,
+ * KMS GetPublicKey, KMS Sign), as `functions/shared/aws/json-client.ts` applies them;
  * docs/timeouts.md explains each number.
  */
 export interface AwsCallBudget {
@@ -60,7 +60,9 @@ export const AWS_CALL_BUDGET: AwsCallBudget = Object.freeze({
 
 /**
  * AWS operations one token request makes one after another, at most: GetItem, then GetPublicKey
- * (only while the signing key's info is not yet memoised), then Sign.
+ * (only while the signing key's info is not yet memoised), then Sign. The last-use UpdateItem runs
+ * beside GetPublicKey and Sign within LAST_USE_WRITE_BUDGET, less than either's budget, so it adds
+ * no serial operation.
  */
 export const TOKEN_REQUEST_SERIAL_AWS_OPERATIONS = 3;
 
@@ -147,6 +149,20 @@ export const REVOCATION_READ_BUDGET: AwsCallBudget = Object.freeze({
   requestTimeoutMs: 1000,
   maxAttempts: 2,
   operationBudgetMs: REVOCATION_READ_BUDGET_MS,
+});
+
+/**
+ * The token function's last-use write (one conditional UpdateItem of `last_used_at`, at most once
+ * a client-hour), run beside the KMS Sign: it may delay an answer only by what it takes beyond the
+ * Sign, so it gets a small budget of its own, far below the serial calls' (an in-region UpdateItem
+ * takes milliseconds). Two attempts retry a reset connection; a write that still fails is logged
+ * and simply made again by the client's next token request, which finds the old value.
+ */
+export const LAST_USE_WRITE_BUDGET: AwsCallBudget = Object.freeze({
+  connectionTimeoutMs: 250,
+  requestTimeoutMs: 250,
+  maxAttempts: 2,
+  operationBudgetMs: 300,
 });
 
 /**

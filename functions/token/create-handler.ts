@@ -67,6 +67,11 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     clock: deps.clock,
     randomBytes: deps.randomBytes,
     assertions,
+    lastUse: deps.lastUse,
+    // The client has authenticated, so its id is logged as is; the AwsCallError's message names
+    // the operation, its code and attempts, never request data.
+    onLastUseFailure: (clientId, err) =>
+      logger.warn('could not record the last use of the client', { clientId, ...errorInfo(err) }),
   });
   // Make the dummy hash now, so the first unknown client costs no extra hash (timing).
   issuer.prepare().catch((err: unknown) => {

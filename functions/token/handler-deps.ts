@@ -7,6 +7,7 @@ import type { Clock, RandomBytes } from '../shared/types';
 import type {
   AssertionReplayCache,
   ClientStore,
+  LastUseRecorder,
   PasswordHasher,
   PublicKeySource,
   RevocationStore,
@@ -45,6 +46,11 @@ export interface TokenHandlerDeps {
    * advertised) only when it is given.
    */
   replayCache?: AssertionReplayCache;
+  /**
+   * Where each client's last use (`last_used_at`) is written, at most hourly, beside the KMS Sign;
+   * nothing is recorded without it. A failed write is logged as a warning and never fails a request.
+   */
+  lastUse?: LastUseRecorder;
 }
 
 /** An API Gateway REST proxy handler (the Lambda context is not needed). */

@@ -1,10 +1,11 @@
-// Token function Lambda entry point: production adapters only (DynamoDB read and replay cache, KMS
+// Token function Lambda entry point: production adapters only (DynamoDB read, replay cache and last use, KMS
 // signer and JWKS, argon2id), built once per cold start. The local server wires dev adapters in tools/local-server.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDbClientStore } from './adapters/client-store-dynamodb';
 import { DynamoDbRevocationStore } from './adapters/revocation-store-dynamodb';
 import { DynamoDbReplayCache } from './adapters/replay-cache-dynamodb';
+import { DynamoDbLastUseRecorder } from './adapters/last-use-dynamodb';
 import { Argon2PasswordHasher } from './adapters/password-hasher-argon2';
 import { createPooledRandomBytes } from './adapters/random-bytes-pooled';
 import { KmsPublicKeySource } from './adapters/public-keys-kms';
@@ -38,4 +39,6 @@ export const handler: TokenHandler = createTokenHandler({
     : undefined,
   // private_key_jwt: used assertion `jti`s, in the clients table (docs/private-key-jwt.md).
   replayCache: new DynamoDbReplayCache({ tableName: config.clientsTable }),
+  // last_used_at, at most hourly per client, beside the Sign (docs/clients.md).
+  lastUse: new DynamoDbLastUseRecorder({ tableName: config.clientsTable }),
 });

@@ -8,6 +8,9 @@ locals {
     ES256 = "ECDSA_SHA_256"
     RS256 = "RSASSA_PKCS1_V1_5_SHA_256"
   }
+  # What the last-use update may name: the key and last_used_at. Keep in step with
+  # LAST_USE_ATTRIBUTES in functions/token/adapters/last-use-dynamodb.ts.
+  last_use_attributes = ["client_id", "last_used_at"]
   # A release's <function>-<architecture>.zip when present, else the build's token.zip.
   zip_path = var.artifacts_dir == null ? null : (fileexists("${var.artifacts_dir}/token-${var.lambda_architecture}.zip") ? "${var.artifacts_dir}/token-${var.lambda_architecture}.zip" : "${var.artifacts_dir}/token.zip")
 
@@ -103,6 +106,58 @@ data "aws_iam_policy_document" "this" {
       test     = "ForAllValues:StringLike"
       variable = "dynamodb:LeadingKeys"
       values   = ["jti#*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["false"]
+    }
+  }
+
+  # Last use per client (docs/clients.md, "Last use"): one conditional UpdateItem per client-hour
+  # that sets last_used_at and nothing else, by the attribute-condition technique of the
+  # authorizer's read (modules/authorizer/main.tf), which the DynamoDB Developer Guide gives for
+  # "write-only access to certain attributes" ("Using IAM policy conditions for fine-grained
+  # access control", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html):
+  # - ForAllValues:StringEquals on dynamodb:Attributes allows a request only when every attribute
+  #   it names (key, update and condition expressions) is listed: the key and last_used_at. So no
+  #   status, secret, scope or tokens_not_before can change, and an item an update might create
+  #   holds a key and a time, nothing a token request would accept.
+  # - ForAllValues holds vacuously for a request naming no attribute, so Null requires the key.
+  # - dynamodb:ReturnValues NONE (IfExists: absent is NONE): ALL_OLD and ALL_NEW return the whole
+  #   item ("ALL_OLD - Returns all of the attributes of the item, as they appeared before the
+  #   UpdateItem operation", Amazon DynamoDB API Reference, UpdateItem,
+  #   https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html).
+  # - dynamodb:LeadingKeys never a reserved key: revoked# and jti# items stay PutItem-only.
+  statement {
+    sid       = "RecordClientLastUse"
+    effect    = "Allow"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [var.table_arn]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "dynamodb:Attributes"
+      values   = local.last_use_attributes
+    }
+
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "dynamodb:ReturnValues"
+      values   = ["NONE"]
+    }
+
+    condition {
+      test     = "ForAllValues:StringNotLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["*#*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "dynamodb:Attributes"
+      values   = ["false"]
     }
 
     condition {

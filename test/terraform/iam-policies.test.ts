@@ -5,6 +5,7 @@ import { GrantOperation, MessageType, SigningAlgorithmSpec } from '@aws-sdk/clie
 import { strToU8, zipSync } from 'fflate';
 import { KMS_SIGNING_ALGORITHM } from '../../functions/token/adapters/signer-kms';
 import { AUTHORIZER_ATTRIBUTES } from '../../functions/authorizer/adapters/revocation-state-dynamodb';
+import { LAST_USE_ATTRIBUTES } from '../../functions/token/adapters/last-use-dynamodb';
 import { LOGS_ACTIONS, sdkActions } from '../support/aws-actions';
 import {
   evaluatePolicy,
@@ -86,11 +87,23 @@ function principals(keyAdministratorArn: string): Record<PrincipalName, RequestP
 }
 
 /**
+ * The condition keys of the token function's last-use write (last-use-dynamodb.ts): the attributes
+ * it names, the client's key and ReturnValues NONE.
+ */
+const LAST_USE_CONTEXT = {
+  'dynamodb:Attributes': [...LAST_USE_ATTRIBUTES],
+  'dynamodb:LeadingKeys': ['c0ffee00c0ffee00'],
+  'dynamodb:ReturnValues': 'NONE',
+};
+
+/**
  * Request contexts to try for an action: a principal "reaches" an action if any of them is allowed.
  * Sign and Verify are tried with every SigningAlgorithm and MessageType the SDK knows; CreateGrant
- * with every single grant operation, all of them, and with and without kms:GrantIsForAWSResource.
+ * with every single grant operation, all of them, and with and without kms:GrantIsForAWSResource;
+ * UpdateItem with no condition keys and with those of the last-use write.
  */
 function contextsFor(action: string): Record<string, string | string[]>[] {
+  if (action === 'dynamodb:UpdateItem') return [{}, LAST_USE_CONTEXT];
   if (action === 'kms:Sign' || action === 'kms:Verify') {
     return Object.values(SigningAlgorithmSpec).flatMap((algorithm) =>
       Object.values(MessageType).map((type) => ({
@@ -439,7 +452,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(whoCan(keyPolicy, all, 'kms:CreateGrant')).toEqual([]);
   });
 
-  test('the token role may only GetItem on the clients table, use the signing key and write its own log group', () => {
+  test('the token role may only GetItem and UpdateItem (last use) on the clients table, use the signing key and write its own log group', () => {
     // Arrange
     const { tokenRolePolicy } = rendered.asUser;
     const resources = {
@@ -465,6 +478,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     // Assert
     expect(pairs).toEqual([
       'dynamodb:GetItem table',
+      'dynamodb:UpdateItem table',
       'kms:GetPublicKey key',
       'kms:Sign key',
       'logs:CreateLogStream ownLogStream',
@@ -549,7 +563,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     const pairs = allowedPairs(tokenRolePolicy, principal, universe, { table: TABLE_ARN });
 
     // Assert: without a leading key the request is not allowed (the Null condition)
-    expect(pairs).toEqual(['dynamodb:GetItem table']);
+    expect(pairs).toEqual(['dynamodb:GetItem table', 'dynamodb:UpdateItem table']);
     expect(put({ 'dynamodb:LeadingKeys': ['revoked#0123abcd'] })).toBe('allow');
     expect(put({ 'dynamodb:LeadingKeys': ['client-1'] })).not.toBe('allow');
     expect(put({ 'dynamodb:LeadingKeys': ['revoked#x', 'client-1'] })).not.toBe('allow');
@@ -584,6 +598,87 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
         'dynamodb:BatchWriteItem',
       ]) {
         expect(decide(action, { 'dynamodb:LeadingKeys': ['jti#client-1#abc'] })).not.toBe('allow');
+      }
+    },
+  );
+
+  test.each(['asUser', 'withRevocation'] as const)(
+    'the token role (%s) may UpdateItem last_used_at of a client record and nothing else',
+    (variant) => {
+      // Arrange
+      const { tokenRolePolicy } = rendered[variant];
+      const principal = principals(callerArn).tokenRole;
+      const decide = (action: string, context: Record<string, string | string[]>): string =>
+        evaluatePolicy(
+          tokenRolePolicy,
+          { principal, action, resource: TABLE_ARN, context },
+          'identity',
+        ).decision;
+      const update = (changes: Record<string, string | string[] | undefined>): string =>
+        decide(
+          'dynamodb:UpdateItem',
+          Object.fromEntries(
+            Object.entries({ ...LAST_USE_CONTEXT, ...changes }).filter(([, v]) => v !== undefined),
+          ) as Record<string, string | string[]>,
+        );
+      const withAttribute = (attribute: string): string =>
+        update({ 'dynamodb:Attributes': [...LAST_USE_ATTRIBUTES, attribute] });
+
+      // Act / Assert: the adapter's request, and the same without an explicit ReturnValues
+      expect(update({})).toBe('allow');
+      expect(update({ 'dynamodb:ReturnValues': undefined })).toBe('allow');
+      // No other attribute of a client record, alone or beside last_used_at.
+      for (const attribute of [
+        'status',
+        'secrets',
+        'tokens_not_before',
+        'scopes',
+        'audiences',
+        'name',
+        'token_endpoint_auth_method',
+        'jwks',
+        'token_ttl_seconds',
+        'usage_plan',
+        'usage_key',
+        'version',
+        'created_at',
+        'updated_at',
+        'expires_at',
+      ]) {
+        expect([attribute, withAttribute(attribute)]).not.toEqual([attribute, 'allow']);
+        expect(update({ 'dynamodb:Attributes': ['client_id', attribute] })).not.toBe('allow');
+      }
+      // A new item the update would create holds nothing but a key and a time: a record with a
+      // status, a secret and scopes cannot be made this way.
+      expect(
+        update({
+          'dynamodb:LeadingKeys': ['attacker'],
+          'dynamodb:Attributes': ['client_id', 'last_used_at', 'status', 'secrets', 'scopes'],
+        }),
+      ).not.toBe('allow');
+      // Nothing that reads the record back: ALL_OLD and ALL_NEW return the whole item, and the
+      // write has no use for UPDATED_OLD or UPDATED_NEW either.
+      for (const returnValues of ['ALL_OLD', 'ALL_NEW', 'UPDATED_OLD', 'UPDATED_NEW']) {
+        expect([returnValues, update({ 'dynamodb:ReturnValues': returnValues })]).not.toEqual([
+          returnValues,
+          'allow',
+        ]);
+      }
+      // Never without the attribute list (ForAllValues would hold vacuously), nor on reserved items.
+      expect(update({ 'dynamodb:Attributes': undefined })).not.toBe('allow');
+      expect(update({ 'dynamodb:Attributes': [] })).not.toBe('allow');
+      expect(update({ 'dynamodb:LeadingKeys': undefined })).not.toBe('allow');
+      expect(update({ 'dynamodb:LeadingKeys': ['revoked#j1'] })).not.toBe('allow');
+      expect(update({ 'dynamodb:LeadingKeys': ['jti#c1#abc'] })).not.toBe('allow');
+      // The same attributes give no other write.
+      for (const action of [
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:PartiQLInsert',
+      ]) {
+        expect([action, decide(action, LAST_USE_CONTEXT)]).not.toEqual([action, 'allow']);
       }
     },
   );

@@ -34,8 +34,25 @@ run "token_endpoint_is_least_privilege" {
   }
 
   assert {
-    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid]) == toset(["ReadClientRecords", "RecordAssertionIds", "SignAccessTokens", "ReadSigningPublicKeys", "WriteOwnLogs"])
-    error_message = "The token role must have exactly the statements ReadClientRecords, RecordAssertionIds, SignAccessTokens, ReadSigningPublicKeys and WriteOwnLogs."
+    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid]) == toset(["ReadClientRecords", "RecordAssertionIds", "RecordClientLastUse", "SignAccessTokens", "ReadSigningPublicKeys", "WriteOwnLogs"])
+    error_message = "The token role must have exactly the statements ReadClientRecords, RecordAssertionIds, RecordClientLastUse, SignAccessTokens, ReadSigningPublicKeys and WriteOwnLogs."
+  }
+
+  # Last use: UpdateItem naming only client_id and last_used_at, returning nothing, never on a
+  # reserved (revoked#, jti#) key; test/terraform/iam-policies.test.ts evaluates it.
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "RecordClientLastUse" || (
+      toset(s.actions) == toset(["dynamodb:UpdateItem"]) &&
+      toset(s.resources) == toset(["arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"]) &&
+      toset([for c in s.condition : "${c.test} ${c.variable} ${join(",", sort(c.values))}"]) == toset([
+        "ForAllValues:StringEquals dynamodb:Attributes client_id,last_used_at",
+        "StringEqualsIfExists dynamodb:ReturnValues NONE",
+        "ForAllValues:StringNotLike dynamodb:LeadingKeys *#*",
+        "Null dynamodb:Attributes false",
+        "Null dynamodb:LeadingKeys false",
+      ])
+    )])
+    error_message = "RecordClientLastUse must allow only dynamodb:UpdateItem of client_id and last_used_at on the clients table, with ReturnValues NONE and no reserved key."
   }
 
   # private_key_jwt replay cache: PutItem on jti#<client>#<jti> keys of the clients table only.

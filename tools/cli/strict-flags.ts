@@ -117,6 +117,29 @@ export function integerFlag(name: string, raw: string, min: number, max: number)
   return Number(raw);
 }
 
+/** Milliseconds per unit of {@link durationFlag}: days and hours. */
+const DURATION_UNITS = { d: 86_400_000, h: 3_600_000 } as const;
+
+/**
+ * Validates a duration flag: a whole number and a unit, `d` (days) or `h` (hours), e.g. `90d`,
+ * `12h`, `365d`. No minutes or months: `m` would be ambiguous, and a month has no fixed length.
+ * @param name flag name without the dashes
+ * @param raw value as given
+ * @param maxDays the longest duration allowed, in days
+ * @returns the duration in milliseconds
+ * @throws UsageError naming the flag, the accepted form and the range
+ */
+export function durationFlag(name: string, raw: string, maxDays: number): number {
+  const match = /^(\d{1,7})([dh])$/.exec(raw);
+  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2] as 'd' | 'h'] : NaN;
+  if (!(ms >= DURATION_UNITS.h && ms <= maxDays * DURATION_UNITS.d)) {
+    throw new UsageError(
+      `--${name} must be a duration such as 90d or 12h: a whole number of days (d) or hours (h), from 1h to ${maxDays}d (got "${raw}")`,
+    );
+  }
+  return ms;
+}
+
 /**
  * Validates `--host`.
  * @param raw value as given

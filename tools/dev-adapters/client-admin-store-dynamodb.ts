@@ -321,13 +321,27 @@ export function toItem(record: ClientRecord): Item {
       },
     };
   }
+  if (record.keys_added_at !== undefined) {
+    item.keys_added_at = {
+      M: Object.fromEntries(
+        Object.entries(record.keys_added_at).map(([kid, at]) => [kid, { S: at }]),
+      ),
+    };
+  }
   if (record.token_ttl_seconds !== undefined) {
     item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
   }
   if (record.tokens_not_before !== undefined) {
     item.tokens_not_before = { N: String(record.tokens_not_before) };
   }
-  for (const field of ['usage_plan', 'usage_key', 'usage_key_id', 'pending_since'] as const) {
+  // last_used_at is the token function's: written back as read, so a change keeps it.
+  for (const field of [
+    'usage_plan',
+    'usage_key',
+    'usage_key_id',
+    'pending_since',
+    'last_used_at',
+  ] as const) {
     const v = record[field];
     if (v !== undefined) item[field] = { S: v };
   }

@@ -7,6 +7,8 @@ import {
 import type {
   AssertionReplayCache,
   AssertionUse,
+  LastUse,
+  LastUseRecorder,
   RevokedToken,
 } from '../../functions/token/core/types';
 import { assertionJtiKey } from '../../functions/token/core/client-assertion';
@@ -58,7 +60,7 @@ interface CacheEntry {
  * the read-modify-write, compare `version` exactly like the DynamoDB store, and replace the file
  * atomically (temporary file with mode 0600, then rename), so readers never see a partial file.
  */
-export class FileClientStore implements ClientAdminStore, AssertionReplayCache {
+export class FileClientStore implements ClientAdminStore, AssertionReplayCache, LastUseRecorder {
   /** Path of `clients.json`. */
   readonly filePath: string;
   private readonly dataDir: string;
@@ -176,6 +178,31 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache {
   }
 
   /**
+   * The local last-use record: sets `last_used_at` under the file lock when the client exists and
+   * its stored last use is absent or before `staleBefore`, as the DynamoDB adapter's conditional
+   * UpdateItem does; otherwise writes nothing. Only that field changes: not `version` or
+   * `updated_at`, so a CLI command that read the client before still writes after it.
+   * @param use the client and the times
+   * @returns true when written, false when the stored value was kept
+   */
+  async recordUse(use: LastUse): Promise<boolean> {
+    if (isReservedKey(use.clientId)) return false;
+    let written = false;
+    await this.modify((clients) => {
+      const raw = clients.get(use.clientId);
+      if (!isObject(raw)) return false;
+      const stored = raw.last_used_at;
+      if (typeof stored === 'string' && !(Date.parse(stored) < Date.parse(use.staleBefore))) {
+        return false;
+      }
+      clients.set(use.clientId, { ...raw, last_used_at: use.usedAt });
+      written = true;
+      return true;
+    });
+    return written;
+  }
+
+  /**
    * @param jti a token id
    * @returns epoch seconds until which it is revoked, or undefined
    */
@@ -203,15 +230,18 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache {
     };
   }
 
-  /** Runs a read-modify-write under the lock; the change function throws to abort without writing. */
-  private async modify(change: (clients: ClientsMap) => void): Promise<void> {
+  /**
+   * Runs a read-modify-write under the lock; the change function throws to abort without writing,
+   * or returns false when there is nothing to write.
+   */
+  private async modify(change: (clients: ClientsMap) => void | boolean): Promise<void> {
     await this.guard(async () => {
       await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
       const release = await this.lock();
       try {
         // Read the file itself (not the cache) while holding the lock: it is the truth to compare with.
         const { clients } = await this.readFile();
-        change(clients);
+        if (change(clients) === false) return;
         await this.writeAtomically(clients);
       } finally {
         await release();

@@ -252,6 +252,8 @@ async function buildHandlers(settings: {
     revocations: revocationOn ? store : undefined,
     // private_key_jwt assertions' jti, as `jti#` entries of clients.json (docs/private-key-jwt.md).
     replayCache: store,
+    // last_used_at in clients.json, at most hourly, as the deployed function writes it.
+    lastUse: store,
     signer,
     publicKeys: signer,
     hasher: new Argon2PasswordHasher(),

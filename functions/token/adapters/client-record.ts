@@ -43,6 +43,11 @@ function strList(obj: Record<string, unknown>, field: string): string[] {
   return [...(value as string[])];
 }
 
+/** A string that parses as a time (the record's times are ISO 8601). */
+function isTime(value: unknown): value is string {
+  return typeof value === 'string' && Number.isFinite(Date.parse(value));
+}
+
 function secretOf(value: unknown): ClientSecret {
   if (!isObject(value)) throw new MalformedClientRecordError('secrets');
   const secret: ClientSecret = { hash: str(value, 'hash'), created_at: str(value, 'created_at') };
@@ -105,6 +110,13 @@ export function parseClientRecord(value: unknown): ClientRecord {
     if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new MalformedClientRecordError('jwks');
     record.jwks = { keys: jwks.keys.map(jwkOf) };
   }
+  const added = value.keys_added_at;
+  if (added !== undefined && added !== null) {
+    if (!isObject(added) || !Object.values(added).every(isTime)) {
+      throw new MalformedClientRecordError('keys_added_at');
+    }
+    record.keys_added_at = { ...(added as Record<string, string>) };
+  }
   const ttl = value.token_ttl_seconds;
   if (ttl !== undefined && ttl !== null) {
     if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl <= 0) {
@@ -125,6 +137,12 @@ export function parseClientRecord(value: unknown): ClientRecord {
     if (v === undefined || v === null) continue;
     if (typeof v !== 'string' || v === '') throw new MalformedClientRecordError(field);
     record[field] = v;
+  }
+  // Written by the token function (at most hourly); compared by time, so it must parse as one.
+  const lastUsedAt = value.last_used_at;
+  if (lastUsedAt !== undefined && lastUsedAt !== null) {
+    if (!isTime(lastUsedAt)) throw new MalformedClientRecordError('last_used_at');
+    record.last_used_at = lastUsedAt;
   }
   return record;
 }

@@ -1,11 +1,11 @@
-// Orchestrates a client credentials token request (RFC 6749 §4.4): parse, authenticate, sign.
+// Orchestrates a client credentials token request (RFC 6749 §4.4): parse, authenticate, sign, and record the last use beside the Sign.
 import { resolveAudience } from './audience';
 import {
   createClientAuthenticator,
   type ClientAuthenticator,
   type ClientAuthenticatorDeps,
 } from './authenticate-client';
-import { buildAccessTokenClaims } from '../../shared/access-token';
+import { buildAccessTokenClaims, type AccessTokenClaims } from '../../shared/access-token';
 import { extractClientCredentials, type ClientAuthMethod } from './client-auth';
 import {
   InvalidRequestError,
@@ -14,16 +14,20 @@ import {
 } from './errors';
 import { signCompactJws } from './jws';
 import { accessTokenHeader } from '../../shared/access-token';
+import { startLastUseRecord, type LastUseDeps } from './last-use';
 import { parseScope, resolveScopes } from './scope';
 import { parseTokenRequest, type TokenRequestBody } from './token-request';
 import type { Clock, RandomBytes } from '../../shared/types';
-import type { ClientIdHooks, ClientStore, PasswordHasher, Signer } from './types';
+import type { ClientIdHooks, ClientStore, PasswordHasher, Signer, SigningKeyInfo } from './types';
 
 /** The only grant this service supports. */
 export const CLIENT_CREDENTIALS = 'client_credentials';
 
-/** Dependencies and settings of {@link createTokenIssuer}. */
-export interface TokenIssuerDeps {
+/**
+ * Dependencies and settings of {@link createTokenIssuer}; with `lastUse`, each client's last use
+ * is recorded at most hourly (last-use.ts).
+ */
+export interface TokenIssuerDeps extends LastUseDeps {
   issuer: string;
   defaultAudience: string;
   /** Default token lifetime in seconds; a client's `token_ttl_seconds` overrides it. */
@@ -108,7 +112,8 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       // whatever the order of a revoke and this request, no live token predates the revoke.
       // The caller has just proven it is this client, so it may learn how long to wait.
       const notBefore = client.tokens_not_before;
-      const nowSeconds = Math.floor(deps.clock() / 1000);
+      const nowMs = deps.clock();
+      const nowSeconds = Math.floor(nowMs / 1000);
       if (notBefore !== undefined && nowSeconds < notBefore) {
         const wait = notBefore - nowSeconds;
         throw new TemporarilyUnavailableError(
@@ -123,17 +128,28 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
         deps.minTokenTtlSeconds ?? 0,
       );
 
-      const key = await deps.signer.keyInfo();
-      const claims = buildAccessTokenClaims({
-        issuer: deps.issuer,
-        clientId: client.client_id,
-        audience,
-        scopes,
-        ttlSeconds,
-        clock: deps.clock,
-        randomBytes: deps.randomBytes,
-      });
-      const accessToken = await signCompactJws(accessTokenHeader(key), claims, deps.signer);
+      // The last use is written beside the Sign: started here, awaited at the end (also when the
+      // Sign fails, so no write is left running in a frozen container). It adds latency only when
+      // it outlasts the Sign, which its own small budget bounds, and it never fails the request.
+      const lastUse = startLastUseRecord(deps, client, nowMs);
+      let key: SigningKeyInfo;
+      let claims: AccessTokenClaims;
+      let accessToken: string;
+      try {
+        key = await deps.signer.keyInfo();
+        claims = buildAccessTokenClaims({
+          issuer: deps.issuer,
+          clientId: client.client_id,
+          audience,
+          scopes,
+          ttlSeconds,
+          clock: deps.clock,
+          randomBytes: deps.randomBytes,
+        });
+        accessToken = await signCompactJws(accessTokenHeader(key), claims, deps.signer);
+      } finally {
+        await lastUse;
+      }
       return {
         accessToken,
         tokenType: 'Bearer',

@@ -1,6 +1,6 @@
 /**
  * Token-side contracts: client records, and the ports that adapters implement (ClientStore,
- * Signer, PublicKeySource, PasswordHasher).
+ * Signer, PublicKeySource, PasswordHasher, LastUseRecorder).
  * @module
  */
 import type { JwsAlgorithm } from '../../shared/jws-verify';
@@ -71,6 +71,12 @@ export interface ClientRecord {
   token_endpoint_auth_method?: RegisteredAuthMethod;
   /** RFC 7591 `jwks`: the public keys of a `private_key_jwt` client (at least one). */
   jwks?: { keys: ClientJwk[] };
+  /**
+   * ISO 8601 time each key of `jwks` was registered, by `kid` (the JWKs themselves hold public
+   * members only), so the CLI can show a key's age. A key registered before this was recorded has
+   * no entry.
+   */
+  keys_added_at?: Record<string, string>;
   /** Allowed scopes (RFC 6749 §3.3 scope tokens). */
   scopes: string[];
   /** Allowed audiences; the first is the default. Empty: the service's default audience. */
@@ -93,6 +99,12 @@ export interface ClientRecord {
    * the client stays disabled until then, and a rerun of the same create finishes it.
    */
   pending_since?: string;
+  /**
+   * ISO 8601 time the client last got a token, written by the token function at most once per
+   * LAST_USE_INTERVAL_MS (an hour), so it may lag the latest token by up to that; absent until the
+   * first token. The token function's IAM policy lets it update this attribute and no other.
+   */
+  last_used_at?: string;
   /** ISO 8601. */
   created_at: string;
   /** ISO 8601. */
@@ -109,6 +121,30 @@ export interface ClientStore {
    * @returns the record, or undefined when no such client exists
    */
   getClient(clientId: string): Promise<ClientRecord | undefined>;
+}
+
+/** One token issued to a client, as the last-use record needs it. */
+export interface LastUse {
+  clientId: string;
+  /** ISO 8601 time of this token request: the new `last_used_at`. */
+  usedAt: string;
+  /**
+   * ISO 8601: a stored `last_used_at` before this time is replaced; a later one is kept, because
+   * another request (another container) recorded a use within the interval.
+   */
+  staleBefore: string;
+}
+
+/** Records when a client last got a token (`last_used_at`), at most once per interval. */
+export interface LastUseRecorder {
+  /**
+   * Sets the client's `last_used_at` to `use.usedAt`, unless the stored value is at or after
+   * `use.staleBefore` or the client no longer exists (a conditional write: both are normal).
+   * @param use the client and the times
+   * @returns true when written, false when the condition kept the stored value
+   * @throws on any other failure; the token endpoint logs it and answers as if nothing happened
+   */
+  recordUse(use: LastUse): Promise<boolean>;
 }
 
 /** The active signing key, as the token header needs it. */

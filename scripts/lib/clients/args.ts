@@ -1,6 +1,6 @@
 // Strict command-line parsing of the client admin commands, on the shared strict flag parser.
 import path from 'node:path';
-import { parseStrictFlags, type FlagOptions } from '../../../tools/cli/strict-flags';
+import { durationFlag, parseStrictFlags, type FlagOptions } from '../../../tools/cli/strict-flags';
 import { UsageError } from '../../../tools/cli/usage-error';
 import {
   COMMANDS,
@@ -8,6 +8,7 @@ import {
   type CommandName,
   type CommonOptions,
   type CreateClientInput,
+  type ListFilters,
   type ParsedCommand,
   type Target,
 } from './model';
@@ -46,6 +47,23 @@ function parseDays(value: string): number {
   return days;
 }
 
+/** Longest `--unused-since` and `--secret-older-than`, in days (ten years). */
+export const MAX_STALE_DAYS = 3650;
+
+/** `list --unused-since DURATION --secret-older-than DURATION`: the given filters only. */
+function parseListFilters(values: Record<string, unknown>): ListFilters {
+  const unused = values['unused-since'] as string | undefined;
+  const secret = values['secret-older-than'] as string | undefined;
+  return {
+    ...(unused !== undefined
+      ? { unusedSinceMs: durationFlag('unused-since', unused, MAX_STALE_DAYS) }
+      : {}),
+    ...(secret !== undefined
+      ? { secretOlderThanMs: durationFlag('secret-older-than', secret, MAX_STALE_DAYS) }
+      : {}),
+  };
+}
+
 /** Default directory of the local store (`--local` without `--data-dir`), relative to the working dir. */
 export const DEFAULT_DATA_DIR = '.local';
 
@@ -69,7 +87,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     'public-key-file': { type: 'string', multiple: true },
     'allow-shared-key': { type: 'boolean' },
   },
-  list: {},
+  list: { 'unused-since': { type: 'string' }, 'secret-older-than': { type: 'string' } },
   show: {},
   update: {
     name: { type: 'string' },
@@ -339,7 +357,7 @@ export function parseCommandLine(
       case 'remove-key':
         return { command, ...common, clientId: clientId as string, kid: positionals[1] as string };
       case 'list':
-        return { command, ...common };
+        return { command, ...common, ...parseListFilters(values) };
       case 'revoke-token':
         // The one positional is a token id (`jti`), checked by the same printable-ASCII rule.
         return { command, ...common, jti: clientId as string };

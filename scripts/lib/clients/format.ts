@@ -1,11 +1,11 @@
-// Output of the client admin commands: JSON views and human text. Never shows secret hashes.
+// Output of the client admin commands: JSON views and human text, with last use and credential ages. Never shows secret hashes.
 import { acceptedAuthMethods } from '../../../functions/token/core/auth-methods';
 import type {
   ClientJwk,
   ClientRecord,
   RegisteredAuthMethod,
 } from '../../../functions/token/core/types';
-import type { CreatedClient, RotatedSecret, StatusChange } from './model';
+import type { CreatedClient, ListFilters, RotatedSecret, StatusChange } from './model';
 import { keyThumbprint } from './public-keys';
 
 /** A registered public key as the CLI shows it: never more than public data. */
@@ -16,6 +16,14 @@ export interface KeyView {
   crv: string | null;
   /** RFC 7638 thumbprint (SHA-256, base64url): compare it with the client team's key. */
   thumbprint: string;
+  /** When the key was registered (`keys_added_at`); null for a key registered before that was recorded. */
+  added_at: string | null;
+}
+
+/** A stored secret as the CLI shows it: its times, never its hash. */
+export interface SecretView {
+  created_at: string;
+  expires_at: string | null;
 }
 
 /**
@@ -54,6 +62,12 @@ export interface ListView {
   token_ttl_seconds: number | null;
   created_at: string;
   updated_at: string;
+  /** When the client last got a token, recorded at most hourly by the token function; null: never since recording began. */
+  last_used_at: string | null;
+  /** Secret metadata (for their age), never hashes; empty for a `private_key_jwt` client. */
+  secrets: SecretView[];
+  /** A `private_key_jwt` client's public keys. */
+  keys?: KeyView[];
 }
 
 /** A client as `show --json` (and update, enable, disable) shows it: secret metadata, no hashes. */
@@ -65,28 +79,46 @@ export interface ClientView extends ListView {
   usage_key_id: string | null;
   /** Set while `create` has not finished the client (rerun it to finish). */
   pending_since: string | null;
-  secrets: { created_at: string; expires_at: string | null }[];
-  /** A `private_key_jwt` client's public keys. */
-  keys?: KeyView[];
 }
 
 /**
  * @param jwk a registered key
+ * @param addedAt when it was registered, if recorded
  * @returns what the CLI shows of it
  */
-export function toKeyView(jwk: ClientJwk): KeyView {
+export function toKeyView(jwk: ClientJwk, addedAt?: string): KeyView {
   return {
     kid: jwk.kid,
     alg: jwk.alg,
     kty: jwk.kty,
     crv: jwk.crv ?? null,
     thumbprint: keyThumbprint(jwk),
+    added_at: addedAt ?? null,
   };
 }
 
 /** The keys member of a view, present only when the record has keys. */
 function keysView(record: ClientRecord): Pick<ClientView, 'keys'> {
-  return record.jwks !== undefined ? { keys: record.jwks.keys.map(toKeyView) } : {};
+  return record.jwks !== undefined
+    ? { keys: record.jwks.keys.map((jwk) => toKeyView(jwk, record.keys_added_at?.[jwk.kid])) }
+    : {};
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * How long ago a time was, in the units of the `list` filters: `<1 h`, hours below two days, then
+ * whole days. A time ahead of the clock (another machine's) reads `<1 h`.
+ * @param iso an ISO 8601 time
+ * @param nowMs the clock
+ * @returns e.g. `<1 h`, `5 h`, `400 d`
+ */
+export function ageText(iso: string, nowMs: number): string {
+  const ms = nowMs - Date.parse(iso);
+  if (ms < HOUR_MS) return '<1 h';
+  if (ms < 2 * DAY_MS) return `${Math.floor(ms / HOUR_MS)} h`;
+  return `${Math.floor(ms / DAY_MS)} d`;
 }
 
 /** How each registration reads in `show` and `create` (the long form) and `list` (the short). */
@@ -172,6 +204,12 @@ export function toListView(record: ClientRecord): ListView {
     token_ttl_seconds: record.token_ttl_seconds ?? null,
     created_at: record.created_at,
     updated_at: record.updated_at,
+    last_used_at: record.last_used_at ?? null,
+    secrets: record.secrets.map((secret) => ({
+      created_at: secret.created_at,
+      expires_at: secret.expires_at ?? null,
+    })),
+    ...keysView(record),
   };
 }
 
@@ -186,11 +224,6 @@ export function toClientView(record: ClientRecord): ClientView {
     usage_plan: record.usage_plan ?? null,
     usage_key_id: record.usage_key_id ?? null,
     pending_since: record.pending_since ?? null,
-    secrets: record.secrets.map((secret) => ({
-      created_at: secret.created_at,
-      expires_at: secret.expires_at ?? null,
-    })),
-    ...keysView(record),
   };
 }
 
@@ -292,14 +325,26 @@ export function formatCreated(created: CreatedClient): string {
 
 /**
  * @param record a client
- * @returns human text for `show`: every setting and secret metadata, never a hash
+ * @param nowMs the clock, for the ages of the last use, secrets and keys
+ * @returns the `last used` row: the time and how long ago, or `never`
  */
-export function formatClient(record: ClientRecord): string {
+function lastUseText(record: ClientRecord, nowMs: number): string {
+  return record.last_used_at === undefined
+    ? 'never recorded'
+    : `${record.last_used_at} (${ageText(record.last_used_at, nowMs)} ago)`;
+}
+
+/**
+ * @param record a client
+ * @param nowMs the clock, for the ages of the last use, secrets and keys
+ * @returns human text for `show`: every setting, last use, secret and key metadata with their ages, never a hash
+ */
+export function formatClient(record: ClientRecord, nowMs: number): string {
   const secrets = record.secrets.map(
     (secret, index) =>
       [
         `secret ${index + 1}`,
-        `created ${secret.created_at}, ` +
+        `created ${secret.created_at} (${ageText(secret.created_at, nowMs)} old), ` +
           (secret.expires_at === undefined ? 'no expiry' : `expires ${secret.expires_at}`),
       ] as const,
   );
@@ -326,30 +371,77 @@ export function formatClient(record: ClientRecord): string {
     ['auth method', authText(record)],
     ['created', record.created_at],
     ['updated', record.updated_at],
+    ['last used', lastUseText(record, nowMs)],
     ['version', String(record.version)],
     ...secrets,
-    ...keyRows(record),
+    ...keyRows(record, nowMs),
   ]);
 }
 
-/** One `key N` row per registered key: kid, alg and RFC 7638 thumbprint. */
-function keyRows(record: ClientRecord): (readonly [string, string])[] {
+/**
+ * One `key N` row per registered key: kid, alg, RFC 7638 thumbprint and, with a clock, when it
+ * was registered and how long ago.
+ */
+function keyRows(record: ClientRecord, nowMs?: number): (readonly [string, string])[] {
   return (record.jwks?.keys ?? []).map((jwk, index) => {
-    const view = toKeyView(jwk);
+    const view = toKeyView(jwk, record.keys_added_at?.[jwk.kid]);
+    const added =
+      nowMs === undefined
+        ? ''
+        : view.added_at === null
+          ? ', added (not recorded)'
+          : `, added ${view.added_at} (${ageText(view.added_at, nowMs)} old)`;
     return [
       `key ${index + 1}`,
-      `kid ${view.kid}, ${view.alg}, thumbprint ${view.thumbprint}`,
+      `kid ${view.kid}, ${view.alg}, thumbprint ${view.thumbprint}${added}`,
     ] as const;
   });
 }
 
 /**
+ * @param record a client
+ * @param nowMs the clock
+ * @returns the ages of its live secrets (an expired one no longer works), or of its keys (`?`
+ *   where not recorded), for `list`
+ */
+function credentialAges(record: ClientRecord, nowMs: number): string {
+  const times =
+    record.token_endpoint_auth_method === 'private_key_jwt'
+      ? (record.jwks?.keys ?? []).map((jwk) => record.keys_added_at?.[jwk.kid])
+      : record.secrets
+          .filter((s) => s.expires_at === undefined || Date.parse(s.expires_at) > nowMs)
+          .map((secret) => secret.created_at);
+  if (times.length === 0) return '-';
+  return times.map((at) => (at === undefined ? '?' : ageText(at, nowMs))).join(', ');
+}
+
+/**
  * @param records clients
+ * @param nowMs the clock, for the last use and the credentials' ages
+ * @param filters the filters `records` were selected by, for the empty case
  * @returns a human table for `list`
  */
-export function formatList(records: readonly ClientRecord[]): string {
-  if (records.length === 0) return 'No clients.';
-  const header = ['CLIENT_ID', 'NAME', 'STATUS', 'AUTH', 'SCOPES', 'AUDIENCES', 'CREATED'];
+export function formatList(
+  records: readonly ClientRecord[],
+  nowMs: number,
+  filters: ListFilters = {},
+): string {
+  if (records.length === 0) {
+    return filters.unusedSinceMs === undefined && filters.secretOlderThanMs === undefined
+      ? 'No clients.'
+      : 'No client matches.';
+  }
+  const header = [
+    'CLIENT_ID',
+    'NAME',
+    'STATUS',
+    'AUTH',
+    'SCOPES',
+    'AUDIENCES',
+    'CREATED',
+    'LAST USED',
+    'CREDENTIAL AGES',
+  ];
   const rows = records.map((r) => [
     r.client_id,
     r.name,
@@ -358,6 +450,8 @@ export function formatList(records: readonly ClientRecord[]): string {
     r.scopes.join(' '),
     listOrDefault(r.audiences),
     r.created_at,
+    r.last_used_at === undefined ? 'never' : `${ageText(r.last_used_at, nowMs)} ago`,
+    credentialAges(r, nowMs),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   return [header, ...rows]
@@ -369,10 +463,11 @@ export function formatList(records: readonly ClientRecord[]): string {
 
 /**
  * @param record the updated client
+ * @param nowMs the clock, for ages
  * @returns human text for `update`
  */
-export function formatUpdated(record: ClientRecord): string {
-  return `Updated client ${record.client_id}.\n${formatClient(record)}`;
+export function formatUpdated(record: ClientRecord, nowMs: number): string {
+  return `Updated client ${record.client_id}.\n${formatClient(record, nowMs)}`;
 }
 
 /**

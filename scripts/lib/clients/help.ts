@@ -4,6 +4,7 @@ import { TOKEN_TTL_SECONDS } from '../../../functions/shared/limits';
 import { EXIT } from '../../../tools/cli/exit-codes';
 import type { CommandName, ProgramName } from './model';
 import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from './validate';
+import { MAX_STALE_DAYS } from './args';
 
 const TARGET = `Target (every command, exactly one):
   --table TABLE            DynamoDB table (region, credentials and endpoint from the standard
@@ -49,14 +50,25 @@ const COMMAND_HELP: Record<CommandName, string> = {
 ${CREATE_FLAGS}
   With --json: {"client_id","client_secret","name","scopes","audiences","token_endpoint_auth_method",
   "accepted_auth_methods"}.`,
-  list: `list
-  Lists every client: id, name, status, how it authenticates, scopes, audiences, created. Never
-  secrets or hashes. AUTH is "secret" (HTTP Basic or body), "secret: Basic" or "secret: body"
-  (pinned to one transport) or "key" (private_key_jwt).
-  With --json: an array; accepted_auth_methods lists the RFC 7591 methods each client may use.`,
+  list: `list [--unused-since DURATION] [--secret-older-than DURATION]
+  Lists every client: id, name, status, how it authenticates, scopes, audiences, created, when it
+  last got a token, and the age of each live secret (or key). Never secrets or hashes. AUTH is
+  "secret" (HTTP Basic or body), "secret: Basic" or "secret: body" (pinned to one transport) or
+  "key" (private_key_jwt). The token function records a client's last use at most once an hour,
+  so LAST USED may lag by up to an hour; "never" means no token since it began recording.
+  Stale clients (a DURATION is a whole number of days or hours: 90d, 12h, 365d; at most ${MAX_STALE_DAYS}d):
+  --unused-since DURATION      only clients with no token for that long: last used before then,
+                               or never used and created before then
+  --secret-older-than DURATION only clients holding a live secret created before then (one in a
+                               rotation's grace period counts until it expires)
+  Given both, a client must match both.
+  With --json: an array; accepted_auth_methods lists the RFC 7591 methods each client may use,
+  last_used_at is null when never recorded, secrets has each secret's created_at and expires_at,
+  and a key client's keys each have added_at (null if registered before that was recorded).`,
   show: `show CLIENT_ID
-  Shows one client's settings, usage plan and API key id, and secret metadata (creation and
-  expiry times, never hashes or the key's value).`,
+  Shows one client's settings, usage plan and API key id, when it last got a token (recorded at
+  most hourly), and secret and key metadata with their ages (creation, registration and expiry
+  times, never hashes or the key's value).`,
   update: `update CLIENT_ID [--name NAME] [--scopes "A B ..."] [--audience AUD]... [--clear-audiences]
                  [--token-ttl SECONDS | --clear-token-ttl] [--plan NAME] [--auth METHOD]
   Changes the given settings; --scopes and --audience replace the whole list.

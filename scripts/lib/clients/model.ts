@@ -79,11 +79,25 @@ export interface ClientChanges {
   authMethod?: RegisteredAuthMethod;
 }
 
+/**
+ * `list` filters that find stale clients (docs/clients.md, "Finding stale clients"); a client is
+ * listed when it matches every filter given.
+ */
+export interface ListFilters {
+  /**
+   * `--unused-since`, in ms: no token for at least this long, that is last used before now minus
+   * it, or never used and created before then.
+   */
+  unusedSinceMs?: number;
+  /** `--secret-older-than`, in ms: a live (unexpired) secret created before now minus it. */
+  secretOlderThanMs?: number;
+}
+
 /** A parsed, validated command line. */
 export type ParsedCommand =
   | { command: 'help'; topic?: CommandName }
   | ({ command: 'create' } & CommonOptions & CreateClientInput)
-  | ({ command: 'list' } & CommonOptions)
+  | ({ command: 'list' } & CommonOptions & ListFilters)
   | ({ command: 'show' | 'disable' | 'enable' | 'revoke-tokens' } & CommonOptions & {
         clientId: string;
       })

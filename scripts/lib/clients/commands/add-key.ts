@@ -3,7 +3,7 @@ import type { ClientJwk, ClientRecord } from '../../../../functions/token/core/t
 import type { CommandDeps } from '../model';
 import { checkKeySet } from '../public-keys';
 import { refuseSharedKeys } from '../shared-keys';
-import { requireJwtClient, writeNext } from './shared';
+import { addedAt, isoTime, requireJwtClient, writeNext } from './shared';
 
 /**
  * Adds public keys to a `private_key_jwt` client (conditional on its version): the first step of
@@ -29,5 +29,9 @@ export async function addKeys(
     allowShared: allowSharedKey,
     isSelf: (r) => r.client_id === clientId,
   });
-  return writeNext(deps, current, { ...current, jwks: { keys: all } });
+  return writeNext(deps, current, {
+    ...current,
+    jwks: { keys: all },
+    keys_added_at: { ...current.keys_added_at, ...addedAt(keys, isoTime(deps.clock())) },
+  });
 }

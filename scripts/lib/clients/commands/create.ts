@@ -5,7 +5,7 @@ import { generateClientId, generateClientSecret } from '../secrets';
 import { refuseSharedKeys } from '../shared-keys';
 import { generateUsageKeyValue, resolvePlan, syncUsageKey } from '../usage-keys';
 import { listClients } from './list';
-import { isoTime, openUsageKeys, writeNext } from './shared';
+import { addedAt, isoTime, openUsageKeys, writeNext } from './shared';
 
 /**
  * Creates a client with a generated id and secret; stores only the argon2id hash, with a
@@ -56,7 +56,9 @@ export async function createClient(
   const settings = {
     name: input.name,
     token_endpoint_auth_method: input.authMethod,
-    ...(jwt ? { jwks: { keys: [...(input.keys ?? [])] } } : {}),
+    ...(jwt
+      ? { jwks: { keys: [...(input.keys ?? [])] }, keys_added_at: addedAt(input.keys, now) }
+      : {}),
     scopes: [...input.scopes],
     audiences: [...input.audiences],
     ...(input.tokenTtlSeconds !== undefined ? { token_ttl_seconds: input.tokenTtlSeconds } : {}),

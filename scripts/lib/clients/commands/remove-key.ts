@@ -30,8 +30,10 @@ export async function removeKey(
       `kid ${kid} is the last key of client ${clientId}; add the new key first (add-key), then remove the old one`,
     );
   }
+  const { [kid]: _removed, ...added } = current.keys_added_at ?? {};
   return writeNext(deps, current, {
     ...current,
     jwks: { keys: keys.filter((key) => key.kid !== kid) },
+    ...(current.keys_added_at !== undefined ? { keys_added_at: added } : {}),
   });
 }

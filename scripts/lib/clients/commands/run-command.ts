@@ -19,7 +19,7 @@ import type { CommandDeps, ParsedCommand } from '../model';
 import { addKeys } from './add-key';
 import { createClient } from './create';
 import { deleteClient } from './delete';
-import { listClients } from './list';
+import { listMatchingClients } from './list';
 import { removeKey } from './remove-key';
 import { revokeTokenById } from './revoke-token';
 import { revokeTokens } from './revoke-tokens';
@@ -47,16 +47,16 @@ export async function runCommand(
       return print(toCreatedView(created), formatCreated(created));
     }
     case 'list': {
-      const records = await listClients(deps);
-      return print(records.map(toListView), formatList(records));
+      const records = await listMatchingClients(deps, parsed);
+      return print(records.map(toListView), formatList(records, deps.clock(), parsed));
     }
     case 'show': {
       const record = await requireClient(deps.store, parsed.clientId);
-      return print(toClientView(record), formatClient(record));
+      return print(toClientView(record), formatClient(record, deps.clock()));
     }
     case 'update': {
       const record = await updateClient(deps, parsed.clientId, parsed.changes);
-      return print(toClientView(record), formatUpdated(record));
+      return print(toClientView(record), formatUpdated(record, deps.clock()));
     }
     case 'disable':
     case 'enable': {
@@ -78,14 +78,14 @@ export async function runCommand(
       );
       return print(
         toClientView(record),
-        `Added ${parsed.keys.length === 1 ? 'a key' : `${parsed.keys.length} keys`} to client ${record.client_id}.\n${formatClient(record)}`,
+        `Added ${parsed.keys.length === 1 ? 'a key' : `${parsed.keys.length} keys`} to client ${record.client_id}.\n${formatClient(record, deps.clock())}`,
       );
     }
     case 'remove-key': {
       const record = await removeKey(deps, parsed.clientId, parsed.kid);
       return print(
         toClientView(record),
-        `Removed key ${parsed.kid} from client ${record.client_id}; assertions it signs are refused now.\n${formatClient(record)}`,
+        `Removed key ${parsed.kid} from client ${record.client_id}; assertions it signs are refused now.\n${formatClient(record, deps.clock())}`,
       );
     }
     case 'revoke-tokens': {

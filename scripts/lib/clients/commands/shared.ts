@@ -2,7 +2,7 @@
 import { ClientNotFoundError } from '../../../../tools/dev-adapters/errors';
 import { UsageError } from '../../../../tools/cli/usage-error';
 import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store';
-import type { ClientRecord } from '../../../../functions/token/core/types';
+import type { ClientJwk, ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
 import type { UsageKeyGateway } from '../../../../tools/dev-adapters/usage-key-gateway';
 import { syncUsageKey } from '../usage-keys';
@@ -14,6 +14,19 @@ import { syncUsageKey } from '../usage-keys';
  */
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/**
+ * The `keys_added_at` entries of newly registered keys.
+ * @param keys the keys (none for a secret client)
+ * @param at when they are registered (ISO 8601)
+ * @returns `{kid: at}` for each key
+ */
+export function addedAt(
+  keys: readonly ClientJwk[] | undefined,
+  at: string,
+): Record<string, string> {
+  return Object.fromEntries((keys ?? []).map((key) => [key.kid, at]));
 }
 
 /**

@@ -432,7 +432,9 @@ describe('runCommand output', () => {
     expect(hashes.length).toBeGreaterThan(0);
     for (const hash of hashes) expect(text).not.toContain(hash);
     expect(text).not.toContain('$fake$');
-    expect(text).toMatch(/^CLIENT_ID +NAME +STATUS +AUTH +SCOPES +AUDIENCES +CREATED$/m);
+    expect(text).toMatch(
+      /^CLIENT_ID +NAME +STATUS +AUTH +SCOPES +AUDIENCES +CREATED +LAST USED +CREDENTIAL AGES$/m,
+    );
     expect(text).toMatch(/^[0-9a-f]{32} +Orders +active +secret +orders:read/m);
     expect(text).toMatch(/auth method: +client_secret: the secret by HTTP Basic/);
     expect(text).toMatch(/already disabled; nothing changed/);
@@ -480,6 +482,8 @@ describe('runCommand output', () => {
         token_ttl_seconds: null,
         created_at: record.created_at,
         updated_at: record.updated_at,
+        last_used_at: null,
+        secrets: [{ created_at: record.created_at, expires_at: null }],
       },
     ]);
     expect(show).toEqual({
@@ -488,7 +492,6 @@ describe('runCommand output', () => {
       usage_plan: null,
       usage_key_id: null,
       pending_since: null,
-      secrets: [{ created_at: record.created_at, expires_at: null }],
     });
     expect(Object.keys(rotate).sort()).toEqual([
       'client_id',

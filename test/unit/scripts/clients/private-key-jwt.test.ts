@@ -96,7 +96,14 @@ describe('clients create --auth private_key_jwt', () => {
     expect(created.client_secret).toBeUndefined();
     expect(created.token_endpoint_auth_method).toBe('private_key_jwt');
     expect(created.keys).toEqual([
-      { kid: thumbprint, alg: 'RS256', kty: 'RSA', crv: null, thumbprint },
+      {
+        kid: thumbprint,
+        alg: 'RS256',
+        kty: 'RSA',
+        crv: null,
+        thumbprint,
+        added_at: '2030-01-01T00:00:00.000Z',
+      },
     ]);
     const record = await store.getClient(created.client_id);
     expect(record?.secrets).toEqual([]);

@@ -116,6 +116,21 @@ describe('DynamoDbClientAdminStore', () => {
       expect(read).toEqual(RECORD);
     });
 
+    it("keeps the token function's last_used_at through a CLI write, and reads it back", async () => {
+      // Arrange
+      const used = { ...RECORD, last_used_at: '2026-01-02T03:04:05.678Z' };
+      ddbMock.on(GetItemCommand).resolves({ Item: toItem(used) });
+
+      // Act
+      const item = toItem(used);
+      const read = await newStore().getClient('c1');
+
+      // Assert
+      expect(item.last_used_at).toEqual({ S: '2026-01-02T03:04:05.678Z' });
+      expect(read).toEqual(used);
+      expect(toItem(RECORD)).not.toHaveProperty('last_used_at');
+    });
+
     it('reads back the usage plan fields it wrote (docs/usage-plans.md)', async () => {
       // Arrange
       const planned = {

@@ -1,6 +1,11 @@
 // Tests the one flag parser of every entry point (tools/cli/strict-flags.ts), its UsageError and the exit code of bad flags.
 import { EXIT } from '../../../../tools/cli/exit-codes';
-import { hostFlag, integerFlag, parseStrictFlags } from '../../../../tools/cli/strict-flags';
+import {
+  durationFlag,
+  hostFlag,
+  integerFlag,
+  parseStrictFlags,
+} from '../../../../tools/cli/strict-flags';
 import { UsageError } from '../../../../tools/cli/usage-error';
 
 /** The UsageError a call throws (fails the test when it throws nothing or something else). */
@@ -158,5 +163,44 @@ describe('hostFlag', () => {
     // Assert
     expect(act).toThrow(UsageError);
     expect(act).toThrow(`--host must be a host name or IP address (got "${raw}")`);
+  });
+});
+
+describe('durationFlag', () => {
+  it.each([
+    ['90d', 90 * 86_400_000],
+    ['365d', 365 * 86_400_000],
+    ['12h', 12 * 3_600_000],
+    ['1h', 3_600_000],
+    ['36500d', 36500 * 86_400_000],
+  ])('reads %s', (raw, ms) => {
+    // Act / Assert
+    expect(durationFlag('unused-since', raw, 36500)).toBe(ms);
+  });
+
+  it.each([
+    '',
+    '90',
+    'd',
+    '90 d',
+    ' 90d',
+    '90D',
+    '1.5d',
+    '-1d',
+    '0d',
+    '0h',
+    '30m',
+    '2w',
+    '1y',
+    '36501d',
+    '99999999d',
+  ])('refuses %j, naming the flag, the form and the range', (raw) => {
+    // Act
+    const err = usageError(() => durationFlag('secret-older-than', raw, 36500));
+
+    // Assert
+    expect(err.message).toBe(
+      `--secret-older-than must be a duration such as 90d or 12h: a whole number of days (d) or hours (h), from 1h to 36500d (got "${raw}")`,
+    );
   });
 });
