@@ -116,6 +116,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
               clock: deps.clock,
             }),
             logger,
+            metrics,
             realm,
           }),
         }),

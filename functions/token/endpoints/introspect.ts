@@ -4,25 +4,27 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { trackClientId } from '../client-id-log';
 import type { TokenIntrospector } from '../core/introspect-token';
 import { errorInfo, reasonOf } from '../error-log';
-import type { TokenHandler } from '../handler-deps';
+import type { TokenHandler, TokenMetrics } from '../handler-deps';
 import { errorCodeOf, errorResponse, jsonResponse } from '../http-response';
+import { publishStored } from '../metrics';
 import { postRequest } from '../request';
 
 /** What the introspection endpoint needs, built once per cold start. */
 export interface IntrospectEndpointDeps {
   introspector: TokenIntrospector;
   logger: Logger;
+  metrics: TokenMetrics | undefined;
   /** The Basic realm of 401 challenges (the issuer). */
   realm: string;
 }
 
 /**
- * Creates the `POST /oauth2/introspect` endpoint. It records no metric.
- * @param deps the introspector, logger and realm
+ * Creates the `POST /oauth2/introspect` endpoint. Publishes the request's stored latencies.
+ * @param deps the introspector, logger, optional metrics and realm
  * @returns the endpoint
  */
 export function createIntrospectEndpoint(deps: IntrospectEndpointDeps): TokenHandler {
-  const { introspector, logger, realm } = deps;
+  const { introspector, logger, metrics, realm } = deps;
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const clientId = trackClientId();
     try {
@@ -46,6 +48,8 @@ export function createIntrospectEndpoint(deps: IntrospectEndpointDeps): TokenHan
         });
       }
       return response;
+    } finally {
+      publishStored(metrics);
     }
   };
 }

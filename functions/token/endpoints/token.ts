@@ -7,6 +7,7 @@ import type { IssuedToken, TokenIssuer } from '../core/issue-token';
 import { errorInfo, reasonOf } from '../error-log';
 import type { TokenHandler, TokenMetrics } from '../handler-deps';
 import { errorCodeOf, errorResponse, jsonResponse } from '../http-response';
+import { publishStored } from '../metrics';
 import { postRequest } from '../request';
 
 /** What the token endpoint needs, built once per cold start. */
@@ -20,7 +21,8 @@ export interface TokenEndpointDeps {
 
 /**
  * Creates the `POST /oauth2/token` endpoint (RFC 6749 §4.4). Records `TokensIssued`, or
- * `TokenRequestsRejected` with the error code as dimension, and publishes them.
+ * `TokenRequestsRejected` with the error code as dimension, and publishes them with the request's
+ * stored latencies.
  * @param deps the issuer, logger, optional metrics and realm
  * @returns the endpoint
  */
@@ -77,7 +79,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
         .addMetric('TokenRequestsRejected', 'Count', 1);
       return response;
     } finally {
-      metrics?.publishStoredMetrics();
+      publishStored(metrics);
     }
   };
 }

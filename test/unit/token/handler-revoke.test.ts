@@ -40,6 +40,7 @@ function setup(overrides: Partial<TokenHandlerDeps> = {}) {
       };
       return single;
     },
+    hasStoredMetrics: () => false,
     publishStoredMetrics: () => undefined,
   };
   const deps: TokenHandlerDeps = {
