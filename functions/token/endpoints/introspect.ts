@@ -19,17 +19,26 @@ export interface IntrospectEndpointDeps {
 }
 
 /**
- * Creates the `POST /oauth2/introspect` endpoint. Publishes the request's stored latencies.
+ * Creates the `POST /oauth2/introspect` endpoint. Records `Introspections` with the outcome as
+ * dimension (`active` or `inactive`, or `rejected` for a refused request), and publishes the
+ * request's stored latencies.
  * @param deps the introspector, logger, optional metrics and realm
  * @returns the endpoint
  */
 export function createIntrospectEndpoint(deps: IntrospectEndpointDeps): TokenHandler {
   const { introspector, logger, metrics, realm } = deps;
+  const count = (outcome: 'active' | 'inactive' | 'rejected'): void => {
+    metrics
+      ?.singleMetric()
+      .addDimension('outcome', outcome)
+      .addMetric('Introspections', 'Count', 1);
+  };
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const clientId = trackClientId();
     try {
       const result = await introspector.introspect(postRequest(event), clientId.hooks);
       logger.info('introspection request', { ...clientId.logKeys(), active: result.active });
+      count(result.active ? 'active' : 'inactive');
       return jsonResponse(200, result);
     } catch (err) {
       const response = errorResponse(err, realm);
@@ -47,6 +56,7 @@ export function createIntrospectEndpoint(deps: IntrospectEndpointDeps): TokenHan
           ...reasonOf(err),
         });
       }
+      count('rejected');
       return response;
     } finally {
       publishStored(metrics);

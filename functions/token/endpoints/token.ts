@@ -20,7 +20,8 @@ export interface TokenEndpointDeps {
 }
 
 /**
- * Creates the `POST /oauth2/token` endpoint (RFC 6749 §4.4). Records `TokensIssued`, or
+ * Creates the `POST /oauth2/token` endpoint (RFC 6749 §4.4). Records `TokensIssued` and
+ * `TokensIssuedByAuthMethod` with the client's authentication method as dimension, or
  * `TokenRequestsRejected` with the error code as dimension, and publishes them with the request's
  * stored latencies.
  * @param deps the issuer, logger, optional metrics and realm
@@ -52,7 +53,14 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
         authMethod: token.authMethod,
         latencyMs: latencyMs(),
       });
-      metrics?.addMetric('TokensIssued', 'Count', 1);
+      if (metrics !== undefined) {
+        metrics.addMetric('TokensIssued', 'Count', 1);
+        // Its own line: the stored metrics carry only `service` (docs/metrics.md).
+        metrics
+          .singleMetric()
+          .addDimension('auth_method', token.authMethod)
+          .addMetric('TokensIssuedByAuthMethod', 'Count', 1);
+      }
       return tokenResponse(token);
     } catch (err) {
       const response = errorResponse(err, realm);

@@ -31,12 +31,16 @@ function setup(overrides: Partial<TokenHandlerDeps> = {}) {
   const metrics = {
     addMetric: () => undefined,
     singleMetric: () => {
+      let dimension = '';
       const single = {
         addDimension: (_n: string, value: string) => {
-          rejected.push(value);
+          dimension = value;
           return single;
         },
-        addMetric: () => undefined,
+        // Only the revocation outcomes: the token issued first counts its auth method too.
+        addMetric: (name: string) => {
+          if (name === 'Revocations') rejected.push(dimension);
+        },
       };
       return single;
     },
