@@ -6,6 +6,7 @@ import { JwtError } from '../shared/jwt-errors';
 import { createJwtVerifier } from './core/jwt-verify';
 import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
 import { createRevocationCheck, type RevocationStateSource } from './core/revocation-check';
+import { MalformedRequestError, RevocationError } from './rejections';
 import { MULTIPLE_VALUES, singleHeader } from '../shared/request-header';
 import type { Clock } from '../shared/types';
 
@@ -29,14 +30,6 @@ export interface AuthorizerDeps {
 export type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEvent,
 ) => Promise<AuthorizerResult>;
-
-/** A revoked token, or revocation state that could not be read within the stale window. */
-class RevocationError extends Error {
-  constructor(verdict: 'revoked' | 'unavailable') {
-    super(verdict);
-    this.name = verdict === 'revoked' ? 'TokenRevoked' : 'RevocationStateUnavailable';
-  }
-}
 
 /** `Bearer` followed by exactly one space (RFC 6750 §2.1; the scheme is case-insensitive). */
 const BEARER_PREFIX_LENGTH = 7;
@@ -106,7 +99,7 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
   return async (event) => {
     try {
       const token = parseBearer(authorizationHeader(event));
-      if (token === undefined) throw new Error('not a Bearer token');
+      if (token === undefined) throw new MalformedRequestError('not a Bearer token');
       const claims = verify(token, clock());
       const { methodArn, httpMethod, resource } = event;
       if (
@@ -114,7 +107,7 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
         typeof httpMethod !== 'string' ||
         typeof resource !== 'string'
       ) {
-        throw new Error('not a REQUEST authorizer event');
+        throw new MalformedRequestError('not a REQUEST authorizer event');
       }
       let usageKey: string | undefined;
       if (checkRevocation !== undefined) {
