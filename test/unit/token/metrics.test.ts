@@ -258,6 +258,7 @@ describe('latency wrappers', () => {
     // Assert
     expect(now).toHaveBeenCalledTimes(2);
     expect(seen).toEqual([['DynamoDbReadLatency', 3.25]]);
+    now.mockRestore();
   });
 
   it('stores latencies in Milliseconds on one {service} line, published by publishStored', async () => {
