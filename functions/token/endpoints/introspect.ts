@@ -9,6 +9,9 @@ import { errorCodeOf, errorResponse, jsonResponse } from '../http-response';
 import { publishStored } from '../metrics';
 import { postRequest } from '../request';
 
+/** The `outcome` dimension of `Introspections` (docs/metrics.md). */
+export type IntrospectionOutcome = 'active' | 'inactive' | 'rejected';
+
 /** What the introspection endpoint needs, built once per cold start. */
 export interface IntrospectEndpointDeps {
   introspector: TokenIntrospector;
@@ -27,7 +30,7 @@ export interface IntrospectEndpointDeps {
  */
 export function createIntrospectEndpoint(deps: IntrospectEndpointDeps): TokenHandler {
   const { introspector, logger, metrics, realm } = deps;
-  const count = (outcome: 'active' | 'inactive' | 'rejected'): void => {
+  const count = (outcome: IntrospectionOutcome): void => {
     metrics
       ?.singleMetric()
       .addDimension('outcome', outcome)
