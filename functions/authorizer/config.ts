@@ -7,6 +7,7 @@ import {
   issuerUrl,
   oneOf,
   optionalJson,
+  optionalString,
   requiredString,
   type Env,
 } from '../shared/env';
@@ -45,6 +46,8 @@ export interface AuthorizerConfig {
    * read with the revocation state (so it needs REVOCATION_CHECK; docs/usage-plans.md).
    */
   usagePlans?: boolean;
+  /** POWERTOOLS_METRICS_NAMESPACE; metrics are published only when it is set (docs/metrics.md). */
+  metricsNamespace?: string;
 }
 
 /**
@@ -52,7 +55,8 @@ export interface AuthorizerConfig {
  * PEMs), ROUTE_SCOPES (JSON object, default {}), CLOCK_SKEW_SECONDS (see shared/limits), and
  * REVOCATION_CHECK (`true` or `false`, default `false`; Terraform turns it on by default) with
  * CLIENTS_TABLE, REVOCATION_CACHE_TTL_SECONDS and REVOCATION_STALE_SECONDS, and USAGE_PLANS
- * (`true` or `false`, default `false`), which needs REVOCATION_CHECK `true`.
+ * (`true` or `false`, default `false`), which needs REVOCATION_CHECK `true`; and
+ * POWERTOOLS_METRICS_NAMESPACE, optional.
  * @param env the environment (process.env at cold start)
  * @returns the validated configuration, with keys and routes already parsed
  * @throws Error whose message names the first missing or invalid variable (and entry)
@@ -92,6 +96,7 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
     routes,
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
     usagePlans,
+    metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: revocationOn
       ? {
           tableName: requiredString(env, 'CLIENTS_TABLE'),

@@ -6,6 +6,8 @@ import { JwtError } from '../shared/jwt-errors';
 import { createJwtVerifier } from './core/jwt-verify';
 import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
 import { createRevocationCheck, type RevocationStateSource } from './core/revocation-check';
+import { countReadFailures, guardedMetrics, type AuthorizerMetrics } from './metrics';
+import { MalformedRequestError, RevocationError, unauthorizedReason } from './rejections';
 import { MULTIPLE_VALUES, singleHeader } from '../shared/request-header';
 import type { Clock } from '../shared/types';
 
@@ -23,20 +25,14 @@ export interface AuthorizerDeps {
   policyCacheSize?: number;
   /** Where revocation state is read; required when `config.revocation` is set. */
   revocationSource?: RevocationStateSource;
+  /** Counts decisions, 401 reasons and revocation reads (docs/metrics.md); none when omitted. */
+  metrics?: AuthorizerMetrics;
 }
 
 /** The authorizer Lambda function. */
 export type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEvent,
 ) => Promise<AuthorizerResult>;
-
-/** A revoked token, or revocation state that could not be read within the stale window. */
-class RevocationError extends Error {
-  constructor(verdict: 'revoked' | 'unavailable') {
-    super(verdict);
-    this.name = verdict === 'revoked' ? 'TokenRevoked' : 'RevocationStateUnavailable';
-  }
-}
 
 /** `Bearer` followed by exactly one space (RFC 6750 §2.1; the scheme is case-insensitive). */
 const BEARER_PREFIX_LENGTH = 7;
@@ -75,14 +71,17 @@ export function authorizationHeader(event: APIGatewayRequestAuthorizerEvent): st
  * The decision is exact: the route API Gateway matched (`httpMethod`, `resource`) is looked up in
  * the route map and allowed when the token holds a scope it lists; the policy covers that route
  * only. Any failure throws exactly `new Error('Unauthorized')` (API Gateway answers 401); a valid
- * token that may not call the route gets a Deny (403). It never returns null.
- * @param deps configuration, clock and logger
+ * token that may not call the route gets a Deny (403). It never returns null. With metrics, each
+ * invocation counts its decision, each 401 its reason (rejections.ts), and the revocation check
+ * its cache hits and failed reads; a metric never changes a decision.
+ * @param deps configuration, clock, logger and optional metrics
  * @returns the handler
  */
 export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger;
+  const metrics = deps.metrics === undefined ? undefined : guardedMetrics(deps.metrics);
   const verify = createJwtVerifier({
     issuer: config.issuer,
     audience: config.audience,
@@ -96,51 +95,64 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
       throw new Error('Invalid configuration: REVOCATION_CHECK is on but no revocation source');
     }
     checkRevocation = createRevocationCheck({
-      source: deps.revocationSource,
+      source:
+        metrics === undefined
+          ? deps.revocationSource
+          : countReadFailures(deps.revocationSource, metrics),
       cacheTtlMs: config.revocation.cacheTtlSeconds * 1000,
       staleMs: config.revocation.staleSeconds * 1000,
       clock,
     });
   }
 
+  const decide = async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {
+    const token = parseBearer(authorizationHeader(event));
+    if (token === undefined) throw new MalformedRequestError('not a Bearer token');
+    const claims = verify(token, clock());
+    const { methodArn, httpMethod, resource } = event;
+    if (
+      typeof methodArn !== 'string' ||
+      typeof httpMethod !== 'string' ||
+      typeof resource !== 'string'
+    ) {
+      throw new MalformedRequestError('not a REQUEST authorizer event');
+    }
+    let usageKey: string | undefined;
+    if (checkRevocation !== undefined) {
+      // Checked before the route so that a revoked token gets 401 on every route, never 403.
+      const outcome = await checkRevocation(claims);
+      if (outcome.cached) metrics?.revocationCacheHit();
+      if (outcome.verdict !== 'live') throw new RevocationError(outcome.verdict);
+      usageKey = outcome.usageKey;
+    }
+    const result = buildPolicy(claims, { methodArn, httpMethod, resource });
+    // Only an Allow carries the key: a Deny is answered 403 before any metering. A client without
+    // a key gets an Allow without one, and API Gateway answers 403 on methods that require a key
+    // ("Choose an API key source in API Gateway": no matching key "throws an InvalidKeyParameter
+    // exception. As a result, the caller receives a 403 Forbidden response",
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+    if (
+      config.usagePlans &&
+      usageKey !== undefined &&
+      result.policyDocument.Statement[0].Effect === 'Allow'
+    ) {
+      return { ...result, usageIdentifierKey: usageKey };
+    }
+    return result;
+  };
+
   return async (event) => {
+    let result: AuthorizerResult;
     try {
-      const token = parseBearer(authorizationHeader(event));
-      if (token === undefined) throw new Error('not a Bearer token');
-      const claims = verify(token, clock());
-      const { methodArn, httpMethod, resource } = event;
-      if (
-        typeof methodArn !== 'string' ||
-        typeof httpMethod !== 'string' ||
-        typeof resource !== 'string'
-      ) {
-        throw new Error('not a REQUEST authorizer event');
-      }
-      let usageKey: string | undefined;
-      if (checkRevocation !== undefined) {
-        // Checked before the route so that a revoked token gets 401 on every route, never 403.
-        const outcome = await checkRevocation(claims);
-        if (outcome.verdict !== 'live') throw new RevocationError(outcome.verdict);
-        usageKey = outcome.usageKey;
-      }
-      const result = buildPolicy(claims, { methodArn, httpMethod, resource });
-      // Only an Allow carries the key: a Deny is answered 403 before any metering. A client without
-      // a key gets an Allow without one, and API Gateway answers 403 on methods that require a key
-      // ("Choose an API key source in API Gateway": no matching key "throws an InvalidKeyParameter
-      // exception. As a result, the caller receives a 403 Forbidden response",
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
-      if (
-        config.usagePlans &&
-        usageKey !== undefined &&
-        result.policyDocument.Statement[0].Effect === 'Allow'
-      ) {
-        return { ...result, usageIdentifierKey: usageKey };
-      }
-      return result;
+      result = await decide(event);
     } catch (error) {
       const reason = error instanceof JwtError ? error.code : (error as Error).name;
       logger?.warn('Token rejected', { reason });
+      metrics?.decision('unauthorized');
+      metrics?.unauthorized(unauthorizedReason(error));
       throw new Error('Unauthorized');
     }
+    metrics?.decision(result.policyDocument.Statement[0].Effect === 'Allow' ? 'allow' : 'deny');
+    return result;
   };
 }

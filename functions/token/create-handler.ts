@@ -121,6 +121,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
               clock: deps.clock,
             }),
             logger,
+            metrics,
             realm,
           }),
         }),

@@ -24,7 +24,10 @@ export type TokenHandlerConfig = Pick<
   >;
 
 /** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
-export type TokenMetrics = Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
+export type TokenMetrics = Pick<
+  Metrics,
+  'addMetric' | 'singleMetric' | 'hasStoredMetrics' | 'publishStoredMetrics'
+>;
 
 /** Dependencies of the token handler (`createTokenHandler`), built once per cold start. */
 export interface TokenHandlerDeps {

@@ -2,6 +2,8 @@
 // signer and JWKS, argon2id), built once per cold start. The local server wires dev adapters in tools/local-server.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { AwsJsonClient, DYNAMODB, KMS } from '../shared/aws/json-client';
+import { LAST_USE_WRITE_BUDGET } from '../shared/limits';
 import { DynamoDbClientStore } from './adapters/client-store-dynamodb';
 import { DynamoDbRevocationStore } from './adapters/revocation-store-dynamodb';
 import { DynamoDbReplayCache } from './adapters/replay-cache-dynamodb';
@@ -12,33 +14,67 @@ import { KmsPublicKeySource } from './adapters/public-keys-kms';
 import { KmsSigner } from './adapters/signer-kms';
 import { loadTokenConfig } from './config';
 import { createTokenHandler, type TokenHandler } from './create-handler';
+import {
+  countAwsFailures,
+  storeLatency,
+  timeClientStore,
+  timePasswordHasher,
+  timeSigner,
+} from './metrics';
 
 const config = loadTokenConfig(process.env);
 
 /** One JSON logger per function (service name and level from the POWERTOOLS_* variables). */
 const logger = new Logger();
 
-/** Metrics only when a namespace is configured. */
+/** Metrics only when a namespace is configured (docs/metrics.md). */
 const metrics = config.metricsNamespace
   ? new Metrics({ namespace: config.metricsNamespace })
   : undefined;
 
+/**
+ * One client per service, shared by the adapters (one socket pool, retry quota and clock offset
+ * each); with metrics, they count throttled and timed-out attempts as they happen.
+ */
+const onAttemptFailed = metrics === undefined ? undefined : countAwsFailures(metrics);
+const dynamodb = new AwsJsonClient({ service: DYNAMODB, env: process.env, onAttemptFailed });
+const kms = new AwsJsonClient({ service: KMS, env: process.env, onAttemptFailed });
+
+/** With metrics, the three ports whose latency is published are timed (functions/token/metrics.ts). */
+const timing = metrics === undefined ? undefined : { record: storeLatency(metrics) };
+const clientStore = new DynamoDbClientStore({ tableName: config.clientsTable, client: dynamodb });
+const signer = new KmsSigner({
+  keyId: config.signer.keyId,
+  algorithm: config.signer.algorithm,
+  client: kms,
+});
+const hasher = new Argon2PasswordHasher();
+
 /** The Lambda handler (`index.handler` in the bundle). */
 export const handler: TokenHandler = createTokenHandler({
   config,
-  clientStore: new DynamoDbClientStore({ tableName: config.clientsTable }),
-  signer: new KmsSigner({ keyId: config.signer.keyId, algorithm: config.signer.algorithm }),
-  publicKeys: new KmsPublicKeySource({ keyIds: config.signer.jwksKeyIds }),
-  hasher: new Argon2PasswordHasher(),
+  clientStore: timing === undefined ? clientStore : timeClientStore(clientStore, timing),
+  signer: timing === undefined ? signer : timeSigner(signer, timing),
+  publicKeys: new KmsPublicKeySource({ keyIds: config.signer.jwksKeyIds, client: kms }),
+  hasher: timing === undefined ? hasher : timePasswordHasher(hasher, timing),
   clock: Date.now,
   randomBytes: createPooledRandomBytes(),
   logger,
   metrics,
   revocations: config.revocation
-    ? new DynamoDbRevocationStore({ tableName: config.clientsTable })
+    ? new DynamoDbRevocationStore({ tableName: config.clientsTable, client: dynamodb })
     : undefined,
   // private_key_jwt: used assertion `jti`s, in the clients table (docs/private-key-jwt.md).
-  replayCache: new DynamoDbReplayCache({ tableName: config.clientsTable }),
-  // last_used_at, at most hourly per client, beside the Sign (docs/clients.md).
-  lastUse: new DynamoDbLastUseRecorder({ tableName: config.clientsTable }),
+  replayCache: new DynamoDbReplayCache({ tableName: config.clientsTable, client: dynamodb }),
+  // last_used_at, at most hourly per client, beside the Sign (docs/clients.md): its own small
+  // budget, so its own client, observed like the others.
+  lastUse: new DynamoDbLastUseRecorder({
+    tableName: config.clientsTable,
+    client: new AwsJsonClient({
+      service: DYNAMODB,
+      env: process.env,
+      budget: LAST_USE_WRITE_BUDGET,
+      onAttemptFailed,
+    }),
+  }),
 });

@@ -1,4 +1,4 @@
-// Parses the metric contract of docs/metrics.md (metric, unit, dimensions, which function emits it), which the dashboard and alarm tests check Terraform against.
+// Parses the metric contract of docs/metrics.md (metric, unit, dimensions, their values, which function emits it), which the dashboard, alarm and EMF tests check Terraform and the functions against.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -10,6 +10,8 @@ export interface ContractMetric {
   unit: string;
   /** Dimension names, `service` first. */
   dimensions: string[];
+  /** The values of the dimension after `service`, as the Values column lists them; none without one. */
+  values: string[];
 }
 
 const SECTIONS: Record<string, ContractMetric['fn']> = {
@@ -19,7 +21,7 @@ const SECTIONS: Record<string, ContractMetric['fn']> = {
 
 /**
  * The metrics of docs/metrics.md: the rows of the tables under "## Token function" and
- * "## Authorizer", whose first three columns are `Metric`, unit and `dimension`s.
+ * "## Authorizer", whose first four columns are `Metric`, unit, `dimension`s and `value`s.
  * @param file the document (default: docs/metrics.md of this repository)
  * @returns the metrics, in document order
  */
@@ -42,6 +44,7 @@ export function readMetricContract(
       name,
       unit: cells[2] ?? '',
       dimensions: [...(cells[3] ?? '').matchAll(/`([a-z_]+)`/g)].map((m) => m[1] as string),
+      values: [...(cells[4] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1] as string),
     });
   }
   return metrics;

@@ -24,14 +24,20 @@ export interface RevocationCheckOptions {
   clock: Clock;
 }
 
-/** The outcome of a check. */
-export type RevocationVerdict = 'live' | 'revoked' | 'unavailable';
+/**
+ * The outcome of a check: `live`; `revoked` (the token's `jti`, or every token of its client issued
+ * before `tokens_not_before`); `disabled` (its client is disabled or deleted); `unavailable` (no
+ * state young enough to decide on).
+ */
+export type RevocationVerdict = 'live' | 'revoked' | 'disabled' | 'unavailable';
 
 /** The outcome of a check, with the client's API key value from the same read (usage plans). */
 export interface RevocationOutcome {
   verdict: RevocationVerdict;
   /** The client's `usage_key`; undefined when it has none or the verdict is not `live`. */
   usageKey: string | undefined;
+  /** The state came from the container's cache, younger than C, with no read of the source. */
+  cached: boolean;
 }
 
 /** Checks one token; never rejects. */
@@ -44,8 +50,8 @@ export type RevocationCheck = (token: {
 const UNAVAILABLE: RevocationOutcome = Object.freeze({
   verdict: 'unavailable',
   usageKey: undefined,
+  cached: false,
 });
-const REVOKED: RevocationOutcome = Object.freeze({ verdict: 'revoked', usageKey: undefined });
 
 interface Entry {
   state: RevocationState;
@@ -95,15 +101,35 @@ export function createRevocationCheck(options: RevocationCheckOptions): Revocati
     const key = `${token.client_id}\u0000${token.jti}`;
     const nowMs = clock();
     let entry = cache.get(key);
+    let cached = true;
     if (entry === undefined || nowMs - entry.readAtMs >= cacheTtlMs) {
+      cached = false;
       const fresh = await refresh(key, token.client_id, token.jti);
       if (fresh !== undefined) entry = fresh;
       else if (entry === undefined || clock() - entry.readAtMs >= cacheTtlMs + staleMs) {
         return UNAVAILABLE;
       }
     }
-    return isRevoked(entry.state, token, Math.floor(clock() / 1000))
-      ? REVOKED
-      : { verdict: 'live', usageKey: entry.state.usageKey };
+    return outcomeOf(entry.state, token, clock(), cached);
   };
+}
+
+/**
+ * The verdict on a state. A disabled client is told apart from a revoked token for the metrics
+ * (docs/metrics.md); both are dead by the one shared rule, isRevoked.
+ */
+function outcomeOf(
+  state: RevocationState,
+  token: { iat: number },
+  nowMs: number,
+  cached: boolean,
+): RevocationOutcome {
+  if (isRevoked(state, token, Math.floor(nowMs / 1000))) {
+    return {
+      verdict: state.client === 'active' ? 'revoked' : 'disabled',
+      usageKey: undefined,
+      cached,
+    };
+  }
+  return { verdict: 'live', usageKey: state.usageKey, cached };
 }

@@ -65,6 +65,17 @@ export const KMS: AwsJsonService = Object.freeze({
   contentType: 'application/x-amz-json-1.1',
 });
 
+/** One failed attempt of an operation, as {@link AwsJsonClientOptions.onAttemptFailed} sees it. */
+export interface AwsAttemptFailure {
+  /** `<Service>.<Operation>`, e.g. `DynamoDB.GetItem` or `KMS.Sign`. */
+  operation: string;
+  kind: AwsFailureKind;
+  /** The service's error code, a local one such as `ECONNRESET`, or `OperationBudgetExceeded`. */
+  code: string;
+  /** Which attempt failed: 1 for the first; for the budget, the last attempt made. */
+  attempt: number;
+}
+
 /** Options of {@link AwsJsonClient}; every one but `service` has a production default. */
 export interface AwsJsonClientOptions {
   service: AwsJsonService;
@@ -87,6 +98,14 @@ export interface AwsJsonClientOptions {
   clock?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Observes every failed attempt, whether it is retried or not, and the operation that ran out of
+   * its budget (kind `timeout`, code `OperationBudgetExceeded`): the token function counts
+   * throttles and timeouts here, where they happen, so retried ones count too (docs/metrics.md).
+   * Called synchronously; whatever it throws or rejects is dropped, so an observer never changes
+   * a call's outcome. Default none.
+   */
+  onAttemptFailed?: (failure: AwsAttemptFailure) => void;
 }
 
 /** The environment holds no credentials. */
@@ -174,13 +193,16 @@ export class AwsJsonClient {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        const attempts = Math.max(state.attempts, 1);
         const err = new AwsCallError({
           operation: name,
           kind: 'timeout',
           code: 'OperationBudgetExceeded',
-          attempts: Math.max(state.attempts, 1),
+          attempts,
           detail: `did not finish within its ${budget} ms budget`,
         });
+        // The attempt in flight is aborted, so it reports nothing itself: the budget is its failure.
+        this.report({ operation: name, kind: 'timeout', code: err.code, attempt: attempts });
         controller.abort(err);
         reject(err);
       }, budget);
@@ -210,6 +232,7 @@ export class AwsJsonClient {
         this.quota.release(lastRetryCost);
         return failure.output as T;
       }
+      this.report({ operation: name, kind: failure.kind, code: failure.code, attempt });
       const retryable = isRetryable(failure.kind) || failure.corrected === true;
       const cost =
         retryable && attempt < this.budget.maxAttempts
@@ -224,6 +247,19 @@ export class AwsJsonClient {
         backoffMs(attempt - 1, failure.kind === 'throttling', this.random()),
         signal,
       );
+    }
+  }
+
+  /** Tells the observer about a failure; nothing it does reaches the call. */
+  private report(failure: AwsAttemptFailure): void {
+    const observer = this.options.onAttemptFailed;
+    if (observer === undefined) return;
+    try {
+      const result: unknown = observer(failure);
+      // An async observer's rejection is dropped too, never left unhandled.
+      if (result instanceof Promise) result.catch(() => undefined);
+    } catch {
+      // Metrics are not worth a failed request.
     }
   }
 

@@ -6,6 +6,7 @@ import type { TokenRevoker } from '../core/revoke-token';
 import { errorInfo, reasonOf } from '../error-log';
 import type { TokenHandler, TokenMetrics } from '../handler-deps';
 import { errorCodeOf, errorResponse, NO_STORE } from '../http-response';
+import { publishStored } from '../metrics';
 import { postRequest } from '../request';
 
 /** What the revocation endpoint needs, built once per cold start. */
@@ -18,7 +19,8 @@ export interface RevokeEndpointDeps {
 }
 
 /**
- * Creates the `POST /oauth2/revoke` endpoint. Records `Revocations` with the outcome as dimension.
+ * Creates the `POST /oauth2/revoke` endpoint. Records `Revocations` with the outcome as dimension,
+ * and publishes the request's stored latencies.
  * @param deps the revoker, logger, optional metrics and realm
  * @returns the endpoint
  */
@@ -50,7 +52,7 @@ export function createRevokeEndpoint(deps: RevokeEndpointDeps): TokenHandler {
       }
       return response;
     } finally {
-      metrics?.publishStoredMetrics();
+      publishStored(metrics);
     }
   };
 }

@@ -7,6 +7,7 @@ import type { IssuedToken, TokenIssuer } from '../core/issue-token';
 import { errorInfo, reasonOf } from '../error-log';
 import type { TokenHandler, TokenMetrics } from '../handler-deps';
 import { errorCodeOf, errorResponse, jsonResponse } from '../http-response';
+import { publishStored } from '../metrics';
 import { postRequest } from '../request';
 
 /** What the token endpoint needs, built once per cold start. */
@@ -19,8 +20,10 @@ export interface TokenEndpointDeps {
 }
 
 /**
- * Creates the `POST /oauth2/token` endpoint (RFC 6749 §4.4). Records `TokensIssued`, or
- * `TokenRequestsRejected` with the error code as dimension, and publishes them.
+ * Creates the `POST /oauth2/token` endpoint (RFC 6749 §4.4). Records `TokensIssued` and
+ * `TokensIssuedByAuthMethod` with the client's authentication method as dimension, or
+ * `TokenRequestsRejected` with the error code as dimension, and publishes them with the request's
+ * stored latencies.
  * @param deps the issuer, logger, optional metrics and realm
  * @returns the endpoint
  */
@@ -50,7 +53,14 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
         authMethod: token.authMethod,
         latencyMs: latencyMs(),
       });
-      metrics?.addMetric('TokensIssued', 'Count', 1);
+      if (metrics !== undefined) {
+        metrics.addMetric('TokensIssued', 'Count', 1);
+        // Its own line: the stored metrics carry only `service` (docs/metrics.md).
+        metrics
+          .singleMetric()
+          .addDimension('auth_method', token.authMethod)
+          .addMetric('TokensIssuedByAuthMethod', 'Count', 1);
+      }
       return tokenResponse(token);
     } catch (err) {
       const response = errorResponse(err, realm);
@@ -77,7 +87,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
         .addMetric('TokenRequestsRejected', 'Count', 1);
       return response;
     } finally {
-      metrics?.publishStoredMetrics();
+      publishStored(metrics);
     }
   };
 }

@@ -192,8 +192,7 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     functions: BOTH,
     source: { terraform: '`metrics_namespace` (default: `name`)' },
     meaning:
-      'the CloudWatch namespace of the metrics listed in [metrics.md](metrics.md) (Embedded Metric Format), which the alarms and the dashboard read; unset, the token function emits none',
-    readByLibrary: ['authorizer'],
+      'the CloudWatch namespace of the metrics listed in [metrics.md](metrics.md) (Embedded Metric Format), which the alarms and the dashboard read; unset, neither function publishes any',
   },
   {
     name: 'AWS_REGION',

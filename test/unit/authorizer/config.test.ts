@@ -21,6 +21,15 @@ describe('loadAuthorizerConfig', () => {
     expect(config.keys.size).toBe(1);
     expect(config.routes.routes).toEqual([]);
     expect(config.clockSkewSeconds).toBe(30);
+    expect(config.metricsNamespace).toBeUndefined();
+  });
+
+  it('reads POWERTOOLS_METRICS_NAMESPACE, trimmed; blank is unset', () => {
+    // Act
+    const set = loadAuthorizerConfig({ ...base, POWERTOOLS_METRICS_NAMESPACE: ' Auth ' });
+    const blank = loadAuthorizerConfig({ ...base, POWERTOOLS_METRICS_NAMESPACE: ' ' });
+    // Assert
+    expect([set.metricsNamespace, blank.metricsNamespace]).toEqual(['Auth', undefined]);
   });
 
   it('parses ROUTE_SCOPES and CLOCK_SKEW_SECONDS', () => {

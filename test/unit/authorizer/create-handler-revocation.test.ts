@@ -71,20 +71,20 @@ describe('createAuthorizerHandler with revocation', () => {
     expect(read).toHaveBeenCalledWith('client-1', 'jti-1');
   });
 
-  it.each<[string, RevocationState]>([
-    ['a disabled or deleted client', { ...LIVE, client: 'inactive' }],
-    ['a token issued before tokens_not_before', { ...LIVE, tokensNotBefore: NOW }],
-    ['a revoked jti', { ...LIVE, jtiRevokedUntil: NOW + 3600 }],
+  it.each<[string, RevocationState, string]>([
+    ['a disabled or deleted client', { ...LIVE, client: 'inactive' }, 'ClientDisabled'],
+    ['a token issued before tokens_not_before', { ...LIVE, tokensNotBefore: NOW }, 'TokenRevoked'],
+    ['a revoked jti', { ...LIVE, jtiRevokedUntil: NOW + 3600 }, 'TokenRevoked'],
   ])(
     'answers 401 (Unauthorized, never a Deny) for %s, even on a route it could not call',
-    async (_name, state) => {
+    async (_name, state, reason) => {
       // Arrange
       const { handler, warn } = handlerWith(async () => state);
 
       // Act / Assert
       await expect(handler(event(token))).rejects.toThrow(/^Unauthorized$/);
       await expect(handler(event(token, '/admin'))).rejects.toThrow(/^Unauthorized$/);
-      expect(warn).toHaveBeenCalledWith('Token rejected', { reason: 'TokenRevoked' });
+      expect(warn).toHaveBeenCalledWith('Token rejected', { reason });
     },
   );
 

@@ -28,8 +28,10 @@ class FakeMetrics {
   readonly added: string[] = [];
   readonly rejected: string[] = [];
   published = 0;
+  private stored = 0;
   addMetric(name: string): void {
     this.added.push(name);
+    this.stored += 1;
   }
   singleMetric() {
     let dimension = '';
@@ -44,8 +46,12 @@ class FakeMetrics {
     };
     return single;
   }
+  hasStoredMetrics(): boolean {
+    return this.stored > 0;
+  }
   publishStoredMetrics(): void {
     this.published += 1;
+    this.stored = 0;
   }
 }
 

@@ -31,15 +31,20 @@ function setup(overrides: Partial<TokenHandlerDeps> = {}) {
   const metrics = {
     addMetric: () => undefined,
     singleMetric: () => {
+      let dimension = '';
       const single = {
         addDimension: (_n: string, value: string) => {
-          rejected.push(value);
+          dimension = value;
           return single;
         },
-        addMetric: () => undefined,
+        // Only the revocation outcomes: the token issued first counts its auth method too.
+        addMetric: (name: string) => {
+          if (name === 'Revocations') rejected.push(dimension);
+        },
       };
       return single;
     },
+    hasStoredMetrics: () => false,
     publishStoredMetrics: () => undefined,
   };
   const deps: TokenHandlerDeps = {

@@ -59,6 +59,7 @@ function recordingMetrics(seen: string[]): TokenMetrics {
   return {
     addMetric: (name: string) => void seen.push(name),
     singleMetric: () => single,
+    hasStoredMetrics: () => true,
     publishStoredMetrics: () => undefined,
   } as unknown as TokenMetrics;
 }

@@ -60,7 +60,7 @@ describe('createRevocationCheck', () => {
     const after = await check(token);
 
     // Assert
-    expect([first, cached, after]).toEqual(['live', 'live', 'revoked']);
+    expect([first, cached, after]).toEqual(['live', 'live', 'disabled']);
     expect(source.reads).toBe(2);
   });
 
@@ -100,7 +100,7 @@ describe('createRevocationCheck', () => {
     expect([stale, closed, recovered]).toEqual(['live', 'unavailable', 'live']);
   });
 
-  it('a stale revoked state stays revoked while the source fails', async () => {
+  it('a stale dead state stays dead while the source fails', async () => {
     // Arrange
     const source = scripted();
     source.next = { ...LIVE, client: 'inactive' };
@@ -114,7 +114,7 @@ describe('createRevocationCheck', () => {
     now += 2000;
 
     // Assert
-    expect(await check(token)).toBe('revoked');
+    expect(await check(token)).toBe('disabled');
   });
 
   it('an unseen token is unavailable (401) when the source fails: never allowed without a state', async () => {
@@ -186,11 +186,77 @@ describe('createRevocationCheck', () => {
           source.next = new Error('down');
           t += elapsed;
           const later = await check(token);
-          if (disabled) return first === 'revoked' && later !== 'live';
+          if (disabled) return first === 'disabled' && later !== 'live';
           return later !== 'live' || elapsed < cacheTtlMs + staleMs;
         },
       ),
     );
+  });
+});
+
+describe('createRevocationCheck verdicts and cache hits', () => {
+  const now = 1_750_000_000;
+
+  it.each<[string, RevocationState, string]>([
+    ['a live state', LIVE, 'live'],
+    ['an inactive (disabled or deleted) client', { ...LIVE, client: 'inactive' }, 'disabled'],
+    [
+      'an inactive client whose tokens were also revoked',
+      { ...LIVE, client: 'inactive', tokensNotBefore: now + 1 },
+      'disabled',
+    ],
+    ['iat before tokens_not_before', { ...LIVE, tokensNotBefore: now + 1 }, 'revoked'],
+    ['a revoked jti', { ...LIVE, jtiRevokedUntil: now + 1 }, 'revoked'],
+  ])('%s is %s', async (_name, state, verdict) => {
+    // Arrange
+    const check = createRevocationCheck({
+      source: { read: async () => state },
+      cacheTtlMs: 0,
+      staleMs: 0,
+      clock: () => now * 1000,
+    });
+
+    // Act / Assert
+    expect((await check({ ...token, iat: now })).verdict).toBe(verdict);
+  });
+
+  it('says cached only for a state younger than C, served without a read', async () => {
+    // Arrange
+    let t = T0;
+    const source = scripted();
+    source.next = { ...LIVE, jtiRevokedUntil: Math.floor(T0 / 1000) + 3600 };
+    const check = createRevocationCheck({
+      source,
+      cacheTtlMs: 1000,
+      staleMs: 5000,
+      clock: () => t,
+    });
+    const cachedOf = async (): Promise<[string, boolean]> => {
+      const outcome = await check(token);
+      return [outcome.verdict, outcome.cached];
+    };
+
+    // Act
+    const read = await cachedOf();
+    t += 999;
+    const hit = await cachedOf();
+    t += 1;
+    const reread = await cachedOf();
+    source.next = new Error('down');
+    t += 1000;
+    const stale = await cachedOf();
+    t += 10_000;
+    const unavailable = await cachedOf();
+
+    // Assert
+    expect([read, hit, reread, stale, unavailable]).toEqual([
+      ['revoked', false],
+      ['revoked', true],
+      ['revoked', false],
+      ['revoked', false],
+      ['unavailable', false],
+    ]);
+    expect(source.reads).toBe(4);
   });
 });
 
@@ -222,7 +288,7 @@ describe('createRevocationCheck with usage plans', () => {
     const revoked = await check(token);
 
     // Assert
-    expect(live).toEqual({ verdict: 'live', usageKey: 'k'.repeat(64) });
-    expect(revoked).toEqual({ verdict: 'revoked', usageKey: undefined });
+    expect(live).toEqual({ verdict: 'live', usageKey: 'k'.repeat(64), cached: false });
+    expect(revoked).toEqual({ verdict: 'disabled', usageKey: undefined, cached: false });
   });
 });

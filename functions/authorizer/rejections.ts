@@ -1,0 +1,96 @@
+// Why the authorizer answers 401: its own rejection errors, and the low-cardinality reason each rejection is counted under (docs/metrics.md).
+import {
+  JwtAlgNotAllowedError,
+  JwtClaimError,
+  JwtExpiredError,
+  JwtNotYetValidError,
+  JwtSignatureError,
+  JwtUnknownKidError,
+} from '../shared/jwt-errors';
+
+/** The `reason` dimension of `AuthorizerUnauthorized`: a closed set, never caller data. */
+export type UnauthorizedReason =
+  | 'expired'
+  | 'bad_signature'
+  | 'unknown_kid'
+  | 'wrong_audience'
+  | 'wrong_issuer'
+  | 'revoked'
+  | 'disabled_client'
+  | 'revocation_unavailable'
+  | 'malformed';
+
+/** Every {@link UnauthorizedReason}, in the order docs/metrics.md lists them. */
+export const UNAUTHORIZED_REASONS: readonly UnauthorizedReason[] = [
+  'expired',
+  'bad_signature',
+  'unknown_kid',
+  'wrong_audience',
+  'wrong_issuer',
+  'revoked',
+  'disabled_client',
+  'revocation_unavailable',
+  'malformed',
+];
+
+/** The revocation check's verdicts that refuse a token. */
+export type RevocationRefusal = 'revoked' | 'disabled' | 'unavailable';
+
+const REVOCATION_ERROR_NAMES: Readonly<Record<RevocationRefusal, string>> = {
+  revoked: 'TokenRevoked',
+  disabled: 'ClientDisabled',
+  unavailable: 'RevocationStateUnavailable',
+};
+
+/** A revoked token, a disabled client, or revocation state that could not be read within the stale window. */
+export class RevocationError extends Error {
+  /** The check's verdict. */
+  readonly verdict: RevocationRefusal;
+
+  /** @param verdict the check's verdict */
+  constructor(verdict: RevocationRefusal) {
+    super(verdict);
+    this.verdict = verdict;
+    this.name = REVOCATION_ERROR_NAMES[verdict];
+  }
+}
+
+/** The request carries no single Bearer token, or is not a REQUEST authorizer event. */
+export class MalformedRequestError extends Error {
+  /** @param message what is wrong, never the header's value */
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedRequestError';
+  }
+}
+
+const REVOCATION_REASONS: Readonly<Record<RevocationRefusal, UnauthorizedReason>> = {
+  revoked: 'revoked',
+  disabled: 'disabled_client',
+  unavailable: 'revocation_unavailable',
+};
+
+/**
+ * The reason a rejection is counted under. By the verifier's error class: `exp` passed or `nbf`
+ * not reached (beyond the skew) is `expired`; a signature that does not verify, or an `alg` the
+ * key does not allow (`none`, HMAC, another key type: a forgery attempt), is `bad_signature`; a
+ * missing or unknown `kid` is `unknown_kid`; any problem with `aud` or `iss` is `wrong_audience`
+ * or `wrong_issuer`. The revocation check's verdicts are `revoked`, `disabled_client` and
+ * `revocation_unavailable`. Everything else (no Bearer token, an encoding, header or other claim
+ * the profile refuses, an event the authorizer cannot read) is `malformed`.
+ * @param error what the handler caught
+ * @returns the reason
+ */
+export function unauthorizedReason(error: unknown): UnauthorizedReason {
+  if (error instanceof RevocationError) return REVOCATION_REASONS[error.verdict];
+  if (error instanceof JwtExpiredError || error instanceof JwtNotYetValidError) return 'expired';
+  if (error instanceof JwtSignatureError || error instanceof JwtAlgNotAllowedError) {
+    return 'bad_signature';
+  }
+  if (error instanceof JwtUnknownKidError) return 'unknown_kid';
+  if (error instanceof JwtClaimError) {
+    if (error.claim === 'aud') return 'wrong_audience';
+    if (error.claim === 'iss') return 'wrong_issuer';
+  }
+  return 'malformed';
+}
