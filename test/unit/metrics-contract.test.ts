@@ -275,6 +275,7 @@ describe('closed value sets: the code, docs/metrics.md and the dashboard agree',
     expect([...called].sort()).toEqual([
       'DynamoDB.GetItem',
       'DynamoDB.PutItem',
+      'DynamoDB.UpdateItem',
       'KMS.GetPublicKey',
       'KMS.Sign',
     ]);
