@@ -1,4 +1,4 @@
-// A tiny AWS JSON-protocol endpoint on 127.0.0.1 for the cold-start benchmark: DynamoDB GetItem and KMS GetPublicKey and Sign, answered from memory so that only the function's own cold costs are timed.
+// A tiny AWS JSON-protocol endpoint on 127.0.0.1 for the cold-start benchmark: DynamoDB GetItem and UpdateItem and KMS GetPublicKey and Sign, answered from memory so that only the function's own cold costs are timed.
 import { createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 /** What the stub serves. */
 export interface AwsJsonStubOptions {
   /** DynamoDB items (attribute-value JSON, e.g. `{ S: '…' }`) by `client_id`, for GetItem on any table. */
-  items: ReadonlyMap<string, Record<string, unknown>>;
+  items: Map<string, Record<string, unknown>>;
   /** The RSA private key behind the one KMS key (RSA_2048, RSASSA_PKCS1_V1_5_SHA_256). */
   signingKey: KeyObject;
   /** The key's id, echoed in KMS answers. */
@@ -39,6 +39,21 @@ function operations(options: AwsJsonStubOptions): Record<string, (input: never) 
     'DynamoDB_20120810.GetItem': (input: { Key?: { client_id?: { S?: string } } }) => {
       const item = options.items.get(input.Key?.client_id?.S ?? '');
       return { body: item === undefined ? {} : { Item: item } };
+    },
+    // The token function's last-use write (SET last_used_at): kept on the item, as DynamoDB would,
+    // so later reads show a recent use and no further write is made within the hour.
+    'DynamoDB_20120810.UpdateItem': (input: {
+      Key?: { client_id?: { S?: string } };
+      ExpressionAttributeValues?: { ':used'?: { S?: string } };
+    }) => {
+      const id = input.Key?.client_id?.S ?? '';
+      const item = options.items.get(id);
+      const used = input.ExpressionAttributeValues?.[':used'];
+      if (item === undefined || used === undefined) {
+        return { status: 400, type: 'ConditionalCheckFailedException', message: 'no such item' };
+      }
+      options.items.set(id, { ...item, last_used_at: used });
+      return { body: {} };
     },
     'TrentService.GetPublicKey': () => ({
       body: {
