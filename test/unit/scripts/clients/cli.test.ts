@@ -58,6 +58,7 @@ function failingStore(error: unknown): ClientAdminStore {
     deleteClient: fail,
     listClients: fail,
     revokeToken: fail,
+    listAuditEntries: fail,
   };
 }
 
