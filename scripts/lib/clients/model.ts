@@ -116,6 +116,12 @@ export interface CommandDeps {
   randomBytes: RandomBytes;
   out: Output;
   /**
+   * Who runs the command, for the audit trail: the caller's ARN from STS GetCallerIdentity for a
+   * table, `local` for `--local`. Asked once, just before the first write, so a command that
+   * cannot name its caller writes nothing.
+   */
+  actor: () => Promise<string>;
+  /**
    * Opens where the clients' API keys live (API Gateway for a table, nothing locally); called
    * only by commands that may touch a key, so the others never load that SDK.
    */

@@ -29,5 +29,5 @@ export async function addKeys(
     allowShared: allowSharedKey,
     isSelf: (r) => r.client_id === clientId,
   });
-  return writeNext(deps, current, { ...current, jwks: { keys: all } });
+  return writeNext(deps, current, { ...current, jwks: { keys: all } }, 'add-key');
 }

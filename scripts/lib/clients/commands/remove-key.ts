@@ -30,8 +30,10 @@ export async function removeKey(
       `kid ${kid} is the last key of client ${clientId}; add the new key first (add-key), then remove the old one`,
     );
   }
-  return writeNext(deps, current, {
-    ...current,
-    jwks: { keys: keys.filter((key) => key.kid !== kid) },
-  });
+  return writeNext(
+    deps,
+    current,
+    { ...current, jwks: { keys: keys.filter((key) => key.kid !== kid) } },
+    'remove-key',
+  );
 }
