@@ -28,6 +28,7 @@ export const COMMANDS = [
   'revoke-token',
   'delete',
   'usage',
+  'history',
 ] as const;
 
 /** A command name. */
@@ -93,6 +94,8 @@ export type ParsedCommand =
   | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
   | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number })
   | ({ command: 'usage' } & CommonOptions & { clientId: string; days: number })
+  /** `clientId`: one client's trail; absent, every entry (revoke-token ones included). */
+  | ({ command: 'history' } & CommonOptions & { clientId?: string })
   | ({ command: 'add-key' } & CommonOptions & {
         clientId: string;
         keys: ClientJwk[];
