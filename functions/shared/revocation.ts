@@ -11,6 +11,14 @@
  */
 export const REVOKED_JTI_PREFIX = 'revoked#';
 
+/**
+ * Partition key prefix of the clients CLI's audit entries: `client_id = "audit#<time>#<random>"`
+ * (tools/dev-adapters/audit-entry.ts). Reserved like every key with `#`; the Lambdas' roles are
+ * denied every item under it (modules/token-endpoint, modules/authorizer), so neither function
+ * can read, forge or remove an entry.
+ */
+export const AUDIT_KEY_PREFIX = 'audit#';
+
 /** Number attribute (epoch seconds) of a revoked-jti item, the table's TTL attribute. */
 export const EXPIRES_AT_ATTRIBUTE = 'expires_at';
 
@@ -29,9 +37,11 @@ export function revokedJtiKey(jti: string): string {
 }
 
 /**
- * Whether a string is a reserved (non-client) partition key of the clients table.
+ * Whether a string is a reserved (non-client) partition key of the clients table: a revoked token
+ * (`revoked#`), an assertion's single use (`jti#`), an audit entry (`audit#`) or a configuration
+ * item (`config#`). No client id may hold a `#`.
  * @param id a client id as a request or the CLI gives it
- * @returns true when it could name a revocation item
+ * @returns true when it could name a reserved item
  */
 export function isReservedKey(id: string): boolean {
   return id.includes('#');

@@ -100,6 +100,16 @@ data "aws_iam_policy_document" "this" {
         variable = "dynamodb:Select"
         values   = ["SPECIFIC_ATTRIBUTES"]
       }
+
+      # Never an item of the clients CLI's audit trail (audit#<time>#<random>, docs/audit.md):
+      # dynamodb:LeadingKeys holds every key a BatchGetItem names, and ForAllValues:StringNotLike
+      # refuses the request if one starts with audit# (same Developer Guide page). The function
+      # reads a token's client and its revoked#<jti> item only.
+      condition {
+        test     = "ForAllValues:StringNotLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["audit#*"]
+      }
     }
   }
 

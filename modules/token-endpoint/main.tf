@@ -54,12 +54,23 @@ locals {
 ################################################################################
 
 data "aws_iam_policy_document" "this" {
-  # Strongly consistent point reads of one client record; no Scan, Query or writes.
+  # Strongly consistent point reads of one client record (and of revoked# items, for RFC 7662
+  # introspection); no Scan, Query or writes. Never an item of the clients CLI's audit trail
+  # (audit#<time>#<random>, docs/audit.md): ForAllValues:StringNotLike on dynamodb:LeadingKeys
+  # refuses a read whose key starts with audit# ("Using IAM policy conditions for fine-grained
+  # access control", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+  # A GetItem always names its key, so the set operator never holds vacuously here.
   statement {
     sid       = "ReadClientRecords"
     effect    = "Allow"
     actions   = ["dynamodb:GetItem"]
     resources = [var.table_arn]
+
+    condition {
+      test     = "ForAllValues:StringNotLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["audit#*"]
+    }
   }
 
   # RFC 7009 revocation writes `revoked#<jti>` items and nothing else: dynamodb:LeadingKeys holds

@@ -503,11 +503,14 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
         '--json',
       ]);
     const holder = onlyJson<CreatedView>(await create('Key holder'));
-    const before = (await scanItems()).length;
+    // Client items only: each create also writes its audit entry (docs/audit.md).
+    const clientItems = async (): Promise<number> =>
+      (await scanItems()).filter((i) => !i.client_id?.S?.startsWith('audit#')).length;
+    const before = await clientItems();
 
     // Act
     const refused = await create('Key borrower');
-    const after = (await scanItems()).length;
+    const after = await clientItems();
     const allowed = await create('Key borrower', '--allow-shared-key');
 
     // Assert
@@ -516,7 +519,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
     expect(refused.stderr).toContain('--allow-shared-key');
     expect(after).toBe(before);
     expect(allowed.code).toBe(0);
-    expect((await scanItems()).length).toBe(before + 1);
+    expect(await clientItems()).toBe(before + 1);
   });
 });
 
@@ -598,7 +601,9 @@ describe('clients CLI against the local file store', () => {
     const show = await cli('clients', ['show', id, ...target()]);
     expect(show).toMatchObject({ code: 2, stdout: '' });
     expect(show.stderr).toMatch(`no client with id ${id}`);
-    expect(JSON.parse(file())).toEqual({ clients: {} });
+    // Only the audit trail is left (docs/audit.md): the client and its secrets are gone.
+    const left = Object.keys((JSON.parse(file()) as { clients: object }).clients);
+    expect(left.filter((key) => !key.startsWith('audit#'))).toEqual([]);
   });
 
   it('revoke-tokens prints until when new tokens get 503; the token endpoint refuses exactly until then', async () => {

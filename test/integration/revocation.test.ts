@@ -75,6 +75,7 @@ describeWithMoto()('revocation against moto (authorizer check, RFC 7009, CLI)', 
     clock,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     out: { stdout: () => undefined, stderr: () => undefined },
+    actor: async () => 'revocation-test',
   });
 
   /** A fresh authorizer container: its own revocation cache. */

@@ -55,6 +55,9 @@ export function testClock(iso = '2030-01-01T00:00:00.000Z'): TestClock {
   return clock;
 }
 
+/** The caller makeDeps names in audit entries. */
+export const TEST_ACTOR = 'arn:aws:sts::123456789012:assumed-role/operators/test';
+
 /**
  * Command dependencies over a fresh memory store.
  * @param overrides ports to replace
@@ -75,6 +78,7 @@ export function makeDeps(overrides: Partial<CommandDeps> = {}): {
     clock,
     randomBytes: counterRandom(),
     out,
+    actor: async () => TEST_ACTOR,
     ...overrides,
   };
   return { deps, store, clock, out };

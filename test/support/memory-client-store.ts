@@ -5,13 +5,15 @@ import {
   ConcurrentModificationError,
 } from '../../tools/dev-adapters/errors';
 import type { ClientAdminStore } from '../../tools/dev-adapters/client-admin-store';
+import { newestFirst, type AuditEntry } from '../../tools/dev-adapters/audit-entry';
 import type { ClientRecord, RevokedToken } from '../../functions/token/core/types';
 
 /**
  * In-memory store with the same conditional semantics as the real adapters. Records are copied in
  * and out, so a test can never mutate stored state by accident; `records` is the stored state for
  * a test to inspect or change directly. `beforeWrite` lets a test slip in a concurrent change
- * between a command's read and its write.
+ * between a command's read and its write. Audit entries are kept with the write that carries
+ * them, and `unaudited` counts the writes that came without one.
  */
 export class MemoryClientStore implements ClientAdminStore {
   /** Stored records by client id. */
@@ -20,6 +22,10 @@ export class MemoryClientStore implements ClientAdminStore {
   writes = 0;
   /** Runs once, just before the next write. */
   beforeWrite: (() => void) | undefined;
+  /** Audit entries, in the order written. */
+  readonly audit: AuditEntry[] = [];
+  /** Number of successful writes that came without an audit entry. */
+  unaudited = 0;
 
   /**
    * @param records records stored from the start (not counted as writes)
@@ -33,32 +39,47 @@ export class MemoryClientStore implements ClientAdminStore {
     return record ? structuredClone(record) : undefined;
   }
 
-  async createClient(record: ClientRecord): Promise<void> {
+  async createClient(record: ClientRecord, audit?: AuditEntry): Promise<void> {
     this.hook();
     if (this.records.has(record.client_id)) throw new ClientExistsError(record.client_id);
     this.put(record);
+    this.record(audit);
   }
 
-  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
+  async updateClient(
+    record: ClientRecord,
+    expectedVersion: number,
+    audit?: AuditEntry,
+  ): Promise<void> {
     this.hook();
     this.expect(record.client_id, expectedVersion);
     this.put(record);
+    this.record(audit);
   }
 
-  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
+  async deleteClient(clientId: string, expectedVersion: number, audit?: AuditEntry): Promise<void> {
     this.hook();
     this.expect(clientId, expectedVersion);
     this.records.delete(clientId);
     this.writes += 1;
+    this.record(audit);
   }
 
   /** Revoked tokens by jti. */
   readonly revoked = new Map<string, RevokedToken>();
 
-  async revokeToken(token: RevokedToken): Promise<void> {
+  async revokeToken(token: RevokedToken, audit?: AuditEntry): Promise<void> {
     this.hook();
     this.revoked.set(token.jti, { ...token });
     this.writes += 1;
+    this.record(audit);
+  }
+
+  async listAuditEntries(clientId?: string): Promise<AuditEntry[]> {
+    return this.audit
+      .filter((e) => clientId === undefined || e.client_id === clientId)
+      .map((e) => structuredClone(e))
+      .sort(newestFirst);
   }
 
   async revokedUntil(jti: string): Promise<number | undefined> {
@@ -74,6 +95,11 @@ export class MemoryClientStore implements ClientAdminStore {
    */
   dump(): string {
     return JSON.stringify([...this.records.values()]);
+  }
+
+  private record(audit: AuditEntry | undefined): void {
+    if (audit === undefined) this.unaudited += 1;
+    else this.audit.push(structuredClone(audit));
   }
 
   private hook(): void {

@@ -6,6 +6,7 @@ import { strToU8, zipSync } from 'fflate';
 import { KMS_SIGNING_ALGORITHM } from '../../functions/token/adapters/signer-kms';
 import { AUTHORIZER_ATTRIBUTES } from '../../functions/authorizer/adapters/revocation-state-dynamodb';
 import { LAST_USE_ATTRIBUTES } from '../../functions/token/adapters/last-use-dynamodb';
+import { auditKey } from '../../tools/dev-adapters/audit-entry';
 import { LOGS_ACTIONS, sdkActions } from '../support/aws-actions';
 import {
   evaluatePolicy,
@@ -679,6 +680,57 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
         'dynamodb:PartiQLInsert',
       ]) {
         expect([action, decide(action, LAST_USE_CONTEXT)]).not.toEqual([action, 'allow']);
+      }
+    },
+  );
+
+  test.each(['asUser', 'withRevocation'] as const)(
+    'neither function role (%s) can read or write an item of the clients audit trail',
+    (variant) => {
+      // Arrange: the keys the CLI gives its audit entries (docs/audit.md)
+      const { tokenRolePolicy, authorizerRolePolicy } = rendered[variant];
+      const all = principals(callerArn);
+      const entry = auditKey('2030-01-01T00:00:00.000Z', Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+      const decide = (
+        policy: PolicyDocument,
+        principal: RequestPrincipal,
+        action: string,
+        context: Record<string, string | string[]>,
+      ): string =>
+        evaluatePolicy(policy, { principal, action, resource: TABLE_ARN, context }, 'identity')
+          .decision;
+      const token = (action: string, keys: string[]): string =>
+        decide(tokenRolePolicy, all.tokenRole, action, { 'dynamodb:LeadingKeys': keys });
+      const projection = {
+        'dynamodb:Attributes': [...AUTHORIZER_ATTRIBUTES],
+        'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+      };
+      const authorizer = (keys: string[]): string =>
+        decide(authorizerRolePolicy, all.authorizerRole, 'dynamodb:BatchGetItem', {
+          ...projection,
+          'dynamodb:LeadingKeys': keys,
+        });
+
+      // Act / Assert: the token role reads clients and revoked tokens, never an entry ...
+      expect(token('dynamodb:GetItem', ['client-1'])).toBe('allow');
+      expect(token('dynamodb:GetItem', ['revoked#j1'])).toBe('allow');
+      expect(token('dynamodb:GetItem', [entry])).not.toBe('allow');
+      expect(token('dynamodb:GetItem', ['audit#'])).not.toBe('allow');
+      // ... and writes none
+      for (const action of [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ]) {
+        expect([action, token(action, [entry])]).not.toEqual([action, 'allow']);
+      }
+      // The authorizer (with revocation) reads a client and a revoked item, never an entry.
+      if (variant === 'withRevocation') {
+        expect(authorizer(['client-1', 'revoked#j1'])).toBe('allow');
+        expect(authorizer([entry, 'revoked#j1'])).not.toBe('allow');
+      } else {
+        expect(authorizer(['client-1', 'revoked#j1'])).not.toBe('allow');
       }
     },
   );

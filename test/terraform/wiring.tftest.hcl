@@ -79,6 +79,14 @@ run "token_endpoint_is_least_privilege" {
     error_message = "The token role may only GetItem on the clients table."
   }
 
+  # The clients CLI's audit trail (audit#<time>#<random> items) is out of the token role's reach.
+  assert {
+    condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "ReadClientRecords" || (
+      anytrue([for c in s.condition : c.test == "ForAllValues:StringNotLike" && c.variable == "dynamodb:LeadingKeys" && toset(c.values) == toset(["audit#*"])])
+    )])
+    error_message = "ReadClientRecords must refuse audit# leading keys."
+  }
+
   assert {
     condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "SignAccessTokens" || (
       toset(s.actions) == toset(["kms:Sign"]) &&

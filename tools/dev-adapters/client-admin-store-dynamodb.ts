@@ -1,13 +1,17 @@
-// DynamoDB client store, write side: conditional (versioned) writes and a paginated Scan, for the
-// clients CLI, over the AWS SDK. Never bundled into the token function, whose role may only read.
+// DynamoDB client store, write side: conditional (versioned) writes, each with its audit entry in
+// one transaction, and paginated Scans, for the clients CLI, over the AWS SDK. Never bundled into
+// the token function, whose role may only read.
 import {
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
+  TransactWriteItemsCommand,
   type AttributeValue,
   type PutItemCommandInput,
+  type ScanCommandInput,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import {
   byClientId,
@@ -24,12 +28,23 @@ import {
   revokedJtiKey,
   REVOKED_JTI_PREFIX,
 } from '../../functions/shared/revocation';
+import { newestFirst, type AuditEntry } from './audit-entry';
+import {
+  auditedTransaction,
+  auditScanFilter,
+  cancellationError,
+  cancellationOf,
+  fromAuditItem,
+} from './audit-trail-dynamodb';
 import { awsErrorName, isTemporaryFailure } from './aws-sdk-errors';
 import type { ClientAdminStore } from './client-admin-store';
 import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
 
 /** A DynamoDB item, as the SDK types it. */
 type Item = Record<string, AttributeValue>;
+
+/** The input of a DeleteItem, as a transaction's Delete is shaped. */
+type DeleteItemCommandInput = ConstructorParameters<typeof DeleteItemCommand>[0];
 
 /** The condition part of a conditional write. */
 type Condition = Pick<
@@ -53,7 +68,8 @@ export interface DynamoDbClientAdminStoreOptions {
 
 /**
  * Client admin store on a DynamoDB table: every write is conditional on the item's `version`, so
- * no change is silently overwritten.
+ * no change is silently overwritten. A write given an audit entry is one TransactWriteItems of
+ * the change and the entry (audit-trail-dynamodb.ts): both are written or neither.
  */
 export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationStore {
   private readonly tableName: string;
@@ -87,20 +103,15 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   /**
    * Records a revoked token (`revoked#<jti>`, expiring by TTL); idempotent.
    * @param token the revoked token
+   * @param audit the revocation's audit entry (`revoke-token`), written with it
    */
-  async revokeToken(token: RevokedToken): Promise<void> {
-    await this.call(() =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            client_id: { S: revokedJtiKey(token.jti) },
-            revoked_client_id: { S: token.clientId },
-            [EXPIRES_AT_ATTRIBUTE]: { N: String(token.expiresAt) },
-          },
-        }),
-      ),
-    );
+  async revokeToken(token: RevokedToken, audit?: AuditEntry): Promise<void> {
+    const item: Item = {
+      client_id: { S: revokedJtiKey(token.jti) },
+      revoked_client_id: { S: token.clientId },
+      [EXPIRES_AT_ATTRIBUTE]: { N: String(token.expiresAt) },
+    };
+    await this.write({ Put: { TableName: this.tableName, Item: item } }, audit);
   }
 
   /**
@@ -125,12 +136,19 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   /**
    * Puts a new item unless the id is taken.
    * @param record the new client, usually with `version` 1
+   * @param audit the change's audit entry, written with it
    * @throws ClientExistsError when an item with this id exists
    */
-  async createClient(record: ClientRecord): Promise<void> {
-    await this.put(
-      record,
-      { ConditionExpression: 'attribute_not_exists(client_id)' },
+  async createClient(record: ClientRecord, audit?: AuditEntry): Promise<void> {
+    await this.write(
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem(record),
+          ConditionExpression: 'attribute_not_exists(client_id)',
+        },
+      },
+      audit,
       (_old, cause) => new ClientExistsError(record.client_id, { cause }),
     );
   }
@@ -139,11 +157,24 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
    * Replaces the item if its stored version is still `expectedVersion`.
    * @param record the new record (with `version = expectedVersion + 1`)
    * @param expectedVersion the version the caller read
+   * @param audit the change's audit entry, written with it
    * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
    */
-  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
-    await this.put(record, versionCondition(expectedVersion), (old, cause) =>
-      conflictError(record.client_id, old, cause),
+  async updateClient(
+    record: ClientRecord,
+    expectedVersion: number,
+    audit?: AuditEntry,
+  ): Promise<void> {
+    await this.write(
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem(record),
+          ...versionCondition(expectedVersion),
+        },
+      },
+      audit,
+      (old, cause) => conflictError(record.client_id, old, cause),
     );
   }
 
@@ -151,18 +182,19 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
    * Deletes the item if its stored version is still `expectedVersion`.
    * @param clientId the client id
    * @param expectedVersion the version the caller read
+   * @param audit the change's audit entry, written with it
    * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
    */
-  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
-    await this.call(
-      () =>
-        this.client.send(
-          new DeleteItemCommand({
-            TableName: this.tableName,
-            Key: { client_id: { S: clientId } },
-            ...versionCondition(expectedVersion),
-          }),
-        ),
+  async deleteClient(clientId: string, expectedVersion: number, audit?: AuditEntry): Promise<void> {
+    await this.write(
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: { client_id: { S: clientId } },
+          ...versionCondition(expectedVersion),
+        },
+      },
+      audit,
       (old, cause) => conflictError(clientId, old, cause),
     );
   }
@@ -173,6 +205,29 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
    */
   async listClients(): Promise<ClientRecord[]> {
     const records: ClientRecord[] = [];
+    for (const item of await this.scan({})) {
+      // The table also holds reserved items (`revoked#<jti>`, `jti#…`, `audit#…`), not clients.
+      if (item.client_id?.S !== undefined && isReservedKey(item.client_id.S)) continue;
+      records.push(this.fromItem(item));
+    }
+    return records.sort(byClientId);
+  }
+
+  /**
+   * Reads the audit trail with a consistent, paginated Scan filtered to `audit#` items (a Scan
+   * reads, and is billed for, the whole table; the trail is read rarely).
+   * @param clientId one client's entries, or every entry when undefined
+   * @returns the entries, newest first
+   * @throws ServerError when an entry cannot be read
+   */
+  async listAuditEntries(clientId?: string): Promise<AuditEntry[]> {
+    const items = await this.scan(auditScanFilter(clientId));
+    return items.map(fromAuditItem).sort(newestFirst);
+  }
+
+  /** A consistent Scan of every page, with an optional filter. */
+  private async scan(filter: Partial<ScanCommandInput>): Promise<Item[]> {
+    const items: Item[] = [];
     let startKey: Item | undefined;
     do {
       const out = await this.call(() =>
@@ -181,17 +236,14 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
             TableName: this.tableName,
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
+            ...filter,
           }),
         ),
       );
-      for (const item of out.Items ?? []) {
-        // The table also holds revoked-token items (`revoked#<jti>`), which are not clients.
-        if (item.client_id?.S !== undefined && isReservedKey(item.client_id.S)) continue;
-        records.push(this.fromItem(item));
-      }
+      items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey && Object.keys(startKey).length > 0);
-    return records.sort(byClientId);
+    return items;
   }
 
   private fromItem(item: Item): ClientRecord {
@@ -218,20 +270,30 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
     try {
       return await fn();
     } catch (err) {
-      const name = awsErrorName(err);
-      if (name === 'ConditionalCheckFailedException' && onConditionFailed) {
-        throw onConditionFailed((err as { Item?: Item }).Item, err);
-      }
-      if (name === 'ResourceNotFoundException') {
-        throw new TableNotFoundError(this.tableName, await this.region(), { cause: err });
-      }
-      if (isTemporaryFailure(err)) {
-        throw new TemporarilyUnavailableError('the client store is busy; retry later', {
-          cause: err,
-        });
-      }
-      throw new ServerError('the client store failed', { cause: err });
+      throw await this.failure(err, onConditionFailed);
     }
+  }
+
+  /**
+   * Maps the failure of one SDK call to the store's error model.
+   * @param err what the SDK threw
+   * @param onConditionFailed error for a ConditionalCheckFailedException, given the old item if any
+   * @returns the error to throw
+   */
+  private async failure(err: unknown, onConditionFailed?: ConditionFailureMapper): Promise<Error> {
+    const name = awsErrorName(err);
+    if (name === 'ConditionalCheckFailedException' && onConditionFailed) {
+      return onConditionFailed((err as { Item?: Item }).Item, err);
+    }
+    if (name === 'ResourceNotFoundException') {
+      return new TableNotFoundError(this.tableName, await this.region(), { cause: err });
+    }
+    if (isTemporaryFailure(err)) {
+      return new TemporarilyUnavailableError('the client store is busy; retry later', {
+        cause: err,
+      });
+    }
+    return new ServerError('the client store failed', { cause: err });
   }
 
   private async region(): Promise<string> {
@@ -244,23 +306,65 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   }
 
   /**
-   * Conditional PutItem of a whole record.
-   * @param record the record to write
-   * @param condition the condition expression and its names and values
-   * @param onConditionFailed error to throw when the condition does not hold
+   * One conditional write: alone when there is no audit entry (a fixture seeding the table), else
+   * in one transaction with the entry.
+   * @param change the Put or Delete, with its condition
+   * @param audit the entry to write with it
+   * @param onConditionFailed error to throw when the change's condition does not hold
    */
-  private async put(
-    record: ClientRecord,
-    condition: Condition,
-    onConditionFailed: ConditionFailureMapper,
+  private async write(
+    change: TransactWriteItem,
+    audit: AuditEntry | undefined,
+    onConditionFailed?: ConditionFailureMapper,
   ): Promise<void> {
-    await this.call(
-      () =>
-        this.client.send(
-          new PutItemCommand({ TableName: this.tableName, Item: toItem(record), ...condition }),
-        ),
-      onConditionFailed,
+    if (audit === undefined) {
+      const send = change.Put
+        ? () => this.client.send(new PutItemCommand(change.Put as PutItemCommandInput))
+        : () => this.client.send(new DeleteItemCommand(change.Delete as DeleteItemCommandInput));
+      await this.call(send, onConditionFailed);
+      return;
+    }
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand(auditedTransaction(change, this.tableName, audit)),
+      );
+    } catch (err) {
+      if (awsErrorName(err) !== 'TransactionCanceledException') throw await this.failure(err);
+      const cancellation = cancellationOf(err);
+      if (cancellation.kind !== 'change-condition' || onConditionFailed === undefined) {
+        throw cancellationError(
+          cancellation.kind === 'change-condition' ? { kind: 'other' } : cancellation,
+          audit,
+          err,
+        );
+      }
+      // A versioned change asked for the old item; a response without it (one that lists the
+      // reasons only in its message) is completed by reading the item, to tell a deleted client
+      // from a concurrent change.
+      const action = change.Put ?? change.Delete;
+      const key = (change.Put?.Item ?? change.Delete?.Key)?.client_id as AttributeValue;
+      const old =
+        cancellation.old ??
+        (action?.ReturnValuesOnConditionCheckFailure === 'ALL_OLD'
+          ? await this.rawItem(key)
+          : undefined);
+      throw onConditionFailed(old, err);
+    }
+  }
+
+  /** @returns the stored item with this key, or undefined */
+  private async rawItem(key: AttributeValue): Promise<Item | undefined> {
+    const out = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { client_id: key },
+          ConsistentRead: true,
+          ProjectionExpression: 'client_id',
+        }),
+      ),
     );
+    return out.Item;
   }
 }
 

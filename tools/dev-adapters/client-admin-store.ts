@@ -1,20 +1,32 @@
 // The write side of the client store, used by the clients CLI and the local server; never shipped to Lambda.
 import type { ClientRecord, ClientStore, RevokedToken } from '../../functions/token/core/types';
+import type { AuditEntry } from './audit-entry';
 
-/** Admin side of the client store, used by the operator commands. Every write is conditional. */
+/**
+ * Admin side of the client store, used by the operator commands. Every write is conditional.
+ * A write given an audit entry stores the entry with the change, atomically: both or neither.
+ * The CLI gives one with every write; fixtures and benchmarks that seed a store give none.
+ */
 export interface ClientAdminStore extends ClientStore {
   /** Creates a client; throws ClientExistsError when the id is taken. */
-  createClient(record: ClientRecord): Promise<void>;
+  createClient(record: ClientRecord, audit?: AuditEntry): Promise<void>;
   /**
    * Replaces a client if its stored `version` still equals `expectedVersion`;
    * throws ClientNotFoundError or ConcurrentModificationError otherwise.
    * The caller passes the new record with `version = expectedVersion + 1`.
    */
-  updateClient(record: ClientRecord, expectedVersion: number): Promise<void>;
+  updateClient(record: ClientRecord, expectedVersion: number, audit?: AuditEntry): Promise<void>;
   /** Deletes a client if its version matches; same errors as updateClient. */
-  deleteClient(clientId: string, expectedVersion: number): Promise<void>;
+  deleteClient(clientId: string, expectedVersion: number, audit?: AuditEntry): Promise<void>;
   /** Lists every client (all pages). */
   listClients(): Promise<ClientRecord[]>;
   /** Records a revoked token (idempotent), as RFC 7009 revocation does. */
-  revokeToken(token: RevokedToken): Promise<void>;
+  revokeToken(token: RevokedToken, audit?: AuditEntry): Promise<void>;
+  /**
+   * Reads the audit trail.
+   * @param clientId one client's entries, or every entry when undefined
+   * @returns the entries, newest first
+   * @throws ServerError when an entry cannot be read (MalformedAuditEntryError as its cause)
+   */
+  listAuditEntries(clientId?: string): Promise<AuditEntry[]>;
 }

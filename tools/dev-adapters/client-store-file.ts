@@ -25,6 +25,13 @@ import {
   parseClientRecord,
 } from '../../functions/token/adapters/client-record';
 import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
+import {
+  isAuditKey,
+  MalformedAuditEntryError,
+  newestFirst,
+  parseAuditEntry,
+  type AuditEntry,
+} from './audit-entry';
 
 /** File name of the client records inside the data directory. */
 export const CLIENTS_FILE = 'clients.json';
@@ -59,6 +66,8 @@ interface CacheEntry {
  * client created by the CLI works without a restart. Writes take a lock file (exclusive create) for
  * the read-modify-write, compare `version` exactly like the DynamoDB store, and replace the file
  * atomically (temporary file with mode 0600, then rename), so readers never see a partial file.
+ * An audit entry given with a write goes into the same file write, under its `audit#` key, so the
+ * change and its entry land together or not at all, as in the DynamoDB store's transaction.
  */
 export class FileClientStore implements ClientAdminStore, AssertionReplayCache, LastUseRecorder {
   /** Path of `clients.json`. */
@@ -95,39 +104,46 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
   /**
    * Adds a client unless its id is taken.
    * @param record the new client
+   * @param audit the change's audit entry, written with it
    * @throws ClientExistsError when the id is taken
    */
-  async createClient(record: ClientRecord): Promise<void> {
+  async createClient(record: ClientRecord, audit?: AuditEntry): Promise<void> {
     await this.modify((clients) => {
       if (clients.has(record.client_id)) throw new ClientExistsError(record.client_id);
       clients.set(record.client_id, record);
-    });
+    }, audit);
   }
 
   /**
    * Replaces a client if its stored version is still `expectedVersion`.
    * @param record the new record (with `version = expectedVersion + 1`)
    * @param expectedVersion the version the caller read
+   * @param audit the change's audit entry, written with it
    * @throws ClientNotFoundError or ConcurrentModificationError
    */
-  async updateClient(record: ClientRecord, expectedVersion: number): Promise<void> {
+  async updateClient(
+    record: ClientRecord,
+    expectedVersion: number,
+    audit?: AuditEntry,
+  ): Promise<void> {
     await this.modify((clients) => {
       expectVersion(clients, record.client_id, expectedVersion);
       clients.set(record.client_id, record);
-    });
+    }, audit);
   }
 
   /**
    * Deletes a client if its stored version is still `expectedVersion`.
    * @param clientId the client id
    * @param expectedVersion the version the caller read
+   * @param audit the change's audit entry, written with it
    * @throws ClientNotFoundError or ConcurrentModificationError
    */
-  async deleteClient(clientId: string, expectedVersion: number): Promise<void> {
+  async deleteClient(clientId: string, expectedVersion: number, audit?: AuditEntry): Promise<void> {
     await this.modify((clients) => {
       expectVersion(clients, clientId, expectedVersion);
       clients.delete(clientId);
-    });
+    }, audit);
   }
 
   /**
@@ -142,11 +158,36 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
   }
 
   /**
+   * The audit trail kept in the file (`audit#` entries).
+   * @param clientId one client's entries, or every entry when undefined
+   * @returns the entries, newest first
+   * @throws ServerError when an entry cannot be read
+   */
+  async listAuditEntries(clientId?: string): Promise<AuditEntry[]> {
+    const clients = await this.guard(() => this.readCached());
+    const entries: AuditEntry[] = [];
+    for (const [key, raw] of clients) {
+      if (!isAuditKey(key)) continue;
+      let entry: AuditEntry;
+      try {
+        entry = parseAuditEntry(key, raw);
+      } catch (err) {
+        /* istanbul ignore next -- parseAuditEntry throws nothing else */
+        if (!(err instanceof MalformedAuditEntryError)) throw err;
+        throw new ServerError(err.message, { cause: err });
+      }
+      if (clientId === undefined || entry.client_id === clientId) entries.push(entry);
+    }
+    return entries.sort(newestFirst);
+  }
+
+  /**
    * Records a revoked token as a `revoked#<jti>` entry, as the DynamoDB table does (idempotent).
    * Expired entries are dropped on each write, the file's stand-in for DynamoDB TTL.
    * @param token the revoked token
+   * @param audit the revocation's audit entry (`revoke-token`), written with it
    */
-  async revokeToken(token: RevokedToken): Promise<void> {
+  async revokeToken(token: RevokedToken, audit?: AuditEntry): Promise<void> {
     const nowSeconds = Math.floor(Date.now() / 1000);
     await this.modify((clients) => {
       dropExpired(clients, nowSeconds);
@@ -154,7 +195,7 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
         revoked_client_id: token.clientId,
         expires_at: token.expiresAt,
       });
-    });
+    }, audit);
   }
 
   /**
@@ -233,8 +274,13 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
   /**
    * Runs a read-modify-write under the lock; the change function throws to abort without writing,
    * or returns false when there is nothing to write.
+   * @param change the change to the entries
+   * @param audit an audit entry to add in the same write; its key must be new
    */
-  private async modify(change: (clients: ClientsMap) => void | boolean): Promise<void> {
+  private async modify(
+    change: (clients: ClientsMap) => void | boolean,
+    audit?: AuditEntry,
+  ): Promise<void> {
     await this.guard(async () => {
       await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
       const release = await this.lock();
@@ -242,6 +288,7 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
         // Read the file itself (not the cache) while holding the lock: it is the truth to compare with.
         const { clients } = await this.readFile();
         if (change(clients) === false) return;
+        if (audit !== undefined) addAuditEntry(clients, audit);
         await this.writeAtomically(clients);
       } finally {
         await release();
@@ -377,7 +424,23 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
   }
 }
 
-/** Removes reserved (`revoked#`, `jti#`) entries whose `expires_at` has passed. */
+/**
+ * Adds an audit entry under its key (the key is not repeated inside), as the DynamoDB store's
+ * conditional put does: an existing key is never overwritten, and the whole write is refused.
+ */
+function addAuditEntry(clients: ClientsMap, audit: AuditEntry): void {
+  const { key, ...entry } = audit;
+  if (!isAuditKey(key)) throw new ServerError(`${key} is not an audit entry's key`);
+  if (clients.has(key)) {
+    throw new ServerError(`the audit entry ${key} already exists; nothing was changed`);
+  }
+  clients.set(key, entry);
+}
+
+/**
+ * Removes reserved (`revoked#`, `jti#`) entries whose `expires_at` has passed. Audit entries have
+ * no `expires_at`, so they stay (docs/audit.md, "Retention").
+ */
 function dropExpired(clients: ClientsMap, nowSeconds: number): void {
   for (const [id, raw] of clients) {
     if (isReservedKey(id) && Number((raw as RevokedEntry)?.expires_at) <= nowSeconds) {

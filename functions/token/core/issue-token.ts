@@ -59,6 +59,8 @@ export interface IssuedToken {
   tokenType: 'Bearer';
   /** Lifetime in seconds (RFC 6749 §5.1), not a timestamp. */
   expiresIn: number;
+  /** The token's `exp` claim (epoch seconds), for the audit log line. */
+  exp: number;
   scope: string | undefined;
   clientId: string;
   audience: string;
@@ -154,6 +156,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
         accessToken,
         tokenType: 'Bearer',
         expiresIn: ttlSeconds,
+        exp: claims.exp,
         // RFC 6749 §5.1 `scope` is a non-empty list of tokens, so none granted means no member.
         scope: scopes.length === 0 ? undefined : claims.scope,
         clientId: client.client_id,

@@ -1,6 +1,7 @@
 // The token endpoint, POST /oauth2/token: issues an access token and logs and counts the outcome.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { auditKeys } from '../audit-log';
 import { trackClientId } from '../client-id-log';
 import type { OAuthError } from '../core/errors';
 import type { IssuedToken, TokenIssuer } from '../core/issue-token';
@@ -23,7 +24,9 @@ export interface TokenEndpointDeps {
  * Creates the `POST /oauth2/token` endpoint (RFC 6749 §4.4). Records `TokensIssued` and
  * `TokensIssuedByAuthMethod` with the client's authentication method as dimension, or
  * `TokenRequestsRejected` with the error code as dimension, and publishes them with the request's
- * stored latencies.
+ * stored latencies. Its one log line per request is an audit line (`audit: true`, see
+ * audit-log.ts): who got which token, or who was refused and why, and where the request came
+ * from; never a secret, assertion, token or hash.
  * @param deps the issuer, logger, optional metrics and realm
  * @returns the endpoint
  */
@@ -40,17 +43,23 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
     // --from-api) would overwrite each other's clientId. An id that has not authenticated may be
     // a secret sent in its place, so it is logged only in the shape client-id-log.ts allows.
     const clientId = trackClientId();
+    const origin = auditKeys(event);
     try {
       const token = await issuer.issueToken(postRequest(event), clientId.hooks);
       // A literal without a spread: V8 builds it from one shape (a spread here cost ~15 µs a
       // request in a CPU profile). The token's client has authenticated: its id is logged as is.
       logger.info('token issued', {
+        audit: origin.audit,
         clientId: token.clientId,
         kid: token.kid,
         scope: token.scope,
         audience: token.audience,
         jti: token.jti,
         authMethod: token.authMethod,
+        exp: token.exp,
+        sourceIp: origin.sourceIp,
+        userAgent: origin.userAgent,
+        apiGatewayRequestId: origin.apiGatewayRequestId,
         latencyMs: latencyMs(),
       });
       if (metrics !== undefined) {
@@ -67,6 +76,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
       const code = errorCodeOf(err);
       if (response.statusCode >= 500) {
         logger.error('token request failed', {
+          ...origin,
           ...clientId.logKeys(),
           error: code,
           latencyMs: latencyMs(),
@@ -74,6 +84,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
         });
       } else {
         logger.info('token request rejected', {
+          ...origin,
           ...clientId.logKeys(),
           error: code,
           ...reasonOf(err),

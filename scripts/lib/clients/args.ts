@@ -112,12 +112,20 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   'revoke-token': {},
   delete: { yes: { type: 'boolean', short: 'y' } },
   usage: { days: { type: 'string' } },
+  history: {},
 };
 
-/** Commands that take exactly one positional argument, the client id: all but create, list and remove-key. */
+/**
+ * Commands that take exactly one positional argument, the client id: all but create, list,
+ * remove-key (an id and a kid) and history (an id or none).
+ */
 const TAKES_CLIENT_ID: ReadonlySet<CommandName> = new Set(
   COMMANDS.filter(
-    (command) => command !== 'create' && command !== 'list' && command !== 'remove-key',
+    (command) =>
+      command !== 'create' &&
+      command !== 'list' &&
+      command !== 'remove-key' &&
+      command !== 'history',
   ),
 );
 
@@ -305,6 +313,14 @@ export function parseCommandLine(
       });
     }
     clientId = parseClientId(positionals[0] as string);
+  } else if (command === 'history') {
+    if (positionals.length > 1) {
+      throw new UsageError(
+        `history takes at most one client id, got ${positionals.length} arguments: ${positionals.join(' ')}`,
+        { command },
+      );
+    }
+    if (positionals[0] !== undefined) clientId = parseClientId(positionals[0]);
   } else if (positionals.length > 0) {
     throw new UsageError(
       `unexpected argument ${JSON.stringify(positionals[0])} (${command} takes flags only)`,
@@ -358,6 +374,8 @@ export function parseCommandLine(
         return { command, ...common, clientId: clientId as string, kid: positionals[1] as string };
       case 'list':
         return { command, ...common, ...parseListFilters(values) };
+      case 'history':
+        return { command, ...common, ...(clientId !== undefined ? { clientId } : {}) };
       case 'revoke-token':
         // The one positional is a token id (`jti`), checked by the same printable-ASCII rule.
         return { command, ...common, jti: clientId as string };

@@ -36,6 +36,11 @@ export interface CliOptions {
   randomBytes?: RandomBytes;
   /** Asks the operator to confirm `delete` (default: the terminal, when stdin is one). */
   prompter?: Prompter;
+  /**
+   * Names the caller for the audit trail (default: `local` for `--local`, else the ARN that STS
+   * GetCallerIdentity returns for the standard AWS credentials).
+   */
+  identifyCaller?: (target: Target, env: NodeJS.ProcessEnv) => Promise<string>;
 }
 
 /** Message for an error of the store or the AWS SDK, and its exit code. */
@@ -94,6 +99,12 @@ async function defaultOpenUsageKeys(
   return openUsageKeys(target, env);
 }
 
+async function defaultIdentifyCaller(target: Target, env: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded lazily, like the store: reads and `--local` never load the STS client.
+  const { identifyCaller } = await import('./caller');
+  return identifyCaller(target, env);
+}
+
 async function defaultHasher(): Promise<PasswordHasher> {
   const { Argon2PasswordHasher } =
     await import('../../../functions/token/adapters/password-hasher-argon2');
@@ -145,6 +156,11 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       randomBytes: options.randomBytes ?? ((size) => new Uint8Array(nodeRandomBytes(size))),
       out,
       prompter: options.prompter ?? terminalPrompter(),
+      actor: (() => {
+        let identified: Promise<string> | undefined;
+        return () =>
+          (identified ??= (options.identifyCaller ?? defaultIdentifyCaller)(parsed.target, env));
+      })(),
       usageKeys: (() => {
         let opened: Promise<UsageKeyGateway> | undefined;
         return () =>

@@ -109,6 +109,14 @@ ${CREATE_FLAGS}
   halfway, run it again. On a terminal it first asks you to type the client id.
   --yes, -y                delete without asking; required when stdin is not a terminal
                            (scripts, CI), where delete otherwise refuses with exit 2`,
+  history: `history [CLIENT_ID]
+  Prints the audit trail, newest first: every change the CLI made to the client (or, without an
+  id, to every client, revoke-token included), who made it (the caller's ARN from STS
+  GetCallerIdentity; local for --local), when, and the fields before and after. Never secrets or
+  hashes: secrets by their times, keys by kid and thumbprint. A deleted client keeps its history.
+  What the trail proves and what it cannot: docs/audit.md.
+  With --json: an array of {"key","at","actor","command","operation","client_id","jti","before",
+  "after","changed"}.`,
   usage: `usage CLIENT_ID [--days N]
   Prints the requests API Gateway counted for the client's API key in its usage plan, per UTC day,
   for the last N days (default 7, at most 90), from GetUsage.`,

@@ -28,6 +28,7 @@ export const COMMANDS = [
   'revoke-token',
   'delete',
   'usage',
+  'history',
 ] as const;
 
 /** A command name. */
@@ -107,6 +108,8 @@ export type ParsedCommand =
   | ({ command: 'update' } & CommonOptions & { clientId: string; changes: ClientChanges })
   | ({ command: 'rotate-secret' } & CommonOptions & { clientId: string; graceSeconds: number })
   | ({ command: 'usage' } & CommonOptions & { clientId: string; days: number })
+  /** `clientId`: one client's trail; absent, every entry (revoke-token ones included). */
+  | ({ command: 'history' } & CommonOptions & { clientId?: string })
   | ({ command: 'add-key' } & CommonOptions & {
         clientId: string;
         keys: ClientJwk[];
@@ -129,6 +132,12 @@ export interface CommandDeps {
   clock: Clock;
   randomBytes: RandomBytes;
   out: Output;
+  /**
+   * Who runs the command, for the audit trail: the caller's ARN from STS GetCallerIdentity for a
+   * table, `local` for `--local`. Asked once, just before the first write, so a command that
+   * cannot name its caller writes nothing.
+   */
+  actor: () => Promise<string>;
   /**
    * Opens where the clients' API keys live (API Gateway for a table, nothing locally); called
    * only by commands that may touch a key, so the others never load that SDK.

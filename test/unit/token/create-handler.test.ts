@@ -366,6 +366,7 @@ describe('createTokenHandler', () => {
 
       // Assert
       expect(error).toHaveBeenCalledWith('token request failed', {
+        audit: true,
         clientId: 'client-1',
         error: 'server_error',
         latencyMs: expect.any(Number),

@@ -29,9 +29,14 @@ export async function addKeys(
     allowShared: allowSharedKey,
     isSelf: (r) => r.client_id === clientId,
   });
-  return writeNext(deps, current, {
-    ...current,
-    jwks: { keys: all },
-    keys_added_at: { ...current.keys_added_at, ...addedAt(keys, isoTime(deps.clock())) },
-  });
+  return writeNext(
+    deps,
+    current,
+    {
+      ...current,
+      jwks: { keys: all },
+      keys_added_at: { ...current.keys_added_at, ...addedAt(keys, isoTime(deps.clock())) },
+    },
+    'add-key',
+  );
 }

@@ -5,7 +5,7 @@ import { generateClientId, generateClientSecret } from '../secrets';
 import { refuseSharedKeys } from '../shared-keys';
 import { generateUsageKeyValue, resolvePlan, syncUsageKey } from '../usage-keys';
 import { listClients } from './list';
-import { addedAt, isoTime, openUsageKeys, writeNext } from './shared';
+import { addedAt, createRecord, isoTime, openUsageKeys, writeNext } from './shared';
 
 /**
  * Creates a client with a generated id and secret; stores only the argon2id hash, with a
@@ -74,7 +74,7 @@ export async function createClient(
       updated_at: now,
       version: 1,
     };
-    await deps.store.createClient(record);
+    await createRecord(deps, record, 'create');
     return { record, secret };
   }
 
@@ -93,21 +93,26 @@ export async function createClient(
       updated_at: now,
       version: 1,
     };
-    await deps.store.createClient(pending);
+    await createRecord(deps, pending, 'create');
   } else {
     const { token_ttl_seconds: _ttl, ...kept } = pending;
-    pending = await writeNext(deps, pending, { ...kept, ...settings, usage_plan: plan });
+    pending = await writeNext(deps, pending, { ...kept, ...settings, usage_plan: plan }, 'create');
   }
   // Step 2: the key, enabled already (the client cannot get a token until step 3).
   const synced = await syncUsageKey(gateway, config, pending, { enabled: true });
   // Step 3.
   const { secret, secrets } = await newSecret();
   const { pending_since: _pending, ...rest } = pending;
-  const record = await writeNext(deps, pending, {
-    ...rest,
-    status: 'active',
-    secrets,
-    ...(synced ? { usage_key_id: synced.keyId, usage_key: synced.value } : {}),
-  });
+  const record = await writeNext(
+    deps,
+    pending,
+    {
+      ...rest,
+      status: 'active',
+      secrets,
+      ...(synced ? { usage_key_id: synced.keyId, usage_key: synced.value } : {}),
+    },
+    'create',
+  );
   return { record, secret };
 }

@@ -2,6 +2,7 @@
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
 import { deleteUsageKey } from '../usage-keys';
+import { clientAuditEntry } from '../audit';
 import { nextTokensNotBefore, openUsageKeys, requireClient, writeNext } from './shared';
 
 /**
@@ -18,15 +19,21 @@ export async function deleteClient(deps: CommandDeps, clientId: string): Promise
       // Disabled first, so the client gets no token while its key goes; then the key, while the
       // record still names it; then the record. A rerun continues where a failure stopped.
       if (current.status === 'active') {
-        current = await writeNext(deps, current, {
-          ...current,
-          status: 'disabled',
-          tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0),
-        });
+        current = await writeNext(
+          deps,
+          current,
+          {
+            ...current,
+            status: 'disabled',
+            tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0),
+          },
+          'delete',
+        );
       }
       await deleteUsageKey(gateway, await gateway.config(), current);
     }
   }
-  await deps.store.deleteClient(clientId, current.version);
+  const audit = await clientAuditEntry(deps, 'delete', { operation: 'delete', before: current });
+  await deps.store.deleteClient(clientId, current.version, audit);
   return current;
 }

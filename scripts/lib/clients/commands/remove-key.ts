@@ -31,9 +31,14 @@ export async function removeKey(
     );
   }
   const { [kid]: _removed, ...added } = current.keys_added_at ?? {};
-  return writeNext(deps, current, {
-    ...current,
-    jwks: { keys: keys.filter((key) => key.kid !== kid) },
-    ...(current.keys_added_at !== undefined ? { keys_added_at: added } : {}),
-  });
+  return writeNext(
+    deps,
+    current,
+    {
+      ...current,
+      jwks: { keys: keys.filter((key) => key.kid !== kid) },
+      ...(current.keys_added_at !== undefined ? { keys_added_at: added } : {}),
+    },
+    'remove-key',
+  );
 }

@@ -13,8 +13,17 @@ import { nextTokensNotBefore, requireClient, writeNext } from './shared';
  */
 export async function revokeTokens(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
   const current = await requireClient(deps.store, clientId);
-  return writeNext(deps, current, {
-    ...current,
-    tokens_not_before: nextTokensNotBefore(current, deps.clock(), TOKENS_NOT_BEFORE_MARGIN_SECONDS),
-  });
+  return writeNext(
+    deps,
+    current,
+    {
+      ...current,
+      tokens_not_before: nextTokensNotBefore(
+        current,
+        deps.clock(),
+        TOKENS_NOT_BEFORE_MARGIN_SECONDS,
+      ),
+    },
+    'revoke-tokens',
+  );
 }

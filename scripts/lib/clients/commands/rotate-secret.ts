@@ -68,6 +68,6 @@ export async function rotateSecret(
   const secret = generateClientSecret(deps.randomBytes);
   const fresh: ClientSecret = { hash: await deps.hasher.hash(secret), created_at: isoTime(nowMs) };
   const secrets = rotateSecrets(current.secrets, fresh, nowMs, graceSeconds);
-  const record = await writeNext(deps, current, { ...current, secrets });
+  const record = await writeNext(deps, current, { ...current, secrets }, 'rotate-secret');
   return { record, secret, previousExpiresAt: secrets[1]?.expires_at };
 }

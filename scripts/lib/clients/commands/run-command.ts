@@ -1,4 +1,4 @@
-// Runs one parsed clients command (create, list, show, update, disable, enable, rotate-secret, add-key, remove-key, revoke-tokens, revoke-token, delete, usage) and prints its result.
+// Runs one parsed clients command (create, list, show, update, disable, enable, rotate-secret, add-key, remove-key, revoke-tokens, revoke-token, delete, usage, history) and prints its result.
 import { confirmDelete } from '../confirm';
 import { formatRevokedTokens, toRevokedTokensView } from '../revoked-tokens';
 import {
@@ -15,10 +15,12 @@ import {
   toListView,
   toRotatedView,
 } from '../format';
+import { formatHistory, toHistoryEntryView } from '../history-view';
 import type { CommandDeps, ParsedCommand } from '../model';
 import { addKeys } from './add-key';
 import { createClient } from './create';
 import { deleteClient } from './delete';
+import { clientHistory } from './history';
 import { listMatchingClients } from './list';
 import { removeKey } from './remove-key';
 import { revokeTokenById } from './revoke-token';
@@ -105,6 +107,10 @@ export async function runCommand(
       await confirmDelete(deps, parsed.clientId, parsed.yes);
       const record = await deleteClient(deps, parsed.clientId);
       return print(toDeletedView(record), formatDeleted(record));
+    }
+    case 'history': {
+      const entries = (await clientHistory(deps, parsed.clientId)).map(toHistoryEntryView);
+      return print(entries, formatHistory(entries, parsed.clientId));
     }
     case 'usage': {
       const { record, plan, report } = await clientUsage(deps, parsed.clientId, parsed.days);

@@ -19,12 +19,16 @@ export async function setClientStatus(
   status: ClientStatus,
 ): Promise<StatusChange> {
   const current = await requireClient(deps.store, clientId);
+  const command = status === 'disabled' ? 'disable' : 'enable';
   // The record first (a disabled client gets no token and its tokens get 401), then its API key.
   // Already in that status: a rerun, which still completes the key's state.
-  if (current.status === status) return { record: await syncAfter(deps, current), changed: false };
+  if (current.status === status) {
+    return { record: await syncAfter(deps, current, command), changed: false };
+  }
   const next =
     status === 'disabled'
       ? { ...current, status, tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0) }
       : { ...current, status };
-  return { record: await syncAfter(deps, await writeNext(deps, current, next)), changed: true };
+  const written = await writeNext(deps, current, next, command);
+  return { record: await syncAfter(deps, written, command), changed: true };
 }

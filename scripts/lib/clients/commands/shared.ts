@@ -5,6 +5,8 @@ import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-adm
 import type { ClientJwk, ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
 import type { UsageKeyGateway } from '../../../../tools/dev-adapters/usage-key-gateway';
+import type { AuditedCommand } from '../../../../tools/dev-adapters/audit-entry';
+import { clientAuditEntry } from '../audit';
 import { syncUsageKey } from '../usage-keys';
 
 /**
@@ -46,24 +48,47 @@ export async function requireClient(
 }
 
 /**
- * Writes `next` over `current` if nobody changed the client since it was read.
+ * Writes `next` over `current` if nobody changed the client since it was read, with its audit
+ * entry in the same write.
  * @param deps ports
  * @param current the record as read
  * @param next the record to write, without `updated_at` and `version`
+ * @param command the command making the change, for the audit trail
  * @returns the record as written
  */
 export async function writeNext(
   deps: CommandDeps,
   current: ClientRecord,
   next: Omit<ClientRecord, 'updated_at' | 'version'>,
+  command: AuditedCommand,
 ): Promise<ClientRecord> {
   const record: ClientRecord = {
     ...next,
     updated_at: isoTime(deps.clock()),
     version: current.version + 1,
   };
-  await deps.store.updateClient(record, current.version);
+  const audit = await clientAuditEntry(deps, command, {
+    operation: 'update',
+    before: current,
+    after: record,
+  });
+  await deps.store.updateClient(record, current.version, audit);
   return record;
+}
+
+/**
+ * Creates a client record, with its audit entry in the same write.
+ * @param deps ports
+ * @param record the new record
+ * @param command the command making it, for the audit trail
+ */
+export async function createRecord(
+  deps: CommandDeps,
+  record: ClientRecord,
+  command: AuditedCommand,
+): Promise<void> {
+  const audit = await clientAuditEntry(deps, command, { operation: 'create', after: record });
+  await deps.store.createClient(record, audit);
 }
 
 /**
@@ -86,20 +111,26 @@ export async function openUsageKeys(
  * or for a client without a plan).
  * @param deps ports
  * @param record the client as now stored
+ * @param command the command making the change, for the audit trail of the key's id
  * @returns the record, with the key's id recorded if it was missing
  */
-export async function syncAfter(deps: CommandDeps, record: ClientRecord): Promise<ClientRecord> {
+export async function syncAfter(
+  deps: CommandDeps,
+  record: ClientRecord,
+  command: AuditedCommand,
+): Promise<ClientRecord> {
   if (record.usage_plan === undefined) return record;
   const gateway = await openUsageKeys(deps, false);
   const config = gateway && (await gateway.config());
   if (gateway === undefined || config === undefined) return record;
   const synced = await syncUsageKey(gateway, config, record);
   if (synced === undefined || synced.keyId === record.usage_key_id) return record;
-  return writeNext(deps, record, {
-    ...record,
-    usage_key_id: synced.keyId,
-    usage_key: synced.value,
-  });
+  return writeNext(
+    deps,
+    record,
+    { ...record, usage_key_id: synced.keyId, usage_key: synced.value },
+    command,
+  );
 }
 
 /**

@@ -69,6 +69,6 @@ export async function updateClient(
     changes.plan !== undefined &&
     JSON.stringify({ ...current, updated_at: '', version: 0 }) ===
       JSON.stringify({ ...next, updated_at: '', version: 0 });
-  const record = unchanged ? current : await writeNext(deps, current, next);
-  return changes.plan === undefined ? record : syncAfter(deps, record);
+  const record = unchanged ? current : await writeNext(deps, current, next, 'update');
+  return changes.plan === undefined ? record : syncAfter(deps, record, 'update');
 }

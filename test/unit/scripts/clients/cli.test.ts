@@ -18,7 +18,7 @@ import { EXIT } from '../../../../tools/cli/exit-codes';
 import { openStore, regionFromEnv } from '../../../../scripts/lib/clients/target';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';
-import { captureOutput, counterRandom, testClock } from '../../../support/clients-cli';
+import { captureOutput, counterRandom, TEST_ACTOR, testClock } from '../../../support/clients-cli';
 import { MemoryUsageKeys } from '../../../support/memory-usage-keys';
 
 function setup(store: ClientAdminStore = new MemoryClientStore()): {
@@ -42,6 +42,7 @@ function setup(store: ClientAdminStore = new MemoryClientStore()): {
       clock: testClock(),
       randomBytes: counterRandom(),
       prompter: { interactive: false, ask: async () => undefined },
+      identifyCaller: async () => TEST_ACTOR,
     },
   };
 }
@@ -58,6 +59,7 @@ function failingStore(error: unknown): ClientAdminStore {
     deleteClient: fail,
     listClients: fail,
     revokeToken: fail,
+    listAuditEntries: fail,
   };
 }
 

@@ -7,7 +7,7 @@ import { parseCommandLine } from '../../../../scripts/lib/clients/args';
 import { FakeHasher } from '../../../support/fake-hasher';
 import { MemoryClientStore } from '../../../support/memory-client-store';
 import { MemoryUsageKeys } from '../../../support/memory-usage-keys';
-import { captureOutput, counterRandom, testClock } from '../../../support/clients-cli';
+import { captureOutput, counterRandom, TEST_ACTOR, testClock } from '../../../support/clients-cli';
 
 /** A terminal that answers each question with the next of `answers`, recording the questions. */
 function answering(...answers: (string | undefined)[]): Prompter & { questions: string[] } {
@@ -45,6 +45,7 @@ async function setup(prompter: Prompter): Promise<{
     clock: testClock(),
     randomBytes: counterRandom(),
     prompter,
+    identifyCaller: async () => TEST_ACTOR,
   };
   await runCli(['create', '--name', 'Orders', '--scopes', 'a', '--table', 'clients'], options);
   const [id] = [...store.records.keys()] as [string];

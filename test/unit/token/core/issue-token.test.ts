@@ -90,6 +90,7 @@ describe('createTokenIssuer', () => {
       expect(token).toMatchObject({
         tokenType: 'Bearer',
         expiresIn: 3600,
+        exp: IAT + 3600,
         scope: 'orders:read orders:write',
         clientId: 'client-1',
         audience: 'https://api.example.com',
