@@ -1,8 +1,16 @@
 // Lambda entry point of the REQUEST authorizer, built once per cold start from the environment.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as RevocationAdapter from './adapters/revocation-state-dynamodb';
-import { loadAuthorizerConfig } from './config';
-import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';
+import { loadAuthorizerSettings } from './config';
+import type { ConfigLogger } from './config-loader';
+import { policyLoaderFrom } from './config-source';
+import { createConfiguredHandler } from './configured-handler';
+import type { AuthorizerPolicy } from './core/config-document';
+import {
+  createAuthorizerHandler,
+  type AuthorizerHandler,
+  type AuthorizerLogger,
+} from './create-handler';
 
 let logger: Logger | undefined;
 
@@ -11,23 +19,35 @@ let logger: Logger | undefined;
  * first rejection: the authorizer logs nothing else, so a cold start that only allows requests
  * does not pay the ~4 ms it takes to load (issue 3's cold-load target is 20 ms). Never logs tokens.
  */
-const lazyLogger: AuthorizerLogger = {
-  warn: (message: string, attributes: Record<string, unknown>) => {
-    if (logger === undefined) {
-      // A require() inside a function stays lazy in the esbuild bundle.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Logger: PowertoolsLogger } = require('@aws-lambda-powertools/logger') as {
-        Logger: typeof Logger;
-      };
-      logger = new PowertoolsLogger({
-        serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'authorizer',
-      });
-    }
-    logger.warn(message, attributes);
-  },
+function powertoolsLogger(): Logger {
+  if (logger === undefined) {
+    // A require() inside a function stays lazy in the esbuild bundle.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Logger: PowertoolsLogger } = require('@aws-lambda-powertools/logger') as {
+      Logger: typeof Logger;
+    };
+    logger = new PowertoolsLogger({
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'authorizer',
+    });
+  }
+  return logger;
+}
+
+const lazyLogger: AuthorizerLogger & ConfigLogger = {
+  warn: (message: string, attributes: Record<string, unknown>) =>
+    powertoolsLogger().warn(message, attributes),
+  error: (message: string, attributes: Record<string, unknown>) =>
+    powertoolsLogger().error(message, attributes),
 };
 
-const config = loadAuthorizerConfig(process.env);
+/** Every setting but the keys and routes; a bad one fails the cold start. */
+const config = loadAuthorizerSettings(process.env);
+
+/**
+ * The keys and routes: AUTHORIZER_CONFIG, or the item AUTHORIZER_CONFIG_TABLE and
+ * AUTHORIZER_CONFIG_SHA256 name, read at the first invocation (docs/authorizer.md).
+ */
+const loadPolicy = policyLoaderFrom(process.env, { logger: lazyLogger });
 
 function loadRevocationAdapter(): typeof RevocationAdapter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,9 +67,20 @@ const revocationSource =
         tableName: config.revocation.tableName,
       });
 
-/** The Lambda handler (`index.handler` in the bundle). A bad configuration fails the cold start. */
-export const handler = createAuthorizerHandler({
-  config,
+/** The decision handler, built once the keys and routes are loaded. */
+const decisionHandler = (policy: AuthorizerPolicy): AuthorizerHandler =>
+  createAuthorizerHandler({
+    config: { ...config, ...policy },
+    logger: lazyLogger,
+    revocationSource,
+  });
+
+/**
+ * The Lambda handler (`index.handler` in the bundle). Bad settings fail the cold start; a
+ * configuration document that cannot be read or used makes every request a 401.
+ */
+export const handler = createConfiguredHandler({
+  loadPolicy,
+  build: decisionHandler,
   logger: lazyLogger,
-  revocationSource,
 });
