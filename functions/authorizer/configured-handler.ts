@@ -1,29 +1,38 @@
 // The handler in front of the decision handler: a container's first invocation awaits its configuration (config-loader.ts); any invocation without a usable one is refused with 401, never allowed.
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import type { AuthorizerPolicy } from './core/config-document';
-import type { AuthorizerResult } from './core/policy';
+import type { AuthorizerSettings } from './config';
 import type { PolicyLoader } from './config-loader';
-import type { AuthorizerHandler, AuthorizerLogger } from './create-handler';
+import type { AuthorizerResult } from './core/policy';
+import {
+  createAuthorizerHandler,
+  type AuthorizerDeps,
+  type AuthorizerHandler,
+} from './create-handler';
 
-/** Dependencies of {@link createConfiguredHandler}. */
-export interface ConfiguredHandlerDeps {
-  /** The container's configuration, read once (config-source.ts). */
+/**
+ * Dependencies of {@link createConfiguredHandler}: those of the decision handler
+ * (create-handler.ts), with the settings in place of the whole configuration, and the loader of
+ * the keys and routes. Every other dependency is passed through as it is.
+ */
+export interface ConfiguredHandlerDeps extends Omit<AuthorizerDeps, 'config'> {
+  /** Every setting but the keys and routes. */
+  config: AuthorizerSettings;
+  /** The container's keys and routes, read once (config-source.ts). */
   loadPolicy: PolicyLoader;
-  /** Builds the decision handler from the keys and routes (create-handler.ts), once. */
-  build: (policy: AuthorizerPolicy) => AuthorizerHandler;
-  /** Receives one line per request refused for want of a configuration. */
-  logger?: AuthorizerLogger;
+  /** Builds the decision handler, once (default createAuthorizerHandler). */
+  build?: (deps: AuthorizerDeps) => AuthorizerHandler;
 }
 
 /**
  * Creates the Lambda handler. Once the configuration is loaded, an invocation costs one more
- * function call than the decision handler alone; until then, each invocation asks the loader
- * (which reads at most once a second) and is refused with exactly `Error('Unauthorized')` when
- * there is no configuration.
- * @param deps the loader, the decision handler's factory and the logger
+ * function call than the decision handler alone; until then each invocation asks the loader
+ * (which reads at most once a second) and, without a configuration, is refused with exactly
+ * `Error('Unauthorized')` and a log line whose reason is `ConfigurationUnavailable`.
+ * @param deps the settings, the loader, and the decision handler's other dependencies
  * @returns the handler
  */
 export function createConfiguredHandler(deps: ConfiguredHandlerDeps): AuthorizerHandler {
+  const { config, loadPolicy, build = createAuthorizerHandler, ...decisionDeps } = deps;
   let decide: AuthorizerHandler | undefined;
 
   const refuse = (): never => {
@@ -34,11 +43,11 @@ export function createConfiguredHandler(deps: ConfiguredHandlerDeps): Authorizer
   const beforeConfigured = async (
     event: APIGatewayRequestAuthorizerEvent,
   ): Promise<AuthorizerResult> => {
-    const policy = await deps.loadPolicy();
+    const policy = await loadPolicy();
     if (policy === undefined) return refuse();
     if (decide === undefined) {
       try {
-        decide = deps.build(policy);
+        decide = build({ ...decisionDeps, config: { ...config, ...policy } });
       } catch {
         return refuse();
       }

@@ -1,16 +1,11 @@
 // Lambda entry point of the REQUEST authorizer, built once per cold start from the environment.
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type * as RevocationAdapter from './adapters/revocation-state-dynamodb';
-import { loadAuthorizerSettings } from './config';
 import type { ConfigLogger } from './config-loader';
 import { policyLoaderFrom } from './config-source';
 import { createConfiguredHandler } from './configured-handler';
-import type { AuthorizerPolicy } from './core/config-document';
-import {
-  createAuthorizerHandler,
-  type AuthorizerHandler,
-  type AuthorizerLogger,
-} from './create-handler';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type * as RevocationAdapter from './adapters/revocation-state-dynamodb';
+import { loadAuthorizerSettings } from './config';
+import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';
 
 let logger: Logger | undefined;
 
@@ -44,8 +39,10 @@ const lazyLogger: AuthorizerLogger & ConfigLogger = {
 const config = loadAuthorizerSettings(process.env);
 
 /**
- * The keys and routes: AUTHORIZER_CONFIG, or the item AUTHORIZER_CONFIG_TABLE and
- * AUTHORIZER_CONFIG_SHA256 name, read at the first invocation (docs/authorizer.md).
+ * The keys and routes: AUTHORIZER_CONFIG, or the item that AUTHORIZER_CONFIG_TABLE and
+ * AUTHORIZER_CONFIG_SHA256 name (read at the first invocation), or plain PUBLIC_KEYS_PEM and
+ * ROUTE_SCOPES. A document that cannot be read or used makes every request a 401
+ * (docs/authorizer.md, "Where the configuration lives").
  */
 const loadPolicy = policyLoaderFrom(process.env, { logger: lazyLogger });
 
@@ -67,20 +64,11 @@ const revocationSource =
         tableName: config.revocation.tableName,
       });
 
-/** The decision handler, built once the keys and routes are loaded. */
-const decisionHandler = (policy: AuthorizerPolicy): AuthorizerHandler =>
-  createAuthorizerHandler({
-    config: { ...config, ...policy },
-    logger: lazyLogger,
-    revocationSource,
-  });
-
-/**
- * The Lambda handler (`index.handler` in the bundle). Bad settings fail the cold start; a
- * configuration document that cannot be read or used makes every request a 401.
- */
+/** The Lambda handler (`index.handler` in the bundle). A bad configuration fails the cold start. */
 export const handler = createConfiguredHandler({
+  config,
   loadPolicy,
-  build: decisionHandler,
+  build: createAuthorizerHandler,
   logger: lazyLogger,
+  revocationSource,
 });

@@ -3,7 +3,6 @@ import { DynamoDbConfigItemSource } from '../../../functions/authorizer/adapters
 import { loadAuthorizerSettings } from '../../../functions/authorizer/config';
 import { configSourceFrom, policyLoaderFrom } from '../../../functions/authorizer/config-source';
 import { createConfiguredHandler } from '../../../functions/authorizer/configured-handler';
-import { createAuthorizerHandler } from '../../../functions/authorizer/create-handler';
 import type { AuthorizerResult } from '../../../functions/authorizer/core/policy';
 import { DYNAMODB } from '../../../functions/shared/aws/json-client';
 import { AUTHORIZER_CONFIG_READ_BUDGET } from '../../../functions/shared/limits';
@@ -64,9 +63,9 @@ function chain(env: Record<string, string>, replies: FakeReply[] = []) {
   });
   const settings = loadAuthorizerSettings(env);
   const handler = createConfiguredHandler({
+    config: settings,
     loadPolicy,
-    build: (policy) =>
-      createAuthorizerHandler({ config: { ...settings, ...policy }, clock: () => NOW_MS, logger }),
+    clock: () => NOW_MS,
     logger,
   });
   return {

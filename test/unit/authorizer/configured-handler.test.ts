@@ -3,9 +3,10 @@ import type { AuthorizerPolicy } from '../../../functions/authorizer/core/config
 import { parseRouteMap } from '../../../functions/authorizer/core/route-map';
 import { createConfiguredHandler } from '../../../functions/authorizer/configured-handler';
 import type { AuthorizerHandler } from '../../../functions/authorizer/create-handler';
-import { makeKeys } from '../../support/jwt-fixtures';
+import { AUDIENCE, ISSUER, makeKeys, SKEW } from '../../support/jwt-fixtures';
 
 const POLICY: AuthorizerPolicy = { keys: makeKeys().trusted, routes: parseRouteMap({}) };
+const SETTINGS = { issuer: ISSUER, audience: AUDIENCE, clockSkewSeconds: SKEW };
 const EVENT = { type: 'REQUEST' } as never;
 const ALLOW = { principalId: 'c', policyDocument: { Version: '2012-10-17', Statement: [] } };
 
@@ -15,7 +16,8 @@ describe('createConfiguredHandler', () => {
     const decide = jest.fn(() => Promise.resolve(ALLOW)) as unknown as AuthorizerHandler;
     const build = jest.fn(() => decide);
     const loadPolicy = jest.fn(() => Promise.resolve(POLICY));
-    const handler = createConfiguredHandler({ loadPolicy, build });
+    const clock = () => 0;
+    const handler = createConfiguredHandler({ config: SETTINGS, loadPolicy, build, clock });
 
     // Act
     const results = await Promise.all([handler(EVENT), handler(EVENT)]);
@@ -24,7 +26,8 @@ describe('createConfiguredHandler', () => {
     // Assert
     expect(results).toEqual([ALLOW, ALLOW]);
     expect(build).toHaveBeenCalledTimes(1);
-    expect(build).toHaveBeenCalledWith(POLICY);
+    // The settings and the policy make the configuration; other dependencies pass through.
+    expect(build).toHaveBeenCalledWith({ config: { ...SETTINGS, ...POLICY }, clock });
     expect(decide).toHaveBeenCalledTimes(3);
     // Once built, the loader is not asked again.
     expect(loadPolicy).toHaveBeenCalledTimes(2);
@@ -35,6 +38,7 @@ describe('createConfiguredHandler', () => {
     const logger = { warn: jest.fn() };
     const build = jest.fn();
     const handler = createConfiguredHandler({
+      config: SETTINGS,
       loadPolicy: () => Promise.resolve(undefined),
       build,
       logger,
@@ -51,9 +55,21 @@ describe('createConfiguredHandler', () => {
     });
   });
 
+  it('builds the real decision handler by default', async () => {
+    // Arrange
+    const handler = createConfiguredHandler({
+      config: SETTINGS,
+      loadPolicy: () => Promise.resolve(POLICY),
+    });
+
+    // Act / Assert: no Bearer token, so the decision handler refuses
+    await expect(handler(EVENT)).rejects.toThrow(/^Unauthorized$/);
+  });
+
   it('refuses when the decision handler cannot be built', async () => {
     // Arrange
     const handler = createConfiguredHandler({
+      config: SETTINGS,
       loadPolicy: () => Promise.resolve(POLICY),
       build: () => {
         throw new Error('Invalid configuration: REVOCATION_CHECK is on but no revocation source');
