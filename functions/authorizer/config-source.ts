@@ -67,11 +67,24 @@ export interface PolicyLoaderFromOptions {
   items?: (tableName: string) => ConfigItemReader;
 }
 
+/**
+ * The DynamoDB adapter, required at the first read rather than at load: the cold load stays that
+ * of an inline configuration, and the first decision pays for the AWS client once.
+ * @param tableName the configuration table
+ * @returns the reader
+ */
 function dynamoDbItems(tableName: string): ConfigItemReader {
-  // Required here, not imported: without a table the bundle never loads the AWS client (cold load).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const adapter = require('./adapters/config-item-dynamodb') as typeof ConfigItemAdapter;
-  return new adapter.DynamoDbConfigItemSource({ tableName });
+  let items: ConfigItemReader | undefined;
+  return {
+    read: (sha256) => {
+      if (items === undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const adapter = require('./adapters/config-item-dynamodb') as typeof ConfigItemAdapter;
+        items = new adapter.DynamoDbConfigItemSource({ tableName });
+      }
+      return items.read(sha256);
+    },
+  };
 }
 
 /**
