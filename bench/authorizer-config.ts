@@ -159,7 +159,12 @@ export async function configurationBench(s: ConfigBenchSettings): Promise<void> 
   const small = encodeConfig([s.pem], s.smallRoutes);
   const big = encodeConfig([s.pem, secondPem], largeRoutes);
   const stub = await startAwsJsonStub({
-    items: new Map([[`config#sha256:${big.sha256}`, { config: { B: big.encoded } }]]),
+    items: new Map<string, Record<string, unknown>>([
+      [`config#sha256:${big.sha256}`, { config: { B: big.encoded } }],
+    ]),
+    // The stub's KMS side, which the authorizer never calls.
+    signingKey: s.privateKey,
+    keyId: 'alias/unused',
   });
   try {
     const common = {

@@ -1,19 +1,16 @@
-// A tiny AWS JSON-protocol endpoint on 127.0.0.1 for the cold-start benchmarks: DynamoDB GetItem and KMS GetPublicKey and Sign, answered from memory so that only the functions' own cold costs are timed.
+// A tiny AWS JSON-protocol endpoint on 127.0.0.1 for the cold-start benchmark: DynamoDB GetItem and KMS GetPublicKey and Sign, answered from memory so that only the function's own cold costs are timed.
 import { createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What the stub serves. */
 export interface AwsJsonStubOptions {
-  /**
-   * DynamoDB items (attribute-value JSON, e.g. `{ S: '…' }`) by the string value of their key
-   * (`client_id`, or the authorizer configuration's `id`), for GetItem on any table.
-   */
+  /** DynamoDB items (attribute-value JSON, e.g. `{ S: '…' }`) by `client_id`, for GetItem on any table. */
   items: ReadonlyMap<string, Record<string, unknown>>;
-  /** The RSA private key behind the one KMS key (RSA_2048, RSASSA_PKCS1_V1_5_SHA_256); none: no KMS. */
-  signingKey?: KeyObject;
+  /** The RSA private key behind the one KMS key (RSA_2048, RSASSA_PKCS1_V1_5_SHA_256). */
+  signingKey: KeyObject;
   /** The key's id, echoed in KMS answers. */
-  keyId?: string;
+  keyId: string;
 }
 
 /** A running stub. */
@@ -35,19 +32,15 @@ type Answer = { body: unknown } | { status: number; type: string; message: strin
  * @returns operation name to handler
  */
 function operations(options: AwsJsonStubOptions): Record<string, (input: never) => Answer> {
-  const { signingKey } = options;
-  const dynamodb = {
-    'DynamoDB_20120810.GetItem': (input: { Key?: Record<string, { S?: string }> }): Answer => {
-      const item = options.items.get(Object.values(input.Key ?? {})[0]?.S ?? '');
-      return { body: item === undefined ? {} : { Item: item } };
-    },
-  };
-  if (signingKey === undefined) return dynamodb;
-  const publicKey = createPublicKey(signingKey)
+  const publicKey = createPublicKey(options.signingKey)
     .export({ type: 'spki', format: 'der' })
     .toString('base64');
   return {
-    ...dynamodb,
+    // By the key's string value: `client_id`, or the authorizer configuration's `id`.
+    'DynamoDB_20120810.GetItem': (input: { Key?: Record<string, { S?: string }> }) => {
+      const item = options.items.get(Object.values(input.Key ?? {})[0]?.S ?? '');
+      return { body: item === undefined ? {} : { Item: item } };
+    },
     'TrentService.GetPublicKey': () => ({
       body: {
         KeyId: options.keyId,
@@ -63,7 +56,7 @@ function operations(options: AwsJsonStubOptions): Record<string, (input: never) 
         return { status: 400, type: 'ValidationException', message: 'unsupported Sign request' };
       }
       const signature = cryptoSign('sha256', Buffer.from(input.Message, 'base64'), {
-        key: signingKey,
+        key: options.signingKey,
       });
       return {
         body: {

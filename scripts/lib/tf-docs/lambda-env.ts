@@ -229,7 +229,7 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     functions: BOTH,
     source: 'lambda',
     meaning:
-      "the Region of the functions' AWS calls (token: DynamoDB and KMS; authorizer: the revocation read and the configuration item)",
+      "the Region of the functions' AWS calls (token: DynamoDB and KMS; authorizer: the revocation read)",
   },
   {
     name: 'AWS_ACCESS_KEY_ID',
