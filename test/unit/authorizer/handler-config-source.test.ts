@@ -40,6 +40,38 @@ describe('authorizer handler module, configured by the module', () => {
     expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
   });
 
+  it('refuses with 401, and logs an error, when AUTHORIZER_CONFIG is not gzip', async () => {
+    // Arrange
+    Object.assign(process.env, {
+      ISSUER,
+      AUDIENCE,
+      AUTHORIZER_CONFIG: Buffer.from('not gzip').toString('base64'),
+      LOG_LEVEL: 'ERROR',
+    });
+    const lines: string[] = [];
+    const capture = (chunk: unknown): boolean => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+
+    // Act
+    const { handler } = await import('../../../functions/authorizer/handler');
+    const error = await handler({
+      type: 'REQUEST',
+      methodArn: 'x',
+      httpMethod: 'GET',
+      resource: '/',
+    } as never).catch((e: unknown) => e);
+    out.mockRestore();
+    err.mockRestore();
+
+    // Assert
+    expect(error).toEqual(new Error('Unauthorized'));
+    expect(lines.join('')).toMatch(/"level":"ERROR".*config_decompress_failed/);
+  });
+
   it('refuses with 401 when the configuration item cannot be read (no region here), without failing the cold start', async () => {
     // Arrange
     delete process.env.AWS_REGION;
