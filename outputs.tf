@@ -156,6 +156,11 @@ output "authorizer_function_arn" {
   value       = module.authorizer.function_arn
 }
 
+output "authorizer_config" {
+  description = "Where the authorizer's configuration (trusted keys and route_scopes) is stored and the room left: tier (inline or table), encoded_bytes, sized_bytes, limit_bytes, remaining_bytes, table_name and sha256, as modules/authorizer's output of the same name describes (docs/authorizer.md)."
+  value       = module.authorizer.authorizer_config
+}
+
 ################################################################################
 # Usage plans
 ################################################################################

@@ -1,5 +1,6 @@
-// `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, the revocation check's warm overhead (cache hit, and miss against moto), and bundle cold load (with revocation off and on, against an SDK DynamoDB client).
+// `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, the revocation check's warm overhead (cache hit, and miss against moto), bundle cold load (with revocation off and on, against an SDK DynamoDB client), and the configuration storage: cold load and first decision with the small map and the 1,200-route map, warm decision with both (authorizer-config.ts).
 import { AwsJsonClient, DYNAMODB } from '../functions/shared/aws/json-client';
+import { configurationBench } from './authorizer-config';
 import { REVOCATION_READ_BUDGET } from '../functions/shared/limits';
 import { spawnSync } from 'node:child_process';
 import {
@@ -51,6 +52,7 @@ interface Contender {
 interface Fixture {
   alg: SigningAlgorithm;
   pem: string;
+  privateKey: KeyObject;
   token: string;
   contenders: Contender[];
   config: AuthorizerConfig;
@@ -188,6 +190,7 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
   return {
     alg,
     pem,
+    privateKey,
     token,
     config,
     event: event as never,
@@ -412,7 +415,8 @@ async function sdkClientBundle(dir: string): Promise<string> {
   return outfile;
 }
 
-async function coldLoad(pem: string): Promise<void> {
+async function coldLoad(fx: Fixture): Promise<void> {
+  const { pem } = fx;
   console.log('\nCold load of the authorizer bundle');
   const bundle = findBundle();
   if (bundle === undefined) {
@@ -461,6 +465,19 @@ async function coldLoad(pem: string): Promise<void> {
     console.log(
       `cold-load ratio, revocation on / SDK client alone: ${(on.diff / sdk.diff).toFixed(2)}`,
     );
+    await configurationBench({
+      dir,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      pem,
+      privateKey: fx.privateKey,
+      smallRoutes: ROUTES,
+      coldRuns: COLD_RUNS,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      nowMs: NOW_MS,
+      warmToken: fx.token,
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     bundle.cleanup();
@@ -580,7 +597,7 @@ async function main(): Promise<void> {
   const rsRatio = printTable('RS256', await measure(rs));
   const esRatio = printTable('ES256', await measure(es));
   await revocationOverhead(rs);
-  await coldLoad(rs.pem);
+  await coldLoad(rs);
   console.log(`ratio-to-floor RS256=${rsRatio.toFixed(2)} ES256=${esRatio.toFixed(2)}`);
 }
 

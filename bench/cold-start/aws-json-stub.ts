@@ -36,8 +36,9 @@ function operations(options: AwsJsonStubOptions): Record<string, (input: never) 
     .export({ type: 'spki', format: 'der' })
     .toString('base64');
   return {
-    'DynamoDB_20120810.GetItem': (input: { Key?: { client_id?: { S?: string } } }) => {
-      const item = options.items.get(input.Key?.client_id?.S ?? '');
+    // By the key's string value: `client_id`, or the authorizer configuration's `id`.
+    'DynamoDB_20120810.GetItem': (input: { Key?: Record<string, { S?: string }> }) => {
+      const item = options.items.get(Object.values(input.Key ?? {})[0]?.S ?? '');
       return { body: item === undefined ? {} : { Item: item } };
     },
     // The token function's last-use write (SET last_used_at): kept on the item, as DynamoDB would,

@@ -1,6 +1,7 @@
 // Reads and validates the authorizer function's environment once, at cold start; errors name the variable.
 import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trusted-keys';
 import { parseRouteMap, RouteMapError, type RouteMap } from './core/route-map';
+import type { AuthorizerPolicy } from './core/config-document';
 import {
   configError,
   integerInRange,
@@ -33,9 +34,9 @@ export interface AuthorizerConfig {
   issuer: string;
   /** Expected audience (`aud` equals it or contains it). */
   audience: string;
-  /** Trusted keys, prepared from PUBLIC_KEYS_PEM, by RFC 7638 thumbprint. */
+  /** Trusted keys, by RFC 7638 thumbprint: from the configuration document, or PUBLIC_KEYS_PEM. */
   keys: TrustedKeys;
-  /** Routes and the scopes they need, from ROUTE_SCOPES. */
+  /** Routes and the scopes they need: from the configuration document, or ROUTE_SCOPES. */
   routes: RouteMap;
   /** Tolerance for `exp`/`nbf`, in seconds (see CLOCK_SKEW_SECONDS). */
   clockSkewSeconds: number;
@@ -50,6 +51,9 @@ export interface AuthorizerConfig {
   metricsNamespace?: string;
 }
 
+/** The configuration without the keys and routes (config-source.ts says where those come from). */
+export type AuthorizerSettings = Omit<AuthorizerConfig, 'keys' | 'routes'>;
+
 /**
  * Loads the authorizer's configuration: ISSUER, AUDIENCE, PUBLIC_KEYS_PEM (JSON array of SPKI
  * PEMs), ROUTE_SCOPES (JSON object, default {}), CLOCK_SKEW_SECONDS (see shared/limits), and
@@ -62,9 +66,18 @@ export interface AuthorizerConfig {
  * @throws Error whose message names the first missing or invalid variable (and entry)
  */
 export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
-  const issuer = issuerUrl(env, 'ISSUER');
-  const audience = requiredString(env, 'AUDIENCE');
+  return { ...loadAuthorizerSettings(env), ...loadPolicyFromEnv(env) };
+}
 
+/**
+ * The trusted keys and the route map from PUBLIC_KEYS_PEM and ROUTE_SCOPES, plain JSON: how the
+ * local server, the tests and a hand-made deployment configure the authorizer. The module writes
+ * AUTHORIZER_CONFIG or a configuration item instead (config-source.ts).
+ * @param env the environment
+ * @returns the keys and routes
+ * @throws Error naming the variable (and entry) that is missing or invalid
+ */
+export function loadPolicyFromEnv(env: Env): AuthorizerPolicy {
   const pems = optionalJson(env, 'PUBLIC_KEYS_PEM');
   if (pems === undefined) throw configError('PUBLIC_KEYS_PEM', 'is required');
   if (!Array.isArray(pems))
@@ -82,6 +95,20 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
   } catch (error) {
     throw rethrow(error, RouteMapError, 'ROUTE_SCOPES');
   }
+  return { keys, routes };
+}
+
+/**
+ * Every setting but the keys and routes, which may have to be read before the first decision
+ * (config-source.ts): ISSUER, AUDIENCE, CLOCK_SKEW_SECONDS and the revocation and usage plan
+ * settings, as {@link loadAuthorizerConfig} reads them.
+ * @param env the environment (process.env at cold start)
+ * @returns the validated settings
+ * @throws Error whose message names the first missing or invalid variable
+ */
+export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
+  const issuer = issuerUrl(env, 'ISSUER');
+  const audience = requiredString(env, 'AUDIENCE');
 
   const revocationOn = oneOf(env, 'REVOCATION_CHECK', ['true', 'false'], 'false') === 'true';
   const usagePlans = oneOf(env, 'USAGE_PLANS', ['true', 'false'], 'false') === 'true';
@@ -92,8 +119,6 @@ export function loadAuthorizerConfig(env: Env): AuthorizerConfig {
   return {
     issuer,
     audience,
-    keys,
-    routes,
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
     usagePlans,
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),

@@ -1,7 +1,10 @@
 // Lambda entry point of the REQUEST authorizer, built once per cold start from the environment.
+import type { ConfigLogger } from './config-loader';
+import { policyLoaderFrom } from './config-source';
+import { createConfiguredHandler } from './configured-handler';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as RevocationAdapter from './adapters/revocation-state-dynamodb';
-import { loadAuthorizerConfig } from './config';
+import { loadAuthorizerSettings } from './config';
 import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';
 import { lazyMetrics, type AuthorizerMetrics } from './metrics';
 import type * as MetricsEmf from './metrics-emf';
@@ -13,23 +16,37 @@ let logger: Logger | undefined;
  * first rejection: the authorizer logs nothing else, so a cold start that only allows requests
  * does not pay the ~4 ms it takes to load (issue 3's cold-load target is 20 ms). Never logs tokens.
  */
-const lazyLogger: AuthorizerLogger = {
-  warn: (message: string, attributes: Record<string, unknown>) => {
-    if (logger === undefined) {
-      // A require() inside a function stays lazy in the esbuild bundle.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Logger: PowertoolsLogger } = require('@aws-lambda-powertools/logger') as {
-        Logger: typeof Logger;
-      };
-      logger = new PowertoolsLogger({
-        serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'authorizer',
-      });
-    }
-    logger.warn(message, attributes);
-  },
+function powertoolsLogger(): Logger {
+  if (logger === undefined) {
+    // A require() inside a function stays lazy in the esbuild bundle.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Logger: PowertoolsLogger } = require('@aws-lambda-powertools/logger') as {
+      Logger: typeof Logger;
+    };
+    logger = new PowertoolsLogger({
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'authorizer',
+    });
+  }
+  return logger;
+}
+
+const lazyLogger: AuthorizerLogger & ConfigLogger = {
+  warn: (message: string, attributes: Record<string, unknown>) =>
+    powertoolsLogger().warn(message, attributes),
+  error: (message: string, attributes: Record<string, unknown>) =>
+    powertoolsLogger().error(message, attributes),
 };
 
-const config = loadAuthorizerConfig(process.env);
+/** Every setting but the keys and routes; a bad one fails the cold start. */
+const config = loadAuthorizerSettings(process.env);
+
+/**
+ * The keys and routes: AUTHORIZER_CONFIG, or the item that AUTHORIZER_CONFIG_TABLE and
+ * AUTHORIZER_CONFIG_SHA256 name (read at the first invocation), or plain PUBLIC_KEYS_PEM and
+ * ROUTE_SCOPES. A document that cannot be read or used makes every request a 401
+ * (docs/authorizer.md, "Where the configuration lives").
+ */
+const loadPolicy = policyLoaderFrom(process.env, { logger: lazyLogger });
 
 function loadRevocationAdapter(): typeof RevocationAdapter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,8 +85,10 @@ const metrics: AuthorizerMetrics | undefined =
       });
 
 /** The Lambda handler (`index.handler` in the bundle). A bad configuration fails the cold start. */
-export const handler = createAuthorizerHandler({
+export const handler = createConfiguredHandler({
   config,
+  loadPolicy,
+  build: createAuthorizerHandler,
   logger: lazyLogger,
   revocationSource,
   metrics,

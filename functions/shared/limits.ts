@@ -174,3 +174,61 @@ export const LAST_USE_WRITE_BUDGET: AwsCallBudget = Object.freeze({
  * token is issued that is dead on arrival either.
  */
 export const TOKENS_NOT_BEFORE_MARGIN_SECONDS = 30;
+
+/**
+ * The authorizer's configuration (trusted keys and route map, docs/authorizer.md "Where the
+ * configuration lives") is stored inline, as AUTHORIZER_CONFIG, while its encoded size (base64 of
+ * gzip), counted with each trusted key at {@link AUTHORIZER_CONFIG_KEY_ALLOWANCE_BYTES}, is at most
+ * this many bytes. Lambda caps a function's environment at "4 KB, for all environment variables
+ * associated with the function, in aggregate" (AWS Lambda Developer Guide, "Lambda quotas",
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); the other 1,024 bytes
+ * hold the other variables (about 400 bytes with revocation and usage plans on) with room to spare.
+ * modules/authorizer/main.tf holds the same number (test/terraform/limits.test.ts compares them).
+ */
+export const AUTHORIZER_CONFIG_INLINE_LIMIT_BYTES = 3072;
+
+/**
+ * What each trusted key counts for when the module sizes the configuration: the largest key the
+ * authorizer accepts, an RSA-4096 SPKI PEM (about 800 characters, 820 as a JSON string), base64
+ * encoded as if gzip could not compress it at all (820 × 4/3 = 1,094). The module cannot use the
+ * real size: a plan that creates the KMS keys does not know their PEMs yet, and the storage must
+ * be decided in that plan.
+ */
+export const AUTHORIZER_CONFIG_KEY_ALLOWANCE_BYTES = 1100;
+
+/**
+ * Ceiling of the encoded configuration (base64 characters) in its DynamoDB item. "The maximum item
+ * size in DynamoDB is 400 KB, which includes both attribute name binary length (UTF-8 length) and
+ * attribute value lengths (again binary length)" (Amazon DynamoDB Developer Guide, "Constraints in
+ * Amazon DynamoDB", Items, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html),
+ * and a binary attribute counts its raw bytes, not its base64 ("DynamoDB item sizes and formats",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
+ * 400 × 1,024 = 409,600 bytes, less 1,024 for the key (`id` + `config#sha256:` + 64 hex = 80
+ * bytes) and the attribute name `config`, leaves 408,576 bytes of gzip, 544,768 in base64.
+ */
+export const AUTHORIZER_CONFIG_TABLE_LIMIT_BYTES = ((400 * 1024 - 1024) / 3) * 4;
+
+/**
+ * Largest configuration document (uncompressed JSON) the module writes and the authorizer
+ * decompresses: gunzip stops past it, so no stored item can make a container inflate more.
+ */
+export const AUTHORIZER_CONFIG_MAX_JSON_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The authorizer's one read of its configuration item (GetItem), at its first invocation: two
+ * attempts, each bounded like the revocation read's, within 2 s, so the first decision of a
+ * container comes well inside the function's 5 s default timeout.
+ */
+export const AUTHORIZER_CONFIG_READ_BUDGET: AwsCallBudget = Object.freeze({
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 1000,
+  maxAttempts: 2,
+  operationBudgetMs: 2000,
+});
+
+/**
+ * After a failed read of the configuration item (throttled, timed out, denied, missing), a
+ * container refuses requests (401) and reads again on an invocation at least this many ms later,
+ * so a failing DynamoDB sees at most one read per second from each container.
+ */
+export const AUTHORIZER_CONFIG_RETRY_INTERVAL_MS = 1000;

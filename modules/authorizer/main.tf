@@ -1,4 +1,4 @@
-# JWT REQUEST authorizer: Lambda with a logs-only role, the API Gateway authorizer (cached per token and route), its invoke permission and RFC 6750 gateway responses.
+# JWT REQUEST authorizer: Lambda with a least-privilege role, its configuration (inline, or in a small DynamoDB table past Lambda's 4 KB environment), the API Gateway authorizer (cached per token and route), its invoke permission and RFC 6750 gateway responses.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -34,8 +34,6 @@ locals {
   environment = merge({
     ISSUER                       = var.issuer
     AUDIENCE                     = var.audience
-    PUBLIC_KEYS_PEM              = jsonencode(var.public_keys_pem)
-    ROUTE_SCOPES                 = jsonencode(var.route_scopes)
     CLOCK_SKEW_SECONDS           = tostring(var.clock_skew_seconds)
     POWERTOOLS_SERVICE_NAME      = local.function_name
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
@@ -46,6 +44,13 @@ locals {
     CLIENTS_TABLE                = var.revocation.table_name
     REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation.cache_ttl_seconds)
     REVOCATION_STALE_SECONDS     = tostring(var.revocation.stale_seconds)
+    # The item's own attributes rather than locals, so the function is updated only after the
+    # item it names exists (docs/authorizer.md, "What an apply does").
+    }, local.config_in_table ? {
+    AUTHORIZER_CONFIG_TABLE  = aws_dynamodb_table_item.config[0].table_name
+    AUTHORIZER_CONFIG_SHA256 = trimprefix(jsondecode(aws_dynamodb_table_item.config[0].item).id.S, "config#sha256:")
+    } : {
+    AUTHORIZER_CONFIG = local.config_encoded
   })
 
   # What the revocation read may see: the key, the client's status and tokens_not_before, and a
@@ -65,12 +70,128 @@ locals {
 }
 
 ################################################################################
+# Configuration: trusted keys and route map (docs/authorizer.md, "Where the configuration lives")
+################################################################################
+
+locals {
+  # One JSON document, the format functions/authorizer/core/config-document.ts reads; jsonencode
+  # sorts object keys, so the same inputs always give the same text and digest.
+  config_json = jsonencode({ format = 1, keys = var.public_keys_pem, routes = var.route_scopes })
+  # "base64gzip compresses a string with gzip and then encodes the result in Base64 encoding ...
+  # this function will first encode the characters from the string as UTF-8, then apply gzip
+  # compression, and then finally apply Base64 encoding" (Terraform, "base64gzip Function",
+  # https://developer.hashicorp.com/terraform/language/functions/base64gzip); the function
+  # reverses it with node:zlib.
+  config_encoded = base64gzip(local.config_json)
+  # "sha256 computes the SHA256 hash of a given string and encodes it with hexadecimal digits. The
+  # given string is first encoded as UTF-8" (Terraform, "sha256 Function",
+  # https://developer.hashicorp.com/terraform/language/functions/sha256): the digest of the bytes
+  # the function inflates, pinned in its environment.
+  config_sha256 = sha256(local.config_json)
+
+  # Keep in step with functions/shared/limits.ts (test/terraform/limits.test.ts compares them).
+  # AUTHORIZER_CONFIG_INLINE_LIMIT_BYTES: Lambda allows "4 KB, for all environment variables
+  # associated with the function, in aggregate" (AWS Lambda Developer Guide, "Lambda quotas",
+  # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); 1 KB stays for the
+  # other variables.
+  config_inline_limit_bytes = 3072
+  # AUTHORIZER_CONFIG_TABLE_LIMIT_BYTES: "The maximum item size in DynamoDB is 400 KB, which
+  # includes both attribute name binary length (UTF-8 length) and attribute value lengths" (Amazon
+  # DynamoDB Developer Guide, "Constraints in Amazon DynamoDB",
+  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html), and a binary
+  # value counts its raw bytes, not its base64 ("DynamoDB item sizes and formats",
+  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
+  # (409,600 - 1,024 for the key and attribute names) x 4/3.
+  config_table_limit_bytes = 544768
+  # AUTHORIZER_CONFIG_KEY_ALLOWANCE_BYTES: a trusted key at its largest (an RSA-4096 PEM, base64
+  # without any compression), and AUTHORIZER_CONFIG_MAX_JSON_BYTES, where the function stops
+  # inflating.
+  config_key_allowance_bytes = 1100
+  config_max_json_bytes      = 8388608
+
+  # The size the storage is chosen by, known at plan time even when the keys are not (the root
+  # module's first plan, before KMS has made them): the routes as encoded, plus each key at its
+  # largest. It is never below the real encoded size, so an inline document always fits.
+  config_sized_bytes      = length(base64gzip(jsonencode({ format = 1, keys = [], routes = var.route_scopes }))) + length(var.public_keys_pem) * local.config_key_allowance_bytes
+  config_sized_json_bytes = length(jsonencode({ format = 1, keys = [], routes = var.route_scopes })) + length(var.public_keys_pem) * local.config_key_allowance_bytes
+  config_in_table         = local.config_sized_bytes > local.config_inline_limit_bytes
+  config_limit_bytes      = local.config_in_table ? local.config_table_limit_bytes : local.config_inline_limit_bytes
+
+  config_table_name = "${var.name}-authorizer-config"
+  # Built from names, like the log group's ARN, so the role policy is known at plan time.
+  config_table_arn = "arn:${data.aws_partition.current.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.config_table_name}"
+}
+
+# Past the inline limit: a small on-demand table that holds only this authorizer's configuration
+# items, which only Terraform writes and only the function reads.
+resource "aws_dynamodb_table" "config" {
+  count = local.config_in_table ? 1 : 0
+
+  name         = local.config_table_name
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  tags = var.tags
+}
+
+# Changes with the document's digest, and replaces the item when it does (below).
+resource "terraform_data" "config_digest" {
+  count = local.config_in_table ? 1 : 0
+
+  input = local.config_sha256
+}
+
+# The document, under a key that names its digest: config#sha256:<hex>. B (binary) values are
+# written as base64 in the item's JSON ("A binary value must be encoded in base64 format before it
+# can be sent to DynamoDB", "DynamoDB item sizes and formats", above), which base64gzip already is.
+resource "aws_dynamodb_table_item" "config" {
+  count = local.config_in_table ? 1 : 0
+
+  table_name = aws_dynamodb_table.config[0].name
+  hash_key   = aws_dynamodb_table.config[0].hash_key
+  item = jsonencode({
+    id     = { S = "config#sha256:${local.config_sha256}" }
+    config = { B = local.config_encoded }
+  })
+
+  lifecycle {
+    # A new digest replaces the item rather than updating it in place (the provider's in-place
+    # update of a key deletes the old item at once). With create_before_destroy "the new
+    # replacement object is created first, and the prior object is destroyed after the
+    # replacement is created" (Terraform, "The lifecycle Meta-Argument",
+    # https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle), after the
+    # function that depends on it has been updated: containers still running the old environment
+    # keep finding their item until the new environment is in place.
+    create_before_destroy = true
+    replace_triggered_by  = [terraform_data.config_digest[count.index]]
+  }
+}
+
+################################################################################
 # IAM
 ################################################################################
 
-# The trusted keys arrive as PEMs in the environment, so without revocation the function needs no
-# AWS API at all: only its own log group.
+# With an inline configuration and without revocation the function needs no AWS API at all: only
+# its own log group.
 data "aws_iam_policy_document" "this" {
+  # Past the inline limit: GetItem on its own configuration table, nothing else there. The table
+  # holds only this authorizer's configuration items, none of them secret.
+  dynamic "statement" {
+    for_each = local.config_in_table ? [local.config_table_arn] : []
+
+    content {
+      sid       = "ReadOwnConfiguration"
+      effect    = "Allow"
+      actions   = ["dynamodb:GetItem"]
+      resources = [statement.value]
+    }
+  }
+
   # With revocation: one strongly consistent BatchGetItem per cache miss, restricted to the
   # attributes it needs. "ForAllValues:StringEquals" on dynamodb:Attributes allows a request only
   # when every attribute it names is listed, and "StringEqualsIfExists" on dynamodb:Select "prevents
@@ -143,10 +264,11 @@ module "function" {
 
   environment_variables = local.environment
 
-  # Lambda rejects environments above 4 KB; many keys or a large route map would hit it.
+  # Lambda rejects environments above 4 KB. The configuration moves to a table well before, so
+  # only very long other values (issuer, audience, name) can reach the limit.
   preconditions = [{
     condition     = length(join("", [for k, v in local.environment : "${k}${v}"])) <= 4096
-    error_message = "The authorizer's environment exceeds Lambda's 4 KB limit: trust fewer keys or shorten route_scopes."
+    error_message = "The authorizer's environment exceeds Lambda's 4 KB limit: shorten issuer, audience or name."
     }, {
     # The key value is read with the revocation state; without that read there is no key to return.
     condition     = !var.usage_plans || var.revocation != null
@@ -212,4 +334,13 @@ module "alarms" {
   }
 
   tags = var.tags
+}
+
+# A warning, not an error, between 90% and 100% of the ceiling: the plan goes on and says the
+# ceiling is near (past it, the authorizer_config output's precondition fails the plan).
+check "config_room" {
+  assert {
+    condition     = local.config_sized_bytes <= local.config_table_limit_bytes * 0.9 || local.config_sized_bytes > local.config_table_limit_bytes
+    error_message = "The authorizer's configuration takes ${local.config_sized_bytes} of its ${local.config_table_limit_bytes} bytes (over 90% of the ceiling set by DynamoDB's 400 KB item limit); plans fail past it (docs/authorizer.md, \"Room\")."
+  }
 }

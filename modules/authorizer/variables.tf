@@ -92,7 +92,7 @@ variable "public_keys_pem" {
 }
 
 variable "route_scopes" {
-  description = "Map of \"METHOD /path\" (the API's resource templates, e.g. \"GET /orders/{id}\" or \"ANY /files/{proxy+}\") to the scopes that permit it; a token needs any one listed scope, [] admits any valid token. The authorizer looks up the route API Gateway matched (ANY as fallback); routes not listed are denied."
+  description = "Map of \"METHOD /path\" (the API's resource templates, e.g. \"GET /orders/{id}\" or \"ANY /files/{proxy+}\") to the scopes that permit it; a token needs any one listed scope, [] admits any valid token. The authorizer looks up the route API Gateway matched (ANY as fallback); routes not listed are denied. With the trusted keys it makes the authorizer's configuration, stored in its environment while small and in a DynamoDB table the module creates past that; the authorizer_config output states the storage, the encoded size and the room left (docs/authorizer.md)."
   type        = map(list(string))
   default     = {}
 

@@ -1,6 +1,12 @@
 // Test support: the real authorizer behind the API Gateway emulator (REQUEST type, the module's identity sources), with a settable clock.
 import { createAuthorizerHandler } from '../../functions/authorizer/create-handler';
+import {
+  decodeConfigDocument,
+  type AuthorizerPolicy,
+} from '../../functions/authorizer/core/config-document';
 import { parseRouteMap } from '../../functions/authorizer/core/route-map';
+import { AUTHORIZER_CONFIG_MAX_JSON_BYTES } from '../../functions/shared/limits';
+import { encodeConfig } from './large-route-map';
 import { ApiGatewayEmulator } from '../../tools/gateway/emulator';
 import type { ApiDefinition, GatewayResult, Route } from '../../tools/gateway/types';
 import { AUTHORIZER_IDENTITY_SOURCES } from '../../tools/local-server/local-authorizer';
@@ -18,6 +24,11 @@ export interface RoutedApiOptions {
   deployed: readonly Deployed[];
   /** The authorizer's route map. */
   routeScopes: Record<string, string[]>;
+  /**
+   * Hand the map to the authorizer as the module does: in a configuration document (base64 of
+   * gzip, with the trusted keys), decoded with its digest; default: parsed directly.
+   */
+  viaConfigDocument?: boolean;
   /** Authorizer result TTL (default 300). */
   ttlSeconds?: number;
   /** Stage (default `local`). */
@@ -48,6 +59,19 @@ export function tokenFor(scope: string, claims: Record<string, unknown> = {}): s
 }
 
 /**
+ * The keys and routes after a round trip through the configuration document.
+ * @param routeScopes the route map
+ * @returns what the authorizer decodes
+ */
+function decoded(routeScopes: Record<string, string[]>): AuthorizerPolicy {
+  const { encoded, sha256 } = encodeConfig([KEYS.es.pem, KEYS.rs.pem], routeScopes);
+  return decodeConfigDocument(Buffer.from(encoded, 'base64'), {
+    sha256,
+    maxJsonBytes: AUTHORIZER_CONFIG_MAX_JSON_BYTES,
+  });
+}
+
+/**
  * Builds the emulator over deployed methods with the real authorizer.
  * @param options deployed methods, route map, TTL, stage and partition
  * @returns the API
@@ -55,14 +79,11 @@ export function tokenFor(scope: string, claims: Record<string, unknown> = {}): s
 export function routedApi(options: RoutedApiOptions): RoutedApi {
   let now = NOW_MS;
   let calls = 0;
+  const policy = options.viaConfigDocument
+    ? decoded(options.routeScopes)
+    : { keys: KEYS.trusted, routes: parseRouteMap(options.routeScopes) };
   const handler = createAuthorizerHandler({
-    config: {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      keys: KEYS.trusted,
-      routes: parseRouteMap(options.routeScopes),
-      clockSkewSeconds: SKEW,
-    },
+    config: { issuer: ISSUER, audience: AUDIENCE, ...policy, clockSkewSeconds: SKEW },
     clock: () => now,
   });
   const routes: Route[] = options.deployed.map((entry) => {

@@ -208,7 +208,12 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
   let ws: TfWorkspace;
   let callerArn: string;
   const rendered = {} as Record<
-    'asUser' | 'asAssumedRole' | 'namedAdministrators' | 'rootAdministrator' | 'withRevocation',
+    | 'asUser'
+    | 'asAssumedRole'
+    | 'namedAdministrators'
+    | 'rootAdministrator'
+    | 'withRevocation'
+    | 'withConfigTable',
     Rendered
   >;
 
@@ -304,6 +309,10 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:root`])}`,
     ]);
     rendered.withRevocation = await plan(ws.env, 'with-revocation', [zips, '-var=revocation=true']);
+    rendered.withConfigTable = await plan(ws.env, 'with-config-table', [
+      zips,
+      '-var=large_route_map=true',
+    ]);
   });
 
   afterAll(async () => {
@@ -546,6 +555,35 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(
       batchGet({ 'dynamodb:Attributes': asked, 'dynamodb:Select': 'ALL_ATTRIBUTES' }),
     ).not.toBe('allow');
+  });
+
+  test('with a configuration table (a large route map), the authorizer role may only GetItem that table', () => {
+    // Arrange
+    const { authorizerRolePolicy } = rendered.withConfigTable;
+    const configTable = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${NAME}-authorizer-config`;
+    const resources = {
+      configTable,
+      clientsTable: TABLE_ARN,
+      otherTable: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other`,
+      key: KEY_ARN,
+      ownLogStream: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-authorizer:log-stream:2024/01/01/[$LATEST]abc`,
+    };
+    const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];
+
+    // Act
+    const pairs = allowedPairs(
+      authorizerRolePolicy,
+      principals(callerArn).authorizerRole,
+      universe,
+      resources,
+    );
+
+    // Assert: no write, no Scan or Query, no other table (not even the clients table), no KMS
+    expect(pairs).toEqual([
+      'dynamodb:GetItem configTable',
+      'logs:CreateLogStream ownLogStream',
+      'logs:PutLogEvents ownLogStream',
+    ]);
   });
 
   test('with revocation on, the token role may also PutItem, but only items whose key starts with revoked#', () => {

@@ -3,6 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import {
+  AUTHORIZER_CONFIG_INLINE_LIMIT_BYTES,
+  AUTHORIZER_CONFIG_KEY_ALLOWANCE_BYTES,
+  AUTHORIZER_CONFIG_MAX_JSON_BYTES,
+  AUTHORIZER_CONFIG_TABLE_LIMIT_BYTES,
   AUTHORIZER_RESULT_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
   TOKEN_FUNCTION_TIMEOUT_SECONDS,
@@ -191,6 +195,24 @@ describe('Terraform defaults of the limits', () => {
       else expect(Number(block?.attributes.default)).toBe(limit.default);
     },
   );
+});
+
+describe("the authorizer configuration's limits in modules/authorizer/main.tf", () => {
+  it.each([
+    ['config_inline_limit_bytes', AUTHORIZER_CONFIG_INLINE_LIMIT_BYTES],
+    ['config_table_limit_bytes', AUTHORIZER_CONFIG_TABLE_LIMIT_BYTES],
+    ['config_key_allowance_bytes', AUTHORIZER_CONFIG_KEY_ALLOWANCE_BYTES],
+    ['config_max_json_bytes', AUTHORIZER_CONFIG_MAX_JSON_BYTES],
+  ])('local %s equals functions/shared/limits.ts (%d)', (local, value) => {
+    // Arrange
+    const main = fs.readFileSync(path.join(REPO_ROOT, 'modules/authorizer/main.tf'), 'utf8');
+
+    // Act
+    const declared = new RegExp(`^\\s*${local}\\s*=\\s*(\\d+)\\s*$`, 'm').exec(main)?.[1];
+
+    // Assert
+    expect(Number(declared)).toBe(value);
+  });
 });
 
 describeWithTerraformMirror()('Terraform validations of the limits (terraform test)', () => {

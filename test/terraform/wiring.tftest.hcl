@@ -394,8 +394,7 @@ run "authorizer_works_alone_with_logs_only_role" {
     condition = module.function.environment_variables == tomap({
       ISSUER                       = "https://auth.example.com"
       AUDIENCE                     = "orders-api"
-      PUBLIC_KEYS_PEM              = jsonencode(["-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n", "-----BEGIN PUBLIC KEY-----\nB\n-----END PUBLIC KEY-----\n"])
-      ROUTE_SCOPES                 = "{\"GET /orders\":[\"orders:read\"]}"
+      AUTHORIZER_CONFIG            = base64gzip("{\"format\":1,\"keys\":[\"-----BEGIN PUBLIC KEY-----\\nA\\n-----END PUBLIC KEY-----\\n\",\"-----BEGIN PUBLIC KEY-----\\nB\\n-----END PUBLIC KEY-----\\n\"],\"routes\":{\"GET /orders\":[\"orders:read\"]}}")
       CLOCK_SKEW_SECONDS           = "30"
       POWERTOOLS_SERVICE_NAME      = "unit-test-authorizer"
       POWERTOOLS_METRICS_NAMESPACE = "unit-test"
@@ -658,10 +657,10 @@ run "rotation_signs_with_second_key_and_trusts_both" {
   }
 
   assert {
-    condition = output.public_keys_pem == [
+    condition = output.public_keys_pem == tolist([
       "-----BEGIN PUBLIC KEY-----\nFIRST\n-----END PUBLIC KEY-----\n",
       "-----BEGIN PUBLIC KEY-----\nSECOND\n-----END PUBLIC KEY-----\n",
-    ]
+    ])
     error_message = "The authorizer must trust the public keys of both keys during a rotation."
   }
 

@@ -1,5 +1,6 @@
 // Command line of `npm start -- --from-api REST_API_ID`: flags, start-up banner and signal handling.
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { FromApiError } from './errors';
 import { startFromApi, type FromApiOptions, type FromApiServer } from './start-from-api';
 import { stopOnSignals } from '../gateway/stop-on-signals';
@@ -81,11 +82,24 @@ function displayPath(file: string): string {
   return relative && !relative.startsWith('..') ? relative : file;
 }
 
+/**
+ * An authorizer's route map as its environment holds it: ROUTE_SCOPES, or the routes of the inline
+ * AUTHORIZER_CONFIG document (gzip, base64). A map in a configuration table is not read here.
+ */
+function routeMapOf(environment: Record<string, string>): Record<string, unknown> {
+  if (environment.AUTHORIZER_CONFIG !== undefined) {
+    const json = gunzipSync(Buffer.from(environment.AUTHORIZER_CONFIG, 'base64')).toString('utf8');
+    return (JSON.parse(json) as { routes: Record<string, unknown> }).routes;
+  }
+  return JSON.parse(environment.ROUTE_SCOPES ?? '{}') as Record<string, unknown>;
+}
+
 function scopeForRoute(server: FromApiServer, method: string, resourcePath: string): string {
   for (const { fn } of server.functions) {
     try {
-      const map = JSON.parse(fn.environment.ROUTE_SCOPES ?? '{}') as Record<string, string[]>;
-      const scopes = map[`${method} ${resourcePath}`];
+      const route = routeMapOf(fn.environment)[`${method} ${resourcePath}`] as
+        string[] | { scopes: string[] } | undefined;
+      const scopes = Array.isArray(route) ? route : route?.scopes;
       if (scopes?.[0]) return scopes[0];
     } catch {
       // not an authorizer of this product; no hint

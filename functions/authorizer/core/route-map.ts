@@ -97,8 +97,17 @@ export function resourceShape(path: string): string | undefined {
 }
 
 /**
+ * The settings a route may carry in its object form, `{"scopes": [...]}`. The array form
+ * `["scope", ...]` is short for `{"scopes": [...]}`. A later setting (the DPoP issue's `dpop`
+ * sender constraint) is added here; until then a route that names it is refused, with the whole
+ * map, so that an authorizer never ignores a constraint it does not know (docs/authorizer.md).
+ */
+export const ROUTE_SETTINGS = ['scopes'] as const;
+
+/**
  * Parses and validates a route map.
- * @param input the parsed JSON value (an object of `"METHOD /path": ["scope", …]`)
+ * @param input the parsed JSON value (an object of `"METHOD /path": ["scope", …]` or
+ *   `"METHOD /path": {"scopes": ["scope", …]}`)
  * @returns the routes, indexed by method and shape
  * @throws RouteMapError naming the first bad entry
  */
@@ -124,11 +133,11 @@ export function parseRouteMap(input: unknown): RouteMap {
 /**
  * Parses one entry.
  * @param entry the key, `METHOD /path`
- * @param scopes the value, an array of scope tokens
+ * @param value the value: an array of scope tokens, or `{"scopes": [...]}`
  * @returns the route
  * @throws RouteMapError naming the entry
  */
-function parseRoute(entry: string, scopes: unknown): Route {
+function parseRoute(entry: string, value: unknown): Route {
   const fail = (problem: string): never => {
     throw new RouteMapError(`route "${entry}": ${problem}`);
   };
@@ -160,6 +169,17 @@ function parseRoute(entry: string, scopes: unknown): Route {
     });
   }
 
+  let scopes = value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const settings = value as Record<string, unknown>;
+    const unknown = Object.keys(settings).find(
+      (name) => !(ROUTE_SETTINGS as readonly string[]).includes(name),
+    );
+    if (unknown !== undefined) {
+      fail(`unknown setting "${unknown}" (this authorizer knows ${ROUTE_SETTINGS.join(', ')})`);
+    }
+    scopes = settings.scopes;
+  }
   if (!Array.isArray(scopes))
     return fail('scopes must be an array of strings ([] = any valid token)');
   for (const scope of scopes as unknown[]) {

@@ -21,7 +21,9 @@ export type EnvSource =
   /** The Lambda runtime ("Defined runtime environment variables"). */
   | 'lambda'
   /** Nobody in production; tests and local emulators set it. */
-  | 'tests';
+  | 'tests'
+  /** Not the module: the local server, tests, or whoever deploys the function without it. */
+  | 'manual';
 
 /** One variable, as the table shows it. */
 export interface LambdaEnvVariable {
@@ -120,18 +122,45 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     meaning: "the audience a token's `aud` must equal or contain; required",
   },
   {
+    name: 'AUTHORIZER_CONFIG',
+    functions: ['authorizer'],
+    source: {
+      terraform:
+        'the public keys of `signing_keys` and `route_scopes`, while they encode to at most 3,072 bytes',
+    },
+    meaning:
+      'the configuration document `{"format":1,"keys":[PEM, …],"routes":{…}}`, gzip then base64 (Terraform\'s `base64gzip`), decoded at the first invocation; unusable, every request gets 401 ([authorizer.md](authorizer.md#where-the-configuration-lives))',
+  },
+  {
+    name: 'AUTHORIZER_CONFIG_TABLE',
+    functions: ['authorizer'],
+    source: {
+      terraform:
+        'the same, past 3,072 bytes: the table the module creates, `<name>-authorizer-config`',
+    },
+    meaning:
+      'the DynamoDB table holding the configuration document, read once (strongly consistent `GetItem`) at the first invocation; with `AUTHORIZER_CONFIG_SHA256`',
+  },
+  {
+    name: 'AUTHORIZER_CONFIG_SHA256',
+    functions: ['authorizer'],
+    source: { terraform: 'the same: `sha256` of the document' },
+    meaning:
+      'the SHA-256 (hex) of the document the function was deployed with: its item is `config#sha256:<hex>`, and a document with another digest is refused (401)',
+  },
+  {
     name: 'PUBLIC_KEYS_PEM',
     functions: ['authorizer'],
-    source: { terraform: 'the public keys of `signing_keys`' },
+    source: 'manual',
     meaning:
-      'JSON array of the trusted SPKI PEMs; a token is verified with the one its `kid` names; required',
+      'JSON array of the trusted SPKI PEMs, instead of a configuration document; a token is verified with the one its `kid` names',
   },
   {
     name: 'ROUTE_SCOPES',
     functions: ['authorizer'],
-    source: { terraform: '`route_scopes`' },
+    source: 'manual',
     meaning:
-      'JSON map of `"METHOD /path"` to the scopes that permit it (default `{}`: every route denied)',
+      'with `PUBLIC_KEYS_PEM`: JSON map of `"METHOD /path"` to the scopes that permit it (default `{}`: every route denied)',
   },
   {
     name: 'REVOCATION_CHECK',
@@ -267,7 +296,9 @@ export function renderLambdaEnvTable(
       ? 'the Lambda runtime'
       : source === 'tests'
         ? 'nobody in AWS; tests and emulators'
-        : `Terraform, from ${source.terraform}`;
+        : source === 'manual'
+          ? 'not the module: the local server, tests, a deployment without Terraform'
+          : `Terraform, from ${source.terraform}`;
   const lines = ['| Variable | Function | Set by | Meaning |', '| --- | --- | --- | --- |'];
   for (const v of variables) {
     const cells = [`\`${v.name}\``, v.functions.join(', '), setBy(v.source), v.meaning];

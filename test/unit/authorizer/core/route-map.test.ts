@@ -3,6 +3,7 @@ import {
   lookupRoute,
   parseRouteMap,
   resourceShape,
+  ROUTE_SETTINGS,
   RouteMapError,
 } from '../../../../functions/authorizer/core/route-map';
 
@@ -64,10 +65,42 @@ describe('parseRouteMap', () => {
     [{ 'GET /a': [5] }, /invalid scope 5/],
     [{ 'GET /a': [], 'get /a': [] }, /route "get \/a" duplicates route "GET \/a"/],
     [{ 'ANY /a': [], '* /a': [] }, /duplicates/],
+    [{ 'GET /a': {} }, /route "GET \/a": scopes must be an array/],
+    [{ 'GET /a': { scopes: 'x' } }, /scopes must be an array/],
+    [{ 'GET /a': { scopes: ['a b'] } }, /invalid scope "a b"/],
+    [
+      { 'GET /a': { scopes: [], dpop: true } },
+      /route "GET \/a": unknown setting "dpop" \(this authorizer knows scopes\)/,
+    ],
   ])('rejects %j', (input, message) => {
     // Act / Assert
     expect(() => parseRouteMap(input)).toThrow(RouteMapError);
     expect(() => parseRouteMap(input)).toThrow(message);
+  });
+});
+
+describe('route objects', () => {
+  it('reads {"scopes": [...]} as the array form', () => {
+    // Act
+    const objects = parseRouteMap({
+      'GET /orders/{id}': { scopes: ['orders:read', 'orders:read'] },
+      'GET /health': { scopes: [] },
+    });
+    const arrays = parseRouteMap({ 'GET /orders/{id}': ['orders:read'], 'GET /health': [] });
+
+    // Assert
+    expect(objects).toEqual(arrays);
+    expect(ROUTE_SETTINGS).toEqual(['scopes']);
+  });
+
+  it('refuses the whole map for one route with a setting it does not know (never ignores a constraint)', () => {
+    // Act / Assert
+    expect(() =>
+      parseRouteMap({
+        'GET /a': ['s'],
+        'POST /a': { scopes: ['s'], dpop: 'required' },
+      }),
+    ).toThrow(RouteMapError);
   });
 });
 

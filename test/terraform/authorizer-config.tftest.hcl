@@ -1,0 +1,161 @@
+# The authorizer's configuration storage (docs/authorizer.md, "Where the configuration lives"): inline below 3 KB, a pinned DynamoDB item past it, a plan that fails past the item's ceiling (terraform test, mock provider).
+
+mock_provider "aws" {
+  source = "./test/terraform/mocks"
+}
+
+variables {
+  name        = "unit-test"
+  rest_api_id = "other12345"
+  issuer      = "https://auth.example.com"
+  audience    = "orders-api"
+  public_keys_pem = [
+    "-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n",
+    "-----BEGIN PUBLIC KEY-----\nB\n-----END PUBLIC KEY-----\n",
+  ]
+}
+
+run "small_map_is_inline" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes = { "GET /orders/{id}" = ["orders:read"], "POST /orders" = ["orders:write"] }
+  }
+
+  assert {
+    condition     = module.function.environment_variables["AUTHORIZER_CONFIG"] == base64gzip(jsonencode({ format = 1, keys = var.public_keys_pem, routes = var.route_scopes }))
+    error_message = "A small configuration must be AUTHORIZER_CONFIG, the base64gzip of {format, keys, routes}."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["PUBLIC_KEYS_PEM", "ROUTE_SCOPES", "AUTHORIZER_CONFIG_TABLE", "AUTHORIZER_CONFIG_SHA256"] :
+      !contains(keys(module.function.environment_variables), name)
+    ])
+    error_message = "An inline configuration sets AUTHORIZER_CONFIG alone."
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.config) == 0 && length(aws_dynamodb_table_item.config) == 0
+    error_message = "No table below the inline limit."
+  }
+
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.this.statement : s.sid] == ["WriteOwnLogs"]
+    error_message = "An inline configuration needs no AWS access."
+  }
+
+  assert {
+    condition = (
+      output.authorizer_config.tier == "inline" &&
+      output.authorizer_config.limit_bytes == 3072 &&
+      output.authorizer_config.sized_bytes == length(base64gzip(jsonencode({ format = 1, keys = [], routes = var.route_scopes }))) + 2 * 1100 &&
+      output.authorizer_config.remaining_bytes == 3072 - output.authorizer_config.sized_bytes &&
+      output.authorizer_config.encoded_bytes == length(module.function.environment_variables["AUTHORIZER_CONFIG"]) &&
+      output.authorizer_config.encoded_bytes <= output.authorizer_config.sized_bytes &&
+      output.authorizer_config.table_name == null
+    )
+    error_message = "authorizer_config must state the inline tier, its size, limit and room."
+  }
+}
+
+run "large_map_is_a_pinned_item" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  # 1,200 routes whose scopes are 64 hex digits, which compress badly.
+  variables {
+    route_scopes = { for p in setproduct(range(40), range(30)) : "GET /r${p[0]}x${p[1]}/{id}" => [sha256("a${p[0]}x${p[1]}"), sha256("b${p[0]}x${p[1]}")] }
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.config[0].name == "unit-test-authorizer-config" &&
+      aws_dynamodb_table.config[0].billing_mode == "PAY_PER_REQUEST" &&
+      aws_dynamodb_table.config[0].hash_key == "id"
+    )
+    error_message = "Past the inline limit the module creates its own on-demand table keyed by id."
+  }
+
+  assert {
+    condition = jsondecode(aws_dynamodb_table_item.config[0].item) == {
+      id     = { S = "config#sha256:${sha256(jsonencode({ format = 1, keys = var.public_keys_pem, routes = var.route_scopes }))}" }
+      config = { B = base64gzip(jsonencode({ format = 1, keys = var.public_keys_pem, routes = var.route_scopes })) }
+    }
+    error_message = "The item must hold the base64gzip document under config#sha256:<digest of its JSON>."
+  }
+
+  assert {
+    condition = (
+      module.function.environment_variables["AUTHORIZER_CONFIG_TABLE"] == "unit-test-authorizer-config" &&
+      module.function.environment_variables["AUTHORIZER_CONFIG_SHA256"] == sha256(jsonencode({ format = 1, keys = var.public_keys_pem, routes = var.route_scopes })) &&
+      !contains(keys(module.function.environment_variables), "AUTHORIZER_CONFIG") &&
+      length(join("", [for k, v in module.function.environment_variables : "${k}${v}"])) < 1024
+    )
+    error_message = "The environment must pin the item by table and digest, and hold nothing else of the configuration."
+  }
+
+  assert {
+    condition = (
+      length(data.aws_iam_policy_document.this.statement) == 2 &&
+      data.aws_iam_policy_document.this.statement[0].sid == "ReadOwnConfiguration" &&
+      toset(data.aws_iam_policy_document.this.statement[0].actions) == toset(["dynamodb:GetItem"]) &&
+      toset(data.aws_iam_policy_document.this.statement[0].resources) == toset(["arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-authorizer-config"])
+    )
+    error_message = "The role may GetItem its own configuration table and nothing more."
+  }
+
+  assert {
+    condition = (
+      output.authorizer_config.tier == "table" &&
+      output.authorizer_config.limit_bytes == 544768 &&
+      output.authorizer_config.sized_bytes > 3072 &&
+      output.authorizer_config.remaining_bytes == 544768 - output.authorizer_config.sized_bytes &&
+      output.authorizer_config.table_name == "unit-test-authorizer-config"
+    )
+    error_message = "authorizer_config must state the table tier, its size, limit and room."
+  }
+}
+
+run "map_near_the_ceiling_warns" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  # 5,200 routes: about 94% of the ceiling.
+  variables {
+    route_scopes = { for p in setproduct(range(52), range(100)) : "GET /r${p[0]}x${p[1]}/{id}" => [sha256("a${p[0]}x${p[1]}"), sha256("b${p[0]}x${p[1]}")] }
+  }
+
+  # A check block fails as a warning in a plan; terraform test counts it, so it is expected here.
+  expect_failures = [check.config_room]
+
+  assert {
+    condition     = output.authorizer_config.tier == "table" && output.authorizer_config.remaining_bytes > 0 && output.authorizer_config.remaining_bytes < 544768 / 10
+    error_message = "Near the ceiling the plan still succeeds, with little room left."
+  }
+}
+
+run "map_past_the_ceiling_fails_the_plan" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  # 6,000 routes of 64-hex-digit scopes: about 590 KB encoded, past the 544,768-byte ceiling.
+  variables {
+    route_scopes = { for p in setproduct(range(60), range(100)) : "GET /r${p[0]}x${p[1]}/{id}" => [sha256("a${p[0]}x${p[1]}"), sha256("b${p[0]}x${p[1]}")] }
+  }
+
+  expect_failures = [output.authorizer_config]
+}
