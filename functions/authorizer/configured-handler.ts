@@ -8,6 +8,7 @@ import {
   type AuthorizerDeps,
   type AuthorizerHandler,
 } from './create-handler';
+import { guardedMetrics } from './metrics';
 
 /**
  * Dependencies of {@link createConfiguredHandler}: those of the decision handler
@@ -35,8 +36,11 @@ export function createConfiguredHandler(deps: ConfiguredHandlerDeps): Authorizer
   const { config, loadPolicy, build = createAuthorizerHandler, ...decisionDeps } = deps;
   let decide: AuthorizerHandler | undefined;
 
+  const metrics = deps.metrics === undefined ? undefined : guardedMetrics(deps.metrics);
   const refuse = (): never => {
     deps.logger?.warn('Token rejected', { reason: 'ConfigurationUnavailable' });
+    metrics?.decision('unauthorized');
+    metrics?.unauthorized('configuration_unavailable');
     throw new Error('Unauthorized');
   };
 

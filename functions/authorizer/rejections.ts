@@ -18,6 +18,7 @@ export type UnauthorizedReason =
   | 'revoked'
   | 'disabled_client'
   | 'revocation_unavailable'
+  | 'configuration_unavailable'
   | 'malformed';
 
 /** Every {@link UnauthorizedReason}, in the order docs/metrics.md lists them. */
@@ -30,6 +31,7 @@ export const UNAUTHORIZED_REASONS: readonly UnauthorizedReason[] = [
   'revoked',
   'disabled_client',
   'revocation_unavailable',
+  'configuration_unavailable',
   'malformed',
 ];
 

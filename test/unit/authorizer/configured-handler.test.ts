@@ -55,6 +55,28 @@ describe('createConfiguredHandler', () => {
     });
   });
 
+  it('counts a refusal without configuration as unauthorized, reason configuration_unavailable', async () => {
+    // Arrange
+    const metrics = {
+      decision: jest.fn(),
+      unauthorized: jest.fn(),
+      revocationCacheHit: jest.fn(),
+      revocationReadFailure: jest.fn(),
+    };
+    const handler = createConfiguredHandler({
+      config: SETTINGS,
+      loadPolicy: () => Promise.resolve(undefined),
+      metrics,
+    });
+
+    // Act
+    await handler(EVENT).catch(() => undefined);
+
+    // Assert
+    expect(metrics.decision).toHaveBeenCalledWith('unauthorized');
+    expect(metrics.unauthorized).toHaveBeenCalledWith('configuration_unavailable');
+  });
+
   it('builds the real decision handler by default', async () => {
     // Arrange
     const handler = createConfiguredHandler({
