@@ -272,8 +272,9 @@ function proofKey(jwk: unknown, alg: DpopAlgorithm): { key: VerifyKey; jkt: stri
     if (member in members) throw new DpopProofError('jwk', 'jwk holds private key material');
   }
   const { kty, crv, x, y, n, e } = members;
-  const given: JsonWebKey =
-    kty === 'EC' ? { kty, crv, x, y } : kty === 'RSA' ? { kty, n, e } : ({} as JsonWebKey);
+  const given = (
+    kty === 'EC' ? { kty, crv, x, y } : kty === 'RSA' ? { kty, n, e } : {}
+  ) as JsonWebKey;
   if (given.kty === undefined || !Object.values(given).every((v) => typeof v === 'string')) {
     throw new DpopProofError('jwk', 'jwk is not an EC or RSA public key');
   }
