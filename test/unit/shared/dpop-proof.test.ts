@@ -41,7 +41,13 @@ interface ProofSpec {
 async function proof(spec: ProofSpec = {}): Promise<string> {
   const alg = (spec.alg ?? 'ES256') as 'ES256' | 'RS256' | 'PS256';
   const pair = KEYS[alg] ?? ec;
-  const claims = { jti: 'proof-1', htm: 'POST', htu: TARGET, iat: NOW, ...spec.claims };
+  const claims: Record<string, unknown> = {
+    jti: 'proof-1',
+    htm: 'POST',
+    htu: TARGET,
+    iat: NOW,
+    ...spec.claims,
+  };
   for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
   return new SignJWT(claims)
     .setProtectedHeader({
