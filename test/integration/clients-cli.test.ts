@@ -279,6 +279,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       scopes: ['orders:read'],
       audiences: ['https://billing.example.test'],
       token_ttl_seconds: null,
+      dpop_bound_access_tokens: false,
       version: 2,
     });
     const token = await requestToken(handler, id, secret);
