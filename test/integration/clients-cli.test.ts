@@ -239,6 +239,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       'audiences',
       'client_id',
       'created_at',
+      'dpop_bound_access_tokens',
       'last_used_at',
       'name',
       'scopes',
