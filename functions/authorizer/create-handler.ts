@@ -7,7 +7,12 @@ import { createJwtVerifier } from './core/jwt-verify';
 import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
 import { createRevocationCheck, type RevocationStateSource } from './core/revocation-check';
 import { countReadFailures, guardedMetrics, type AuthorizerMetrics } from './metrics';
-import { MalformedRequestError, RevocationError, unauthorizedReason } from './rejections';
+import {
+  DpopBoundAsBearerError,
+  MalformedRequestError,
+  RevocationError,
+  unauthorizedReason,
+} from './rejections';
 import { MULTIPLE_VALUES, singleHeader } from '../shared/request-header';
 import type { Clock } from '../shared/types';
 
@@ -109,6 +114,10 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     const token = parseBearer(authorizationHeader(event));
     if (token === undefined) throw new MalformedRequestError('not a Bearer token');
     const claims = verify(token, clock());
+    // RFC 9449 §7.2: a token bound to a key (`cnf`) is not a bearer token. Until the authorizer
+    // verifies DPoP proofs (issue 25, item 2), every request with one is refused, whatever the
+    // route: a leaked bound token must not work without the key.
+    if (claims.cnf !== undefined) throw new DpopBoundAsBearerError();
     const { methodArn, httpMethod, resource } = event;
     if (
       typeof methodArn !== 'string' ||

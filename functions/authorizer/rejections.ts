@@ -19,6 +19,7 @@ export type UnauthorizedReason =
   | 'disabled_client'
   | 'revocation_unavailable'
   | 'configuration_unavailable'
+  | 'dpop_bound_as_bearer'
   | 'malformed';
 
 /** Every {@link UnauthorizedReason}, in the order docs/metrics.md lists them. */
@@ -32,6 +33,7 @@ export const UNAUTHORIZED_REASONS: readonly UnauthorizedReason[] = [
   'disabled_client',
   'revocation_unavailable',
   'configuration_unavailable',
+  'dpop_bound_as_bearer',
   'malformed',
 ];
 
@@ -66,6 +68,18 @@ export class MalformedRequestError extends Error {
   }
 }
 
+/**
+ * A DPoP-bound token (one with `cnf`, RFC 9449 §6.1) presented as `Bearer`. The authorizer does not
+ * verify DPoP proofs yet (issue 25), so a bound token is refused on every route: it must never
+ * work as a bearer token, or binding it would buy nothing (RFC 9449 §7.2 downgrade).
+ */
+export class DpopBoundAsBearerError extends Error {
+  constructor() {
+    super('a DPoP-bound token was presented as Bearer');
+    this.name = 'DpopBoundAsBearerError';
+  }
+}
+
 const REVOCATION_REASONS: Readonly<Record<RevocationRefusal, UnauthorizedReason>> = {
   revoked: 'revoked',
   disabled: 'disabled_client',
@@ -78,13 +92,14 @@ const REVOCATION_REASONS: Readonly<Record<RevocationRefusal, UnauthorizedReason>
  * key does not allow (`none`, HMAC, another key type: a forgery attempt), is `bad_signature`; a
  * missing or unknown `kid` is `unknown_kid`; any problem with `aud` or `iss` is `wrong_audience`
  * or `wrong_issuer`. The revocation check's verdicts are `revoked`, `disabled_client` and
- * `revocation_unavailable`. Everything else (no Bearer token, an encoding, header or other claim
+ * `revocation_unavailable`. A DPoP-bound token sent as Bearer is `dpop_bound_as_bearer`. Everything else (no Bearer token, an encoding, header or other claim
  * the profile refuses, an event the authorizer cannot read) is `malformed`.
  * @param error what the handler caught
  * @returns the reason
  */
 export function unauthorizedReason(error: unknown): UnauthorizedReason {
   if (error instanceof RevocationError) return REVOCATION_REASONS[error.verdict];
+  if (error instanceof DpopBoundAsBearerError) return 'dpop_bound_as_bearer';
   if (error instanceof JwtExpiredError || error instanceof JwtNotYetValidError) return 'expired';
   if (error instanceof JwtSignatureError || error instanceof JwtAlgNotAllowedError) {
     return 'bad_signature';

@@ -37,6 +37,11 @@ export interface AccessTokenClaims {
   exp: number;
   jti: string;
   scope: string;
+  /**
+   * RFC 9449 §6.1 confirmation: the RFC 7638 thumbprint of the DPoP key the token is bound to.
+   * Absent on a bearer token. The authorizer refuses a token with `cnf` presented as Bearer.
+   */
+  cnf?: { jkt: string };
 }
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), tokens separated by single spaces.
@@ -101,11 +106,14 @@ export interface ClaimsInput {
   ttlSeconds: number;
   clock: Clock;
   randomBytes: RandomBytes;
+  /** The DPoP key's thumbprint, for a bound token (`cnf.jkt`); omitted for a bearer token. */
+  jkt?: string;
 }
 
 /**
  * Builds the claims. For client credentials there is no resource owner, so `sub` is the client
- * id (RFC 9068 §2.2). `iat` and `nbf` are the current second; `jti` is 128 random bits.
+ * id (RFC 9068 §2.2). `iat` and `nbf` are the current second; `jti` is 128 random bits; `cnf`
+ * binds a DPoP token to its key (RFC 9449 §6.1).
  * @param input issuer, client, audience, scopes, lifetime, clock and randomness
  * @returns the claims, in a stable order
  */
@@ -121,5 +129,6 @@ export function buildAccessTokenClaims(input: ClaimsInput): AccessTokenClaims {
     exp: now + input.ttlSeconds,
     jti: base64UrlEncode(input.randomBytes(JTI_BYTES)),
     scope: formatScopeClaim(input.scopes),
+    ...(input.jkt === undefined ? {} : { cnf: { jkt: input.jkt } }),
   };
 }

@@ -4,6 +4,7 @@ import {
   CLOCK_SKEW_SECONDS,
   TOKEN_TTL_SECONDS,
 } from '../shared/limits';
+import type { DpopIatWindow } from '../shared/dpop-proof';
 import type { SigningAlgorithm } from '../shared/types';
 import {
   integerInRange,
@@ -57,6 +58,11 @@ export interface TokenConfig {
    * draft-ietf-oauth-rfc7523bis requires (docs/private-key-jwt.md, Audience).
    */
   acceptTokenEndpointAudience?: boolean;
+  /**
+   * How old and how far ahead a DPoP proof's `iat` may be (RFC 9449 §4.3 step 11); default
+   * DEFAULT_DPOP_IAT_WINDOW (60 s / 5 s). Not read from the environment yet (issue 25).
+   */
+  dpopIatWindow?: DpopIatWindow;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createTokenIntrospector } from './core/introspect-token';
 import { createTokenIssuer } from './core/issue-token';
+import { createDpopProofVerifier, DEFAULT_DPOP_IAT_WINDOW } from '../shared/dpop-proof';
 import { CLOCK_SKEW_SECONDS } from '../shared/limits';
 import { TOKEN_PATH } from './core/metadata';
 import { createTokenRevoker } from './core/revoke-token';
@@ -56,6 +57,20 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
           replayCache: deps.replayCache,
           clockSkewSeconds,
         };
+  // DPoP (RFC 9449 §5): proofs name the token endpoint URL in `htu`; their `jti`s share the
+  // assertions' replay cache under their own keys (client-assertion.ts, dpopProofJtiKey).
+  const dpopIatWindow = config.dpopIatWindow ?? DEFAULT_DPOP_IAT_WINDOW;
+  const dpop =
+    deps.replayCache === undefined
+      ? undefined
+      : {
+          verifier: createDpopProofVerifier({
+            targetUri: config.issuer + TOKEN_PATH,
+            iatWindow: dpopIatWindow,
+          }),
+          replayCache: deps.replayCache,
+          iatWindow: dpopIatWindow,
+        };
   const issuer = createTokenIssuer({
     issuer: config.issuer,
     defaultAudience: config.defaultAudience,
@@ -67,6 +82,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     clock: deps.clock,
     randomBytes: deps.randomBytes,
     assertions,
+    dpop,
     lastUse: deps.lastUse,
     // The client has authenticated, so its id is logged as is; the AwsCallError's message names
     // the operation, its code and attempts, never request data.
@@ -95,6 +111,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       scopesSupported: config.scopesSupported,
       revocation: revocations !== undefined,
       privateKeyJwt: assertions !== undefined,
+      dpop: dpop !== undefined,
     }),
     ...(revocations === undefined
       ? {}

@@ -1,5 +1,5 @@
 // What the token function may log about a failed request: error class names and messages, and the log-only reason.
-import { InvalidClientError } from './core/errors';
+import { InvalidClientError, InvalidDpopProofError } from './core/errors';
 
 /**
  * What is safe to log about an unexpected error: class names and messages of it and its cause,
@@ -18,11 +18,13 @@ export function errorInfo(err: unknown): Record<string, string> {
 }
 
 /**
- * The log-only reason of a failed client authentication (`assertion_aud`, `wrong_secret`, …).
+ * The log-only reason of a failed client authentication (`assertion_aud`, `wrong_secret`, …) or
+ * of a refused DPoP proof (`htu`, `replay`, `required`, …).
  * @param err the error
- * @returns `{reason}` for an InvalidClientError that has one, else `{}`
+ * @returns `{reason}` for an InvalidClientError that has one or an InvalidDpopProofError, else `{}`
  */
 export function reasonOf(err: unknown): { reason?: string } {
+  if (err instanceof InvalidDpopProofError) return { reason: err.reason };
   return err instanceof InvalidClientError && err.reason !== undefined
     ? { reason: err.reason }
     : {};

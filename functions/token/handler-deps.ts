@@ -20,7 +20,10 @@ export type TokenHandlerConfig = Pick<
   'issuer' | 'defaultAudience' | 'tokenTtlSeconds' | 'scopesSupported'
 > &
   Partial<
-    Pick<TokenConfig, 'minTokenTtlSeconds' | 'clockSkewSeconds' | 'acceptTokenEndpointAudience'>
+    Pick<
+      TokenConfig,
+      'minTokenTtlSeconds' | 'clockSkewSeconds' | 'acceptTokenEndpointAudience' | 'dpopIatWindow'
+    >
   >;
 
 /** The metric calls the handler makes; a powertools `Metrics` satisfies it. */
@@ -45,8 +48,8 @@ export interface TokenHandlerDeps {
   /** The RFC 7009 revocation list; `POST /oauth2/revoke` is served only when it is given. */
   revocations?: RevocationStore;
   /**
-   * The `jti` replay cache of `private_key_jwt` assertions (RFC 7523); the method is offered (and
-   * advertised) only when it is given.
+   * The `jti` replay cache of `private_key_jwt` assertions (RFC 7523) and of DPoP proofs (RFC
+   * 9449 §11.1); the method and DPoP are offered (and advertised) only when it is given.
    */
   replayCache?: AssertionReplayCache;
   /**

@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   unsupported_grant_type: 400,
   invalid_scope: 400,
   invalid_target: 400,
+  invalid_dpop_proof: 400,
   server_error: 500,
   temporarily_unavailable: 503,
 };

@@ -35,6 +35,9 @@ export function postRequest(event: APIGatewayProxyEvent): TokenHttpRequest & Rev
   return {
     contentType: requestHeader(event, 'Content-Type'),
     authorization: requestHeader(event, 'Authorization'),
+    // RFC 9449 §4.3 step 1 refuses more than one DPoP header: passed on as MULTIPLE_VALUES, so the
+    // refusal is the proof's (invalid_dpop_proof), not a generic invalid_request.
+    dpop: singleHeader(event, 'dpop'),
     body: event.body,
     isBase64Encoded: event.isBase64Encoded,
   };

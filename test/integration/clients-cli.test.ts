@@ -239,6 +239,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       'audiences',
       'client_id',
       'created_at',
+      'dpop_bound_access_tokens',
       'last_used_at',
       'name',
       'scopes',
@@ -279,6 +280,7 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       scopes: ['orders:read'],
       audiences: ['https://billing.example.test'],
       token_ttl_seconds: null,
+      dpop_bound_access_tokens: false,
       version: 2,
     });
     const token = await requestToken(handler, id, secret);

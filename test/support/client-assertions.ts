@@ -2,7 +2,7 @@
 import { constants, createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { JwsAlgorithm } from '../../functions/shared/jws-verify';
 import { jwkThumbprint } from '../../functions/shared/jwk';
-import { CLIENT_ASSERTION_TYPE } from '../../functions/token/core/client-assertion';
+import { CLIENT_ASSERTION_TYPE, replayEntryKey } from '../../functions/token/core/client-assertion';
 import type {
   AssertionReplayCache,
   AssertionUse,
@@ -184,14 +184,14 @@ export function jwtClientRecord(
 
 /** The replay cache in memory, with the adapters' semantics (an expired entry may be reused). */
 export class MemoryReplayCache implements AssertionReplayCache {
-  /** Recorded uses by `client#jti`. */
+  /** Recorded uses by their replay-cache key (replayEntryKey: assertion or DPoP proof). */
   readonly used = new Map<string, AssertionUse>();
 
   /** @param nowSeconds the clock the expiry is compared with */
   constructor(private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {}
 
   async useOnce(use: AssertionUse): Promise<boolean> {
-    const key = `${use.clientId}#${use.jti}`;
+    const key = replayEntryKey(use);
     const old = this.used.get(key);
     if (old !== undefined && old.expiresAt >= this.nowSeconds()) return false;
     this.used.set(key, { ...use });

@@ -58,6 +58,8 @@ export interface ClientSnapshot {
   audiences: string[];
   token_ttl_seconds?: number;
   tokens_not_before?: number;
+  /** RFC 9449 §5.2: the client gets no token without a DPoP proof. */
+  dpop_bound_access_tokens?: boolean;
   usage_plan?: string;
   usage_key_id?: string;
   pending_since?: string;
@@ -151,6 +153,9 @@ export function clientSnapshot(record: ClientRecord): ClientSnapshot {
   }
   for (const field of ['token_ttl_seconds', 'tokens_not_before'] as const) {
     if (record[field] !== undefined) snapshot[field] = record[field];
+  }
+  if (record.dpop_bound_access_tokens !== undefined) {
+    snapshot.dpop_bound_access_tokens = record.dpop_bound_access_tokens;
   }
   for (const field of ['usage_plan', 'usage_key_id', 'pending_since'] as const) {
     if (record[field] !== undefined) snapshot[field] = record[field];

@@ -438,6 +438,9 @@ export function toItem(record: ClientRecord): Item {
   if (record.tokens_not_before !== undefined) {
     item.tokens_not_before = { N: String(record.tokens_not_before) };
   }
+  if (record.dpop_bound_access_tokens !== undefined) {
+    item.dpop_bound_access_tokens = { BOOL: record.dpop_bound_access_tokens };
+  }
   // last_used_at is the token function's: written back as read, so a change keeps it.
   for (const field of [
     'usage_plan',

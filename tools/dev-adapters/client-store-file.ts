@@ -11,7 +11,7 @@ import type {
   LastUseRecorder,
   RevokedToken,
 } from '../../functions/token/core/types';
-import { assertionJtiKey } from '../../functions/token/core/client-assertion';
+import { replayEntryKey } from '../../functions/token/core/client-assertion';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
@@ -199,7 +199,7 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
   }
 
   /**
-   * The local replay cache of `private_key_jwt` assertions: a `jti#<digest>` entry (assertionJtiKey) written
+   * The local replay cache of `private_key_jwt` assertions and DPoP proofs: a `jti#<digest>` entry (replayEntryKey) written
    * under the file lock, as the DynamoDB adapter's conditional PutItem does. Expired entries (of
    * any reserved kind) are dropped on each write, the file's stand-in for DynamoDB TTL.
    * @param use client, jti and expiry
@@ -207,7 +207,7 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
    */
   async useOnce(use: AssertionUse): Promise<boolean> {
     const nowSeconds = Math.floor(Date.now() / 1000);
-    const key = assertionJtiKey(use.clientId, use.jti);
+    const key = replayEntryKey(use);
     let first = false;
     await this.modify((clients) => {
       dropExpired(clients, nowSeconds);

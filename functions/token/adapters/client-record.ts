@@ -124,6 +124,15 @@ export function parseClientRecord(value: unknown): ClientRecord {
     }
     record.token_ttl_seconds = ttl;
   }
+  // RFC 9449 §5.2: a boolean, absent meaning false; anything else is a corrupt record, refused
+  // rather than read as "not required" (which would let the client get bearer tokens).
+  const dpopBound = value.dpop_bound_access_tokens;
+  if (dpopBound !== undefined && dpopBound !== null) {
+    if (typeof dpopBound !== 'boolean') {
+      throw new MalformedClientRecordError('dpop_bound_access_tokens');
+    }
+    record.dpop_bound_access_tokens = dpopBound;
+  }
   const notBefore = value.tokens_not_before;
   if (notBefore !== undefined && notBefore !== null) {
     if (typeof notBefore !== 'number' || !Number.isSafeInteger(notBefore) || notBefore < 0) {

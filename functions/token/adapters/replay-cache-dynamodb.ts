@@ -1,6 +1,6 @@
 // The private_key_jwt replay cache on the clients table: one conditional PutItem per assertion `jti`, removed by DynamoDB TTL after the assertion's expiry.
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/revocation';
-import { assertionJtiKey } from '../core/client-assertion';
+import { replayEntryKey } from '../core/client-assertion';
 import type { AssertionReplayCache, AssertionUse } from '../core/types';
 import { DynamoDbClientStore } from './client-store-dynamodb';
 
@@ -8,7 +8,7 @@ import { DynamoDbClientStore } from './client-store-dynamodb';
 class AlreadyUsed extends Error {}
 
 /**
- * `jti#<digest of client_id and jti>` items in the clients table (docs/private-key-jwt.md says why not a
+ * `jti#<digest of client_id and jti>` items (or, for a DPoP proof, of its key and jti) in the clients table (docs/private-key-jwt.md says why not a
  * second table). The token function's IAM policy allows PutItem only on keys with that prefix
  * (`dynamodb:LeadingKeys`), so this adapter cannot touch a client record.
  */
@@ -43,7 +43,7 @@ export class DynamoDbReplayCache extends DynamoDbClientStore implements Assertio
         {
           TableName: this.tableName,
           Item: {
-            client_id: { S: assertionJtiKey(use.clientId, use.jti) },
+            client_id: { S: replayEntryKey(use) },
             [EXPIRES_AT_ATTRIBUTE]: { N: String(use.expiresAt) },
           },
           ConditionExpression: 'attribute_not_exists(client_id) OR #e < :now',

@@ -20,7 +20,7 @@ import {
 } from '../../shared/jws-verify';
 import { assertionAlgorithm, loadClientJwk } from './client-keys';
 import { degenerateKeyProblem } from './degenerate-keys';
-import type { ClientJwk } from './types';
+import type { AssertionUse, ClientJwk } from './types';
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -366,4 +366,32 @@ export function assertionJtiKey(clientId: string, jti: string): string {
     .update(JSON.stringify([clientId, jti]))
     .digest('base64url');
   return `${ASSERTION_JTI_PREFIX}${digest}`;
+}
+
+/**
+ * The replay-cache key of a used DPoP proof `jti`: the same `jti#` prefix (the token function's IAM
+ * policy allows PutItem on it and nothing else), over a digest of a three-member array that starts
+ * with `dpop`. An assertion's digest input is a two-member array, so the two JSON texts never
+ * coincide and neither do their digests: a proof `jti` never uses up an assertion's or the reverse.
+ * Keyed by the proof key, not the client: RFC 9449 §11.1 makes a `jti` unique per key.
+ * @param jkt RFC 7638 thumbprint of the proof's key
+ * @param jti the proof's `jti`
+ * @returns the partition key of its replay-cache item
+ */
+export function dpopProofJtiKey(jkt: string, jti: string): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(['dpop', jkt, jti]))
+    .digest('base64url');
+  return `${ASSERTION_JTI_PREFIX}${digest}`;
+}
+
+/**
+ * The replay-cache key of one use: an assertion's or, with `proofKey`, a DPoP proof's.
+ * @param use the use
+ * @returns its partition key
+ */
+export function replayEntryKey(use: AssertionUse): string {
+  return use.proofKey === undefined
+    ? assertionJtiKey(use.clientId, use.jti)
+    : dpopProofJtiKey(use.proofKey, use.jti);
 }

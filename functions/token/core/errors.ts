@@ -4,7 +4,10 @@
  * @module
  */
 
-/** RFC 6749 §5.2 error codes (plus RFC 8707 `invalid_target` and the §4.1.2.1 server codes). */
+/**
+ * RFC 6749 §5.2 error codes (plus RFC 8707 `invalid_target`, RFC 9449 `invalid_dpop_proof` and the
+ * §4.1.2.1 server codes).
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -13,6 +16,7 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'invalid_target'
+  | 'invalid_dpop_proof'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -76,6 +80,26 @@ export class InvalidScopeError extends OAuthError {
 export class InvalidTargetError extends OAuthError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('invalid_target', message, options);
+  }
+}
+
+/**
+ * A DPoP proof is missing where the client must send one, or fails a check of RFC 9449 §4.3: 400
+ * `invalid_dpop_proof` (RFC 9449 §5: "If the DPoP proof is invalid, the authorization server
+ * issues an error response per Section 5.2 of [RFC6749] with invalid_dpop_proof as the value of
+ * the error parameter"; registered in §12.2).
+ */
+export class InvalidDpopProofError extends OAuthError {
+  /** Which check failed, for the log only: a DpopProofReason, `replay`, `required` or `unsupported`. */
+  readonly reason: string;
+
+  /**
+   * @param message `error_description`
+   * @param reason the log's `reason`
+   */
+  constructor(message: string, reason: string) {
+    super('invalid_dpop_proof', message);
+    this.reason = reason;
   }
 }
 

@@ -30,7 +30,10 @@ export type IntrospectionResponse =
       iat: number;
       nbf?: number;
       jti: string;
-      token_type: 'Bearer';
+      /** `DPoP` for a token bound with `cnf` (RFC 9449 §6.2), else `Bearer`. */
+      token_type: 'Bearer' | 'DPoP';
+      /** RFC 9449 §6.2: the confirmation of a bound token, as in the token. */
+      cnf?: { jkt: string };
     };
 
 /** Dependencies of {@link createTokenIntrospector}. */
@@ -109,7 +112,9 @@ export function createTokenIntrospector(deps: TokenIntrospectorDeps): TokenIntro
         iat: claims.iat,
         ...(claims.nbf !== undefined ? { nbf: claims.nbf } : {}),
         jti: claims.jti,
-        token_type: 'Bearer',
+        ...(claims.cnf === undefined
+          ? { token_type: 'Bearer' as const }
+          : { token_type: 'DPoP' as const, cnf: { jkt: claims.cnf.jkt } }),
       };
     },
   };

@@ -1,5 +1,6 @@
 // Discovery: one server metadata definition, served as RFC 8414 metadata and as the OpenID discovery document.
 import { ASSERTION_SIGNING_ALGS } from './client-keys';
+import { DPOP_ALGORITHMS } from '../../shared/dpop-proof';
 
 /** Path of the token endpoint below the issuer. */
 export const TOKEN_PATH = '/oauth2/token';
@@ -57,6 +58,8 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint?: string;
   introspection_endpoint_auth_methods_supported?: string[];
   introspection_endpoint_auth_signing_alg_values_supported?: string[];
+  /** RFC 9449 §5.1: the algorithms of DPoP proofs, present when DPoP is supported. */
+  dpop_signing_alg_values_supported?: string[];
 }
 
 /**
@@ -80,6 +83,8 @@ export function buildAuthorizationServerMetadata(options: {
   revocation?: boolean;
   /** Advertise `private_key_jwt` (RFC 7523) and the assertion algorithms on every endpoint. */
   privateKeyJwt?: boolean;
+  /** Advertise DPoP (RFC 9449 §5.1) with the proof algorithms. */
+  dpop?: boolean;
 }): AuthorizationServerMetadata {
   const { issuer, scopesSupported } = options;
   const jwt = options.privateKeyJwt === true;
@@ -112,5 +117,6 @@ export function buildAuthorizationServerMetadata(options: {
           ...algs('introspection'),
         }
       : {}),
+    ...(options.dpop === true ? { dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS] } : {}),
   };
 }

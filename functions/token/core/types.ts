@@ -84,6 +84,11 @@ export interface ClientRecord {
   /** Per-client access token lifetime, overriding the service default. */
   token_ttl_seconds?: number;
   /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: when true, the client gets no token without a DPoP
+   * proof. Absent means false (the RFC's default): a proof is optional.
+   */
+  dpop_bound_access_tokens?: boolean;
+  /**
    * Epoch seconds set by `revoke-tokens` and `disable`: tokens with an earlier `iat` are dead at
    * the authorizer, and none is issued before it (docs/revocation.md).
    */
@@ -217,9 +222,17 @@ export interface AssertionUse {
   jti: string;
   /** Epoch seconds until which the entry is kept (DynamoDB TTL): the assertion's `exp` plus the skew. */
   expiresAt: number;
+  /**
+   * Set for a DPoP proof's `jti` instead of an assertion's: the RFC 7638 thumbprint of the proof's
+   * key. The entry is then keyed by the proof key and `jti` (replayEntryKey), never by the client.
+   */
+  proofKey?: string;
 }
 
-/** Single-use `jti` of client assertions (RFC 7523 §3 item 7): a conditional write. */
+/**
+ * Single-use `jti` of client assertions (RFC 7523 §3 item 7) and of DPoP proofs at the token
+ * endpoint (RFC 9449 §11.1): a conditional write.
+ */
 export interface AssertionReplayCache {
   /**
    * Records the use of a `jti` unless it is already recorded and unexpired.

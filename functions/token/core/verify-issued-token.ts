@@ -19,6 +19,8 @@ export interface IssuedTokenClaims {
   exp: number;
   jti: string;
   scope: string;
+  /** RFC 9449 §6.1 confirmation of a DPoP-bound token; absent on a bearer token. */
+  cnf?: { jkt: string };
 }
 
 /** Options of {@link createIssuedTokenVerifier}. */
@@ -65,7 +67,10 @@ export function createIssuedTokenVerifier(
       // A JwtError names why the token is refused; like the authorizer, any failure refuses it.
       return undefined;
     }
-    const { iss, sub, client_id, aud, iat, nbf, exp, jti, scope } = claims;
+    const { iss, sub, client_id, aud, iat, nbf, exp, jti, scope, cnf } = claims;
+    // A `cnf` this service wrote is `{jkt: <thumbprint>}`; any other shape is no token of ours.
+    const jkt = (cnf as { jkt?: unknown } | null | undefined)?.jkt;
+    if (cnf !== undefined && (typeof jkt !== 'string' || jkt === '')) return undefined;
     if (
       iss !== options.issuer ||
       typeof sub !== 'string' ||
@@ -92,6 +97,7 @@ export function createIssuedTokenVerifier(
       exp,
       jti,
       scope,
+      ...(cnf === undefined ? {} : { cnf: { jkt: jkt as string } }),
     };
   };
 }

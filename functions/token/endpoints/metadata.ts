@@ -12,6 +12,8 @@ export interface MetadataEndpointOptions {
   revocation: boolean;
   /** Whether `private_key_jwt` is offered. */
   privateKeyJwt: boolean;
+  /** Whether DPoP-bound tokens are offered (RFC 9449 §5.1). */
+  dpop?: boolean;
 }
 
 /**

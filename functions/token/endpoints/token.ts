@@ -56,6 +56,9 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
         audience: token.audience,
         jti: token.jti,
         authMethod: token.authMethod,
+        // The DPoP outcome (issue 25): `DPoP` with the bound key's thumbprint, or `Bearer`.
+        tokenType: token.tokenType,
+        jkt: token.jkt,
         exp: token.exp,
         sourceIp: origin.sourceIp,
         userAgent: origin.userAgent,

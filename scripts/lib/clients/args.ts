@@ -86,6 +86,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     'jwks-file': { type: 'string' },
     'public-key-file': { type: 'string', multiple: true },
     'allow-shared-key': { type: 'boolean' },
+    'dpop-bound': { type: 'boolean' },
   },
   list: { 'unused-since': { type: 'string' }, 'secret-older-than': { type: 'string' } },
   show: {},
@@ -98,6 +99,8 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     'clear-token-ttl': { type: 'boolean' },
     plan: { type: 'string' },
     auth: { type: 'string' },
+    'dpop-bound': { type: 'boolean' },
+    'no-dpop-bound': { type: 'boolean' },
   },
   disable: {},
   enable: {},
@@ -246,6 +249,9 @@ function parseChanges(values: Record<string, unknown>): ClientChanges {
   if (values['token-ttl'] !== undefined && values['clear-token-ttl'] === true) {
     throw new UsageError('use either --token-ttl or --clear-token-ttl, not both');
   }
+  if (values['dpop-bound'] === true && values['no-dpop-bound'] === true) {
+    throw new UsageError('use either --dpop-bound or --no-dpop-bound, not both');
+  }
   if (values.name !== undefined) changes.name = parseName(values.name as string);
   if (values.scopes !== undefined) changes.scopes = parseScopes(values.scopes as string);
   if (audiences !== undefined) changes.audiences = parseAudiences(audiences);
@@ -256,10 +262,12 @@ function parseChanges(values: Record<string, unknown>): ClientChanges {
   if (values['clear-token-ttl'] === true) changes.tokenTtlSeconds = null;
   if (values.plan !== undefined) changes.plan = parsePlan(values.plan as string);
   if (values.auth !== undefined) changes.authMethod = parseAuthMethod(values.auth as string);
+  if (values['dpop-bound'] === true) changes.dpopBound = true;
+  if (values['no-dpop-bound'] === true) changes.dpopBound = false;
   if (Object.keys(changes).length === 0) {
     throw new UsageError(
       'nothing to update: give at least one of --name, --scopes, --audience, --clear-audiences, ' +
-        '--token-ttl, --clear-token-ttl, --plan, --auth',
+        '--token-ttl, --clear-token-ttl, --plan, --auth, --dpop-bound, --no-dpop-bound',
     );
   }
   return changes;
@@ -346,6 +354,7 @@ export function parseCommandLine(
           audiences: parseAudiences((values.audience as string[] | undefined) ?? []),
           ...(ttl !== undefined ? { tokenTtlSeconds: parseTokenTtl(ttl) } : {}),
           ...(values.plan !== undefined ? { plan: parsePlan(values.plan as string) } : {}),
+          ...(values['dpop-bound'] === true ? { dpopBound: true } : {}),
           ...parseAuth(values, cwd),
         };
       }

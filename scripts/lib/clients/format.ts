@@ -60,6 +60,8 @@ export interface ListView {
   scopes: string[];
   audiences: string[];
   token_ttl_seconds: number | null;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: no token without a DPoP proof (false when unset). */
+  dpop_bound_access_tokens: boolean;
   created_at: string;
   updated_at: string;
   /** When the client last got a token, recorded at most hourly by the token function; null: never since recording began. */
@@ -202,6 +204,7 @@ export function toListView(record: ClientRecord): ListView {
     scopes: record.scopes,
     audiences: record.audiences,
     token_ttl_seconds: record.token_ttl_seconds ?? null,
+    dpop_bound_access_tokens: record.dpop_bound_access_tokens === true,
     created_at: record.created_at,
     updated_at: record.updated_at,
     last_used_at: record.last_used_at ?? null,
@@ -355,6 +358,7 @@ export function formatClient(record: ClientRecord, nowMs: number): string {
     ['scopes', record.scopes.join(' ')],
     ['audiences', listOrDefault(record.audiences)],
     ['token TTL', ttlText(record)],
+    ['DPoP', dpopText(record)],
     ...(record.usage_plan !== undefined
       ? ([
           [
@@ -446,7 +450,7 @@ export function formatList(
     r.client_id,
     r.name,
     r.status,
-    authText(r, 'short'),
+    r.dpop_bound_access_tokens === true ? `${authText(r, 'short')} +dpop` : authText(r, 'short'),
     r.scopes.join(' '),
     listOrDefault(r.audiences),
     r.created_at,
@@ -511,4 +515,14 @@ export function formatRotated(rotated: RotatedSecret, graceSeconds: number): str
  */
 export function formatDeleted(record: ClientRecord): string {
   return `Deleted client ${record.client_id} (${JSON.stringify(record.name)}); it can no longer get tokens.`;
+}
+
+/**
+ * @param record a client
+ * @returns the `DPoP` row of `show`: whether the client gets tokens without a proof
+ */
+function dpopText(record: ClientRecord): string {
+  return record.dpop_bound_access_tokens === true
+    ? 'required (dpop_bound_access_tokens: no token without a proof)'
+    : 'optional (a proof binds the token; none gets a Bearer token)';
 }

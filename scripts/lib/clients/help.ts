@@ -38,11 +38,14 @@ const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable 
                            ES256, ES384 or EdDSA by type (docs/private-key-jwt.md)
   --allow-shared-key       private_key_jwt: register a key that another client already holds
                            (refused by default: whoever holds its private key could act as
-                           every client that has it)`;
+                           every client that has it)
+  --dpop-bound             the client gets no token without a DPoP proof (RFC 9449 §5.2
+                           dpop_bound_access_tokens; docs/dpop.md); default: a proof is optional`;
 
 const COMMAND_HELP: Record<CommandName, string> = {
   create: `create --name NAME --scopes "A B ..." [--audience AUD]... [--token-ttl SECONDS] [--plan NAME]
                  [--auth METHOD] [--jwks-file FILE | --public-key-file FILE...] [--allow-shared-key]
+                 [--dpop-bound]
   Creates a client with a generated id and a 256-bit secret, stores only the secret's
   argon2id hash and prints the secret once. With private_key_jwt there is no secret: only the
   public keys are stored. With usage plans it also gets an API key (256 random bits) in its
@@ -54,7 +57,7 @@ ${CREATE_FLAGS}
   Lists every client: id, name, status, how it authenticates, scopes, audiences, created, when it
   last got a token, and the age of each live secret (or key). Never secrets or hashes. AUTH is
   "secret" (HTTP Basic or body), "secret: Basic" or "secret: body" (pinned to one transport) or
-  "key" (private_key_jwt). The token function records a client's last use at most once an hour,
+  "key" (private_key_jwt), followed by "+dpop" for a client that must send DPoP proofs. The token function records a client's last use at most once an hour,
   so LAST USED may lag by up to an hour; "never" means no token since it began recording.
   Stale clients (a DURATION is a whole number of days or hours: 90d, 12h, 365d; at most ${MAX_STALE_DAYS}d):
   --unused-since DURATION      only clients with no token for that long: last used before then,
@@ -63,7 +66,8 @@ ${CREATE_FLAGS}
                                rotation's grace period counts until it expires)
   Given both, a client must match both.
   With --json: an array; accepted_auth_methods lists the RFC 7591 methods each client may use,
-  last_used_at is null when never recorded, secrets has each secret's created_at and expires_at,
+  last_used_at is null when never recorded, dpop_bound_access_tokens is true for a client that
+  gets no token without a DPoP proof, secrets has each secret's created_at and expires_at,
   and a key client's keys each have added_at (null if registered before that was recorded).`,
   show: `show CLIENT_ID
   Shows one client's settings, usage plan and API key id, when it last got a token (recorded at
@@ -71,7 +75,9 @@ ${CREATE_FLAGS}
   times, never hashes or the key's value).`,
   update: `update CLIENT_ID [--name NAME] [--scopes "A B ..."] [--audience AUD]... [--clear-audiences]
                  [--token-ttl SECONDS | --clear-token-ttl] [--plan NAME] [--auth METHOD]
+                 [--dpop-bound | --no-dpop-bound]
   Changes the given settings; --scopes and --audience replace the whole list.
+  --dpop-bound: no token without a DPoP proof from now on; --no-dpop-bound: a proof is optional.
   --clear-audiences: use the service's default audience; --clear-token-ttl: the service's TTL.
   --plan: moves the client's API key to that usage plan (creating the key if it has none). If it
   fails halfway, run the same command again: it completes the move.

@@ -62,6 +62,8 @@ export interface CreateClientInput {
   keys?: ClientJwk[];
   /** `--allow-shared-key`: register the keys even if another client holds one of them. */
   allowSharedKey?: boolean;
+  /** `--dpop-bound`: the client gets no token without a DPoP proof (RFC 9449 §5.2). */
+  dpopBound?: boolean;
 }
 
 /** What `update` changes, already validated. `tokenTtlSeconds: null` removes the per-client TTL. */
@@ -78,6 +80,8 @@ export interface ClientChanges {
    * `private_key_jwt` is refused.
    */
   authMethod?: RegisteredAuthMethod;
+  /** `--dpop-bound` (true) or `--no-dpop-bound` (false): require a DPoP proof, or stop requiring it. */
+  dpopBound?: boolean;
 }
 
 /**

@@ -62,6 +62,8 @@ export async function createClient(
     scopes: [...input.scopes],
     audiences: [...input.audiences],
     ...(input.tokenTtlSeconds !== undefined ? { token_ttl_seconds: input.tokenTtlSeconds } : {}),
+    // RFC 9449 §5.2: false is the default, so only true is stored.
+    ...(input.dpopBound === true ? { dpop_bound_access_tokens: true } : {}),
   };
   if (plan === undefined || gateway === undefined || config === undefined) {
     const { secret, secrets } = await newSecret();
@@ -95,7 +97,7 @@ export async function createClient(
     };
     await createRecord(deps, pending, 'create');
   } else {
-    const { token_ttl_seconds: _ttl, ...kept } = pending;
+    const { token_ttl_seconds: _ttl, dpop_bound_access_tokens: _dpop, ...kept } = pending;
     pending = await writeNext(deps, pending, { ...kept, ...settings, usage_plan: plan }, 'create');
   }
   // Step 2: the key, enabled already (the client cannot get a token until step 3).

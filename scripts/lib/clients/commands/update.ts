@@ -52,8 +52,10 @@ export async function updateClient(
       usage_key: current.usage_key ?? generateUsageKeyValue(deps.randomBytes),
     };
   }
-  const { token_ttl_seconds: currentTtl, ...rest } = current;
+  const { token_ttl_seconds: currentTtl, dpop_bound_access_tokens: currentDpop, ...rest } = current;
   const ttl = changes.tokenTtlSeconds === undefined ? currentTtl : changes.tokenTtlSeconds;
+  // RFC 9449 §5.2: absent means false, so `--no-dpop-bound` removes the attribute.
+  const dpopBound = changes.dpopBound ?? currentDpop;
   const next = {
     ...rest,
     ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -61,6 +63,7 @@ export async function updateClient(
     ...(changes.audiences !== undefined ? { audiences: [...changes.audiences] } : {}),
     ...(ttl !== undefined && ttl !== null ? { token_ttl_seconds: ttl } : {}),
     ...(changes.authMethod !== undefined ? { token_endpoint_auth_method: changes.authMethod } : {}),
+    ...(dpopBound === true ? { dpop_bound_access_tokens: true } : {}),
     ...plan,
   };
   // The record (the plan it names) is written first, then the key follows it. A rerun of the same

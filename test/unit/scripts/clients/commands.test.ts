@@ -480,6 +480,7 @@ describe('runCommand output', () => {
         scopes: INPUT.scopes,
         audiences: INPUT.audiences,
         token_ttl_seconds: null,
+        dpop_bound_access_tokens: false,
         created_at: record.created_at,
         updated_at: record.updated_at,
         last_used_at: null,
