@@ -2,7 +2,8 @@
  * The authorizer's configuration document: `{"format":1,"keys":[PEM…],"routes":{…}}` as
  * modules/authorizer/main.tf writes it (`jsonencode`, then `base64gzip`), decoded once per
  * container: gunzip (bounded), SHA-256 against the digest the function was deployed with, JSON,
- * then the trusted keys and the route map. Any failure is a {@link ConfigDocumentError}; the
+ * then the trusted keys and the route map (routes may carry a `dpop` sender constraint,
+ * route-map.ts). Any failure is a {@link ConfigDocumentError}; the
  * caller refuses every request (401) and never retries it, since the same bytes fail the same way.
  * @module
  */

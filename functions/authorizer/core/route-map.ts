@@ -35,6 +35,11 @@ export interface Route {
   readonly shape: string;
   /** The route is allowed when the token holds any of these; empty means any valid token. */
   readonly scopes: readonly string[];
+  /**
+   * The route's sender constraint (issue 25): true means the request must present a DPoP-bound
+   * token with `Authorization: DPoP` and a proof (RFC 9449 §7), false a Bearer token.
+   */
+  readonly dpop: boolean;
 }
 
 /** The route map, indexed for exact lookup. */
@@ -97,17 +102,18 @@ export function resourceShape(path: string): string | undefined {
 }
 
 /**
- * The settings a route may carry in its object form, `{"scopes": [...]}`. The array form
- * `["scope", ...]` is short for `{"scopes": [...]}`. A later setting (the DPoP issue's `dpop`
- * sender constraint) is added here; until then a route that names it is refused, with the whole
- * map, so that an authorizer never ignores a constraint it does not know (docs/authorizer.md).
+ * The settings a route may carry in its object form, `{"scopes": [...], "dpop": true}`. The array
+ * form `["scope", ...]` is short for `{"scopes": [...]}` (no sender constraint). `dpop` is the
+ * route's sender constraint (RFC 9449 §7; issue 25), a JSON boolean, false when absent. Any other
+ * setting is refused, with the whole map, so that an authorizer never ignores a constraint it does
+ * not know (docs/authorizer.md).
  */
-export const ROUTE_SETTINGS = ['scopes'] as const;
+export const ROUTE_SETTINGS = ['scopes', 'dpop'] as const;
 
 /**
  * Parses and validates a route map.
  * @param input the parsed JSON value (an object of `"METHOD /path": ["scope", …]` or
- *   `"METHOD /path": {"scopes": ["scope", …]}`)
+ *   `"METHOD /path": {"scopes": ["scope", …], "dpop": true}`)
  * @returns the routes, indexed by method and shape
  * @throws RouteMapError naming the first bad entry
  */
@@ -133,7 +139,7 @@ export function parseRouteMap(input: unknown): RouteMap {
 /**
  * Parses one entry.
  * @param entry the key, `METHOD /path`
- * @param value the value: an array of scope tokens, or `{"scopes": [...]}`
+ * @param value the value: an array of scope tokens, or `{"scopes": [...], "dpop": boolean}`
  * @returns the route
  * @throws RouteMapError naming the entry
  */
@@ -170,6 +176,7 @@ function parseRoute(entry: string, value: unknown): Route {
   }
 
   let scopes = value;
+  let dpop = false;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const settings = value as Record<string, unknown>;
     const unknown = Object.keys(settings).find(
@@ -179,6 +186,12 @@ function parseRoute(entry: string, value: unknown): Route {
       fail(`unknown setting "${unknown}" (this authorizer knows ${ROUTE_SETTINGS.join(', ')})`);
     }
     scopes = settings.scopes;
+    if (settings.dpop !== undefined) {
+      // Only a JSON boolean: a string such as "required" or "false" is a mistake to refuse, not
+      // a truthy value to guess about.
+      if (typeof settings.dpop !== 'boolean') fail('dpop must be true or false');
+      dpop = settings.dpop as boolean;
+    }
   }
   if (!Array.isArray(scopes))
     return fail('scopes must be an array of strings ([] = any valid token)');
@@ -195,6 +208,7 @@ function parseRoute(entry: string, value: unknown): Route {
     path,
     shape: resourceShape(path) as string,
     scopes: [...new Set(scopes as string[])],
+    dpop,
   };
 }
 

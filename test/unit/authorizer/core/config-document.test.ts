@@ -135,7 +135,12 @@ describe('parseConfigDocument', () => {
     ['routes that are not a map', { ...valid, routes: [] }, 'routes'],
     [
       'a route with a setting it does not know',
-      { ...valid, routes: { 'GET /a': { scopes: [], dpop: true } } },
+      { ...valid, routes: { 'GET /a': { scopes: [], mtls: true } } },
+      'routes',
+    ],
+    [
+      'a dpop constraint that is not a boolean',
+      { ...valid, routes: { 'GET /a': { scopes: [], dpop: 'required' } } },
       'routes',
     ],
   ])('refuses %s: config_invalid naming the part, never the content', (_name, document, part) => {
@@ -156,5 +161,20 @@ describe('parseConfigDocument', () => {
 
     // Assert
     expect(policy.routes.routes).toEqual([]);
+  });
+
+  it("carries a route's dpop sender constraint onto the route", () => {
+    // Act
+    const policy = parseConfigDocument({
+      format: 1,
+      keys: [KEYS.es.pem],
+      routes: { 'GET /a': { scopes: ['s'], dpop: true }, 'GET /b': ['s'] },
+    });
+
+    // Assert
+    expect(policy.routes.routes.map((r) => [r.key, r.dpop])).toEqual([
+      ['GET /a', true],
+      ['GET /b', false],
+    ]);
   });
 });

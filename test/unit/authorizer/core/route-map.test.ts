@@ -69,9 +69,12 @@ describe('parseRouteMap', () => {
     [{ 'GET /a': { scopes: 'x' } }, /scopes must be an array/],
     [{ 'GET /a': { scopes: ['a b'] } }, /invalid scope "a b"/],
     [
-      { 'GET /a': { scopes: [], dpop: true } },
-      /route "GET \/a": unknown setting "dpop" \(this authorizer knows scopes\)/,
+      { 'GET /a': { scopes: [], mtls: true } },
+      /route "GET \/a": unknown setting "mtls" \(this authorizer knows scopes, dpop\)/,
     ],
+    [{ 'GET /a': { scopes: [], dpop: 'true' } }, /route "GET \/a": dpop must be true or false/],
+    [{ 'GET /a': { scopes: [], dpop: 1 } }, /dpop must be true or false/],
+    [{ 'GET /a': { dpop: true } }, /scopes must be an array/],
   ])('rejects %j', (input, message) => {
     // Act / Assert
     expect(() => parseRouteMap(input)).toThrow(RouteMapError);
@@ -90,7 +93,24 @@ describe('route objects', () => {
 
     // Assert
     expect(objects).toEqual(arrays);
-    expect(ROUTE_SETTINGS).toEqual(['scopes']);
+    expect(ROUTE_SETTINGS).toEqual(['scopes', 'dpop']);
+  });
+
+  it('reads the dpop sender constraint, false when absent or in the array form', () => {
+    // Act
+    const map = parseRouteMap({
+      'GET /orders/{id}': { scopes: ['orders:read'], dpop: true },
+      'POST /orders': { scopes: ['orders:write'], dpop: false },
+      'GET /health': [],
+      'GET /status': { scopes: [] },
+    });
+
+    // Assert
+    expect(map.routes.map((r) => r.dpop)).toEqual([true, false, false, false]);
+    expect(lookupRoute(map, 'GET', '/orders/{orderId}')).toMatchObject({
+      dpop: true,
+      scopes: ['orders:read'],
+    });
   });
 
   it('refuses the whole map for one route with a setting it does not know (never ignores a constraint)', () => {
@@ -99,6 +119,12 @@ describe('route objects', () => {
       parseRouteMap({
         'GET /a': ['s'],
         'POST /a': { scopes: ['s'], dpop: 'required' },
+      }),
+    ).toThrow(RouteMapError);
+    expect(() =>
+      parseRouteMap({
+        'GET /a': ['s'],
+        'POST /a': { scopes: ['s'], sender: 'mtls' },
       }),
     ).toThrow(RouteMapError);
   });
