@@ -40,6 +40,12 @@ locals {
     LOG_LEVEL                    = var.log_level
     REVOCATION_CHECK             = var.revocation == null ? "false" : "true"
     USAGE_PLANS                  = var.usage_plans ? "true" : "false"
+    # The function refuses every DPoP request when this is not 0: a cached decision would let
+    # later requests skip the proof and replay checks (docs/dpop.md, "No cached bypass").
+    AUTHORIZER_RESULT_TTL_SECONDS = tostring(var.result_ttl_seconds)
+    }, var.dpop == null ? {} : {
+    DPOP_REPLAY_TABLE  = var.dpop.table_name
+    DPOP_ALLOWED_HOSTS = jsonencode(local.dpop_allowed_hosts)
     }, var.revocation == null ? {} : {
     CLIENTS_TABLE                = var.revocation.table_name
     REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation.cache_ttl_seconds)
@@ -67,6 +73,9 @@ locals {
   # the templates are static JSON, not processed by VTL ("Gateway responses in API Gateway",
   # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html).
   gateway_responses = jsondecode(file("${path.module}/gateway-responses.json"))
+
+  # The hosts a DPoP proof's htu may name; by default the API's execute-api host.
+  dpop_allowed_hosts = var.dpop == null ? [] : coalesce(try(var.dpop.allowed_hosts, null), ["${var.rest_api_id}.execute-api.${local.region}.amazonaws.com"])
 }
 
 ################################################################################
@@ -76,7 +85,15 @@ locals {
 locals {
   # One JSON document, the format functions/authorizer/core/config-document.ts reads; jsonencode
   # sorts object keys, so the same inputs always give the same text and digest.
-  config_json = jsonencode({ format = 1, keys = var.public_keys_pem, routes = var.route_scopes })
+  config_json = jsonencode({ format = 1, keys = var.public_keys_pem, routes = local.config_routes })
+  # The route map: a plain scope list per route, as before, and {"scopes": [...], "dpop": true}
+  # for a DPoP route (functions/authorizer/core/route-map.ts). merge() of the two maps gives an
+  # object whose values may differ in type, which a conditional inside one for expression cannot.
+  dpop_route_keys = [for route, constraint in var.route_sender_constraints : route if constraint == "dpop"]
+  config_routes = merge(
+    { for route, scopes in var.route_scopes : route => scopes if !contains(local.dpop_route_keys, route) },
+    { for route in local.dpop_route_keys : route => { scopes = var.route_scopes[route], dpop = true } },
+  )
   # "base64gzip compresses a string with gzip and then encodes the result in Base64 encoding ...
   # this function will first encode the characters from the string as UTF-8, then apply gzip
   # compression, and then finally apply Base64 encoding" (Terraform, "base64gzip Function",
@@ -112,8 +129,8 @@ locals {
   # The size the storage is chosen by, known at plan time even when the keys are not (the root
   # module's first plan, before KMS has made them): the routes as encoded, plus each key at its
   # largest. It is never below the real encoded size, so an inline document always fits.
-  config_sized_bytes      = length(base64gzip(jsonencode({ format = 1, keys = [], routes = var.route_scopes }))) + length(var.public_keys_pem) * local.config_key_allowance_bytes
-  config_sized_json_bytes = length(jsonencode({ format = 1, keys = [], routes = var.route_scopes })) + length(var.public_keys_pem) * local.config_key_allowance_bytes
+  config_sized_bytes      = length(base64gzip(jsonencode({ format = 1, keys = [], routes = local.config_routes }))) + length(var.public_keys_pem) * local.config_key_allowance_bytes
+  config_sized_json_bytes = length(jsonencode({ format = 1, keys = [], routes = local.config_routes })) + length(var.public_keys_pem) * local.config_key_allowance_bytes
   config_in_table         = local.config_sized_bytes > local.config_inline_limit_bytes
   config_limit_bytes      = local.config_in_table ? local.config_table_limit_bytes : local.config_inline_limit_bytes
 
@@ -230,6 +247,37 @@ data "aws_iam_policy_document" "this" {
         test     = "ForAllValues:StringNotLike"
         variable = "dynamodb:LeadingKeys"
         values   = ["audit#*"]
+      }
+    }
+  }
+
+  # With DPoP: each proof's jti is recorded once (RFC 9449 §11.1) by a conditional PutItem of a
+  # `dpopjti#<digest>` item, and nothing else: dynamodb:LeadingKeys holds the item's partition key
+  # and ForAllValues:StringLike allows only that prefix, so the role cannot write a client record,
+  # a revoked# item or the token function's jti# items. ForAllValues holds vacuously when the key
+  # is absent, so its presence is required too ("Set operators for multivalued context keys", IAM
+  # User Guide, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html);
+  # the same pattern as the token role's RecordAssertionIds (modules/token-endpoint/main.tf). The
+  # condition expression needs no read permission.
+  dynamic "statement" {
+    for_each = var.dpop == null ? [] : [var.dpop]
+
+    content {
+      sid       = "RecordDpopProofIds"
+      effect    = "Allow"
+      actions   = ["dynamodb:PutItem"]
+      resources = [statement.value.table_arn]
+
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["dpopjti#*"]
+      }
+
+      condition {
+        test     = "Null"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["false"]
       }
     }
   }

@@ -107,6 +107,52 @@ variable "route_scopes" {
   }
 }
 
+variable "route_sender_constraints" {
+  description = "Sender constraint per route of route_scopes (issue 25, docs/dpop.md): \"dpop\" requires a DPoP-bound token presented as Authorization: DPoP with a proof (RFC 9449 §7), \"none\" (the default for unlisted routes) a Bearer token. Any dpop route needs dpop set and result_ttl_seconds = 0: a cached decision would skip the proof and replay checks."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in values(var.route_sender_constraints) : contains(["none", "dpop"], c)])
+    error_message = "Each route_sender_constraints value must be \"none\" or \"dpop\"."
+  }
+
+  validation {
+    condition     = alltrue([for route in keys(var.route_sender_constraints) : contains(keys(var.route_scopes), route)])
+    error_message = "Each route_sender_constraints key must be a route of route_scopes, spelled the same way."
+  }
+
+  # No cached bypass (DESIGN.md, "Sender constraint per route (v3)"): API Gateway answers from its
+  # cache without invoking the function, so a cached Allow would skip the proof, its ath and the
+  # single use of its jti. The module's one authorizer serves every route, so a DPoP route makes
+  # the whole authorizer uncached.
+  validation {
+    condition     = !contains(values(var.route_sender_constraints), "dpop") || var.result_ttl_seconds == 0
+    error_message = "A route with sender constraint \"dpop\" needs result_ttl_seconds = 0: a cached authorizer decision would skip the DPoP proof and replay checks."
+  }
+
+  validation {
+    condition     = !contains(values(var.route_sender_constraints), "dpop") || var.dpop != null
+    error_message = "A route with sender constraint \"dpop\" needs the dpop input (allowed hosts and the replay table)."
+  }
+}
+
+variable "dpop" {
+  description = "DPoP at the authorizer (RFC 9449 §7, docs/dpop.md), needed by routes whose sender constraint is dpop. allowed_hosts: the Host values a proof's htu may name (the API's custom domain names; null means the execute-api host <rest_api_id>.execute-api.<region>.amazonaws.com). table_name/table_arn: the table of single-use proof jti items (dpopjti#<digest>; the clients table), which the function may PutItem on and nothing else there."
+  type = object({
+    table_name    = string
+    table_arn     = string
+    allowed_hosts = optional(list(string))
+  })
+  default = null
+
+  validation {
+    condition     = var.dpop == null || alltrue([for h in coalesce(try(var.dpop.allowed_hosts, null), ["x"]) : can(regex("^[a-z0-9.-]+(:[0-9]{1,5})?$", h))])
+    error_message = "dpop.allowed_hosts must be lower-case host names, optionally with :port (no scheme, path or upper case)."
+  }
+}
+
 variable "clock_skew_seconds" {
   description = "Tolerated clock skew for exp and nbf, in seconds (0-300)."
   type        = number

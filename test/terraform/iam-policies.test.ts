@@ -213,7 +213,8 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     | 'namedAdministrators'
     | 'rootAdministrator'
     | 'withRevocation'
-    | 'withConfigTable',
+    | 'withConfigTable'
+    | 'withDpop',
     Rendered
   >;
 
@@ -313,6 +314,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       zips,
       '-var=large_route_map=true',
     ]);
+    rendered.withDpop = await plan(ws.env, 'with-dpop', [zips, '-var=dpop=true']);
   });
 
   afterAll(async () => {
@@ -555,6 +557,58 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(
       batchGet({ 'dynamodb:Attributes': asked, 'dynamodb:Select': 'ALL_ATTRIBUTES' }),
     ).not.toBe('allow');
+  });
+
+  test('with a DPoP route, the authorizer role may PutItem only dpopjti# items, and write nothing else', () => {
+    // Arrange
+    const { authorizerRolePolicy } = rendered.withDpop;
+    const principal = principals(callerArn).authorizerRole;
+    const resources = {
+      table: TABLE_ARN,
+      otherTable: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other`,
+      key: KEY_ARN,
+      ownLogStream: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${NAME}-authorizer:log-stream:2024/01/01/[$LATEST]abc`,
+    };
+    const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];
+    const decide = (
+      action: string,
+      context: Record<string, string | string[]>,
+      resource = TABLE_ARN,
+    ): string =>
+      evaluatePolicy(authorizerRolePolicy, { principal, action, resource, context }, 'identity')
+        .decision;
+    const put = (keys: string[]): string =>
+      decide('dynamodb:PutItem', { 'dynamodb:LeadingKeys': keys });
+
+    // Act
+    const pairs = allowedPairs(authorizerRolePolicy, principal, universe, resources);
+
+    // Assert: without condition keys only the revocation read and the logs (PutItem needs a key)
+    expect(pairs).toEqual([
+      'dynamodb:BatchGetItem table',
+      'logs:CreateLogStream ownLogStream',
+      'logs:PutLogEvents ownLogStream',
+    ]);
+    // The replay cache's conditional put of dpopjti#<digest> items only
+    expect(put(['dpopjti#abc'])).toBe('allow');
+    expect(put(['client-1'])).not.toBe('allow');
+    expect(put(['jti#abc'])).not.toBe('allow');
+    expect(put(['revoked#abc'])).not.toBe('allow');
+    expect(put(['audit#2024#x'])).not.toBe('allow');
+    expect(put(['dpopjti#abc', 'client-1'])).not.toBe('allow');
+    expect(put(['xdpopjti#abc'])).not.toBe('allow');
+    expect(decide('dynamodb:PutItem', {})).not.toBe('allow');
+    expect(
+      decide('dynamodb:PutItem', { 'dynamodb:LeadingKeys': ['dpopjti#abc'] }, resources.otherTable),
+    ).not.toBe('allow');
+    // No other write on dpopjti# items: no update, delete or batch write.
+    for (const action of [
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ]) {
+      expect(decide(action, { 'dynamodb:LeadingKeys': ['dpopjti#abc'] })).not.toBe('allow');
+    }
   });
 
   test('with a configuration table (a large route map), the authorizer role may only GetItem that table', () => {
