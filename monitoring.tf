@@ -64,7 +64,7 @@ locals {
   token_error_codes  = ["invalid_client", "invalid_request", "invalid_scope", "invalid_target", "invalid_dpop_proof", "unauthorized_client", "unsupported_grant_type", "invalid_grant", "temporarily_unavailable", "server_error"]
   aws_operations     = ["DynamoDB.GetItem", "DynamoDB.PutItem", "DynamoDB.UpdateItem", "KMS.Sign", "KMS.GetPublicKey"]
   decisions          = ["allow", "deny", "unauthorized"]
-  unauthorized       = ["expired", "bad_signature", "unknown_kid", "wrong_audience", "wrong_issuer", "revoked", "disabled_client", "revocation_unavailable", "configuration_unavailable", "dpop_bound_as_bearer", "malformed"]
+  unauthorized       = ["expired", "bad_signature", "unknown_kid", "wrong_audience", "wrong_issuer", "revoked", "disabled_client", "revocation_unavailable", "configuration_unavailable", "dpop_bound_as_bearer", "dpop_required", "dpop_invalid", "dpop_replayed", "dpop_replay_unavailable", "dpop_not_accepted", "malformed"]
   revocation_results = ["revoked", "not-a-token", "foreign-token", "expired"]
   introspections     = ["active", "inactive", "rejected"]
 

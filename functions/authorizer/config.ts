@@ -10,9 +10,11 @@ import {
   optionalJson,
   optionalString,
   requiredString,
+  stringArray,
   type Env,
 } from '../shared/env';
 import {
+  AUTHORIZER_RESULT_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
   REVOCATION_CACHE_TTL_SECONDS,
   REVOCATION_STALE_SECONDS,
@@ -26,6 +28,14 @@ export interface RevocationSettings {
   cacheTtlSeconds: number;
   /** W: seconds past C a state is still used while DynamoDB fails; then 401. */
   staleSeconds: number;
+}
+
+/** DPoP at the authorizer (docs/dpop.md): where proof `jti`s are recorded and the hosts `htu` may name. */
+export interface DpopSettings {
+  /** DPOP_REPLAY_TABLE: the table of `dpopjti#` items (the clients table). */
+  replayTable: string;
+  /** DPOP_ALLOWED_HOSTS: lower-case `Host` values (with a port when not 443). */
+  allowedHosts: string[];
 }
 
 /** Validated configuration of the authorizer function. */
@@ -49,6 +59,15 @@ export interface AuthorizerConfig {
   usagePlans?: boolean;
   /** POWERTOOLS_METRICS_NAMESPACE; metrics are published only when it is set (docs/metrics.md). */
   metricsNamespace?: string;
+  /**
+   * AUTHORIZER_RESULT_TTL_SECONDS: the result TTL API Gateway was given for this authorizer, as the
+   * module sets it; loadAuthorizerSettings reads an unset variable as API Gateway's default, 300.
+   * Only 0 lets DPoP requests through (undefined, in a hand-built configuration, refuses them):
+   * a cached decision would skip the proof and replay checks.
+   */
+  resultTtlSeconds?: number;
+  /** DPOP_REPLAY_TABLE and DPOP_ALLOWED_HOSTS; without them every DPoP request is refused. */
+  dpop?: DpopSettings;
 }
 
 /** The configuration without the keys and routes (config-source.ts says where those come from). */
@@ -116,10 +135,28 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
   // revocation would have no way to learn it.
   if (usagePlans && !revocationOn) throw configError('USAGE_PLANS', 'needs REVOCATION_CHECK=true');
 
+  const replayTable = optionalString(env, 'DPOP_REPLAY_TABLE');
+  const allowedHosts = stringArray(env, 'DPOP_ALLOWED_HOSTS', []);
+  if ((replayTable === undefined) !== (allowedHosts.length === 0)) {
+    throw configError('DPOP_REPLAY_TABLE', 'and DPOP_ALLOWED_HOSTS must be set together');
+  }
+  if (allowedHosts.some((host) => !/^[a-z0-9.-]+(:\d{1,5})?$/.test(host))) {
+    throw configError(
+      'DPOP_ALLOWED_HOSTS',
+      'must hold lower-case host names, optionally with :port',
+    );
+  }
+
   return {
     issuer,
     audience,
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
+    resultTtlSeconds: integerInRange(
+      env,
+      'AUTHORIZER_RESULT_TTL_SECONDS',
+      AUTHORIZER_RESULT_TTL_SECONDS,
+    ),
+    dpop: replayTable === undefined ? undefined : { replayTable, allowedHosts },
     usagePlans,
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: revocationOn

@@ -9,12 +9,17 @@ import { createRevocationCheck, type RevocationStateSource } from './core/revoca
 import { countReadFailures, guardedMetrics, type AuthorizerMetrics } from './metrics';
 import {
   DpopBoundAsBearerError,
+  DpopRefusedError,
   MalformedRequestError,
   RevocationError,
   unauthorizedReason,
 } from './rejections';
 import { MULTIPLE_VALUES, singleHeader } from '../shared/request-header';
 import type { Clock } from '../shared/types';
+import { lookupRoute } from './core/route-map';
+import type { DpopReplayCache } from './core/dpop-replay';
+import { createDpopChecker, type DpopChecker } from './core/dpop-check';
+import { parseAuthorization } from './core/dpop-request';
 
 /** The part of a Powertools Logger the authorizer uses. */
 export type AuthorizerLogger = Pick<Logger, 'warn'>;
@@ -32,6 +37,8 @@ export interface AuthorizerDeps {
   revocationSource?: RevocationStateSource;
   /** Counts decisions, 401 reasons and revocation reads (docs/metrics.md); none when omitted. */
   metrics?: AuthorizerMetrics;
+  /** Where proof `jti`s are recorded; required for DPoP requests to pass (config.dpop). */
+  dpopReplayCache?: DpopReplayCache;
 }
 
 /** The authorizer Lambda function. */
@@ -110,14 +117,17 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     });
   }
 
+  const checkDpop: DpopChecker = createDpopChecker({
+    settings: config.dpop,
+    resultTtlSeconds: config.resultTtlSeconds,
+    replayCache: deps.dpopReplayCache,
+  });
+
   const decide = async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {
-    const token = parseBearer(authorizationHeader(event));
-    if (token === undefined) throw new MalformedRequestError('not a Bearer token');
-    const claims = verify(token, clock());
-    // RFC 9449 §7.2: a token bound to a key (`cnf`) is not a bearer token. Until the authorizer
-    // verifies DPoP proofs (issue 25, item 2), every request with one is refused, whatever the
-    // route: a leaked bound token must not work without the key.
-    if (claims.cnf !== undefined) throw new DpopBoundAsBearerError();
+    const presented = parseAuthorization(authorizationHeader(event));
+    if (presented === undefined) throw new MalformedRequestError('not a Bearer or DPoP token');
+    const now = clock();
+    const claims = verify(presented.token, now);
     const { methodArn, httpMethod, resource } = event;
     if (
       typeof methodArn !== 'string' ||
@@ -125,6 +135,18 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
       typeof resource !== 'string'
     ) {
       throw new MalformedRequestError('not a REQUEST authorizer event');
+    }
+    const route = lookupRoute(config.routes, httpMethod, resource);
+    let commitProof: (() => Promise<void>) | undefined;
+    if (presented.scheme === 'bearer') {
+      // RFC 9449 §7.2: a token bound to a key (`cnf`) is not a bearer token, on any route: a
+      // leaked bound token must not work without the key.
+      if (claims.cnf !== undefined) throw new DpopBoundAsBearerError();
+      // A route declared dpop takes DPoP-bound tokens with proofs only (RFC 9449 §7.1).
+      if (route?.dpop === true) throw new DpopRefusedError('required', 'bearer');
+    } else {
+      // Every stateless check of RFC 9449 §7 now; the single-use write only for an Allow.
+      commitProof = checkDpop(event, { token: presented.token, claims, route, nowMs: now });
     }
     let usageKey: string | undefined;
     if (checkRevocation !== undefined) {
@@ -135,6 +157,11 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
       usageKey = outcome.usageKey;
     }
     const result = buildPolicy(claims, { methodArn, httpMethod, resource });
+    // The proof's jti is used up only by a request that would be allowed: a Deny gets 403 again
+    // when replayed, which gains nothing. A failed write refuses (fail closed).
+    if (commitProof !== undefined && result.policyDocument.Statement[0].Effect === 'Allow') {
+      await commitProof();
+    }
     // Only an Allow carries the key: a Deny is answered 403 before any metering. A client without
     // a key gets an Allow without one, and API Gateway answers 403 on methods that require a key
     // ("Choose an API key source in API Gateway": no matching key "throws an InvalidKeyParameter
@@ -155,7 +182,12 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     try {
       result = await decide(event);
     } catch (error) {
-      const reason = error instanceof JwtError ? error.code : (error as Error).name;
+      const reason =
+        error instanceof JwtError
+          ? error.code
+          : error instanceof DpopRefusedError
+            ? `DPoP:${error.refusal}:${error.detail}`
+            : (error as Error).name;
       logger?.warn('Token rejected', { reason });
       metrics?.decision('unauthorized');
       metrics?.unauthorized(unauthorizedReason(error));

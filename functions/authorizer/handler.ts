@@ -8,6 +8,7 @@ import { loadAuthorizerSettings } from './config';
 import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';
 import { lazyMetrics, type AuthorizerMetrics } from './metrics';
 import type * as MetricsEmf from './metrics-emf';
+import type * as DpopReplayAdapter from './adapters/dpop-replay-dynamodb';
 
 let logger: Logger | undefined;
 
@@ -67,6 +68,22 @@ const revocationSource =
       });
 
 /**
+ * The DPoP replay cache, only when DPOP_REPLAY_TABLE is set (docs/dpop.md); required lazily like
+ * the revocation reader, so an authorizer without DPoP loads no AWS client for it.
+ */
+function loadDpopReplayAdapter(): typeof DpopReplayAdapter {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./adapters/dpop-replay-dynamodb') as typeof DpopReplayAdapter;
+}
+
+const dpopReplayCache =
+  config.dpop === undefined
+    ? undefined
+    : new (loadDpopReplayAdapter().DynamoDbDpopReplayCache)({
+        tableName: config.dpop.replayTable,
+      });
+
+/**
  * EMF metrics (docs/metrics.md), only when POWERTOOLS_METRICS_NAMESPACE is set. Powertools Metrics
  * is required on the first invocation, not at cold load (issue 3's cold-load target is 20 ms above
  * `node -e 0`; issue 23 measured what loading it costs), in the same lazy way as the logger.
@@ -92,4 +109,5 @@ export const handler = createConfiguredHandler({
   logger: lazyLogger,
   revocationSource,
   metrics,
+  dpopReplayCache,
 });

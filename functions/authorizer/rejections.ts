@@ -20,6 +20,11 @@ export type UnauthorizedReason =
   | 'revocation_unavailable'
   | 'configuration_unavailable'
   | 'dpop_bound_as_bearer'
+  | 'dpop_required'
+  | 'dpop_invalid'
+  | 'dpop_replayed'
+  | 'dpop_replay_unavailable'
+  | 'dpop_not_accepted'
   | 'malformed';
 
 /** Every {@link UnauthorizedReason}, in the order docs/metrics.md lists them. */
@@ -34,6 +39,11 @@ export const UNAUTHORIZED_REASONS: readonly UnauthorizedReason[] = [
   'revocation_unavailable',
   'configuration_unavailable',
   'dpop_bound_as_bearer',
+  'dpop_required',
+  'dpop_invalid',
+  'dpop_replayed',
+  'dpop_replay_unavailable',
+  'dpop_not_accepted',
   'malformed',
 ];
 
@@ -69,14 +79,55 @@ export class MalformedRequestError extends Error {
 }
 
 /**
- * A DPoP-bound token (one with `cnf`, RFC 9449 §6.1) presented as `Bearer`. The authorizer does not
- * verify DPoP proofs yet (issue 25), so a bound token is refused on every route: it must never
- * work as a bearer token, or binding it would buy nothing (RFC 9449 §7.2 downgrade).
+ * A DPoP-bound token (one with `cnf`, RFC 9449 §6.1) presented as `Bearer`: refused on every route,
+ * DPoP or not. A bound token must never work as a bearer token, or binding it would buy nothing
+ * (RFC 9449 §7.2 downgrade).
  */
 export class DpopBoundAsBearerError extends Error {
   constructor() {
     super('a DPoP-bound token was presented as Bearer');
     this.name = 'DpopBoundAsBearerError';
+  }
+}
+
+/**
+ * The DPoP outcomes of a request (RFC 9449 §7), each its own error so that the metric reason and
+ * the log line say which check refused it (never the token or the proof).
+ */
+export type DpopRefusal =
+  /** A Bearer token (not bound) on a route whose sender constraint is dpop. */
+  | 'required'
+  /** The proof failed a §4.3 check (`detail` names it), the host or path cannot give `htu`, or the token is not bound to the proof's key. */
+  | 'invalid'
+  /** The proof's `jti` was seen before (§11.1). */
+  | 'replayed'
+  /** The single-use write failed: refused rather than risk a replay. */
+  | 'replay_unavailable'
+  /** `Authorization: DPoP` on a route without the dpop constraint, or on an authorizer that may be cached or has no DPoP settings. */
+  | 'not_accepted';
+
+const DPOP_REASONS: Readonly<Record<DpopRefusal, UnauthorizedReason>> = {
+  required: 'dpop_required',
+  invalid: 'dpop_invalid',
+  replayed: 'dpop_replayed',
+  replay_unavailable: 'dpop_replay_unavailable',
+  not_accepted: 'dpop_not_accepted',
+};
+
+/** A DPoP request was refused; `refusal` says why and `detail` which check (for the log). */
+export class DpopRefusedError extends Error {
+  /**
+   * @param refusal the outcome
+   * @param detail a closed-set name of the check (e.g. the proof check `htu`, `jkt`, `ttl`)
+   * @param options standard `cause`
+   */
+  constructor(
+    readonly refusal: DpopRefusal,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`DPoP ${refusal}: ${detail}`, options);
+    this.name = 'DpopRefusedError';
   }
 }
 
@@ -92,7 +143,9 @@ const REVOCATION_REASONS: Readonly<Record<RevocationRefusal, UnauthorizedReason>
  * key does not allow (`none`, HMAC, another key type: a forgery attempt), is `bad_signature`; a
  * missing or unknown `kid` is `unknown_kid`; any problem with `aud` or `iss` is `wrong_audience`
  * or `wrong_issuer`. The revocation check's verdicts are `revoked`, `disabled_client` and
- * `revocation_unavailable`. A DPoP-bound token sent as Bearer is `dpop_bound_as_bearer`. Everything else (no Bearer token, an encoding, header or other claim
+ * `revocation_unavailable`. A DPoP-bound token sent as Bearer is `dpop_bound_as_bearer`; the other DPoP refusals are
+ * `dpop_required`, `dpop_invalid`, `dpop_replayed`, `dpop_replay_unavailable` and
+ * `dpop_not_accepted` ({@link DpopRefusal}). Everything else (no Bearer token, an encoding, header or other claim
  * the profile refuses, an event the authorizer cannot read) is `malformed`.
  * @param error what the handler caught
  * @returns the reason
@@ -100,6 +153,7 @@ const REVOCATION_REASONS: Readonly<Record<RevocationRefusal, UnauthorizedReason>
 export function unauthorizedReason(error: unknown): UnauthorizedReason {
   if (error instanceof RevocationError) return REVOCATION_REASONS[error.verdict];
   if (error instanceof DpopBoundAsBearerError) return 'dpop_bound_as_bearer';
+  if (error instanceof DpopRefusedError) return DPOP_REASONS[error.refusal];
   if (error instanceof JwtExpiredError || error instanceof JwtNotYetValidError) return 'expired';
   if (error instanceof JwtSignatureError || error instanceof JwtAlgNotAllowedError) {
     return 'bad_signature';

@@ -1,0 +1,137 @@
+/**
+ * The authorizer's DPoP check of one request (RFC 9449 §7.1): where DPoP is accepted at all, the
+ * proof (every §4.3 check, with `htm`, `htu` and `ath`), the binding of the token to the proof's
+ * key (`cnf.jkt`), and the single-use write of the proof's `jti`, deferred until the request would
+ * be allowed.
+ * @module
+ */
+import {
+  createDpopProofVerifier,
+  DEFAULT_DPOP_IAT_WINDOW,
+  DpopProofError,
+  type DpopIatWindow,
+} from '../../shared/dpop-proof';
+import { singleHeader } from '../../shared/request-header';
+import { DpopRefusedError } from '../rejections';
+import type { DpopReplayCache } from './dpop-replay';
+import {
+  boundJkt,
+  dpopJtiKey,
+  dpopTargetUri,
+  DpopTargetUriError,
+  type TargetUriEvent,
+} from './dpop-request';
+import type { Route } from './route-map';
+
+/** What {@link createDpopChecker} needs. */
+export interface DpopCheckerOptions {
+  /** The allowed hosts and the replay table; undefined refuses every DPoP request. */
+  settings?: { allowedHosts: readonly string[] };
+  /** The authorizer's result TTL as deployed; anything but 0 refuses every DPoP request. */
+  resultTtlSeconds?: number;
+  /** The replay cache; undefined refuses every DPoP request. */
+  replayCache?: DpopReplayCache;
+  /** The proof's `iat` window (default {@link DEFAULT_DPOP_IAT_WINDOW}). */
+  iatWindow?: DpopIatWindow;
+}
+
+/** The request as the handler has read it. */
+export interface DpopCheckInput {
+  /** The access token of `Authorization: DPoP`. */
+  token: string;
+  /** Its verified claims. */
+  claims: { cnf?: unknown };
+  /** The matched route, or undefined. */
+  route: Route | undefined;
+  /** Current time in ms. */
+  nowMs: number;
+}
+
+/**
+ * Checks a DPoP request.
+ * @param event the REQUEST event (method, headers, `requestContext.path`)
+ * @param input token, claims, route and time
+ * @returns the single-use write of the proof's `jti`, to await before an Allow; it throws
+ *   DpopRefusedError (`replayed`, `replay_unavailable`)
+ * @throws DpopRefusedError (`not_accepted`, `invalid`) naming the check
+ */
+export type DpopChecker = (
+  event: TargetUriEvent & { httpMethod?: unknown },
+  input: DpopCheckInput,
+) => () => Promise<void>;
+
+/**
+ * Builds the checker once per container.
+ * @param options settings, deployed TTL, replay cache, window
+ * @returns the checker
+ */
+export function createDpopChecker(options: DpopCheckerOptions): DpopChecker {
+  const window = options.iatWindow ?? DEFAULT_DPOP_IAT_WINDOW;
+  return (event, input) => {
+    const { settings, replayCache } = options;
+    // No cached bypass (issue 25, item 3): API Gateway answers a cached decision without calling
+    // this function, so with a result TTL other than 0 a later request would skip the proof and
+    // the replay check. Such an authorizer refuses every DPoP request, whatever its routes say,
+    // so a DPoP route wired by hand to a cached authorizer fails closed.
+    if (options.resultTtlSeconds !== 0) throw new DpopRefusedError('not_accepted', 'ttl');
+    if (settings === undefined || replayCache === undefined) {
+      throw new DpopRefusedError('not_accepted', 'settings');
+    }
+    // A DPoP token is accepted on a route declared dpop only. RFC 9449 §7.1 lets a resource
+    // accept both schemes, but a route without the constraint may be served by a cached
+    // authorizer elsewhere, and its declaration is the contract: refused rather than guessed.
+    if (input.route?.dpop !== true) throw new DpopRefusedError('not_accepted', 'route');
+    // §7.1: the token must be DPoP-bound; a bearer token sent with the DPoP scheme is not.
+    const jkt = boundJkt(input.claims.cnf);
+    if (jkt === undefined) throw new DpopRefusedError('invalid', 'unbound');
+
+    let targetUri: string;
+    try {
+      targetUri = dpopTargetUri(event, settings.allowedHosts);
+    } catch (error) {
+      if (error instanceof DpopTargetUriError) {
+        throw new DpopRefusedError('invalid', error.problem, { cause: error });
+      }
+      throw error;
+    }
+    // Built per request: the target URI is the request's. normalizeHtu costs one URL parse.
+    let verifier;
+    try {
+      verifier = createDpopProofVerifier({ targetUri, iatWindow: window });
+    } catch (error) {
+      throw new DpopRefusedError('invalid', 'path', { cause: error });
+    }
+    const method = typeof event.httpMethod === 'string' ? event.httpMethod : '';
+    let proof;
+    try {
+      // §7.1 and §4.3: one DPoP header, every check, `ath` the hash of this token.
+      proof = verifier(
+        singleHeader(event, 'dpop'),
+        { method, accessToken: input.token },
+        input.nowMs,
+      );
+    } catch (error) {
+      if (error instanceof DpopProofError) {
+        throw new DpopRefusedError('invalid', error.reason, { cause: error });
+      }
+      throw error;
+    }
+    // §4.3 step 12: the key that signed the proof is the one the token is bound to.
+    if (proof.jkt !== jkt) throw new DpopRefusedError('invalid', 'jkt');
+
+    const use = {
+      key: dpopJtiKey(proof.jkt, proof.jti),
+      // Kept while a proof with this iat could still pass the window.
+      expiresAt: proof.iat + window.pastSeconds + window.futureSeconds + 1,
+    };
+    return async () => {
+      let first: boolean;
+      try {
+        first = await replayCache.useOnce(use);
+      } catch (error) {
+        throw new DpopRefusedError('replay_unavailable', 'write', { cause: error });
+      }
+      if (!first) throw new DpopRefusedError('replayed', 'jti');
+    };
+  };
+}
