@@ -59,3 +59,42 @@ describe('loadAuthorizerConfig', () => {
     expect(() => loadAuthorizerConfig({ ...base, ...overrides })).toThrow(message);
   });
 });
+
+describe('DPoP settings', () => {
+  it('reads AUTHORIZER_RESULT_TTL_SECONDS (unset is 300, which refuses DPoP) and the DPoP pair', () => {
+    // Act
+    const unset = loadAuthorizerConfig(base);
+    const set = loadAuthorizerConfig({
+      ...base,
+      AUTHORIZER_RESULT_TTL_SECONDS: '0',
+      DPOP_REPLAY_TABLE: 'clients',
+      DPOP_ALLOWED_HOSTS: '["api.example.com","abc.execute-api.eu-west-1.amazonaws.com"]',
+    });
+
+    // Assert
+    expect(unset.resultTtlSeconds).toBe(300);
+    expect(unset.dpop).toBeUndefined();
+    expect(set.resultTtlSeconds).toBe(0);
+    expect(set.dpop).toEqual({
+      replayTable: 'clients',
+      allowedHosts: ['api.example.com', 'abc.execute-api.eu-west-1.amazonaws.com'],
+    });
+  });
+
+  it.each([
+    [{ DPOP_REPLAY_TABLE: 'clients' }, /DPOP_REPLAY_TABLE/],
+    [{ DPOP_ALLOWED_HOSTS: '["api.example.com"]' }, /DPOP_REPLAY_TABLE/],
+    [
+      { DPOP_REPLAY_TABLE: 'clients', DPOP_ALLOWED_HOSTS: '["API.example.com"]' },
+      /DPOP_ALLOWED_HOSTS/,
+    ],
+    [
+      { DPOP_REPLAY_TABLE: 'clients', DPOP_ALLOWED_HOSTS: '["https://a.example"]' },
+      /DPOP_ALLOWED_HOSTS/,
+    ],
+    [{ AUTHORIZER_RESULT_TTL_SECONDS: '3601' }, /AUTHORIZER_RESULT_TTL_SECONDS/],
+  ])('rejects %j', (overrides, message) => {
+    // Act / Assert
+    expect(() => loadAuthorizerConfig({ ...base, ...overrides })).toThrow(message);
+  });
+});
