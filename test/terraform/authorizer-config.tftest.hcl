@@ -159,3 +159,64 @@ run "map_past_the_ceiling_fails_the_plan" {
 
   expect_failures = [output.authorizer_config]
 }
+
+# Sender constraints (issue 25, docs/dpop.md): a dpop route is written as {"scopes", "dpop"} into
+# the document, the function learns its result TTL, and only an uncached authorizer with DPoP
+# settings may have one.
+run "dpop_route_is_an_object_in_the_document" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"], "POST /orders" = ["orders:write"] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop", "POST /orders" = "none" }
+    result_ttl_seconds       = 0
+    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients" }
+  }
+
+  assert {
+    condition     = jsondecode(local.config_json).routes == { "GET /orders/{id}" = { scopes = ["orders:read"], dpop = true }, "POST /orders" = ["orders:write"] }
+    error_message = "A dpop route must be {\"scopes\": [...], \"dpop\": true}; others stay plain scope lists."
+  }
+
+  assert {
+    condition     = module.function.environment_variables["AUTHORIZER_RESULT_TTL_SECONDS"] == "0" && module.function.environment_variables["DPOP_REPLAY_TABLE"] == "clients" && jsondecode(module.function.environment_variables["DPOP_ALLOWED_HOSTS"]) == ["other12345.execute-api.us-east-1.amazonaws.com"]
+    error_message = "The function must learn its result TTL, the replay table and the execute-api host."
+  }
+}
+
+run "dpop_route_refused_on_a_cached_authorizer" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop" }
+    result_ttl_seconds       = 300
+    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients" }
+  }
+
+  expect_failures = [var.route_sender_constraints]
+}
+
+run "dpop_route_refused_without_dpop_settings_or_for_an_unknown_route" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop", "GET /other" = "mtls" }
+    result_ttl_seconds       = 0
+  }
+
+  expect_failures = [var.route_sender_constraints]
+}

@@ -401,6 +401,8 @@ run "authorizer_works_alone_with_logs_only_role" {
       LOG_LEVEL                    = "INFO"
       REVOCATION_CHECK             = "false"
       USAGE_PLANS                  = "false"
+      # Lets the function refuse DPoP requests on a cached authorizer (docs/dpop.md).
+      AUTHORIZER_RESULT_TTL_SECONDS = "300"
     })
     error_message = "The authorizer environment must follow the team contract."
   }
