@@ -8,7 +8,7 @@
 import {
   createDpopProofVerifier,
   DEFAULT_DPOP_IAT_WINDOW,
-  DpopProofError,
+  type DpopProofError,
   type DpopIatWindow,
 } from '../../shared/dpop-proof';
 import { singleHeader } from '../../shared/request-header';
@@ -18,7 +18,7 @@ import {
   boundJkt,
   dpopJtiKey,
   dpopTargetUri,
-  DpopTargetUriError,
+  type DpopTargetUriError,
   type TargetUriEvent,
 } from './dpop-request';
 import type { Route } from './route-map';
@@ -56,7 +56,7 @@ export interface DpopCheckInput {
  * @throws DpopRefusedError (`not_accepted`, `invalid`) naming the check
  */
 export type DpopChecker = (
-  event: TargetUriEvent & { httpMethod?: unknown },
+  event: TargetUriEvent & { httpMethod: string },
   input: DpopCheckInput,
 ) => () => Promise<void>;
 
@@ -89,32 +89,26 @@ export function createDpopChecker(options: DpopCheckerOptions): DpopChecker {
     try {
       targetUri = dpopTargetUri(event, settings.allowedHosts);
     } catch (error) {
-      if (error instanceof DpopTargetUriError) {
-        throw new DpopRefusedError('invalid', error.problem, { cause: error });
-      }
-      throw error;
+      // dpopTargetUri throws DpopTargetUriError only.
+      throw new DpopRefusedError('invalid', (error as DpopTargetUriError).problem, {
+        cause: error,
+      });
     }
-    // Built per request: the target URI is the request's. normalizeHtu costs one URL parse.
-    let verifier;
-    try {
-      verifier = createDpopProofVerifier({ targetUri, iatWindow: window });
-    } catch (error) {
-      throw new DpopRefusedError('invalid', 'path', { cause: error });
-    }
-    const method = typeof event.httpMethod === 'string' ? event.httpMethod : '';
+    // Built per request: the target URI is the request's. normalizeHtu costs one URL parse. It
+    // cannot throw for an https URI with an allow-listed host and a path starting with `/`; if it
+    // ever did, the handler would still answer 401 (malformed).
+    const verifier = createDpopProofVerifier({ targetUri, iatWindow: window });
     let proof;
     try {
       // §7.1 and §4.3: one DPoP header, every check, `ath` the hash of this token.
       proof = verifier(
         singleHeader(event, 'dpop'),
-        { method, accessToken: input.token },
+        { method: event.httpMethod, accessToken: input.token },
         input.nowMs,
       );
     } catch (error) {
-      if (error instanceof DpopProofError) {
-        throw new DpopRefusedError('invalid', error.reason, { cause: error });
-      }
-      throw error;
+      // The verifier throws DpopProofError only; its reason names the §4.3 check.
+      throw new DpopRefusedError('invalid', (error as DpopProofError).reason, { cause: error });
     }
     // §4.3 step 12: the key that signed the proof is the one the token is bound to.
     if (proof.jkt !== jkt) throw new DpopRefusedError('invalid', 'jkt');

@@ -1,0 +1,101 @@
+// The DPoP side of a REQUEST event: the authorization scheme, the target URI from an allow-listed Host and requestContext.path (refusing what the docs leave open), the replay key and the bound jkt.
+import {
+  boundJkt,
+  DPOP_JTI_PREFIX,
+  dpopJtiKey,
+  dpopTargetUri,
+  DpopTargetUriError,
+  parseAuthorization,
+  type TargetUriEvent,
+} from '../../../../functions/authorizer/core/dpop-request';
+
+const HOST = 'api.example.com';
+
+describe('parseAuthorization', () => {
+  it.each([
+    ['Bearer abc', { scheme: 'bearer', token: 'abc' }],
+    ['bearer abc', { scheme: 'bearer', token: 'abc' }],
+    ['DPoP abc', { scheme: 'dpop', token: 'abc' }],
+    ['DPOP abc', { scheme: 'dpop', token: 'abc' }],
+    ['Basic abc', undefined],
+    ['DPoP', undefined],
+    ['DPoP ', undefined],
+    ['abc', undefined],
+    [undefined, undefined],
+    [42, undefined],
+  ])('%j → %j', (header, expected) => {
+    // Act / Assert
+    expect(parseAuthorization(header)).toEqual(expected);
+  });
+});
+
+describe('dpopTargetUri', () => {
+  const event = (host: unknown, path: unknown, extra: Partial<TargetUriEvent> = {}) =>
+    ({
+      headers: host === undefined ? {} : { Host: host as string },
+      requestContext: { path },
+      ...extra,
+    }) as TargetUriEvent;
+
+  it('rebuilds https://<Host><requestContext.path>, the host in lower case without :443', () => {
+    // Act / Assert
+    expect(dpopTargetUri(event(HOST, '/prod/orders/7'), [HOST])).toBe(
+      'https://api.example.com/prod/orders/7',
+    );
+    expect(dpopTargetUri(event('API.Example.com:443', '/v1/x'), [HOST])).toBe(
+      'https://api.example.com/v1/x',
+    );
+    expect(dpopTargetUri(event('api.example.com:8443', '/x'), ['api.example.com:8443'])).toBe(
+      'https://api.example.com:8443/x',
+    );
+  });
+
+  it.each<[string, TargetUriEvent, string]>([
+    ['no Host', event(undefined, '/x'), 'host'],
+    ['a Host not allowed', event('evil.example.com', '/x'), 'host'],
+    [
+      'two Host headers',
+      event(HOST, '/x', { multiValueHeaders: { Host: [HOST, 'evil.example.com'] } }),
+      'host',
+    ],
+    ['no requestContext.path', event(HOST, undefined), 'path'],
+    ['no requestContext', { headers: { Host: HOST }, requestContext: null }, 'path'],
+    ['a path that is not a string', event(HOST, 7), 'path'],
+    ['a relative path', event(HOST, 'x/y'), 'path'],
+    ['a path with a query', event(HOST, '/x?y=1'), 'path'],
+    ['a path with a fragment', event(HOST, '/x#y'), 'path'],
+  ])('refuses %s', (_name, input, problem) => {
+    // Act / Assert
+    expect(() => dpopTargetUri(input, [HOST])).toThrow(DpopTargetUriError);
+    expect(() => dpopTargetUri(input, [HOST])).toThrow(expect.objectContaining({ problem }));
+  });
+});
+
+describe('dpopJtiKey', () => {
+  it('is dpopjti# and a digest of the key and jti: short, and distinct per key', () => {
+    // Act
+    const a = dpopJtiKey('jkt-a', 'j'.repeat(256));
+    const b = dpopJtiKey('jkt-b', 'j'.repeat(256));
+
+    // Assert
+    expect(a.startsWith(DPOP_JTI_PREFIX)).toBe(true);
+    expect(a).toHaveLength(DPOP_JTI_PREFIX.length + 43);
+    expect(a).not.toBe(b);
+    expect(dpopJtiKey('jkt-a', 'j'.repeat(256))).toBe(a);
+  });
+});
+
+describe('boundJkt', () => {
+  it.each([
+    [{ jkt: 'abc' }, 'abc'],
+    [{ jkt: '' }, undefined],
+    [{ jkt: 5 }, undefined],
+    [{ x5t: 'abc' }, undefined],
+    [null, undefined],
+    ['abc', undefined],
+    [undefined, undefined],
+  ])('%j → %j', (cnf, expected) => {
+    // Act / Assert
+    expect(boundJkt(cnf)).toBe(expected);
+  });
+});
