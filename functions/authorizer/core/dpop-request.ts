@@ -73,6 +73,16 @@ export interface TargetUriEvent extends EventHeaders {
 }
 
 /**
+ * A path the proof comparison cannot be fooled by: no dot segment in any encoding (`.`, `..`,
+ * `%2e`), no backslash, and nothing outside RFC 3986's path characters (no space or control
+ * character). The proof's `htu` is normalised (RFC 3986 §6.2.2, dot segments removed), but API
+ * Gateway routes on the path as sent: `/files/../orders/7` would reach `/files/{proxy+}` while
+ * matching a proof made for `/orders/7`. Such a path is refused, never normalised.
+ */
+const CANONICAL_PATH =
+  /^(?:\/(?!\.{1,2}(?:\/|$))(?!%2e)(?!\.%2e)(?![^/]*%2e(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,;=:@%]*)+$/i;
+
+/**
  * Rebuilds the URI a client addressed: `https://<Host><requestContext.path>` (see the module
  * comment for what the API Gateway docs say and do not say about these members).
  * @param event the REQUEST event
@@ -90,7 +100,8 @@ export function dpopTargetUri(event: TargetUriEvent, allowedHosts: readonly stri
     typeof path !== 'string' ||
     path.charCodeAt(0) !== 47 ||
     path.includes('?') ||
-    path.includes('#')
+    path.includes('#') ||
+    !CANONICAL_PATH.test(path)
   ) {
     throw new DpopTargetUriError('path');
   }

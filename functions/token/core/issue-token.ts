@@ -38,6 +38,9 @@ import type {
 /** The only grant this service supports. */
 export const CLIENT_CREDENTIALS = 'client_credentials';
 
+/** Seconds a used DPoP proof id is kept past its `iat` window (see the replay write). */
+const DPOP_REPLAY_SLACK_SECONDS = 30;
+
 /**
  * Dependencies and settings of {@link createTokenIssuer}; with `lastUse`, each client's last use
  * is recorded at most hourly (last-use.ts).
@@ -154,11 +157,15 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           throw new InvalidDpopProofError('this client must send a DPoP proof', 'required');
         }
       } else {
-        // RFC 9449 §11.1: a proof is used once. Kept until its `iat` leaves the window.
+        // RFC 9449 §11.1: a proof is used once. Kept until its `iat` has left the window, with
+        // room for a request checked at the window's edge and written after a slow
+        // authentication (argon2, DynamoDB retries).
+        const { iatWindow } = deps.dpop as TokenDpopDeps;
         const first = await (deps.dpop as TokenDpopDeps).replayCache.useOnce({
           clientId: client.client_id,
           jti: proof.jti,
-          expiresAt: proof.iat + (deps.dpop as TokenDpopDeps).iatWindow.pastSeconds + 1,
+          expiresAt:
+            proof.iat + iatWindow.pastSeconds + iatWindow.futureSeconds + DPOP_REPLAY_SLACK_SECONDS,
           proofKey: proof.jkt,
         });
         if (!first) throw new InvalidDpopProofError('the DPoP proof was already used', 'replay');

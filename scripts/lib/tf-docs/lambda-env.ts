@@ -71,10 +71,12 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
   },
   {
     name: 'AUTHORIZER_RESULT_TTL_SECONDS',
-    functions: ['token'],
-    source: { terraform: '`authorizer_result_ttl_seconds`' },
+    functions: BOTH,
+    source: {
+      terraform: '`authorizer_result_ttl_seconds` (`result_ttl_seconds` of `modules/authorizer`)',
+    },
     meaning:
-      "the API's authorizer cache TTL: no token is issued for less, so a cached decision never outlives a token by more than its lifetime (default 0)",
+      "the API's authorizer cache TTL. Token: no token is issued for less, so a cached decision never outlives a token by more than its lifetime (default 0). Authorizer: DPoP routes are refused unless it is 0 (a cached answer would skip the proof and replay checks); unset counts as 300",
   },
   {
     name: 'SCOPES_SUPPORTED',
@@ -140,6 +142,20 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     },
     meaning:
       'the DynamoDB table holding the configuration document, read once (strongly consistent `GetItem`) at the first invocation; with `AUTHORIZER_CONFIG_SHA256`',
+  },
+  {
+    name: 'DPOP_REPLAY_TABLE',
+    functions: ['authorizer'],
+    source: { terraform: '`dpop.table_name` of `modules/authorizer`, with DPoP routes only' },
+    meaning:
+      'the table of the single-use DPoP proof ids (`dpopjti#` items, conditional `PutItem`); without it every DPoP request is refused',
+  },
+  {
+    name: 'DPOP_ALLOWED_HOSTS',
+    functions: ['authorizer'],
+    source: { terraform: '`dpop.allowed_hosts` of `modules/authorizer`, with DPoP routes only' },
+    meaning:
+      "JSON list of the `Host` values a DPoP proof's `htu` may name; a request with another Host is refused",
   },
   {
     name: 'AUTHORIZER_CONFIG_SHA256',

@@ -37,6 +37,19 @@ describe('dpopTargetUri', () => {
       ...extra,
     }) as TargetUriEvent;
 
+  it('keeps paths whose dots are not segments, and percent-encoded characters', () => {
+    // Act / Assert
+    for (const path of [
+      '/prod/x.json',
+      '/prod/.well-known/jwks',
+      '/prod/..x',
+      '/prod/a%20b',
+      '/',
+    ]) {
+      expect(dpopTargetUri(event(HOST, path), [HOST])).toBe(`https://api.example.com${path}`);
+    }
+  });
+
   it('rebuilds https://<Host><requestContext.path>, the host in lower case without :443', () => {
     // Act / Assert
     expect(dpopTargetUri(event(HOST, '/prod/orders/7'), [HOST])).toBe(
@@ -64,6 +77,16 @@ describe('dpopTargetUri', () => {
     ['a relative path', event(HOST, 'x/y'), 'path'],
     ['a path with a query', event(HOST, '/x?y=1'), 'path'],
     ['a path with a fragment', event(HOST, '/x#y'), 'path'],
+    // API Gateway routes on the path as sent, the proof's htu is compared after dot segments are
+    // removed: such a path could carry a proof made for another route, so it is refused.
+    ['a dot-dot segment', event(HOST, '/prod/files/../orders/7'), 'path'],
+    ['a dot segment', event(HOST, '/prod/./orders/7'), 'path'],
+    ['an encoded dot-dot segment', event(HOST, '/prod/files/%2e%2e/orders/7'), 'path'],
+    ['a half-encoded dot-dot segment', event(HOST, '/prod/files/.%2E/orders/7'), 'path'],
+    ['an encoded dot segment', event(HOST, '/prod/%2E/orders/7'), 'path'],
+    ['a backslash', event(HOST, '/prod/files\\..\\orders/7'), 'path'],
+    ['a space', event(HOST, '/prod/a b'), 'path'],
+    ['a tab', event(HOST, '/prod/a\tb'), 'path'],
   ])('refuses %s', (_name, input, problem) => {
     // Act / Assert
     expect(() => dpopTargetUri(input, [HOST])).toThrow(DpopTargetUriError);
