@@ -8,11 +8,12 @@ import { Argon2PasswordHasher } from '../../functions/token/adapters/password-ha
 import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
 import { TOKEN_ROUTES } from '../../functions/token/routes';
+import { parseRouteMap } from '../../functions/authorizer/core/route-map';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
 import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/types';
 import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
-import { OAUTH_GATEWAY_RESPONSES } from './oauth-gateway-responses';
+import { oauthGatewayResponses } from './oauth-gateway-responses';
 import { readRoutesFile } from './routes-file';
 import { localLogLevel, type LocalLogLevel } from './log-level';
 import {
@@ -164,7 +165,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         handler: async (event, context) => (await ready).authorizer(event, context),
       },
     },
-    gatewayResponses: OAUTH_GATEWAY_RESPONSES,
+    // With a DPoP route every 401 also carries the DPoP challenge, as modules/authorizer deploys.
+    gatewayResponses: oauthGatewayResponses({
+      dpop: parseRouteMap(routeScopes).routes.some((route) => route.dpop),
+    }),
   };
   const emulator = new ApiGatewayEmulator(api, {
     ...(usagePlans ? { usagePlans } : {}),
