@@ -1,7 +1,14 @@
 // A small AWS JSON-protocol client for the Lambdas: SigV4 by AWS's own signer, credentials and endpoints from the environment, the SDK's standard retries, and one budget per operation.
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AWS_CALL_BUDGET, type AwsCallBudget } from '../limits';
-import { AwsCallError, type AwsCallErrorDetails, type AwsFailureKind } from './errors';
+import { AwsCallError, type AwsFailureKind } from './errors';
+import {
+  parseObject,
+  readErrorAnswer,
+  sanitizeErrorCode,
+  transportFailure,
+  type Failure,
+} from './error-answer';
 import {
   AwsEnvironmentError,
   checkEndpoint,
@@ -13,16 +20,10 @@ import {
   type AwsServiceName,
   type Env,
 } from './environment';
-import {
-  createHttpTransport,
-  TransportError,
-  type HttpRequest,
-  type HttpTransport,
-} from './http-transport';
+import { createHttpTransport, type HttpRequest, type HttpTransport } from './http-transport';
 import {
   backoffMs,
   CLOCK_SKEW_CODES,
-  CONNECTION_ERROR_CODES,
   isRetryable,
   kindOfServiceError,
   MAX_CLOCK_SKEW_MS,
@@ -122,13 +123,6 @@ interface Target {
   url: URL;
   signer: SignatureV4;
 }
-
-/** A failed attempt, before the decision to retry. */
-type Failure = Omit<AwsCallErrorDetails, 'operation' | 'attempts'> & {
-  cause?: unknown;
-  /** A clock skew this attempt corrected, so the next attempt is signed right. */
-  corrected?: boolean;
-};
 
 /**
  * Calls one AWS JSON-protocol service. One instance per service per container: it keeps its
@@ -315,18 +309,7 @@ export class AwsJsonClient {
     body: string,
     request: HttpRequest,
   ): Failure {
-    const parsed = parseObject(body);
-    // An empty code is no code.
-    const raw =
-      headers['x-amzn-errortype'] ||
-      stringField(parsed, '__type') ||
-      stringField(parsed, 'code') ||
-      undefined;
-    const message = stringField(parsed, 'message') ?? stringField(parsed, 'Message') ?? '';
-    const detail =
-      parsed === undefined
-        ? `the ${status} response body is not JSON (${Buffer.byteLength(body)} bytes)`
-        : scrub(message, request) || 'no message';
+    const { raw, message, detail, parsed } = readErrorAnswer(status, headers, body, request);
     if (raw === undefined) {
       // No code: the status alone tells what happened; a 4xx that is not AWS JSON is a protocol error.
       const kind = kindOfServiceError('', status);
@@ -425,81 +408,6 @@ export class AwsJsonClient {
     };
     return this.target;
   }
-}
-
-/**
- * The bare error name of a JSON-protocol error code: "Strips a leading `namespace#` prefix and a
- * trailing `:url` suffix from a wire-format error code, leaving just the bare shape name", e.g.
- * `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException` → `ResourceNotFoundException`
- * (the AWS SDKs' error envelope parsing, aws-smithy-schema `sanitize_error_code`,
- * https://docs.rs/crate/aws-smithy-schema/0.3.0/source/src/schema/error_envelope.rs; DynamoDB's
- * error bodies look so: Amazon DynamoDB Developer Guide, "Error handling with DynamoDB",
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
- * @param raw the `__type`, `code` or `X-Amzn-ErrorType` value
- * @returns the error name
- */
-export function sanitizeErrorCode(raw: string): string {
-  const colon = raw.indexOf(':');
-  const withoutUrl = colon === -1 ? raw : raw.slice(0, colon);
-  const hash = withoutUrl.indexOf('#');
-  const code = hash === -1 ? withoutUrl : withoutUrl.slice(hash + 1);
-  // A code is an identifier; bound what reaches the log.
-  return code.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 100) || 'UnknownError';
-}
-
-function transportFailure(err: unknown): Failure {
-  if (err instanceof TransportError) {
-    const kind: AwsFailureKind =
-      err.failure === 'timeout'
-        ? 'timeout'
-        : err.failure === 'protocol'
-          ? 'protocol'
-          : 'connection';
-    return { kind, code: err.code, detail: err.message, cause: err.cause };
-  }
-  const code = (err as { code?: unknown } | null)?.code;
-  const known = typeof code === 'string' && CONNECTION_ERROR_CODES.has(code);
-  return {
-    kind: 'connection',
-    code: known ? code : 'NetworkError',
-    detail: err instanceof Error ? err.message : String(err),
-    cause: err,
-  };
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function stringField(o: Record<string, unknown> | undefined, key: string): string | undefined {
-  const v = o?.[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
-/**
- * A service message, safe to log: an InvalidSignatureException's message can quote the canonical
- * request, which holds the session token, so every credential value and the signature are cut
- * out, then the text is bounded.
- */
-function scrub(message: string, request: HttpRequest): string {
-  let out = message;
-  const secrets = [
-    request.headers['x-amz-security-token'],
-    request.headers.authorization,
-    /Signature=([0-9a-f]+)/.exec(request.headers.authorization ?? '')?.[1],
-  ];
-  for (const secret of secrets) {
-    if (secret !== undefined && secret.length >= 8) out = out.split(secret).join('[redacted]');
-  }
-  out = out.replace(/\s+/g, ' ').trim();
-  return out.length > 200 ? `${out.slice(0, 200)}…` : out;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -13,9 +13,9 @@ import {
   AwsJsonClient,
   DYNAMODB,
   KMS,
-  sanitizeErrorCode,
   type AwsJsonService,
 } from '../../../../functions/shared/aws/json-client';
+import { sanitizeErrorCode } from '../../../../functions/shared/aws/error-answer';
 import { CREDENTIAL_CODES, THROTTLING_CODES } from '../../../../functions/shared/aws/retry-policy';
 import { AWS_CALL_BUDGET } from '../../../../functions/shared/limits';
 import {
