@@ -4,6 +4,7 @@ import { loadAuthorizerConfig } from '../../functions/authorizer/config';
 import { createAuthorizerHandler } from '../../functions/authorizer/create-handler';
 import type { RevocationStateSource } from '../../functions/authorizer/core/revocation-check';
 import type { DpopReplayCache } from '../../functions/authorizer/core/dpop-replay';
+import type { AuthorizerMetrics } from '../../functions/authorizer/metrics';
 import type { RouteScopes } from './routes-file';
 import type { RequestAuthorizerHandler } from '../gateway/types';
 import type { LocalLogLevel } from './log-level';
@@ -34,6 +35,8 @@ export function createLocalAuthorizer(settings: {
    * modules/authorizer sets it for the deployed one. Only 0 lets DPoP requests through.
    */
   resultTtlSeconds: number;
+  /** EMF metrics (POWERTOOLS_METRICS_NAMESPACE); none when absent. */
+  metrics?: AuthorizerMetrics;
   /** DPOP_ALLOWED_HOSTS and the replay cache (DPOP_REPLAY_TABLE names the local file); off when absent. */
   dpop?: { allowedHosts: string[]; replayCache: DpopReplayCache };
   /** Return the client's API key as usageIdentifierKey (USAGE_PLANS; needs revocation). */
@@ -67,6 +70,7 @@ export function createLocalAuthorizer(settings: {
     logger: new Logger({ serviceName: 'authorizer', logLevel: settings.logLevel }),
     revocationSource: settings.revocation?.source,
     dpopReplayCache: settings.dpop?.replayCache,
+    metrics: settings.metrics,
   });
   return (event) => handler(event);
 }

@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { FileClientStore } from '../dev-adapters/client-store-file';
 import { FileDpopReplayCache } from '../dev-adapters/dpop-replay-file';
+import { createEmfAuthorizerMetrics } from '../../functions/authorizer/metrics-emf';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
@@ -308,6 +309,11 @@ async function buildHandlers(settings: {
     randomBytes: (size) => new Uint8Array(randomBytes(size)),
     logger: new Logger({ serviceName: 'token', logLevel: settings.logLevel }),
   });
+  // As in the Lambda: EMF metric lines only when POWERTOOLS_METRICS_NAMESPACE is set.
+  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE;
+  const metrics = namespace
+    ? createEmfAuthorizerMetrics({ namespace, serviceName: 'authorizer' })
+    : undefined;
   // One function, two authorizers (DPOP_AUTHORIZER_ID): each handler is told the TTL of the
   // authorizer it serves, as the module tells the deployed function.
   const authorizerFor = (resultTtlSeconds: number): RequestAuthorizerHandler =>
@@ -319,6 +325,7 @@ async function buildHandlers(settings: {
       logLevel: settings.logLevel,
       usagePlans: settings.usagePlans,
       resultTtlSeconds,
+      metrics,
       dpop: { allowedHosts: settings.dpopHosts, replayCache: new FileDpopReplayCache(store) },
       revocation: revocationOn
         ? {
