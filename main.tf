@@ -31,7 +31,18 @@ locals {
   metrics_namespace = coalesce(var.metrics_namespace, var.name)
 
   # 30 s with revocation, so that T + C + W = 30 + 10 + 20 = 60 s by default (docs/revocation.md).
-  authorizer_result_ttl_seconds = coalesce(var.authorizer_result_ttl_seconds, var.revocation_check ? 30 : 300)
+  # 0 with any DPoP route: a cached decision would skip the proof and replay checks (variables.tf
+  # refuses an explicit other value with a dpop route).
+  dpop_routes                   = contains(values(var.route_sender_constraints), "dpop")
+  authorizer_result_ttl_seconds = local.dpop_routes ? 0 : coalesce(var.authorizer_result_ttl_seconds, var.revocation_check ? 30 : 300)
+
+  # The hosts a DPoP proof's htu may name (docs/dpop.md): by default the API's execute-api host
+  # and, with an issuer of its own, the issuer's host: the token endpoint is <issuer>/oauth2/token
+  # on this API, so that host is a custom domain mapped to it. Lower case and without :443, the
+  # form the authorizer compares the Host header in.
+  execute_api_host   = lower("${local.rest_api_id}.execute-api.${local.region}.${data.aws_partition.current.dns_suffix}")
+  issuer_host        = var.issuer == null ? null : trimsuffix(lower(regex("^https://([^/?#]+)", var.issuer)[0]), ":443")
+  dpop_allowed_hosts = coalesce(var.dpop.allowed_hosts, distinct(compact([local.execute_api_host, local.issuer_host])))
 }
 
 ################################################################################
@@ -159,6 +170,15 @@ module "authorizer" {
   public_keys_pem    = local.public_keys_pem
   route_scopes       = var.route_scopes
   result_ttl_seconds = local.authorizer_result_ttl_seconds
+  # Sender constraints (docs/dpop.md): with a dpop route the authorizer records proof jtis in the
+  # clients table, whose TTL (expires_at) removes them; IAM lets it write dpopjti# items only
+  # (modules/authorizer, RecordDpopProofIds). Without one it gets no DPoP settings or write.
+  route_sender_constraints = var.route_sender_constraints
+  dpop = local.dpop_routes ? {
+    table_name    = module.client_table.table_name
+    table_arn     = module.client_table.table_arn
+    allowed_hosts = local.dpop_allowed_hosts
+  } : null
   clock_skew_seconds = var.clock_skew_seconds
   revocation = var.revocation_check ? {
     table_name        = module.client_table.table_name

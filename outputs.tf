@@ -54,6 +54,16 @@ output "authorizer_id" {
   value       = module.authorizer.authorizer_id
 }
 
+output "authorizer_result_ttl_seconds" {
+  description = "How long API Gateway caches the authorizer's decisions (0 with any dpop route of route_sender_constraints)."
+  value       = local.authorizer_result_ttl_seconds
+}
+
+output "dpop_allowed_hosts" {
+  description = "Hosts a DPoP proof's htu may name at the authorizer (the dpop input, or its defaults); [] without a dpop route in route_sender_constraints (docs/dpop.md)."
+  value       = local.dpop_routes ? local.dpop_allowed_hosts : []
+}
+
 ################################################################################
 # OAuth endpoints
 ################################################################################

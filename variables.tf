@@ -201,6 +201,46 @@ variable "route_scopes" {
   }
 }
 
+variable "route_sender_constraints" {
+  description = "Sender constraint per route of route_scopes (issue 25, docs/dpop.md): \"dpop\" requires a DPoP-bound token sent as Authorization: DPoP with a proof (RFC 9449 §7) and refuses Bearer, \"none\" (the default for routes not listed) takes Bearer tokens. With any dpop route the authorizer is uncached (result TTL 0: a cached decision would skip the proof and replay checks), records each proof's jti once in the clients table, and accepts proofs for the hosts of the dpop input."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in values(var.route_sender_constraints) : contains(["none", "dpop"], c)])
+    error_message = "Each route_sender_constraints value must be \"none\" or \"dpop\"."
+  }
+
+  validation {
+    condition     = alltrue([for route in keys(var.route_sender_constraints) : contains(keys(var.route_scopes), route)])
+    error_message = "Each route_sender_constraints key must be a route of route_scopes, spelled the same way (\"METHOD /path\")."
+  }
+
+  # No cached bypass (DESIGN.md, "Sender constraint per route (v3)"): API Gateway answers a cached
+  # decision without invoking the function, so the proof, its ath and its single-use jti would go
+  # unchecked. The module has one authorizer for every route, so a dpop route makes it uncached;
+  # an explicit other TTL is a contradiction, refused rather than overridden.
+  validation {
+    condition     = !contains(values(var.route_sender_constraints), "dpop") || var.authorizer_result_ttl_seconds == null || try(var.authorizer_result_ttl_seconds == 0, false)
+    error_message = "A route_sender_constraints route with \"dpop\" needs an uncached authorizer: leave authorizer_result_ttl_seconds null (the module then uses 0) or set it to 0. A cached decision would skip the DPoP proof and replay checks."
+  }
+}
+
+variable "dpop" {
+  description = "DPoP at the gateway, used when route_sender_constraints has a dpop route (docs/dpop.md). allowed_hosts: the Host values a proof's htu may name, lower case, with :port only when not 443; null means the module's execute-api host <rest api id>.execute-api.<region>.<dns suffix>, plus the issuer's host when issuer is set (the custom domain that serves the token endpoint). Each proof's jti is recorded once in the clients table (dpopjti#<digest> items, expired by its TTL)."
+  type = object({
+    allowed_hosts = optional(list(string))
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.dpop.allowed_hosts == null || try(length(var.dpop.allowed_hosts) > 0 && alltrue([for h in var.dpop.allowed_hosts : can(regex("^[a-z0-9.-]+(:[0-9]{1,5})?$", h)) && !endswith(h, ":443")]), false)
+    error_message = "dpop.allowed_hosts must be null or a non-empty list of lower-case host names, optionally with a :port other than 443 (no scheme, path or upper case), e.g. [\"api.example.com\"]."
+  }
+}
+
 variable "authorizer_result_ttl_seconds" {
   description = "How long API Gateway caches an authorizer decision per token and route (0-3600 s, 0 disables the cache); never above token_ttl_seconds, and no token is issued for less (a client's shorter TTL is raised to it). A request is answered 2xx only before exp + clock_skew_seconds + this TTL. null: 30 with revocation_check (revoke-to-401 within 60 s, docs/revocation.md), 300 without."
   type        = number

@@ -1,4 +1,4 @@
-# Complete example: the module creates a REST API; GET /hello needs demo:read, and overlapping order routes show per-route decisions.
+# Complete example: the module creates a REST API; GET /hello needs demo:read, GET /hello/dpop a DPoP-bound token with a proof, and overlapping order routes show per-route decisions.
 
 provider "aws" {}
 
@@ -16,9 +16,16 @@ module "oauth" {
   # demo:admin even though GET /orders/{id} only needs demo:read.
   route_scopes = {
     "GET /hello"       = ["demo:read"]
+    "GET /hello/dpop"  = ["demo:read"]
     "GET /orders/{id}" = ["demo:read"]
     "GET /orders/new"  = ["demo:admin"]
     "GET /{proxy+}"    = ["demo:admin"]
+  }
+  # GET /hello/dpop takes only DPoP-bound tokens with a proof (docs/dpop.md); Bearer tokens, bound
+  # or not, get 401 there. The module's one authorizer then runs uncached for every route (its
+  # result TTL is 0): a cached decision would skip the proof and replay checks.
+  route_sender_constraints = {
+    "GET /hello/dpop" = "dpop"
   }
 
   # Per-client tiers (docs/usage-plans.md): `clients create --plan premium` gives a client a key
@@ -48,6 +55,10 @@ module "oauth" {
     jsonencode([for k, m in aws_api_gateway_method.orders : [k, m.id, m.authorization, m.api_key_required]]),
     tostring(aws_api_gateway_method.hello.api_key_required),
     jsonencode([for k, r in aws_api_gateway_integration_response.orders : [k, r.id, r.response_templates]]),
+    aws_api_gateway_resource.hello_dpop.id,
+    jsonencode([aws_api_gateway_method.hello_dpop.id, aws_api_gateway_method.hello_dpop.authorization, aws_api_gateway_method.hello_dpop.api_key_required]),
+    aws_api_gateway_integration.hello_dpop.id,
+    jsonencode([aws_api_gateway_integration_response.hello_dpop.id, aws_api_gateway_integration_response.hello_dpop.response_templates]),
   ]
 
   tags = {
@@ -118,6 +129,61 @@ resource "aws_api_gateway_integration_response" "hello" {
   }
 
   depends_on = [aws_api_gateway_integration.hello]
+}
+
+################################################################################
+# GET /hello/dpop: the same MOCK behind the same authorizer, declared dpop in route_sender_constraints
+################################################################################
+
+resource "aws_api_gateway_resource" "hello_dpop" {
+  rest_api_id = module.oauth.rest_api_id
+  parent_id   = aws_api_gateway_resource.hello.id
+  path_part   = "dpop"
+}
+
+resource "aws_api_gateway_method" "hello_dpop" {
+  rest_api_id   = module.oauth.rest_api_id
+  resource_id   = aws_api_gateway_resource.hello_dpop.id
+  http_method   = "GET"
+  authorization = "CUSTOM"
+  authorizer_id = module.oauth.authorizer_id
+  # As GET /hello: metered against the client's usage plan when there are plans.
+  api_key_required = length(var.usage_plans) > 0
+}
+
+resource "aws_api_gateway_integration" "hello_dpop" {
+  rest_api_id = module.oauth.rest_api_id
+  resource_id = aws_api_gateway_resource.hello_dpop.id
+  http_method = aws_api_gateway_method.hello_dpop.http_method
+  type        = "MOCK"
+
+  request_templates = {
+    "application/json" = jsonencode({ statusCode = 200 })
+  }
+}
+
+resource "aws_api_gateway_method_response" "hello_dpop" {
+  rest_api_id = module.oauth.rest_api_id
+  resource_id = aws_api_gateway_resource.hello_dpop.id
+  http_method = aws_api_gateway_method.hello_dpop.http_method
+  status_code = "200"
+
+  response_models = {
+    "application/json" = "Empty"
+  }
+}
+
+resource "aws_api_gateway_integration_response" "hello_dpop" {
+  rest_api_id = module.oauth.rest_api_id
+  resource_id = aws_api_gateway_resource.hello_dpop.id
+  http_method = aws_api_gateway_method.hello_dpop.http_method
+  status_code = aws_api_gateway_method_response.hello_dpop.status_code
+
+  response_templates = {
+    "application/json" = "{\"message\": \"hello, DPoP\", \"client_id\": \"$context.authorizer.client_id\", \"scope\": \"$context.authorizer.scope\"}"
+  }
+
+  depends_on = [aws_api_gateway_integration.hello_dpop]
 }
 
 ################################################################################

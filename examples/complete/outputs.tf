@@ -30,6 +30,16 @@ output "hello_url" {
   value       = "${module.oauth.issuer}/hello"
 }
 
+output "hello_dpop_url" {
+  description = "URL of the protected GET /hello/dpop route, which takes DPoP-bound tokens with a proof only (docs/dpop.md)."
+  value       = "${module.oauth.issuer}/hello/dpop"
+}
+
+output "dpop_allowed_hosts" {
+  description = "Hosts a DPoP proof's htu may name at the authorizer."
+  value       = module.oauth.dpop_allowed_hosts
+}
+
 output "client_table_name" {
   description = "Name of the clients table (npm run create-client -- --table <name> ...)."
   value       = module.oauth.client_table_name

@@ -7,6 +7,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import DPOP_ALGORITHM_LIST from './dpop-algorithms.json';
 import { jwkThumbprint } from './jwk';
 import {
   isCanonicalBase64Url,
@@ -23,8 +24,12 @@ export const DPOP_TYP = 'dpop+jwt';
 /** Asymmetric algorithms a proof may use (RFC 9449 §4.2: "MUST NOT be none or an identifier for a symmetric algorithm"). */
 export type DpopAlgorithm = 'ES256' | 'PS256' | 'RS256';
 
-/** Every {@link DpopAlgorithm}, as `dpop_signing_alg_values_supported` lists them (RFC 9449 §5.1). */
-export const DPOP_ALGORITHMS: readonly DpopAlgorithm[] = ['ES256', 'PS256', 'RS256'];
+/**
+ * Every {@link DpopAlgorithm}, as `dpop_signing_alg_values_supported` lists them (RFC 9449 §5.1).
+ * One definition, dpop-algorithms.json, which modules/authorizer also reads for the `algs` of the
+ * 401 challenge (`WWW-Authenticate: DPoP algs="…"`, §7.1), so the two cannot drift apart.
+ */
+export const DPOP_ALGORITHMS: readonly DpopAlgorithm[] = DPOP_ALGORITHM_LIST as DpopAlgorithm[];
 
 /** Longest proof accepted, in characters, checked before any decoding (a 4096-bit RSA jwk fits). */
 export const MAX_DPOP_PROOF_LENGTH = 8192;

@@ -72,10 +72,34 @@ locals {
   # object", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.responseParameters.html);
   # the templates are static JSON, not processed by VTL ("Gateway responses in API Gateway",
   # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html).
-  gateway_responses = jsondecode(file("${path.module}/gateway-responses.json"))
+  gateway_responses_file = jsondecode(file("${path.module}/gateway-responses.json"))
+
+  # With a DPoP route, every 401 also carries the static challenge DPoP algs="..." (RFC 9449 §7.1:
+  # the "algs" auth-param lists the JWS algorithms the resource server accepts in proofs), after
+  # the Bearer one in the same field, which RFC 9110 §11.6.1 allows ("a server MAY generate a
+  # WWW-Authenticate header field with more than one challenge"). A gateway response belongs to the
+  # REST API and a response type, not to a route or an authorizer: PutGatewayResponse "Creates a
+  # customization of a GatewayResponse of a specified response type and status code on the given
+  # RestApi" and takes restApiId and responseType as its only keys (API Gateway API Reference,
+  # https://docs.aws.amazon.com/apigateway/latest/api/API_PutGatewayResponse.html). So the
+  # challenge is all or nothing for the API: present when this
+  # module has a dpop route, absent otherwise, where every DPoP request is refused and advertising
+  # the scheme would only send clients down a path that fails (docs/dpop.md, "The 401 challenge").
+  # The algs come from the verifier's own list, one definition with the function
+  # (functions/shared/dpop-algorithms.json). The emulator applies the same rule
+  # (tools/local-server/oauth-gateway-responses.ts).
+  dpop_algorithms = jsondecode(file("${path.module}/../../functions/shared/dpop-algorithms.json"))
+  dpop_challenge  = "DPoP algs=\"${join(" ", local.dpop_algorithms)}\""
+  gateway_responses = {
+    for type, response in local.gateway_responses_file : type => type != "UNAUTHORIZED" || length(local.dpop_route_keys) == 0 ? response : merge(response, {
+      response_parameters = merge(response.response_parameters, {
+        "gatewayresponse.header.WWW-Authenticate" = "'${trim(response.response_parameters["gatewayresponse.header.WWW-Authenticate"], "'")}, ${local.dpop_challenge}'"
+      })
+    })
+  }
 
   # The hosts a DPoP proof's htu may name; by default the API's execute-api host.
-  dpop_allowed_hosts = var.dpop == null ? [] : coalesce(try(var.dpop.allowed_hosts, null), ["${var.rest_api_id}.execute-api.${local.region}.amazonaws.com"])
+  dpop_allowed_hosts = var.dpop == null ? [] : coalesce(try(var.dpop.allowed_hosts, null), [lower("${var.rest_api_id}.execute-api.${local.region}.${data.aws_partition.current.dns_suffix}")])
 }
 
 ################################################################################

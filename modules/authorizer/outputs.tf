@@ -85,3 +85,17 @@ output "authorizer_config" {
     error_message = "route_scopes and public_keys_pem encode to ${local.config_sized_bytes} bytes (base64 of gzip, each trusted key counted at ${local.config_key_allowance_bytes} bytes), past the authorizer's ceiling of ${local.config_table_limit_bytes} bytes set by DynamoDB's 400 KB item limit, or to more than ${local.config_max_json_bytes} bytes of JSON (${local.config_sized_json_bytes}): split the API between two authorizers, or merge routes with ANY and greedy {proxy+} entries (docs/authorizer.md, \"Room\")."
   }
 }
+
+output "result_ttl_seconds" {
+  description = "How long API Gateway caches the authorizer's decisions per token and route (0 with any dpop route)."
+  value       = aws_api_gateway_authorizer.this.authorizer_result_ttl_in_seconds
+}
+
+output "dpop" {
+  description = "DPoP at the authorizer (docs/dpop.md): dpop_routes (the routes whose sender constraint is dpop), replay_table_name (where proof jti items are recorded) and allowed_hosts (the hosts a proof's htu may name); null without the dpop input."
+  value = var.dpop == null ? null : {
+    dpop_routes       = sort(local.dpop_route_keys)
+    replay_table_name = var.dpop.table_name
+    allowed_hosts     = local.dpop_allowed_hosts
+  }
+}

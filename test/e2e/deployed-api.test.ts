@@ -15,6 +15,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS, runBuild } from '../support/lambda-zip';
 import { expectSharedGatewayResponse } from '../support/gateway-responses';
+import { DPOP_CHALLENGE } from '../../tools/local-server/oauth-gateway-responses';
 import { startLocalServer } from '../support/local-server';
 import { freePort, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';
@@ -78,6 +79,12 @@ const MATRIX = LIBRARIES.filter((library) => library !== 'curl').flatMap((librar
 );
 
 // Both tools are required: each throws under CI=true when missing, so the flow is never skipped there.
+/**
+ * The 401 challenge of examples/complete: it has a DPoP route (GET /hello/dpop), so every 401 of
+ * its API carries the DPoP challenge after the Bearer one (docs/dpop.md, "The 401 challenge").
+ */
+const UNAUTHORIZED_CHALLENGE = `Bearer error="invalid_token", ${DPOP_CHALLENGE}`;
+
 const describeBoth =
   describeWithMoto() === describe ? describeWithTerraformMirror() : describe.skip;
 
@@ -255,8 +262,10 @@ describeBoth(
         /POST \/oauth2\/token\s+no authorization\s+-> Lambda oauth-demo-token/,
       );
       expect(banner).toMatch(/GET \/hello\s+authorizer oauth-demo-authorizer\s+-> MOCK/);
+      expect(banner).toMatch(/GET \/hello\/dpop\s+authorizer oauth-demo-authorizer\s+-> MOCK/);
+      // Uncached: the example declares GET /hello/dpop a DPoP route (docs/dpop.md).
       expect(banner).toMatch(
-        /oauth-demo-authorizer\s+REQUEST on method.request.header.Authorization,context.httpMethod,context.resourcePath, cache 30s/,
+        /oauth-demo-authorizer\s+REQUEST on method.request.header.Authorization,context.httpMethod,context.resourcePath, cache 0s/,
       );
       expect(banner).toContain(`--table ${outputs.client_table_name}`);
     });
@@ -431,6 +440,22 @@ describeBoth(
       expect(staged.status).toBe(200);
     });
 
+    it('GET /hello/dpop, a DPoP route of the example, refuses a Bearer token: 401', async () => {
+      // Arrange: a token that passes GET /hello
+      const token = await grant(reader, 'basic');
+
+      // Act
+      const res = await fetch(`${base}/hello/dpop`, {
+        headers: { Authorization: `Bearer ${token.access_token}` },
+      });
+
+      // Assert
+      expect(res.status).toBe(401);
+      expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED', { dpop: true })).toMatchObject({
+        error: 'invalid_token',
+      });
+    });
+
     it('decides per route on overlapping routes: no scope bypass, no over-deny', async () => {
       // Arrange: demo:read may call GET /orders/{id}; GET /orders/new and GET /{proxy+} need demo:admin.
       const [read, adm] = await Promise.all([grant(reader, 'basic'), grant(admin, 'basic')]);
@@ -481,9 +506,9 @@ describeBoth(
 
       // Assert
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(res.headers.get('www-authenticate')).toBe(UNAUTHORIZED_CHALLENGE);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED')).toMatchObject({
+      expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED', { dpop: true })).toMatchObject({
         error: 'invalid_token',
       });
     });
@@ -499,7 +524,7 @@ describeBoth(
       });
 
       // Assert
-      expect(result).toEqual(expectedSequence('demo:read'));
+      expect(result).toEqual(expectedSequence('demo:read', UNAUTHORIZED_CHALLENGE));
     });
 
     it('RFC 7009 through the deployed routes: a revoked token gets 401 at the authorizer; a foreign revoke has no effect', async () => {
@@ -527,7 +552,7 @@ describeBoth(
       // Assert
       expect([own.status, foreign.status]).toEqual([200, 200]);
       expect(afterRevoke.status).toBe(401);
-      expect(afterRevoke.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(afterRevoke.headers.get('www-authenticate')).toBe(UNAUTHORIZED_CHALLENGE);
       expect(afterForeign.status).toBe(200);
     });
 
@@ -543,9 +568,11 @@ describeBoth(
       expect(res.status).toBe(403);
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(await expectSharedGatewayResponse(res, 'ACCESS_DENIED')).toMatchObject({
-        error: 'insufficient_scope',
-      });
+      expect(await expectSharedGatewayResponse(res, 'ACCESS_DENIED', { dpop: true })).toMatchObject(
+        {
+          error: 'insufficient_scope',
+        },
+      );
     });
 
     it('refuses a client disabled with the CLI: invalid_client', async () => {

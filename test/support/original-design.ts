@@ -91,9 +91,14 @@ export async function walkOriginalDesign(
 
 /**
  * @param scope the scope the token must carry
+ * @param unauthorizedChallenge the 401's WWW-Authenticate (an API with DPoP routes adds the DPoP
+ *   challenge to the Bearer one)
  * @returns what the sequence must answer
  */
-export function expectedSequence(scope: string): SequenceResult {
+export function expectedSequence(
+  scope: string,
+  unauthorizedChallenge = 'Bearer error="invalid_token"',
+): SequenceResult {
   return {
     token: {
       status: 200,
@@ -105,6 +110,6 @@ export function expectedSequence(scope: string): SequenceResult {
     },
     allowed: 200,
     forbidden: { status: 403, challenge: 'Bearer error="insufficient_scope"' },
-    noToken: { status: 401, challenge: 'Bearer error="invalid_token"' },
+    noToken: { status: 401, challenge: unauthorizedChallenge },
   };
 }

@@ -186,6 +186,17 @@ run "dpop_route_is_an_object_in_the_document" {
     condition     = module.function.environment_variables["AUTHORIZER_RESULT_TTL_SECONDS"] == "0" && module.function.environment_variables["DPOP_REPLAY_TABLE"] == "clients" && jsondecode(module.function.environment_variables["DPOP_ALLOWED_HOSTS"]) == ["other12345.execute-api.us-east-1.amazonaws.com"]
     error_message = "The function must learn its result TTL, the replay table and the execute-api host."
   }
+
+  # The API's 401 adds the static DPoP challenge after the Bearer one (RFC 9449 §7.1), its algs
+  # those of functions/shared/dpop-algorithms.json; the 403 is unchanged.
+  assert {
+    condition = (
+      aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_parameters["gatewayresponse.header.WWW-Authenticate"] == "'Bearer error=\"invalid_token\", DPoP algs=\"ES256 PS256 RS256\"'" &&
+      aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_parameters["gatewayresponse.header.Cache-Control"] == "'no-store'" &&
+      aws_api_gateway_gateway_response.this["ACCESS_DENIED"].response_parameters["gatewayresponse.header.WWW-Authenticate"] == "'Bearer error=\"insufficient_scope\"'"
+    )
+    error_message = "With a dpop route the 401 must carry Bearer error=\"invalid_token\" then DPoP algs=\"ES256 PS256 RS256\"; the 403 stays Bearer only."
+  }
 }
 
 run "dpop_route_refused_on_a_cached_authorizer" {

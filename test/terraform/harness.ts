@@ -91,7 +91,8 @@ function copyTree(
 }
 
 /**
- * Copies the root module, modules/ (with their JSON data files), examples/ and test/terraform
+ * Copies the root module, modules/ (with their JSON data files), the DPoP algorithm list
+ * modules/authorizer reads (functions/shared/dpop-algorithms.json), examples/ and test/terraform
  * (tftest files, mocks and fixtures) into a temporary directory and writes a CLI config that installs
  * providers only from the mirror.
  * @param extraEnv variables added to the terraform environment (e.g. the emulator's)
@@ -106,9 +107,15 @@ export function createWorkspace(extraEnv: Record<string, string> = {}): TfWorksp
     if (rel.split('/').some((part) => part === '.terraform' || part === 'node_modules'))
       return false;
     if (isDir)
-      return ['modules', 'examples', 'test', 'test/terraform'].some(
-        (d) => rel === d || rel.startsWith(`${d}/`),
+      return (
+        rel === 'functions' ||
+        rel === 'functions/shared' ||
+        ['modules', 'examples', 'test', 'test/terraform'].some(
+          (d) => rel === d || rel.startsWith(`${d}/`),
+        )
       );
+    // modules/authorizer reads the DPoP algorithms from the verifier's own list.
+    if (rel.startsWith('functions/')) return rel === 'functions/shared/dpop-algorithms.json';
     if (!rel.includes('/')) return rel.endsWith('.tf');
     // tftest files and mocks, and the fixture configurations that tests plan (fixtures/<name>/*.tf).
     if (rel.startsWith('test/terraform/fixtures/')) return rel.endsWith('.tf');

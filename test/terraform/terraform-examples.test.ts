@@ -1,7 +1,7 @@
 // Applies the examples against moto_server, checks the deployed gateway responses against the emulator's, the http-api example's JWT authorizer as moto stores it, and the alarms and dashboard read back from CloudWatch, requires a no-change plan afterwards, then destroys them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { OAUTH_GATEWAY_RESPONSES } from '../../tools/local-server/oauth-gateway-responses';
+import { oauthGatewayResponses } from '../../tools/local-server/oauth-gateway-responses';
 import { alarmNameOf, dashboardMetrics } from '../support/cloudwatch-readback';
 import { headingAnchors } from '../support/markdown-anchors';
 import { readMetricContract } from '../support/metric-contract';
@@ -113,10 +113,11 @@ describeBoth('terraform examples against moto_server', () => {
       // Act
       const { apply, deployed } = await lifecycles[example];
 
-      // Assert: read back from the API (what --from-api serves), equal to the shared file's.
+      // Assert: read back from the API (what --from-api serves), equal to the shared file's, with
+      // the DPoP challenge on the 401 where the example has a dpop route (complete: GET /hello/dpop).
       expectExit(apply, `apply ${example}`);
       expect(deployed?.problems).toEqual([]);
-      expect(deployed?.responses).toEqual(OAUTH_GATEWAY_RESPONSES);
+      expect(deployed?.responses).toEqual(oauthGatewayResponses({ dpop: example === 'complete' }));
     },
   );
 

@@ -159,6 +159,40 @@ run "rejects_route_scope_not_declared_in_scopes" {
   expect_failures = [var.route_scopes]
 }
 
+# Sender constraints (issue 25, docs/dpop.md). Each validation of route_sender_constraints in a run
+# of its own: expect_failures names the variable, not which of its validations failed.
+run "rejects_unknown_sender_constraint_and_bad_dpop_hosts" {
+  command = plan
+  variables {
+    route_scopes             = { "GET /orders" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders" = "mtls" }
+    dpop                     = { allowed_hosts = ["API.example.com"] }
+  }
+  expect_failures = [var.route_sender_constraints, var.dpop]
+}
+
+run "rejects_sender_constraint_for_a_route_not_in_route_scopes_and_empty_dpop_hosts" {
+  command = plan
+  variables {
+    route_scopes             = { "GET /orders" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders/" = "none" }
+    dpop                     = { allowed_hosts = [] }
+  }
+  expect_failures = [var.route_sender_constraints, var.dpop]
+}
+
+# No cached bypass: a dpop route with an explicit cached TTL is refused, not silently uncached.
+run "rejects_dpop_route_on_a_cached_authorizer_and_host_with_default_port" {
+  command = plan
+  variables {
+    route_scopes                  = { "GET /orders" = ["orders:read"] }
+    route_sender_constraints      = { "GET /orders" = "dpop" }
+    authorizer_result_ttl_seconds = 30
+    dpop                          = { allowed_hosts = ["api.example.com:443"] }
+  }
+  expect_failures = [var.route_sender_constraints, var.dpop]
+}
+
 run "rejects_active_signing_key_not_in_signing_keys" {
   command = plan
   variables {

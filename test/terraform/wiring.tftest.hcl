@@ -549,9 +549,104 @@ run "creates_regional_api_with_stage_and_token_throttling" {
   assert {
     condition = (
       module.token_endpoint.authorizer_result_ttl_seconds == 30 &&
+      module.authorizer.result_ttl_seconds == 30 &&
       module.authorizer.identity_source == "method.request.header.Authorization,context.httpMethod,context.resourcePath"
     )
     error_message = "The token function must know the authorizer cache TTL (no token shorter than a cached decision), and the authorizer must be keyed per route."
+  }
+
+  # Without a dpop route the authorizer gets no DPoP settings, hence no replay-table write.
+  assert {
+    condition     = module.authorizer.dpop == null && length(output.dpop_allowed_hosts) == 0
+    error_message = "Without a dpop route the authorizer must get no DPoP settings."
+  }
+}
+
+# Sender constraints (issue 25, docs/dpop.md): a dpop route makes the module's one authorizer
+# uncached, tells the token function so, and gives the authorizer the clients table for proof jtis
+# and the API's own hosts.
+run "dpop_route_makes_the_authorizer_uncached_and_records_proofs_in_the_clients_table" {
+  command = plan
+
+  # The API's id is known only after apply; the execute-api host is built from it.
+  override_resource {
+    target          = aws_api_gateway_rest_api.this[0]
+    override_during = plan
+    values = {
+      id               = "dpopapi123"
+      root_resource_id = "dpoproot12"
+    }
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"], "GET /health" = [] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop", "GET /health" = "none" }
+  }
+
+  assert {
+    condition = (
+      module.authorizer.result_ttl_seconds == 0 &&
+      module.token_endpoint.authorizer_result_ttl_seconds == 0 &&
+      output.authorizer_result_ttl_seconds == 0
+    )
+    error_message = "With a dpop route the authorizer must be uncached (result TTL 0), and the token function must know it."
+  }
+
+  assert {
+    condition = jsonencode(module.authorizer.dpop) == jsonencode({
+      dpop_routes       = ["GET /orders/{id}"]
+      replay_table_name = "unit-test-clients"
+      allowed_hosts     = ["dpopapi123.execute-api.us-east-1.amazonaws.com"]
+    })
+    error_message = "The authorizer must get the dpop route, the clients table as its replay table and the API's execute-api host."
+  }
+
+  assert {
+    condition     = jsonencode(output.dpop_allowed_hosts) == jsonencode(["dpopapi123.execute-api.us-east-1.amazonaws.com"])
+    error_message = "dpop_allowed_hosts must list the hosts the authorizer accepts."
+  }
+}
+
+# With an issuer of its own (a custom domain), its host is accepted too, in the authorizer's form
+# (lower case, no :443); an explicit TTL of 0 is accepted; explicit hosts replace the defaults.
+run "dpop_hosts_default_to_the_api_and_the_issuer_host" {
+  command = plan
+
+  # The API's id is known only after apply; the execute-api host is built from it.
+  override_resource {
+    target          = aws_api_gateway_rest_api.this[0]
+    override_during = plan
+    values = {
+      id               = "dpopapi123"
+      root_resource_id = "dpoproot12"
+    }
+  }
+
+  variables {
+    issuer                        = "https://Auth.Example.com:443/oauth"
+    route_scopes                  = { "GET /orders" = ["orders:read"] }
+    route_sender_constraints      = { "GET /orders" = "dpop" }
+    authorizer_result_ttl_seconds = 0
+  }
+
+  assert {
+    condition     = jsonencode(output.dpop_allowed_hosts) == jsonencode(["dpopapi123.execute-api.us-east-1.amazonaws.com", "auth.example.com"]) && module.authorizer.result_ttl_seconds == 0
+    error_message = "The default hosts must be the execute-api host and the issuer's host, lower case and without :443."
+  }
+}
+
+run "dpop_hosts_can_be_given" {
+  command = plan
+
+  variables {
+    route_scopes             = { "GET /orders" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders" = "dpop" }
+    dpop                     = { allowed_hosts = ["api.example.com", "api.example.com:8443"] }
+  }
+
+  assert {
+    condition     = jsonencode(module.authorizer.dpop.allowed_hosts) == jsonencode(["api.example.com", "api.example.com:8443"])
+    error_message = "Given allowed_hosts replace the defaults."
   }
 }
 

@@ -19,7 +19,7 @@ import type {
   Route,
 } from '../gateway/types';
 import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
-import { OAUTH_GATEWAY_RESPONSES } from './oauth-gateway-responses';
+import { oauthGatewayResponses } from './oauth-gateway-responses';
 import { readRoutesFile, type RouteScopes } from './routes-file';
 import { localLogLevel, type LocalLogLevel } from './log-level';
 import {
@@ -185,7 +185,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         handler: async (event, context) => (await ready).authorizer(event, context),
       },
     },
-    gatewayResponses: OAUTH_GATEWAY_RESPONSES,
+    // With a DPoP route every 401 also carries the DPoP challenge, as modules/authorizer deploys.
+    gatewayResponses: oauthGatewayResponses({
+      dpop: routes.some((route) => route.dpop),
+    }),
   };
   const emulator = new ApiGatewayEmulator(api, {
     ...(usagePlans ? { usagePlans } : {}),

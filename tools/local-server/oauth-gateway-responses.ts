@@ -1,5 +1,6 @@
 // The protected API's 401/403 gateway responses, read from the file the Terraform authorizer module deploys (modules/authorizer/gateway-responses.json).
 import path from 'node:path';
+import { DPOP_ALGORITHMS } from '../../functions/shared/dpop-proof';
 import definition from '../../modules/authorizer/gateway-responses.json';
 import { DEFAULT_GATEWAY_RESPONSES, validateGatewayResponse } from '../gateway/gateway-responses';
 import type { ApiDefinition, GatewayResponse, GatewayResponseType } from '../gateway/types';
@@ -71,3 +72,39 @@ export function gatewayResponsesFromDefinition(
  * `Cache-Control: no-store`, from the same file Terraform deploys.
  */
 export const OAUTH_GATEWAY_RESPONSES = gatewayResponsesFromDefinition(definition);
+
+/**
+ * The static DPoP challenge of every 401 of an API with DPoP routes (RFC 9449 §7.1): the `algs`
+ * the authorizer's proof verifier accepts, from their one definition
+ * (functions/shared/dpop-algorithms.json), which modules/authorizer reads too.
+ */
+export const DPOP_CHALLENGE = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`;
+
+const WWW_AUTHENTICATE = 'gatewayresponse.header.WWW-Authenticate';
+
+/**
+ * The gateway responses an API gets from modules/authorizer: {@link OAUTH_GATEWAY_RESPONSES}, and
+ * with a DPoP route the UNAUTHORIZED challenge followed by {@link DPOP_CHALLENGE} in the same
+ * header (RFC 9110 §11.6.1 allows several challenges in one field). Gateway responses are per
+ * REST API and response type, not per route, so the rule is the module's: any dpop route adds the
+ * challenge to every 401 (modules/authorizer/main.tf, local.gateway_responses).
+ * @param options dpop: whether the API has a route whose sender constraint is dpop
+ * @returns the gateway responses by type
+ */
+export function oauthGatewayResponses(options: {
+  dpop: boolean;
+}): NonNullable<ApiDefinition['gatewayResponses']> {
+  if (!options.dpop) return OAUTH_GATEWAY_RESPONSES;
+  const unauthorized = OAUTH_GATEWAY_RESPONSES.UNAUTHORIZED as GatewayResponse;
+  const bearer = (unauthorized.responseParameters?.[WWW_AUTHENTICATE] ?? '').slice(1, -1);
+  return {
+    ...OAUTH_GATEWAY_RESPONSES,
+    UNAUTHORIZED: {
+      ...unauthorized,
+      responseParameters: {
+        ...unauthorized.responseParameters,
+        [WWW_AUTHENTICATE]: `'${bearer}, ${DPOP_CHALLENGE}'`,
+      },
+    },
+  };
+}

@@ -5,6 +5,7 @@ import { calculateJwkThumbprint, SignJWT, type JWK } from 'jose';
 import {
   accessTokenHash,
   createDpopProofVerifier,
+  DPOP_ALGORITHMS,
   DpopProofError,
   MAX_DPOP_JTI_LENGTH,
   MAX_DPOP_PROOF_LENGTH,
@@ -78,7 +79,8 @@ function reasonOf(fn: () => unknown): DpopProofReason | 'accepted' {
 }
 
 describe('createDpopProofVerifier: valid proofs', () => {
-  it.each(['ES256', 'RS256', 'PS256'])(
+  // Every algorithm of the one list (dpop-algorithms.json, also the 401 challenge's algs).
+  it.each([...DPOP_ALGORITHMS])(
     'accepts a %s proof and returns the RFC 7638 thumbprint of its jwk',
     async (alg) => {
       // Arrange
