@@ -153,9 +153,15 @@ export const DPOP_CORPUS: readonly CorpusRow[] = [
   ),
   proofRow(
     'alg-none',
-    '§4.3 (5) alg none, no signature',
-    () => ({ header: { alg: 'none' }, signature: 'none' }),
+    '§4.3 (5) alg none (with signature bytes)',
+    () => ({ header: { alg: 'none' } }),
     invalid('alg'),
+  ),
+  proofRow(
+    'alg-none-unsigned',
+    '§4.3 (2, 5) alg none with an empty signature (not a JWS this verifier reads)',
+    () => ({ header: { alg: 'none' }, signature: 'none' }),
+    invalid('malformed'),
   ),
   proofRow(
     'alg-hs256',

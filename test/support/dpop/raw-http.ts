@@ -61,7 +61,9 @@ export function parseResponse(bytes: Buffer): RawResponse {
 export function sendRaw(port: number, bytes: Buffer): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.end(bytes));
+    // write, not end: a half-closed connection may be dropped before the answer is written. The
+    // request says `Connection: close`, so the server closes the connection after its answer.
+    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(bytes));
     socket.setTimeout(15_000, () => socket.destroy(new Error('no answer within 15 s')));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
@@ -76,57 +78,58 @@ export function sendRaw(port: number, bytes: Buffer): Promise<RawResponse> {
 }
 
 /**
- * Sends a request with node:http and records every byte the client wrote to the socket, so that
- * exactly that request can be sent again.
+ * Sends a request with node:http through a recording relay (a loopback TCP hop that copies every
+ * byte the client wrote), so that exactly that request can be sent again.
  * @param port the server's port on 127.0.0.1
- * @param request method, target and headers (Host included)
- * @returns the response and the bytes sent
+ * @param request method, target and headers (Host included: the relay's port is not the server's)
+ * @returns the response and the bytes the client sent
  */
-export function recordedRequest(
+export async function recordedRequest(
   port: number,
   request: { method: string; path: string; headers: [string, string][] },
 ): Promise<{ response: RawResponse; sent: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const sent: Buffer[] = [];
-    const req = http.request({
-      host: '127.0.0.1',
-      port,
-      method: request.method,
-      path: request.path,
-      // Raw header pairs, so names keep their case and order as given.
-      headers: request.headers.flat(),
-      agent: false,
-      createConnection: () => {
-        const socket = net.connect({ host: '127.0.0.1', port });
-        const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-        socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-          sent.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-          return write(chunk, ...rest);
-        }) as typeof socket.write;
-        return socket;
-      },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const headers: Record<string, string[]> = {};
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-          (headers[(res.rawHeaders[i] as string).toLowerCase()] ??= []).push(
-            res.rawHeaders[i + 1] as string,
-          );
-        }
-        resolve({
-          response: {
+  const sent: Buffer[] = [];
+  const relay = net.createServer((client) => {
+    const upstream = net.connect({ host: '127.0.0.1', port });
+    client.on('data', (chunk: Buffer) => sent.push(chunk));
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  try {
+    const response = await new Promise<RawResponse>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port: (relay.address() as net.AddressInfo).port,
+        method: request.method,
+        path: request.path,
+        // Raw header pairs, so names keep their case and order as given.
+        headers: request.headers.flat(),
+        agent: false,
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const headers: Record<string, string[]> = {};
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+            (headers[(res.rawHeaders[i] as string).toLowerCase()] ??= []).push(
+              res.rawHeaders[i + 1] as string,
+            );
+          }
+          resolve({
             status: res.statusCode ?? 0,
             headers,
             body: Buffer.concat(chunks).toString('utf8'),
-          },
-          sent: Buffer.concat(sent),
+          });
         });
       });
+      req.end();
     });
-    req.end();
-  });
+    return { response, sent: Buffer.concat(sent) };
+  } finally {
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
+  }
 }
