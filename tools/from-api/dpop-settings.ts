@@ -37,14 +37,15 @@ export function authorizerDpop(
 ): AuthorizerDpop[] {
   const entries: AuthorizerDpop[] = [];
   for (const authorizer of authorizers) {
-    const env = functions.get(authorizer.function.arn)?.environment;
-    if (env?.ISSUER === undefined) continue;
-    const raw = env.AUTHORIZER_RESULT_TTL_SECONDS;
+    // The deployed function's environment, not this process's.
+    const environment = functions.get(authorizer.function.arn)?.environment;
+    if (environment?.ISSUER === undefined) continue;
+    const raw = environment.AUTHORIZER_RESULT_TTL_SECONDS;
     const functionTtl = raw === undefined ? 300 : /^\d+$/.test(raw) ? Number(raw) : undefined;
     let allowedHosts: string[] = [];
-    if (env.DPOP_REPLAY_TABLE !== undefined) {
+    if (environment.DPOP_REPLAY_TABLE !== undefined) {
       try {
-        const parsed = JSON.parse(env.DPOP_ALLOWED_HOSTS ?? '[]') as unknown;
+        const parsed = JSON.parse(environment.DPOP_ALLOWED_HOSTS ?? '[]') as unknown;
         if (Array.isArray(parsed)) allowedHosts = parsed.filter((h) => typeof h === 'string');
       } catch {
         // The function refuses this value at its cold start; nothing to show.
