@@ -178,6 +178,8 @@ module "authorizer" {
     table_name    = module.client_table.table_name
     table_arn     = module.client_table.table_arn
     allowed_hosts = local.dpop_allowed_hosts
+    # Validated by modules/authorizer (and again by the function at cold start).
+    public_base_url = var.dpop.public_base_url
   } : null
   clock_skew_seconds = var.clock_skew_seconds
   revocation = var.revocation_check ? {

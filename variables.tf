@@ -228,9 +228,10 @@ variable "route_sender_constraints" {
 }
 
 variable "dpop" {
-  description = "DPoP at the gateway, used when route_sender_constraints has a dpop route (docs/dpop.md). allowed_hosts: the Host values a proof's htu may name, lower case, with :port only when not 443; null means the module's execute-api host <rest api id>.execute-api.<region>.<dns suffix>, plus the issuer's host when issuer is set (the custom domain that serves the token endpoint). Each proof's jti is recorded once in the clients table (dpopjti#<digest> items, expired by its TTL)."
+  description = "DPoP at the gateway, used when route_sender_constraints has a dpop route (docs/dpop.md). allowed_hosts: the Host values a proof's htu may name, lower case, with :port only when not 443; null means the module's execute-api host <rest api id>.execute-api.<region>.<dns suffix>, plus the issuer's host when issuer is set (the custom domain that serves the token endpoint). public_base_url: behind CloudFront (or another mapping in front of the execute-api host), the public URL of the API's root resource, e.g. https://cdn.example.com; a proof's htu must then be that base followed by the request path below the stage, and requests on other hosts than the execute-api one are refused (https, no query, fragment or trailing slash, normalised per RFC 3986 §6.2.2-6.2.3; modules/authorizer validates it). Each proof's jti is recorded once in the clients table (dpopjti#<digest> items, expired by its TTL)."
   type = object({
-    allowed_hosts = optional(list(string))
+    allowed_hosts   = optional(list(string))
+    public_base_url = optional(string)
   })
   default  = {}
   nullable = false

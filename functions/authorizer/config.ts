@@ -1,6 +1,7 @@
 // Reads and validates the authorizer function's environment once, at cold start; errors name the variable.
 import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trusted-keys';
 import { parseRouteMap, RouteMapError, type RouteMap } from './core/route-map';
+import { publicBaseUrlProblem } from './core/dpop-public-base-url';
 import type { AuthorizerPolicy } from './core/config-document';
 import {
   configError,
@@ -36,6 +37,11 @@ export interface DpopSettings {
   replayTable: string;
   /** DPOP_ALLOWED_HOSTS: lower-case `Host` values (with a port when not 443). */
   allowedHosts: string[];
+  /**
+   * DPOP_PUBLIC_BASE_URL: when set, `htu` is this base followed by the path below the stage
+   * (CloudFront or another mapping in front of the execute-api host; docs/dpop.md).
+   */
+  publicBaseUrl?: string;
 }
 
 /** Validated configuration of the authorizer function. */
@@ -147,6 +153,17 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
     );
   }
 
+  // Fail closed: a base the function cannot use as given stops the cold start, and the message
+  // names the variable (the Lambda init error is logged).
+  const publicBaseUrl = optionalString(env, 'DPOP_PUBLIC_BASE_URL');
+  if (publicBaseUrl !== undefined) {
+    if (replayTable === undefined) {
+      throw configError('DPOP_PUBLIC_BASE_URL', 'needs DPOP_REPLAY_TABLE and DPOP_ALLOWED_HOSTS');
+    }
+    const problem = publicBaseUrlProblem(publicBaseUrl);
+    if (problem !== undefined) throw configError('DPOP_PUBLIC_BASE_URL', problem);
+  }
+
   return {
     issuer,
     audience,
@@ -156,7 +173,10 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
       'AUTHORIZER_RESULT_TTL_SECONDS',
       AUTHORIZER_RESULT_TTL_SECONDS,
     ),
-    dpop: replayTable === undefined ? undefined : { replayTable, allowedHosts },
+    dpop:
+      replayTable === undefined
+        ? undefined
+        : { replayTable, allowedHosts, ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }) },
     usagePlans,
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: revocationOn

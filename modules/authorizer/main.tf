@@ -46,6 +46,8 @@ locals {
     }, var.dpop == null ? {} : {
     DPOP_REPLAY_TABLE  = var.dpop.table_name
     DPOP_ALLOWED_HOSTS = jsonencode(local.dpop_allowed_hosts)
+    }, try(var.dpop.public_base_url, null) == null ? {} : {
+    DPOP_PUBLIC_BASE_URL = var.dpop.public_base_url
     }, var.revocation == null ? {} : {
     CLIENTS_TABLE                = var.revocation.table_name
     REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation.cache_ttl_seconds)

@@ -52,7 +52,7 @@ variable "identity_validation_expression" {
 }
 
 variable "create_gateway_responses" {
-  description = "Create the UNAUTHORIZED (401) and ACCESS_DENIED (403) gateway responses with RFC 6750 WWW-Authenticate headers on the API. Turn off if the API defines them elsewhere."
+  description = "Create the UNAUTHORIZED (401) and ACCESS_DENIED (403) gateway responses with RFC 6750 WWW-Authenticate headers on the API; with a dpop route of route_sender_constraints the 401 also carries DPoP algs=\"...\" (RFC 9449 §7.1, docs/dpop.md). Gateway responses are per API: turn off if the API defines them elsewhere, or on every other authorizer of the same API."
   type        = bool
   default     = true
 }
@@ -139,13 +139,30 @@ variable "route_sender_constraints" {
 }
 
 variable "dpop" {
-  description = "DPoP at the authorizer (RFC 9449 §7, docs/dpop.md), needed by routes whose sender constraint is dpop. allowed_hosts: the Host values a proof's htu may name (the API's custom domain names; null means the execute-api host <rest_api_id>.execute-api.<region>.amazonaws.com). table_name/table_arn: the table of single-use proof jti items (dpopjti#<digest>; the clients table), which the function may PutItem on and nothing else there."
+  description = "DPoP at the authorizer (RFC 9449 §7, docs/dpop.md), needed by routes whose sender constraint is dpop. allowed_hosts: the Host values a proof's htu may name (the API's custom domain names; null means the execute-api host <rest_api_id>.execute-api.<region>.<dns suffix>). table_name/table_arn: the table of single-use proof jti items (dpopjti#<digest>; the clients table), which the function may PutItem on and nothing else there. public_base_url: behind CloudFront (or another mapping in front of the execute-api host), the public URL of the API's root resource, e.g. https://cdn.example.com/api; a proof's htu must then be that base followed by the request path below the stage, and requests on any other host than the execute-api one are refused. It must be https, without query, fragment or trailing slash, and already normalised (RFC 3986 §6.2.2-6.2.3)."
   type = object({
-    table_name    = string
-    table_arn     = string
-    allowed_hosts = optional(list(string))
+    table_name      = string
+    table_arn       = string
+    allowed_hosts   = optional(list(string))
+    public_base_url = optional(string)
   })
   default = null
+
+  # The same rules as the function's own check (functions/authorizer/core/dpop-public-base-url.ts),
+  # so a value the function would refuse at cold start fails the plan instead: path characters of
+  # RFC 3986 §3.3 and percent-encodings with upper-case hex digits (§6.2.2.1); no encoded
+  # unreserved character (§2.3 letters, digits, -._~; §6.2.2.2); no dot segment (§6.2.2.3; encoded
+  # dots are caught by the unreserved rule); no :443 (§6.2.3).
+  validation {
+    condition = try(var.dpop.public_base_url, null) == null || try(
+      can(regex("^https://[a-z0-9.-]+(:[1-9][0-9]{0,4})?(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-F]{2})+)*$", var.dpop.public_base_url)) &&
+      !can(regex("^https://[^/]*:443(/|$)", var.dpop.public_base_url)) &&
+      try(tonumber(regex("^https://[^/:]*:([0-9]+)", var.dpop.public_base_url)[0]) <= 65535, true) &&
+      !can(regex("/\\.{1,2}(/|$)", var.dpop.public_base_url)) &&
+      !can(regex("%(2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])", var.dpop.public_base_url)),
+    false)
+    error_message = "dpop.public_base_url must be an https URL with a lower-case host, an optional port other than 443 and an optional path, with no userinfo, query, fragment, empty segment, trailing slash or dot segment, and normalised per RFC 3986 §6.2.2-6.2.3 (upper-case percent-encoding, no percent-encoded letters, digits or -._~), e.g. \"https://cdn.example.com/api\"."
+  }
 
   validation {
     condition     = var.dpop == null || alltrue([for h in coalesce(try(var.dpop.allowed_hosts, null), ["x"]) : can(regex("^[a-z0-9.-]+(:[0-9]{1,5})?$", h))])

@@ -174,7 +174,12 @@ run "dpop_route_is_an_object_in_the_document" {
     route_scopes             = { "GET /orders/{id}" = ["orders:read"], "POST /orders" = ["orders:write"] }
     route_sender_constraints = { "GET /orders/{id}" = "dpop", "POST /orders" = "none" }
     result_ttl_seconds       = 0
-    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients" }
+    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients", public_base_url = "https://cdn.example.com/a%20b/~shop" }
+  }
+
+  assert {
+    condition     = module.function.environment_variables["DPOP_PUBLIC_BASE_URL"] == "https://cdn.example.com/a%20b/~shop"
+    error_message = "dpop.public_base_url must reach the function as DPOP_PUBLIC_BASE_URL."
   }
 
   assert {
@@ -230,4 +235,76 @@ run "dpop_route_refused_without_dpop_settings_or_for_an_unknown_route" {
   }
 
   expect_failures = [var.route_sender_constraints]
+}
+
+# DPOP_PUBLIC_BASE_URL is validated as the function validates it (core/dpop-public-base-url.ts):
+# one run per rule of the validation (the shape, dot segments, encoded unreserved characters, the
+# default port), since expect_failures names the variable, not the rule; the unit tests of the
+# function's check cover every variant.
+run "dpop_public_base_url_refused_unless_https_without_query_or_trailing_slash" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop" }
+    result_ttl_seconds       = 0
+    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients", public_base_url = "http://cdn.example.com/api/?x" }
+  }
+
+  expect_failures = [var.dpop]
+}
+
+run "dpop_public_base_url_refused_with_a_dot_segment" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop" }
+    result_ttl_seconds       = 0
+    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients", public_base_url = "https://cdn.example.com/a/../api" }
+  }
+
+  expect_failures = [var.dpop]
+}
+
+run "dpop_public_base_url_refused_with_an_encoded_unreserved_character" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop" }
+    result_ttl_seconds       = 0
+    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients", public_base_url = "https://cdn.example.com/%7Eshop" }
+  }
+
+  expect_failures = [var.dpop]
+}
+
+run "dpop_public_base_url_refused_with_the_default_port" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    route_scopes             = { "GET /orders/{id}" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders/{id}" = "dpop" }
+    result_ttl_seconds       = 0
+    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients", public_base_url = "https://cdn.example.com:443/api" }
+  }
+
+  expect_failures = [var.dpop]
 }

@@ -597,6 +597,7 @@ run "dpop_route_makes_the_authorizer_uncached_and_records_proofs_in_the_clients_
       dpop_routes       = ["GET /orders/{id}"]
       replay_table_name = "unit-test-clients"
       allowed_hosts     = ["dpopapi123.execute-api.us-east-1.amazonaws.com"]
+      public_base_url   = null
     })
     error_message = "The authorizer must get the dpop route, the clients table as its replay table and the API's execute-api host."
   }
@@ -635,18 +636,25 @@ run "dpop_hosts_default_to_the_api_and_the_issuer_host" {
   }
 }
 
+# With public_base_url (CloudFront in front of the execute-api host) the authorizer rebuilds htu
+# from it; modules/authorizer validates it (test/terraform/authorizer-config.tftest.hcl).
 run "dpop_hosts_can_be_given" {
   command = plan
 
   variables {
     route_scopes             = { "GET /orders" = ["orders:read"] }
     route_sender_constraints = { "GET /orders" = "dpop" }
-    dpop                     = { allowed_hosts = ["api.example.com", "api.example.com:8443"] }
+    dpop                     = { allowed_hosts = ["api.example.com", "api.example.com:8443"], public_base_url = "https://cdn.example.com/api" }
   }
 
   assert {
     condition     = jsonencode(module.authorizer.dpop.allowed_hosts) == jsonencode(["api.example.com", "api.example.com:8443"])
     error_message = "Given allowed_hosts replace the defaults."
+  }
+
+  assert {
+    condition     = module.authorizer.dpop.public_base_url == "https://cdn.example.com/api"
+    error_message = "dpop.public_base_url must reach the authorizer."
   }
 }
 

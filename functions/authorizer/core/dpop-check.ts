@@ -25,8 +25,11 @@ import type { Route } from './route-map';
 
 /** What {@link createDpopChecker} needs. */
 export interface DpopCheckerOptions {
-  /** The allowed hosts and the replay table; undefined refuses every DPoP request. */
-  settings?: { allowedHosts: readonly string[] };
+  /**
+   * The allowed hosts and, optionally, the public base URL (DPOP_PUBLIC_BASE_URL) that `htu` is
+   * rebuilt from; undefined refuses every DPoP request.
+   */
+  settings?: { allowedHosts: readonly string[]; publicBaseUrl?: string };
   /** The authorizer's result TTL as deployed; anything but 0 refuses every DPoP request. */
   resultTtlSeconds?: number;
   /** The replay cache; undefined refuses every DPoP request. */
@@ -87,7 +90,7 @@ export function createDpopChecker(options: DpopCheckerOptions): DpopChecker {
 
     let targetUri: string;
     try {
-      targetUri = dpopTargetUri(event, settings.allowedHosts);
+      targetUri = dpopTargetUri(event, settings.allowedHosts, settings.publicBaseUrl);
     } catch (error) {
       // dpopTargetUri throws DpopTargetUriError only.
       throw new DpopRefusedError('invalid', (error as DpopTargetUriError).problem, {

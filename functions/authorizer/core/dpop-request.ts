@@ -53,8 +53,12 @@ export function parseAuthorization(header: unknown): PresentedToken | undefined 
   return { scheme, token: header.slice(space + 1) };
 }
 
-/** Why the target URI could not be rebuilt; the request is refused. */
-export type TargetUriProblem = 'host' | 'path';
+/**
+ * Why the target URI could not be rebuilt; the request is refused. `mapping`: with a public base
+ * URL, the request did not arrive on the API's execute-api host, where the part of the path the
+ * client sees cannot be told from the event.
+ */
+export type TargetUriProblem = 'host' | 'path' | 'mapping';
 
 /** The target URI of a request cannot be rebuilt from the event. */
 export class DpopTargetUriError extends Error {
@@ -69,7 +73,7 @@ export class DpopTargetUriError extends Error {
 
 /** The event members the target URI is rebuilt from. */
 export interface TargetUriEvent extends EventHeaders {
-  requestContext?: { path?: unknown } | null;
+  requestContext?: { path?: unknown; stage?: unknown; apiId?: unknown } | null;
 }
 
 /**
@@ -84,13 +88,20 @@ const CANONICAL_PATH =
 
 /**
  * Rebuilds the URI a client addressed: `https://<Host><requestContext.path>` (see the module
- * comment for what the API Gateway docs say and do not say about these members).
+ * comment for what the API Gateway docs say and do not say about these members), or, with a
+ * public base URL, that base followed by the path below the stage ({@link pathBelowStage}).
  * @param event the REQUEST event
  * @param allowedHosts lower-case hosts (with a port when not 443) a proof may name
+ * @param publicBaseUrl DPOP_PUBLIC_BASE_URL, already validated (publicBaseUrlProblem), or undefined
  * @returns the target URI, for {@link createDpopProofVerifier}, which normalises it
- * @throws DpopTargetUriError when the host is absent, sent twice or not allowed, or the path is unusable
+ * @throws DpopTargetUriError when the host is absent, sent twice or not allowed, the path is
+ *   unusable, or (with a public base URL) the request did not come in on the execute-api host
  */
-export function dpopTargetUri(event: TargetUriEvent, allowedHosts: readonly string[]): string {
+export function dpopTargetUri(
+  event: TargetUriEvent,
+  allowedHosts: readonly string[],
+  publicBaseUrl?: string,
+): string {
   const host = singleHeader(event, 'host');
   if (host === undefined || host === MULTIPLE_VALUES) throw new DpopTargetUriError('host');
   const normalized = host.toLowerCase().replace(/:443$/, '');
@@ -105,7 +116,60 @@ export function dpopTargetUri(event: TargetUriEvent, allowedHosts: readonly stri
   ) {
     throw new DpopTargetUriError('path');
   }
-  return `https://${normalized}${path}`;
+  if (publicBaseUrl === undefined) return `https://${normalized}${path}`;
+  return `${publicBaseUrl}${pathBelowStage(event, normalized, path)}`;
+}
+
+/**
+ * The part of the path a client behind a proxy (CloudFront, or another mapping) sees, for a
+ * public base URL: `requestContext.path` without the stage, on the API's execute-api host only.
+ *
+ * What the docs say. The `requestContext` "corresponds to the $context variable" ("Input to an
+ * API Gateway Lambda authorizer", above), and for a request URL of
+ * `https://{rest-api-id}.execute-api.{region}.amazonaws.com/{stage}/root/child` "the $context.path
+ * value is /{stage}/root/child" while `$context.resourcePath` is `/root/child` ("API Gateway
+ * mapping template and access logging variable reference",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html).
+ * `$context.stage` is "The deployment stage of the API request" and `$context.apiId` "The
+ * identifier API Gateway assigns to your API" (same page). A CloudFront origin path is "An
+ * optional path that CloudFront appends to the origin domain name when CloudFront requests
+ * content from the origin" (CloudFront API Reference, Origin, OriginPath,
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html), and an API Gateway
+ * origin without a custom domain must not get the viewer's Host header ("Otherwise, you get a 403
+ * Error": https://repost.aws/knowledge-center/configure-cloudfront-to-forward-headers), so behind
+ * CloudFront the Host is the execute-api host and `requestContext.path` is `/{stage}` followed by
+ * the rest of the origin path and the viewer's path.
+ *
+ * What they do not say: what `requestContext.path` holds on a custom domain (with or without the
+ * base path of its mapping; the page's own REQUEST example even shows a path without the stage).
+ * So on any other host the part the client sees cannot be known, and the request is refused
+ * (`mapping`); a path that does not start with the stage is refused too (`path`).
+ * @param event the REQUEST event
+ * @param host the allow-listed Host, normalised
+ * @param path `requestContext.path`, already checked to be canonical
+ * @returns the path below the stage, `/` for the stage itself
+ * @throws DpopTargetUriError (`mapping`, `path`)
+ */
+function pathBelowStage(event: TargetUriEvent, host: string, path: string): string {
+  const apiId = event.requestContext?.apiId;
+  // API ids are lower-case letters and digits (e.g. "s4x3opwd6i" in the REQUEST example).
+  if (typeof apiId !== 'string' || !/^[a-z0-9]+$/.test(apiId)) {
+    throw new DpopTargetUriError('mapping');
+  }
+  if (!host.startsWith(`${apiId}.execute-api.`)) throw new DpopTargetUriError('mapping');
+  const stage = event.requestContext?.stage;
+  // "The name of the stage is the first path segment in the Uniform Resource Identifier (URI) of a
+  // call to API Gateway. Stage names can only contain alphanumeric characters, hyphens, and
+  // underscores" (API Gateway API Reference, Stage, stageName,
+  // https://docs.aws.amazon.com/apigateway/latest/api/API_Stage.html): never a dot segment or an
+  // escape, so the prefix compares exactly.
+  if (typeof stage !== 'string' || !/^[A-Za-z0-9_-]+$/.test(stage)) {
+    throw new DpopTargetUriError('path');
+  }
+  const prefix = `/${stage}`;
+  if (path === prefix) return '/';
+  if (!path.startsWith(`${prefix}/`)) throw new DpopTargetUriError('path');
+  return path.slice(prefix.length);
 }
 
 /** Partition key prefix of a proof `jti` the authorizer has seen; IAM lets it write nothing else. */

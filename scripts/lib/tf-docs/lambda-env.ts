@@ -158,6 +158,15 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       "JSON list of the `Host` values a DPoP proof's `htu` may name; a request with another Host is refused",
   },
   {
+    name: 'DPOP_PUBLIC_BASE_URL',
+    functions: ['authorizer'],
+    source: {
+      terraform: '`dpop.public_base_url` of `modules/authorizer` (or the root module), when set',
+    },
+    meaning:
+      "the public URL of the API's root resource behind CloudFront or another mapping: a DPoP proof's `htu` must be this base followed by the request path below the stage, on the execute-api host only; normalised https, else the cold start fails naming it",
+  },
+  {
     name: 'AUTHORIZER_CONFIG_SHA256',
     functions: ['authorizer'],
     source: { terraform: 'the same: `sha256` of the document' },

@@ -81,6 +81,19 @@ describe('DPoP settings', () => {
     });
   });
 
+  it('reads DPOP_PUBLIC_BASE_URL, a normalised https base, with the DPoP pair', () => {
+    // Act
+    const config = loadAuthorizerConfig({
+      ...base,
+      DPOP_REPLAY_TABLE: 'clients',
+      DPOP_ALLOWED_HOSTS: '["abc.execute-api.eu-west-1.amazonaws.com"]',
+      DPOP_PUBLIC_BASE_URL: 'https://cdn.example.com/api',
+    });
+
+    // Assert
+    expect(config.dpop?.publicBaseUrl).toBe('https://cdn.example.com/api');
+  });
+
   it.each([
     [{ DPOP_REPLAY_TABLE: 'clients' }, /DPOP_REPLAY_TABLE/],
     [{ DPOP_ALLOWED_HOSTS: '["api.example.com"]' }, /DPOP_REPLAY_TABLE/],
@@ -93,7 +106,29 @@ describe('DPoP settings', () => {
       /DPOP_ALLOWED_HOSTS/,
     ],
     [{ AUTHORIZER_RESULT_TTL_SECONDS: '3601' }, /AUTHORIZER_RESULT_TTL_SECONDS/],
-  ])('rejects %j', (overrides, message) => {
+    // DPOP_PUBLIC_BASE_URL: only with the DPoP pair, and only as a normalised https base.
+    [
+      { DPOP_PUBLIC_BASE_URL: 'https://cdn.example.com' },
+      /DPOP_PUBLIC_BASE_URL needs DPOP_REPLAY_TABLE/,
+    ],
+    ...[
+      'http://cdn.example.com',
+      'https://cdn.example.com/',
+      'https://cdn.example.com/api?x=1',
+      'https://cdn.example.com/api#x',
+      'https://CDN.example.com',
+      'https://cdn.example.com:443',
+      'https://cdn.example.com/a/../api',
+      'https://cdn.example.com/%61pi',
+    ].map((url) => [
+      {
+        DPOP_REPLAY_TABLE: 'clients',
+        DPOP_ALLOWED_HOSTS: '["api.example.com"]',
+        DPOP_PUBLIC_BASE_URL: url,
+      },
+      /^Invalid configuration: DPOP_PUBLIC_BASE_URL must be /,
+    ]),
+  ] as [Record<string, string>, RegExp][])('rejects %j', (overrides, message) => {
     // Act / Assert
     expect(() => loadAuthorizerConfig({ ...base, ...overrides })).toThrow(message);
   });

@@ -94,6 +94,73 @@ describe('dpopTargetUri', () => {
   });
 });
 
+describe('dpopTargetUri with a public base URL (DPOP_PUBLIC_BASE_URL)', () => {
+  const API_HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
+  const BASE = 'https://cdn.example.com/api';
+  const event = (
+    path: unknown,
+    context: Record<string, unknown> = { stage: 'prod', apiId: 'abc123' },
+    host: string = API_HOST,
+  ) => ({ headers: { Host: host }, requestContext: { path, ...context } }) as TargetUriEvent;
+
+  it('is the base followed by requestContext.path below the stage', () => {
+    // Act / Assert
+    expect(dpopTargetUri(event('/prod/orders/7'), [API_HOST], BASE)).toBe(
+      'https://cdn.example.com/api/orders/7',
+    );
+    expect(dpopTargetUri(event('/prod'), [API_HOST], BASE)).toBe('https://cdn.example.com/api/');
+    expect(dpopTargetUri(event('/prod/'), [API_HOST], BASE)).toBe('https://cdn.example.com/api/');
+    expect(
+      dpopTargetUri(
+        event(
+          '/prod/a%20b',
+          { stage: 'prod', apiId: 'abc123' },
+          'ABC123.execute-api.eu-west-1.amazonaws.com:443',
+        ),
+        [API_HOST],
+        'https://cdn.example.com',
+      ),
+    ).toBe('https://cdn.example.com/a%20b');
+  });
+
+  it.each<[string, TargetUriEvent, string]>([
+    // The docs do not say what requestContext.path holds on a custom domain: refused.
+    ['a custom domain host', event('/prod/orders/7', undefined, 'api.example.com'), 'mapping'],
+    [
+      'another API on execute-api',
+      event('/prod/orders/7', { stage: 'prod', apiId: 'zzz999' }),
+      'mapping',
+    ],
+    [
+      'a host that only starts like the API id',
+      event('/prod/x', { stage: 'prod', apiId: 'abc' }),
+      'mapping',
+    ],
+    ['no apiId', event('/prod/orders/7', { stage: 'prod' }), 'mapping'],
+    [
+      'an apiId that is not an id',
+      event('/prod/x', { stage: 'prod', apiId: 'abc123.execute-api' }),
+      'mapping',
+    ],
+    ['no stage', event('/prod/orders/7', { apiId: 'abc123' }), 'path'],
+    [
+      'a stage that is not a stage name',
+      event('/p.d/x', { stage: 'p.d', apiId: 'abc123' }),
+      'path',
+    ],
+    ['a path without the stage', event('/orders/7'), 'path'],
+    ['a path whose first segment only starts with the stage', event('/prodx/orders/7'), 'path'],
+    ['an encoded stage', event('/%70rod/orders/7'), 'path'],
+    ['a dot-dot segment after the stage', event('/prod/../other/orders/7'), 'path'],
+    ['an encoded dot-dot segment after the stage', event('/prod/%2E%2E/orders/7'), 'path'],
+  ])('refuses %s', (_name, input, problem) => {
+    // Act / Assert
+    const act = (): string => dpopTargetUri(input, [API_HOST, 'api.example.com'], BASE);
+    expect(act).toThrow(DpopTargetUriError);
+    expect(act).toThrow(expect.objectContaining({ problem }));
+  });
+});
+
 describe('dpopJtiKey', () => {
   it('is dpopjti# and a digest of the key and jti: short, and distinct per key', () => {
     // Act
