@@ -11,13 +11,7 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  jwtVerify,
-  type JSONWebKeySet,
-} from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ROOT, TSX_NODE_ARGS, runBuild } from '../support/lambda-zip';
 import { expectSharedGatewayResponse } from '../support/gateway-responses';
@@ -45,18 +39,7 @@ import {
   readJwtSnippets,
   runJwtSnippet,
 } from '../support/client-matrix/private-key-jwt-matrix';
-import {
-  DPOP_LIBRARIES,
-  isPythonDpop,
-  readDpopSnippets,
-  runDpopSnippet,
-} from '../support/client-matrix/dpop-matrix';
-import { DPOP_CORPUS, type CorpusContext } from '../support/dpop/corpus';
-import { dpopKey, dpopProof } from '../support/dpop/proofs';
-import { recordedRequest, sendRaw } from '../support/dpop/raw-http';
-import { expectedFor, runCorpusRow, type CorpusTarget } from '../support/dpop/run-corpus';
-import { ServerLog } from '../support/dpop/server-log';
-import { fetchToken } from '../support/dpop/tokens';
+import { describeDpopThroughFromApi } from '../support/dpop/from-api-suite';
 import {
   createWorkspace,
   describeWithTerraformMirror,
@@ -703,130 +686,22 @@ describeBoth(
       });
     });
 
-    // DPoP (issue 25, items 3 and 6) on the example's GET /hello/dpop: the deployed authorizer in
-    // its worker, its replay writes to the clients table on moto (docs/dpop.md).
-    describe('DPoP through --from-api: interop, the negative corpus, a byte-for-byte replay', () => {
-      let ctx: CorpusContext;
-      let target: CorpusTarget;
-      let dpopClient: CreatedClient;
-
-      beforeAll(async () => {
-        dpopClient = await createClient('e2e-dpop', 'demo:read');
-        const request = {
-          sendTo: `${base}/oauth2/token`,
-          tokenEndpoint: outputs.token_endpoint_url,
-          clientId: dpopClient.client_id,
-          clientSecret: dpopClient.client_secret,
-        };
-        const [key, otherKey, rsaKey] = await Promise.all([
-          dpopKey('ES256'),
-          dpopKey('ES256'),
-          dpopKey('RS256'),
-        ]);
-        const [token, otherToken, rsaToken, bearerToken] = await Promise.all([
-          fetchToken(request, key),
-          fetchToken(request, otherKey),
-          fetchToken(request, rsaKey),
-          fetchToken(request),
-        ]);
-        const url = new URL(outputs.issuer);
-        ctx = {
-          origin: url.origin,
-          host: url.host,
-          prefix: url.pathname,
-          dpopPath: '/hello/dpop',
-          bearerPath: '/hello',
-          key,
-          token,
-          otherKey,
-          otherToken,
-          bearerToken,
-          rsaKey,
-          rsaToken,
-        };
-        target = {
-          port,
-          log: new ServerLog(serverOutput, true),
-          challenge: UNAUTHORIZED_CHALLENGE,
-          deployed: true,
-        };
-      });
-
-      describe.each(DPOP_LIBRARIES)('%s (docs/dpop.md snippet)', (library) => {
-        (isPythonDpop(library) ? itPython : it)(
-          'gets a KMS-signed DPoP-bound token and calls GET /hello/dpop with its own proofs: 200',
-          async () => {
-            // Act: the deployed URLs, their transport mapped to the runner with their Host
-            const out = await runDpopSnippet(library, readDpopSnippets()[library], {
-              issuer: outputs.issuer,
-              clientId: dpopClient.client_id,
-              clientSecret: dpopClient.client_secret,
-              resourceUrl: outputs.hello_dpop_url,
-              mapOrigin: { from: ctx.origin, to: base },
-              ...(python.python ? { python: python.python } : {}),
-            });
-
-            // Assert
-            expect(out.token_type.toLowerCase()).toBe('dpop');
-            expect(decodeJwt(out.access_token)).toMatchObject({ cnf: { jkt: expect.any(String) } });
-            expect(out.status).toBe(200);
-            expect(out.body).toEqual({
-              message: 'hello, DPoP',
-              client_id: dpopClient.client_id,
-              scope: 'demo:read',
-            });
-          },
-        );
-      });
-
-      describe.each(DPOP_CORPUS.map((row) => [row.id, row] as const))(
-        'corpus row %s',
-        (_id, row) => {
-          const expected = row.deployed ?? row.expected;
-          it(`${row.broken}: ${expected.status}${expected.reason ? ` ${expected.reason}` : ''}`, async () => {
-            // Act
-            const observed = await runCorpusRow(row, ctx, target);
-
-            // Assert
-            expect(observed).toEqual(expectedFor(row, target));
-          });
-        },
-      );
-
-      it('a DPoP request that succeeded, captured and sent again byte for byte, is refused: 401 dpop_replayed', async () => {
-        // Arrange
-        const path = `${ctx.prefix}${ctx.dpopPath}`;
-        const proof = dpopProof(ctx.key, {
-          htm: 'GET',
-          htu: `${ctx.origin}${path}`,
-          accessToken: ctx.token,
-        });
-        await target.log.nextRefusals(0);
-
-        // Act
-        const { response: first, sent } = await recordedRequest(port, {
-          method: 'GET',
-          path,
-          headers: [
-            ['Host', ctx.host],
-            ['Authorization', `DPoP ${ctx.token}`],
-            ['DPoP', proof],
-            ['Connection', 'close'],
-          ],
-        });
-        const replay = await sendRaw(port, sent);
-        const logged = await target.log.nextRefusals(1);
-
-        // Assert
-        expect(sent.toString('latin1')).toContain(
-          `GET ${path} HTTP/1.1\r\nHost: ${ctx.host}\r\nAuthorization: DPoP ${ctx.token}\r\nDPoP: ${proof}\r\n`,
-        );
-        expect(first.status).toBe(200);
-        expect(replay.status).toBe(401);
-        expect(replay.headers['www-authenticate']).toEqual([UNAUTHORIZED_CHALLENGE]);
-        expect(logged).toEqual([{ reason: 'DPoP:replayed:jti', metric: 'dpop_replayed' }]);
-      });
-    });
+    // DPoP (issue 25, items 3 and 6) on the example's GET /hello/dpop: the snippets of
+    // docs/dpop.md, the negative corpus and a byte-for-byte replay, on this stack.
+    describeDpopThroughFromApi(
+      () => ({
+        base,
+        port,
+        issuer: outputs.issuer,
+        tokenEndpoint: outputs.token_endpoint_url,
+        dpopUrl: outputs.hello_dpop_url,
+        output: serverOutput,
+        challenge: UNAUTHORIZED_CHALLENGE,
+        createClient: (name, scopes) => createClient(name, scopes),
+        ...(python.python ? { python: python.python } : {}),
+      }),
+      itPython,
+    );
 
     it('fails at start, naming the function, when no zip matches the deployed code', async () => {
       // Arrange
