@@ -58,7 +58,11 @@ const PERCENT = /%(?![0-9A-Fa-f]{2})|%([0-9A-Fa-f]{2})/g;
  *    $context.path value is /{stage}/root/child", "$context Variables for data models,
  *    authorizers, mapping templates, and CloudWatch access logging",
  *    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html).
- *    That page shows only the execute-api case; for a custom domain the docs do not say whether
+ *    The REQUEST example of "Input to an API Gateway Lambda authorizer"
+ *    (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html,
+ *    whose `requestContext` "corresponds to the $context variable") shows `"path": "/request"` beside
+ *    `"stage": "test"`, without the stage; the emulator follows the variable's definition.
+ *    The reference shows only the execute-api case; for a custom domain the docs do not say whether
  *    `$context.path` keeps the base path. The emulator passes the path as sent, the only value a
  *    client can sign in a DPoP proof's `htu`; if API Gateway passed another one, the deployed
  *    authorizer would refuse the proof (its `htu` would not match), never accept more.
