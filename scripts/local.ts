@@ -160,7 +160,7 @@ export function issuerFlag(raw: string): string {
 
 function banner(server: LocalServer): string {
   const url = server.localUrl;
-  const readRoute = server.routes.find((r) => r.key.startsWith('GET '));
+  const readRoute = server.routes.find((r) => r.key.startsWith('GET ') && !r.dpop);
   const readScope = readRoute?.scopes[0] ?? 'demo:read';
   const dataDirFlag =
     path.relative(process.cwd(), server.dataDir) === '.local'
@@ -169,7 +169,7 @@ function banner(server: LocalServer): string {
   const routeLines = server.routes
     .map(
       (r) =>
-        `    ${r.key.padEnd(22)} needs ${r.scopes.length ? r.scopes.join(' or ') : 'any valid token'}`,
+        `    ${r.key.padEnd(22)} needs ${r.scopes.length ? r.scopes.join(' or ') : 'any valid token'}${r.dpop ? ', DPoP-bound with a proof (uncached authorizer; docs/dpop.md)' : ''}`,
     )
     .join('\n');
   return `

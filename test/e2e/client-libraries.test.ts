@@ -1,4 +1,4 @@
-// End to end: the client library matrix (docs/client-libraries.md snippets, verbatim) against `npm start`, plus the local issuer rules (--issuer, --host 0.0.0.0, Host header).
+// End to end: the client library matrix (docs/client-libraries.md and docs/dpop.md snippets, verbatim) against `npm start`, plus the local issuer rules (--issuer, --host 0.0.0.0, Host header).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -21,6 +21,12 @@ import {
   type Library,
   type SnippetVariant,
 } from '../support/client-matrix/client-matrix';
+import {
+  DPOP_LIBRARIES,
+  isPythonDpop,
+  readDpopSnippets,
+  runDpopSnippet,
+} from '../support/client-matrix/dpop-matrix';
 
 jest.setTimeout(60_000);
 
@@ -28,6 +34,7 @@ const METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_po
 const python = pythonWithClientPackages();
 const itPython = itWithPython(python);
 const snippets = readTestedSnippets();
+const dpopSnippets = readDpopSnippets();
 
 /** POST /oauth2/token over node:http, so that the Host header is exactly the one given. */
 function tokenWithHost(port: number, host: string, client: CreatedClient): Promise<string> {
@@ -65,6 +72,7 @@ describe('client library matrix against npm start (snippets of docs/client-libra
   let dataDir: string;
   let local: LocalServer;
   let base: string;
+  let port: number;
   /**
    * A client pinned to each method (`--auth`), and for the libraries' defaults one created as the
    * README does, without `--auth`, which takes its secret either way.
@@ -82,7 +90,7 @@ describe('client library matrix against npm start (snippets of docs/client-libra
       );
     }
     clients.library_default = await createClient(dataDir, 'matrix-default', 'demo:read demo:write');
-    const port = await freePort();
+    port = await freePort();
     local = await startLocalServer(['--port', String(port), '--data-dir', dataDir]);
     base = `http://127.0.0.1:${port}`;
   });
@@ -133,6 +141,38 @@ describe('client library matrix against npm start (snippets of docs/client-libra
         expect(out.token_type.toLowerCase()).toBe('bearer');
         expect(alg).toBe('RS256');
         expect(payload).toMatchObject({
+          client_id: client.client_id,
+          scope: 'demo:read demo:write',
+        });
+      },
+    );
+  });
+
+  // DPoP (docs/dpop.md): each library's own proofs, at the token endpoint and at GET /hello/dpop.
+  describe.each(DPOP_LIBRARIES)('%s (docs/dpop.md snippet)', (library) => {
+    (isPythonDpop(library) ? itPython : it)(
+      'gets a DPoP-bound token with its own proof and calls GET /hello/dpop with a fresh one: 200',
+      async () => {
+        // Arrange: the authorizer rebuilds https URLs, as API Gateway's clients use them; npm
+        // start speaks http, so the https origin is mapped to it, as a TLS terminator would.
+        const origin = `https://127.0.0.1:${port}`;
+        const client = clients.library_default;
+
+        // Act
+        const out = await runDpopSnippet(library, dpopSnippets[library], {
+          issuer: base,
+          clientId: client.client_id,
+          clientSecret: client.client_secret,
+          resourceUrl: `${origin}/hello/dpop`,
+          mapOrigin: { from: origin, to: base },
+          ...(python.python ? { python: python.python } : {}),
+        });
+
+        // Assert
+        expect(out.token_type.toLowerCase()).toBe('dpop');
+        expect(decodeJwt(out.access_token).cnf).toEqual({ jkt: expect.any(String) });
+        expect(out.status).toBe(200);
+        expect(out.body).toMatchObject({
           client_id: client.client_id,
           scope: 'demo:read demo:write',
         });

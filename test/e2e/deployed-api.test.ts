@@ -39,6 +39,7 @@ import {
   readJwtSnippets,
   runJwtSnippet,
 } from '../support/client-matrix/private-key-jwt-matrix';
+import { describeDpopThroughFromApi } from '../support/dpop/from-api-suite';
 import {
   createWorkspace,
   describeWithTerraformMirror,
@@ -61,6 +62,7 @@ interface Outputs {
   issuer: string;
   token_endpoint_url: string;
   jwks_url: string;
+  hello_dpop_url: string;
 }
 
 interface CreatedClient {
@@ -98,6 +100,8 @@ describeBoth(
     let outputs: Outputs;
     let env: NodeJS.ProcessEnv;
     let server: ChildProcess | undefined;
+    let serverOutput: () => string = () => '';
+    let port: number;
     let banner = '';
     let base: string;
     let as: oauth.AuthorizationServer;
@@ -222,7 +226,7 @@ describeBoth(
         createClient('e2e-admin', 'demo:admin'),
       ]);
 
-      const port = await freePort();
+      port = await freePort();
       const local = await startLocalServer(
         [
           '--from-api',
@@ -237,6 +241,7 @@ describeBoth(
         env,
       );
       server = local.process;
+      serverOutput = local.output;
       banner = local.output();
       base = `http://127.0.0.1:${port}`;
       // The deployed issuer names tokens; the endpoints are the local ones.
@@ -680,6 +685,23 @@ describeBoth(
         expect(after.map((a) => a.status)).toEqual(Array(20).fill(200));
       });
     });
+
+    // DPoP (issue 25, items 3 and 6) on the example's GET /hello/dpop: the snippets of
+    // docs/dpop.md, the negative corpus and a byte-for-byte replay, on this stack.
+    describeDpopThroughFromApi(
+      () => ({
+        base,
+        port,
+        issuer: outputs.issuer,
+        tokenEndpoint: outputs.token_endpoint_url,
+        dpopUrl: outputs.hello_dpop_url,
+        output: serverOutput,
+        challenge: UNAUTHORIZED_CHALLENGE,
+        createClient: (name, scopes) => createClient(name, scopes),
+        ...(python.python ? { python: python.python } : {}),
+      }),
+      itPython,
+    );
 
     it('fails at start, naming the function, when no zip matches the deployed code', async () => {
       // Arrange

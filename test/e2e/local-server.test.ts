@@ -207,10 +207,13 @@ describe('npm start (local server)', () => {
       const res = await call('GET', token);
 
       // Assert
+      // examples/local/routes.json has a DPoP route, so every 401 also carries the DPoP challenge.
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Bearer error="invalid_token", DPoP algs="ES256 PS256 RS256"',
+      );
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED')).toMatchObject({
+      expect(await expectSharedGatewayResponse(res, 'UNAUTHORIZED', { dpop: true })).toMatchObject({
         error: 'invalid_token',
       });
     }
@@ -227,7 +230,7 @@ describe('npm start (local server)', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await expectSharedGatewayResponse(res, 'ACCESS_DENIED')).toMatchObject({
+    expect(await expectSharedGatewayResponse(res, 'ACCESS_DENIED', { dpop: true })).toMatchObject({
       error: 'insufficient_scope',
     });
   });

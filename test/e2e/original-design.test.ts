@@ -49,6 +49,9 @@ describe('the original design on npm start: README client, JSON token request, 2
     });
 
     // Assert
-    expect(result).toEqual(expectedSequence('demo:read'));
+    // examples/local/routes.json has a DPoP route, so every 401 also carries the DPoP challenge.
+    expect(result).toEqual(
+      expectedSequence('demo:read', 'Bearer error="invalid_token", DPoP algs="ES256 PS256 RS256"'),
+    );
   });
 });

@@ -206,13 +206,25 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
    * @returns true on the first use, false on a replay
    */
   async useOnce(use: AssertionUse): Promise<boolean> {
+    return this.useKeyOnce(replayEntryKey(use), use.expiresAt);
+  }
+
+  /**
+   * Writes a reserved single-use entry (`jti#…`, `dpopjti#…`) unless it exists and has not
+   * expired: the file's stand-in for the conditional PutItem both functions' replay writes make.
+   * @param key the entry's key; it must hold `#`, so that it can never name a client
+   * @param expiresAt epoch seconds after which the entry may go
+   * @returns true on the first use, false on a replay
+   * @throws Error for a key without `#`
+   */
+  async useKeyOnce(key: string, expiresAt: number): Promise<boolean> {
+    if (!isReservedKey(key)) throw new Error('a single-use entry key must hold "#"');
     const nowSeconds = Math.floor(Date.now() / 1000);
-    const key = replayEntryKey(use);
     let first = false;
     await this.modify((clients) => {
       dropExpired(clients, nowSeconds);
       if (clients.has(key)) return;
-      clients.set(key, { expires_at: use.expiresAt });
+      clients.set(key, { expires_at: expiresAt });
       first = true;
     });
     return first;

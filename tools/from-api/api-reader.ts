@@ -75,12 +75,26 @@ async function readResources(client: APIGatewayClient, restApiId: string): Promi
   return resources;
 }
 
+/**
+ * Every authorizer of the API (GetAuthorizers, https://docs.aws.amazon.com/apigateway/latest/api/API_GetAuthorizers.html),
+ * with its `authorizerResultTtlInSeconds`: "If it equals 0, authorization caching is disabled. If
+ * it is greater than 0, API Gateway will cache authorizer responses. If this field is not set, the
+ * default value is 300." (Authorizer, https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html).
+ * The emulator caches for that TTL, so a DPoP route behind a cached authorizer is answered from
+ * the cache as on AWS (tools/from-api/dpop-settings.ts warns of it).
+ */
 function readAuthorizers(client: APIGatewayClient, restApiId: string): Promise<Authorizer[]> {
   return readAllPages((position) =>
     client.send(new GetAuthorizersCommand({ restApiId, limit: PAGE_SIZE, position })),
   );
 }
 
+/**
+ * The API's gateway responses: "If an API developer has not added any definitions for gateway
+ * responses, the result will be the API Gateway-generated default GatewayResponses collection for
+ * the supported response types" (GetGatewayResponses, https://docs.aws.amazon.com/apigateway/latest/api/API_GetGatewayResponses.html).
+ * The 401's `WWW-Authenticate` (the Bearer and DPoP challenges of modules/authorizer) comes from here.
+ */
 function readGatewayResponses(
   client: APIGatewayClient,
   restApiId: string,

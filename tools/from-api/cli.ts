@@ -1,6 +1,7 @@
 // Command line of `npm start -- --from-api REST_API_ID`: flags, start-up banner and signal handling.
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { dpopSummary } from './dpop-settings';
 import { FromApiError } from './errors';
 import { startFromApi, type FromApiOptions, type FromApiServer } from './start-from-api';
 import { stopOnSignals } from '../gateway/stop-on-signals';
@@ -109,6 +110,34 @@ function scopeForRoute(server: FromApiServer, method: string, resourcePath: stri
 }
 
 /**
+ * How to call a DPoP route through the runner: the proof names the deployed URL, and the request
+ * carries its Host, as it would through a TLS terminator in front of this port (docs/local.md).
+ * @param server the running server
+ * @returns the hint, or empty when no authorizer has DPoP settings
+ */
+function dpopHint(server: FromApiServer): string {
+  const host = server.dpop?.find((d) => d.allowedHosts.length > 0)?.allowedHosts[0];
+  if (host === undefined) return '';
+  let dpopRoute: string | undefined;
+  for (const { fn } of server.functions) {
+    try {
+      const routes = routeMapOf(fn.environment);
+      dpopRoute ??= Object.keys(routes).find(
+        (key) => (routes[key] as { dpop?: unknown } | undefined)?.dpop === true,
+      );
+    } catch {
+      // not an authorizer of this product
+    }
+  }
+  const path = dpopRoute?.split(' ')[1] ?? '/<dpop route>';
+  const stage = server.plan.stage;
+  return `  # DPoP routes${dpopRoute ? ` (${dpopRoute})` : ''}: a DPoP-bound token, and a proof whose htu is the deployed
+  # https://${host}/${stage}${path}, sent here with that Host (as a TLS terminator would):
+  curl -i -H "Host: ${host}" -H "Authorization: DPoP $TOKEN" -H "DPoP: $PROOF" ${server.url}/${stage}${path}
+`;
+}
+
+/**
  * The start-up banner: what is served, from which code, and a walk-through.
  * @param server the running server
  * @returns printable text
@@ -132,7 +161,7 @@ export function fromApiBanner(server: FromApiServer): string {
   );
   const authorizerLines = Object.values(plan.authorizers).map(
     (a) =>
-      `    ${a.name.padEnd(32)} ${a.type} on ${a.identitySource}, cache ${a.resultTtlSeconds}s`,
+      `    ${a.name.padEnd(32)} ${a.type} on ${a.identitySource}, cache ${a.resultTtlSeconds}s${dpopSummary(server.dpop?.find((d) => d.authorizer === a.name))}`,
   );
   const token = server.functions.find((f) => f.fn.environment.CLIENTS_TABLE);
   const protectedGet = plan.routes.find(
@@ -147,7 +176,7 @@ Try it (in another terminal, with the same AWS environment as this server):
   export CLIENT_ID=<client_id> CLIENT_SECRET=<client_secret>
   TOKEN=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \\
     ${url}/oauth2/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
-${protectedGet ? `  curl -i -H "Authorization: Bearer $TOKEN" ${url}${protectedGet.resourcePath}\n` : ''}`
+${protectedGet ? `  curl -i -H "Authorization: Bearer $TOKEN" ${url}${protectedGet.resourcePath}\n` : ''}${dpopHint(server)}`
       : '';
   const issuer = token?.fn.environment.ISSUER;
   return `

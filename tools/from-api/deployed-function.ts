@@ -67,7 +67,10 @@ export function toDeployedFunction(
 }
 
 /**
- * Reads one function's deployed configuration.
+ * Reads one function's deployed configuration (GetFunctionConfiguration,
+ * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html), whose
+ * `Environment.Variables` are the function's environment: for the authorizer, among others
+ * AUTHORIZER_RESULT_TTL_SECONDS, DPOP_REPLAY_TABLE and DPOP_ALLOWED_HOSTS (dpop-settings.ts).
  * @param fn the ARN (a qualifier selects that version or alias)
  * @param client Lambda client (default: standard AWS environment)
  * @returns the function

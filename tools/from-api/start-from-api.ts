@@ -15,6 +15,7 @@ import {
   readDeployedFunction,
   type DeployedFunction,
 } from './deployed-function';
+import { authorizerDpop, dpopWarnings, type AuthorizerDpop } from './dpop-settings';
 import { answerMock } from './mock-integration';
 import { LambdaWorker } from './lambda-worker';
 import { ApiGatewayUsagePlanSource } from './usage-plans-reader';
@@ -47,6 +48,8 @@ export interface LocalFunction {
 export interface FromApiServer extends RunningGateway {
   plan: ApiPlan;
   functions: LocalFunction[];
+  /** Each authorizer's DPoP settings, read from its function's deployed environment. */
+  dpop: AuthorizerDpop[];
   emulator: ApiGatewayEmulator;
 }
 
@@ -170,6 +173,14 @@ export async function startFromApi(options: FromApiOptions): Promise<FromApiServ
       );
       functions.set(fn.arn, { fn, zip: artifact.file, worker });
     }
+    // DPoP (docs/dpop.md): the authorizer's deployed result TTL against the TTL and DPOP_*
+    // settings its function was given; a cached authorizer in front of a function that accepts
+    // DPoP is served as API Gateway would serve it (cached), with a warning.
+    const dpop = authorizerDpop(
+      Object.values(plan.authorizers),
+      new Map(deployed.map((fn) => [fn.arn, fn])),
+    );
+    for (const warning of dpopWarnings(dpop)) log(`warning: ${warning}`);
     // Cold starts now: a handler that does not resolve, or a config error, fails the start.
     await Promise.all([...functions.values()].map((f) => f.worker.start()));
 
@@ -203,6 +214,7 @@ export async function startFromApi(options: FromApiOptions): Promise<FromApiServ
       },
       plan,
       functions: [...functions.values()],
+      dpop,
       emulator,
     };
   } catch (err) {

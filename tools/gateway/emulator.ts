@@ -106,6 +106,14 @@ export class ApiGatewayEmulator {
     for (const [type, response] of Object.entries(api.gatewayResponses ?? {})) {
       validateGatewayResponse(type, response);
     }
+    if (
+      api.basePath !== undefined &&
+      !/^[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/.test(api.basePath)
+    ) {
+      throw new Error(
+        `basePath ${JSON.stringify(api.basePath)} must be path segments without a leading or trailing slash (leave it unset for the (none) mapping)`,
+      );
+    }
     this.maxBodyBytes = api.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
@@ -122,7 +130,7 @@ export class ApiGatewayEmulator {
   async handle(request: GatewayRequest): Promise<GatewayResult> {
     const started = this.clock();
     const requestId = randomUUID();
-    const target = readRequestPath(request.url, this.api.stage);
+    const target = readRequestPath(request.url, this.api.stage, this.api.basePath);
     const log: AccessLogEntry = {
       requestId,
       method: request.method,
@@ -147,7 +155,7 @@ export class ApiGatewayEmulator {
       this.options.onError?.(`refused ${request.method} ${log.path}: ${target.refused}`);
       return gatewayResponse('DEFAULT_4XX');
     }
-    const { path, rawQuery } = target;
+    const { path, rawQuery, requestPath } = target;
     const match = this.matcher.match(request.method, path);
     const folded = this.matcher.match(request.method, path, true);
     if (match?.route !== folded?.route) {
@@ -163,6 +171,7 @@ export class ApiGatewayEmulator {
     const proxyInput = {
       method: request.method,
       path,
+      requestPath,
       rawQuery,
       rawHeaders: request.rawHeaders,
       body: request.body,

@@ -4,8 +4,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 /** Request facts the event is built from. */
 export interface ProxyEventInput {
   method: string;
-  /** Path without stage, e.g. `/orders/42`. */
+  /** Path without stage (or base path), e.g. `/orders/42`. */
   path: string;
+  /**
+   * The path as the client sent it (`requestContext.path`): `/{stage}/orders/42` on execute-api,
+   * `/{basePath}/orders/42` on a custom domain (see request-path.ts).
+   */
+  requestPath: string;
   /** Raw query string without `?`. */
   rawQuery: string;
   rawHeaders: string[];
@@ -141,6 +146,11 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
       accountId: input.accountId,
       apiId: input.restApiId,
       authorizer,
+      // "$context.domainName: The full domain name used to invoke the API. This should be the same
+      // as the incoming Host header." ("$context Variables for data models, authorizers, mapping
+      // templates, and CloudWatch access logging",
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html).
+      // A domain name has no port; the Host header, with its port, is in `headers` as sent.
       domainName: host.split(':')[0] as string,
       domainPrefix: (host.split('.')[0] as string).split(':')[0] as string,
       extendedRequestId: input.requestId,
@@ -162,7 +172,8 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
         userAgent: userAgent ?? null,
         userArn: null,
       },
-      path: `/${input.stage}${input.path}`,
+      // `$context.path`, "the request path" (same page): as sent, see request-path.ts, rule 2.
+      path: input.requestPath,
       protocol: 'HTTP/1.1',
       requestId: input.requestId,
       requestTime: requestTime(input.now),

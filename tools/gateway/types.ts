@@ -134,6 +134,13 @@ export interface ApiDefinition {
   /** AWS partition of the method ARNs (default `aws`). */
   partition?: string;
   stageVariables?: Record<string, string>;
+  /**
+   * The base path of a custom domain name's API mapping to this stage (e.g. `orders` or
+   * `orders/v1`, no slash at either end): a request to `/{basePath}/…` is routed without it and
+   * its `requestContext.path` keeps it (request-path.ts). Unset: a request without the stage
+   * prefix is read as a call through a mapping with no base path, `(none)`.
+   */
+  basePath?: string;
   /** Content types whose bodies reach Lambda base64-encoded. Unset: every non-text type. */
   binaryMediaTypes?: string[];
   /** Largest accepted request body (API Gateway: 10 MiB). */

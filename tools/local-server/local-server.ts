@@ -4,17 +4,23 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { FileClientStore } from '../dev-adapters/client-store-file';
+import { FileDpopReplayCache } from '../dev-adapters/dpop-replay-file';
+import { createEmfAuthorizerMetrics } from '../../functions/authorizer/metrics-emf';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { LocalSigner } from '../dev-adapters/signer-local';
 import { createTokenHandler } from '../../functions/token/create-handler';
 import { TOKEN_ROUTES } from '../../functions/token/routes';
-import { parseRouteMap } from '../../functions/authorizer/core/route-map';
 import { ApiGatewayEmulator, type RunningGateway } from '../gateway/emulator';
 import { formatAccessLog } from '../gateway/access-log';
-import type { ApiDefinition, RequestAuthorizerHandler, Route } from '../gateway/types';
+import type {
+  ApiDefinition,
+  RequestAuthorizer,
+  RequestAuthorizerHandler,
+  Route,
+} from '../gateway/types';
 import { AUTHORIZER_IDENTITY_SOURCES, createLocalAuthorizer } from './local-authorizer';
 import { oauthGatewayResponses } from './oauth-gateway-responses';
-import { readRoutesFile } from './routes-file';
+import { readRoutesFile, type RouteScopes } from './routes-file';
 import { localLogLevel, type LocalLogLevel } from './log-level';
 import {
   LocalUsagePlanSource,
@@ -62,7 +68,9 @@ export interface LocalServer extends RunningGateway {
   localUrl: string;
   audience: string;
   dataDir: string;
-  routes: { key: string; scopes: string[] }[];
+  routes: { key: string; scopes: string[]; dpop: boolean }[];
+  /** The `Host` values a DPoP proof's `htu` may name (DPOP_ALLOWED_HOSTS of the local authorizer). */
+  dpopHosts: string[];
   emulator: ApiGatewayEmulator;
 }
 
@@ -142,14 +150,25 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       handler: async (event) => (await ready).token(event),
     },
   }));
+  // DPoP routes go to a second authorizer of the same function whose result TTL is 0: a cached
+  // decision would skip the proof and its single use (docs/dpop.md, "No cached bypass"). The
+  // Bearer routes keep the cached one, which refuses every DPoP request (its TTL is not 0).
   const protectedRoutes: Route[] = routes.map((route) => ({
     method: route.method,
     resourcePath: route.resourcePath,
     authorization: 'CUSTOM',
-    authorizerId: 'oauth',
+    authorizerId: route.dpop ? DPOP_AUTHORIZER_ID : 'oauth',
     ...(usagePlansOn ? { apiKeyRequired: true } : {}),
     integration: { type: 'lambda-proxy', functionName: 'demo', handler: demoBackend },
   }));
+  const authorizerTtlSeconds = Math.min(options.authorizerTtlSeconds, options.tokenTtlSeconds);
+  const dpopAuthorizer: RequestAuthorizer = {
+    type: 'REQUEST',
+    name: 'authorizer-dpop',
+    identitySource: AUTHORIZER_IDENTITY_SOURCES,
+    resultTtlSeconds: 0,
+    handler: async (event, context) => (await ready).dpopAuthorizer(event, context),
+  };
   const api: ApiDefinition = {
     restApiId: 'local',
     stage: LOCAL_STAGE,
@@ -157,17 +176,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     accountId: '000000000000',
     routes: [...tokenRoutes, ...protectedRoutes],
     authorizers: {
+      ...(routes.some((route) => route.dpop) ? { [DPOP_AUTHORIZER_ID]: dpopAuthorizer } : {}),
       oauth: {
         type: 'REQUEST',
         name: 'authorizer',
         identitySource: AUTHORIZER_IDENTITY_SOURCES,
-        resultTtlSeconds: Math.min(options.authorizerTtlSeconds, options.tokenTtlSeconds),
+        resultTtlSeconds: authorizerTtlSeconds,
         handler: async (event, context) => (await ready).authorizer(event, context),
       },
     },
     // With a DPoP route every 401 also carries the DPoP challenge, as modules/authorizer deploys.
     gatewayResponses: oauthGatewayResponses({
-      dpop: parseRouteMap(routeScopes).routes.some((route) => route.dpop),
+      dpop: routes.some((route) => route.dpop),
     }),
   };
   const emulator = new ApiGatewayEmulator(api, {
@@ -179,6 +199,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const running = await emulator.listen({ port: options.port, host: options.host });
   const localUrl = issuerFor(options.host, running.port);
   const issuer = options.issuer ?? localUrl;
+  const dpopHosts = dpopHostsFor(running.port, issuer);
 
   try {
     const handlers = await buildHandlers({
@@ -191,6 +212,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       revocationCacheTtlSeconds: options.revocationCacheTtlSeconds,
       usagePlans: usagePlansOn,
       logLevel,
+      authorizerTtlSeconds,
+      dpopHosts,
     });
     resolveReady(handlers);
   } catch (err) {
@@ -204,7 +227,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     localUrl,
     audience: options.audience,
     dataDir,
-    routes: routes.map((r) => ({ key: r.key, scopes: r.scopes })),
+    routes: routes.map((r) => ({ key: r.key, scopes: r.scopes, dpop: r.dpop })),
+    dpopHosts,
     emulator,
   };
 }
@@ -221,9 +245,30 @@ export function issuerFor(host: string, port: number): string {
   return `http://${formatted}:${port}`;
 }
 
+/** The emulator's id of the uncached authorizer that serves the DPoP routes. */
+export const DPOP_AUTHORIZER_ID = 'oauth-dpop';
+
+/**
+ * The `Host` values a client on this machine sends, which a DPoP proof's `htu` may name: the
+ * loopback names with the port, and the issuer's host (`--issuer`), lower case as the authorizer
+ * compares them. IPv6 literals are left out (DPOP_ALLOWED_HOSTS holds host names and IPv4).
+ * @param port the listening port
+ * @param issuer the issuer URL
+ * @returns the hosts, without duplicates
+ */
+export function dpopHostsFor(port: number, issuer: string): string[] {
+  const issuerUrl = new URL(issuer);
+  const defaultPort = issuerUrl.protocol === 'https:' ? '443' : '80';
+  const issuerHost = `${issuerUrl.hostname}:${issuerUrl.port || defaultPort}`.replace(/:443$/, '');
+  return [...new Set([`127.0.0.1:${port}`, `localhost:${port}`, issuerHost])].filter((host) =>
+    /^[a-z0-9.-]+(:\d{1,5})?$/.test(host),
+  );
+}
+
 type Handlers = {
   token: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   authorizer: RequestAuthorizerHandler;
+  dpopAuthorizer: RequestAuthorizerHandler;
 };
 
 async function buildHandlers(settings: {
@@ -231,11 +276,13 @@ async function buildHandlers(settings: {
   audience: string;
   dataDir: string;
   tokenTtlSeconds: number;
-  routeScopes: Record<string, string[]>;
+  routeScopes: RouteScopes;
   scopesSupported: string[];
   revocationCacheTtlSeconds: number | undefined;
   usagePlans: boolean;
   logLevel: LocalLogLevel;
+  authorizerTtlSeconds: number;
+  dpopHosts: string[];
 }): Promise<Handlers> {
   const store = new FileClientStore({ dataDir: settings.dataDir });
   const revocationOn = settings.revocationCacheTtlSeconds !== undefined;
@@ -265,19 +312,34 @@ async function buildHandlers(settings: {
     randomBytes: (size) => new Uint8Array(randomBytes(size)),
     logger: new Logger({ serviceName: 'token', logLevel: settings.logLevel }),
   });
-  const authorizer = createLocalAuthorizer({
-    issuer: settings.issuer,
-    audience: settings.audience,
-    publicKeysPem: [publicKeyPem],
-    routeScopes: settings.routeScopes,
-    logLevel: settings.logLevel,
-    usagePlans: settings.usagePlans,
-    revocation: revocationOn
-      ? {
-          source: { read: (clientId, jti) => store.revocationState(clientId, jti) },
-          cacheTtlSeconds: settings.revocationCacheTtlSeconds as number,
-        }
-      : undefined,
-  });
-  return { token, authorizer };
+  // As in the Lambda: EMF metric lines only when POWERTOOLS_METRICS_NAMESPACE is set.
+  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE;
+  const metrics = namespace
+    ? createEmfAuthorizerMetrics({ namespace, serviceName: 'authorizer' })
+    : undefined;
+  // One function, two authorizers (DPOP_AUTHORIZER_ID): each handler is told the TTL of the
+  // authorizer it serves, as the module tells the deployed function.
+  const authorizerFor = (resultTtlSeconds: number): RequestAuthorizerHandler =>
+    createLocalAuthorizer({
+      issuer: settings.issuer,
+      audience: settings.audience,
+      publicKeysPem: [publicKeyPem],
+      routeScopes: settings.routeScopes,
+      logLevel: settings.logLevel,
+      usagePlans: settings.usagePlans,
+      resultTtlSeconds,
+      metrics,
+      dpop: { allowedHosts: settings.dpopHosts, replayCache: new FileDpopReplayCache(store) },
+      revocation: revocationOn
+        ? {
+            source: { read: (clientId, jti) => store.revocationState(clientId, jti) },
+            cacheTtlSeconds: settings.revocationCacheTtlSeconds as number,
+          }
+        : undefined,
+    });
+  return {
+    token,
+    authorizer: authorizerFor(settings.authorizerTtlSeconds),
+    dpopAuthorizer: authorizerFor(0),
+  };
 }

@@ -1,9 +1,12 @@
-// Reads the local server's routes file: {"METHOD /path": ["scope", ...]}, exactly the authorizer's ROUTE_SCOPES format.
+// Reads the local server's routes file: {"METHOD /path": ["scope", ...] or {"scopes": [...], "dpop": true}}, exactly the authorizer's ROUTE_SCOPES format.
 import fs from 'node:fs';
 import { parseRouteMap } from '../../functions/authorizer/core/route-map';
 
-/** Route key to the scopes that allow it (any one of them); `[]` means any valid token. */
-export type RouteScopes = Record<string, string[]>;
+/**
+ * Route key to the scopes that allow it (any one of them; `[]` means any valid token), or to
+ * `{"scopes": [...], "dpop": true}` for a route that takes DPoP-bound tokens with a proof.
+ */
+export type RouteScopes = Record<string, string[] | { scopes: string[]; dpop?: boolean }>;
 
 /** A route of the routes file, as the emulator serves it. */
 export interface LocalRoute {
@@ -14,6 +17,8 @@ export interface LocalRoute {
   /** API Gateway resource path: a greedy `*` becomes `{proxy+}`. */
   resourcePath: string;
   scopes: string[];
+  /** The route's sender constraint is DPoP (RFC 9449 §7): served by the uncached authorizer. */
+  dpop: boolean;
 }
 
 /**
@@ -37,6 +42,7 @@ export function parseRoutes(value: unknown, source: string): LocalRoute[] {
     // A greedy `*` (only ever the last segment) is API Gateway's `{proxy+}`.
     resourcePath: route.path.replace(/\/\*$/, '/{proxy+}'),
     scopes: [...route.scopes],
+    dpop: route.dpop,
   }));
 }
 

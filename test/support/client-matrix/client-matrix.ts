@@ -73,9 +73,10 @@ const POST_SWAP: Record<Library, [basic: string, post: string]> = {
 
 /**
  * The Python packages the Python snippets import. authlib from 1.8 on accepts plain http on
- * loopback hosts, which docs/client-libraries.md relies on.
+ * loopback hosts, which docs/client-libraries.md relies on; joserfc builds the DPoP proofs of
+ * docs/dpop.md.
  */
-export const PYTHON_PACKAGES = ['authlib>=1.8', 'requests-oauthlib'] as const;
+export const PYTHON_PACKAGES = ['authlib>=1.8', 'requests-oauthlib', 'joserfc'] as const;
 
 /**
  * Reads the tested snippets: the fenced block after each `<!-- tested: NAME -->` marker.
@@ -228,8 +229,9 @@ export async function verifyWithJwks(
 }
 
 /**
- * A Python interpreter with authlib and requests-oauthlib: a venv in a cache directory, made once
- * with `pip install` (a local package mirror serves both here). Synchronous, so that a test file
+ * A Python interpreter with authlib, requests-oauthlib and joserfc (the DPoP row of docs/dpop.md):
+ * a venv in a cache directory, made once with `pip install` (a local package mirror serves them
+ * here). Synchronous, so that a test file
  * can decide at collection time whether the Python rows run.
  * @returns the interpreter, or a reason why there is none
  */
@@ -243,7 +245,7 @@ export function pythonWithClientPackages(): { python?: string; reason?: string }
     `client-matrix-venv-${key}`,
   );
   const python = path.join(venv, 'bin', 'python');
-  const probe = 'import authlib, requests_oauthlib, oauthlib';
+  const probe = 'import authlib, requests_oauthlib, oauthlib, joserfc';
   try {
     execFileSync(python, ['-c', probe], { stdio: 'ignore' });
     return { python };

@@ -1,8 +1,10 @@
-// Unit tests of the file store's private_key_jwt replay cache: once per jti and client, expired entries dropped, concurrent uses serialised by the lock.
+// Unit tests of the file store's replay caches (private_key_jwt assertions, DPoP proofs at both functions): once per key, expired entries dropped, concurrent uses serialised by the lock.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileClientStore } from '../../../../tools/dev-adapters/client-store-file';
+import { FileDpopReplayCache } from '../../../../tools/dev-adapters/dpop-replay-file';
+import { dpopJtiKey } from '../../../../functions/authorizer/core/dpop-request';
 import { assertionJtiKey } from '../../../../functions/token/core/client-assertion';
 import { jwtClientRecord, clientKeyPair } from '../../../support/client-assertions';
 
@@ -70,5 +72,27 @@ describe('FileClientStore.useOnce', () => {
     // Assert
     expect(listed).toEqual([record]);
     expect(await store.getClient(assertionJtiKey(record.client_id, 'j'))).toBeUndefined();
+  });
+});
+
+describe('FileDpopReplayCache (the authorizer side, npm start)', () => {
+  it('records a dpopjti# key once, beside the token side, and refuses any other key', async () => {
+    // Arrange
+    const store = new FileClientStore({ dataDir: dir });
+    const cache = new FileDpopReplayCache(store);
+    const use = { key: dpopJtiKey('jkt', 'j1'), expiresAt: now() + 60 };
+    await store.useOnce({ clientId: 'c1', jti: 'j1', expiresAt: now() + 60 });
+
+    // Act
+    const results = [await cache.useOnce(use), await cache.useOnce(use)];
+    const foreign = cache.useOnce({ key: assertionJtiKey('c1', 'j2'), expiresAt: now() + 60 });
+    const client = store.useKeyOnce('c1', now() + 60);
+
+    // Assert
+    expect(results).toEqual([true, false]);
+    await expect(foreign).rejects.toThrow(/dpopjti# entries only/);
+    await expect(client).rejects.toThrow(/must hold "#"/);
+    const file = JSON.parse(fs.readFileSync(store.filePath, 'utf8')) as { clients: object };
+    expect(Object.keys(file.clients).sort()).toEqual([assertionJtiKey('c1', 'j1'), use.key].sort());
   });
 });

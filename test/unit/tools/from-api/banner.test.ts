@@ -72,4 +72,34 @@ describe('fromApiBanner', () => {
     // Assert
     expect(banner).toContain('--scopes "<scope>"');
   });
+
+  it('shows the DPoP settings of an authorizer and how to call a DPoP route through the runner', () => {
+    // Arrange
+    const served = server({
+      ROUTE_SCOPES: JSON.stringify({
+        'GET /hello': ['demo:read'],
+        'GET /hello/dpop': { scopes: ['demo:read'], dpop: true },
+      }),
+    });
+    served.dpop = [
+      {
+        authorizer: 'demo-authorizer',
+        gatewayTtlSeconds: 0,
+        functionTtlSeconds: 0,
+        allowedHosts: ['abc123.execute-api.us-east-1.amazonaws.com'],
+      },
+    ];
+
+    // Act
+    const banner = fromApiBanner(served);
+
+    // Assert
+    expect(banner).toContain(
+      'cache 0s, DPoP for abc123.execute-api.us-east-1.amazonaws.com (function told TTL 0s)',
+    );
+    expect(banner).toContain(
+      'curl -i -H "Host: abc123.execute-api.us-east-1.amazonaws.com" -H "Authorization: DPoP $TOKEN" -H "DPoP: $PROOF" http://127.0.0.1:8080/v1/hello/dpop',
+    );
+    expect(banner).toContain('https://abc123.execute-api.us-east-1.amazonaws.com/v1/hello/dpop');
+  });
 });

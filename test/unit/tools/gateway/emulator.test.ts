@@ -288,7 +288,8 @@ describe('ApiGatewayEmulator', () => {
         resourcePath: '/echo/{proxy+}',
         httpMethod: 'POST',
         stage: 'dev',
-        path: '/dev/echo/a/b%20c',
+        // Sent without the stage: a custom domain's (none) mapping, so the path as sent.
+        path: '/echo/a/b%20c',
         accountId: '111122223333',
         apiId: 'abc123',
         authorizer: null,
@@ -384,6 +385,9 @@ describe('ApiGatewayEmulator', () => {
     expect(() =>
       setup({ authorizers: { auth: { name: 'a', handler: jest.fn(), resultTtlSeconds: 7200 } } }),
     ).toThrow(/0..3600/);
+    for (const basePath of ['/shop', 'shop/', 'a//b', '', 'a b']) {
+      expect(() => setup({ basePath })).toThrow(/basePath .* must be path segments/);
+    }
   });
 
   it('builds method ARNs like API Gateway', () => {

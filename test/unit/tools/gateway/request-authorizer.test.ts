@@ -135,6 +135,53 @@ describe('REQUEST authorizer in the emulator', () => {
   });
 
   it.each([
+    ['execute-api, with the stage', '/dev/orders/7', undefined, '/dev/orders/7'],
+    ['a custom domain mapped with (none)', '/orders/7', undefined, '/orders/7'],
+    ['a custom domain mapped at a base path', '/shop/v1/orders/7', 'shop/v1', '/shop/v1/orders/7'],
+  ])(
+    'passes requestContext.path as the client sent it on %s, and the Host as domainName',
+    async (_name, url, basePath, expected) => {
+      // Arrange
+      const { handler, call } = setup(SOURCES, 300, basePath ? { basePath } : {});
+      // Act
+      const res = await call(`${url}?q=1`, {
+        Authorization: 'Bearer a',
+        Host: 'api.example.com:8443',
+        DPoP: 'proof',
+      });
+      // Assert
+      expect(res.statusCode).toBe(200);
+      const event = handler.mock.calls[0]?.[0] as APIGatewayRequestAuthorizerEvent;
+      expect(event.resource).toBe('/orders/{id}');
+      expect(event.path).toBe('/orders/7');
+      expect(event.requestContext).toMatchObject({
+        path: expected,
+        domainName: 'api.example.com',
+        stage: 'dev',
+      });
+      expect(event.headers).toMatchObject({ Host: 'api.example.com:8443', DPoP: 'proof' });
+      expect(event.multiValueHeaders).toMatchObject({ DPoP: ['proof'] });
+    },
+  );
+
+  it('passes a header sent twice once in headers and twice in multiValueHeaders', async () => {
+    // Arrange
+    const { handler, emulator } = setup();
+    // Act
+    await emulator.handle({
+      method: 'GET',
+      url: '/dev/orders/7',
+      rawHeaders: ['Authorization', 'Bearer a', 'DPoP', 'one', 'dpop', 'two'],
+      body: Buffer.alloc(0),
+      sourceIp: '127.0.0.1',
+    });
+    // Assert
+    const event = handler.mock.calls[0]?.[0] as APIGatewayRequestAuthorizerEvent;
+    expect(event.headers).toEqual({ Authorization: 'Bearer a', DPoP: 'two' });
+    expect(event.multiValueHeaders).toEqual({ Authorization: ['Bearer a'], DPoP: ['one', 'two'] });
+  });
+
+  it.each([
     ['no Authorization header', {}],
     ['an empty Authorization header', { Authorization: '' }],
   ])('answers 401 without invoking the function for %s', async (_name, headers) => {
@@ -261,17 +308,43 @@ describe('REQUEST authorizer in the emulator', () => {
 });
 
 describe('request path rules', () => {
+  const viaStage = (path: string, requestPath: string, rawQuery = '') => ({
+    path,
+    rawQuery,
+    requestPath,
+    via: 'execute-api',
+  });
+  const viaDomain = (path: string, requestPath: string, rawQuery = '') => ({
+    path,
+    rawQuery,
+    requestPath,
+    via: 'custom-domain',
+  });
+
   it.each([
-    ['/dev/orders/7?x=1', { path: '/orders/7', rawQuery: 'x=1' }],
-    ['/orders/7', { path: '/orders/7', rawQuery: '' }],
-    ['/dev', { path: '/', rawQuery: '' }],
-    ['/', { path: '/', rawQuery: '' }],
-    ['/dev/dev/x', { path: '/dev/x', rawQuery: '' }],
-    ['/files/a%20b/%C3%A9', { path: '/files/a%20b/%C3%A9', rawQuery: '' }],
-    ['/orders/v1.0', { path: '/orders/v1.0', rawQuery: '' }],
+    ['/dev/orders/7?x=1', viaStage('/orders/7', '/dev/orders/7', 'x=1')],
+    ['/orders/7', viaDomain('/orders/7', '/orders/7')],
+    ['/dev', viaStage('/', '/dev')],
+    ['/dev/', viaStage('/', '/dev/')],
+    ['/', viaDomain('/', '/')],
+    ['/dev/dev/x', viaStage('/dev/x', '/dev/dev/x')],
+    ['/files/a%20b/%C3%A9', viaDomain('/files/a%20b/%C3%A9', '/files/a%20b/%C3%A9')],
+    ['/orders/v1.0', viaDomain('/orders/v1.0', '/orders/v1.0')],
   ])('routes %s', (target, expected) => {
     // Act / Assert
     expect(readRequestPath(target, 'dev')).toEqual(expected);
+  });
+
+  it.each([
+    ['/shop/v1/orders/7?x=1', viaDomain('/orders/7', '/shop/v1/orders/7', 'x=1')],
+    ['/shop/v1', viaDomain('/', '/shop/v1')],
+    ['/dev/orders/7', viaStage('/orders/7', '/dev/orders/7')],
+    // Not under the base path: read as the (none) mapping, routed as sent.
+    ['/shop/orders/7', viaDomain('/shop/orders/7', '/shop/orders/7')],
+    ['/shop/v10/orders', viaDomain('/shop/v10/orders', '/shop/v10/orders')],
+  ])('with the base path shop/v1, routes %s', (target, expected) => {
+    // Act / Assert
+    expect(readRequestPath(target, 'dev', 'shop/v1')).toEqual(expected);
   });
 
   it.each([
