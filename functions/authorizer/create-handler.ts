@@ -34,6 +34,8 @@ export interface AuthorizerDeps {
   logger?: AuthorizerLogger;
   /** Size of the policy document cache (default 512). */
   policyCacheSize?: number;
+  /** Imported DPoP proof keys kept (default 256, shared/dpop-proof-keys.ts). */
+  proofKeyMemoSize?: number;
   /** Where revocation state is read; required when `config.revocation` is set. */
   revocationSource?: RevocationStateSource;
   /** Counts decisions, 401 reasons and revocation reads (docs/metrics.md); none when omitted. */
@@ -125,6 +127,7 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     settings: config.dpop,
     resultTtlSeconds: config.resultTtlSeconds,
     replayCache: deps.dpopReplayCache,
+    proofKeyMemoSize: deps.proofKeyMemoSize,
   });
 
   const decide = async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {
