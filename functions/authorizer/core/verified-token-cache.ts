@@ -18,10 +18,17 @@
  *   of the exact token presented and whose key must match the cached `cnf.jkt`. Nothing that
  *   depends on time or on state outside the token is cached.
  * - Trust: the cache belongs to one verifier, built over one key set and one issuer, audience and
- *   skew. A container's keys are static: the authorizer loads its configuration once per container
- *   and never reloads it (config-loader.ts), and a new key set is a new deployment, hence new
- *   containers; the shared JWS layer's header cache relies on the same fact. So no entry can
- *   outlive trust in the key that verified it.
+ *   skew, and dies with it. A container's keys are static: the authorizer loads its configuration
+ *   once per container and never reloads it (config-loader.ts); the shared JWS layer's header
+ *   cache relies on the same fact. A key set is changed only by changing the function's
+ *   environment (AUTHORIZER_CONFIG, or the digest AUTHORIZER_CONFIG_SHA256 that pins the table
+ *   item), and "When you update a function, Lambda provisions an instance of the function and its
+ *   supporting resources", after which "the function is processing events with the new
+ *   configuration" (AWS Lambda API Reference, UpdateFunctionConfiguration,
+ *   https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html). The page
+ *   does not say when containers of the old configuration stop; until they do, they trust their
+ *   old keys with or without this cache. So no entry outlives its container's trust in the key
+ *   that verified it.
  * - Lifetime: an entry is never used past `exp` (plus skew); a use past it removes it, and a sweep
  *   at most once a minute, on insertion, removes expired entries nobody presents again.
  * - Size: at most `maxEntries` entries, the least recently used dropped first. An entry holds at
