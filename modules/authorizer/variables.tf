@@ -165,7 +165,7 @@ variable "clock_skew_seconds" {
 }
 
 variable "verified_token_cache_size" {
-  description = "Most verified access tokens one function container remembers (VERIFIED_TOKEN_CACHE_SIZE, 0-10000; 0 turns the cache off), so a repeated token costs no signature check; expiry, revocation, the route and a DPoP proof are still checked on every request. Each entry holds at most about 21 KB (a token of the largest accepted size) and about 1.6 KB for a typical token: the default 1000 holds at most about 21 MB. See docs/authorizer.md, \"Verified-token cache\"."
+  description = "Most verified access tokens one function container remembers (VERIFIED_TOKEN_CACHE_SIZE, 0-10000; 0 turns the cache off), so a repeated token costs no signature check; expiry, revocation, the route and a DPoP proof are still checked on every request. Each entry holds at most about 21 KB (a token of the largest accepted size) and about 1.5 KB for a typical token: the default 1000 holds at most about 21 MB. See docs/authorizer.md, \"Verified-token cache\"."
   type        = number
   default     = 1000
 
