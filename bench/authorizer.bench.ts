@@ -1,6 +1,9 @@
-// `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, the revocation check's warm overhead (cache hit, and miss against moto), bundle cold load (with revocation off and on, against an SDK DynamoDB client), and the configuration storage: cold load and first decision with the small map and the 1,200-route map, warm decision with both (authorizer-config.ts).
+// `npm run bench:authorizer`: the REQUEST authorizer (verify + per-route decision) against raw crypto.verify, jose, aws-jwt-verify and fast-jwt, DPoP and the verified-token cache (authorizer-dpop.ts, token-cache-memory.ts), the revocation check's warm overhead (cache hit, and miss against moto), bundle cold load (with revocation off and on, against an SDK DynamoDB client), and the configuration storage: cold load and first decision with the small map and the 1,200-route map, warm decision with both (authorizer-config.ts).
 import { AwsJsonClient, DYNAMODB } from '../functions/shared/aws/json-client';
 import { configurationBench } from './authorizer-config';
+import { dpopBench } from './authorizer-dpop';
+import { quantile, timeRound, type Contender } from './rounds';
+import { tokenCacheMemory } from './token-cache-memory';
 import { REVOCATION_READ_BUDGET } from '../functions/shared/limits';
 import { spawnSync } from 'node:child_process';
 import {
@@ -40,14 +43,9 @@ const ROUTES = {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 100);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 31);
+/** Distinct tokens of each first-seen DPoP and Bearer stream (bench/authorizer-dpop.ts). */
+const DPOP_POOL = Number(process.env.BENCH_DPOP_POOL ?? 256);
 const ROOT = path.resolve(__dirname, '..');
-
-/** One contender: a (possibly async) verification of the prepared token. */
-interface Contender {
-  name: string;
-  run: () => unknown;
-  isAsync: boolean;
-}
 
 interface Fixture {
   alg: SigningAlgorithm;
@@ -101,6 +99,10 @@ async function fixture(alg: SigningAlgorithm): Promise<Fixture> {
     keys,
     routes: parseRouteMap(ROUTES),
     clockSkewSeconds: 30,
+    // These tables time the whole verification, as the libraries beside it do it: without the
+    // verified-token cache, which would answer the repeated token from memory. The cache is timed
+    // in authorizer-dpop.ts, with first-seen and repeated tokens.
+    verifiedTokenCacheSize: 0,
   };
   const handler = createAuthorizerHandler({ config, clock: () => NOW_MS });
   // A REQUEST event as API Gateway sends it for GET /orders/42, with the headers a client and
@@ -231,25 +233,6 @@ function liveTokenFor(alg: SigningAlgorithm, privateKey: KeyObject, kid: string)
   return `${input}.${sig.toString('base64url')}`;
 }
 
-/** Runs a contender for about `ms`; returns ops per second. */
-async function timeRound(contender: Contender, ms: number): Promise<number> {
-  const budget = BigInt(ms) * 1_000_000n;
-  const start = process.hrtime.bigint();
-  let ops = 0;
-  let elapsed = 0n;
-  const batch = 64;
-  do {
-    if (contender.isAsync) {
-      for (let i = 0; i < batch; i++) await contender.run();
-    } else {
-      for (let i = 0; i < batch; i++) contender.run();
-    }
-    ops += batch;
-    elapsed = process.hrtime.bigint() - start;
-  } while (elapsed < budget);
-  return (ops * 1e9) / Number(elapsed);
-}
-
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -267,11 +250,6 @@ interface Result {
   spread: number;
   lead?: { median: number; min: number };
 }
-
-const quantile = (values: number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-};
 
 const FLOOR = 'floor (crypto.verify)';
 const HANDLER = 'this handler';
@@ -596,8 +574,16 @@ async function main(): Promise<void> {
   // RS256 first: it is the default (KMS RSA_2048); ES256 is the option.
   const rsRatio = printTable('RS256', await measure(rs));
   const esRatio = printTable('ES256', await measure(es));
+  const dpop = await dpopBench({ rounds: ROUNDS, roundMs: ROUND_MS, pool: DPOP_POOL });
+  tokenCacheMemory(1000);
   await revocationOverhead(rs);
   await coldLoad(rs);
+  for (const d of dpop) {
+    console.log(
+      `dpop ${d.alg}: DPoP/Bearer first-seen=${d.dpopToBearer.firstSeen.toFixed(2)} repeated=${d.dpopToBearer.repeated.toFixed(2)}; ` +
+        `DPoP/floor1 first-seen=${d.dpopToFloor1.firstSeen.toFixed(2)} repeated=${d.dpopToFloor1.repeated.toFixed(2)}`,
+    );
+  }
   console.log(`ratio-to-floor RS256=${rsRatio.toFixed(2)} ES256=${esRatio.toFixed(2)}`);
 }
 

@@ -19,6 +19,7 @@ import {
   CLOCK_SKEW_SECONDS,
   REVOCATION_CACHE_TTL_SECONDS,
   REVOCATION_STALE_SECONDS,
+  VERIFIED_TOKEN_CACHE_SIZE,
 } from '../shared/limits';
 
 /** The revocation check's settings (docs/revocation.md). */
@@ -74,6 +75,11 @@ export interface AuthorizerConfig {
   resultTtlSeconds?: number;
   /** DPOP_REPLAY_TABLE and DPOP_ALLOWED_HOSTS; without them every DPoP request is refused. */
   dpop?: DpopSettings;
+  /**
+   * VERIFIED_TOKEN_CACHE_SIZE: most verified tokens a container remembers
+   * (core/verified-token-cache.ts); 0 turns the cache off; undefined means the default.
+   */
+  verifiedTokenCacheSize?: number;
 }
 
 /** The configuration without the keys and routes (config-source.ts says where those come from). */
@@ -84,8 +90,8 @@ export type AuthorizerSettings = Omit<AuthorizerConfig, 'keys' | 'routes'>;
  * PEMs), ROUTE_SCOPES (JSON object, default {}), CLOCK_SKEW_SECONDS (see shared/limits), and
  * REVOCATION_CHECK (`true` or `false`, default `false`; Terraform turns it on by default) with
  * CLIENTS_TABLE, REVOCATION_CACHE_TTL_SECONDS and REVOCATION_STALE_SECONDS, and USAGE_PLANS
- * (`true` or `false`, default `false`), which needs REVOCATION_CHECK `true`; and
- * POWERTOOLS_METRICS_NAMESPACE, optional.
+ * (`true` or `false`, default `false`), which needs REVOCATION_CHECK `true`;
+ * VERIFIED_TOKEN_CACHE_SIZE (see shared/limits); and POWERTOOLS_METRICS_NAMESPACE, optional.
  * @param env the environment (process.env at cold start)
  * @returns the validated configuration, with keys and routes already parsed
  * @throws Error whose message names the first missing or invalid variable (and entry)
@@ -168,6 +174,11 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
     issuer,
     audience,
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
+    verifiedTokenCacheSize: integerInRange(
+      env,
+      'VERIFIED_TOKEN_CACHE_SIZE',
+      VERIFIED_TOKEN_CACHE_SIZE,
+    ),
     resultTtlSeconds: integerInRange(
       env,
       'AUTHORIZER_RESULT_TTL_SECONDS',

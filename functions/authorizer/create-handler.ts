@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerConfig } from './config';
 import { JwtError } from '../shared/jwt-errors';
-import { createJwtVerifier } from './core/jwt-verify';
+import { createCachedJwtVerifier } from './core/verified-token-cache';
 import { createPolicyBuilder, type AuthorizerResult } from './core/policy';
 import { createRevocationCheck, type RevocationStateSource } from './core/revocation-check';
 import { countReadFailures, guardedMetrics, type AuthorizerMetrics } from './metrics';
@@ -16,6 +16,7 @@ import {
 } from './rejections';
 import { MULTIPLE_VALUES, singleHeader } from '../shared/request-header';
 import type { Clock } from '../shared/types';
+import { VERIFIED_TOKEN_CACHE_SIZE } from '../shared/limits';
 import { lookupRoute } from './core/route-map';
 import type { DpopReplayCache } from './core/dpop-replay';
 import { createDpopChecker, type DpopChecker } from './core/dpop-check';
@@ -33,6 +34,8 @@ export interface AuthorizerDeps {
   logger?: AuthorizerLogger;
   /** Size of the policy document cache (default 512). */
   policyCacheSize?: number;
+  /** Imported DPoP proof keys kept (default 256, shared/dpop-proof-keys.ts). */
+  proofKeyMemoSize?: number;
   /** Where revocation state is read; required when `config.revocation` is set. */
   revocationSource?: RevocationStateSource;
   /** Counts decisions, 401 reasons and revocation reads (docs/metrics.md); none when omitted. */
@@ -94,11 +97,14 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger;
   const metrics = deps.metrics === undefined ? undefined : guardedMetrics(deps.metrics);
-  const verify = createJwtVerifier({
+  // A repeated token skips its signature check; time, revocation, route and proof are checked on
+  // every use (core/verified-token-cache.ts). Built here, once per container and key set.
+  const verify = createCachedJwtVerifier({
     issuer: config.issuer,
     audience: config.audience,
     clockSkewSeconds: config.clockSkewSeconds,
     keys: config.keys,
+    maxEntries: config.verifiedTokenCacheSize ?? VERIFIED_TOKEN_CACHE_SIZE.default,
   });
   const buildPolicy = createPolicyBuilder(config.routes, { cacheSize: deps.policyCacheSize });
   let checkRevocation: ReturnType<typeof createRevocationCheck> | undefined;
@@ -121,6 +127,7 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     settings: config.dpop,
     resultTtlSeconds: config.resultTtlSeconds,
     replayCache: deps.dpopReplayCache,
+    proofKeyMemoSize: deps.proofKeyMemoSize,
   });
 
   const decide = async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {

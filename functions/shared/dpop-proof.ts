@@ -16,6 +16,7 @@ import {
   verifyJwsSignature,
   type VerifyKey,
 } from './jws-verify';
+import type { ImportedProofKey, ProofKeyMemo } from './dpop-proof-keys';
 import { MULTIPLE_VALUES } from './request-header';
 
 /** The `typ` of a DPoP proof (RFC 9449 §4.2). */
@@ -121,6 +122,8 @@ export interface DpopVerifierOptions {
   readonly targetUri: string;
   /** Default {@link DEFAULT_DPOP_IAT_WINDOW}. */
   readonly iatWindow?: DpopIatWindow;
+  /** Imported proof keys to reuse (dpop-proof-keys.ts); none by default. */
+  readonly keyMemo?: ProofKeyMemo;
 }
 
 /**
@@ -170,7 +173,7 @@ export function createDpopProofVerifier(options: DpopVerifierOptions): DpopProof
     if (headerJson.crit !== undefined)
       throw new DpopProofError('malformed', 'crit is not supported');
     // §4.3 step 6: the signature verifies with the public key in `jwk`; step 7: the key is public.
-    const { key, jkt } = proofKey(headerJson.jwk, alg as DpopAlgorithm);
+    const { key, jkt } = proofKey(headerJson.jwk, alg as DpopAlgorithm, options.keyMemo);
     if (!verifyJwsSignature(signingInput, signature, key)) {
       throw new DpopProofError('signature', 'the signature does not verify with jwk');
     }
@@ -268,7 +271,7 @@ function jsonObject(segment: string): Record<string, unknown> {
  * thumbprint (RFC 7638 hashes the members as sent).
  * @throws DpopProofError `jwk`
  */
-function proofKey(jwk: unknown, alg: DpopAlgorithm): { key: VerifyKey; jkt: string } {
+function proofKey(jwk: unknown, alg: DpopAlgorithm, memo?: ProofKeyMemo): ImportedProofKey {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
     throw new DpopProofError('jwk', 'jwk is missing');
   }
@@ -283,6 +286,11 @@ function proofKey(jwk: unknown, alg: DpopAlgorithm): { key: VerifyKey; jkt: stri
   if (given.kty === undefined || !Object.values(given).every((v) => typeof v === 'string')) {
     throw new DpopProofError('jwk', 'jwk is not an EC or RSA public key');
   }
+  // What the import below depends on, and nothing else: the alg and the members it reads (the
+  // private members were refused above, on every call).
+  const id = memo === undefined ? '' : JSON.stringify([alg, ...Object.values(given)]);
+  const known = memo?.get(id);
+  if (known !== undefined) return known;
   let keyObject: KeyObject;
   let key: VerifyKey;
   try {
@@ -296,7 +304,9 @@ function proofKey(jwk: unknown, alg: DpopAlgorithm): { key: VerifyKey; jkt: stri
   if (canonical.some((m) => exported[m as keyof JsonWebKey] !== given[m as keyof JsonWebKey])) {
     throw new DpopProofError('jwk', 'jwk members are not canonical base64url');
   }
-  return { key, jkt: jwkThumbprint(given as { kty: string }) };
+  const imported = { key, jkt: jwkThumbprint(given as { kty: string }) };
+  memo?.set(id, imported);
+  return imported;
 }
 
 /** RFC 3986 §2.3 unreserved characters, which percent-encoding normalisation decodes. */

@@ -19,6 +19,17 @@ export const TOKEN_TTL_SECONDS: Limit = { min: 60, max: 86400, default: 3600 };
 export const CLOCK_SKEW_SECONDS: Limit = { min: 0, max: 300, default: 30 };
 
 /**
+ * Entries of the authorizer's verified-token cache per container (VERIFIED_TOKEN_CACHE_SIZE,
+ * functions/authorizer/core/verified-token-cache.ts); 0 turns it off. An entry holds at most
+ * about 21 KB (VERIFIED_TOKEN_ENTRY_MAX_BYTES, for a token of the largest accepted size) and about
+ * 1.5 KB for a token the issuer signs, so the default holds at most about 21 MB and typically
+ * 1.5 MB, and the maximum at most about 211 MB: set memory_size accordingly. A container serves
+ * one request at a time, so 1,000 distinct live tokens is room for as many clients calling
+ * through one container within a token's lifetime.
+ */
+export const VERIFIED_TOKEN_CACHE_SIZE: Limit = { min: 0, max: 10000, default: 1000 };
+
+/**
  * API Gateway's authorizer result cache TTL (`authorizerResultTtlInSeconds`), 0 disables the
  * cache. 3600 is the largest value API Gateway accepts and 300 its default: "Authorization
  * Caching ... The default TTL value is 300 seconds. The maximum value is 3600 seconds"

@@ -35,6 +35,7 @@ locals {
     ISSUER                       = var.issuer
     AUDIENCE                     = var.audience
     CLOCK_SKEW_SECONDS           = tostring(var.clock_skew_seconds)
+    VERIFIED_TOKEN_CACHE_SIZE    = tostring(var.verified_token_cache_size)
     POWERTOOLS_SERVICE_NAME      = local.function_name
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     LOG_LEVEL                    = var.log_level

@@ -181,6 +181,17 @@ variable "clock_skew_seconds" {
   }
 }
 
+variable "verified_token_cache_size" {
+  description = "Most verified access tokens one function container remembers (VERIFIED_TOKEN_CACHE_SIZE, 0-10000; 0 turns the cache off), so a repeated token costs no signature check; expiry, revocation, the route and a DPoP proof are still checked on every request. Each entry holds at most about 21 KB (a token of the largest accepted size) and about 1.5 KB for a typical token: the default 1000 holds at most about 21 MB. See docs/authorizer.md, \"Verified-token cache\"."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.verified_token_cache_size >= 0 && var.verified_token_cache_size <= 10000 && floor(var.verified_token_cache_size) == var.verified_token_cache_size
+    error_message = "verified_token_cache_size must be a whole number between 0 and 10000."
+  }
+}
+
 variable "metrics_namespace" {
   description = "CloudWatch namespace of the authorizer's metrics (POWERTOOLS_METRICS_NAMESPACE), the contract of docs/metrics.md, which its alarms read. null means name."
   type        = string

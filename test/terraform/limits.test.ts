@@ -14,6 +14,7 @@ import {
   type Limit,
   REVOCATION_CACHE_TTL_SECONDS,
   REVOCATION_STALE_SECONDS,
+  VERIFIED_TOKEN_CACHE_SIZE,
 } from '../../functions/shared/limits';
 import { parseHclBlocks } from '../../scripts/lib/tf-docs/hcl-blocks';
 import {
@@ -92,6 +93,12 @@ const LIMITED: Limited[] = [
     variable: 'result_ttl_seconds',
     limit: AUTHORIZER_RESULT_TTL_SECONDS,
     constant: 'AUTHORIZER_TTL',
+  },
+  {
+    dir: 'modules/authorizer',
+    variable: 'verified_token_cache_size',
+    limit: VERIFIED_TOKEN_CACHE_SIZE,
+    constant: 'VERIFIED_TOKEN_CACHE_SIZE',
   },
 ];
 

@@ -396,6 +396,7 @@ run "authorizer_works_alone_with_logs_only_role" {
       AUDIENCE                     = "orders-api"
       AUTHORIZER_CONFIG            = base64gzip("{\"format\":1,\"keys\":[\"-----BEGIN PUBLIC KEY-----\\nA\\n-----END PUBLIC KEY-----\\n\",\"-----BEGIN PUBLIC KEY-----\\nB\\n-----END PUBLIC KEY-----\\n\"],\"routes\":{\"GET /orders\":[\"orders:read\"]}}")
       CLOCK_SKEW_SECONDS           = "30"
+      VERIFIED_TOKEN_CACHE_SIZE    = "1000"
       POWERTOOLS_SERVICE_NAME      = "unit-test-authorizer"
       POWERTOOLS_METRICS_NAMESPACE = "unit-test"
       LOG_LEVEL                    = "INFO"

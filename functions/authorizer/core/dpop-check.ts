@@ -11,6 +11,7 @@ import {
   type DpopProofError,
   type DpopIatWindow,
 } from '../../shared/dpop-proof';
+import { createProofKeyMemo } from '../../shared/dpop-proof-keys';
 import { singleHeader } from '../../shared/request-header';
 import { DpopRefusedError } from '../rejections';
 import type { DpopReplayCache } from './dpop-replay';
@@ -36,6 +37,8 @@ export interface DpopCheckerOptions {
   replayCache?: DpopReplayCache;
   /** The proof's `iat` window (default {@link DEFAULT_DPOP_IAT_WINDOW}). */
   iatWindow?: DpopIatWindow;
+  /** Imported proof keys kept per container (default 256, DEFAULT_PROOF_KEY_MEMO_SIZE). */
+  proofKeyMemoSize?: number;
 }
 
 /** The request as the handler has read it. */
@@ -70,6 +73,9 @@ export type DpopChecker = (
  */
 export function createDpopChecker(options: DpopCheckerOptions): DpopChecker {
   const window = options.iatWindow ?? DEFAULT_DPOP_IAT_WINDOW;
+  // A client signs its proofs with one key: importing it once per container takes a cost about that
+  // of a signature check (P-256) off every later request (shared/dpop-proof-keys.ts).
+  const keyMemo = createProofKeyMemo(options.proofKeyMemoSize);
   return (event, input) => {
     const { settings, replayCache } = options;
     // No cached bypass (issue 25, item 3): API Gateway answers a cached decision without calling
@@ -100,7 +106,7 @@ export function createDpopChecker(options: DpopCheckerOptions): DpopChecker {
     // Built per request: the target URI is the request's. normalizeHtu costs one URL parse. It
     // cannot throw for an https URI with an allow-listed host and a path starting with `/`; if it
     // ever did, the handler would still answer 401 (malformed).
-    const verifier = createDpopProofVerifier({ targetUri, iatWindow: window });
+    const verifier = createDpopProofVerifier({ targetUri, iatWindow: window, keyMemo });
     let proof;
     try {
       // §7.1 and §4.3: one DPoP header, every check, `ath` the hash of this token.

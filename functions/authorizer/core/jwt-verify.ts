@@ -88,10 +88,7 @@ function checkClaims(
   if (nbf !== undefined && !isNumericDate(nbf)) {
     throw new JwtClaimInvalidError('nbf', NUMERIC_DATE_PROBLEM('nbf'));
   }
-  const skew = options.clockSkewSeconds;
-  if (nbf !== undefined && nbf > now + skew)
-    throw new JwtNotYetValidError('nbf', 'token is not yet valid');
-  if (exp <= now - skew) throw new JwtExpiredError('exp', 'token has expired');
+  checkLifetime({ exp, nbf }, options.clockSkewSeconds, now);
   // principalId must be non-empty for API Gateway, so sub and client_id are.
   if (typeof sub !== 'string' || sub === '')
     throw new JwtClaimInvalidError('sub', 'sub must be a non-empty string');
@@ -107,6 +104,27 @@ function checkClaims(
   }
   if (typeof jti !== 'string') throw new JwtClaimInvalidError('jti', 'jti must be a string');
   return claims as VerifiedClaims;
+}
+
+/**
+ * The time-dependent checks of a verified token, `nbf` then `exp`, with the clock skew: the only
+ * claim checks whose outcome changes after a token has passed once. The verified-token cache
+ * (verified-token-cache.ts) makes them again on every use with this same function.
+ * @param lifetime the token's `exp` and optional `nbf` (NumericDates, already checked)
+ * @param skewSeconds tolerance on both, in seconds
+ * @param now current time in whole seconds
+ * @throws JwtNotYetValidError when `nbf` is more than the skew ahead; JwtExpiredError when `exp`
+ *   is at least the skew behind
+ */
+export function checkLifetime(
+  lifetime: { exp: number; nbf?: number | undefined },
+  skewSeconds: number,
+  now: number,
+): void {
+  const { exp, nbf } = lifetime;
+  if (nbf !== undefined && nbf > now + skewSeconds)
+    throw new JwtNotYetValidError('nbf', 'token is not yet valid');
+  if (exp <= now - skewSeconds) throw new JwtExpiredError('exp', 'token has expired');
 }
 
 /**

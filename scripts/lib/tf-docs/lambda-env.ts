@@ -4,6 +4,7 @@ import {
   REVOCATION_CACHE_TTL_SECONDS,
   REVOCATION_STALE_SECONDS,
   TOKEN_TTL_SECONDS,
+  VERIFIED_TOKEN_CACHE_SIZE,
 } from '../../../functions/shared/limits';
 
 /** Marker line that opens the generated variables table in a document. */
@@ -142,6 +143,12 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     },
     meaning:
       'the DynamoDB table holding the configuration document, read once (strongly consistent `GetItem`) at the first invocation; with `AUTHORIZER_CONFIG_SHA256`',
+  },
+  {
+    name: 'VERIFIED_TOKEN_CACHE_SIZE',
+    functions: ['authorizer'],
+    source: { terraform: '`verified_token_cache_size` of `modules/authorizer`' },
+    meaning: `most verified access tokens a container remembers (${range(VERIFIED_TOKEN_CACHE_SIZE)}; 0 turns the cache off): a repeated token skips its signature check, never the checks of time, revocation, route or DPoP proof`,
   },
   {
     name: 'DPOP_REPLAY_TABLE',

@@ -21,7 +21,16 @@ describe('loadAuthorizerConfig', () => {
     expect(config.keys.size).toBe(1);
     expect(config.routes.routes).toEqual([]);
     expect(config.clockSkewSeconds).toBe(30);
+    expect(config.verifiedTokenCacheSize).toBe(1000);
     expect(config.metricsNamespace).toBeUndefined();
+  });
+
+  it('reads VERIFIED_TOKEN_CACHE_SIZE, 0 (off) included', () => {
+    // Act
+    const off = loadAuthorizerConfig({ ...base, VERIFIED_TOKEN_CACHE_SIZE: '0' });
+    const most = loadAuthorizerConfig({ ...base, VERIFIED_TOKEN_CACHE_SIZE: '10000' });
+    // Assert
+    expect([off.verifiedTokenCacheSize, most.verifiedTokenCacheSize]).toEqual([0, 10000]);
   });
 
   it('reads POWERTOOLS_METRICS_NAMESPACE, trimmed; blank is unset', () => {
@@ -54,6 +63,12 @@ describe('loadAuthorizerConfig', () => {
     [{ ROUTE_SCOPES: '{"GET x":[]}' }, /Invalid configuration: ROUTE_SCOPES route "GET x"/],
     [{ ROUTE_SCOPES: '[]' }, /ROUTE_SCOPES route map must be a JSON object/],
     [{ CLOCK_SKEW_SECONDS: '301' }, /CLOCK_SKEW_SECONDS must be between 0 and 300/],
+    [
+      { VERIFIED_TOKEN_CACHE_SIZE: '10001' },
+      /VERIFIED_TOKEN_CACHE_SIZE must be between 0 and 10000/,
+    ],
+    [{ VERIFIED_TOKEN_CACHE_SIZE: '-1' }, /VERIFIED_TOKEN_CACHE_SIZE must be between 0 and 10000/],
+    [{ VERIFIED_TOKEN_CACHE_SIZE: '1e3' }, /VERIFIED_TOKEN_CACHE_SIZE must be an integer/],
   ])('rejects %j', (overrides, message) => {
     // Act / Assert
     expect(() => loadAuthorizerConfig({ ...base, ...overrides })).toThrow(message);
