@@ -181,7 +181,8 @@ module "authorizer" {
     # Validated by modules/authorizer (and again by the function at cold start).
     public_base_url = var.dpop.public_base_url
   } : null
-  clock_skew_seconds = var.clock_skew_seconds
+  clock_skew_seconds        = var.clock_skew_seconds
+  verified_token_cache_size = var.verified_token_cache_size
   revocation = var.revocation_check ? {
     table_name        = module.client_table.table_name
     table_arn         = module.client_table.table_arn

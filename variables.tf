@@ -287,6 +287,17 @@ variable "revocation_stale_seconds" {
   }
 }
 
+variable "verified_token_cache_size" {
+  description = "Most verified access tokens one authorizer container remembers (0-10000; 0 turns the cache off), so a repeated token costs no signature check; expiry, revocation, the route and a DPoP proof are still checked on every request. At most about 21 KB per entry (the default 1000 holds at most about 21 MB). See docs/authorizer.md, \"Verified-token cache\"."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.verified_token_cache_size >= 0 && var.verified_token_cache_size <= 10000 && floor(var.verified_token_cache_size) == var.verified_token_cache_size
+    error_message = "verified_token_cache_size must be a whole number between 0 and 10000."
+  }
+}
+
 variable "authorizer_identity_validation_expression" {
   description = "Deprecated, must stay null: a validation expression applies to TOKEN authorizers only (CreateAuthorizer identityValidationExpression), and the authorizer is now of type REQUEST (per-route cache key). A missing or empty Authorization header is still answered 401 without invoking the function."
   type        = string

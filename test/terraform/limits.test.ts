@@ -71,6 +71,12 @@ const LIMITED: Limited[] = [
     constant: 'REVOCATION_STALE',
   },
   {
+    dir: '.',
+    variable: 'verified_token_cache_size',
+    limit: VERIFIED_TOKEN_CACHE_SIZE,
+    constant: 'VERIFIED_TOKEN_CACHE_SIZE',
+  },
+  {
     dir: 'modules/token-endpoint',
     variable: 'token_ttl_seconds',
     limit: TOKEN_TTL_SECONDS,
