@@ -117,6 +117,8 @@ module "token_endpoint" {
   revocation                        = var.revocation_check
   clock_skew_seconds                = var.clock_skew_seconds
   assertion_token_endpoint_audience = var.assertion_token_endpoint_audience
+  dpop_iat_past_seconds             = var.dpop_iat_past_seconds
+  dpop_iat_future_seconds           = local.dpop_iat_future_seconds
   table_name                        = module.client_table.table_name
   table_arn                         = module.client_table.table_arn
   signing_key_arns                  = local.signing_key_arns
@@ -160,6 +162,9 @@ module "authorizer" {
   route_scopes       = var.route_scopes
   result_ttl_seconds = local.authorizer_result_ttl_seconds
   clock_skew_seconds = var.clock_skew_seconds
+  # The proof window of DPoP routes (used once the root module passes dpop through).
+  dpop_iat_past_seconds   = var.dpop_iat_past_seconds
+  dpop_iat_future_seconds = local.dpop_iat_future_seconds
   revocation = var.revocation_check ? {
     table_name        = module.client_table.table_name
     table_arn         = module.client_table.table_arn

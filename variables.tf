@@ -647,3 +647,31 @@ variable "monitoring" {
     error_message = "monitoring.thresholds invalid_client_static_threshold and tokens_issued_static_threshold must be null (anomaly detection) or whole numbers of at least 1 (a static count per 5 minutes)."
   }
 }
+
+################################################################################
+# Sender-constrained tokens: DPoP (docs/dpop.md)
+################################################################################
+
+# The bounds come from functions/shared/limits.ts (DPOP_IAT_PAST_SECONDS, DPOP_IAT_FUTURE_SECONDS);
+# test/terraform/limits.test.ts checks that they agree.
+variable "dpop_iat_past_seconds" {
+  description = "How old a DPoP proof's iat may be, in seconds (5-300), at the token endpoint and the authorizer (RFC 9449 §4.3); a proof's single-use jti entry is kept until its iat has left the whole window."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.dpop_iat_past_seconds >= 5 && var.dpop_iat_past_seconds <= 300 && floor(var.dpop_iat_past_seconds) == var.dpop_iat_past_seconds
+    error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
+  }
+}
+
+variable "dpop_iat_future_seconds" {
+  description = "How far ahead of the functions' clocks a DPoP proof's iat may be, in seconds (0-60), for clients whose clocks run fast. null means 5, or 10 with security_profile = \"fapi2\" (which requires 10-59)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.dpop_iat_future_seconds == null || try(var.dpop_iat_future_seconds >= 0 && var.dpop_iat_future_seconds <= 60 && floor(var.dpop_iat_future_seconds) == var.dpop_iat_future_seconds, false)
+    error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60, or null."
+  }
+}

@@ -2,8 +2,10 @@
 import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trusted-keys';
 import { parseRouteMap, RouteMapError, type RouteMap } from './core/route-map';
 import type { AuthorizerPolicy } from './core/config-document';
+import type { DpopIatWindow } from '../shared/dpop-proof';
 import {
   configError,
+  dpopIatWindow,
   integerInRange,
   issuerUrl,
   oneOf,
@@ -68,6 +70,12 @@ export interface AuthorizerConfig {
   resultTtlSeconds?: number;
   /** DPOP_REPLAY_TABLE and DPOP_ALLOWED_HOSTS; without them every DPoP request is refused. */
   dpop?: DpopSettings;
+  /**
+   * DPOP_IAT_PAST_SECONDS and DPOP_IAT_FUTURE_SECONDS: a proof's `iat` window (RFC 9449 §4.3
+   * step 11), also how long its `jti` is kept; undefined (a hand-built configuration) means
+   * DEFAULT_DPOP_IAT_WINDOW.
+   */
+  dpopIatWindow?: DpopIatWindow;
 }
 
 /** The configuration without the keys and routes (config-source.ts says where those come from). */
@@ -157,6 +165,7 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
       AUTHORIZER_RESULT_TTL_SECONDS,
     ),
     dpop: replayTable === undefined ? undefined : { replayTable, allowedHosts },
+    dpopIatWindow: dpopIatWindow(env),
     usagePlans,
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: revocationOn

@@ -121,6 +121,7 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     settings: config.dpop,
     resultTtlSeconds: config.resultTtlSeconds,
     replayCache: deps.dpopReplayCache,
+    iatWindow: config.dpopIatWindow,
   });
 
   const decide = async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {

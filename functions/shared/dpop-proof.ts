@@ -15,6 +15,7 @@ import {
   verifyJwsSignature,
   type VerifyKey,
 } from './jws-verify';
+import { DPOP_IAT_FUTURE_SECONDS, DPOP_IAT_PAST_SECONDS } from './limits';
 import { MULTIPLE_VALUES } from './request-header';
 
 /** The `typ` of a DPoP proof (RFC 9449 §4.2). */
@@ -42,13 +43,14 @@ export interface DpopIatWindow {
 }
 
 /**
- * The default `iat` window: a proof is fresh for 60 s, and may be dated 5 s ahead of this clock.
- * "Within an acceptable window" is left to the server (§4.3 step 11); §11.1 asks for a short one,
- * because the window is how long a replay cache must remember a `jti`.
+ * The default `iat` window: a proof is fresh for 60 s, and may be dated 5 s ahead of this clock
+ * (the defaults of DPOP_IAT_PAST_SECONDS and DPOP_IAT_FUTURE_SECONDS, which the functions read
+ * from their environment). "Within an acceptable window" is left to the server (§4.3 step 11);
+ * §11.1 asks for a short one, because the window is how long a replay cache must remember a `jti`.
  */
 export const DEFAULT_DPOP_IAT_WINDOW: DpopIatWindow = Object.freeze({
-  pastSeconds: 60,
-  futureSeconds: 5,
+  pastSeconds: DPOP_IAT_PAST_SECONDS.default,
+  futureSeconds: DPOP_IAT_FUTURE_SECONDS.default,
 });
 
 /** Why a proof was refused: a closed set, for logs and tests (never sent to the client). */

@@ -19,6 +19,28 @@ export const TOKEN_TTL_SECONDS: Limit = { min: 60, max: 86400, default: 3600 };
 export const CLOCK_SKEW_SECONDS: Limit = { min: 0, max: 300, default: 30 };
 
 /**
+ * How old a DPoP proof's `iat` may be, in seconds (RFC 9449 §4.3 step 11: "within an acceptable
+ * window"; §11.1 asks for a short one). Both functions read it (DPOP_IAT_PAST_SECONDS); each
+ * replay-cache entry is kept until `iat` + this + {@link DPOP_IAT_FUTURE_SECONDS} (plus slack), so
+ * an entry outlives every moment its proof could still be accepted. At least 5 s, so a proof
+ * survives the trip; at most 300 s, the longest a client assertion may live.
+ */
+export const DPOP_IAT_PAST_SECONDS: Limit = Object.freeze({ min: 5, max: 300, default: 60 });
+
+/**
+ * How far ahead of the server's clock a DPoP proof's `iat` may be, in seconds
+ * (DPOP_IAT_FUTURE_SECONDS). The FAPI 2.0 Security Profile asks an authorization server to "accept
+ * JWTs with an iat or nbf time up to 10 seconds in the future" and to "reject JWTs with an iat or
+ * nbf of 60 seconds or greater in the future" (openid/fapi, fapi-2_0-security-profile.md, "General
+ * Requirements" of authorization servers), hence the maximum; `security_profile = "fapi2"` raises
+ * the default to {@link FAPI2_DPOP_IAT_FUTURE_SECONDS} and requires 10 to 59.
+ */
+export const DPOP_IAT_FUTURE_SECONDS: Limit = Object.freeze({ min: 0, max: 60, default: 5 });
+
+/** The DPoP `iat` future tolerance the FAPI 2.0 profile uses by default (see DPOP_IAT_FUTURE_SECONDS). */
+export const FAPI2_DPOP_IAT_FUTURE_SECONDS = 10;
+
+/**
  * API Gateway's authorizer result cache TTL (`authorizerResultTtlInSeconds`), 0 disables the
  * cache. 3600 is the largest value API Gateway accepts and 300 its default: "Authorization
  * Caching ... The default TTL value is 300 seconds. The maximum value is 3600 seconds"

@@ -7,6 +7,7 @@ import {
 import type { DpopIatWindow } from '../shared/dpop-proof';
 import type { SigningAlgorithm } from '../shared/types';
 import {
+  dpopIatWindow,
   integerInRange,
   issuerUrl,
   oneOf,
@@ -59,8 +60,9 @@ export interface TokenConfig {
    */
   acceptTokenEndpointAudience?: boolean;
   /**
-   * How old and how far ahead a DPoP proof's `iat` may be (RFC 9449 §4.3 step 11); default
-   * DEFAULT_DPOP_IAT_WINDOW (60 s / 5 s). Not read from the environment yet (issue 25).
+   * DPOP_IAT_PAST_SECONDS and DPOP_IAT_FUTURE_SECONDS: how old and how far ahead a DPoP proof's
+   * `iat` may be (RFC 9449 §4.3 step 11); default DEFAULT_DPOP_IAT_WINDOW (60 s / 5 s). The
+   * proof's replay entry is kept past the whole window (issue-token.ts).
    */
   dpopIatWindow?: DpopIatWindow;
 }
@@ -99,5 +101,6 @@ export function loadTokenConfig(env: Env): TokenConfig {
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
     acceptTokenEndpointAudience:
       oneOf(env, 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE', ['true', 'false'], 'false') === 'true',
+    dpopIatWindow: dpopIatWindow(env),
   };
 }

@@ -44,8 +44,10 @@ locals {
     # later requests skip the proof and replay checks (docs/dpop.md, "No cached bypass").
     AUTHORIZER_RESULT_TTL_SECONDS = tostring(var.result_ttl_seconds)
     }, var.dpop == null ? {} : {
-    DPOP_REPLAY_TABLE  = var.dpop.table_name
-    DPOP_ALLOWED_HOSTS = jsonencode(local.dpop_allowed_hosts)
+    DPOP_REPLAY_TABLE       = var.dpop.table_name
+    DPOP_ALLOWED_HOSTS      = jsonencode(local.dpop_allowed_hosts)
+    DPOP_IAT_PAST_SECONDS   = tostring(var.dpop_iat_past_seconds)
+    DPOP_IAT_FUTURE_SECONDS = tostring(var.dpop_iat_future_seconds)
     }, var.revocation == null ? {} : {
     CLIENTS_TABLE                = var.revocation.table_name
     REVOCATION_CACHE_TTL_SECONDS = tostring(var.revocation.cache_ttl_seconds)

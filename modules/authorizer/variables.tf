@@ -348,3 +348,31 @@ variable "monitoring" {
     error_message = "monitoring.thresholds (errors, throttles, revocation_read_failures) must be whole numbers of at least 1: each is a count per 5 minutes that alarms, and 0 would alarm on every period."
   }
 }
+
+################################################################################
+# DPoP proof window (RFC 9449 §4.3, docs/dpop.md)
+################################################################################
+
+# The bounds come from functions/shared/limits.ts (DPOP_IAT_PAST_SECONDS, DPOP_IAT_FUTURE_SECONDS);
+# test/terraform/limits.test.ts checks that they agree.
+variable "dpop_iat_past_seconds" {
+  description = "How old a DPoP proof's iat may be, in seconds (5-300); with dpop_iat_future_seconds also how long a proof's dpopjti# entry is kept. Used with dpop only."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.dpop_iat_past_seconds >= 5 && var.dpop_iat_past_seconds <= 300 && floor(var.dpop_iat_past_seconds) == var.dpop_iat_past_seconds
+    error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
+  }
+}
+
+variable "dpop_iat_future_seconds" {
+  description = "How far ahead of the function's clock a DPoP proof's iat may be, in seconds (0-60). Used with dpop only."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.dpop_iat_future_seconds >= 0 && var.dpop_iat_future_seconds <= 60 && floor(var.dpop_iat_future_seconds) == var.dpop_iat_future_seconds
+    error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60."
+  }
+}

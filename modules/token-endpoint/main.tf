@@ -256,6 +256,8 @@ module "function" {
     REVOCATION                        = tostring(var.revocation)
     CLOCK_SKEW_SECONDS                = tostring(var.clock_skew_seconds)
     ASSERTION_TOKEN_ENDPOINT_AUDIENCE = tostring(var.assertion_token_endpoint_audience)
+    DPOP_IAT_PAST_SECONDS             = tostring(var.dpop_iat_past_seconds)
+    DPOP_IAT_FUTURE_SECONDS           = tostring(var.dpop_iat_future_seconds)
   }
 
   log_retention_days = var.log_retention_days

@@ -252,3 +252,31 @@ variable "assertion_token_endpoint_audience" {
   type        = bool
   default     = false
 }
+
+################################################################################
+# DPoP (RFC 9449, docs/dpop.md)
+################################################################################
+
+# The bounds come from functions/shared/limits.ts (DPOP_IAT_PAST_SECONDS, DPOP_IAT_FUTURE_SECONDS);
+# test/terraform/limits.test.ts checks that they agree.
+variable "dpop_iat_past_seconds" {
+  description = "How old a DPoP proof's iat may be, in seconds (5-300): the proof window of RFC 9449 §4.3, and with dpop_iat_future_seconds how long a proof's jti# replay entry is kept."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.dpop_iat_past_seconds >= 5 && var.dpop_iat_past_seconds <= 300 && floor(var.dpop_iat_past_seconds) == var.dpop_iat_past_seconds
+    error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
+  }
+}
+
+variable "dpop_iat_future_seconds" {
+  description = "How far ahead of the function's clock a DPoP proof's iat may be, in seconds (0-60), for clients whose clocks run fast."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.dpop_iat_future_seconds >= 0 && var.dpop_iat_future_seconds <= 60 && floor(var.dpop_iat_future_seconds) == var.dpop_iat_future_seconds
+    error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60."
+  }
+}

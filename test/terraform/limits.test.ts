@@ -9,6 +9,8 @@ import {
   AUTHORIZER_CONFIG_TABLE_LIMIT_BYTES,
   AUTHORIZER_RESULT_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
+  DPOP_IAT_FUTURE_SECONDS,
+  DPOP_IAT_PAST_SECONDS,
   TOKEN_FUNCTION_TIMEOUT_SECONDS,
   TOKEN_TTL_SECONDS,
   type Limit,
@@ -68,6 +70,44 @@ const LIMITED: Limited[] = [
     variable: 'revocation_stale_seconds',
     limit: REVOCATION_STALE_SECONDS,
     constant: 'REVOCATION_STALE',
+  },
+  {
+    dir: '.',
+    variable: 'dpop_iat_past_seconds',
+    limit: DPOP_IAT_PAST_SECONDS,
+    constant: 'DPOP_IAT_PAST',
+  },
+  {
+    dir: '.',
+    variable: 'dpop_iat_future_seconds',
+    limit: DPOP_IAT_FUTURE_SECONDS,
+    constant: 'DPOP_IAT_FUTURE',
+    // null: DPOP_IAT_FUTURE_SECONDS.default, or FAPI2_DPOP_IAT_FUTURE_SECONDS with security_profile fapi2.
+    nullDefault: true,
+  },
+  {
+    dir: 'modules/token-endpoint',
+    variable: 'dpop_iat_past_seconds',
+    limit: DPOP_IAT_PAST_SECONDS,
+    constant: 'DPOP_IAT_PAST',
+  },
+  {
+    dir: 'modules/token-endpoint',
+    variable: 'dpop_iat_future_seconds',
+    limit: DPOP_IAT_FUTURE_SECONDS,
+    constant: 'DPOP_IAT_FUTURE',
+  },
+  {
+    dir: 'modules/authorizer',
+    variable: 'dpop_iat_past_seconds',
+    limit: DPOP_IAT_PAST_SECONDS,
+    constant: 'DPOP_IAT_PAST',
+  },
+  {
+    dir: 'modules/authorizer',
+    variable: 'dpop_iat_future_seconds',
+    limit: DPOP_IAT_FUTURE_SECONDS,
+    constant: 'DPOP_IAT_FUTURE',
   },
   {
     dir: 'modules/token-endpoint',

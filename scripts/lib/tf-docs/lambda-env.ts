@@ -1,6 +1,8 @@
 // The environment variables the two Lambda functions read, with their meaning: the source of docs/deploy.md's generated table.
 import {
   CLOCK_SKEW_SECONDS,
+  DPOP_IAT_FUTURE_SECONDS,
+  DPOP_IAT_PAST_SECONDS,
   REVOCATION_CACHE_TTL_SECONDS,
   REVOCATION_STALE_SECONDS,
   TOKEN_TTL_SECONDS,
@@ -216,6 +218,20 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     functions: BOTH,
     source: { terraform: '`clock_skew_seconds`' },
     meaning: `authorizer: tolerance on \`exp\` and \`nbf\` (${range(CLOCK_SKEW_SECONDS)}); token: a revoked \`jti\` is kept until \`exp\` plus this`,
+  },
+  {
+    name: 'DPOP_IAT_PAST_SECONDS',
+    functions: BOTH,
+    source: { terraform: '`dpop_iat_past_seconds`' },
+    meaning: `how old a DPoP proof's \`iat\` may be (${range(DPOP_IAT_PAST_SECONDS)}); a proof's single-use \`jti\` entry is kept until its \`iat\` has left the whole window. Authorizer: set with \`dpop\` only`,
+  },
+  {
+    name: 'DPOP_IAT_FUTURE_SECONDS',
+    functions: BOTH,
+    source: {
+      terraform: '`dpop_iat_future_seconds` (default 5, 10 with `security_profile = "fapi2"`)',
+    },
+    meaning: `how far ahead of the function's clock a DPoP proof's \`iat\` may be (${range(DPOP_IAT_FUTURE_SECONDS)}). Authorizer: set with \`dpop\` only`,
   },
   {
     name: 'LOG_LEVEL',
