@@ -86,7 +86,7 @@ module "signing_key" {
 
   name                    = var.name
   key_names               = var.signing_keys
-  algorithm               = var.signing_algorithm
+  algorithm               = local.signing_algorithm
   deletion_window_in_days = var.signing_key_deletion_window_days
   key_administrators      = var.key_administrators
   # The role (not its policy) is created first; its policy then names the keys, so role,
@@ -123,7 +123,7 @@ module "token_endpoint" {
   table_arn                         = module.client_table.table_arn
   signing_key_arns                  = local.signing_key_arns
   active_signing_key_arn            = module.signing_key.key_arns[local.active_signing_key]
-  signing_algorithm                 = var.signing_algorithm
+  signing_algorithm                 = local.signing_algorithm
   log_level                         = var.log_level
   metrics_namespace                 = local.metrics_namespace
 
@@ -159,6 +159,7 @@ module "authorizer" {
   issuer             = local.issuer
   audience           = local.audience
   public_keys_pem    = local.public_keys_pem
+  signing_algorithm  = local.signing_algorithm
   route_scopes       = var.route_scopes
   result_ttl_seconds = local.authorizer_result_ttl_seconds
   clock_skew_seconds = var.clock_skew_seconds

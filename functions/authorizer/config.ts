@@ -3,6 +3,7 @@ import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trust
 import { parseRouteMap, RouteMapError, type RouteMap } from './core/route-map';
 import type { AuthorizerPolicy } from './core/config-document';
 import type { DpopIatWindow } from '../shared/dpop-proof';
+import { RSA_SIGNING_ALGORITHMS, type RsaSigningAlgorithm } from '../shared/types';
 import {
   configError,
   dpopIatWindow,
@@ -111,7 +112,7 @@ export function loadPolicyFromEnv(env: Env): AuthorizerPolicy {
     throw configError('PUBLIC_KEYS_PEM', 'must be a JSON array of PEM strings');
   let keys: TrustedKeys;
   try {
-    keys = loadTrustedKeys(pems, 'PUBLIC_KEYS_PEM');
+    keys = loadTrustedKeys(pems, 'PUBLIC_KEYS_PEM', rsaSigningAlgorithm(env));
   } catch (error) {
     throw rethrow(error, TrustedKeyError);
   }
@@ -123,6 +124,18 @@ export function loadPolicyFromEnv(env: Env): AuthorizerPolicy {
     throw rethrow(error, RouteMapError, 'ROUTE_SCOPES');
   }
   return { keys, routes };
+}
+
+/**
+ * RSA_SIGNING_ALGORITHM: the one algorithm the trusted RSA keys verify, `RS256` (the default) or
+ * `PS256` (the token function's SIGNING_ALGORITHM when it signs with RSASSA-PSS, as the FAPI 2.0
+ * profile requires). EC keys always verify ES256.
+ * @param env the environment
+ * @returns the algorithm
+ * @throws Error naming the variable when it is neither
+ */
+export function rsaSigningAlgorithm(env: Env): RsaSigningAlgorithm {
+  return oneOf(env, 'RSA_SIGNING_ALGORITHM', RSA_SIGNING_ALGORITHMS, 'RS256');
 }
 
 /**

@@ -17,8 +17,8 @@ import {
   type Env,
 } from '../shared/env';
 
-/** Signing algorithms accepted in SIGNING_ALGORITHM. */
-export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256'];
+/** Signing algorithms accepted in SIGNING_ALGORITHM (PS256: RSASSA-PSS on an RSA key). */
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256', 'PS256'];
 
 /**
  * SIGNING_ALGORITHM when unset: RS256 (KMS RSA_2048 keys), the module's default. KMS prices an RSA

@@ -55,7 +55,12 @@ export const handler: TokenHandler = createTokenHandler({
   config,
   clientStore: timing === undefined ? clientStore : timeClientStore(clientStore, timing),
   signer: timing === undefined ? signer : timeSigner(signer, timing),
-  publicKeys: new KmsPublicKeySource({ keyIds: config.signer.jwksKeyIds, client: kms }),
+  publicKeys: new KmsPublicKeySource({
+    keyIds: config.signer.jwksKeyIds,
+    client: kms,
+    // Every key of the JWKS is published with the algorithm the deployment signs with.
+    rsaAlgorithm: config.signer.algorithm === 'PS256' ? 'PS256' : 'RS256',
+  }),
   hasher: timing === undefined ? hasher : timePasswordHasher(hasher, timing),
   clock: Date.now,
   randomBytes: createPooledRandomBytes(),

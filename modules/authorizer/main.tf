@@ -40,6 +40,8 @@ locals {
     LOG_LEVEL                    = var.log_level
     REVOCATION_CHECK             = var.revocation == null ? "false" : "true"
     USAGE_PLANS                  = var.usage_plans ? "true" : "false"
+    # A PEM does not say which of RS256 and PS256 an RSA key signs with; the deployment does.
+    RSA_SIGNING_ALGORITHM = var.signing_algorithm == "PS256" ? "PS256" : "RS256"
     # The function refuses every DPoP request when this is not 0: a cached decision would let
     # later requests skip the proof and replay checks (docs/dpop.md, "No cached bypass").
     AUTHORIZER_RESULT_TTL_SECONDS = tostring(var.result_ttl_seconds)

@@ -91,6 +91,17 @@ variable "public_keys_pem" {
   }
 }
 
+variable "signing_algorithm" {
+  description = "The JWS algorithm of the tokens (the token endpoint's signing_algorithm): the authorizer pins every RSA key of public_keys_pem to RS256 (the default) or PS256 and never accepts the other from it; EC keys always verify ES256."
+  type        = string
+  default     = "RS256"
+
+  validation {
+    condition     = contains(["ES256", "RS256", "PS256"], var.signing_algorithm)
+    error_message = "signing_algorithm must be ES256, RS256 or PS256."
+  }
+}
+
 variable "route_scopes" {
   description = "Map of \"METHOD /path\" (the API's resource templates, e.g. \"GET /orders/{id}\" or \"ANY /files/{proxy+}\") to the scopes that permit it; a token needs any one listed scope, [] admits any valid token. The authorizer looks up the route API Gateway matched (ANY as fallback); routes not listed are denied. With the trusted keys it makes the authorizer's configuration, stored in its environment while small and in a DynamoDB table the module creates past that; the authorizer_config output states the storage, the encoded size and the room left (docs/authorizer.md)."
   type        = map(list(string))

@@ -7,6 +7,7 @@ locals {
   kms_signing_algorithm = {
     ES256 = "ECDSA_SHA_256"
     RS256 = "RSASSA_PKCS1_V1_5_SHA_256"
+    PS256 = "RSASSA_PSS_SHA_256"
   }
   # What the last-use update may name: the key and last_used_at. Keep in step with
   # LAST_USE_ATTRIBUTES in functions/token/adapters/last-use-dynamodb.ts.

@@ -112,13 +112,13 @@ variable "active_signing_key_arn" {
 }
 
 variable "signing_algorithm" {
-  description = "RS256 (the default, for RSA_2048 keys) or ES256 (for ECC_NIST_P256 keys), matching the key spec of every key in signing_key_arns."
+  description = "RS256 (the default, for RSA_2048 keys), PS256 (RSASSA-PSS, for the same RSA keys) or ES256 (for ECC_NIST_P256 keys), matching the key spec of every key in signing_key_arns; the JWKS publishes the keys with it."
   type        = string
   default     = "RS256"
 
   validation {
-    condition     = contains(["ES256", "RS256"], var.signing_algorithm)
-    error_message = "signing_algorithm must be ES256 or RS256."
+    condition     = contains(["ES256", "RS256", "PS256"], var.signing_algorithm)
+    error_message = "signing_algorithm must be ES256, RS256 or PS256."
   }
 }
 

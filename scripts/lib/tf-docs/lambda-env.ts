@@ -96,7 +96,8 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     name: 'SIGNING_ALGORITHM',
     functions: ['token'],
     source: { terraform: '`signing_algorithm`' },
-    meaning: '`RS256` (the default) or `ES256`, matching the KMS key spec',
+    meaning:
+      '`RS256` (the default), `PS256` (RSASSA-PSS on the same RSA keys) or `ES256`, matching the KMS key spec; the JWKS publishes RSA keys with it',
   },
   {
     name: 'JWKS_KEY_IDS',
@@ -165,6 +166,13 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     source: { terraform: 'the same: `sha256` of the document' },
     meaning:
       'the SHA-256 (hex) of the document the function was deployed with: its item is `config#sha256:<hex>`, and a document with another digest is refused (401)',
+  },
+  {
+    name: 'RSA_SIGNING_ALGORITHM',
+    functions: ['authorizer'],
+    source: { terraform: '`signing_algorithm` (`PS256`, else `RS256`)' },
+    meaning:
+      'the one algorithm every trusted RSA key verifies: `RS256` (the default) or `PS256`; a key pinned to one never accepts the other. EC keys verify ES256',
   },
   {
     name: 'PUBLIC_KEYS_PEM',
