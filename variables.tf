@@ -676,6 +676,12 @@ variable "dpop_iat_future_seconds" {
   }
 }
 
+variable "dpop_nonces" {
+  description = "DPoP server nonces at the token endpoint (RFC 9449 §8, docs/dpop.md): every DPoP token request needs a nonce the server handed out in the last one to two minutes (400 use_dpop_nonce with a DPoP-Nonce header otherwise), and every DPoP token response carries the next one. Stateless: a KMS HMAC_256 key, created only when nonces are on, derives each minute's nonce (one GenerateMac per container and minute). null means off, or on with security_profile = \"fapi2\"."
+  type        = bool
+  default     = null
+}
+
 ################################################################################
 # FAPI 2.0 Security Profile (docs/fapi.md)
 ################################################################################
@@ -702,6 +708,12 @@ variable "security_profile" {
   validation {
     condition     = var.security_profile != "fapi2" || var.dpop_iat_future_seconds == null || try(var.dpop_iat_future_seconds >= 10 && var.dpop_iat_future_seconds <= 59, false)
     error_message = "security_profile = \"fapi2\" needs dpop_iat_future_seconds between 10 and 59 (FAPI 2.0 accepts iat up to 10 s ahead and rejects 60 s ahead), or null for 10."
+  }
+
+  # FAPI 2.0 clients "shall support the server provided nonce mechanism"; the profile uses it.
+  validation {
+    condition     = var.security_profile != "fapi2" || var.dpop_nonces != false
+    error_message = "dpop_nonces = false contradicts security_profile = \"fapi2\", which turns DPoP server nonces on: leave dpop_nonces null."
   }
 
   # The same rule for client assertions, whose iat and nbf the token endpoint accepts up to

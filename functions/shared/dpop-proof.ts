@@ -107,6 +107,11 @@ export interface VerifiedDpopProof {
   /** The proof's `iat` (epoch seconds): a replay cache keeps the `jti` until `iat` + window. */
   readonly iat: number;
   readonly alg: DpopAlgorithm;
+  /**
+   * The proof's `nonce` claim as sent, unchecked (anything, or undefined when absent): a server
+   * that hands out nonces (RFC 9449 §8, §4.3 step 10) compares it; one that does not ignores it.
+   */
+  readonly nonce: unknown;
 }
 
 /** Settings of {@link createDpopProofVerifier}. */
@@ -201,7 +206,7 @@ export function createDpopProofVerifier(options: DpopVerifierOptions): DpopProof
     if (request.accessToken !== undefined && payload.ath !== accessTokenHash(request.accessToken)) {
       throw new DpopProofError('ath', 'ath is not the hash of the access token');
     }
-    return { jkt, jti, iat, alg: alg as DpopAlgorithm };
+    return { jkt, jti, iat, alg: alg as DpopAlgorithm, nonce: payload.nonce };
   };
 }
 

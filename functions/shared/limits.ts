@@ -41,6 +41,14 @@ export const DPOP_IAT_FUTURE_SECONDS: Limit = Object.freeze({ min: 0, max: 60, d
 export const FAPI2_DPOP_IAT_FUTURE_SECONDS = 10;
 
 /**
+ * Length of a DPoP server-nonce window, in seconds (RFC 9449 §8; functions/token/core/dpop-nonce.ts).
+ * A nonce is accepted in its own window and the next, so for 60 to 120 s: a proof made with it
+ * cannot be used later than that, whatever its `iat` says. Each container derives each window's
+ * nonce once (one KMS GenerateMac a minute while it serves DPoP token requests).
+ */
+export const DPOP_NONCE_PERIOD_SECONDS = 60;
+
+/**
  * API Gateway's authorizer result cache TTL (`authorizerResultTtlInSeconds`), 0 disables the
  * cache. 3600 is the largest value API Gateway accepts and 300 its default: "Authorization
  * Caching ... The default TTL value is 300 seconds. The maximum value is 3600 seconds"
@@ -84,7 +92,9 @@ export const AWS_CALL_BUDGET: AwsCallBudget = Object.freeze({
  * AWS operations one token request makes one after another, at most: GetItem, then GetPublicKey
  * (only while the signing key's info is not yet memoised), then Sign. The last-use UpdateItem runs
  * beside GetPublicKey and Sign within LAST_USE_WRITE_BUDGET, less than either's budget, so it adds
- * no serial operation.
+ * no serial operation. With DPoP server nonces, the GenerateMac that derives a window's nonce (at
+ * most once a minute per container) runs beside the client's GetItem and its authentication, with
+ * the same budget as the GetItem, so it adds none either.
  */
 export const TOKEN_REQUEST_SERIAL_AWS_OPERATIONS = 3;
 

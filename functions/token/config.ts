@@ -65,6 +65,11 @@ export interface TokenConfig {
    * proof's replay entry is kept past the whole window (issue-token.ts).
    */
   dpopIatWindow?: DpopIatWindow;
+  /**
+   * DPOP_NONCE_KEY_ID: the KMS HMAC_256 key of the DPoP server nonces (RFC 9449 §8; docs/dpop.md).
+   * Set, every DPoP token request needs a current nonce; unset (the default), nonces are off.
+   */
+  dpopNonceKeyId?: string;
 }
 
 /**
@@ -102,5 +107,6 @@ export function loadTokenConfig(env: Env): TokenConfig {
     acceptTokenEndpointAudience:
       oneOf(env, 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE', ['true', 'false'], 'false') === 'true',
     dpopIatWindow: dpopIatWindow(env),
+    dpopNonceKeyId: optionalString(env, 'DPOP_NONCE_KEY_ID'),
   };
 }

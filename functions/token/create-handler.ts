@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createTokenIntrospector } from './core/introspect-token';
 import { createTokenIssuer } from './core/issue-token';
 import { createDpopProofVerifier, DEFAULT_DPOP_IAT_WINDOW } from '../shared/dpop-proof';
+import { createDpopNonces } from './core/dpop-nonce';
 import { CLOCK_SKEW_SECONDS } from '../shared/limits';
 import { TOKEN_PATH } from './core/metadata';
 import { createTokenRevoker } from './core/revoke-token';
@@ -70,6 +71,11 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
           }),
           replayCache: deps.replayCache,
           iatWindow: dpopIatWindow,
+          // RFC 9449 §8, stateless: a MAC of the issuer and the time window (core/dpop-nonce.ts).
+          nonces:
+            deps.nonceMac === undefined
+              ? undefined
+              : createDpopNonces({ mac: deps.nonceMac, issuer: config.issuer }),
         };
   const issuer = createTokenIssuer({
     issuer: config.issuer,

@@ -12,6 +12,7 @@ import { Argon2PasswordHasher } from './adapters/password-hasher-argon2';
 import { createPooledRandomBytes } from './adapters/random-bytes-pooled';
 import { KmsPublicKeySource } from './adapters/public-keys-kms';
 import { KmsSigner } from './adapters/signer-kms';
+import { KmsNonceMac } from './adapters/nonce-mac-kms';
 import { loadTokenConfig } from './config';
 import { createTokenHandler, type TokenHandler } from './create-handler';
 import {
@@ -69,6 +70,11 @@ export const handler: TokenHandler = createTokenHandler({
   revocations: config.revocation
     ? new DynamoDbRevocationStore({ tableName: config.clientsTable, client: dynamodb })
     : undefined,
+  // DPoP server nonces (RFC 9449 §8), when the deployment turns them on (docs/dpop.md).
+  nonceMac:
+    config.dpopNonceKeyId === undefined
+      ? undefined
+      : new KmsNonceMac({ keyId: config.dpopNonceKeyId, client: kms }),
   // private_key_jwt: used assertion `jti`s, in the clients table (docs/private-key-jwt.md).
   replayCache: new DynamoDbReplayCache({ tableName: config.clientsTable, client: dynamodb }),
   // last_used_at, at most hourly per client, beside the Sign (docs/clients.md): its own small

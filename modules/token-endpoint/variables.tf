@@ -280,3 +280,14 @@ variable "dpop_iat_future_seconds" {
     error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60."
   }
 }
+
+variable "dpop_nonce_key_arn" {
+  description = "ARN of the KMS HMAC_256 key of the DPoP server nonces (RFC 9449 §8; modules/dpop-nonce-key): set, every DPoP token request needs a current nonce (400 use_dpop_nonce with a DPoP-Nonce header otherwise) and the function may call kms:GenerateMac with HMAC_SHA_256 on that key. null (the default) turns nonces off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dpop_nonce_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.dpop_nonce_key_arn, "-")))
+    error_message = "dpop_nonce_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), or null to turn nonces off."
+  }
+}

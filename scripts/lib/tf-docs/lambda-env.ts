@@ -121,6 +121,13 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       '`true`: a `private_key_jwt` assertion may also name the token endpoint URL as `aud` (default `false`: the issuer only)',
   },
   {
+    name: 'DPOP_NONCE_KEY_ID',
+    functions: ['token'],
+    source: { terraform: '`dpop_nonces` (the HMAC key the module then creates)' },
+    meaning:
+      'the KMS HMAC_256 key of the DPoP server nonces (RFC 9449 §8): set, every DPoP token request needs a nonce of the current or previous minute, derived with `GenerateMac`; unset, nonces are off',
+  },
+  {
     name: 'AUDIENCE',
     functions: ['authorizer'],
     source: { terraform: '`audience` (default: `name`)' },
