@@ -120,6 +120,7 @@ module "token_endpoint" {
   dpop_iat_past_seconds             = var.dpop_iat_past_seconds
   dpop_iat_future_seconds           = local.dpop_iat_future_seconds
   dpop_nonce_key_arn                = try(module.dpop_nonce_key[0].key_arn, null)
+  security_profile                  = var.security_profile
   table_name                        = module.client_table.table_name
   table_arn                         = module.client_table.table_arn
   signing_key_arns                  = local.signing_key_arns

@@ -123,6 +123,11 @@ export interface DpopVerifierOptions {
   readonly targetUri: string;
   /** Default {@link DEFAULT_DPOP_IAT_WINDOW}. */
   readonly iatWindow?: DpopIatWindow;
+  /**
+   * The algorithms accepted, a subset of {@link DPOP_ALGORITHMS} (default all of them); the FAPI
+   * 2.0 profile takes ES256 and PS256 only ("use PS256, ES256, or EdDSA").
+   */
+  readonly algorithms?: readonly DpopAlgorithm[];
 }
 
 /**
@@ -150,6 +155,9 @@ export function createDpopProofVerifier(options: DpopVerifierOptions): DpopProof
   const target = normalizeHtu(options.targetUri);
   if (target === undefined) throw new Error('the DPoP target URI is not an http(s) URI');
   const window = options.iatWindow ?? DEFAULT_DPOP_IAT_WINDOW;
+  const algorithms: readonly string[] = (options.algorithms ?? DPOP_ALGORITHMS).filter((a) =>
+    DPOP_ALGORITHMS.includes(a),
+  );
   return (header, request, nowMs) => {
     // §4.3 step 1: "There is not more than one DPoP HTTP request header field."
     if (header === MULTIPLE_VALUES)
@@ -165,7 +173,7 @@ export function createDpopProofVerifier(options: DpopVerifierOptions): DpopProof
     // signature algorithm [...], is not none, is supported by the application, and is
     // acceptable per local policy." An allow-list: none, HMAC and anything unknown fall out.
     const alg = headerJson.alg;
-    if (typeof alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(alg)) {
+    if (typeof alg !== 'string' || !algorithms.includes(alg)) {
       throw new DpopProofError('alg', 'alg is not an allowed asymmetric algorithm');
     }
     // RFC 7515 §4.1.11: an extension the verifier does not understand must fail; none is understood.

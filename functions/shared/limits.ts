@@ -33,12 +33,18 @@ export const DPOP_IAT_PAST_SECONDS: Limit = Object.freeze({ min: 5, max: 300, de
  * JWTs with an iat or nbf time up to 10 seconds in the future" and to "reject JWTs with an iat or
  * nbf of 60 seconds or greater in the future" (openid/fapi, fapi-2_0-security-profile.md, "General
  * Requirements" of authorization servers), hence the maximum; `security_profile = "fapi2"` raises
- * the default to {@link FAPI2_DPOP_IAT_FUTURE_SECONDS} and requires 10 to 59.
+ * the default to 10 and requires 10 to 59 ({@link FAPI2_JWT_FUTURE_SECONDS}).
  */
 export const DPOP_IAT_FUTURE_SECONDS: Limit = Object.freeze({ min: 0, max: 60, default: 5 });
 
-/** The DPoP `iat` future tolerance the FAPI 2.0 profile uses by default (see DPOP_IAT_FUTURE_SECONDS). */
-export const FAPI2_DPOP_IAT_FUTURE_SECONDS = 10;
+/**
+ * How far ahead `iat` and `nbf` may be under the FAPI 2.0 profile, in seconds: it "shall accept JWTs
+ * with an iat or nbf time up to 10 seconds in the future, however should reject JWTs with an iat or
+ * nbf of 60 seconds or greater in the future" (see DPOP_IAT_FUTURE_SECONDS). Both DPoP proofs
+ * (DPOP_IAT_FUTURE_SECONDS) and client assertions (CLOCK_SKEW_SECONDS, their `iat`/`nbf` tolerance)
+ * must lie in this range with `security_profile = "fapi2"`; the default is DPoP's under the profile.
+ */
+export const FAPI2_JWT_FUTURE_SECONDS: Limit = Object.freeze({ min: 10, max: 59, default: 10 });
 
 /**
  * Length of a DPoP server-nonce window, in seconds (RFC 9449 §8; functions/token/core/dpop-nonce.ts).

@@ -2,11 +2,18 @@
 import {
   AUTHORIZER_RESULT_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
+  FAPI2_JWT_FUTURE_SECONDS,
   TOKEN_TTL_SECONDS,
 } from '../shared/limits';
+import {
+  FAPI2_SIGNING_ALGORITHMS,
+  SECURITY_PROFILES,
+  type SecurityProfile,
+} from './core/security-profile';
 import type { DpopIatWindow } from '../shared/dpop-proof';
 import type { SigningAlgorithm } from '../shared/types';
 import {
+  configError,
   dpopIatWindow,
   integerInRange,
   issuerUrl,
@@ -70,6 +77,12 @@ export interface TokenConfig {
    * Set, every DPoP token request needs a current nonce; unset (the default), nonces are off.
    */
   dpopNonceKeyId?: string;
+  /**
+   * SECURITY_PROFILE: `none` (the default) or `fapi2`, the FAPI 2.0 Security Profile
+   * (core/security-profile.ts, docs/fapi.md). loadTokenConfig refuses an environment that
+   * contradicts the profile, as the Terraform validation does.
+   */
+  securityProfile?: SecurityProfile;
 }
 
 /**
@@ -79,6 +92,48 @@ export interface TokenConfig {
  * @throws Error whose message names the first missing or invalid variable
  */
 export function loadTokenConfig(env: Env): TokenConfig {
+  const config = loadSettings(env);
+  if (config.securityProfile === 'fapi2') checkFapi2(config);
+  return config;
+}
+
+/**
+ * The FAPI 2.0 profile's own rules on the other settings, each error naming the variable: tokens
+ * signed PS256 or ES256, server nonces on, and `iat`/`nbf` accepted from 10 to 59 s ahead.
+ * @param config the loaded settings
+ * @throws Error naming the variable that contradicts the profile
+ */
+function checkFapi2(config: TokenConfig): void {
+  const algorithm = config.signer.algorithm;
+  if (!FAPI2_SIGNING_ALGORITHMS.includes(algorithm)) {
+    throw configError(
+      'SIGNING_ALGORITHM',
+      `must be one of ${FAPI2_SIGNING_ALGORITHMS.join(', ')} with SECURITY_PROFILE=fapi2 (got ${algorithm})`,
+    );
+  }
+  if (config.dpopNonceKeyId === undefined) {
+    throw configError('DPOP_NONCE_KEY_ID', 'is required with SECURITY_PROFILE=fapi2');
+  }
+  const { min, max } = FAPI2_JWT_FUTURE_SECONDS;
+  const ahead: [string, number][] = [
+    ['DPOP_IAT_FUTURE_SECONDS', (config.dpopIatWindow as DpopIatWindow).futureSeconds],
+    ['CLOCK_SKEW_SECONDS', config.clockSkewSeconds],
+  ];
+  for (const [name, value] of ahead) {
+    if (value < min || value > max) {
+      throw configError(
+        name,
+        `must be between ${min} and ${max} with SECURITY_PROFILE=fapi2 (got ${value})`,
+      );
+    }
+  }
+}
+
+/**
+ * @param env the environment
+ * @returns every setting, unchecked against the profile
+ */
+function loadSettings(env: Env): TokenConfig {
   const issuer = issuerUrl(env, 'ISSUER');
   const defaultAudience = requiredString(env, 'DEFAULT_AUDIENCE');
   const tokenTtlSeconds = integerInRange(env, 'TOKEN_TTL_SECONDS', TOKEN_TTL_SECONDS);
@@ -108,5 +163,6 @@ export function loadTokenConfig(env: Env): TokenConfig {
       oneOf(env, 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE', ['true', 'false'], 'false') === 'true',
     dpopIatWindow: dpopIatWindow(env),
     dpopNonceKeyId: optionalString(env, 'DPOP_NONCE_KEY_ID'),
+    securityProfile: oneOf(env, 'SECURITY_PROFILE', SECURITY_PROFILES, 'none'),
   };
 }

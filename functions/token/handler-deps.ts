@@ -23,7 +23,11 @@ export type TokenHandlerConfig = Pick<
   Partial<
     Pick<
       TokenConfig,
-      'minTokenTtlSeconds' | 'clockSkewSeconds' | 'acceptTokenEndpointAudience' | 'dpopIatWindow'
+      | 'minTokenTtlSeconds'
+      | 'clockSkewSeconds'
+      | 'acceptTokenEndpointAudience'
+      | 'dpopIatWindow'
+      | 'securityProfile'
     >
   >;
 

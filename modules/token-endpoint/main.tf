@@ -280,6 +280,7 @@ module "function" {
     ASSERTION_TOKEN_ENDPOINT_AUDIENCE = tostring(var.assertion_token_endpoint_audience)
     DPOP_IAT_PAST_SECONDS             = tostring(var.dpop_iat_past_seconds)
     DPOP_IAT_FUTURE_SECONDS           = tostring(var.dpop_iat_future_seconds)
+    SECURITY_PROFILE                  = var.security_profile
     }, var.dpop_nonce_key_arn == null ? {} : {
     DPOP_NONCE_KEY_ID = var.dpop_nonce_key_arn
   })

@@ -291,3 +291,24 @@ variable "dpop_nonce_key_arn" {
     error_message = "dpop_nonce_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), or null to turn nonces off."
   }
 }
+
+################################################################################
+# FAPI 2.0 Security Profile (docs/fapi.md)
+################################################################################
+
+variable "security_profile" {
+  description = "\"none\" (the default) or \"fapi2\": the FAPI 2.0 Security Profile (docs/fapi.md). The function then accepts private_key_jwt only (PS256, ES256 or EdDSA assertions) and a DPoP proof (ES256 or PS256, with a server nonce) on every token request; it needs signing_algorithm PS256 or ES256, dpop_nonce_key_arn, and dpop_iat_future_seconds and clock_skew_seconds of 10-59."
+  type        = string
+  default     = "none"
+  nullable    = false
+
+  validation {
+    condition     = contains(["none", "fapi2"], var.security_profile)
+    error_message = "security_profile must be \"none\" or \"fapi2\"."
+  }
+
+  validation {
+    condition     = var.security_profile != "fapi2" || (contains(["PS256", "ES256"], var.signing_algorithm) && var.dpop_nonce_key_arn != null && var.dpop_iat_future_seconds >= 10 && var.dpop_iat_future_seconds <= 59 && var.clock_skew_seconds >= 10 && var.clock_skew_seconds <= 59)
+    error_message = "security_profile = \"fapi2\" needs signing_algorithm \"PS256\" or \"ES256\", dpop_nonce_key_arn set, and dpop_iat_future_seconds and clock_skew_seconds between 10 and 59."
+  }
+}

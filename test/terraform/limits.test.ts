@@ -82,7 +82,7 @@ const LIMITED: Limited[] = [
     variable: 'dpop_iat_future_seconds',
     limit: DPOP_IAT_FUTURE_SECONDS,
     constant: 'DPOP_IAT_FUTURE',
-    // null: DPOP_IAT_FUTURE_SECONDS.default, or FAPI2_DPOP_IAT_FUTURE_SECONDS with security_profile fapi2.
+    // null: DPOP_IAT_FUTURE_SECONDS.default, or FAPI2_JWT_FUTURE_SECONDS.default with security_profile fapi2.
     nullDefault: true,
   },
   {

@@ -49,6 +49,8 @@ export interface TokenIssuerDeps extends LastUseDeps {
   randomBytes: RandomBytes;
   /** `private_key_jwt` support (verifier and replay cache); without it assertions are refused. */
   assertions?: ClientAuthenticatorDeps['assertions'];
+  /** The client authentication methods accepted at all (the FAPI 2.0 profile: private_key_jwt). */
+  allowedMethods?: ClientAuthenticatorDeps['allowedMethods'];
   /** DPoP support (RFC 9449 §5); without it a request with a `DPoP` header is refused. */
   dpop?: TokenDpopDeps;
 }

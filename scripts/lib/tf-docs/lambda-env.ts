@@ -121,6 +121,13 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       '`true`: a `private_key_jwt` assertion may also name the token endpoint URL as `aud` (default `false`: the issuer only)',
   },
   {
+    name: 'SECURITY_PROFILE',
+    functions: ['token'],
+    source: { terraform: '`security_profile`' },
+    meaning:
+      '`none` (the default) or `fapi2`: the FAPI 2.0 profile ([fapi.md](fapi.md)): `private_key_jwt` only with PS256, ES256 or EdDSA assertions, a DPoP proof (ES256 or PS256, with a server nonce) on every token request; the function refuses to start unless `SIGNING_ALGORITHM` is PS256 or ES256, `DPOP_NONCE_KEY_ID` is set, and `DPOP_IAT_FUTURE_SECONDS` and `CLOCK_SKEW_SECONDS` are 10 to 59',
+  },
+  {
     name: 'DPOP_NONCE_KEY_ID',
     functions: ['token'],
     source: { terraform: '`dpop_nonces` (the HMAC key the module then creates)' },

@@ -32,6 +32,7 @@ describe('loadTokenConfig', () => {
       clockSkewSeconds: 30,
       acceptTokenEndpointAudience: false,
       dpopIatWindow: { pastSeconds: 60, futureSeconds: 5 },
+      securityProfile: 'none',
     });
   });
 
