@@ -19,9 +19,11 @@ variable "key_administrators" {
   description = "IAM ARNs (roles, users, or an account's root user) that may manage the key and change its key policy; nobody else can, and no administrator can make a MAC or create grants. The root module passes the signing keys' administrators. Must include the principal that applies Terraform, or KMS refuses the policy (lockout safety check)."
   type        = list(string)
 
+  # The root module passes the signing keys' administrators, already checked there (the default
+  # is the caller's long-lived ARN); a session ARN would stop matching when the session ends.
   validation {
-    condition     = length(var.key_administrators) > 0 && alltrue([for a in var.key_administrators : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", a))])
-    error_message = "key_administrators must name at least one IAM role, user or root ARN (arn:aws:iam::<account>:role/<path><name>, :user/<name> or :root), not an assumed-role session ARN."
+    condition     = length(var.key_administrators) > 0 && alltrue([for a in var.key_administrators : can(regex("^arn:aws[a-z-]*:", a)) && !strcontains(a, ":assumed-role/")])
+    error_message = "key_administrators must name at least one principal ARN, and no assumed-role session ARN (arn:aws:sts::<account>:assumed-role/...): name the role (arn:aws:iam::<account>:role/<path><name>)."
   }
 }
 
