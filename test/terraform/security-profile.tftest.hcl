@@ -122,28 +122,6 @@ run "fapi2_refuses_a_clock_skew_outside_10_to_59" {
   expect_failures = [var.security_profile]
 }
 
-run "rejects_an_unknown_profile" {
-  command = plan
-
-  variables {
-    security_profile = "fapi1"
-  }
-
-  expect_failures = [var.security_profile]
-}
-
-# A run of its own: Terraform skips security_profile's validations while signing_algorithm, which
-# they read, is invalid.
-run "rejects_an_unknown_algorithm" {
-  command = plan
-
-  variables {
-    signing_algorithm = "PS384"
-  }
-
-  expect_failures = [var.signing_algorithm]
-}
-
 run "token_endpoint_with_fapi2_nonces_and_ps256" {
   command = plan
 
@@ -191,31 +169,6 @@ run "token_endpoint_with_fapi2_nonces_and_ps256" {
       toset([for c in s.condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset(["StringEquals kms:MacAlgorithm HMAC_SHA_256"])
     )]) == 1
     error_message = "The token role may GenerateMac with HMAC_SHA_256 on the nonce key only (never VerifyMac)."
-  }
-}
-
-run "token_endpoint_without_nonces_has_no_mac_permission_or_key" {
-  command = plan
-
-  module {
-    source = "./modules/token-endpoint"
-  }
-
-  variables {
-    rest_api_id            = "api1234567"
-    root_resource_id       = "root123456"
-    execution_arn          = "arn:aws:execute-api:us-east-1:123456789012:api1234567"
-    issuer                 = "https://api1234567.execute-api.us-east-1.amazonaws.com/v1"
-    audience               = "unit-test"
-    table_name             = "unit-test-clients"
-    table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"
-    signing_key_arns       = ["arn:aws:kms:us-east-1:123456789012:key/a"]
-    active_signing_key_arn = "arn:aws:kms:us-east-1:123456789012:key/a"
-  }
-
-  assert {
-    condition     = !contains([for s in data.aws_iam_policy_document.this.statement : s.sid], "GenerateDpopNonces") && !contains(keys(module.function.environment_variables), "DPOP_NONCE_KEY_ID") && module.function.environment_variables["SECURITY_PROFILE"] == "none"
-    error_message = "Without nonces, no GenerateMac permission and no key in the environment."
   }
 }
 
@@ -299,36 +252,5 @@ run "nonce_key_is_hmac_256_and_only_the_token_role_makes_macs" {
   assert {
     condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : s.sid != "AllowKeyAdministratorsToManageKey" || (!contains(s.actions, "kms:GenerateMac") && !contains(s.actions, "kms:VerifyMac") && !anytrue([for a in s.actions : strcontains(a, "*")]))])
     error_message = "Administrators cannot make or check MACs, and no action is a wildcard."
-  }
-}
-
-run "authorizer_pins_rsa_keys_to_ps256_and_gets_the_iat_window" {
-  command = plan
-
-  module {
-    source = "./modules/authorizer"
-  }
-
-  variables {
-    rest_api_id              = "other12345"
-    issuer                   = "https://auth.example.com"
-    audience                 = "orders-api"
-    public_keys_pem          = ["-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n"]
-    signing_algorithm        = "PS256"
-    route_scopes             = { "GET /orders" = ["orders:read"] }
-    route_sender_constraints = { "GET /orders" = "dpop" }
-    result_ttl_seconds       = 0
-    dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients" }
-    dpop_iat_past_seconds    = 90
-    dpop_iat_future_seconds  = 10
-  }
-
-  assert {
-    condition = (
-      module.function.environment_variables["RSA_SIGNING_ALGORITHM"] == "PS256" &&
-      module.function.environment_variables["DPOP_IAT_PAST_SECONDS"] == "90" &&
-      module.function.environment_variables["DPOP_IAT_FUTURE_SECONDS"] == "10"
-    )
-    error_message = "The authorizer pins RSA keys to PS256 and gets the proof window."
   }
 }
