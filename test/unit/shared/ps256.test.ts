@@ -4,6 +4,7 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { loadAuthorizerConfig } from '../../../functions/authorizer/config';
+import { policyLoaderFrom } from '../../../functions/authorizer/config-source';
 import { decodeConfigDocument } from '../../../functions/authorizer/core/config-document';
 import { loadTrustedKeys } from '../../../functions/authorizer/core/trusted-keys';
 import { createAuthorizerHandler } from '../../../functions/authorizer/create-handler';
@@ -244,6 +245,24 @@ describe('the authorizer pins each RSA key to one algorithm (RSA_SIGNING_ALGORIT
         RSA_SIGNING_ALGORITHM: 'ES256',
       }),
     ).toThrow(/^Invalid configuration: RSA_SIGNING_ALGORITHM must be one of RS256, PS256/);
+  });
+
+  it('pins the keys of the inline document the module writes (AUTHORIZER_CONFIG)', async () => {
+    // Arrange: what modules/authorizer sets, base64 of gzip of the document
+    const encoded = gzipSync(JSON.stringify({ format: 1, keys: [PEM], routes: {} })).toString(
+      'base64',
+    );
+
+    // Act
+    const pinned = await policyLoaderFrom({
+      AUTHORIZER_CONFIG: encoded,
+      RSA_SIGNING_ALGORITHM: 'PS256',
+    })();
+    const unpinned = await policyLoaderFrom({ AUTHORIZER_CONFIG: encoded })();
+
+    // Assert
+    expect([...(pinned?.keys.values() ?? [])].map((k) => k.alg)).toEqual(['PS256']);
+    expect([...(unpinned?.keys.values() ?? [])].map((k) => k.alg)).toEqual(['RS256']);
   });
 
   it('keeps EC keys on ES256 whatever the RSA pin', () => {
