@@ -97,7 +97,7 @@ module "signing_key" {
 
   name                    = var.name
   key_names               = var.signing_keys
-  algorithm               = var.signing_algorithm
+  algorithm               = local.signing_algorithm
   deletion_window_in_days = var.signing_key_deletion_window_days
   key_administrators      = var.key_administrators
   # The role (not its policy) is created first; its policy then names the keys, so role,
@@ -128,11 +128,15 @@ module "token_endpoint" {
   revocation                        = var.revocation_check
   clock_skew_seconds                = var.clock_skew_seconds
   assertion_token_endpoint_audience = var.assertion_token_endpoint_audience
+  dpop_iat_past_seconds             = var.dpop_iat_past_seconds
+  dpop_iat_future_seconds           = local.dpop_iat_future_seconds
+  dpop_nonce_key_arn                = try(module.dpop_nonce_key[0].key_arn, null)
+  security_profile                  = var.security_profile
   table_name                        = module.client_table.table_name
   table_arn                         = module.client_table.table_arn
   signing_key_arns                  = local.signing_key_arns
   active_signing_key_arn            = module.signing_key.key_arns[local.active_signing_key]
-  signing_algorithm                 = var.signing_algorithm
+  signing_algorithm                 = local.signing_algorithm
   log_level                         = var.log_level
   metrics_namespace                 = local.metrics_namespace
 
@@ -168,6 +172,7 @@ module "authorizer" {
   issuer             = local.issuer
   audience           = local.audience
   public_keys_pem    = local.public_keys_pem
+  signing_algorithm  = local.signing_algorithm
   route_scopes       = var.route_scopes
   result_ttl_seconds = local.authorizer_result_ttl_seconds
   # Sender constraints (docs/dpop.md): with a dpop route the authorizer records proof jtis in the
@@ -183,6 +188,9 @@ module "authorizer" {
   } : null
   clock_skew_seconds        = var.clock_skew_seconds
   verified_token_cache_size = var.verified_token_cache_size
+  # The proof window of DPoP routes.
+  dpop_iat_past_seconds   = var.dpop_iat_past_seconds
+  dpop_iat_future_seconds = local.dpop_iat_future_seconds
   revocation = var.revocation_check ? {
     table_name        = module.client_table.table_name
     table_arn         = module.client_table.table_arn

@@ -61,8 +61,8 @@ locals {
 locals {
   # The values each metric's dimension takes (docs/metrics.md).
   auth_methods       = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
-  token_error_codes  = ["invalid_client", "invalid_request", "invalid_scope", "invalid_target", "invalid_dpop_proof", "unauthorized_client", "unsupported_grant_type", "invalid_grant", "temporarily_unavailable", "server_error"]
-  aws_operations     = ["DynamoDB.GetItem", "DynamoDB.PutItem", "DynamoDB.UpdateItem", "KMS.Sign", "KMS.GetPublicKey"]
+  token_error_codes  = ["invalid_client", "invalid_request", "invalid_scope", "invalid_target", "invalid_dpop_proof", "use_dpop_nonce", "unauthorized_client", "unsupported_grant_type", "invalid_grant", "temporarily_unavailable", "server_error"]
+  aws_operations     = ["DynamoDB.GetItem", "DynamoDB.PutItem", "DynamoDB.UpdateItem", "KMS.Sign", "KMS.GetPublicKey", "KMS.GenerateMac"]
   decisions          = ["allow", "deny", "unauthorized"]
   unauthorized       = ["expired", "bad_signature", "unknown_kid", "wrong_audience", "wrong_issuer", "revoked", "disabled_client", "revocation_unavailable", "configuration_unavailable", "dpop_bound_as_bearer", "dpop_required", "dpop_invalid", "dpop_replayed", "dpop_replay_unavailable", "dpop_not_accepted", "malformed"]
   revocation_results = ["revoked", "not-a-token", "foreign-token", "expired"]

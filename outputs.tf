@@ -203,3 +203,22 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard of the service; null without it (monitoring.enabled or monitoring.dashboard false)."
   value       = try(aws_cloudwatch_dashboard.this[0].dashboard_name, null)
 }
+
+################################################################################
+# Sender-constrained tokens and the FAPI 2.0 profile (docs/dpop.md, docs/fapi.md)
+################################################################################
+
+output "security_profile" {
+  description = "The security profile the deployment runs: \"none\" or \"fapi2\" (docs/fapi.md)."
+  value       = var.security_profile
+}
+
+output "signing_algorithm" {
+  description = "The JWS algorithm access tokens are signed with (signing_algorithm, or its default: RS256, PS256 with security_profile = \"fapi2\")."
+  value       = local.signing_algorithm
+}
+
+output "dpop_nonce_key_arn" {
+  description = "ARN of the KMS HMAC key of the DPoP server nonces, or null when nonces are off (dpop_nonces)."
+  value       = try(module.dpop_nonce_key[0].key_arn, null)
+}

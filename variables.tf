@@ -25,13 +25,13 @@ variable "tags" {
 ################################################################################
 
 variable "signing_algorithm" {
-  description = "JWS algorithm of access tokens: RS256 (RSA_2048 KMS keys, the default: a KMS Sign costs a fifth of an ECC one, and HTTP API JWT authorizers accept RSA only) or ES256 (ECC_NIST_P256 KMS keys, shorter tokens). Changing it replaces every signing key."
+  description = "JWS algorithm of access tokens: RS256 (RSA_2048 KMS keys: a KMS Sign costs a fifth of an ECC one, and HTTP API JWT authorizers accept RSA only), PS256 (RSASSA-PSS on the same RSA_2048 keys, at the same price; what the FAPI 2.0 profile uses) or ES256 (ECC_NIST_P256 KMS keys, shorter tokens). null means RS256, or PS256 with security_profile = \"fapi2\". Switching between ES256 and an RSA algorithm replaces every signing key; switching between RS256 and PS256 keeps them, but the authorizer then refuses the tokens signed before (docs/fapi.md)."
   type        = string
-  default     = "RS256"
+  default     = null
 
   validation {
-    condition     = contains(["ES256", "RS256"], var.signing_algorithm)
-    error_message = "signing_algorithm must be \"ES256\" or \"RS256\"."
+    condition     = var.signing_algorithm == null || contains(["ES256", "RS256", "PS256"], coalesce(var.signing_algorithm, "-"))
+    error_message = "signing_algorithm must be \"ES256\", \"RS256\" or \"PS256\" (or null for the default)."
   }
 }
 
@@ -697,5 +697,81 @@ variable "monitoring" {
     condition = alltrue([for t in [var.monitoring.thresholds.invalid_client_static_threshold, var.monitoring.thresholds.tokens_issued_static_threshold] :
     t == null || try(t >= 1 && floor(t) == t, false)])
     error_message = "monitoring.thresholds invalid_client_static_threshold and tokens_issued_static_threshold must be null (anomaly detection) or whole numbers of at least 1 (a static count per 5 minutes)."
+  }
+}
+
+################################################################################
+# Sender-constrained tokens: DPoP (docs/dpop.md)
+################################################################################
+
+# The bounds come from functions/shared/limits.ts (DPOP_IAT_PAST_SECONDS, DPOP_IAT_FUTURE_SECONDS);
+# test/terraform/limits.test.ts checks that they agree.
+variable "dpop_iat_past_seconds" {
+  description = "How old a DPoP proof's iat may be, in seconds (5-300), at the token endpoint and the authorizer (RFC 9449 §4.3); a proof's single-use jti entry is kept until its iat has left the whole window."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.dpop_iat_past_seconds >= 5 && var.dpop_iat_past_seconds <= 300 && floor(var.dpop_iat_past_seconds) == var.dpop_iat_past_seconds
+    error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
+  }
+}
+
+variable "dpop_iat_future_seconds" {
+  description = "How far ahead of the functions' clocks a DPoP proof's iat may be, in seconds (0-60), for clients whose clocks run fast. null means 5, or 10 with security_profile = \"fapi2\" (which requires 10-59)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.dpop_iat_future_seconds == null || try(var.dpop_iat_future_seconds >= 0 && var.dpop_iat_future_seconds <= 60 && floor(var.dpop_iat_future_seconds) == var.dpop_iat_future_seconds, false)
+    error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60, or null."
+  }
+}
+
+variable "dpop_nonces" {
+  description = "DPoP server nonces at the token endpoint (RFC 9449 §8, docs/dpop.md): every DPoP token request needs a nonce the server handed out in the last one to two minutes (400 use_dpop_nonce with a DPoP-Nonce header otherwise), and every DPoP token response carries the next one. Stateless: a KMS HMAC_256 key, created only when nonces are on, derives each minute's nonce (one GenerateMac per container and minute). null means off, or on with security_profile = \"fapi2\"."
+  type        = bool
+  default     = null
+}
+
+################################################################################
+# FAPI 2.0 Security Profile (docs/fapi.md)
+################################################################################
+
+variable "security_profile" {
+  description = "\"none\" (the default), or \"fapi2\": the FAPI 2.0 Security Profile for the client credentials grant (docs/fapi.md). Access tokens signed PS256 (or ES256), clients authenticate with private_key_jwt only (PS256, ES256 or EdDSA assertions), every token is DPoP-bound (no Bearer tokens) with server nonces and PS256/ES256 proofs, and DPoP iat is accepted up to 10 s ahead. The settings it decides default accordingly; a contradicting explicit setting fails validation."
+  type        = string
+  default     = "none"
+  nullable    = false
+
+  validation {
+    condition     = contains(["none", "fapi2"], var.security_profile)
+    error_message = "security_profile must be \"none\" or \"fapi2\"."
+  }
+
+  # FAPI 2.0 Security Profile, "Cryptography and Secrets": "use PS256, ES256, or EdDSA".
+  validation {
+    condition     = var.security_profile != "fapi2" || var.signing_algorithm != "RS256"
+    error_message = "signing_algorithm = \"RS256\" contradicts security_profile = \"fapi2\" (FAPI 2.0 allows PS256, ES256 or EdDSA): set signing_algorithm to \"PS256\" (the same RSA keys) or \"ES256\", or leave it null."
+  }
+
+  # "shall accept JWTs with an iat or nbf time up to 10 seconds in the future, however should
+  # reject JWTs with an iat or nbf of 60 seconds or greater in the future".
+  validation {
+    condition     = var.security_profile != "fapi2" || var.dpop_iat_future_seconds == null || try(var.dpop_iat_future_seconds >= 10 && var.dpop_iat_future_seconds <= 59, false)
+    error_message = "security_profile = \"fapi2\" needs dpop_iat_future_seconds between 10 and 59 (FAPI 2.0 accepts iat up to 10 s ahead and rejects 60 s ahead), or null for 10."
+  }
+
+  # FAPI 2.0 clients "shall support the server provided nonce mechanism"; the profile uses it.
+  validation {
+    condition     = var.security_profile != "fapi2" || var.dpop_nonces != false
+    error_message = "dpop_nonces = false contradicts security_profile = \"fapi2\", which turns DPoP server nonces on: leave dpop_nonces null."
+  }
+
+  # The same rule for client assertions, whose iat and nbf the token endpoint accepts up to
+  # clock_skew_seconds ahead.
+  validation {
+    condition     = var.security_profile != "fapi2" || (var.clock_skew_seconds >= 10 && var.clock_skew_seconds <= 59)
+    error_message = "security_profile = \"fapi2\" needs clock_skew_seconds between 10 and 59: it is how far ahead a client assertion's iat and nbf are accepted, and FAPI 2.0 accepts 10 s and rejects 60 s."
   }
 }

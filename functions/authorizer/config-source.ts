@@ -1,6 +1,6 @@
 // Where the authorizer's trusted keys and route map come from, by environment: AUTHORIZER_CONFIG (inline), AUTHORIZER_CONFIG_TABLE with AUTHORIZER_CONFIG_SHA256 (a DynamoDB item), or plain PUBLIC_KEYS_PEM and ROUTE_SCOPES.
 import type * as ConfigItemAdapter from './adapters/config-item-dynamodb';
-import { loadPolicyFromEnv } from './config';
+import { loadPolicyFromEnv, rsaSigningAlgorithm } from './config';
 import { createPolicyLoader, type ConfigLogger, type PolicyLoader } from './config-loader';
 import { decodeConfigDocument } from './core/config-document';
 import { configError, optionalString, type Env } from '../shared/env';
@@ -98,7 +98,11 @@ function dynamoDbItems(tableName: string): ConfigItemReader {
  */
 export function policyLoaderFrom(env: Env, options: PolicyLoaderFromOptions = {}): PolicyLoader {
   const source = configSourceFrom(env);
-  const limits = { maxJsonBytes: AUTHORIZER_CONFIG_MAX_JSON_BYTES };
+  // The configuration's RSA keys verify the one algorithm the token function signs with.
+  const limits = {
+    maxJsonBytes: AUTHORIZER_CONFIG_MAX_JSON_BYTES,
+    rsaAlgorithm: rsaSigningAlgorithm(env),
+  };
   const common = { logger: options.logger, clock: options.clock };
   switch (source.kind) {
     case 'environment': {

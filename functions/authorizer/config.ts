@@ -3,8 +3,11 @@ import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trust
 import { parseRouteMap, RouteMapError, type RouteMap } from './core/route-map';
 import { publicBaseUrlProblem } from './core/dpop-public-base-url';
 import type { AuthorizerPolicy } from './core/config-document';
+import type { DpopIatWindow } from '../shared/dpop-proof';
+import { RSA_SIGNING_ALGORITHMS, type RsaSigningAlgorithm } from '../shared/types';
 import {
   configError,
+  dpopIatWindow,
   integerInRange,
   issuerUrl,
   oneOf,
@@ -80,6 +83,12 @@ export interface AuthorizerConfig {
    * (core/verified-token-cache.ts); 0 turns the cache off; undefined means the default.
    */
   verifiedTokenCacheSize?: number;
+  /**
+   * DPOP_IAT_PAST_SECONDS and DPOP_IAT_FUTURE_SECONDS: a proof's `iat` window (RFC 9449 §4.3
+   * step 11), also how long its `jti` is kept; undefined (a hand-built configuration) means
+   * DEFAULT_DPOP_IAT_WINDOW.
+   */
+  dpopIatWindow?: DpopIatWindow;
 }
 
 /** The configuration without the keys and routes (config-source.ts says where those come from). */
@@ -115,7 +124,7 @@ export function loadPolicyFromEnv(env: Env): AuthorizerPolicy {
     throw configError('PUBLIC_KEYS_PEM', 'must be a JSON array of PEM strings');
   let keys: TrustedKeys;
   try {
-    keys = loadTrustedKeys(pems, 'PUBLIC_KEYS_PEM');
+    keys = loadTrustedKeys(pems, 'PUBLIC_KEYS_PEM', rsaSigningAlgorithm(env));
   } catch (error) {
     throw rethrow(error, TrustedKeyError);
   }
@@ -127,6 +136,18 @@ export function loadPolicyFromEnv(env: Env): AuthorizerPolicy {
     throw rethrow(error, RouteMapError, 'ROUTE_SCOPES');
   }
   return { keys, routes };
+}
+
+/**
+ * RSA_SIGNING_ALGORITHM: the one algorithm the trusted RSA keys verify, `RS256` (the default) or
+ * `PS256` (the token function's SIGNING_ALGORITHM when it signs with RSASSA-PSS, as the FAPI 2.0
+ * profile requires). EC keys always verify ES256.
+ * @param env the environment
+ * @returns the algorithm
+ * @throws Error naming the variable when it is neither
+ */
+export function rsaSigningAlgorithm(env: Env): RsaSigningAlgorithm {
+  return oneOf(env, 'RSA_SIGNING_ALGORITHM', RSA_SIGNING_ALGORITHMS, 'RS256');
 }
 
 /**
@@ -188,6 +209,7 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
       replayTable === undefined
         ? undefined
         : { replayTable, allowedHosts, ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }) },
+    dpopIatWindow: dpopIatWindow(env),
     usagePlans,
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: revocationOn

@@ -128,6 +128,7 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     resultTtlSeconds: config.resultTtlSeconds,
     replayCache: deps.dpopReplayCache,
     proofKeyMemoSize: deps.proofKeyMemoSize,
+    iatWindow: config.dpopIatWindow,
   });
 
   const decide = async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {

@@ -106,12 +106,15 @@ function resolveHeader<K extends AccessTokenKey>(segment: string, keys: Readonly
     }
   }
   const { alg, typ, kid } = header;
-  if (alg !== 'ES256' && alg !== 'RS256') throw new JwtAlgNotAllowedError('alg is not allowed');
+  if (alg !== 'ES256' && alg !== 'RS256' && alg !== 'PS256') {
+    throw new JwtAlgNotAllowedError('alg is not allowed');
+  }
   if (kid === undefined) throw new JwtUnknownKidError('kid is missing');
   if (typeof kid !== 'string') throw new JwtInvalidHeaderError('kid is not a string');
   const key = keys.get(kid);
   if (key === undefined) throw new JwtUnknownKidError('kid names no trusted key');
-  // The key decides the algorithm: an RS256 header on an EC key (or the reverse) never verifies.
+  // The key decides the algorithm: an RS256 header on an EC key (or the reverse), or on a key
+  // pinned to PS256 (or the reverse), never verifies.
   if (alg !== key.alg) throw new JwtAlgNotAllowedError(`alg ${alg} is not the key's ${key.alg}`);
   if (typeof typ !== 'string' || normalizeTyp(typ) !== NORMALIZED_TYP) {
     throw new JwtInvalidHeaderError('typ is not at+jwt');
@@ -134,7 +137,7 @@ function normalizeTyp(typ: string): string {
  * by their exact base64url text, so a warm call decodes only the payload and the signature. Every
  * segment must be canonical unpadded base64url (isCanonicalBase64Url: the URL-safe alphabet, no
  * `=`, zero spare bits), so one token has exactly one accepted spelling.
- * @param keys the keys by `kid` (ES256 and RS256 keys verify; others never match a header)
+ * @param keys the keys by `kid` (ES256, RS256 and PS256 keys verify; others never match a header)
  * @returns the verifier
  */
 export function createAccessTokenJwsVerifier<K extends AccessTokenKey>(

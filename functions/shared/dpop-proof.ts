@@ -17,6 +17,7 @@ import {
   type VerifyKey,
 } from './jws-verify';
 import type { ImportedProofKey, ProofKeyMemo } from './dpop-proof-keys';
+import { DPOP_IAT_FUTURE_SECONDS, DPOP_IAT_PAST_SECONDS } from './limits';
 import { MULTIPLE_VALUES } from './request-header';
 
 /** The `typ` of a DPoP proof (RFC 9449 §4.2). */
@@ -48,13 +49,14 @@ export interface DpopIatWindow {
 }
 
 /**
- * The default `iat` window: a proof is fresh for 60 s, and may be dated 5 s ahead of this clock.
- * "Within an acceptable window" is left to the server (§4.3 step 11); §11.1 asks for a short one,
- * because the window is how long a replay cache must remember a `jti`.
+ * The default `iat` window: a proof is fresh for 60 s, and may be dated 5 s ahead of this clock
+ * (the defaults of DPOP_IAT_PAST_SECONDS and DPOP_IAT_FUTURE_SECONDS, which the functions read
+ * from their environment). "Within an acceptable window" is left to the server (§4.3 step 11);
+ * §11.1 asks for a short one, because the window is how long a replay cache must remember a `jti`.
  */
 export const DEFAULT_DPOP_IAT_WINDOW: DpopIatWindow = Object.freeze({
-  pastSeconds: 60,
-  futureSeconds: 5,
+  pastSeconds: DPOP_IAT_PAST_SECONDS.default,
+  futureSeconds: DPOP_IAT_FUTURE_SECONDS.default,
 });
 
 /** Why a proof was refused: a closed set, for logs and tests (never sent to the client). */
@@ -111,6 +113,11 @@ export interface VerifiedDpopProof {
   /** The proof's `iat` (epoch seconds): a replay cache keeps the `jti` until `iat` + window. */
   readonly iat: number;
   readonly alg: DpopAlgorithm;
+  /**
+   * The proof's `nonce` claim as sent, unchecked (anything, or undefined when absent): a server
+   * that hands out nonces (RFC 9449 §8, §4.3 step 10) compares it; one that does not ignores it.
+   */
+  readonly nonce: unknown;
 }
 
 /** Settings of {@link createDpopProofVerifier}. */
@@ -124,6 +131,11 @@ export interface DpopVerifierOptions {
   readonly iatWindow?: DpopIatWindow;
   /** Imported proof keys to reuse (dpop-proof-keys.ts); none by default. */
   readonly keyMemo?: ProofKeyMemo;
+  /**
+   * The algorithms accepted, a subset of {@link DPOP_ALGORITHMS} (default all of them); the FAPI
+   * 2.0 profile takes ES256 and PS256 only ("use PS256, ES256, or EdDSA").
+   */
+  readonly algorithms?: readonly DpopAlgorithm[];
 }
 
 /**
@@ -151,6 +163,9 @@ export function createDpopProofVerifier(options: DpopVerifierOptions): DpopProof
   const target = normalizeHtu(options.targetUri);
   if (target === undefined) throw new Error('the DPoP target URI is not an http(s) URI');
   const window = options.iatWindow ?? DEFAULT_DPOP_IAT_WINDOW;
+  const algorithms: readonly string[] = (options.algorithms ?? DPOP_ALGORITHMS).filter((a) =>
+    DPOP_ALGORITHMS.includes(a),
+  );
   return (header, request, nowMs) => {
     // §4.3 step 1: "There is not more than one DPoP HTTP request header field."
     if (header === MULTIPLE_VALUES)
@@ -166,7 +181,7 @@ export function createDpopProofVerifier(options: DpopVerifierOptions): DpopProof
     // signature algorithm [...], is not none, is supported by the application, and is
     // acceptable per local policy." An allow-list: none, HMAC and anything unknown fall out.
     const alg = headerJson.alg;
-    if (typeof alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(alg)) {
+    if (typeof alg !== 'string' || !algorithms.includes(alg)) {
       throw new DpopProofError('alg', 'alg is not an allowed asymmetric algorithm');
     }
     // RFC 7515 §4.1.11: an extension the verifier does not understand must fail; none is understood.
@@ -207,7 +222,7 @@ export function createDpopProofVerifier(options: DpopVerifierOptions): DpopProof
     if (request.accessToken !== undefined && payload.ath !== accessTokenHash(request.accessToken)) {
       throw new DpopProofError('ath', 'ath is not the hash of the access token');
     }
-    return { jkt, jti, iat, alg: alg as DpopAlgorithm };
+    return { jkt, jti, iat, alg: alg as DpopAlgorithm, nonce: payload.nonce };
   };
 }
 

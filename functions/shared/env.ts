@@ -1,5 +1,6 @@
 // Parse helpers for the functions' environment, read once at cold start; errors name the variable.
-import type { Limit } from './limits';
+import type { DpopIatWindow } from './dpop-proof';
+import { DPOP_IAT_FUTURE_SECONDS, DPOP_IAT_PAST_SECONDS, type Limit } from './limits';
 
 /** Environment variables, as `process.env` holds them. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -136,4 +137,18 @@ export function issuerUrl(env: Env, name: string): string {
   }
   if (raw.endsWith('/')) throw configError(name, 'must not end with a slash');
   return raw;
+}
+
+/**
+ * The DPoP proof `iat` window (RFC 9449 §4.3 step 11) both functions read: DPOP_IAT_PAST_SECONDS
+ * and DPOP_IAT_FUTURE_SECONDS, within the bounds of functions/shared/limits.ts.
+ * @param env the environment
+ * @returns how old and how far ahead a proof's `iat` may be
+ * @throws Error naming the variable when one is not an integer in range
+ */
+export function dpopIatWindow(env: Env): DpopIatWindow {
+  return {
+    pastSeconds: integerInRange(env, 'DPOP_IAT_PAST_SECONDS', DPOP_IAT_PAST_SECONDS),
+    futureSeconds: integerInRange(env, 'DPOP_IAT_FUTURE_SECONDS', DPOP_IAT_FUTURE_SECONDS),
+  };
 }

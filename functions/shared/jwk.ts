@@ -15,7 +15,7 @@ export interface ThumbprintInput {
 /**
  * Builds the public JWK of a key, with `alg`, `use: sig` and its RFC 7638 thumbprint as `kid`.
  * A private key is accepted and only its public part is exported.
- * @param key an EC P-256 key (ES256) or an RSA key (RS256), public or private
+ * @param key an EC P-256 key (ES256) or an RSA key (RS256, PS256), public or private
  * @param alg the JWS algorithm the key is used with; must match the key type
  * @returns the public JWK
  * @throws Error when the key type or curve does not fit `alg`
@@ -31,7 +31,7 @@ export function publicJwkFromKeyObject(key: KeyObject, alg: SigningAlgorithm): P
     jwk = { kty: 'EC', crv: 'P-256', x: exported.x, y: exported.y };
   } else {
     if (exported.kty !== 'RSA' || !exported.n || !exported.e) {
-      throw new Error('RS256 needs an RSA key');
+      throw new Error(`${alg} needs an RSA key`);
     }
     jwk = { kty: 'RSA', n: exported.n, e: exported.e };
   }

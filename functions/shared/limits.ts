@@ -30,6 +30,42 @@ export const CLOCK_SKEW_SECONDS: Limit = { min: 0, max: 300, default: 30 };
 export const VERIFIED_TOKEN_CACHE_SIZE: Limit = { min: 0, max: 10000, default: 1000 };
 
 /**
+ * How old a DPoP proof's `iat` may be, in seconds (RFC 9449 §4.3 step 11: "within an acceptable
+ * window"; §11.1 asks for a short one). Both functions read it (DPOP_IAT_PAST_SECONDS); each
+ * replay-cache entry is kept until `iat` + this + {@link DPOP_IAT_FUTURE_SECONDS} (plus slack), so
+ * an entry outlives every moment its proof could still be accepted. At least 5 s, so a proof
+ * survives the trip; at most 300 s, the longest a client assertion may live.
+ */
+export const DPOP_IAT_PAST_SECONDS: Limit = Object.freeze({ min: 5, max: 300, default: 60 });
+
+/**
+ * How far ahead of the server's clock a DPoP proof's `iat` may be, in seconds
+ * (DPOP_IAT_FUTURE_SECONDS). The FAPI 2.0 Security Profile asks an authorization server to "accept
+ * JWTs with an iat or nbf time up to 10 seconds in the future" and to "reject JWTs with an iat or
+ * nbf of 60 seconds or greater in the future" (openid/fapi, fapi-2_0-security-profile.md, "General
+ * Requirements" of authorization servers), hence the maximum; `security_profile = "fapi2"` raises
+ * the default to 10 and requires 10 to 59 ({@link FAPI2_JWT_FUTURE_SECONDS}).
+ */
+export const DPOP_IAT_FUTURE_SECONDS: Limit = Object.freeze({ min: 0, max: 60, default: 5 });
+
+/**
+ * How far ahead `iat` and `nbf` may be under the FAPI 2.0 profile, in seconds: it "shall accept JWTs
+ * with an iat or nbf time up to 10 seconds in the future, however should reject JWTs with an iat or
+ * nbf of 60 seconds or greater in the future" (see DPOP_IAT_FUTURE_SECONDS). Both DPoP proofs
+ * (DPOP_IAT_FUTURE_SECONDS) and client assertions (CLOCK_SKEW_SECONDS, their `iat`/`nbf` tolerance)
+ * must lie in this range with `security_profile = "fapi2"`; the default is DPoP's under the profile.
+ */
+export const FAPI2_JWT_FUTURE_SECONDS: Limit = Object.freeze({ min: 10, max: 59, default: 10 });
+
+/**
+ * Length of a DPoP server-nonce window, in seconds (RFC 9449 §8; functions/token/core/dpop-nonce.ts).
+ * A nonce is accepted in its own window and the next, so for 60 to 120 s: a proof made with it
+ * cannot be used later than that, whatever its `iat` says. Each container derives each window's
+ * nonce once (one KMS GenerateMac a minute while it serves DPoP token requests).
+ */
+export const DPOP_NONCE_PERIOD_SECONDS = 60;
+
+/**
  * API Gateway's authorizer result cache TTL (`authorizerResultTtlInSeconds`), 0 disables the
  * cache. 3600 is the largest value API Gateway accepts and 300 its default: "Authorization
  * Caching ... The default TTL value is 300 seconds. The maximum value is 3600 seconds"
@@ -73,7 +109,9 @@ export const AWS_CALL_BUDGET: AwsCallBudget = Object.freeze({
  * AWS operations one token request makes one after another, at most: GetItem, then GetPublicKey
  * (only while the signing key's info is not yet memoised), then Sign. The last-use UpdateItem runs
  * beside GetPublicKey and Sign within LAST_USE_WRITE_BUDGET, less than either's budget, so it adds
- * no serial operation.
+ * no serial operation. With DPoP server nonces, the GenerateMac that derives a window's nonce (at
+ * most once a minute per container) runs beside the client's GetItem and its authentication, with
+ * the same budget as the GetItem, so it adds none either.
  */
 export const TOKEN_REQUEST_SERIAL_AWS_OPERATIONS = 3;
 

@@ -2,11 +2,19 @@
 import {
   AUTHORIZER_RESULT_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
+  FAPI2_JWT_FUTURE_SECONDS,
   TOKEN_TTL_SECONDS,
 } from '../shared/limits';
+import {
+  FAPI2_SIGNING_ALGORITHMS,
+  SECURITY_PROFILES,
+  type SecurityProfile,
+} from './core/security-profile';
 import type { DpopIatWindow } from '../shared/dpop-proof';
 import type { SigningAlgorithm } from '../shared/types';
 import {
+  configError,
+  dpopIatWindow,
   integerInRange,
   issuerUrl,
   oneOf,
@@ -16,8 +24,8 @@ import {
   type Env,
 } from '../shared/env';
 
-/** Signing algorithms accepted in SIGNING_ALGORITHM. */
-export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256'];
+/** Signing algorithms accepted in SIGNING_ALGORITHM (PS256: RSASSA-PSS on an RSA key). */
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256', 'PS256'];
 
 /**
  * SIGNING_ALGORITHM when unset: RS256 (KMS RSA_2048 keys), the module's default. KMS prices an RSA
@@ -59,10 +67,22 @@ export interface TokenConfig {
    */
   acceptTokenEndpointAudience?: boolean;
   /**
-   * How old and how far ahead a DPoP proof's `iat` may be (RFC 9449 §4.3 step 11); default
-   * DEFAULT_DPOP_IAT_WINDOW (60 s / 5 s). Not read from the environment yet (issue 25).
+   * DPOP_IAT_PAST_SECONDS and DPOP_IAT_FUTURE_SECONDS: how old and how far ahead a DPoP proof's
+   * `iat` may be (RFC 9449 §4.3 step 11); default DEFAULT_DPOP_IAT_WINDOW (60 s / 5 s). The
+   * proof's replay entry is kept past the whole window (issue-token.ts).
    */
   dpopIatWindow?: DpopIatWindow;
+  /**
+   * DPOP_NONCE_KEY_ID: the KMS HMAC_256 key of the DPoP server nonces (RFC 9449 §8; docs/dpop.md).
+   * Set, every DPoP token request needs a current nonce; unset (the default), nonces are off.
+   */
+  dpopNonceKeyId?: string;
+  /**
+   * SECURITY_PROFILE: `none` (the default) or `fapi2`, the FAPI 2.0 Security Profile
+   * (core/security-profile.ts, docs/fapi.md). loadTokenConfig refuses an environment that
+   * contradicts the profile, as the Terraform validation does.
+   */
+  securityProfile?: SecurityProfile;
 }
 
 /**
@@ -72,6 +92,48 @@ export interface TokenConfig {
  * @throws Error whose message names the first missing or invalid variable
  */
 export function loadTokenConfig(env: Env): TokenConfig {
+  const config = loadSettings(env);
+  if (config.securityProfile === 'fapi2') checkFapi2(config);
+  return config;
+}
+
+/**
+ * The FAPI 2.0 profile's own rules on the other settings, each error naming the variable: tokens
+ * signed PS256 or ES256, server nonces on, and `iat`/`nbf` accepted from 10 to 59 s ahead.
+ * @param config the loaded settings
+ * @throws Error naming the variable that contradicts the profile
+ */
+function checkFapi2(config: TokenConfig): void {
+  const algorithm = config.signer.algorithm;
+  if (!FAPI2_SIGNING_ALGORITHMS.includes(algorithm)) {
+    throw configError(
+      'SIGNING_ALGORITHM',
+      `must be one of ${FAPI2_SIGNING_ALGORITHMS.join(', ')} with SECURITY_PROFILE=fapi2 (got ${algorithm})`,
+    );
+  }
+  if (config.dpopNonceKeyId === undefined) {
+    throw configError('DPOP_NONCE_KEY_ID', 'is required with SECURITY_PROFILE=fapi2');
+  }
+  const { min, max } = FAPI2_JWT_FUTURE_SECONDS;
+  const ahead: [string, number][] = [
+    ['DPOP_IAT_FUTURE_SECONDS', (config.dpopIatWindow as DpopIatWindow).futureSeconds],
+    ['CLOCK_SKEW_SECONDS', config.clockSkewSeconds],
+  ];
+  for (const [name, value] of ahead) {
+    if (value < min || value > max) {
+      throw configError(
+        name,
+        `must be between ${min} and ${max} with SECURITY_PROFILE=fapi2 (got ${value})`,
+      );
+    }
+  }
+}
+
+/**
+ * @param env the environment
+ * @returns every setting, unchecked against the profile
+ */
+function loadSettings(env: Env): TokenConfig {
   const issuer = issuerUrl(env, 'ISSUER');
   const defaultAudience = requiredString(env, 'DEFAULT_AUDIENCE');
   const tokenTtlSeconds = integerInRange(env, 'TOKEN_TTL_SECONDS', TOKEN_TTL_SECONDS);
@@ -99,5 +161,8 @@ export function loadTokenConfig(env: Env): TokenConfig {
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
     acceptTokenEndpointAudience:
       oneOf(env, 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE', ['true', 'false'], 'false') === 'true',
+    dpopIatWindow: dpopIatWindow(env),
+    dpopNonceKeyId: optionalString(env, 'DPOP_NONCE_KEY_ID'),
+    securityProfile: oneOf(env, 'SECURITY_PROFILE', SECURITY_PROFILES, 'none'),
   };
 }

@@ -4,6 +4,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createTokenIntrospector } from './core/introspect-token';
 import { createTokenIssuer } from './core/issue-token';
 import { createDpopProofVerifier, DEFAULT_DPOP_IAT_WINDOW } from '../shared/dpop-proof';
+import { createDpopNonces } from './core/dpop-nonce';
+import {
+  FAPI2_ASSERTION_ALGORITHMS,
+  FAPI2_AUTH_METHODS,
+  FAPI2_DPOP_ALGORITHMS,
+} from './core/security-profile';
 import { CLOCK_SKEW_SECONDS } from '../shared/limits';
 import { TOKEN_PATH } from './core/metadata';
 import { createTokenRevoker } from './core/revoke-token';
@@ -41,6 +47,14 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
   const logger = deps.logger ?? quietLogger();
   const realm = config.issuer;
   const clockSkewSeconds = config.clockSkewSeconds ?? CLOCK_SKEW_SECONDS.default;
+  // The FAPI 2.0 profile (core/security-profile.ts, docs/fapi.md): private_key_jwt alone with
+  // PS256/ES256/EdDSA assertions, DPoP on every token with ES256/PS256 proofs.
+  const fapi2 = config.securityProfile === 'fapi2';
+  // Without the replay cache neither assertions nor DPoP proofs can be used once: the profile
+  // would refuse every request, so the handler refuses to start instead.
+  if (fapi2 && deps.replayCache === undefined) {
+    throw new Error('Invalid configuration: the FAPI 2.0 profile needs the replay cache');
+  }
   // docs/private-key-jwt.md: `aud` is the issuer identifier, its sole value (rfc7523bis); the token
   // endpoint URL that RFC 7523 §3 allowed only when the deployment opts in for older clients.
   const assertions =
@@ -53,10 +67,12 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
               ...(config.acceptTokenEndpointAudience === true ? [config.issuer + TOKEN_PATH] : []),
             ],
             clockSkewSeconds,
+            ...(fapi2 ? { algorithms: FAPI2_ASSERTION_ALGORITHMS } : {}),
           }),
           replayCache: deps.replayCache,
           clockSkewSeconds,
         };
+  const allowedMethods = fapi2 ? { allowedMethods: FAPI2_AUTH_METHODS } : {};
   // DPoP (RFC 9449 §5): proofs name the token endpoint URL in `htu`; their `jti`s share the
   // assertions' replay cache under their own keys (client-assertion.ts, dpopProofJtiKey).
   const dpopIatWindow = config.dpopIatWindow ?? DEFAULT_DPOP_IAT_WINDOW;
@@ -67,9 +83,17 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
           verifier: createDpopProofVerifier({
             targetUri: config.issuer + TOKEN_PATH,
             iatWindow: dpopIatWindow,
+            ...(fapi2 ? { algorithms: FAPI2_DPOP_ALGORITHMS } : {}),
           }),
           replayCache: deps.replayCache,
           iatWindow: dpopIatWindow,
+          // RFC 9449 §8, stateless: a MAC of the issuer and the time window (core/dpop-nonce.ts).
+          nonces:
+            deps.nonceMac === undefined
+              ? undefined
+              : createDpopNonces({ mac: deps.nonceMac, issuer: config.issuer }),
+          // FAPI 2.0: "shall only issue sender-constrained access tokens".
+          required: fapi2,
         };
   const issuer = createTokenIssuer({
     issuer: config.issuer,
@@ -82,6 +106,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
     clock: deps.clock,
     randomBytes: deps.randomBytes,
     assertions,
+    ...allowedMethods,
     dpop,
     lastUse: deps.lastUse,
     // The client has authenticated, so its id is logged as is; the AwsCallError's message names
@@ -96,7 +121,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
 
   const revocations = deps.revocations;
   // A second authenticator over the same ports: the same dummy-hash timing rules apply.
-  const authenticator = createClientAuthenticator({ ...deps, assertions });
+  const authenticator = createClientAuthenticator({ ...deps, assertions, ...allowedMethods });
   const verifyToken = createIssuedTokenVerifier({
     issuer: config.issuer,
     publicKeys: deps.publicKeys,
@@ -112,6 +137,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
       revocation: revocations !== undefined,
       privateKeyJwt: assertions !== undefined,
       dpop: dpop !== undefined,
+      securityProfile: config.securityProfile,
     }),
     ...(revocations === undefined
       ? {}

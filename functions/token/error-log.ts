@@ -1,5 +1,5 @@
 // What the token function may log about a failed request: error class names and messages, and the log-only reason.
-import { InvalidClientError, InvalidDpopProofError } from './core/errors';
+import { InvalidClientError, InvalidDpopProofError, UseDpopNonceError } from './core/errors';
 
 /**
  * What is safe to log about an unexpected error: class names and messages of it and its cause,
@@ -24,7 +24,9 @@ export function errorInfo(err: unknown): Record<string, string> {
  * @returns `{reason}` for an InvalidClientError that has one or an InvalidDpopProofError, else `{}`
  */
 export function reasonOf(err: unknown): { reason?: string } {
-  if (err instanceof InvalidDpopProofError) return { reason: err.reason };
+  if (err instanceof InvalidDpopProofError || err instanceof UseDpopNonceError) {
+    return { reason: err.reason };
+  }
   return err instanceof InvalidClientError && err.reason !== undefined
     ? { reason: err.reason }
     : {};

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { TokenConfig } from './config';
+import type { NonceMac } from './core/dpop-nonce';
 import type { Clock, RandomBytes } from '../shared/types';
 import type {
   AssertionReplayCache,
@@ -22,7 +23,11 @@ export type TokenHandlerConfig = Pick<
   Partial<
     Pick<
       TokenConfig,
-      'minTokenTtlSeconds' | 'clockSkewSeconds' | 'acceptTokenEndpointAudience' | 'dpopIatWindow'
+      | 'minTokenTtlSeconds'
+      | 'clockSkewSeconds'
+      | 'acceptTokenEndpointAudience'
+      | 'dpopIatWindow'
+      | 'securityProfile'
     >
   >;
 
@@ -52,6 +57,12 @@ export interface TokenHandlerDeps {
    * 9449 §11.1); the method and DPoP are offered (and advertised) only when it is given.
    */
   replayCache?: AssertionReplayCache;
+  /**
+   * The MAC of the DPoP server nonces (RFC 9449 §8): with it (and DPoP offered), every DPoP token
+   * request needs a current nonce and every DPoP token response carries the next one. Production:
+   * KMS GenerateMac with DPOP_NONCE_KEY_ID.
+   */
+  nonceMac?: NonceMac;
   /**
    * Where each client's last use (`last_used_at`) is written, at most hourly, beside the KMS Sign;
    * nothing is recorded without it. A failed write is logged as a warning and never fails a request.

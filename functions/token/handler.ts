@@ -12,6 +12,7 @@ import { Argon2PasswordHasher } from './adapters/password-hasher-argon2';
 import { createPooledRandomBytes } from './adapters/random-bytes-pooled';
 import { KmsPublicKeySource } from './adapters/public-keys-kms';
 import { KmsSigner } from './adapters/signer-kms';
+import { KmsNonceMac } from './adapters/nonce-mac-kms';
 import { loadTokenConfig } from './config';
 import { createTokenHandler, type TokenHandler } from './create-handler';
 import {
@@ -55,7 +56,12 @@ export const handler: TokenHandler = createTokenHandler({
   config,
   clientStore: timing === undefined ? clientStore : timeClientStore(clientStore, timing),
   signer: timing === undefined ? signer : timeSigner(signer, timing),
-  publicKeys: new KmsPublicKeySource({ keyIds: config.signer.jwksKeyIds, client: kms }),
+  publicKeys: new KmsPublicKeySource({
+    keyIds: config.signer.jwksKeyIds,
+    client: kms,
+    // Every key of the JWKS is published with the algorithm the deployment signs with.
+    rsaAlgorithm: config.signer.algorithm === 'PS256' ? 'PS256' : 'RS256',
+  }),
   hasher: timing === undefined ? hasher : timePasswordHasher(hasher, timing),
   clock: Date.now,
   randomBytes: createPooledRandomBytes(),
@@ -64,6 +70,11 @@ export const handler: TokenHandler = createTokenHandler({
   revocations: config.revocation
     ? new DynamoDbRevocationStore({ tableName: config.clientsTable, client: dynamodb })
     : undefined,
+  // DPoP server nonces (RFC 9449 §8), when the deployment turns them on (docs/dpop.md).
+  nonceMac:
+    config.dpopNonceKeyId === undefined
+      ? undefined
+      : new KmsNonceMac({ keyId: config.dpopNonceKeyId, client: kms }),
   // private_key_jwt: used assertion `jti`s, in the clients table (docs/private-key-jwt.md).
   replayCache: new DynamoDbReplayCache({ tableName: config.clientsTable, client: dynamodb }),
   // last_used_at, at most hourly per client, beside the Sign (docs/clients.md): its own small

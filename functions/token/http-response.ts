@@ -5,6 +5,7 @@ import {
   OAuthError,
   RequestTooLargeError,
   TemporarilyUnavailableError,
+  UseDpopNonceError,
   type OAuthErrorCode,
 } from './core/errors';
 
@@ -27,6 +28,7 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   invalid_scope: 400,
   invalid_target: 400,
   invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   server_error: 500,
   temporarily_unavailable: 503,
 };
@@ -93,6 +95,10 @@ export function errorResponse(err: unknown, realm: string): APIGatewayProxyResul
         ? 403
         : STATUS_BY_CODE[err.code];
   const response = jsonResponse(statusCode, { error: err.code, error_description: err.message });
+  // RFC 9449 §8: the nonce to use, in exactly one DPoP-Nonce header.
+  if (err instanceof UseDpopNonceError) {
+    response.headers = { ...response.headers, 'DPoP-Nonce': err.nonce };
+  }
   if (statusCode === 401) {
     // RFC 6749 §5.2 requires the challenge when Basic was tried; RFC 9110 §15.5.2 requires one on
     // every 401, so it is always sent, naming the scheme this server supports.

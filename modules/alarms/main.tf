@@ -12,7 +12,7 @@ locals {
 
   # AwsThrottlesByOperation is counted per AWS operation (docs/metrics.md); these alarms add up
   # the operations of one service.
-  kms_operations      = ["KMS.Sign", "KMS.GetPublicKey"]
+  kms_operations      = ["KMS.Sign", "KMS.GetPublicKey", "KMS.GenerateMac"]
   dynamodb_operations = ["DynamoDB.GetItem", "DynamoDB.PutItem", "DynamoDB.UpdateItem"]
 
   # A static alarm on one metric; anomaly alarms and metric math override the last fields.
@@ -84,7 +84,7 @@ locals {
     # result it watches, false on the others (CloudWatch API Reference, PutMetricAlarm and
     # MetricDataQuery, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
     kms_throttles = merge(local.static, {
-      meaning    = "KMS throttled at least ${var.token.kms_throttles} Sign or GetPublicKey call(s) of the token function ${var.token.function_name} in 5 minutes (AwsThrottlesByOperation, namespace ${var.metrics_namespace}): those token requests got 503 temporarily_unavailable."
+      meaning    = "KMS throttled at least ${var.token.kms_throttles} Sign, GetPublicKey or GenerateMac (DPoP nonces) call(s) of the token function ${var.token.function_name} in 5 minutes (AwsThrottlesByOperation, namespace ${var.metrics_namespace}): those token requests got 503 temporarily_unavailable."
       threshold  = var.token.kms_throttles
       expression = join(" + ", [for i, op in local.kms_operations : "FILL(op${i}, 0)"])
       label      = "KMS calls throttled"

@@ -41,12 +41,16 @@ locals {
     LOG_LEVEL                    = var.log_level
     REVOCATION_CHECK             = var.revocation == null ? "false" : "true"
     USAGE_PLANS                  = var.usage_plans ? "true" : "false"
+    # A PEM does not say which of RS256 and PS256 an RSA key signs with; the deployment does.
+    RSA_SIGNING_ALGORITHM = var.signing_algorithm == "PS256" ? "PS256" : "RS256"
     # The function refuses every DPoP request when this is not 0: a cached decision would let
     # later requests skip the proof and replay checks (docs/dpop.md, "No cached bypass").
     AUTHORIZER_RESULT_TTL_SECONDS = tostring(var.result_ttl_seconds)
     }, var.dpop == null ? {} : {
-    DPOP_REPLAY_TABLE  = var.dpop.table_name
-    DPOP_ALLOWED_HOSTS = jsonencode(local.dpop_allowed_hosts)
+    DPOP_REPLAY_TABLE       = var.dpop.table_name
+    DPOP_ALLOWED_HOSTS      = jsonencode(local.dpop_allowed_hosts)
+    DPOP_IAT_PAST_SECONDS   = tostring(var.dpop_iat_past_seconds)
+    DPOP_IAT_FUTURE_SECONDS = tostring(var.dpop_iat_future_seconds)
     }, try(var.dpop.public_base_url, null) == null ? {} : {
     DPOP_PUBLIC_BASE_URL = var.dpop.public_base_url
     }, var.revocation == null ? {} : {

@@ -91,6 +91,17 @@ variable "public_keys_pem" {
   }
 }
 
+variable "signing_algorithm" {
+  description = "The JWS algorithm of the tokens (the token endpoint's signing_algorithm): the authorizer pins every RSA key of public_keys_pem to RS256 (the default) or PS256 and never accepts the other from it; EC keys always verify ES256."
+  type        = string
+  default     = "RS256"
+
+  validation {
+    condition     = contains(["ES256", "RS256", "PS256"], var.signing_algorithm)
+    error_message = "signing_algorithm must be ES256, RS256 or PS256."
+  }
+}
+
 variable "route_scopes" {
   description = "Map of \"METHOD /path\" (the API's resource templates, e.g. \"GET /orders/{id}\" or \"ANY /files/{proxy+}\") to the scopes that permit it; a token needs any one listed scope, [] admits any valid token. The authorizer looks up the route API Gateway matched (ANY as fallback); routes not listed are denied. With the trusted keys it makes the authorizer's configuration, stored in its environment while small and in a DynamoDB table the module creates past that; the authorizer_config output states the storage, the encoded size and the room left (docs/authorizer.md)."
   type        = map(list(string))
@@ -374,5 +385,33 @@ variable "monitoring" {
   validation {
     condition     = alltrue([for t in values(var.monitoring.thresholds) : t >= 1 && floor(t) == t])
     error_message = "monitoring.thresholds (errors, throttles, revocation_read_failures) must be whole numbers of at least 1: each is a count per 5 minutes that alarms, and 0 would alarm on every period."
+  }
+}
+
+################################################################################
+# DPoP proof window (RFC 9449 §4.3, docs/dpop.md)
+################################################################################
+
+# The bounds come from functions/shared/limits.ts (DPOP_IAT_PAST_SECONDS, DPOP_IAT_FUTURE_SECONDS);
+# test/terraform/limits.test.ts checks that they agree.
+variable "dpop_iat_past_seconds" {
+  description = "How old a DPoP proof's iat may be, in seconds (5-300); with dpop_iat_future_seconds also how long a proof's dpopjti# entry is kept. Used with dpop only."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.dpop_iat_past_seconds >= 5 && var.dpop_iat_past_seconds <= 300 && floor(var.dpop_iat_past_seconds) == var.dpop_iat_past_seconds
+    error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
+  }
+}
+
+variable "dpop_iat_future_seconds" {
+  description = "How far ahead of the function's clock a DPoP proof's iat may be, in seconds (0-60). Used with dpop only."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.dpop_iat_future_seconds >= 0 && var.dpop_iat_future_seconds <= 60 && floor(var.dpop_iat_future_seconds) == var.dpop_iat_future_seconds
+    error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60."
   }
 }

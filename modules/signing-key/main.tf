@@ -10,15 +10,20 @@ data "aws_iam_session_context" "current" {
 }
 
 locals {
+  # PS256 (RSASSA-PSS) uses the same RSA_2048 keys as RS256 ("Asymmetric key specs", RSA key specs
+  # for signing and verification, https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html),
+  # so switching between them keeps the keys and their price.
   key_spec = {
     ES256 = "ECC_NIST_P256"
     RS256 = "RSA_2048"
+    PS256 = "RSA_2048"
   }
   # The KMS SigningAlgorithm each JWS alg uses; functions/token/adapters/signer-kms.ts sends the
   # same (KMS_SIGNING_ALGORITHM), and test/terraform/iam-policies.test.ts checks they agree.
   signing_algorithm = {
     ES256 = "ECDSA_SHA_256"
     RS256 = "RSASSA_PKCS1_V1_5_SHA_256"
+    PS256 = "RSASSA_PSS_SHA_256"
   }
 
   # A session ARN would stop matching when the session ends (and aws:PrincipalArn of a role

@@ -26,13 +26,13 @@ variable "key_names" {
 }
 
 variable "algorithm" {
-  description = "JWS algorithm the keys sign with: RS256 (RSA_2048 keys, the default) or ES256 (ECC_NIST_P256 keys)."
+  description = "JWS algorithm the keys sign with: RS256 (RSA_2048 keys, the default), PS256 (the same RSA_2048 keys, RSASSA-PSS; the FAPI 2.0 profile's) or ES256 (ECC_NIST_P256 keys). The key policy lets the signer use this algorithm only."
   type        = string
   default     = "RS256"
 
   validation {
-    condition     = contains(["ES256", "RS256"], var.algorithm)
-    error_message = "algorithm must be ES256 or RS256."
+    condition     = contains(["ES256", "RS256", "PS256"], var.algorithm)
+    error_message = "algorithm must be ES256, RS256 or PS256."
   }
 }
 

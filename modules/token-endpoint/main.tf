@@ -7,6 +7,7 @@ locals {
   kms_signing_algorithm = {
     ES256 = "ECDSA_SHA_256"
     RS256 = "RSASSA_PKCS1_V1_5_SHA_256"
+    PS256 = "RSASSA_PSS_SHA_256"
   }
   # What the last-use update may name: the key and last_used_at. Keep in step with
   # LAST_USE_ATTRIBUTES in functions/token/adapters/last-use-dynamodb.ts.
@@ -202,6 +203,27 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # DPoP server nonces (RFC 9449 §8, docs/dpop.md): GenerateMac on the nonce key, with HMAC_SHA_256
+  # only (kms:MacAlgorithm, "Controlling access to HMAC KMS keys",
+  # https://docs.aws.amazon.com/kms/latest/developerguide/hmac-authz.html); never VerifyMac. The
+  # key's own policy (modules/dpop-nonce-key) allows the same and denies everyone else.
+  dynamic "statement" {
+    for_each = var.dpop_nonce_key_arn == null ? [] : [var.dpop_nonce_key_arn]
+
+    content {
+      sid       = "GenerateDpopNonces"
+      effect    = "Allow"
+      actions   = ["kms:GenerateMac"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:MacAlgorithm"
+        values   = ["HMAC_SHA_256"]
+      }
+    }
+  }
+
   # GetPublicKey requests carry no kms:SigningAlgorithm, so they need their own statement.
   statement {
     sid       = "ReadSigningPublicKeys"
@@ -240,7 +262,7 @@ module "function" {
 
   reserved_concurrent_executions = var.reserved_concurrent_executions
 
-  environment_variables = {
+  environment_variables = merge({
     ISSUER                            = var.issuer
     DEFAULT_AUDIENCE                  = var.audience
     TOKEN_TTL_SECONDS                 = tostring(var.token_ttl_seconds)
@@ -256,7 +278,12 @@ module "function" {
     REVOCATION                        = tostring(var.revocation)
     CLOCK_SKEW_SECONDS                = tostring(var.clock_skew_seconds)
     ASSERTION_TOKEN_ENDPOINT_AUDIENCE = tostring(var.assertion_token_endpoint_audience)
-  }
+    DPOP_IAT_PAST_SECONDS             = tostring(var.dpop_iat_past_seconds)
+    DPOP_IAT_FUTURE_SECONDS           = tostring(var.dpop_iat_future_seconds)
+    SECURITY_PROFILE                  = var.security_profile
+    }, var.dpop_nonce_key_arn == null ? {} : {
+    DPOP_NONCE_KEY_ID = var.dpop_nonce_key_arn
+  })
 
   log_retention_days = var.log_retention_days
 

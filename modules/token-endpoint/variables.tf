@@ -112,13 +112,13 @@ variable "active_signing_key_arn" {
 }
 
 variable "signing_algorithm" {
-  description = "RS256 (the default, for RSA_2048 keys) or ES256 (for ECC_NIST_P256 keys), matching the key spec of every key in signing_key_arns."
+  description = "RS256 (the default, for RSA_2048 keys), PS256 (RSASSA-PSS, for the same RSA keys) or ES256 (for ECC_NIST_P256 keys), matching the key spec of every key in signing_key_arns; the JWKS publishes the keys with it."
   type        = string
   default     = "RS256"
 
   validation {
-    condition     = contains(["ES256", "RS256"], var.signing_algorithm)
-    error_message = "signing_algorithm must be ES256 or RS256."
+    condition     = contains(["ES256", "RS256", "PS256"], var.signing_algorithm)
+    error_message = "signing_algorithm must be ES256, RS256 or PS256."
   }
 }
 
@@ -251,4 +251,64 @@ variable "assertion_token_endpoint_audience" {
   description = "Also accept the token endpoint URL as a private_key_jwt assertion's aud, as RFC 7523 §3 allowed, for older client libraries. false (the default) accepts only the issuer identifier, as draft-ietf-oauth-rfc7523bis requires against audience injection (docs/private-key-jwt.md)."
   type        = bool
   default     = false
+}
+
+################################################################################
+# DPoP (RFC 9449, docs/dpop.md)
+################################################################################
+
+# The bounds come from functions/shared/limits.ts (DPOP_IAT_PAST_SECONDS, DPOP_IAT_FUTURE_SECONDS);
+# test/terraform/limits.test.ts checks that they agree.
+variable "dpop_iat_past_seconds" {
+  description = "How old a DPoP proof's iat may be, in seconds (5-300): the proof window of RFC 9449 §4.3, and with dpop_iat_future_seconds how long a proof's jti# replay entry is kept."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.dpop_iat_past_seconds >= 5 && var.dpop_iat_past_seconds <= 300 && floor(var.dpop_iat_past_seconds) == var.dpop_iat_past_seconds
+    error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
+  }
+}
+
+variable "dpop_iat_future_seconds" {
+  description = "How far ahead of the function's clock a DPoP proof's iat may be, in seconds (0-60), for clients whose clocks run fast."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.dpop_iat_future_seconds >= 0 && var.dpop_iat_future_seconds <= 60 && floor(var.dpop_iat_future_seconds) == var.dpop_iat_future_seconds
+    error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60."
+  }
+}
+
+variable "dpop_nonce_key_arn" {
+  description = "ARN of the KMS HMAC_256 key of the DPoP server nonces (RFC 9449 §8; modules/dpop-nonce-key): set, every DPoP token request needs a current nonce (400 use_dpop_nonce with a DPoP-Nonce header otherwise) and the function may call kms:GenerateMac with HMAC_SHA_256 on that key. null (the default) turns nonces off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dpop_nonce_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.dpop_nonce_key_arn, "-")))
+    error_message = "dpop_nonce_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), or null to turn nonces off."
+  }
+}
+
+################################################################################
+# FAPI 2.0 Security Profile (docs/fapi.md)
+################################################################################
+
+variable "security_profile" {
+  description = "\"none\" (the default) or \"fapi2\": the FAPI 2.0 Security Profile (docs/fapi.md). The function then accepts private_key_jwt only (PS256, ES256 or EdDSA assertions) and a DPoP proof (ES256 or PS256, with a server nonce) on every token request; it needs signing_algorithm PS256 or ES256, dpop_nonce_key_arn, and dpop_iat_future_seconds and clock_skew_seconds of 10-59."
+  type        = string
+  default     = "none"
+  nullable    = false
+
+  validation {
+    condition     = contains(["none", "fapi2"], var.security_profile)
+    error_message = "security_profile must be \"none\" or \"fapi2\"."
+  }
+
+  validation {
+    condition     = var.security_profile != "fapi2" || (contains(["PS256", "ES256"], var.signing_algorithm) && var.dpop_nonce_key_arn != null && var.dpop_iat_future_seconds >= 10 && var.dpop_iat_future_seconds <= 59 && var.clock_skew_seconds >= 10 && var.clock_skew_seconds <= 59)
+    error_message = "security_profile = \"fapi2\" needs signing_algorithm \"PS256\" or \"ES256\", dpop_nonce_key_arn set, and dpop_iat_future_seconds and clock_skew_seconds between 10 and 59."
+  }
 }

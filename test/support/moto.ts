@@ -1,6 +1,7 @@
 // Starts moto_server on a free loopback port for one test file and points the AWS SDK at it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { findTool } from './tools';
 
@@ -57,16 +58,30 @@ async function waitUntilUp(
 /**
  * Starts moto_server and sets `AWS_ENDPOINT_URL`, dummy credentials and region in this process.
  * @param options.setProcessEnv also write the env into `process.env` (default true)
+ * @param options.kmsPssDigestSalt sign KMS RSASSA_PSS_* with a salt as long as the digest, as AWS
+ *   KMS documents and JWS PS256 needs, instead of moto's longest salt (moto-shims/sitecustomize.py)
  * @returns the running server
  */
-export async function startMoto(options: { setProcessEnv?: boolean } = {}): Promise<Moto> {
+export async function startMoto(
+  options: { setProcessEnv?: boolean; kmsPssDigestSalt?: boolean } = {},
+): Promise<Moto> {
   const bin = findTool('moto_server', 'MOTO_SERVER');
   if (!bin) throw new Error('moto_server not found on PATH (set MOTO_SERVER to its path)');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    env: {
+      ...process.env,
+      MOTO_ALLOW_NONEXISTENT_REGION: 'true',
+      ...(options.kmsPssDigestSalt === true
+        ? {
+            PYTHONPATH: [path.join(__dirname, 'moto-shims'), process.env.PYTHONPATH]
+              .filter((p) => p !== undefined && p !== '')
+              .join(path.delimiter),
+          }
+        : {}),
+    },
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -1,5 +1,5 @@
 // Fixtures for token tests: node:crypto signer, client record, token request event, fixed clock (store and hasher fakes: memory-client-store.ts, fake-hasher.ts).
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { publicJwkFromKeyObject } from '../../functions/shared/jwk';
 import type { PublicJwk, SigningAlgorithm } from '../../functions/shared/types';
@@ -48,10 +48,17 @@ export class InMemorySigner implements Signer, PublicKeySource {
 
   async sign(signingInput: Uint8Array): Promise<Uint8Array> {
     this.signCalls += 1;
+    // PS256: a 32-byte salt (RFC 7518 §3.5), as KMS's RSASSA_PSS_SHA_256 documents.
     const options =
       this.alg === 'ES256'
         ? { key: this.privateKey, dsaEncoding: 'ieee-p1363' as const }
-        : { key: this.privateKey };
+        : this.alg === 'PS256'
+          ? {
+              key: this.privateKey,
+              padding: constants.RSA_PKCS1_PSS_PADDING,
+              saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+            }
+          : { key: this.privateKey };
     return new Uint8Array(sign('sha256', signingInput, options));
   }
 

@@ -175,11 +175,25 @@ run "dpop_route_is_an_object_in_the_document" {
     route_sender_constraints = { "GET /orders/{id}" = "dpop", "POST /orders" = "none" }
     result_ttl_seconds       = 0
     dpop                     = { table_name = "clients", table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/clients", public_base_url = "https://cdn.example.com/a%20b/~shop" }
+    signing_algorithm        = "PS256"
+    dpop_iat_past_seconds    = 90
+    dpop_iat_future_seconds  = 10
   }
 
   assert {
     condition     = module.function.environment_variables["DPOP_PUBLIC_BASE_URL"] == "https://cdn.example.com/a%20b/~shop"
     error_message = "dpop.public_base_url must reach the function as DPOP_PUBLIC_BASE_URL."
+  }
+
+  # PS256 tokens (issue 25, docs/fapi.md): the function pins its RSA keys to PS256, and gets the
+  # proof window.
+  assert {
+    condition = (
+      module.function.environment_variables["RSA_SIGNING_ALGORITHM"] == "PS256" &&
+      module.function.environment_variables["DPOP_IAT_PAST_SECONDS"] == "90" &&
+      module.function.environment_variables["DPOP_IAT_FUTURE_SECONDS"] == "10"
+    )
+    error_message = "The authorizer pins RSA keys to PS256 and gets the proof window."
   }
 
   assert {

@@ -21,8 +21,8 @@ run "root_module_defaults_to_rs256_and_outputs_the_discovery_url" {
   }
 
   assert {
-    condition     = var.signing_algorithm == "RS256"
-    error_message = "signing_algorithm must default to RS256 (KMS RSA_2048)."
+    condition     = var.signing_algorithm == null && output.signing_algorithm == "RS256"
+    error_message = "signing_algorithm must default to RS256 (KMS RSA_2048) without a security profile."
   }
 
   assert {

@@ -5,7 +5,7 @@ import { sortMetrics, type AlarmShape, type ReadMetric } from '../support/cloudw
 export type ExpectedAlarm = Omit<AlarmShape, 'name' | 'description' | 'actions' | 'okActions'>;
 
 const PERIOD = 300;
-const KMS_OPERATIONS = ['KMS.Sign', 'KMS.GetPublicKey'];
+const KMS_OPERATIONS = ['KMS.Sign', 'KMS.GetPublicKey', 'KMS.GenerateMac'];
 const DYNAMODB_OPERATIONS = ['DynamoDB.GetItem', 'DynamoDB.PutItem', 'DynamoDB.UpdateItem'];
 
 const lambda = (fn: string, name: string, stat = 'Sum'): ReadMetric => ({

@@ -15,6 +15,7 @@ export const TERRAFORM_DIRS = [
   '.',
   'modules/client-table',
   'modules/signing-key',
+  'modules/dpop-nonce-key',
   'modules/token-endpoint',
   'modules/authorizer',
   'modules/lambda-function',

@@ -1,9 +1,15 @@
 // Plans the IAM-bearing submodules against moto_server and evaluates the rendered key policy and role policies over every action: who can sign, grant, change the policy, delete the key, read clients and write logs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { GrantOperation, MessageType, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import {
+  GrantOperation,
+  MacAlgorithmSpec,
+  MessageType,
+  SigningAlgorithmSpec,
+} from '@aws-sdk/client-kms';
 import { strToU8, zipSync } from 'fflate';
 import { KMS_SIGNING_ALGORITHM } from '../../functions/token/adapters/signer-kms';
+import { NONCE_MAC_ALGORITHM } from '../../functions/token/adapters/nonce-mac-kms';
 import { AUTHORIZER_ATTRIBUTES } from '../../functions/authorizer/adapters/revocation-state-dynamodb';
 import { LAST_USE_ATTRIBUTES } from '../../functions/token/adapters/last-use-dynamodb';
 import { auditKey } from '../../tools/dev-adapters/audit-entry';
@@ -34,6 +40,8 @@ const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${NAME}-clients`;
 const KEY_ADDRESS = 'module.signing_key.aws_kms_key.this["primary"]';
 const TOKEN_POLICY_ADDRESS = 'module.token_endpoint.module.function.aws_iam_role_policy.this';
 const AUTHORIZER_POLICY_ADDRESS = 'module.authorizer.module.function.aws_iam_role_policy.this';
+const NONCE_KEY_ADDRESS = 'module.dpop_nonce_key[0].aws_kms_key.this';
+const NONCE_KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-4111-8111-111111111111`;
 
 const KMS_ACTIONS = sdkActions('@aws-sdk/client-kms', 'kms');
 const DYNAMODB_ACTIONS = sdkActions('@aws-sdk/client-dynamodb', 'dynamodb');
@@ -105,6 +113,9 @@ const LAST_USE_CONTEXT = {
  */
 function contextsFor(action: string): Record<string, string | string[]>[] {
   if (action === 'dynamodb:UpdateItem') return [{}, LAST_USE_CONTEXT];
+  if (action === 'kms:GenerateMac' || action === 'kms:VerifyMac') {
+    return Object.values(MacAlgorithmSpec).map((algorithm) => ({ 'kms:MacAlgorithm': algorithm }));
+  }
   if (action === 'kms:Sign' || action === 'kms:Verify') {
     return Object.values(SigningAlgorithmSpec).flatMap((algorithm) =>
       Object.values(MessageType).map((type) => ({
@@ -198,6 +209,8 @@ interface Rendered {
   keyPolicy: PolicyDocument;
   tokenRolePolicy: PolicyDocument;
   authorizerRolePolicy: PolicyDocument;
+  /** The DPoP nonce key's policy, in plans with nonces. */
+  nonceKeyPolicy?: PolicyDocument;
 }
 
 const describeBoth =
@@ -214,7 +227,8 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     | 'rootAdministrator'
     | 'withRevocation'
     | 'withConfigTable'
-    | 'withDpop',
+    | 'withDpop'
+    | 'withFapi',
     Rendered
   >;
 
@@ -245,10 +259,12 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       if (!policy) throw new Error(`${address} has no planned policy in ${label}`);
       return JSON.parse(policy) as PolicyDocument;
     };
+    const hasNonceKey = changes.some((c) => c.address === NONCE_KEY_ADDRESS);
     return {
       keyPolicy: policyOf(KEY_ADDRESS),
       tokenRolePolicy: policyOf(TOKEN_POLICY_ADDRESS),
       authorizerRolePolicy: policyOf(AUTHORIZER_POLICY_ADDRESS),
+      ...(hasNonceKey ? { nonceKeyPolicy: policyOf(NONCE_KEY_ADDRESS) } : {}),
     };
   }
 
@@ -315,6 +331,12 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       '-var=large_route_map=true',
     ]);
     rendered.withDpop = await plan(ws.env, 'with-dpop', [zips, '-var=dpop=true']);
+    // The FAPI 2.0 profile's KMS side: PS256 signing keys and the DPoP nonce key.
+    rendered.withFapi = await plan(ws.env, 'with-fapi', [
+      zips,
+      '-var=algorithm=PS256',
+      '-var=nonces=true',
+    ]);
   });
 
   afterAll(async () => {
@@ -387,11 +409,12 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     }
   });
 
-  test("the token role signs only with the key's algorithm over RAW messages (ES256 and RS256)", () => {
+  test("the token role signs only with the key's algorithm over RAW messages (ES256, RS256, PS256)", () => {
     // Arrange
     const cases = [
       { policy: rendered.asUser, alg: 'ES256' as const },
       { policy: rendered.asAssumedRole, alg: 'RS256' as const },
+      { policy: rendered.withFapi, alg: 'PS256' as const },
     ];
     const token = principals(callerArn).tokenRole;
 
@@ -827,6 +850,89 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     },
   );
 
+  test('the DPoP nonce key: only the token role may GenerateMac (HMAC_SHA_256 only), nobody VerifyMac or CreateGrant, only administrators manage it', () => {
+    // Arrange
+    const nonceKeyPolicy = rendered.withFapi.nonceKeyPolicy as PolicyDocument;
+    const all = principals(callerArn);
+    const onNonceKey = (principal: RequestPrincipal): string[] =>
+      KMS_ACTIONS.filter((action) =>
+        contextsFor(action).some(
+          (context) =>
+            evaluatePolicy(
+              nonceKeyPolicy,
+              { principal, action, resource: NONCE_KEY_ARN, context },
+              'resource',
+            ).decision === 'allow',
+        ),
+      );
+    const macAllowed = (algorithm: string): string =>
+      evaluatePolicy(
+        nonceKeyPolicy,
+        {
+          principal: all.tokenRole,
+          action: 'kms:GenerateMac',
+          resource: NONCE_KEY_ARN,
+          context: { 'kms:MacAlgorithm': algorithm },
+        },
+        'resource',
+      ).decision;
+
+    // Act
+    const matrix = Object.fromEntries(
+      (Object.keys(all) as PrincipalName[]).map((name) => [name, onNonceKey(all[name])]),
+    );
+
+    // Assert
+    expect(matrix).toEqual({
+      tokenRole: ['kms:GenerateMac'],
+      authorizerRole: [],
+      keyAdministrator: ADMIN_ACTIONS.filter((a) => a !== 'kms:GetPublicKey'),
+      accountAdministrator: [],
+      accountRootUser: [],
+      otherAccountRole: [],
+      awsService: [],
+    });
+    expect(Object.values(MacAlgorithmSpec).filter((a) => macAllowed(a) === 'allow')).toEqual([
+      NONCE_MAC_ALGORITHM,
+    ]);
+    expect(rendered.asUser.nonceKeyPolicy).toBeUndefined();
+  });
+
+  test('with nonces, the token role may also GenerateMac on the nonce key with HMAC_SHA_256, and nothing else more', () => {
+    // Arrange
+    const { tokenRolePolicy } = rendered.withFapi;
+    const token = principals(callerArn).tokenRole;
+    const resources = {
+      signingKey: KEY_ARN,
+      nonceKey: NONCE_KEY_ARN,
+      otherKey: `arn:aws:kms:us-east-1:${ACCOUNT}:key/22222222-2222-4222-8222-222222222222`,
+    };
+
+    // Act
+    const pairs = allowedPairs(tokenRolePolicy, token, KMS_ACTIONS, resources);
+    const withAlgorithm = (algorithm: string): string =>
+      evaluatePolicy(
+        tokenRolePolicy,
+        {
+          principal: token,
+          action: 'kms:GenerateMac',
+          resource: NONCE_KEY_ARN,
+          context: { 'kms:MacAlgorithm': algorithm },
+        },
+        'identity',
+      ).decision;
+
+    // Assert
+    expect(pairs).toEqual([
+      'kms:GenerateMac nonceKey',
+      'kms:GetPublicKey signingKey',
+      'kms:Sign signingKey',
+    ]);
+    expect(Object.values(MacAlgorithmSpec).filter((a) => withAlgorithm(a) === 'allow')).toEqual([
+      NONCE_MAC_ALGORITHM,
+    ]);
+  });
+
   test('every action the policies name is one the matrices enumerate, and every statement has a Sid', () => {
     // Arrange: an action outside the enumerated lists would escape the matrices above
     const universe = [...DYNAMODB_ACTIONS, ...KMS_ACTIONS, ...LOGS_ACTIONS];
@@ -834,6 +940,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       r.keyPolicy,
       r.tokenRolePolicy,
       r.authorizerRolePolicy,
+      ...(r.nonceKeyPolicy === undefined ? [] : [r.nonceKeyPolicy]),
     ]);
 
     // Act

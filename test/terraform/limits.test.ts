@@ -9,6 +9,9 @@ import {
   AUTHORIZER_CONFIG_TABLE_LIMIT_BYTES,
   AUTHORIZER_RESULT_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
+  DPOP_IAT_FUTURE_SECONDS,
+  DPOP_IAT_PAST_SECONDS,
+  FAPI2_JWT_FUTURE_SECONDS,
   TOKEN_FUNCTION_TIMEOUT_SECONDS,
   TOKEN_TTL_SECONDS,
   type Limit,
@@ -75,6 +78,44 @@ const LIMITED: Limited[] = [
     variable: 'verified_token_cache_size',
     limit: VERIFIED_TOKEN_CACHE_SIZE,
     constant: 'VERIFIED_TOKEN_CACHE_SIZE',
+  },
+  {
+    dir: '.',
+    variable: 'dpop_iat_past_seconds',
+    limit: DPOP_IAT_PAST_SECONDS,
+    constant: 'DPOP_IAT_PAST',
+  },
+  {
+    dir: '.',
+    variable: 'dpop_iat_future_seconds',
+    limit: DPOP_IAT_FUTURE_SECONDS,
+    constant: 'DPOP_IAT_FUTURE',
+    // null: DPOP_IAT_FUTURE_SECONDS.default, or FAPI2_JWT_FUTURE_SECONDS.default with security_profile fapi2.
+    nullDefault: true,
+  },
+  {
+    dir: 'modules/token-endpoint',
+    variable: 'dpop_iat_past_seconds',
+    limit: DPOP_IAT_PAST_SECONDS,
+    constant: 'DPOP_IAT_PAST',
+  },
+  {
+    dir: 'modules/token-endpoint',
+    variable: 'dpop_iat_future_seconds',
+    limit: DPOP_IAT_FUTURE_SECONDS,
+    constant: 'DPOP_IAT_FUTURE',
+  },
+  {
+    dir: 'modules/authorizer',
+    variable: 'dpop_iat_past_seconds',
+    limit: DPOP_IAT_PAST_SECONDS,
+    constant: 'DPOP_IAT_PAST',
+  },
+  {
+    dir: 'modules/authorizer',
+    variable: 'dpop_iat_future_seconds',
+    limit: DPOP_IAT_FUTURE_SECONDS,
+    constant: 'DPOP_IAT_FUTURE',
   },
   {
     dir: 'modules/token-endpoint',
@@ -225,6 +266,29 @@ describe("the authorizer configuration's limits in modules/authorizer/main.tf", 
 
     // Assert
     expect(Number(declared)).toBe(value);
+  });
+});
+
+describe('the FAPI 2.0 range of iat/nbf ahead (FAPI2_JWT_FUTURE_SECONDS) in the validations', () => {
+  const { min, max } = FAPI2_JWT_FUTURE_SECONDS;
+
+  it.each([
+    ['variables.tf', 'dpop_iat_future_seconds'],
+    ['variables.tf', 'clock_skew_seconds'],
+    ['modules/token-endpoint/variables.tf', 'dpop_iat_future_seconds'],
+    ['modules/token-endpoint/variables.tf', 'clock_skew_seconds'],
+  ])('%s bounds %s under fapi2 by the constant', (file, variable) => {
+    // Arrange: the fapi2 validation is on security_profile (security-profile.tftest.hcl runs it)
+    const src = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+
+    // Act: the block's text, up to the next top-level block
+    const start = src.indexOf('variable "security_profile" {');
+    const next = src.indexOf('\nvariable "', start + 1);
+    const text = src.slice(start, next === -1 ? undefined : next);
+
+    // Assert
+    expect(start).toBeGreaterThan(-1);
+    expect(text).toContain(`var.${variable} >= ${min} && var.${variable} <= ${max}`);
   });
 });
 

@@ -112,9 +112,9 @@ run "alarms_have_the_documented_metrics_thresholds_and_runbook_links" {
     condition = (
       aws_cloudwatch_metric_alarm.this["kms_throttles"].metric_name == null &&
       aws_cloudwatch_metric_alarm.this["kms_throttles"].threshold == 4 &&
-      length(aws_cloudwatch_metric_alarm.this["kms_throttles"].metric_query) == 3 &&
-      one([for q in aws_cloudwatch_metric_alarm.this["kms_throttles"].metric_query : q.expression if q.return_data]) == "FILL(op0, 0) + FILL(op1, 0)" &&
-      toset(flatten([for q in aws_cloudwatch_metric_alarm.this["kms_throttles"].metric_query : [for m in q.metric : m.dimensions.operation if m.metric_name == "AwsThrottlesByOperation" && m.namespace == "orders-auth-metrics" && m.dimensions.service == "unit-test-token"]])) == toset(["KMS.Sign", "KMS.GetPublicKey"]) &&
+      length(aws_cloudwatch_metric_alarm.this["kms_throttles"].metric_query) == 4 &&
+      one([for q in aws_cloudwatch_metric_alarm.this["kms_throttles"].metric_query : q.expression if q.return_data]) == "FILL(op0, 0) + FILL(op1, 0) + FILL(op2, 0)" &&
+      toset(flatten([for q in aws_cloudwatch_metric_alarm.this["kms_throttles"].metric_query : [for m in q.metric : m.dimensions.operation if m.metric_name == "AwsThrottlesByOperation" && m.namespace == "orders-auth-metrics" && m.dimensions.service == "unit-test-token"]])) == toset(["KMS.Sign", "KMS.GetPublicKey", "KMS.GenerateMac"]) &&
       toset(flatten([for q in aws_cloudwatch_metric_alarm.this["dynamodb_throttles"].metric_query : [for m in q.metric : m.dimensions.operation]])) == toset(["DynamoDB.GetItem", "DynamoDB.PutItem", "DynamoDB.UpdateItem"])
     )
     error_message = "The KMS and DynamoDB throttle alarms sum AwsThrottlesByOperation over their service's operations."

@@ -111,6 +111,7 @@ run "rejects_third_set_of_bad_values" {
     signing_keys                  = ["Primary_Key"]
     route_scopes                  = { "GET orders" = ["orders:read"] }
     issuer                        = "https://auth.example.com/?x=1"
+    security_profile              = "fapi1"
   }
   expect_failures = [
     var.name,
@@ -118,6 +119,7 @@ run "rejects_third_set_of_bad_values" {
     var.signing_keys,
     var.route_scopes,
     var.issuer,
+    var.security_profile,
   ]
 }
 

@@ -144,6 +144,9 @@ run "token_endpoint_is_least_privilege" {
       REVOCATION                        = "false"
       CLOCK_SKEW_SECONDS                = "30"
       ASSERTION_TOKEN_ENDPOINT_AUDIENCE = "false"
+      DPOP_IAT_PAST_SECONDS             = "60"
+      DPOP_IAT_FUTURE_SECONDS           = "5"
+      SECURITY_PROFILE                  = "none"
     })
     error_message = "The token function environment must follow the team contract: signs with the active key, publishes all keys."
   }
@@ -402,6 +405,7 @@ run "authorizer_works_alone_with_logs_only_role" {
       LOG_LEVEL                    = "INFO"
       REVOCATION_CHECK             = "false"
       USAGE_PLANS                  = "false"
+      RSA_SIGNING_ALGORITHM        = "RS256"
       # Lets the function refuse DPoP requests on a cached authorizer (docs/dpop.md).
       AUTHORIZER_RESULT_TTL_SECONDS = "300"
     })

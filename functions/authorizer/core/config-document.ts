@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { parseRouteMap, type RouteMap } from './route-map';
 import { loadTrustedKeys, type TrustedKeys } from './trusted-keys';
+import type { RsaSigningAlgorithm } from '../../shared/types';
 
 /** The one format this authorizer reads; a later incompatible document gets another number. */
 export const CONFIG_FORMAT = 1;
@@ -60,6 +61,8 @@ export interface DecodeOptions {
   sha256?: string;
   /** Largest JSON accepted, in bytes: gunzip stops there. */
   maxJsonBytes: number;
+  /** The algorithm RSA keys are pinned to (RSA_SIGNING_ALGORITHM; default RS256). */
+  rsaAlgorithm?: RsaSigningAlgorithm;
 }
 
 /**
@@ -91,7 +94,7 @@ export function decodeConfigDocument(
   } catch (error) {
     throw new ConfigDocumentError('config_not_json', 'document', { cause: error });
   }
-  return parseConfigDocument(document);
+  return parseConfigDocument(document, options.rsaAlgorithm);
 }
 
 const FIELDS = ['format', 'keys', 'routes'];
@@ -100,10 +103,14 @@ const FIELDS = ['format', 'keys', 'routes'];
  * Reads a parsed document. Unknown fields are refused, like unknown route settings: a setting this
  * version does not know must not be ignored.
  * @param document the parsed JSON
+ * @param rsaAlgorithm the algorithm RSA keys are pinned to (default RS256)
  * @returns the trusted keys and the route map
  * @throws ConfigDocumentError (`config_invalid`) naming the part that is wrong
  */
-export function parseConfigDocument(document: unknown): AuthorizerPolicy {
+export function parseConfigDocument(
+  document: unknown,
+  rsaAlgorithm: RsaSigningAlgorithm = 'RS256',
+): AuthorizerPolicy {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new ConfigDocumentError('config_invalid', 'document');
   }
@@ -115,7 +122,7 @@ export function parseConfigDocument(document: unknown): AuthorizerPolicy {
   if (!Array.isArray(fields.keys)) throw new ConfigDocumentError('config_invalid', 'keys');
   let keys: TrustedKeys;
   try {
-    keys = loadTrustedKeys(fields.keys, 'keys');
+    keys = loadTrustedKeys(fields.keys, 'keys', rsaAlgorithm);
   } catch (error) {
     throw new ConfigDocumentError('config_invalid', 'keys', { cause: error });
   }

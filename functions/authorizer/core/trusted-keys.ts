@@ -1,13 +1,16 @@
 /**
  * Trusted verification keys from configuration: SPKI PEMs turned once, at cold start, into
  * node:crypto KeyObjects indexed by their RFC 7638 thumbprint (`kid`), each pinned to one
- * algorithm (EC P-256 -> ES256, RSA >= 2048 bits -> RS256).
+ * algorithm (EC P-256 -> ES256, RSA >= 2048 bits -> RS256, or PS256 where the deployment signs
+ * with RSASSA-PSS: RSA_SIGNING_ALGORITHM). A PEM does not say which of the two an RSA key signs
+ * with, so the deployment says it once for all its RSA keys; a key pinned to PS256 never verifies
+ * an RS256 header, nor the reverse.
  * @module
  */
 import { createPublicKey, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import { publicJwkFromKeyObject } from '../../shared/jwk';
 import { MIN_RSA_BITS as SHARED_MIN_RSA_BITS, prepareVerifyKey } from '../../shared/jws-verify';
-import type { SigningAlgorithm } from '../../shared/types';
+import type { RsaSigningAlgorithm, SigningAlgorithm } from '../../shared/types';
 
 /** Smallest RSA modulus accepted (RFC 7518 §3.3; jose enforces the same), shared with the token side. */
 export const MIN_RSA_BITS = SHARED_MIN_RSA_BITS;
@@ -44,11 +47,16 @@ export class TrustedKeyError extends Error {
  * Parses public-key PEMs into trusted keys.
  * @param pems SPKI PEM strings (`-----BEGIN PUBLIC KEY-----`)
  * @param label name used in error messages, e.g. the environment variable
+ * @param rsaAlgorithm the one algorithm RSA keys verify (default RS256)
  * @returns the keys by RFC 7638 thumbprint
  * @throws TrustedKeyError naming the first bad entry: not a public key PEM, a private key,
  *   an unsupported key type or curve, RSA under 2048 bits, or a duplicate
  */
-export function loadTrustedKeys(pems: readonly unknown[], label = 'PUBLIC_KEYS_PEM'): TrustedKeys {
+export function loadTrustedKeys(
+  pems: readonly unknown[],
+  label = 'PUBLIC_KEYS_PEM',
+  rsaAlgorithm: RsaSigningAlgorithm = 'RS256',
+): TrustedKeys {
   if (pems.length === 0) throw new TrustedKeyError(`${label} must hold at least one key`);
   const keys = new Map<string, TrustedKey>();
   pems.forEach((pem, index) => {
@@ -63,7 +71,7 @@ export function loadTrustedKeys(pems: readonly unknown[], label = 'PUBLIC_KEYS_P
     } catch {
       throw new TrustedKeyError(`${entry} is not a valid public key PEM`);
     }
-    const trusted = prepareKey(key, entry);
+    const trusted = prepareKey(key, entry, rsaAlgorithm);
     if (keys.has(trusted.kid)) {
       throw new TrustedKeyError(`${entry} duplicates an earlier key (kid ${trusted.kid})`);
     }
@@ -76,10 +84,15 @@ export function loadTrustedKeys(pems: readonly unknown[], label = 'PUBLIC_KEYS_P
  * Pins an algorithm to a public key and precomputes what verification needs.
  * @param key a public KeyObject
  * @param entry the entry's name, for error messages
+ * @param rsaAlgorithm the algorithm an RSA key is pinned to (default RS256)
  * @returns the trusted key
  * @throws TrustedKeyError when the key type is not EC P-256 or RSA >= 2048 bits
  */
-export function prepareKey(key: KeyObject, entry = 'key'): TrustedKey {
+export function prepareKey(
+  key: KeyObject,
+  entry = 'key',
+  rsaAlgorithm: RsaSigningAlgorithm = 'RS256',
+): TrustedKey {
   const details = key.asymmetricKeyDetails;
   if (key.asymmetricKeyType === 'ec') {
     if (details?.namedCurve !== 'prime256v1') {
@@ -101,19 +114,20 @@ export function prepareKey(key: KeyObject, entry = 'key'): TrustedKey {
     const bits = Number(details?.modulusLength);
     if (bits < MIN_RSA_BITS) {
       throw new TrustedKeyError(
-        `${entry} is a ${bits}-bit RSA key; RS256 needs at least ${MIN_RSA_BITS} bits`,
+        `${entry} is a ${bits}-bit RSA key; ${rsaAlgorithm} needs at least ${MIN_RSA_BITS} bits`,
       );
     }
-    const { verifyKey, signatureB64Length } = prepareVerifyKey(key, 'RS256');
+    // PS256: PSS padding with a salt as long as the hash (RFC 7518 §3.5), from prepareVerifyKey.
+    const { verifyKey, signatureB64Length } = prepareVerifyKey(key, rsaAlgorithm);
     return {
-      kid: publicJwkFromKeyObject(key, 'RS256').kid,
-      alg: 'RS256',
+      kid: publicJwkFromKeyObject(key, rsaAlgorithm).kid,
+      alg: rsaAlgorithm,
       key,
       verifyKey,
       signatureB64Length,
     };
   }
   throw new TrustedKeyError(
-    `${entry} is a ${String(key.asymmetricKeyType)} key; only EC P-256 (ES256) and RSA (RS256) are supported`,
+    `${entry} is a ${String(key.asymmetricKeyType)} key; only EC P-256 (ES256) and RSA (RS256 or PS256) are supported`,
   );
 }

@@ -2,7 +2,7 @@
 import { createPublicKey } from 'node:crypto';
 import { ServerError, TemporarilyUnavailableError } from '../core/errors';
 import { publicJwkFromKeyObject } from '../../shared/jwk';
-import type { PublicJwk, SigningAlgorithm } from '../../shared/types';
+import type { PublicJwk, RsaSigningAlgorithm, SigningAlgorithm } from '../../shared/types';
 import { AwsCallError } from '../../shared/aws/errors';
 import type { AwsJsonClient } from '../../shared/aws/json-client';
 
@@ -14,22 +14,25 @@ interface GetPublicKeyOutput {
   PublicKey?: string;
 }
 
-/** KMS key specs the service can sign with, and the JWS algorithm each one is used with. */
-const ALG_BY_KEY_SPEC: Readonly<Record<string, SigningAlgorithm>> = {
-  ECC_NIST_P256: 'ES256',
-  RSA_2048: 'RS256',
-  RSA_3072: 'RS256',
-  RSA_4096: 'RS256',
+/** KMS key specs the service can sign with: `RSA` keys sign RS256 or PS256, as the deployment says. */
+const KEY_TYPE_BY_KEY_SPEC: Readonly<Record<string, 'EC' | 'RSA'>> = {
+  ECC_NIST_P256: 'EC',
+  RSA_2048: 'RSA',
+  RSA_3072: 'RSA',
+  RSA_4096: 'RSA',
 };
 
 /**
  * @param keySpec a KMS KeySpec
+ * @param rsaAlgorithm the algorithm an RSA key is used with (default RS256)
  * @returns the JWS algorithm for it, or undefined when the service cannot use such a key
  */
-export function algorithmForKeySpec(keySpec: string | undefined): SigningAlgorithm | undefined {
-  return keySpec !== undefined && Object.hasOwn(ALG_BY_KEY_SPEC, keySpec)
-    ? ALG_BY_KEY_SPEC[keySpec]
-    : undefined;
+export function algorithmForKeySpec(
+  keySpec: string | undefined,
+  rsaAlgorithm: RsaSigningAlgorithm = 'RS256',
+): SigningAlgorithm | undefined {
+  if (keySpec === undefined || !Object.hasOwn(KEY_TYPE_BY_KEY_SPEC, keySpec)) return undefined;
+  return KEY_TYPE_BY_KEY_SPEC[keySpec] === 'EC' ? 'ES256' : rsaAlgorithm;
 }
 
 /**
@@ -56,7 +59,9 @@ export function kmsError(err: unknown): Error {
  * @param client KMS client
  * @param keyId key id, ARN or alias
  * @param budgetMs deadline of the call, retries included
- * @param expectedAlg when set, the key spec must be the one this algorithm needs
+ * @param expectedAlg when set, the key spec must be the one this algorithm needs (and an RSA key
+ *   is published with it)
+ * @param rsaAlgorithm without expectedAlg, the `alg` an RSA key is published with (default RS256)
  * @returns the public JWK
  * @throws ServerError for an unusable key (wrong spec or usage); TemporarilyUnavailableError when
  *   throttled or out of time
@@ -66,6 +71,7 @@ export async function fetchKmsPublicJwk(
   keyId: string,
   budgetMs: number,
   expectedAlg?: SigningAlgorithm,
+  rsaAlgorithm: RsaSigningAlgorithm = 'RS256',
 ): Promise<PublicJwk> {
   let out: GetPublicKeyOutput;
   try {
@@ -80,7 +86,10 @@ export async function fetchKmsPublicJwk(
     });
   // CustomerMasterKeySpec is the deprecated name of KeySpec; some emulators (moto) return only it.
   const keySpec = out.KeySpec ?? out.CustomerMasterKeySpec;
-  const alg = algorithmForKeySpec(keySpec);
+  const alg = algorithmForKeySpec(
+    keySpec,
+    expectedAlg === 'PS256' || expectedAlg === 'RS256' ? expectedAlg : rsaAlgorithm,
+  );
   if (!alg) throw unusable(`unsupported key spec ${keySpec}`);
   if (expectedAlg && alg !== expectedAlg) {
     throw unusable(`key spec ${keySpec} cannot sign ${expectedAlg}`);

@@ -1,16 +1,27 @@
-// KMS signer: JWS signatures (ES256, RS256) from an asymmetric KMS key that never leaves KMS.
+// KMS signer: JWS signatures (ES256, RS256, PS256) from an asymmetric KMS key that never leaves KMS.
+import { createPublicKey, verify as cryptoVerify, type VerifyKeyObjectInput } from 'node:crypto';
 import { ServerError } from '../core/errors';
 import { AWS_CALL_BUDGET } from '../../shared/limits';
+import { prepareVerifyKey } from '../../shared/jws-verify';
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { SigningAlgorithm } from '../../shared/types';
 import type { Signer, SigningKeyInfo } from '../core/types';
 import { AwsJsonClient, KMS } from '../../shared/aws/json-client';
 import { fetchKmsPublicJwk, kmsError } from './kms-public-key';
 
-/** KMS signing algorithm for each JWS algorithm. */
+/**
+ * KMS signing algorithm for each JWS algorithm. PS256 is RSASSA-PSS on the same RSA key specs as
+ * RS256: "RSASSA_PSS_SHA_256" is among the SigningAlgorithm values of Sign (AWS KMS API Reference,
+ * Sign, https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html), and the RSA key specs
+ * RSA_2048/3072/4096 sign with both the PKCS #1 v1.5 and the PSS algorithms (AWS KMS Developer
+ * Guide, "Asymmetric key specs", RSA key specs for signing and verification,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html), so switching
+ * RS256 to PS256 keeps the keys and their price.
+ */
 export const KMS_SIGNING_ALGORITHM: Readonly<Record<SigningAlgorithm, string>> = {
   ES256: 'ECDSA_SHA_256',
   RS256: 'RSASSA_PKCS1_V1_5_SHA_256',
+  PS256: 'RSASSA_PSS_SHA_256',
 };
 
 /**
@@ -29,7 +40,7 @@ const P256_COORDINATE_BYTES = 32;
 export interface KmsSignerOptions {
   /** KMS key id, ARN or alias of an asymmetric SIGN_VERIFY key. */
   keyId: string;
-  /** ES256 needs an ECC_NIST_P256 key, RS256 an RSA key. */
+  /** ES256 needs an ECC_NIST_P256 key, RS256 and PS256 an RSA key. */
   algorithm: SigningAlgorithm;
   /** KMS client; default one from the Lambda environment, bounded as docs/timeouts.md says. */
   client?: AwsJsonClient;
@@ -54,6 +65,8 @@ export class KmsSigner implements Signer {
       (publicJwk): SigningKeyInfo => ({ kid: publicJwk.kid, alg: this.algorithm, publicJwk }),
     ),
   );
+  // PS256 only: the public key, prepared once, that checks each PSS signature before it is used.
+  private pssVerifyKey: VerifyKeyObjectInput | undefined;
 
   /**
    * @param options key id, algorithm, optional client and budget
@@ -79,7 +92,8 @@ export class KmsSigner implements Signer {
 
   /**
    * @param signingInput ASCII bytes of `header.payload`
-   * @returns the JOSE signature: 64-byte R||S for ES256, PKCS#1 v1.5 bytes for RS256
+   * @returns the JOSE signature: 64-byte R||S for ES256, PKCS#1 v1.5 bytes for RS256, RSASSA-PSS
+   *   bytes for PS256 (checked, see {@link checkPssSignature})
    * @throws ServerError or TemporarilyUnavailableError
    */
   async sign(signingInput: Uint8Array): Promise<Uint8Array> {
@@ -118,11 +132,45 @@ export class KmsSigner implements Signer {
       });
     }
     if (this.algorithm === 'RS256') return signature;
+    if (this.algorithm === 'PS256') return this.checkPssSignature(signingInput, signature);
     try {
       return derToJose(signature, P256_COORDINATE_BYTES);
     } catch (err) {
       throw new ServerError('the signing service failed', { cause: err });
     }
+  }
+
+  /**
+   * The PS256 signature KMS returned, verified with the key's public key as a JWS verifier will:
+   * PSS with MGF1-SHA-256 and a salt as long as the hash, 32 bytes ("The size of the salt value is
+   * the same size as the hash function output", RFC 7518 §3.5). The KMS Developer Guide describes
+   * RSASSA_PSS_SHA_256 as PKCS #1 v2.2 §8.1 with SHA-256 for the digest and MGF1 "along with a
+   * 256-bit salt" ("Asymmetric key specs", above), which is that. An emulator or HSM that signs
+   * with another salt length (moto 5 uses the longest salt the key allows) makes signatures every
+   * JWS library refuses; no such token is issued: the request fails with 500, the reason goes to
+   * the log. One RSA verification costs about 0.05 ms.
+   * @param signingInput the signed bytes
+   * @param signature KMS's signature
+   * @returns the signature, when it verifies
+   * @throws ServerError when it does not
+   */
+  private async checkPssSignature(
+    signingInput: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<Uint8Array> {
+    if (this.pssVerifyKey === undefined) {
+      const { kid: _kid, alg: _alg, use: _use, ...material } = (await this.loadKeyInfo()).publicJwk;
+      const key = createPublicKey({ key: { ...material }, format: 'jwk' });
+      this.pssVerifyKey = prepareVerifyKey(key, 'PS256').verifyKey as VerifyKeyObjectInput;
+    }
+    if (!cryptoVerify('sha256', signingInput, this.pssVerifyKey, signature)) {
+      throw new ServerError('the signing service failed', {
+        cause: new Error(
+          `KMS ${KMS_SIGNING_ALGORITHM.PS256} signature does not verify as JWS PS256 (a 32-byte PSS salt, RFC 7518 §3.5)`,
+        ),
+      });
+    }
+    return signature;
   }
 }
 

@@ -10,7 +10,13 @@ import { MAX_CLIENT_ID_BYTES } from '../../shared/limits';
 const VSCHAR = /^[\x20-\x7E]*$/;
 import { memoizeUntilRejected } from '../../shared/memoize';
 import type { Clock, RandomBytes } from '../../shared/types';
-import type { AssertionReplayCache, ClientRecord, ClientStore, PasswordHasher } from './types';
+import type {
+  AssertionReplayCache,
+  ClientRecord,
+  ClientStore,
+  PasswordHasher,
+  TokenEndpointAuthMethod,
+} from './types';
 
 /**
  * argon2id verifications every failed authentication costs: the most secrets a client holds (two,
@@ -34,6 +40,12 @@ export interface ClientAuthenticatorDeps {
     replayCache: AssertionReplayCache;
     clockSkewSeconds: number;
   };
+  /**
+   * The client authentication methods the deployment accepts at all (default every one): the FAPI
+   * 2.0 profile takes `private_key_jwt` only. Another method is refused before any client is looked
+   * up, so the refusal says nothing about the client and costs nothing.
+   */
+  allowedMethods?: readonly TokenEndpointAuthMethod[];
 }
 
 /** Authenticates clients. */
@@ -85,6 +97,12 @@ export function createClientAuthenticator(deps: ClientAuthenticatorDeps): Client
       await getDummyHash();
     },
     async authenticate(credentials: ClientCredentials): Promise<ClientRecord> {
+      if (deps.allowedMethods !== undefined && !deps.allowedMethods.includes(credentials.method)) {
+        throw new InvalidClientError(
+          `this server accepts only ${deps.allowedMethods.join(', ')} client authentication (FAPI 2.0 profile), not ${credentials.method}`,
+          { reason: 'method_not_allowed' },
+        );
+      }
       // RFC 6749 Appendix A.1: client-id = *VSCHAR (%x20-7E). An id outside that, or longer than
       // DynamoDB's key limit (MAX_CLIENT_ID_BYTES; VSCHAR is one byte each in UTF-8), cannot exist,
       // so the read is skipped; lone surrogates and control characters never reach DynamoDB.

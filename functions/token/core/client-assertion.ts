@@ -87,6 +87,11 @@ export interface AssertionVerifierOptions {
   maxLifetimeSeconds?: number;
   /** Finds what makes a key forgeable; default degenerateKeyProblem (a test counts its calls). */
   keyProblem?: (members: ClientJwk) => string | undefined;
+  /**
+   * The algorithms accepted (default every pinnable one): the FAPI 2.0 profile takes PS256, ES256
+   * and EdDSA only. Refused by the header alone, before any key or client is looked at.
+   */
+  algorithms?: readonly JwsAlgorithm[];
 }
 
 /** A stored key, prepared: its verify key, its canonical members, and the degenerate-key verdict once known. */
@@ -173,6 +178,7 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
   const skew = options.clockSkewSeconds;
   const maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
   const keyProblem = options.keyProblem ?? degenerateKeyProblem;
+  const algorithms = options.algorithms === undefined ? undefined : new Set(options.algorithms);
   /** Prepared stored keys; null for a key that loadClientJwk refuses (never used, never retried). */
   const prepared = new Map<string, PreparedKey | null>();
   const dummies = new Map<JwsAlgorithm, VerifyKey>();
@@ -242,7 +248,9 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
     }
     // `none`, HMAC and anything else unknown: refused before any key is looked at.
     const pinned = assertionAlgorithm(alg);
-    if (pinned === undefined) throw new AssertionRejectedError('assertion_alg');
+    if (pinned === undefined || (algorithms !== undefined && !algorithms.has(pinned))) {
+      throw new AssertionRejectedError('assertion_alg');
+    }
     if (kid !== undefined && typeof kid !== 'string')
       throw new AssertionRejectedError('assertion_header');
     if (headers.size >= KEY_CACHE_SIZE) headers.clear();

@@ -5,8 +5,8 @@
  */
 
 /**
- * RFC 6749 §5.2 error codes (plus RFC 8707 `invalid_target`, RFC 9449 `invalid_dpop_proof` and the
- * §4.1.2.1 server codes).
+ * RFC 6749 §5.2 error codes (plus RFC 8707 `invalid_target`, RFC 9449 `invalid_dpop_proof` and
+ * `use_dpop_nonce`, and the §4.1.2.1 server codes).
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -17,6 +17,7 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_target'
   | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -100,6 +101,33 @@ export class InvalidDpopProofError extends OAuthError {
   constructor(message: string, reason: string) {
     super('invalid_dpop_proof', message);
     this.reason = reason;
+  }
+}
+
+/**
+ * The proof carries no nonce, or not one this server handed out recently: 400 `use_dpop_nonce` with
+ * a `DPoP-Nonce` header. "The authorization server responds to requests that do not include a
+ * nonce with an HTTP 400 (Bad Request) error response per Section 5.2 of [RFC6749] using
+ * use_dpop_nonce as the error code value. The authorization server includes a DPoP-Nonce HTTP header
+ * in the response supplying a nonce value to be used when sending the subsequent request. [...]
+ * This same error code is used when supplying a new nonce value when there was a nonce mismatch"
+ * (RFC 9449 §8).
+ */
+export class UseDpopNonceError extends OAuthError {
+  /** Why, for the log only: `nonce_missing` or `nonce_invalid`. */
+  readonly reason: string;
+  /** The nonce the client must use: the `DPoP-Nonce` header of the answer. */
+  readonly nonce: string;
+
+  /**
+   * @param message `error_description`
+   * @param reason the log's `reason`
+   * @param nonce the current nonce
+   */
+  constructor(message: string, reason: string, nonce: string) {
+    super('use_dpop_nonce', message);
+    this.reason = reason;
+    this.nonce = nonce;
   }
 }
 

@@ -8,38 +8,24 @@ import {
 import { buildAccessTokenClaims, type AccessTokenClaims } from '../../shared/access-token';
 import { extractClientCredentials, type ClientAuthMethod } from './client-auth';
 import {
-  InvalidDpopProofError,
   InvalidRequestError,
   TemporarilyUnavailableError,
   UnsupportedGrantTypeError,
 } from './errors';
-import {
-  DpopProofError,
-  type DpopIatWindow,
-  type DpopProofVerifier,
-  type VerifiedDpopProof,
-} from '../../shared/dpop-proof';
 import type { MULTIPLE_VALUES } from '../../shared/request-header';
+import { completeProof, startProof, type TokenDpopDeps } from './token-dpop';
+
+export type { TokenDpopDeps } from './token-dpop';
 import { signCompactJws } from './jws';
 import { accessTokenHeader } from '../../shared/access-token';
 import { startLastUseRecord, type LastUseDeps } from './last-use';
 import { parseScope, resolveScopes } from './scope';
 import { parseTokenRequest, type TokenRequestBody } from './token-request';
 import type { Clock, RandomBytes } from '../../shared/types';
-import type {
-  AssertionReplayCache,
-  ClientIdHooks,
-  ClientStore,
-  PasswordHasher,
-  Signer,
-  SigningKeyInfo,
-} from './types';
+import type { ClientIdHooks, ClientStore, PasswordHasher, Signer, SigningKeyInfo } from './types';
 
 /** The only grant this service supports. */
 export const CLIENT_CREDENTIALS = 'client_credentials';
-
-/** Seconds a used DPoP proof id is kept past its `iat` window (see the replay write). */
-const DPOP_REPLAY_SLACK_SECONDS = 30;
 
 /**
  * Dependencies and settings of {@link createTokenIssuer}; with `lastUse`, each client's last use
@@ -63,18 +49,10 @@ export interface TokenIssuerDeps extends LastUseDeps {
   randomBytes: RandomBytes;
   /** `private_key_jwt` support (verifier and replay cache); without it assertions are refused. */
   assertions?: ClientAuthenticatorDeps['assertions'];
+  /** The client authentication methods accepted at all (the FAPI 2.0 profile: private_key_jwt). */
+  allowedMethods?: ClientAuthenticatorDeps['allowedMethods'];
   /** DPoP support (RFC 9449 §5); without it a request with a `DPoP` header is refused. */
   dpop?: TokenDpopDeps;
-}
-
-/** What binding tokens to DPoP keys needs (RFC 9449 §5, §6.1). */
-export interface TokenDpopDeps {
-  /** Checks proofs against the token endpoint URL (functions/shared/dpop-proof.ts). */
-  verifier: DpopProofVerifier;
-  /** Where proof `jti`s are used once (RFC 9449 §11.1): the assertions' cache, its own keys. */
-  replayCache: AssertionReplayCache;
-  /** The verifier's `iat` window: a `jti` is kept until it could no longer be accepted. */
-  iatWindow: DpopIatWindow;
 }
 
 /** An HTTP token request, reduced to what the core needs. */
@@ -92,6 +70,8 @@ export interface IssuedToken {
   tokenType: 'Bearer' | 'DPoP';
   /** The bound key's RFC 7638 thumbprint (`cnf.jkt`), for a DPoP token. */
   jkt: string | undefined;
+  /** With server nonces, the nonce for the client's next proof (the `DPoP-Nonce` header, §8.2). */
+  dpopNonce?: string;
   /** Lifetime in seconds (RFC 6749 §5.1), not a timestamp. */
   expiresIn: number;
   /** The token's `exp` claim (epoch seconds), for the audit log line. */
@@ -142,34 +122,14 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
         throw new UnsupportedGrantTypeError('only grant_type client_credentials is supported');
       }
       const requestedScopes = parseScope(params.scope);
-      // The proof's stateless checks run before the costly client authentication; its `jti` is
-      // written only after it, so unauthenticated callers cannot fill the replay cache.
-      const proof = checkProof(deps.dpop, request.dpop, deps.clock());
+      // The proof's stateless checks run before the costly client authentication; its nonce
+      // beside it, its `jti` write only after it, so unauthenticated callers cannot fill the
+      // replay cache (token-dpop.ts).
+      const started = startProof(deps.dpop, request.dpop, deps.clock());
 
       const client = await authenticator.authenticate(credentials);
       hooks?.onAuthenticated?.(client.client_id);
-      if (proof === undefined) {
-        // RFC 9449 §5.2: with dpop_bound_access_tokens true, the server "MUST reject token
-        // requests from this client that do not contain the DPoP header". It names no error code;
-        // invalid_dpop_proof is the one RFC 9449 registers for token requests (§12.2), and tells
-        // the client what to fix.
-        if (client.dpop_bound_access_tokens === true) {
-          throw new InvalidDpopProofError('this client must send a DPoP proof', 'required');
-        }
-      } else {
-        // RFC 9449 §11.1: a proof is used once. Kept until its `iat` has left the window, with
-        // room for a request checked at the window's edge and written after a slow
-        // authentication (argon2, DynamoDB retries).
-        const { iatWindow } = deps.dpop as TokenDpopDeps;
-        const first = await (deps.dpop as TokenDpopDeps).replayCache.useOnce({
-          clientId: client.client_id,
-          jti: proof.jti,
-          expiresAt:
-            proof.iat + iatWindow.pastSeconds + iatWindow.futureSeconds + DPOP_REPLAY_SLACK_SECONDS,
-          proofKey: proof.jkt,
-        });
-        if (!first) throw new InvalidDpopProofError('the DPoP proof was already used', 'replay');
-      }
+      const bound = await completeProof(deps.dpop, started, client);
       // A token with `iat` before tokens_not_before is dead at the authorizer, so none is issued:
       // whatever the order of a revoke and this request, no live token predates the revoke.
       // The caller has just proven it is this client, so it may learn how long to wait.
@@ -207,7 +167,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           ttlSeconds,
           clock: deps.clock,
           randomBytes: deps.randomBytes,
-          jkt: proof?.jkt,
+          jkt: bound?.jkt,
         });
         accessToken = await signCompactJws(accessTokenHeader(key), claims, deps.signer);
       } finally {
@@ -215,8 +175,9 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       }
       return {
         accessToken,
-        tokenType: proof === undefined ? 'Bearer' : 'DPoP',
-        jkt: proof?.jkt,
+        tokenType: bound === undefined ? 'Bearer' : 'DPoP',
+        jkt: bound?.jkt,
+        ...(bound?.dpopNonce === undefined ? {} : { dpopNonce: bound.dpopNonce }),
         expiresIn: ttlSeconds,
         exp: claims.exp,
         // RFC 6749 §5.1 `scope` is a non-empty list of tokens, so none granted means no member.
@@ -229,30 +190,4 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       };
     },
   };
-}
-
-/**
- * Checks the request's DPoP proof, if any, against the token endpoint (RFC 9449 §4.3, §5).
- * @param dpop the DPoP settings; undefined when DPoP is not offered
- * @param header the DPoP header value
- * @param nowMs the current time
- * @returns the verified proof, or undefined when the request has no DPoP header
- * @throws InvalidDpopProofError when the proof fails a check, or DPoP is not offered
- */
-function checkProof(
-  dpop: TokenDpopDeps | undefined,
-  header: string | typeof MULTIPLE_VALUES | undefined,
-  nowMs: number,
-): VerifiedDpopProof | undefined {
-  if (header === undefined) return undefined;
-  // A client that asks for a bound token and would get a bearer one is told, not ignored.
-  if (dpop === undefined) {
-    throw new InvalidDpopProofError('DPoP is not supported by this server', 'unsupported');
-  }
-  try {
-    return dpop.verifier(header, { method: 'POST' }, nowMs);
-  } catch (err) {
-    if (err instanceof DpopProofError) throw new InvalidDpopProofError(err.message, err.reason);
-    throw err;
-  }
 }

@@ -1,5 +1,12 @@
 // Discovery: one server metadata definition, served as RFC 8414 metadata and as the OpenID discovery document.
-import { ASSERTION_SIGNING_ALGS } from './client-keys';
+import { ASSERTION_SIGNING_ALGS, assertionAlgorithm } from './client-keys';
+import type { JwsAlgorithm } from '../../shared/jws-verify';
+import {
+  FAPI2_ASSERTION_ALGORITHMS,
+  FAPI2_AUTH_METHODS,
+  FAPI2_DPOP_ALGORITHMS,
+  type SecurityProfile,
+} from './security-profile';
 import { DPOP_ALGORITHMS } from '../../shared/dpop-proof';
 
 /** Path of the token endpoint below the issuer. */
@@ -85,19 +92,26 @@ export function buildAuthorizationServerMetadata(options: {
   privateKeyJwt?: boolean;
   /** Advertise DPoP (RFC 9449 §5.1) with the proof algorithms. */
   dpop?: boolean;
+  /**
+   * `fapi2`: advertise what the FAPI 2.0 profile leaves: `private_key_jwt` alone with PS256, ES256
+   * and EdDSA (also named Ed25519) assertions, and ES256 and PS256 proofs (core/security-profile.ts).
+   */
+  securityProfile?: SecurityProfile;
 }): AuthorizationServerMetadata {
   const { issuer, scopesSupported } = options;
   const jwt = options.privateKeyJwt === true;
-  const authMethods = [
-    'client_secret_basic',
-    'client_secret_post',
-    ...(jwt ? ['private_key_jwt'] : []),
-  ];
+  const fapi2 = options.securityProfile === 'fapi2';
+  const authMethods: string[] = fapi2
+    ? [...FAPI2_AUTH_METHODS]
+    : ['client_secret_basic', 'client_secret_post', ...(jwt ? ['private_key_jwt'] : [])];
+  const assertionAlgs = fapi2
+    ? ASSERTION_SIGNING_ALGS.filter((a) =>
+        FAPI2_ASSERTION_ALGORITHMS.includes(assertionAlgorithm(a) as JwsAlgorithm),
+      )
+    : ASSERTION_SIGNING_ALGS;
   // RFC 8414 §2: "The value none MUST NOT be used"; every listed alg is asymmetric.
   const algs = (endpoint: string): Record<string, string[]> =>
-    jwt
-      ? { [`${endpoint}_endpoint_auth_signing_alg_values_supported`]: [...ASSERTION_SIGNING_ALGS] }
-      : {};
+    jwt ? { [`${endpoint}_endpoint_auth_signing_alg_values_supported`]: [...assertionAlgs] } : {};
   return {
     issuer,
     token_endpoint: issuer + TOKEN_PATH,
@@ -117,6 +131,10 @@ export function buildAuthorizationServerMetadata(options: {
           ...algs('introspection'),
         }
       : {}),
-    ...(options.dpop === true ? { dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS] } : {}),
+    ...(options.dpop === true
+      ? {
+          dpop_signing_alg_values_supported: [...(fapi2 ? FAPI2_DPOP_ALGORITHMS : DPOP_ALGORITHMS)],
+        }
+      : {}),
   };
 }

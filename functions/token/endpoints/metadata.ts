@@ -1,6 +1,7 @@
 // The discovery endpoint: RFC 8414 metadata and the OpenID configuration, one document serialised once.
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { buildAuthorizationServerMetadata } from '../core/metadata';
+import type { SecurityProfile } from '../core/security-profile';
 import type { TokenHandler } from '../handler-deps';
 import { JSON_TYPE } from '../http-response';
 
@@ -14,6 +15,8 @@ export interface MetadataEndpointOptions {
   privateKeyJwt: boolean;
   /** Whether DPoP-bound tokens are offered (RFC 9449 §5.1). */
   dpop?: boolean;
+  /** `fapi2` narrows what is advertised to what the FAPI 2.0 profile accepts. */
+  securityProfile?: SecurityProfile;
 }
 
 /**

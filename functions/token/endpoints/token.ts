@@ -108,10 +108,16 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenHandler {
 
 function tokenResponse(token: IssuedToken): APIGatewayProxyResult {
   // `scope` undefined is left out by JSON.stringify (RFC 6749 §5.1: no empty scope member).
-  return jsonResponse(200, {
+  const response = jsonResponse(200, {
     access_token: token.accessToken,
     token_type: token.tokenType,
     expires_in: token.expiresIn,
     scope: token.scope,
   });
+  // RFC 9449 §8.2: "including a DPoP-Nonce HTTP header in the HTTP 200 (OK) response from the
+  // previous request"; the response is no-store already (jsonResponse), as §8.2 asks.
+  if (token.dpopNonce !== undefined) {
+    response.headers = { ...response.headers, 'DPoP-Nonce': token.dpopNonce };
+  }
+  return response;
 }

@@ -1,6 +1,8 @@
 // The environment variables the two Lambda functions read, with their meaning: the source of docs/deploy.md's generated table.
 import {
   CLOCK_SKEW_SECONDS,
+  DPOP_IAT_FUTURE_SECONDS,
+  DPOP_IAT_PAST_SECONDS,
   REVOCATION_CACHE_TTL_SECONDS,
   REVOCATION_STALE_SECONDS,
   TOKEN_TTL_SECONDS,
@@ -95,7 +97,8 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     name: 'SIGNING_ALGORITHM',
     functions: ['token'],
     source: { terraform: '`signing_algorithm`' },
-    meaning: '`RS256` (the default) or `ES256`, matching the KMS key spec',
+    meaning:
+      '`RS256` (the default), `PS256` (RSASSA-PSS on the same RSA keys) or `ES256`, matching the KMS key spec; the JWKS publishes RSA keys with it',
   },
   {
     name: 'JWKS_KEY_IDS',
@@ -117,6 +120,20 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     source: { terraform: '`assertion_token_endpoint_audience`' },
     meaning:
       '`true`: a `private_key_jwt` assertion may also name the token endpoint URL as `aud` (default `false`: the issuer only)',
+  },
+  {
+    name: 'SECURITY_PROFILE',
+    functions: ['token'],
+    source: { terraform: '`security_profile`' },
+    meaning:
+      '`none` (the default) or `fapi2`: the FAPI 2.0 profile ([fapi.md](fapi.md)): `private_key_jwt` only with PS256, ES256 or EdDSA assertions, a DPoP proof (ES256 or PS256, with a server nonce) on every token request; the function refuses to start unless `SIGNING_ALGORITHM` is PS256 or ES256, `DPOP_NONCE_KEY_ID` is set, and `DPOP_IAT_FUTURE_SECONDS` and `CLOCK_SKEW_SECONDS` are 10 to 59',
+  },
+  {
+    name: 'DPOP_NONCE_KEY_ID',
+    functions: ['token'],
+    source: { terraform: '`dpop_nonces` (the HMAC key the module then creates)' },
+    meaning:
+      'the KMS HMAC_256 key of the DPoP server nonces (RFC 9449 §8): set, every DPoP token request needs a nonce of the current or previous minute, derived with `GenerateMac`; unset, nonces are off',
   },
   {
     name: 'AUDIENCE',
@@ -181,6 +198,13 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       'the SHA-256 (hex) of the document the function was deployed with: its item is `config#sha256:<hex>`, and a document with another digest is refused (401)',
   },
   {
+    name: 'RSA_SIGNING_ALGORITHM',
+    functions: ['authorizer'],
+    source: { terraform: '`signing_algorithm` (`PS256`, else `RS256`)' },
+    meaning:
+      'the one algorithm every trusted RSA key verifies: `RS256` (the default) or `PS256`; a key pinned to one never accepts the other. EC keys verify ES256',
+  },
+  {
     name: 'PUBLIC_KEYS_PEM',
     functions: ['authorizer'],
     source: 'manual',
@@ -232,6 +256,20 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     functions: BOTH,
     source: { terraform: '`clock_skew_seconds`' },
     meaning: `authorizer: tolerance on \`exp\` and \`nbf\` (${range(CLOCK_SKEW_SECONDS)}); token: a revoked \`jti\` is kept until \`exp\` plus this`,
+  },
+  {
+    name: 'DPOP_IAT_PAST_SECONDS',
+    functions: BOTH,
+    source: { terraform: '`dpop_iat_past_seconds`' },
+    meaning: `how old a DPoP proof's \`iat\` may be (${range(DPOP_IAT_PAST_SECONDS)}); a proof's single-use \`jti\` entry is kept until its \`iat\` has left the whole window. Authorizer: set with \`dpop\` only`,
+  },
+  {
+    name: 'DPOP_IAT_FUTURE_SECONDS',
+    functions: BOTH,
+    source: {
+      terraform: '`dpop_iat_future_seconds` (default 5, 10 with `security_profile = "fapi2"`)',
+    },
+    meaning: `how far ahead of the function's clock a DPoP proof's \`iat\` may be (${range(DPOP_IAT_FUTURE_SECONDS)}). Authorizer: set with \`dpop\` only`,
   },
   {
     name: 'LOG_LEVEL',

@@ -24,13 +24,16 @@ import {
   tokenEvent,
 } from '../../support/token-fakes';
 
+/** The algorithms of this file's matrix; PS256 pins RSA keys differently (test/unit/shared/ps256.test.ts). */
+type ClassicAlgorithm = Exclude<SigningAlgorithm, 'PS256'>;
+
 const AUDIENCE = 'https://api.example.com';
 const ISSUED_AT = Math.floor(FIXED_NOW_MS / 1000);
 /** The gateway sees the token a second after issue: the pages require nbf and iat strictly before now. */
 const NOW = ISSUED_AT + 1;
 
 // One real key per algorithm; RSA generation is slow.
-const SIGNERS: Record<SigningAlgorithm, InMemorySigner> = {
+const SIGNERS: Record<ClassicAlgorithm, InMemorySigner> = {
   RS256: new InMemorySigner('RS256'),
   ES256: new InMemorySigner('ES256'),
 };
@@ -39,7 +42,7 @@ const json = (result: APIGatewayProxyResult): Record<string, unknown> =>
   JSON.parse(result.body) as Record<string, unknown>;
 
 /** A token handler exactly as production wires it, with an in-memory key, store and hasher. */
-function handlerFor(alg: SigningAlgorithm) {
+function handlerFor(alg: ClassicAlgorithm) {
   return createTokenHandler({
     config: {
       issuer: ISSUER,
@@ -58,7 +61,7 @@ function handlerFor(alg: SigningAlgorithm) {
 
 /** Issues a token over HTTP (POST /oauth2/token) and reads the JWKS the handler serves. */
 async function issue(
-  alg: SigningAlgorithm,
+  alg: ClassicAlgorithm,
   body = 'grant_type=client_credentials',
 ): Promise<{ token: string; jwks: { keys: JWK[] } }> {
   const handler = handlerFor(alg);

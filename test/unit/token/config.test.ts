@@ -31,6 +31,8 @@ describe('loadTokenConfig', () => {
       revocation: false,
       clockSkewSeconds: 30,
       acceptTokenEndpointAudience: false,
+      dpopIatWindow: { pastSeconds: 60, futureSeconds: 5 },
+      securityProfile: 'none',
     });
   });
 

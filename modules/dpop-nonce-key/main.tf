@@ -1,0 +1,164 @@
+# KMS HMAC key of the stateless DPoP server nonces (RFC 9449 §8, docs/dpop.md): the token function derives each time window's nonce with GenerateMac, so every container gets the same nonce without holding a secret.
+
+locals {
+  # The one MAC algorithm the token function asks for (functions/token/adapters/nonce-mac-kms.ts,
+  # NONCE_MAC_ALGORITHM); an HMAC_256 key supports HMAC_SHA_256 ("Key spec reference", HMAC key
+  # specs, https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html).
+  mac_algorithm = "HMAC_SHA_256"
+}
+
+################################################################################
+# Key policy
+################################################################################
+
+# The signing keys' policy (modules/signing-key), for an HMAC key: the administrators manage it and
+# alone can change the policy; the token role alone can call GenerateMac, with HMAC_SHA_256 only
+# (kms:MacAlgorithm, "Controlling access to HMAC KMS keys",
+# https://docs.aws.amazon.com/kms/latest/developerguide/hmac-authz.html; "AWS KMS condition keys",
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html). Nobody may call
+# VerifyMac: a nonce is checked by deriving it again, never by asking KMS. The account root is
+# absent, so IAM policies alone cannot allow anything on the key ("Key policies in AWS KMS",
+# https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+#
+# moto 5 enforces only Deny statements, and only for DescribeKey: no Deny below names it.
+data "aws_iam_policy_document" "key_policy" {
+  statement {
+    sid    = "AllowKeyAdministratorsToManageKey"
+    effect = "Allow"
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:DisableKey",
+      "kms:EnableKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListGrants",
+      "kms:ListKeyPolicies",
+      "kms:ListResourceTags",
+      "kms:PutKeyPolicy",
+      "kms:RevokeGrant",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.key_administrators
+    }
+  }
+
+  statement {
+    sid       = "AllowTokenFunctionToGenerateMac"
+    effect    = "Allow"
+    actions   = ["kms:GenerateMac"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.mac_role_arns
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:MacAlgorithm"
+      values   = [local.mac_algorithm]
+    }
+  }
+
+  # Whatever a later edit or a grant allows: nobody but the token role makes or checks a MAC with
+  # this key. "Principal": "*" covers AWS service principals too; a request without
+  # aws:PrincipalArn matches ArnNotEquals and is denied.
+  statement {
+    sid       = "DenyMacsByAnyoneElse"
+    effect    = "Deny"
+    actions   = ["kms:GenerateMac", "kms:VerifyMac"]
+    resources = ["*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = var.mac_role_arns
+    }
+  }
+
+  # No grants at all ("Grants in AWS KMS", https://docs.aws.amazon.com/kms/latest/developerguide/grants.html):
+  # no AWS service uses this key on anyone's behalf.
+  statement {
+    sid       = "DenyGrantCreation"
+    effect    = "Deny"
+    actions   = ["kms:CreateGrant"]
+    resources = ["*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+
+  statement {
+    sid    = "DenyKeyManagementByOthers"
+    effect = "Deny"
+    actions = [
+      "kms:CancelKeyDeletion",
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
+      "kms:DisableKey",
+      "kms:EnableKey",
+      "kms:PutKeyPolicy",
+      "kms:RevokeGrant",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = var.key_administrators
+    }
+  }
+}
+
+################################################################################
+# Key
+################################################################################
+
+# "HMAC KMS keys are symmetric keys that you use to generate and verify HMACs within AWS KMS [...]
+# They can also be used as secure Key Derivation Functions (KDFs), especially in applications that
+# require deterministic keys" ("HMAC keys in AWS KMS",
+# https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html): the nonce of a window is such a
+# deterministic derivation. Key usage GENERATE_VERIFY_MAC with an HMAC key spec.
+resource "aws_kms_key" "this" {
+  description                        = "${var.name}: DPoP server nonce key (HMAC_256)"
+  key_usage                          = "GENERATE_VERIFY_MAC"
+  customer_master_key_spec           = "HMAC_256"
+  deletion_window_in_days            = var.deletion_window_in_days
+  policy                             = data.aws_iam_policy_document.key_policy.json
+  bypass_policy_lockout_safety_check = false
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name}-dpop-nonce"
+  target_key_id = aws_kms_key.this.key_id
+}

@@ -1,0 +1,16 @@
+# Outputs of the dpop-nonce-key submodule.
+
+output "key_arn" {
+  description = "ARN of the HMAC key (the token function's DPOP_NONCE_KEY_ID)."
+  value       = aws_kms_key.this.arn
+}
+
+output "alias_name" {
+  description = "Alias of the HMAC key."
+  value       = aws_kms_alias.this.name
+}
+
+output "key_policy_json" {
+  description = "The key policy of the HMAC key (JSON)."
+  value       = data.aws_iam_policy_document.key_policy.json
+}

@@ -1,0 +1,45 @@
+# Inputs of the dpop-nonce-key submodule: the KMS HMAC key of the stateless DPoP server nonces.
+
+variable "name" {
+  description = "Prefix of the key's alias (alias/<name>-dpop-nonce) and description."
+  type        = string
+}
+
+variable "mac_role_arns" {
+  description = "ARNs of the IAM roles that may call kms:GenerateMac (HMAC_SHA_256 only) on the key: the token function's role. Nobody else can make or check a MAC with it."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.mac_role_arns) > 0
+    error_message = "mac_role_arns must name at least one role."
+  }
+}
+
+variable "key_administrators" {
+  description = "IAM ARNs (roles, users, or an account's root user) that may manage the key and change its key policy; nobody else can, and no administrator can make a MAC or create grants. The root module passes the signing keys' administrators. Must include the principal that applies Terraform, or KMS refuses the policy (lockout safety check)."
+  type        = list(string)
+
+  # The root module passes the signing keys' administrators, already checked there (the default
+  # is the caller's long-lived ARN); a session ARN would stop matching when the session ends.
+  validation {
+    condition     = length(var.key_administrators) > 0 && alltrue([for a in var.key_administrators : can(regex("^arn:aws[a-z-]*:", a)) && !strcontains(a, ":assumed-role/")])
+    error_message = "key_administrators must name at least one principal ARN, and no assumed-role session ARN (arn:aws:sts::<account>:assumed-role/...): name the role (arn:aws:iam::<account>:role/<path><name>)."
+  }
+}
+
+variable "deletion_window_in_days" {
+  description = "Waiting period before KMS deletes the key once it is removed (7-30 days). Deleting it only makes clients fetch a new nonce."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30
+    error_message = "deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the key."
+  type        = map(string)
+  default     = {}
+}

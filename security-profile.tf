@@ -1,0 +1,31 @@
+# Sender-constrained tokens and the FAPI 2.0 profile (issue 25): the settings the profile decides, resolved once for the modules (docs/dpop.md, docs/fapi.md).
+
+locals {
+  fapi2 = var.security_profile == "fapi2"
+
+  # FAPI 2.0 Security Profile, "Cryptography and Secrets": JWTs are signed with PS256, ES256 or
+  # EdDSA; PS256 keeps the default RSA_2048 keys.
+  signing_algorithm = coalesce(var.signing_algorithm, local.fapi2 ? "PS256" : "RS256")
+
+  # DPoP proof iat window, the same at the token endpoint and the authorizer. FAPI 2.0: "shall accept
+  # JWTs with an iat or nbf time up to 10 seconds in the future".
+  dpop_iat_future_seconds = coalesce(var.dpop_iat_future_seconds, local.fapi2 ? 10 : 5)
+
+  # RFC 9449 §8 server nonces: on with the profile (FAPI 2.0 clients must support them), else asked for.
+  dpop_nonces = coalesce(var.dpop_nonces, local.fapi2)
+}
+
+# The HMAC key of the server nonces, only when they are on. Its administrators are the signing
+# keys'; the token role alone may call GenerateMac (the role exists before its policy names the
+# key, as with the signing keys, so role, key policy and role policy form no cycle).
+module "dpop_nonce_key" {
+  source = "./modules/dpop-nonce-key"
+  count  = local.dpop_nonces ? 1 : 0
+
+  name                    = var.name
+  mac_role_arns           = [module.token_endpoint.role_arn]
+  key_administrators      = module.signing_key.key_administrators
+  deletion_window_in_days = var.signing_key_deletion_window_days
+
+  tags = local.tags
+}
