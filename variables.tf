@@ -768,6 +768,13 @@ variable "security_profile" {
     error_message = "dpop_nonces = false contradicts security_profile = \"fapi2\", which turns DPoP server nonces on: leave dpop_nonces null."
   }
 
+  # Under the profile every token is DPoP-bound, and a bound token is refused as Bearer on every
+  # route (docs/dpop.md), so a route without the dpop constraint would refuse every caller.
+  validation {
+    condition     = var.security_profile != "fapi2" || alltrue([for route in keys(var.route_scopes) : lookup(var.route_sender_constraints, route, "none") == "dpop"])
+    error_message = "security_profile = \"fapi2\" issues DPoP-bound tokens only, which a route without a sender constraint refuses: declare every route of route_scopes as \"dpop\" in route_sender_constraints."
+  }
+
   # The same rule for client assertions, whose iat and nbf the token endpoint accepts up to
   # clock_skew_seconds ahead.
   validation {

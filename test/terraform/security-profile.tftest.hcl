@@ -54,17 +54,32 @@ run "fapi2_accepts_es256_and_the_window_edges" {
   command = plan
 
   variables {
-    security_profile        = "fapi2"
-    signing_algorithm       = "ES256"
-    dpop_iat_future_seconds = 59
-    clock_skew_seconds      = 10
-    dpop_nonces             = true
+    security_profile         = "fapi2"
+    signing_algorithm        = "ES256"
+    dpop_iat_future_seconds  = 59
+    clock_skew_seconds       = 10
+    dpop_nonces              = true
+    route_scopes             = { "GET /orders" = ["orders:read"] }
+    route_sender_constraints = { "GET /orders" = "dpop" }
   }
 
   assert {
     condition     = output.signing_algorithm == "ES256"
     error_message = "ES256 is a FAPI 2.0 algorithm."
   }
+}
+
+# Every token is DPoP-bound under the profile, and a bound token is refused as Bearer everywhere.
+run "fapi2_refuses_a_route_without_dpop" {
+  command = plan
+
+  variables {
+    security_profile         = "fapi2"
+    route_scopes             = { "GET /orders" = ["orders:read"], "GET /health" = [] }
+    route_sender_constraints = { "GET /orders" = "dpop" }
+  }
+
+  expect_failures = [var.security_profile]
 }
 
 run "fapi2_refuses_rs256" {
