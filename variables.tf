@@ -225,6 +225,16 @@ variable "route_sender_constraints" {
     condition     = !contains(values(var.route_sender_constraints), "dpop") || var.authorizer_result_ttl_seconds == null || try(var.authorizer_result_ttl_seconds == 0, false)
     error_message = "A route_sender_constraints route with \"dpop\" needs an uncached authorizer: leave authorizer_result_ttl_seconds null (the module then uses 0) or set it to 0. A cached decision would skip the DPoP proof and replay checks."
   }
+
+  # security_profile = "fapi2": every token is DPoP-bound, and a bound token is refused as Bearer
+  # on every route (docs/dpop.md), so a route without the dpop constraint would refuse every
+  # caller. Checked here rather than on security_profile: a variable's validations are skipped
+  # when one refers to an invalid variable, and an invalid route_scopes would then hide the
+  # profile's own checks (seen in validation.tftest.hcl).
+  validation {
+    condition     = var.security_profile != "fapi2" || alltrue([for route in keys(var.route_scopes) : lookup(var.route_sender_constraints, route, "none") == "dpop"])
+    error_message = "security_profile = \"fapi2\" issues DPoP-bound tokens only, which a route without a sender constraint refuses: declare every route of route_scopes as \"dpop\" in route_sender_constraints."
+  }
 }
 
 variable "dpop" {
@@ -766,13 +776,6 @@ variable "security_profile" {
   validation {
     condition     = var.security_profile != "fapi2" || var.dpop_nonces != false
     error_message = "dpop_nonces = false contradicts security_profile = \"fapi2\", which turns DPoP server nonces on: leave dpop_nonces null."
-  }
-
-  # Under the profile every token is DPoP-bound, and a bound token is refused as Bearer on every
-  # route (docs/dpop.md), so a route without the dpop constraint would refuse every caller.
-  validation {
-    condition     = var.security_profile != "fapi2" || alltrue([for route in keys(var.route_scopes) : lookup(var.route_sender_constraints, route, "none") == "dpop"])
-    error_message = "security_profile = \"fapi2\" issues DPoP-bound tokens only, which a route without a sender constraint refuses: declare every route of route_scopes as \"dpop\" in route_sender_constraints."
   }
 
   # The same rule for client assertions, whose iat and nbf the token endpoint accepts up to

@@ -79,7 +79,7 @@ run "fapi2_refuses_a_route_without_dpop" {
     route_sender_constraints = { "GET /orders" = "dpop" }
   }
 
-  expect_failures = [var.security_profile]
+  expect_failures = [var.route_sender_constraints]
 }
 
 run "fapi2_refuses_rs256" {
