@@ -191,6 +191,8 @@ module "authorizer" {
   # The proof window of DPoP routes.
   dpop_iat_past_seconds   = var.dpop_iat_past_seconds
   dpop_iat_future_seconds = local.dpop_iat_future_seconds
+  # ES256 and PS256 under the FAPI 2.0 profile, as at the token endpoint; else all.
+  dpop_algorithms = local.dpop_algorithms
   revocation = var.revocation_check ? {
     table_name        = module.client_table.table_name
     table_arn         = module.client_table.table_arn

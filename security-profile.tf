@@ -11,6 +11,12 @@ locals {
   # JWTs with an iat or nbf time up to 10 seconds in the future".
   dpop_iat_future_seconds = coalesce(var.dpop_iat_future_seconds, local.fapi2 ? 10 : 5)
 
+  # The DPoP proof algorithms of the authorizer, and the algs of its 401 challenge. FAPI 2.0 allows
+  # PS256, ES256 or EdDSA; of the verifier's algorithms that leaves ES256 and PS256, the list the
+  # token function accepts and advertises (dpop_signing_alg_values_supported) under the profile
+  # (FAPI2_DPOP_ALGORITHMS, functions/token/core/security-profile.ts). null: all of them.
+  dpop_algorithms = local.fapi2 ? ["ES256", "PS256"] : null
+
   # RFC 9449 §8 server nonces: on with the profile (FAPI 2.0 clients must support them), else asked for.
   dpop_nonces = coalesce(var.dpop_nonces, local.fapi2)
 }

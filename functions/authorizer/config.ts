@@ -3,7 +3,7 @@ import { loadTrustedKeys, TrustedKeyError, type TrustedKeys } from './core/trust
 import { parseRouteMap, RouteMapError, type RouteMap } from './core/route-map';
 import { publicBaseUrlProblem } from './core/dpop-public-base-url';
 import type { AuthorizerPolicy } from './core/config-document';
-import type { DpopIatWindow } from '../shared/dpop-proof';
+import { DPOP_ALGORITHMS, type DpopAlgorithm, type DpopIatWindow } from '../shared/dpop-proof';
 import { RSA_SIGNING_ALGORITHMS, type RsaSigningAlgorithm } from '../shared/types';
 import {
   configError,
@@ -89,6 +89,12 @@ export interface AuthorizerConfig {
    * DEFAULT_DPOP_IAT_WINDOW.
    */
   dpopIatWindow?: DpopIatWindow;
+  /**
+   * DPOP_ALGORITHMS: the `alg`s a proof may use (RFC 9449 §4.3 step 5, "acceptable per local
+   * policy"), a non-empty subset of DPOP_ALGORITHMS in its order; ES256 and PS256 under the FAPI
+   * 2.0 profile. Undefined (a hand-built configuration) means all of them.
+   */
+  dpopAlgorithms?: readonly DpopAlgorithm[];
 }
 
 /** The configuration without the keys and routes (config-source.ts says where those come from). */
@@ -210,6 +216,7 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
         ? undefined
         : { replayTable, allowedHosts, ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }) },
     dpopIatWindow: dpopIatWindow(env),
+    dpopAlgorithms: dpopAlgorithms(env),
     usagePlans,
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: revocationOn
@@ -224,6 +231,30 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
         }
       : undefined,
   };
+}
+
+/**
+ * DPOP_ALGORITHMS: a JSON array of the proof algorithms to accept, a non-empty subset of
+ * functions/shared/dpop-algorithms.json (default all of it). modules/authorizer builds the 401
+ * challenge's `algs` from the same list, so what is advertised is what is accepted. Fail closed:
+ * an empty list, an unknown name or a value that is not such an array stops the cold start.
+ * @param env the environment
+ * @returns the algorithms, in the order of DPOP_ALGORITHMS, each once
+ * @throws Error naming DPOP_ALGORITHMS when the value is not a non-empty subset
+ */
+function dpopAlgorithms(env: Env): DpopAlgorithm[] {
+  const allowed: readonly string[] = DPOP_ALGORITHMS;
+  // stringArray names the variable for a value that is not JSON or not an array of strings.
+  const listed = stringArray(env, 'DPOP_ALGORITHMS', [...DPOP_ALGORITHMS]);
+  const unknown = listed.filter((alg) => !allowed.includes(alg));
+  if (listed.length === 0 || unknown.length > 0) {
+    const got = unknown.length > 0 ? ` (not one of them: ${unknown.join(', ')})` : ' (got [])';
+    throw configError(
+      'DPOP_ALGORITHMS',
+      `must be a non-empty JSON array of ${DPOP_ALGORITHMS.join(', ')}${got}`,
+    );
+  }
+  return DPOP_ALGORITHMS.filter((alg) => listed.includes(alg));
 }
 
 /**

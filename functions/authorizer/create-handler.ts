@@ -129,6 +129,7 @@ export function createAuthorizerHandler(deps: AuthorizerDeps): AuthorizerHandler
     replayCache: deps.dpopReplayCache,
     proofKeyMemoSize: deps.proofKeyMemoSize,
     iatWindow: config.dpopIatWindow,
+    algorithms: config.dpopAlgorithms,
   });
 
   const decide = async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {

@@ -51,6 +51,7 @@ locals {
     DPOP_ALLOWED_HOSTS      = jsonencode(local.dpop_allowed_hosts)
     DPOP_IAT_PAST_SECONDS   = tostring(var.dpop_iat_past_seconds)
     DPOP_IAT_FUTURE_SECONDS = tostring(var.dpop_iat_future_seconds)
+    DPOP_ALGORITHMS         = jsonencode(local.dpop_algorithms)
     }, try(var.dpop.public_base_url, null) == null ? {} : {
     DPOP_PUBLIC_BASE_URL = var.dpop.public_base_url
     }, var.revocation == null ? {} : {
@@ -92,11 +93,13 @@ locals {
   # challenge is all or nothing for the API: present when this
   # module has a dpop route, absent otherwise, where every DPoP request is refused and advertising
   # the scheme would only send clients down a path that fails (docs/dpop.md, "The 401 challenge").
-  # The algs come from the verifier's own list, one definition with the function
-  # (functions/shared/dpop-algorithms.json). The emulator applies the same rule
-  # (tools/local-server/oauth-gateway-responses.ts).
-  dpop_algorithms = jsondecode(file("${path.module}/../../functions/shared/dpop-algorithms.json"))
-  dpop_challenge  = "DPoP algs=\"${join(" ", local.dpop_algorithms)}\""
+  # The algs are those the function is told to accept (DPOP_ALGORITHMS, above): dpop_algorithms,
+  # by default the verifier's own list, one definition with the function
+  # (functions/shared/dpop-algorithms.json), kept in that list's order and each once. The emulator
+  # applies the same rule (tools/local-server/oauth-gateway-responses.ts).
+  dpop_algorithms_known = jsondecode(file("${path.module}/../../functions/shared/dpop-algorithms.json"))
+  dpop_algorithms       = var.dpop_algorithms == null ? local.dpop_algorithms_known : [for alg in local.dpop_algorithms_known : alg if contains(var.dpop_algorithms, alg)]
+  dpop_challenge        = "DPoP algs=\"${join(" ", local.dpop_algorithms)}\""
   gateway_responses = {
     for type, response in local.gateway_responses_file : type => type != "UNAUTHORIZED" || length(local.dpop_route_keys) == 0 ? response : merge(response, {
       response_parameters = merge(response.response_parameters, {

@@ -92,11 +92,12 @@ output "result_ttl_seconds" {
 }
 
 output "dpop" {
-  description = "DPoP at the authorizer (docs/dpop.md): dpop_routes (the routes whose sender constraint is dpop), replay_table_name (where proof jti items are recorded), allowed_hosts (the hosts a proof's htu may name) and public_base_url (null unless set); null without the dpop input."
+  description = "DPoP at the authorizer (docs/dpop.md): dpop_routes (the routes whose sender constraint is dpop), replay_table_name (where proof jti items are recorded), allowed_hosts (the hosts a proof's htu may name), public_base_url (null unless set) and algorithms (the proof algorithms accepted, also the algs of the 401 challenge); null without the dpop input."
   value = var.dpop == null ? null : {
     dpop_routes       = sort(local.dpop_route_keys)
     replay_table_name = var.dpop.table_name
     allowed_hosts     = local.dpop_allowed_hosts
     public_base_url   = try(var.dpop.public_base_url, null)
+    algorithms        = local.dpop_algorithms
   }
 }

@@ -415,3 +415,16 @@ variable "dpop_iat_future_seconds" {
     error_message = "dpop_iat_future_seconds must be a whole number between 0 and 60."
   }
 }
+
+# RFC 9449 §4.3 step 5: a proof's alg must be "acceptable per local policy". The names come from
+# functions/shared/dpop-algorithms.json, the proof verifier's own list.
+variable "dpop_algorithms" {
+  description = "The JWS algorithms a DPoP proof may use at the authorizer (DPOP_ALGORITHMS), a non-empty subset of functions/shared/dpop-algorithms.json (ES256, PS256, RS256); null means all of them. The API's 401 challenge DPoP algs=\"...\" lists the same algorithms (RFC 9449 §7.1). The FAPI 2.0 profile takes [\"ES256\", \"PS256\"] (the root module sets this with security_profile = \"fapi2\"). Used with dpop only."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.dpop_algorithms == null || try(length(var.dpop_algorithms) > 0 && length(setsubtract(var.dpop_algorithms, jsondecode(file("${path.module}/../../functions/shared/dpop-algorithms.json")))) == 0, false)
+    error_message = "dpop_algorithms must be null or a non-empty list of ES256, PS256 and RS256 (the algorithms of functions/shared/dpop-algorithms.json)."
+  }
+}

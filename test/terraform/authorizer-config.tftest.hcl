@@ -178,6 +178,7 @@ run "dpop_route_is_an_object_in_the_document" {
     signing_algorithm        = "PS256"
     dpop_iat_past_seconds    = 90
     dpop_iat_future_seconds  = 10
+    dpop_algorithms          = ["PS256", "ES256", "PS256"]
   }
 
   assert {
@@ -207,15 +208,48 @@ run "dpop_route_is_an_object_in_the_document" {
   }
 
   # The API's 401 adds the static DPoP challenge after the Bearer one (RFC 9449 §7.1), its algs
-  # those of functions/shared/dpop-algorithms.json; the 403 is unchanged.
+  # those the function accepts (DPOP_ALGORITHMS): dpop_algorithms in the order of
+  # functions/shared/dpop-algorithms.json, each once; the 403 is unchanged.
   assert {
     condition = (
-      aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_parameters["gatewayresponse.header.WWW-Authenticate"] == "'Bearer error=\"invalid_token\", DPoP algs=\"ES256 PS256 RS256\"'" &&
+      module.function.environment_variables["DPOP_ALGORITHMS"] == "[\"ES256\",\"PS256\"]" &&
+      join(" ", output.dpop.algorithms) == "ES256 PS256" &&
+      aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_parameters["gatewayresponse.header.WWW-Authenticate"] == "'Bearer error=\"invalid_token\", DPoP algs=\"ES256 PS256\"'" &&
       aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_parameters["gatewayresponse.header.Cache-Control"] == "'no-store'" &&
       aws_api_gateway_gateway_response.this["ACCESS_DENIED"].response_parameters["gatewayresponse.header.WWW-Authenticate"] == "'Bearer error=\"insufficient_scope\"'"
     )
-    error_message = "With a dpop route the 401 must carry Bearer error=\"invalid_token\" then DPoP algs=\"ES256 PS256 RS256\"; the 403 stays Bearer only."
+    error_message = "With a dpop route the 401 must carry Bearer error=\"invalid_token\" then DPoP algs=\"ES256 PS256\", the algorithms the function is given as DPOP_ALGORITHMS; the 403 stays Bearer only."
   }
+}
+
+# DPOP_ALGORITHMS must be a non-empty subset of functions/shared/dpop-algorithms.json, which the
+# function checks again at cold start: one run for an unknown name, one for none at all.
+run "dpop_algorithms_refused_with_an_unknown_algorithm" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    dpop_algorithms = ["ES256", "HS256"]
+  }
+
+  expect_failures = [var.dpop_algorithms]
+}
+
+run "dpop_algorithms_refused_when_empty" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    dpop_algorithms = []
+  }
+
+  expect_failures = [var.dpop_algorithms]
 }
 
 run "dpop_route_refused_on_a_cached_authorizer" {

@@ -30,8 +30,8 @@ run "no_profile_keeps_rs256_no_nonces_no_key" {
   command = plan
 
   assert {
-    condition     = output.security_profile == "none" && output.signing_algorithm == "RS256" && output.dpop_nonce_key_arn == null && length(module.dpop_nonce_key) == 0 && local.dpop_iat_future_seconds == 5
-    error_message = "Without the profile: RS256, no nonces, no HMAC key, 5 s ahead."
+    condition     = output.security_profile == "none" && output.signing_algorithm == "RS256" && output.dpop_nonce_key_arn == null && length(module.dpop_nonce_key) == 0 && local.dpop_iat_future_seconds == 5 && local.dpop_algorithms == null
+    error_message = "Without the profile: RS256, no nonces, no HMAC key, 5 s ahead, every DPoP proof algorithm at the authorizer."
   }
 }
 
@@ -66,6 +66,13 @@ run "fapi2_accepts_es256_and_the_window_edges" {
   assert {
     condition     = output.signing_algorithm == "ES256"
     error_message = "ES256 is a FAPI 2.0 algorithm."
+  }
+
+  # FAPI 2.0 "Cryptography and Secrets": the authorizer takes ES256 and PS256 proofs only, as the
+  # token endpoint does, and its 401 challenge lists just those (modules/authorizer builds both).
+  assert {
+    condition     = join(" ", module.authorizer.dpop.algorithms) == "ES256 PS256"
+    error_message = "Under fapi2 the authorizer accepts (and its 401 advertises) ES256 and PS256 DPoP proofs only, never RS256."
   }
 }
 

@@ -76,7 +76,10 @@ export const OAUTH_GATEWAY_RESPONSES = gatewayResponsesFromDefinition(definition
 /**
  * The static DPoP challenge of every 401 of an API with DPoP routes (RFC 9449 §7.1): the `algs`
  * the authorizer's proof verifier accepts, from their one definition
- * (functions/shared/dpop-algorithms.json), which modules/authorizer reads too.
+ * (functions/shared/dpop-algorithms.json), which modules/authorizer reads too. The local
+ * authorizer accepts all of them (no DPOP_ALGORITHMS), as the module does by default; a deployment
+ * that narrows them (`dpop_algorithms`, FAPI 2.0) gets the narrower list in both places, and
+ * `--from-api` serves the deployed gateway responses and environment as they are.
  */
 export const DPOP_CHALLENGE = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`;
 

@@ -8,6 +8,7 @@
 import {
   createDpopProofVerifier,
   DEFAULT_DPOP_IAT_WINDOW,
+  type DpopAlgorithm,
   type DpopProofError,
   type DpopIatWindow,
 } from '../../shared/dpop-proof';
@@ -39,6 +40,11 @@ export interface DpopCheckerOptions {
   iatWindow?: DpopIatWindow;
   /** Imported proof keys kept per container (default 256, DEFAULT_PROOF_KEY_MEMO_SIZE). */
   proofKeyMemoSize?: number;
+  /**
+   * The proof algorithms accepted (DPOP_ALGORITHMS; default every one the verifier knows), the
+   * same list as the `algs` of the API's 401 challenge (modules/authorizer).
+   */
+  algorithms?: readonly DpopAlgorithm[];
 }
 
 /** The request as the handler has read it. */
@@ -106,7 +112,12 @@ export function createDpopChecker(options: DpopCheckerOptions): DpopChecker {
     // Built per request: the target URI is the request's. normalizeHtu costs one URL parse. It
     // cannot throw for an https URI with an allow-listed host and a path starting with `/`; if it
     // ever did, the handler would still answer 401 (malformed).
-    const verifier = createDpopProofVerifier({ targetUri, iatWindow: window, keyMemo });
+    const verifier = createDpopProofVerifier({
+      targetUri,
+      iatWindow: window,
+      keyMemo,
+      algorithms: options.algorithms,
+    });
     let proof;
     try {
       // §7.1 and §4.3: one DPoP header, every check, `ath` the hash of this token.

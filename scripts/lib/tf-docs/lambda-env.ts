@@ -191,6 +191,16 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       "the public URL of the API's root resource behind CloudFront or another mapping: a DPoP proof's `htu` must be this base followed by the request path below the stage, on the execute-api host only; normalised https, else the cold start fails naming it",
   },
   {
+    name: 'DPOP_ALGORITHMS',
+    functions: ['authorizer'],
+    source: {
+      terraform:
+        '`dpop_algorithms` of `modules/authorizer` (the root module: `["ES256","PS256"]` with `security_profile = "fapi2"`, else all), with DPoP routes only',
+    },
+    meaning:
+      "JSON list of the JWS algorithms a DPoP proof may use, a non-empty subset of `ES256`, `PS256`, `RS256` (default all); the 401 challenge's `DPoP algs` lists the same. A proof with another `alg` is refused (`DPoP:invalid:alg`); a bad value fails the cold start naming it",
+  },
+  {
     name: 'AUTHORIZER_CONFIG_SHA256',
     functions: ['authorizer'],
     source: { terraform: 'the same: `sha256` of the document' },

@@ -109,7 +109,25 @@ describe('DPoP settings', () => {
     expect(config.dpop?.publicBaseUrl).toBe('https://cdn.example.com/api');
   });
 
+  it("reads DPOP_ALGORITHMS in the verifier's order, each once; unset is every algorithm", () => {
+    // Act
+    const unset = loadAuthorizerConfig(base);
+    const fapi2 = loadAuthorizerConfig({ ...base, DPOP_ALGORITHMS: '["PS256","ES256","PS256"]' });
+
+    // Assert
+    expect(unset.dpopAlgorithms).toEqual(['ES256', 'PS256', 'RS256']);
+    expect(fapi2.dpopAlgorithms).toEqual(['ES256', 'PS256']);
+  });
+
   it.each([
+    // Fail closed at cold start, naming the variable: nothing, an unknown or symmetric alg, not a list.
+    [{ DPOP_ALGORITHMS: '[]' }, /^Invalid configuration: DPOP_ALGORITHMS must be a non-empty/],
+    [{ DPOP_ALGORITHMS: '["ES256","none"]' }, /DPOP_ALGORITHMS .*not one of them: none/],
+    [{ DPOP_ALGORITHMS: '["HS256"]' }, /DPOP_ALGORITHMS .*not one of them: HS256/],
+    [{ DPOP_ALGORITHMS: '["es256"]' }, /DPOP_ALGORITHMS .*not one of them: es256/],
+    [{ DPOP_ALGORITHMS: 'ES256 PS256' }, /DPOP_ALGORITHMS is not valid JSON/],
+    [{ DPOP_ALGORITHMS: '"ES256"' }, /DPOP_ALGORITHMS must be a JSON array/],
+    [{ DPOP_ALGORITHMS: '[""]' }, /DPOP_ALGORITHMS must be a JSON array/],
     [{ DPOP_REPLAY_TABLE: 'clients' }, /DPOP_REPLAY_TABLE/],
     [{ DPOP_ALLOWED_HOSTS: '["api.example.com"]' }, /DPOP_REPLAY_TABLE/],
     [
