@@ -603,6 +603,7 @@ run "dpop_route_makes_the_authorizer_uncached_and_records_proofs_in_the_clients_
       replay_table_name = "unit-test-clients"
       allowed_hosts     = ["dpopapi123.execute-api.us-east-1.amazonaws.com"]
       public_base_url   = null
+      algorithms        = ["ES256", "PS256", "RS256"]
     })
     error_message = "The authorizer must get the dpop route, the clients table as its replay table and the API's execute-api host."
   }
