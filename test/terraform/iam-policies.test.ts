@@ -26,6 +26,7 @@ import {
   createWorkspace,
   describeWithTerraformMirror,
   expectExit,
+  mapLimit,
   terraform,
   type TfWorkspace,
 } from './harness';
@@ -239,6 +240,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       await terraform(run, FIXTURE, [
         'plan',
         '-input=false',
+        '-lock=false',
         '-no-color',
         `-out=${planFile}`,
         ...vars,
@@ -310,33 +312,34 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       AWS_SESSION_TOKEN: xmlValue(assumed, 'SessionToken'),
     };
 
-    // Act: three plans, one after the other (they share the fixture's data directory)
+    // Act: the plans, two at a time (both cores; a plan only reads the shared data directory, and
+    // -lock=false because no plan writes state)
     const zips = `-var=artifacts_dir=${artifacts}`;
-    rendered.asUser = await plan(ws.env, 'as-user', [zips, '-var=algorithm=ES256']);
-    rendered.asAssumedRole = await plan(sessionEnv, 'as-assumed-role', [
-      zips,
-      '-var=algorithm=RS256',
-    ]);
-    rendered.namedAdministrators = await plan(ws.env, 'named-administrators', [
-      zips,
-      `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:role/ops/key-admin`, `arn:aws:iam::${ACCOUNT}:user/break-glass`])}`,
-    ]);
-    rendered.rootAdministrator = await plan(ws.env, 'root-administrator', [
-      zips,
-      `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:root`])}`,
-    ]);
-    rendered.withRevocation = await plan(ws.env, 'with-revocation', [zips, '-var=revocation=true']);
-    rendered.withConfigTable = await plan(ws.env, 'with-config-table', [
-      zips,
-      '-var=large_route_map=true',
-    ]);
-    rendered.withDpop = await plan(ws.env, 'with-dpop', [zips, '-var=dpop=true']);
-    // The FAPI 2.0 profile's KMS side: PS256 signing keys and the DPoP nonce key.
-    rendered.withFapi = await plan(ws.env, 'with-fapi', [
-      zips,
-      '-var=algorithm=PS256',
-      '-var=nonces=true',
-    ]);
+    const plans: [keyof typeof rendered, NodeJS.ProcessEnv, string[]][] = [
+      ['asUser', ws.env, ['-var=algorithm=ES256']],
+      ['asAssumedRole', sessionEnv, ['-var=algorithm=RS256']],
+      [
+        'namedAdministrators',
+        ws.env,
+        [
+          `-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:role/ops/key-admin`, `arn:aws:iam::${ACCOUNT}:user/break-glass`])}`,
+        ],
+      ],
+      [
+        'rootAdministrator',
+        ws.env,
+        [`-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:root`])}`],
+      ],
+      ['withRevocation', ws.env, ['-var=revocation=true']],
+      ['withConfigTable', ws.env, ['-var=large_route_map=true']],
+      ['withDpop', ws.env, ['-var=dpop=true']],
+      // The FAPI 2.0 profile's KMS side: PS256 signing keys and the DPoP nonce key.
+      ['withFapi', ws.env, ['-var=algorithm=PS256', '-var=nonces=true']],
+    ];
+    const results = await mapLimit(plans, 2, ([label, env, vars]) =>
+      plan(env, label, [zips, ...vars]),
+    );
+    for (const [i, [label]] of plans.entries()) rendered[label] = results[i] as Rendered;
   });
 
   afterAll(async () => {
