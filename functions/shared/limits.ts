@@ -135,6 +135,18 @@ export const TOKEN_REQUEST_LOCAL_ALLOWANCE_MS = 1000;
 export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
 
 /**
+ * Seconds a used DPoP proof id is kept past the last moment its proof passes the `iat` window, at
+ * the token endpoint and the authorizer. The replay write's condition compares the entry's expiry
+ * with the time of the write, which comes after the proof check (the authorizer reads the
+ * revocation state in between, the token endpoint authenticates the client): the margin must be
+ * longer than any gap between the two, and a function runs at most API Gateway's integration
+ * timeout (the modules' function timeouts are at most 29 s). Found by review: with a margin of 1 s
+ * and `DPOP_IAT_FUTURE_SECONDS` 0, a replay at the window's edge behind a slow revocation read
+ * overwrote an entry that already counted as expired.
+ */
+export const DPOP_REPLAY_SLACK_SECONDS = API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS + 1;
+
+/**
  * Lambda timeout of the token function, in seconds ("you can adjust this in increments of 1 second
  * up to a maximum value of 900 seconds", AWS Lambda Developer Guide, "Configure Lambda function
  * timeout", https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). The minimum

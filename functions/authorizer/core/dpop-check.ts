@@ -13,6 +13,7 @@ import {
   type DpopIatWindow,
 } from '../../shared/dpop-proof';
 import { createProofKeyMemo } from '../../shared/dpop-proof-keys';
+import { DPOP_REPLAY_SLACK_SECONDS } from '../../shared/limits';
 import { singleHeader } from '../../shared/request-header';
 import { DpopRefusedError } from '../rejections';
 import type { DpopReplayCache } from './dpop-replay';
@@ -135,8 +136,9 @@ export function createDpopChecker(options: DpopCheckerOptions): DpopChecker {
 
     const use = {
       key: dpopJtiKey(proof.jkt, proof.jti),
-      // Kept while a proof with this iat could still pass the window.
-      expiresAt: proof.iat + window.pastSeconds + window.futureSeconds + 1,
+      // Kept while a proof with this iat could still pass the window, and for longer than this
+      // request can take between the check above and the write (DPOP_REPLAY_SLACK_SECONDS).
+      expiresAt: proof.iat + window.pastSeconds + window.futureSeconds + DPOP_REPLAY_SLACK_SECONDS,
     };
     return async () => {
       let first: boolean;

@@ -12,12 +12,10 @@ import {
   type VerifiedDpopProof,
 } from '../../shared/dpop-proof';
 import type { MULTIPLE_VALUES } from '../../shared/request-header';
+import { DPOP_REPLAY_SLACK_SECONDS } from '../../shared/limits';
 import type { DpopNonces, NonceCheck } from './dpop-nonce';
 import { InvalidDpopProofError, UseDpopNonceError } from './errors';
 import type { AssertionReplayCache, ClientRecord } from './types';
-
-/** Seconds a used DPoP proof id is kept past its `iat` window (see {@link completeProof}). */
-const DPOP_REPLAY_SLACK_SECONDS = 30;
 
 /** What binding tokens to DPoP keys needs (RFC 9449 §5, §6.1). */
 export interface TokenDpopDeps {
