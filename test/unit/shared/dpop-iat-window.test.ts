@@ -240,8 +240,8 @@ describe('the authorizer with a configured window', () => {
     expect(allowAhead.policyDocument.Statement[0].Effect).toBe('Allow');
     expect([tooOld, tooFar]).toEqual(['Unauthorized', 'Unauthorized']);
     expect(uses.map((u) => u.expiresAt)).toEqual([
-      JWT_NOW - 200 + 200 + 30 + 1,
-      JWT_NOW + 30 + 200 + 30 + 1,
+      JWT_NOW - 200 + 200 + 30 + 30,
+      JWT_NOW + 30 + 200 + 30 + 30,
     ]);
     expect(uses.every((u, i) => u.expiresAt > [JWT_NOW - 200, JWT_NOW + 30][i]! + 200)).toBe(true);
   });
