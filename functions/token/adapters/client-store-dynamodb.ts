@@ -4,8 +4,10 @@ import type { ClientRecord, ClientStore } from '../core/types';
 import { AWS_CALL_BUDGET } from '../../shared/limits';
 import { AwsCallError } from '../../shared/aws/errors';
 import { AwsJsonClient, DYNAMODB } from '../../shared/aws/json-client';
+import { declaredClientKey } from '../../shared/declared-clients';
 import { isReservedKey } from '../../shared/revocation';
-import { MalformedClientRecordError, parseClientRecord } from './client-record';
+import { MalformedClientRecordError } from './client-record';
+import { clientFromItems } from './declared-client';
 import { fromAttributeMap, type Item } from './dynamodb-item';
 import { TableNotFoundError } from './errors';
 
@@ -44,33 +46,51 @@ export class DynamoDbClientStore implements ClientStore {
   }
 
   /**
-   * Strongly consistent GetItem ("ConsistentRead: Determines the read consistency model: If set to
-   * true, then the operation uses strongly consistent reads", Amazon DynamoDB API Reference,
-   * GetItem, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html).
+   * Reads the client's runtime record and its declaration (clients declared in Terraform,
+   * functions/shared/declared-clients.ts) with two strongly consistent GetItems sent at once
+   * ("ConsistentRead: Determines the read consistency model: If set to true, then the operation
+   * uses strongly consistent reads", Amazon DynamoDB API Reference, GetItem,
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html). Every
+   * request reads both, whatever the client, so the time taken does not tell which ids exist or
+   * how they are managed. The reads are not one snapshot; each item alone fails closed (a
+   * declaration disabled, a record's `tokens_not_before`), so a write between them cannot let a
+   * token through that either item refuses.
    * @param clientId the client id
-   * @returns the record, or undefined when no such client exists
+   * @returns the client, or undefined when no such client exists
    * @throws ServerError for a malformed item or a failed call; TemporarilyUnavailableError when
    *   throttled, timed out or over its budget
    */
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     // `revoked#<jti>` items share the table; no client id contains `#`, so such an id is unknown.
     if (isReservedKey(clientId)) return undefined;
-    const out = await this.call<{ Item?: Item }>('GetItem', {
-      TableName: this.tableName,
-      Key: { client_id: { S: clientId } },
-      ConsistentRead: true,
-    });
-    return out.Item === undefined ? undefined : this.fromItem(out.Item);
+    const [runtime, declaration] = await Promise.all(
+      [clientId, declaredClientKey(clientId)].map((key) =>
+        this.call<{ Item?: Item }>('GetItem', {
+          TableName: this.tableName,
+          Key: { client_id: { S: key } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return this.fromItems(clientId, runtime?.Item, declaration?.Item);
   }
 
-  protected fromItem(item: Item): ClientRecord {
+  protected fromItems(
+    clientId: string,
+    runtime: Item | undefined,
+    declaration: Item | undefined,
+  ): ClientRecord | undefined {
     try {
-      return parseClientRecord(fromAttributeMap(item));
+      return clientFromItems(
+        clientId,
+        runtime === undefined ? undefined : fromAttributeMap(runtime),
+        declaration === undefined ? undefined : fromAttributeMap(declaration),
+      );
     } catch (err) {
       if (err instanceof MalformedClientRecordError) {
         throw new ServerError('client store returned a malformed record', { cause: err });
       }
-      /* istanbul ignore next -- parseClientRecord throws nothing else */
+      /* istanbul ignore next -- the parsers throw nothing else */
       throw err;
     }
   }

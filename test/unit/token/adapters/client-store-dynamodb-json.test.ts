@@ -13,6 +13,7 @@ import {
   fakeAwsClient,
   fakeTransport,
   transportFailure,
+  type FakeCall,
   type FakeReply,
   type FakeTransport,
 } from '../../../support/aws-json-fake';
@@ -70,16 +71,34 @@ const ITEM = {
 const found = (item: unknown): FakeReply => ({ status: 200, body: { Item: item } });
 const notFound: FakeReply = { status: 200, body: {} };
 
+/** The key a GetItem names. */
+const keyOf = (call: FakeCall): string | undefined =>
+  (call.input.Key as { client_id?: { S?: string } } | undefined)?.client_id?.S;
+
 describe('DynamoDbClientStore', () => {
+  /**
+   * A store whose runtime reads get `replies` in order and whose declaration reads (`declared#`)
+   * get `declaration` (none by default); `calls` are the runtime reads only.
+   */
   const newStore = (
     replies: FakeReply[],
-  ): { store: DynamoDbClientStore; transport: FakeTransport } => {
-    const { client, transport } = fakeAwsClient(DYNAMODB, replies);
-    return { store: new DynamoDbClientStore({ tableName: 'clients', client }), transport };
+    declaration: FakeReply = notFound,
+  ): { store: DynamoDbClientStore; transport: FakeTransport; calls: () => FakeCall[] } => {
+    const queue = [...replies];
+    const { client, transport } = fakeAwsClient(DYNAMODB, (call) =>
+      keyOf(call)?.startsWith('declared#') === true
+        ? declaration
+        : ((queue.length > 1 ? queue.shift() : queue[0]) as FakeReply),
+    );
+    return {
+      store: new DynamoDbClientStore({ tableName: 'clients', client }),
+      transport,
+      calls: () => transport.calls.filter((call) => !keyOf(call)?.startsWith('declared#')),
+    };
   };
 
   describe('getClient', () => {
-    it('sends a strongly consistent GetItem on the partition key', async () => {
+    it('sends two strongly consistent GetItems at once: the record and its declaration', async () => {
       // Arrange
       const { store, transport } = newStore([notFound]);
 
@@ -88,13 +107,12 @@ describe('DynamoDbClientStore', () => {
 
       // Assert
       expect(read).toBeUndefined();
-      expect(transport.calls).toHaveLength(1);
-      expect(transport.calls[0]?.operation).toBe('GetItem');
-      expect(transport.calls[0]?.input).toEqual({
-        TableName: 'clients',
-        Key: { client_id: { S: 'c1' } },
-        ConsistentRead: true,
-      });
+      expect(transport.calls).toHaveLength(2);
+      expect(transport.calls.map((call) => call.operation)).toEqual(['GetItem', 'GetItem']);
+      expect(transport.calls.map((call) => call.input)).toEqual([
+        { TableName: 'clients', Key: { client_id: { S: 'c1' } }, ConsistentRead: true },
+        { TableName: 'clients', Key: { client_id: { S: 'declared#c1' } }, ConsistentRead: true },
+      ]);
     });
 
     it('reads any client id without `#` verbatim, and makes no call for one with `#`', async () => {
@@ -111,7 +129,7 @@ describe('DynamoDbClientStore', () => {
           if (clientId.includes('#')) {
             expect(transport.calls).toHaveLength(0);
           } else {
-            expect(transport.calls[0]?.input.Key).toEqual({ client_id: { S: clientId } });
+            expect(transport.calls.map(keyOf)).toEqual([clientId, `declared#${clientId}`]);
           }
         }),
         { numRuns: 200 },
@@ -229,7 +247,7 @@ describe('DynamoDbClientStore', () => {
   describe('error mapping', () => {
     it('maps ResourceNotFoundException to TableNotFoundError naming table and region', async () => {
       // Arrange
-      const { store, transport } = newStore([awsErrorReply('ResourceNotFoundException')]);
+      const { store, calls } = newStore([awsErrorReply('ResourceNotFoundException')]);
 
       // Act
       const error = await store.getClient('c1').catch((e: unknown) => e);
@@ -241,7 +259,7 @@ describe('DynamoDbClientStore', () => {
         'DynamoDB table clients does not exist in region eu-west-1',
       );
       expect((error as Error).cause).toMatchObject({ code: 'ResourceNotFoundException' });
-      expect(transport.calls).toHaveLength(1);
+      expect(calls()).toHaveLength(1);
     });
 
     it.each<[string, FakeReply]>([
@@ -255,7 +273,7 @@ describe('DynamoDbClientStore', () => {
       ['a request timeout on every attempt', transportFailure('timeout', 'RequestTimeout')],
     ])('maps %s to TemporarilyUnavailableError', async (_label, reply) => {
       // Arrange
-      const { store, transport } = newStore([reply]);
+      const { store, calls } = newStore([reply]);
 
       // Act
       const error = await store.getClient('c1').catch((e: unknown) => e);
@@ -263,7 +281,7 @@ describe('DynamoDbClientStore', () => {
       // Assert
       expect(error).toBeInstanceOf(TemporarilyUnavailableError);
       expect((error as Error).message).toBe('the client store is busy; retry later');
-      expect(transport.calls).toHaveLength(AWS_CALL_BUDGET.maxAttempts);
+      expect(calls()).toHaveLength(AWS_CALL_BUDGET.maxAttempts);
     });
 
     it.each<[string, FakeReply]>([
@@ -300,6 +318,7 @@ describe('DynamoDbClientStore', () => {
           return hanging(request, signal);
         },
       });
+      // Both reads hang; each is ended by its own budget.
       const store = new DynamoDbClientStore({ tableName: 't', client, operationBudgetMs: 50 });
       const started = Date.now();
 
@@ -311,9 +330,9 @@ describe('DynamoDbClientStore', () => {
       expect(error).toBeInstanceOf(TemporarilyUnavailableError);
       const cause = (error as Error).cause;
       expect(cause).toMatchObject({ kind: 'timeout', code: 'OperationBudgetExceeded' });
-      expect(hanging.calls).toHaveLength(1);
-      expect(signals[0]?.aborted).toBe(true);
-      expect(signals[0]?.reason).toBe(cause);
+      expect(hanging.calls).toHaveLength(2);
+      // The read that ended the request was aborted with its cause (the other ends at its own).
+      expect(signals.some((signal) => signal.aborted && signal.reason === cause)).toBe(true);
     });
   });
 
