@@ -39,9 +39,7 @@ import {
 import { awsErrorName, isTemporaryFailure } from './aws-sdk-errors';
 import type { ClientAdminStore } from './client-admin-store';
 import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
-
-/** A DynamoDB item, as the SDK types it. */
-type Item = Record<string, AttributeValue>;
+import { toItem, type Item } from './client-item-dynamodb';
 
 /** The input of a DeleteItem, as a transaction's Delete is shaped. */
 type DeleteItemCommandInput = ConstructorParameters<typeof DeleteItemCommand>[0];
@@ -382,75 +380,4 @@ function conflictError(clientId: string, old: Item | undefined, cause: unknown):
   return old && Object.keys(old).length > 0
     ? new ConcurrentModificationError(clientId, { cause })
     : new ClientNotFoundError(clientId, { cause });
-}
-
-/**
- * Maps a record to a DynamoDB item. Lists are `L` of `S`, because a string set (`SS`) cannot be empty.
- * @param record the client record
- * @returns the item
- */
-export function toItem(record: ClientRecord): Item {
-  const item: Item = {
-    client_id: { S: record.client_id },
-    name: { S: record.name },
-    status: { S: record.status },
-    secrets: {
-      L: record.secrets.map((s) => {
-        const m: Item = { hash: { S: s.hash }, created_at: { S: s.created_at } };
-        if (s.expires_at !== undefined) m.expires_at = { S: s.expires_at };
-        return { M: m };
-      }),
-    },
-    scopes: { L: record.scopes.map((s) => ({ S: s })) },
-    audiences: { L: record.audiences.map((s) => ({ S: s })) },
-    created_at: { S: record.created_at },
-    updated_at: { S: record.updated_at },
-    version: { N: String(record.version) },
-  };
-  if (record.token_endpoint_auth_method !== undefined) {
-    item.token_endpoint_auth_method = { S: record.token_endpoint_auth_method };
-  }
-  if (record.jwks !== undefined) {
-    item.jwks = {
-      M: {
-        keys: {
-          L: record.jwks.keys.map((key) => ({
-            M: Object.fromEntries(
-              Object.entries(key)
-                .filter(([, v]) => v !== undefined)
-                .map(([member, v]) => [member, { S: String(v) }]),
-            ),
-          })),
-        },
-      },
-    };
-  }
-  if (record.keys_added_at !== undefined) {
-    item.keys_added_at = {
-      M: Object.fromEntries(
-        Object.entries(record.keys_added_at).map(([kid, at]) => [kid, { S: at }]),
-      ),
-    };
-  }
-  if (record.token_ttl_seconds !== undefined) {
-    item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
-  }
-  if (record.tokens_not_before !== undefined) {
-    item.tokens_not_before = { N: String(record.tokens_not_before) };
-  }
-  if (record.dpop_bound_access_tokens !== undefined) {
-    item.dpop_bound_access_tokens = { BOOL: record.dpop_bound_access_tokens };
-  }
-  // last_used_at is the token function's: written back as read, so a change keeps it.
-  for (const field of [
-    'usage_plan',
-    'usage_key',
-    'usage_key_id',
-    'pending_since',
-    'last_used_at',
-  ] as const) {
-    const v = record[field];
-    if (v !== undefined) item[field] = { S: v };
-  }
-  return item;
 }

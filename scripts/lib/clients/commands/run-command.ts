@@ -9,12 +9,14 @@ import {
   formatRotated,
   formatStatusChange,
   formatUpdated,
+} from '../format';
+import {
   toClientView,
   toCreatedView,
   toDeletedView,
   toListView,
   toRotatedView,
-} from '../format';
+} from '../views';
 import { formatHistory, toHistoryEntryView } from '../history-view';
 import type { CommandDeps, ParsedCommand } from '../model';
 import { addKeys } from './add-key';

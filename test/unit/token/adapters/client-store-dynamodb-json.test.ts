@@ -7,7 +7,7 @@ import { TableNotFoundError } from '../../../../functions/token/adapters/errors'
 import { DynamoDbRevocationStore } from '../../../../functions/token/adapters/revocation-store-dynamodb';
 import { ServerError, TemporarilyUnavailableError } from '../../../../functions/token/core/errors';
 import type { ClientRecord } from '../../../../functions/token/core/types';
-import { toItem } from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { toItem } from '../../../../tools/dev-adapters/client-item-dynamodb';
 import {
   awsErrorReply,
   fakeAwsClient,

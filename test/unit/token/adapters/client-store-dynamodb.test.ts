@@ -9,10 +9,8 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  DynamoDbClientAdminStore,
-  toItem,
-} from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { DynamoDbClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { toItem } from '../../../../tools/dev-adapters/client-item-dynamodb';
 import { TableNotFoundError } from '../../../../functions/token/adapters/errors';
 import {
   ClientExistsError,
