@@ -16,8 +16,12 @@ import {
 import {
   byClientId,
   MalformedClientRecordError,
-  parseClientRecord,
 } from '../../functions/token/adapters/client-record';
+import {
+  clientFromItems,
+  declaredClientIdOf,
+} from '../../functions/token/adapters/declared-client';
+import { declaredClientKey, MANAGED_BY_TERRAFORM } from '../../functions/shared/declared-clients';
 import { fromAttributeMap } from '../../functions/token/adapters/dynamodb-item';
 import { TableNotFoundError } from '../../functions/token/adapters/errors';
 import { ServerError, TemporarilyUnavailableError } from '../../functions/token/core/errors';
@@ -39,7 +43,8 @@ import {
 import { awsErrorName, isTemporaryFailure } from './aws-sdk-errors';
 import type { ClientAdminStore } from './client-admin-store';
 import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
-import { toItem, type Item } from './client-item-dynamodb';
+import { runtimeItem, toItem, type Item } from './client-item-dynamodb';
+import type { UpdateOptions } from './client-admin-store';
 
 /** The input of a DeleteItem, as a transaction's Delete is shaped. */
 type DeleteItemCommandInput = ConstructorParameters<typeof DeleteItemCommand>[0];
@@ -80,22 +85,27 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   }
 
   /**
-   * Strongly consistent GetItem.
+   * Strongly consistent GetItems of the client's record and of its Terraform declaration, read as
+   * the token function reads them (functions/token/adapters/declared-client.ts).
    * @param clientId the client id
-   * @returns the record, or undefined when no such client exists
+   * @returns the client, or undefined when no such client exists
    */
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     if (isReservedKey(clientId)) return undefined;
-    const out = await this.call(() =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { client_id: { S: clientId } },
-          ConsistentRead: true,
-        }),
+    const [runtime, declaration] = await Promise.all(
+      [clientId, declaredClientKey(clientId)].map((key) =>
+        this.call(() =>
+          this.client.send(
+            new GetItemCommand({
+              TableName: this.tableName,
+              Key: { client_id: { S: key } },
+              ConsistentRead: true,
+            }),
+          ),
+        ),
       ),
     );
-    return out.Item ? this.fromItem(out.Item) : undefined;
+    return this.fromItems(clientId, runtime?.Item, declaration?.Item);
   }
 
   /**
@@ -152,17 +162,41 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   }
 
   /**
-   * Replaces the item if its stored version is still `expectedVersion`.
+   * Replaces the item if its stored version is still `expectedVersion`. For a client declared in
+   * Terraform (`managed_by`) only its runtime record is written (runtimeItem: secrets,
+   * `tokens_not_before`, last use, version, times; never a declared field), created when
+   * `expectedVersion` is 0; with `options.disableDeclaration` its declaration's `status` becomes
+   * `disabled` in the same transaction (an incident `disable`, which `terraform plan` then shows).
    * @param record the new record (with `version = expectedVersion + 1`)
    * @param expectedVersion the version the caller read
    * @param audit the change's audit entry, written with it
-   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
+   * @param options `disableDeclaration`: also disable the client's declaration
+   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its
+   *   version differs, or the declaration to disable no longer exists
    */
   async updateClient(
     record: ClientRecord,
     expectedVersion: number,
     audit?: AuditEntry,
+    options: UpdateOptions = {},
   ): Promise<void> {
+    if (record.managed_by === MANAGED_BY_TERRAFORM) {
+      await this.write(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: runtimeItem(record),
+            ...(expectedVersion === 0
+              ? noRuntimeRecordCondition()
+              : versionCondition(expectedVersion)),
+          },
+        },
+        audit,
+        (old, cause) => conflictError(record.client_id, old, cause),
+        options.disableDeclaration === true ? [this.disableDeclaration(record.client_id)] : [],
+      );
+      return;
+    }
     await this.write(
       {
         Put: {
@@ -198,15 +232,24 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   }
 
   /**
-   * Reads every client with a consistent, paginated Scan.
-   * @returns all records, sorted by client id
+   * Reads every client with a consistent, paginated Scan: the CLI's records, and the clients
+   * declared in Terraform with their runtime records.
+   * @returns all clients, sorted by client id
    */
   async listClients(): Promise<ClientRecord[]> {
-    const records: ClientRecord[] = [];
+    const runtime = new Map<string, Item>();
+    const declared = new Map<string, Item>();
     for (const item of await this.scan({})) {
-      // The table also holds reserved items (`revoked#<jti>`, `jti#…`, `audit#…`), not clients.
-      if (item.client_id?.S !== undefined && isReservedKey(item.client_id.S)) continue;
-      records.push(this.fromItem(item));
+      const key = item.client_id?.S ?? '';
+      const declaredId = declaredClientIdOf(key);
+      if (declaredId !== undefined) declared.set(declaredId, item);
+      // The table also holds other reserved items (`revoked#<jti>`, `jti#…`, `audit#…`), not clients.
+      else if (!isReservedKey(key)) runtime.set(key, item);
+    }
+    const records: ClientRecord[] = [];
+    for (const id of new Set([...runtime.keys(), ...declared.keys()])) {
+      const record = this.fromItems(id, runtime.get(id), declared.get(id));
+      if (record !== undefined) records.push(record);
     }
     return records.sort(byClientId);
   }
@@ -244,16 +287,43 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
     return items;
   }
 
-  private fromItem(item: Item): ClientRecord {
+  private fromItems(
+    clientId: string,
+    runtime: Item | undefined,
+    declaration: Item | undefined,
+  ): ClientRecord | undefined {
     try {
-      return parseClientRecord(fromAttributeMap(item));
+      return clientFromItems(
+        clientId,
+        runtime === undefined ? undefined : fromAttributeMap(runtime),
+        declaration === undefined ? undefined : fromAttributeMap(declaration),
+      );
     } catch (err) {
       if (err instanceof MalformedClientRecordError) {
         throw new ServerError('client store returned a malformed record', { cause: err });
       }
-      /* istanbul ignore next -- parseClientRecord throws nothing else */
+      /* istanbul ignore next -- the parsers throw nothing else */
       throw err;
     }
+  }
+
+  /**
+   * The transaction action of an incident `disable` of a declared client: its declaration's
+   * `status` set to `disabled`, nothing else, and only while the declaration exists.
+   * @param clientId the client
+   * @returns the Update action
+   */
+  private disableDeclaration(clientId: string): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { client_id: { S: declaredClientKey(clientId) } },
+        UpdateExpression: 'SET #status = :disabled',
+        ConditionExpression: 'attribute_exists(client_id)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':disabled': { S: 'disabled' } },
+      },
+    };
   }
 
   /**
@@ -305,17 +375,20 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
 
   /**
    * One conditional write: alone when there is no audit entry (a fixture seeding the table), else
-   * in one transaction with the entry.
+   * in one transaction with the entry and any further actions on other items.
    * @param change the Put or Delete, with its condition
    * @param audit the entry to write with it
    * @param onConditionFailed error to throw when the change's condition does not hold
+   * @param further actions on other items, in the same transaction (they need an audit entry)
    */
   private async write(
     change: TransactWriteItem,
     audit: AuditEntry | undefined,
     onConditionFailed?: ConditionFailureMapper,
+    further: TransactWriteItem[] = [],
   ): Promise<void> {
     if (audit === undefined) {
+      if (further.length > 0) throw new Error('a change of several items needs its audit entry');
       const send = change.Put
         ? () => this.client.send(new PutItemCommand(change.Put as PutItemCommandInput))
         : () => this.client.send(new DeleteItemCommand(change.Delete as DeleteItemCommandInput));
@@ -324,11 +397,19 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
     }
     try {
       await this.client.send(
-        new TransactWriteItemsCommand(auditedTransaction(change, this.tableName, audit)),
+        new TransactWriteItemsCommand(auditedTransaction(change, this.tableName, audit, further)),
       );
     } catch (err) {
       if (awsErrorName(err) !== 'TransactionCanceledException') throw await this.failure(err);
       const cancellation = cancellationOf(err);
+      // The declaration to disable is gone: Terraform removed the client meanwhile. A rerun finds
+      // no client (its runtime record alone is none).
+      if (cancellation.kind === 'further-condition') {
+        throw new ConcurrentModificationError(
+          (change.Put?.Item ?? change.Delete?.Key)?.client_id?.S ?? '',
+          { cause: err },
+        );
+      }
       if (cancellation.kind !== 'change-condition' || onConditionFailed === undefined) {
         throw cancellationError(
           cancellation.kind === 'change-condition' ? { kind: 'other' } : cancellation,
@@ -372,6 +453,18 @@ function versionCondition(expectedVersion: number): Condition {
     ExpressionAttributeNames: { '#version': 'version' },
     ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
     // The old item, if any, tells a deleted client apart from a concurrent change.
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+/**
+ * The condition of the first write of a declared client's runtime record: none exists yet, or
+ * only the `last_used_at` the token function recorded (which has no version).
+ */
+function noRuntimeRecordCondition(): Condition {
+  return {
+    ConditionExpression: 'attribute_not_exists(client_id) OR attribute_not_exists(#version)',
+    ExpressionAttributeNames: { '#version': 'version' },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }

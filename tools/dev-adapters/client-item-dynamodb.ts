@@ -1,6 +1,7 @@
 // A client record as a DynamoDB item, the way the clients CLI writes it (every attribute typed as the token function's parser reads it).
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { ClientRecord } from '../../functions/token/core/types';
+import { MANAGED_BY_TERRAFORM } from '../../functions/shared/declared-clients';
+import type { ClientRecord, ClientSecret } from '../../functions/token/core/types';
 
 /** A DynamoDB item, as the SDK types it. */
 export type Item = Record<string, AttributeValue>;
@@ -15,13 +16,7 @@ export function toItem(record: ClientRecord): Item {
     client_id: { S: record.client_id },
     name: { S: record.name },
     status: { S: record.status },
-    secrets: {
-      L: record.secrets.map((s) => {
-        const m: Item = { hash: { S: s.hash }, created_at: { S: s.created_at } };
-        if (s.expires_at !== undefined) m.expires_at = { S: s.expires_at };
-        return { M: m };
-      }),
-    },
+    secrets: secretsAttribute(record.secrets),
     scopes: { L: record.scopes.map((s) => ({ S: s })) },
     audiences: { L: record.audiences.map((s) => ({ S: s })) },
     created_at: { S: record.created_at },
@@ -73,5 +68,43 @@ export function toItem(record: ClientRecord): Item {
     const v = record[field];
     if (v !== undefined) item[field] = { S: v };
   }
+  return item;
+}
+
+/** Secrets as an `L` of `M`: hash, creation and expiry times. */
+function secretsAttribute(secrets: readonly ClientSecret[]): AttributeValue {
+  return {
+    L: secrets.map((s) => {
+      const m: Item = { hash: { S: s.hash }, created_at: { S: s.created_at } };
+      if (s.expires_at !== undefined) m.expires_at = { S: s.expires_at };
+      return { M: m };
+    }),
+  };
+}
+
+/**
+ * The runtime record of a client declared in Terraform (functions/shared/declared-clients.ts):
+ * what the CLI and the token function own and nothing Terraform declares. No `status`, so the
+ * record alone is never a client.
+ * @param record the client, as the CLI changed it
+ * @returns the item
+ */
+export function runtimeItem(record: ClientRecord): Item {
+  const item: Item = {
+    client_id: { S: record.client_id },
+    managed_by: { S: MANAGED_BY_TERRAFORM },
+    secrets: secretsAttribute(record.secrets),
+    created_at: { S: record.created_at },
+    updated_at: { S: record.updated_at },
+    version: { N: String(record.version) },
+  };
+  if (record.terraform_address !== undefined) {
+    item.terraform_address = { S: record.terraform_address };
+  }
+  if (record.tokens_not_before !== undefined) {
+    item.tokens_not_before = { N: String(record.tokens_not_before) };
+  }
+  // Written back as read, like toItem does.
+  if (record.last_used_at !== undefined) item.last_used_at = { S: record.last_used_at };
   return item;
 }

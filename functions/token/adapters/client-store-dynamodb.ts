@@ -11,6 +11,12 @@ import { clientFromItems } from './declared-client';
 import { fromAttributeMap, type Item } from './dynamodb-item';
 import { TableNotFoundError } from './errors';
 
+/**
+ * GetItems one client lookup sends, at once: the client's record and its declaration
+ * (functions/shared/declared-clients.ts).
+ */
+export const CLIENT_ITEM_READS = 2;
+
 /** Builds the error for a failed condition, given the service's error. */
 export type ConditionFailureMapper = (cause: AwsCallError) => Error;
 
@@ -63,7 +69,9 @@ export class DynamoDbClientStore implements ClientStore {
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     // `revoked#<jti>` items share the table; no client id contains `#`, so such an id is unknown.
     if (isReservedKey(clientId)) return undefined;
-    const [runtime, declaration] = await Promise.all(
+    // Both settle before the answer, so that no read outlives the request (a frozen Lambda
+    // container would resume it later); a failed read then fails the lookup.
+    const [runtime, declaration] = await Promise.allSettled(
       [clientId, declaredClientKey(clientId)].map((key) =>
         this.call<{ Item?: Item }>('GetItem', {
           TableName: this.tableName,
@@ -72,7 +80,12 @@ export class DynamoDbClientStore implements ClientStore {
         }),
       ),
     );
-    return this.fromItems(clientId, runtime?.Item, declaration?.Item);
+    for (const read of [runtime, declaration]) {
+      if (read?.status === 'rejected') throw read.reason;
+    }
+    const item = (read: typeof runtime): Item | undefined =>
+      (read as PromiseFulfilledResult<{ Item?: Item }>).value.Item;
+    return this.fromItems(clientId, item(runtime), item(declaration));
   }
 
   protected fromItems(

@@ -165,6 +165,7 @@ export function clientFromItems(
     version,
     created_at,
     updated_at,
+    ...(runtime.status !== undefined ? { adoption_unfinished: true } : {}),
   };
 }
 

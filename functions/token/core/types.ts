@@ -126,6 +126,12 @@ export interface ClientRecord {
   /** Where Terraform declares the client (e.g. `clients["orders"]`), for the CLI's messages. */
   terraform_address?: string;
   /**
+   * A declared client whose runtime record is still the whole record the CLI wrote before
+   * Terraform adopted it: `clients adopt` reduces it to its runtime fields. Until then the
+   * declaration wins, but removing it from Terraform would leave that record a client again.
+   */
+  adoption_unfinished?: true;
+  /**
    * Declared public keys the token function cannot use, each with the reason (never key
    * material); such keys are left out of `jwks`. The CLI shows them.
    */

@@ -167,13 +167,39 @@ export function formatClient(record: ClientRecord, nowMs: number): string {
         ] as const)
       : []),
     ['auth method', authText(record)],
-    ['created', record.created_at],
-    ['updated', record.updated_at],
+    ...ownerRows(record),
+    ['created', record.created_at || '(no CLI change yet)'],
+    ['updated', record.updated_at || '(no CLI change yet)'],
     ['last used', lastUseText(record, nowMs)],
     ['version', String(record.version)],
     ...secrets,
     ...keyRows(record, nowMs),
+    ...(record.key_problems ?? []).map((problem) => ['refused key', problem] as const),
   ]);
+}
+
+/**
+ * The rows of `show` that say who owns a client declared in Terraform (docs/clients.md,
+ * "Clients as code"); none for a client the CLI owns.
+ */
+function ownerRows(record: ClientRecord): (readonly [string, string])[] {
+  if (record.managed_by !== 'terraform') return [];
+  return [
+    [
+      'managed by',
+      `Terraform at ${record.terraform_address ?? 'the clients input'}: change it there; ` +
+        'the CLI only disables it, revokes its tokens and rotates its secret',
+    ],
+    ...(record.adoption_unfinished === true
+      ? ([
+          [
+            'adoption',
+            `unfinished: run adopt ${record.client_id} (until then, removing it from Terraform ` +
+              'would leave its old record a client)',
+          ],
+        ] as const)
+      : []),
+  ];
 }
 
 /**
@@ -243,11 +269,11 @@ export function formatList(
   const rows = records.map((r) => [
     r.client_id,
     r.name,
-    r.status,
+    r.managed_by === 'terraform' ? `${r.status} (terraform)` : r.status,
     r.dpop_bound_access_tokens === true ? `${authText(r, 'short')} +dpop` : authText(r, 'short'),
     r.scopes.join(' '),
     listOrDefault(r.audiences),
-    r.created_at,
+    r.created_at || '-',
     r.last_used_at === undefined ? 'never' : `${ageText(r.last_used_at, nowMs)} ago`,
     credentialAges(r, nowMs),
   ]);
@@ -275,9 +301,16 @@ export function formatUpdated(record: ClientRecord, nowMs: number): string {
 export function formatStatusChange(change: StatusChange): string {
   const { record, changed } = change;
   if (!changed) return `Client ${record.client_id} is already ${record.status}; nothing changed.`;
+  const declared =
+    record.managed_by === 'terraform'
+      ? `\nIt is declared in Terraform at ${record.terraform_address ?? 'the clients input'}: the next ` +
+        'terraform plan shows its status as changed; set enabled = false there to keep it ' +
+        'disabled (terraform apply would enable it again).'
+      : '';
   return record.status === 'disabled'
     ? `Disabled client ${record.client_id}: the token endpoint now rejects it with invalid_client.\n` +
-        'With revocation checking on, its tokens get 401 within the bound of docs/revocation.md.'
+        'With revocation checking on, its tokens get 401 within the bound of docs/revocation.md.' +
+        declared
     : `Enabled client ${record.client_id}.`;
 }
 

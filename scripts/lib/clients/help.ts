@@ -123,6 +123,14 @@ ${CREATE_FLAGS}
   What the trail proves and what it cannot: docs/audit.md.
   With --json: an array of {"key","at","actor","command","operation","client_id","jti","before",
   "after","changed"}.`,
+  adopt: `adopt CLIENT_ID
+  Finishes Terraform's adoption of a client the CLI created (docs/clients.md, "Clients as code"):
+  once Terraform declares it (clients input with client_id = CLIENT_ID, applied), adopt reduces
+  its record to what the CLI and the token function own (secrets, tokens_not_before, last use),
+  so that removing it from Terraform later deletes it instead of reviving the old record.
+  A declared client's settings change only in Terraform: update, enable, add-key, remove-key and
+  delete refuse it, naming where it is declared; disable, revoke-tokens and rotate-secret (its
+  first secret included) work, and the next terraform plan shows a disable as drift.`,
   usage: `usage CLIENT_ID [--days N]
   Prints the requests API Gateway counted for the client's API key in its usage plan, per UTC day,
   for the last N days (default 7, at most 90), from GetUsage.`,

@@ -66,6 +66,10 @@ export interface ListView {
   secrets: SecretView[];
   /** A `private_key_jwt` client's public keys. */
   keys?: KeyView[];
+  /** `terraform` for a client declared in Terraform (docs/clients.md, "Clients as code"); absent for the CLI's own. */
+  managed_by?: string;
+  /** Where Terraform declares it, e.g. `clients["orders"]`. */
+  terraform_address?: string;
 }
 
 /** A client as `show --json` (and update, enable, disable) shows it: secret metadata, no hashes. */
@@ -77,6 +81,10 @@ export interface ClientView extends ListView {
   usage_key_id: string | null;
   /** Set while `create` has not finished the client (rerun it to finish). */
   pending_since: string | null;
+  /** Declared public keys the token function cannot use, and why. */
+  key_problems?: string[];
+  /** True while the record of an adopted client still holds its old settings: run `adopt`. */
+  adoption_unfinished?: true;
 }
 
 /**
@@ -168,6 +176,10 @@ export function toListView(record: ClientRecord): ListView {
       expires_at: secret.expires_at ?? null,
     })),
     ...keysView(record),
+    ...(record.managed_by !== undefined ? { managed_by: record.managed_by } : {}),
+    ...(record.terraform_address !== undefined
+      ? { terraform_address: record.terraform_address }
+      : {}),
   };
 }
 
@@ -182,6 +194,8 @@ export function toClientView(record: ClientRecord): ClientView {
     usage_plan: record.usage_plan ?? null,
     usage_key_id: record.usage_key_id ?? null,
     pending_since: record.pending_since ?? null,
+    ...(record.key_problems !== undefined ? { key_problems: record.key_problems } : {}),
+    ...(record.adoption_unfinished === true ? { adoption_unfinished: true as const } : {}),
   };
 }
 

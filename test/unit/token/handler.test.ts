@@ -63,11 +63,15 @@ describe('token handler module', () => {
   });
 
   it('publishes in POWERTOOLS_METRICS_NAMESPACE with the POWERTOOLS_SERVICE_NAME service: throttles counted by its DynamoDB client, the read and argon2 timed', async () => {
-    // Arrange: GetItem is throttled once, then finds no such client; no wait between attempts.
-    const transport = fakeTransport([
-      awsErrorReply('ThrottlingException'),
-      { status: 200, body: {} },
-    ]);
+    // Arrange: the record's GetItem is throttled once, then finds no such client; its
+    // declaration's finds none at once; no wait between attempts.
+    let throttled = false;
+    const transport = fakeTransport((call) => {
+      const key = (call.input.Key as { client_id: { S: string } }).client_id.S;
+      if (key.startsWith('declared#') || throttled) return { status: 200, body: {} };
+      throttled = true;
+      return awsErrorReply('ThrottlingException');
+    });
     jest.spyOn(Math, 'random').mockReturnValue(0);
     const { handler } = loadHandler(
       {
@@ -88,6 +92,7 @@ describe('token handler module', () => {
       // Assert
       expect(res.statusCode).toBe(401);
       expect(transport.calls.map((c) => c.target)).toEqual([
+        'DynamoDB_20120810.GetItem',
         'DynamoDB_20120810.GetItem',
         'DynamoDB_20120810.GetItem',
       ]);

@@ -331,8 +331,49 @@ describe('DynamoDbClientStore', () => {
       const cause = (error as Error).cause;
       expect(cause).toMatchObject({ kind: 'timeout', code: 'OperationBudgetExceeded' });
       expect(hanging.calls).toHaveLength(2);
-      // The read that ended the request was aborted with its cause (the other ends at its own).
-      expect(signals.some((signal) => signal.aborted && signal.reason === cause)).toBe(true);
+      // Both reads were aborted at their budget before the answer; none outlives the request.
+      expect(signals.map((signal) => signal.aborted)).toEqual([true, true]);
+      expect(signals.map((signal) => signal.reason)).toContain(cause);
+    });
+  });
+
+  describe('a client declared in Terraform', () => {
+    it('reads the declaration beside the record: declared fields, runtime secrets', async () => {
+      // Arrange
+      const { store } = newStore(
+        [found({ client_id: { S: 'c1' }, secrets: ITEM.secrets, version: { N: '2' } })],
+        found({
+          client_id: { S: 'declared#c1' },
+          managed_by: { S: 'terraform' },
+          name: { S: 'Declared' },
+          status: { S: 'active' },
+          scopes: { L: [{ S: 'a' }] },
+          audiences: { L: [] },
+          token_endpoint_auth_method: { S: 'client_secret' },
+        }),
+      );
+
+      // Act
+      const read = await store.getClient('c1');
+
+      // Assert
+      expect(read).toMatchObject({
+        name: 'Declared',
+        secrets: RECORD.secrets,
+        version: 2,
+        managed_by: 'terraform',
+      });
+    });
+
+    it('fails the lookup when the declaration read fails, even though the record was read', async () => {
+      // Arrange
+      const { store } = newStore([found(ITEM)], awsErrorReply('AccessDeniedException'));
+
+      // Act
+      const error = await store.getClient('c1').catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toBeInstanceOf(ServerError);
     });
   });
 
