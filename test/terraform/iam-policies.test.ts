@@ -806,6 +806,8 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       // Act / Assert: the token role reads clients and revoked tokens, never an entry ...
       expect(token('dynamodb:GetItem', ['client-1'])).toBe('allow');
       expect(token('dynamodb:GetItem', ['revoked#j1'])).toBe('allow');
+      // A client declared in Terraform: its declaration, read beside its record (issue 26).
+      expect(token('dynamodb:GetItem', ['declared#client-1'])).toBe('allow');
       expect(token('dynamodb:GetItem', [entry])).not.toBe('allow');
       expect(token('dynamodb:GetItem', ['audit#'])).not.toBe('allow');
       // ... and writes none
@@ -820,6 +822,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       // The authorizer (with revocation) reads a client and a revoked item, never an entry.
       if (variant === 'withRevocation') {
         expect(authorizer(['client-1', 'revoked#j1'])).toBe('allow');
+        expect(authorizer(['client-1', 'revoked#j1', 'declared#client-1'])).toBe('allow');
         expect(authorizer([entry, 'revoked#j1'])).not.toBe('allow');
       } else {
         expect(authorizer(['client-1', 'revoked#j1'])).not.toBe('allow');

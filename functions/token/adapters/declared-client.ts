@@ -63,13 +63,14 @@ function declaredKeys(texts: unknown): { keys: ClientJwk[]; problems: string[] }
     if ('problem' in read) problems.push(`public_keys[${index}] ${read.problem}`);
     else keys.push(...read.keys);
   });
+  // validateClientKeys's rules and messages, without its costly degenerate-key checks.
   const kids = keys.map((key) => key.kid);
-  const repeated = kids.find((kid, i) => kids.indexOf(kid) !== i);
-  if (keys.length > MAX_CLIENT_KEYS || repeated !== undefined) {
+  const repeated = kids.findIndex((kid, i) => kids.indexOf(kid) !== i);
+  if (keys.length > MAX_CLIENT_KEYS || repeated >= 0) {
     problems.push(
-      repeated !== undefined
-        ? `public_keys: kid ${repeated} is declared twice`
-        : `public_keys: a client holds at most ${MAX_CLIENT_KEYS} keys, got ${keys.length}`,
+      keys.length > MAX_CLIENT_KEYS
+        ? `public_keys: a client holds at most ${MAX_CLIENT_KEYS} keys, got ${keys.length}`
+        : `public_keys: key ${repeated + 1} duplicates kid ${kids[repeated]}`,
     );
     return { keys: [], problems };
   }

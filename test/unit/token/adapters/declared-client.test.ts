@@ -208,7 +208,7 @@ describe('clientFromItems', () => {
           const ed = clientKeyPair('EdDSA', 'same');
           return [JSON.stringify(ec.jwk), JSON.stringify(ed.jwk)];
         },
-        'public_keys: kid same is declared twice',
+        'public_keys: key 2 duplicates kid same',
       ],
       [
         'six keys',
