@@ -1,6 +1,5 @@
 // Last use per client against moto_server: the token handler with its production adapters sets last_used_at, writes it at most hourly, and answers 200 whatever happens to that write (fault proxy on UpdateItem).
 import { randomBytes } from 'node:crypto';
-import { CLIENT_ITEM_READS } from '../../functions/token/adapters/client-store-dynamodb';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -16,7 +15,7 @@ import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-
 import { basicAuthorization } from '../support/basic-auth';
 import {
   awsError,
-  DYNAMODB_GET_ITEM,
+  DYNAMODB_BATCH_GET_ITEM,
   DYNAMODB_UPDATE_ITEM,
   KMS_SIGN,
   startFaultProxy,
@@ -183,7 +182,7 @@ describeWithMoto()('last use per client (moto_server behind a fault proxy)', () 
     expect(JSON.parse(failed.body)).toMatchObject({ token_type: 'Bearer' });
     expect(proxy.attempts(DYNAMODB_UPDATE_ITEM)).toBe(LAST_USE_WRITE_BUDGET.maxAttempts);
     expect(proxy.attempts(KMS_SIGN)).toBe(1);
-    expect(proxy.attempts(DYNAMODB_GET_ITEM)).toBe(CLIENT_ITEM_READS);
+    expect(proxy.attempts(DYNAMODB_BATCH_GET_ITEM)).toBe(1);
     expect(await storedLastUse('faulty')).toBeUndefined();
     expect(warnings).toEqual([
       expect.objectContaining({

@@ -464,7 +464,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(whoCan(keyPolicy, all, 'kms:CreateGrant')).toEqual([]);
   });
 
-  test('the token role may only GetItem and UpdateItem (last use) on the clients table, use the signing key and write its own log group', () => {
+  test('the token role may only GetItem, BatchGetItem (a client with its declaration) and UpdateItem (last use) on the clients table, use the signing key and write its own log group', () => {
     // Arrange
     const { tokenRolePolicy } = rendered.asUser;
     const resources = {
@@ -489,6 +489,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
 
     // Assert
     expect(pairs).toEqual([
+      'dynamodb:BatchGetItem table',
       'dynamodb:GetItem table',
       'dynamodb:UpdateItem table',
       'kms:GetPublicKey key',
@@ -806,8 +807,9 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       // Act / Assert: the token role reads clients and revoked tokens, never an entry ...
       expect(token('dynamodb:GetItem', ['client-1'])).toBe('allow');
       expect(token('dynamodb:GetItem', ['revoked#j1'])).toBe('allow');
-      // A client declared in Terraform: its declaration, read beside its record (issue 26).
-      expect(token('dynamodb:GetItem', ['declared#client-1'])).toBe('allow');
+      // A client declared in Terraform: its declaration, read with its record (issue 26).
+      expect(token('dynamodb:BatchGetItem', ['client-1', 'declared#client-1'])).toBe('allow');
+      expect(token('dynamodb:BatchGetItem', ['client-1', entry])).not.toBe('allow');
       expect(token('dynamodb:GetItem', [entry])).not.toBe('allow');
       expect(token('dynamodb:GetItem', ['audit#'])).not.toBe('allow');
       // ... and writes none

@@ -11,12 +11,6 @@ import { clientFromItems } from './declared-client';
 import { fromAttributeMap, type Item } from './dynamodb-item';
 import { TableNotFoundError } from './errors';
 
-/**
- * GetItems one client lookup sends, at once: the client's record and its declaration
- * (functions/shared/declared-clients.ts).
- */
-export const CLIENT_ITEM_READS = 2;
-
 /** Builds the error for a failed condition, given the service's error. */
 export type ConditionFailureMapper = (cause: AwsCallError) => Error;
 
@@ -53,39 +47,48 @@ export class DynamoDbClientStore implements ClientStore {
 
   /**
    * Reads the client's runtime record and its declaration (clients declared in Terraform,
-   * functions/shared/declared-clients.ts) with two strongly consistent GetItems sent at once
-   * ("ConsistentRead: Determines the read consistency model: If set to true, then the operation
-   * uses strongly consistent reads", Amazon DynamoDB API Reference, GetItem,
-   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html). Every
-   * request reads both, whatever the client, so the time taken does not tell which ids exist or
-   * how they are managed. The reads are not one snapshot; each item alone fails closed (a
-   * declaration disabled, a record's `tokens_not_before`), so a write between them cannot let a
-   * token through that either item refuses.
+   * functions/shared/declared-clients.ts) in one strongly consistent BatchGetItem: "By default,
+   * BatchGetItem performs eventually consistent reads on every table in the request. If you want
+   * strongly consistent reads instead, you can set ConsistentRead to true for any or all tables";
+   * keys it did not read come back as UnprocessedKeys, and "the order of the items in the response
+   * is not guaranteed" (Amazon DynamoDB API Reference, BatchGetItem,
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html). One
+   * request, as the single GetItem it replaces: `npm run bench:client-read` measures it beside that
+   * GetItem and beside two GetItems sent at once. Every request reads both keys, whatever the client, so the time
+   * taken does not tell which ids exist or how they are managed. Each item alone fails closed (a
+   * declaration disabled, a record's `tokens_not_before`).
    * @param clientId the client id
    * @returns the client, or undefined when no such client exists
    * @throws ServerError for a malformed item or a failed call; TemporarilyUnavailableError when
-   *   throttled, timed out or over its budget
+   *   throttled (unprocessed keys included), timed out or over its budget
    */
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     // `revoked#<jti>` items share the table; no client id contains `#`, so such an id is unknown.
     if (isReservedKey(clientId)) return undefined;
-    // Both settle before the answer, so that no read outlives the request (a frozen Lambda
-    // container would resume it later); a failed read then fails the lookup.
-    const [runtime, declaration] = await Promise.allSettled(
-      [clientId, declaredClientKey(clientId)].map((key) =>
-        this.call<{ Item?: Item }>('GetItem', {
-          TableName: this.tableName,
-          Key: { client_id: { S: key } },
+    const declaredKey = declaredClientKey(clientId);
+    const out = await this.call<{
+      Responses?: Record<string, Item[]>;
+      UnprocessedKeys?: Record<string, unknown>;
+    }>('BatchGetItem', {
+      RequestItems: {
+        [this.tableName]: {
+          Keys: [{ client_id: { S: clientId } }, { client_id: { S: declaredKey } }],
           ConsistentRead: true,
-        }),
-      ),
-    );
-    for (const read of [runtime, declaration]) {
-      if (read?.status === 'rejected') throw read.reason;
+        },
+      },
+    });
+    // A key DynamoDB did not read (it throttled part of the batch) is an unknown state, never
+    // "no such item": the request is refused as busy, as a throttled GetItem is.
+    if (out.UnprocessedKeys !== undefined && Object.keys(out.UnprocessedKeys).length > 0) {
+      throw new TemporarilyUnavailableError('the client store is busy; retry later');
     }
-    const item = (read: typeof runtime): Item | undefined =>
-      (read as PromiseFulfilledResult<{ Item?: Item }>).value.Item;
-    return this.fromItems(clientId, item(runtime), item(declaration));
+    const items: unknown = out.Responses?.[this.tableName];
+    if (!Array.isArray(items) || !items.every(isItem)) {
+      throw new ServerError('client store returned a malformed record');
+    }
+    const byKey = (key: string): Item | undefined =>
+      items.find((item) => item.client_id?.S === key);
+    return this.fromItems(clientId, byKey(clientId), byKey(declaredKey));
   }
 
   protected fromItems(
@@ -139,4 +142,9 @@ export class DynamoDbClientStore implements ClientStore {
       throw new ServerError('the client store failed', { cause: err });
     }
   }
+}
+
+/** An item of a BatchGetItem answer: an object (its attributes are checked by the parser). */
+function isItem(value: unknown): value is Item {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -13,7 +13,6 @@ import {
   fakeAwsClient,
   fakeTransport,
   transportFailure,
-  type FakeCall,
   type FakeReply,
   type FakeTransport,
 } from '../../../support/aws-json-fake';
@@ -71,34 +70,22 @@ const ITEM = {
 const found = (item: unknown): FakeReply => ({ status: 200, body: { Item: item } });
 const notFound: FakeReply = { status: 200, body: {} };
 
-/** The key a GetItem names. */
-const keyOf = (call: FakeCall): string | undefined =>
-  (call.input.Key as { client_id?: { S?: string } } | undefined)?.client_id?.S;
-
 describe('DynamoDbClientStore', () => {
-  /**
-   * A store whose runtime reads get `replies` in order and whose declaration reads (`declared#`)
-   * get `declaration` (none by default); `calls` are the runtime reads only.
-   */
+  /** A BatchGetItem answer holding these items of the table (none: no such client). */
+  const found = (...items: unknown[]): FakeReply => ({
+    status: 200,
+    body: { Responses: { clients: items }, UnprocessedKeys: {} },
+  });
+  const notFound = found();
   const newStore = (
     replies: FakeReply[],
-    declaration: FakeReply = notFound,
-  ): { store: DynamoDbClientStore; transport: FakeTransport; calls: () => FakeCall[] } => {
-    const queue = [...replies];
-    const { client, transport } = fakeAwsClient(DYNAMODB, (call) =>
-      keyOf(call)?.startsWith('declared#') === true
-        ? declaration
-        : ((queue.length > 1 ? queue.shift() : queue[0]) as FakeReply),
-    );
-    return {
-      store: new DynamoDbClientStore({ tableName: 'clients', client }),
-      transport,
-      calls: () => transport.calls.filter((call) => !keyOf(call)?.startsWith('declared#')),
-    };
+  ): { store: DynamoDbClientStore; transport: FakeTransport } => {
+    const { client, transport } = fakeAwsClient(DYNAMODB, replies);
+    return { store: new DynamoDbClientStore({ tableName: 'clients', client }), transport };
   };
 
   describe('getClient', () => {
-    it('sends two strongly consistent GetItems at once: the record and its declaration', async () => {
+    it('sends one strongly consistent BatchGetItem of the record and its declaration', async () => {
       // Arrange
       const { store, transport } = newStore([notFound]);
 
@@ -107,12 +94,16 @@ describe('DynamoDbClientStore', () => {
 
       // Assert
       expect(read).toBeUndefined();
-      expect(transport.calls).toHaveLength(2);
-      expect(transport.calls.map((call) => call.operation)).toEqual(['GetItem', 'GetItem']);
-      expect(transport.calls.map((call) => call.input)).toEqual([
-        { TableName: 'clients', Key: { client_id: { S: 'c1' } }, ConsistentRead: true },
-        { TableName: 'clients', Key: { client_id: { S: 'declared#c1' } }, ConsistentRead: true },
-      ]);
+      expect(transport.calls).toHaveLength(1);
+      expect(transport.calls[0]?.operation).toBe('BatchGetItem');
+      expect(transport.calls[0]?.input).toEqual({
+        RequestItems: {
+          clients: {
+            Keys: [{ client_id: { S: 'c1' } }, { client_id: { S: 'declared#c1' } }],
+            ConsistentRead: true,
+          },
+        },
+      });
     });
 
     it('reads any client id without `#` verbatim, and makes no call for one with `#`', async () => {
@@ -129,7 +120,10 @@ describe('DynamoDbClientStore', () => {
           if (clientId.includes('#')) {
             expect(transport.calls).toHaveLength(0);
           } else {
-            expect(transport.calls.map(keyOf)).toEqual([clientId, `declared#${clientId}`]);
+            expect(
+              (transport.calls[0]?.input as { RequestItems: { clients: { Keys: unknown[] } } })
+                .RequestItems.clients.Keys[0],
+            ).toEqual({ client_id: { S: clientId } });
           }
         }),
         { numRuns: 200 },
@@ -247,7 +241,7 @@ describe('DynamoDbClientStore', () => {
   describe('error mapping', () => {
     it('maps ResourceNotFoundException to TableNotFoundError naming table and region', async () => {
       // Arrange
-      const { store, calls } = newStore([awsErrorReply('ResourceNotFoundException')]);
+      const { store, transport } = newStore([awsErrorReply('ResourceNotFoundException')]);
 
       // Act
       const error = await store.getClient('c1').catch((e: unknown) => e);
@@ -259,7 +253,7 @@ describe('DynamoDbClientStore', () => {
         'DynamoDB table clients does not exist in region eu-west-1',
       );
       expect((error as Error).cause).toMatchObject({ code: 'ResourceNotFoundException' });
-      expect(calls()).toHaveLength(1);
+      expect(transport.calls).toHaveLength(1);
     });
 
     it.each<[string, FakeReply]>([
@@ -273,7 +267,7 @@ describe('DynamoDbClientStore', () => {
       ['a request timeout on every attempt', transportFailure('timeout', 'RequestTimeout')],
     ])('maps %s to TemporarilyUnavailableError', async (_label, reply) => {
       // Arrange
-      const { store, calls } = newStore([reply]);
+      const { store, transport } = newStore([reply]);
 
       // Act
       const error = await store.getClient('c1').catch((e: unknown) => e);
@@ -281,7 +275,7 @@ describe('DynamoDbClientStore', () => {
       // Assert
       expect(error).toBeInstanceOf(TemporarilyUnavailableError);
       expect((error as Error).message).toBe('the client store is busy; retry later');
-      expect(calls()).toHaveLength(AWS_CALL_BUDGET.maxAttempts);
+      expect(transport.calls).toHaveLength(AWS_CALL_BUDGET.maxAttempts);
     });
 
     it.each<[string, FakeReply]>([
@@ -318,7 +312,6 @@ describe('DynamoDbClientStore', () => {
           return hanging(request, signal);
         },
       });
-      // Both reads hang; each is ended by its own budget.
       const store = new DynamoDbClientStore({ tableName: 't', client, operationBudgetMs: 50 });
       const started = Date.now();
 
@@ -330,28 +323,27 @@ describe('DynamoDbClientStore', () => {
       expect(error).toBeInstanceOf(TemporarilyUnavailableError);
       const cause = (error as Error).cause;
       expect(cause).toMatchObject({ kind: 'timeout', code: 'OperationBudgetExceeded' });
-      expect(hanging.calls).toHaveLength(2);
-      // Both reads were aborted at their budget before the answer; none outlives the request.
-      expect(signals.map((signal) => signal.aborted)).toEqual([true, true]);
-      expect(signals.map((signal) => signal.reason)).toContain(cause);
+      expect(hanging.calls).toHaveLength(1);
+      expect(signals[0]?.aborted).toBe(true);
+      expect(signals[0]?.reason).toBe(cause);
     });
   });
 
   describe('a client declared in Terraform', () => {
-    it('reads the declaration beside the record: declared fields, runtime secrets', async () => {
+    const DECLARATION = {
+      client_id: { S: 'declared#c1' },
+      managed_by: { S: 'terraform' },
+      name: { S: 'Declared' },
+      status: { S: 'active' },
+      scopes: { L: [{ S: 'a' }] },
+      audiences: { L: [] },
+      token_endpoint_auth_method: { S: 'client_secret' },
+    };
+
+    it('reads the declaration beside the record, in any order: declared fields, runtime secrets', async () => {
       // Arrange
-      const { store } = newStore(
-        [found({ client_id: { S: 'c1' }, secrets: ITEM.secrets, version: { N: '2' } })],
-        found({
-          client_id: { S: 'declared#c1' },
-          managed_by: { S: 'terraform' },
-          name: { S: 'Declared' },
-          status: { S: 'active' },
-          scopes: { L: [{ S: 'a' }] },
-          audiences: { L: [] },
-          token_endpoint_auth_method: { S: 'client_secret' },
-        }),
-      );
+      const runtime = { client_id: { S: 'c1' }, secrets: ITEM.secrets, version: { N: '2' } };
+      const { store } = newStore([found(DECLARATION, runtime)]);
 
       // Act
       const read = await store.getClient('c1');
@@ -365,9 +357,28 @@ describe('DynamoDbClientStore', () => {
       });
     });
 
-    it('fails the lookup when the declaration read fails, even though the record was read', async () => {
+    it('answers 503 when DynamoDB leaves a key unprocessed: an unknown state is never "no client"', async () => {
       // Arrange
-      const { store } = newStore([found(ITEM)], awsErrorReply('AccessDeniedException'));
+      const { store } = newStore([
+        {
+          status: 200,
+          body: {
+            Responses: { clients: [ITEM] },
+            UnprocessedKeys: { clients: { Keys: [{ client_id: { S: 'declared#c1' } }] } },
+          },
+        },
+      ]);
+
+      // Act
+      const error = await store.getClient('c1').catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toBeInstanceOf(TemporarilyUnavailableError);
+    });
+
+    it('fails with ServerError when the answer has no items for the table', async () => {
+      // Arrange
+      const { store } = newStore([{ status: 200, body: { Responses: {} } }]);
 
       // Act
       const error = await store.getClient('c1').catch((e: unknown) => e);
