@@ -352,12 +352,12 @@ describeBoth(
         .send(new GetApiKeyCommand({ apiKey: keyId }))
         .catch((e: Error) => e);
       apiGateway.destroy();
-  
+
       // Assert
       expect(token.status).toBe(401);
       expect(shown.code).toBe(EXIT.USAGE);
       expect((key as Error).name).toBe('NotFoundException');
-      });
+    });
 
     it('5. no secret the test minted, no hash and no private key appear in state or in any plan', async () => {
       // Arrange
