@@ -13,16 +13,9 @@ import {
   type ScanCommandInput,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import {
-  byClientId,
-  MalformedClientRecordError,
-} from '../../functions/token/adapters/client-record';
-import {
-  clientFromItems,
-  declaredClientIdOf,
-} from '../../functions/token/adapters/declared-client';
+import { byClientId } from '../../functions/token/adapters/client-record';
+import { declaredClientIdOf } from '../../functions/token/adapters/declared-client';
 import { declaredClientKey, MANAGED_BY_TERRAFORM } from '../../functions/shared/declared-clients';
-import { fromAttributeMap } from '../../functions/token/adapters/dynamodb-item';
 import { TableNotFoundError } from '../../functions/token/adapters/errors';
 import { ServerError, TemporarilyUnavailableError } from '../../functions/token/core/errors';
 import type { ClientRecord, RevocationStore, RevokedToken } from '../../functions/token/core/types';
@@ -42,24 +35,19 @@ import {
 } from './audit-trail-dynamodb';
 import { awsErrorName, isTemporaryFailure } from './aws-sdk-errors';
 import type { ClientAdminStore } from './client-admin-store';
-import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
-import { runtimeItem, toItem, type Item } from './client-item-dynamodb';
+import { ClientExistsError, ConcurrentModificationError } from './errors';
+import { clientFromStoredItems, runtimeItem, toItem, type Item } from './client-item-dynamodb';
+import {
+  conflictError,
+  disableDeclarationAction,
+  noRuntimeRecordCondition,
+  versionCondition,
+  type ConditionFailureMapper,
+} from './client-conditions-dynamodb';
 import type { UpdateOptions } from './client-admin-store';
 
 /** The input of a DeleteItem, as a transaction's Delete is shaped. */
 type DeleteItemCommandInput = ConstructorParameters<typeof DeleteItemCommand>[0];
-
-/** The condition part of a conditional write. */
-type Condition = Pick<
-  PutItemCommandInput,
-  | 'ConditionExpression'
-  | 'ExpressionAttributeNames'
-  | 'ExpressionAttributeValues'
-  | 'ReturnValuesOnConditionCheckFailure'
->;
-
-/** Builds the error for a failed condition, given the old item (when returned) and the SDK error. */
-type ConditionFailureMapper = (old: Item | undefined, cause: unknown) => Error;
 
 /** Options of {@link DynamoDbClientAdminStore}. */
 export interface DynamoDbClientAdminStoreOptions {
@@ -105,7 +93,7 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
         ),
       ),
     );
-    return this.fromItems(clientId, runtime?.Item, declaration?.Item);
+    return clientFromStoredItems(clientId, runtime?.Item, declaration?.Item);
   }
 
   /**
@@ -193,7 +181,9 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
         },
         audit,
         (old, cause) => conflictError(record.client_id, old, cause),
-        options.disableDeclaration === true ? [this.disableDeclaration(record.client_id)] : [],
+        options.disableDeclaration === true
+          ? [disableDeclarationAction(this.tableName, record.client_id)]
+          : [],
       );
       return;
     }
@@ -248,7 +238,7 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
     }
     const records: ClientRecord[] = [];
     for (const id of new Set([...runtime.keys(), ...declared.keys()])) {
-      const record = this.fromItems(id, runtime.get(id), declared.get(id));
+      const record = clientFromStoredItems(id, runtime.get(id), declared.get(id));
       if (record !== undefined) records.push(record);
     }
     return records.sort(byClientId);
@@ -285,45 +275,6 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
       startKey = out.LastEvaluatedKey;
     } while (startKey && Object.keys(startKey).length > 0);
     return items;
-  }
-
-  private fromItems(
-    clientId: string,
-    runtime: Item | undefined,
-    declaration: Item | undefined,
-  ): ClientRecord | undefined {
-    try {
-      return clientFromItems(
-        clientId,
-        runtime === undefined ? undefined : fromAttributeMap(runtime),
-        declaration === undefined ? undefined : fromAttributeMap(declaration),
-      );
-    } catch (err) {
-      if (err instanceof MalformedClientRecordError) {
-        throw new ServerError('client store returned a malformed record', { cause: err });
-      }
-      /* istanbul ignore next -- the parsers throw nothing else */
-      throw err;
-    }
-  }
-
-  /**
-   * The transaction action of an incident `disable` of a declared client: its declaration's
-   * `status` set to `disabled`, nothing else, and only while the declaration exists.
-   * @param clientId the client
-   * @returns the Update action
-   */
-  private disableDeclaration(clientId: string): TransactWriteItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: { client_id: { S: declaredClientKey(clientId) } },
-        UpdateExpression: 'SET #status = :disabled',
-        ConditionExpression: 'attribute_exists(client_id)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':disabled': { S: 'disabled' } },
-      },
-    };
   }
 
   /**
@@ -445,32 +396,4 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
     );
     return out.Item;
   }
-}
-
-function versionCondition(expectedVersion: number): Condition {
-  return {
-    ConditionExpression: '#version = :expected',
-    ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-    // The old item, if any, tells a deleted client apart from a concurrent change.
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-  };
-}
-
-/**
- * The condition of the first write of a declared client's runtime record: none exists yet, or
- * only the `last_used_at` the token function recorded (which has no version).
- */
-function noRuntimeRecordCondition(): Condition {
-  return {
-    ConditionExpression: 'attribute_not_exists(client_id) OR attribute_not_exists(#version)',
-    ExpressionAttributeNames: { '#version': 'version' },
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-  };
-}
-
-function conflictError(clientId: string, old: Item | undefined, cause: unknown): Error {
-  return old && Object.keys(old).length > 0
-    ? new ConcurrentModificationError(clientId, { cause })
-    : new ClientNotFoundError(clientId, { cause });
 }

@@ -1,6 +1,10 @@
-// A client record as a DynamoDB item, the way the clients CLI writes it (every attribute typed as the token function's parser reads it).
+// A client record as DynamoDB items and back, the way the clients CLI writes and reads it (every attribute typed as the token function's parser reads it).
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { MANAGED_BY_TERRAFORM } from '../../functions/shared/declared-clients';
+import { MalformedClientRecordError } from '../../functions/token/adapters/client-record';
+import { clientFromItems } from '../../functions/token/adapters/declared-client';
+import { fromAttributeMap } from '../../functions/token/adapters/dynamodb-item';
+import { ServerError } from '../../functions/token/core/errors';
 import type { ClientRecord, ClientSecret } from '../../functions/token/core/types';
 
 /** A DynamoDB item, as the SDK types it. */
@@ -107,4 +111,33 @@ export function runtimeItem(record: ClientRecord): Item {
   // Written back as read, like toItem does.
   if (record.last_used_at !== undefined) item.last_used_at = { S: record.last_used_at };
   return item;
+}
+
+/**
+ * Reads a client back from its items, as the token function reads them (functions/token/adapters/
+ * declared-client.ts): its record and, for a client declared in Terraform, its declaration.
+ * @param clientId the client id
+ * @param runtime the item `<clientId>`, if any
+ * @param declaration the item `declared#<clientId>`, if any
+ * @returns the client, or undefined when the items make none
+ * @throws ServerError when an item is malformed (the cause names the field, never its value)
+ */
+export function clientFromStoredItems(
+  clientId: string,
+  runtime: Item | undefined,
+  declaration: Item | undefined,
+): ClientRecord | undefined {
+  try {
+    return clientFromItems(
+      clientId,
+      runtime === undefined ? undefined : fromAttributeMap(runtime),
+      declaration === undefined ? undefined : fromAttributeMap(declaration),
+    );
+  } catch (err) {
+    if (err instanceof MalformedClientRecordError) {
+      throw new ServerError('client store returned a malformed record', { cause: err });
+    }
+    /* istanbul ignore next -- the parsers throw nothing else */
+    throw err;
+  }
 }
