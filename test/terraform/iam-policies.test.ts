@@ -657,7 +657,11 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     const pairs = allowedPairs(tokenRolePolicy, principal, universe, { table: TABLE_ARN });
 
     // Assert: without a leading key the request is not allowed (the Null condition)
-    expect(pairs).toEqual(['dynamodb:GetItem table', 'dynamodb:UpdateItem table']);
+    expect(pairs).toEqual([
+      'dynamodb:BatchGetItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:UpdateItem table',
+    ]);
     expect(put({ 'dynamodb:LeadingKeys': ['revoked#0123abcd'] })).toBe('allow');
     expect(put({ 'dynamodb:LeadingKeys': ['client-1'] })).not.toBe('allow');
     expect(put({ 'dynamodb:LeadingKeys': ['revoked#x', 'client-1'] })).not.toBe('allow');
