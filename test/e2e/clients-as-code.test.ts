@@ -1,4 +1,4 @@
-// Clients as code end to end without AWS: terraform apply examples/clients-as-code to moto_server, tokens through `npm start -- --from-api`, the CLI's first secret and rotation, empty plans, a scope change, the adoption of a CLI-made client with import blocks, a removal, and no secret in state or plan.
+// Clients as code end to end without AWS: terraform apply examples/clients-as-code to moto_server, tokens through `npm start -- --from-api`, the CLI's first secret and rotation, empty plans, a scope change, the adoption of a CLI-made client with import blocks, an incident disable shown as drift, a removal, and no secret in state or plan.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -327,7 +327,36 @@ describeBoth(
       expect(after.code).toBe(0);
     });
 
-    it('4. a client removed from the code is deleted with its API key', async () => {
+    it('4. an incident disable shows in the next plan as the declaration drifting, and nothing else', async () => {
+      // Act
+      const disabled = await cli('disable', outputs.client_ids.reports as string);
+      const token = await secretToken(outputs.client_ids.reports as string, reportsSecret);
+      const plan = await savedPlan('after-disable');
+
+      // Assert: one change, the reports declaration's status back to active
+      expect(disabled.code).toBe(EXIT.OK);
+      expect(token.status).toBe(401);
+      expect(plan.code).toBe(2);
+      const changes = (
+        JSON.parse(plan.json) as {
+          resource_changes: {
+            address: string;
+            change: { actions: string[]; before: { item?: string }; after: { item?: string } };
+          }[];
+        }
+      ).resource_changes.filter((c) => c.change.actions.join() !== 'no-op');
+      expect(changes.map((c) => [c.address, c.change.actions])).toEqual([
+        ['module.oauth.module.clients["reports"].aws_dynamodb_table_item.this', ['update']],
+      ]);
+      const status = (item?: string): string | undefined =>
+        (JSON.parse(item ?? '{}') as { status?: { S?: string } }).status?.S;
+      expect([
+        status(changes[0]?.change.before.item),
+        status(changes[0]?.change.after.item),
+      ]).toEqual(['disabled', 'active']);
+    });
+
+    it('5. a client removed from the code is deleted with its API key', async () => {
       // Arrange
       declare({
         orders: ordersClient(['demo:read', 'demo:write']),
@@ -359,7 +388,7 @@ describeBoth(
       expect((key as Error).name).toBe('NotFoundException');
     });
 
-    it('5. no secret the test minted, no hash and no private key appear in state or in any plan', async () => {
+    it('6. no secret the test minted, no hash and no private key appear in state or in any plan', async () => {
       // Arrange
       const state = fs.readFileSync(path.join(exampleDir, 'terraform.tfstate'), 'utf8');
       const shown = expectExit(
