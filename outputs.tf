@@ -137,6 +137,16 @@ output "client_table_arn" {
   value       = module.client_table.table_arn
 }
 
+output "client_ids" {
+  description = "The ids of the clients declared in clients, by key: what each client team sends as client_id."
+  value       = { for key, client in module.clients : key => client.client_id }
+}
+
+output "client_api_key_ids" {
+  description = "The ids of the API keys of the clients declared in clients, by key (null for a client without a usage plan). The keys' values are in state; they grant nothing alone (docs/usage-plans.md)."
+  value       = { for key, client in module.clients : key => client.api_key_id }
+}
+
 ################################################################################
 # Functions
 ################################################################################

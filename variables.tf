@@ -154,6 +154,44 @@ variable "table_kms_key_arn" {
 }
 
 ################################################################################
+# Clients as code (docs/clients.md, "Clients as code")
+################################################################################
+
+variable "clients" {
+  description = "OAuth clients declared in Terraform, keyed by a stable name (1-64 letters, digits, '_', '-', '.'): { name, scopes, optional audiences, token_ttl_seconds, auth_method (client_secret, client_secret_basic, client_secret_post or private_key_jwt), public_keys (private_key_jwt: PEM, JWK or JWKS texts), dpop_bound, enabled, usage_plan (a key of usage_plans; default default_usage_plan), client_id (default: derived from the table name and the key) }. Each becomes modules/client: a declaration item in the clients table and, with a plan, an API key in it. No secret passes through Terraform: a secret client gets its first secret from `clients rotate-secret`. Every field is validated with the clients CLI's rules and messages. The output client_ids gives the ids."
+  type = map(object({
+    name              = string
+    scopes            = list(string)
+    audiences         = optional(list(string), [])
+    token_ttl_seconds = optional(number)
+    auth_method       = optional(string)
+    public_keys       = optional(list(string), [])
+    dpop_bound        = optional(bool, false)
+    enabled           = optional(bool, true)
+    usage_plan        = optional(string)
+    client_id         = optional(string)
+  }))
+  default = {}
+
+  # The fields themselves are validated by modules/client, whose messages name the client's key.
+  validation {
+    condition     = alltrue([for k in keys(var.clients) : can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", k))])
+    error_message = "clients keys must be 1-64 letters, digits, '_', '-' and '.', starting with a letter or digit."
+  }
+
+  validation {
+    condition     = length(compact([for c in values(var.clients) : c.client_id])) == length(distinct(compact([for c in values(var.clients) : c.client_id])))
+    error_message = "clients: two clients give the same client_id."
+  }
+
+  # The CLI's resolvePlan (scripts/lib/clients/usage-keys.ts), with its messages.
+  validation {
+    condition     = alltrue([for c in values(var.clients) : c.usage_plan == null || contains(keys(var.usage_plans), coalesce(c.usage_plan, "-"))])
+    error_message = join("; ", [for k, c in var.clients : length(var.usage_plans) == 0 ? "clients[\"${k}\"].usage_plan ${c.usage_plan}: this deployment has no usage plans (set usage_plans)" : "clients[\"${k}\"].usage_plan ${c.usage_plan}: no such usage plan (plans: ${join(", ", sort(keys(var.usage_plans)))})" if c.usage_plan != null && !contains(keys(var.usage_plans), coalesce(c.usage_plan, "-"))])
+  }
+}
+
+################################################################################
 # API Gateway
 ################################################################################
 

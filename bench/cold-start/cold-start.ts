@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { basicAuthorization } from '../../test/support/basic-auth';
-import { toItem } from '../../tools/dev-adapters/client-admin-store-dynamodb';
+import { toItem } from '../../tools/dev-adapters/client-item-dynamodb';
 import { fmt, renderTable } from '../stats';
 import { startAwsJsonStub } from './aws-json-stub';
 import { beforeCommit, buildAfter, buildBefore, hostArch, type BenchBuild } from './builds';

@@ -61,10 +61,13 @@ data "aws_iam_policy_document" "this" {
   # refuses a read whose key starts with audit# ("Using IAM policy conditions for fine-grained
   # access control", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
   # A GetItem always names its key, so the set operator never holds vacuously here.
+  # A client is read with its declaration (clients declared in Terraform, `declared#<id>`) in one
+  # BatchGetItem, which IAM authorizes with the same condition keys
+  # (functions/token/adapters/client-store-dynamodb.ts).
   statement {
     sid       = "ReadClientRecords"
     effect    = "Allow"
-    actions   = ["dynamodb:GetItem"]
+    actions   = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
     resources = [var.table_arn]
 
     condition {

@@ -14,7 +14,7 @@ import { AWS_CALL_BUDGET } from '../../functions/shared/limits';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import { basicAuthorization } from '../support/basic-auth';
 import {
-  DYNAMODB_GET_ITEM,
+  DYNAMODB_BATCH_GET_ITEM,
   KMS_GET_PUBLIC_KEY,
   KMS_SIGN,
   startFaultProxy,
@@ -149,7 +149,7 @@ describeWithMoto()(
 
     it('corrects a clock 20 minutes fast from the service Date header, retries once, and remembers it', async () => {
       // Arrange
-      inject({ kind: 'signing-time' }, DYNAMODB_GET_ITEM, KMS_GET_PUBLIC_KEY, KMS_SIGN);
+      inject({ kind: 'signing-time' }, DYNAMODB_BATCH_GET_ITEM, KMS_GET_PUBLIC_KEY, KMS_SIGN);
       const handler = coldHandler(() => Date.now() + TWENTY_MINUTES_MS);
 
       // Act
@@ -160,7 +160,7 @@ describeWithMoto()(
       expect(first.status).toBe(200);
       expect(second.status).toBe(200);
       // One refused attempt per client (DynamoDB, KMS), then every request signs with the service's time.
-      expect(proxy.attempts(DYNAMODB_GET_ITEM)).toBe(3);
+      expect(proxy.attempts(DYNAMODB_BATCH_GET_ITEM)).toBe(3);
       expect(proxy.attempts(KMS_GET_PUBLIC_KEY)).toBe(2);
       expect(proxy.attempts(KMS_SIGN)).toBe(2);
       expectNoSecretIn(first.log + second.log, first.body);
@@ -168,7 +168,7 @@ describeWithMoto()(
 
     it('answers 500 and logs the skew when the service refuses the signing time without a Date header', async () => {
       // Arrange
-      inject({ kind: 'signing-time', dateHeader: false }, DYNAMODB_GET_ITEM);
+      inject({ kind: 'signing-time', dateHeader: false }, DYNAMODB_BATCH_GET_ITEM);
 
       // Act
       const { status, body, log } = await run(coldHandler(() => Date.now() - TWENTY_MINUTES_MS));
@@ -176,9 +176,9 @@ describeWithMoto()(
       // Assert
       expect(status).toBe(500);
       expect(body).toEqual({ error: 'server_error', error_description: 'internal error' });
-      expect(proxy.attempts(DYNAMODB_GET_ITEM)).toBe(1);
+      expect(proxy.attempts(DYNAMODB_BATCH_GET_ITEM)).toBe(1);
       expect(log).toContain(
-        'DynamoDB.GetItem failed after 1 attempt: InvalidSignatureException (HTTP 400): Signature expired',
+        'DynamoDB.BatchGetItem failed after 1 attempt: InvalidSignatureException (HTTP 400): Signature expired',
       );
       // The service quoted the canonical request, session token included: the log has it redacted.
       expect(log).toContain('x-amz-security-token:[redacted]');
@@ -196,7 +196,7 @@ describeWithMoto()(
             message: 'The security token included in the request is expired',
           }),
         },
-        DYNAMODB_GET_ITEM,
+        DYNAMODB_BATCH_GET_ITEM,
       );
 
       // Act
@@ -205,7 +205,7 @@ describeWithMoto()(
       // Assert
       expect(status).toBe(500);
       expect(body.error).toBe('server_error');
-      expect(proxy.attempts(DYNAMODB_GET_ITEM)).toBe(1);
+      expect(proxy.attempts(DYNAMODB_BATCH_GET_ITEM)).toBe(1);
       expect(log).toContain(
         'ExpiredTokenException (HTTP 400): The security token included in the request is expired',
       );
@@ -276,7 +276,7 @@ describeWithMoto()(
     it('answers 200 again as soon as the fault clears', async () => {
       // Arrange
       const handler = coldHandler();
-      inject({ kind: 'truncate', bytes: 10 }, DYNAMODB_GET_ITEM);
+      inject({ kind: 'truncate', bytes: 10 }, DYNAMODB_BATCH_GET_ITEM);
       await run(handler);
       proxy.clear();
 

@@ -132,6 +132,26 @@ describeWithMoto()('clients audit trail against DynamoDB (moto)', () => {
       await run(['remove-key', jwtId, 'k1']),
       await run(['delete', jwtId, '--yes']),
     );
+    // adopt: a CLI record that Terraform now declares (modules/client's declaration item)
+    const adopted = (await run(['create', '--name', 'Legacy', '--scopes', 'x'])).json as {
+      client_id: string;
+    };
+    await ddb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: {
+          client_id: { S: `declared#${adopted.client_id}` },
+          managed_by: { S: 'terraform' },
+          terraform_address: { S: 'clients["legacy"]' },
+          name: { S: 'Legacy' },
+          status: { S: 'active' },
+          scopes: { L: [{ S: 'x' }] },
+          audiences: { L: [] },
+          token_endpoint_auth_method: { S: 'client_secret' },
+        },
+      }),
+    );
+    results.push(await run(['adopt', adopted.client_id]));
 
     // Assert: every command succeeded ...
     for (const r of results) expect([r.code, r.err]).toEqual([EXIT.OK, '']);

@@ -22,7 +22,7 @@ import type {
   DeletedView,
   ListView,
   RotatedView,
-} from '../../scripts/lib/clients/format';
+} from '../../scripts/lib/clients/views';
 import { clientKeyPair } from '../support/client-assertions';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { describeWithMoto } from '../support/tools';

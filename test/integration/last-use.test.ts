@@ -15,7 +15,7 @@ import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-
 import { basicAuthorization } from '../support/basic-auth';
 import {
   awsError,
-  DYNAMODB_GET_ITEM,
+  DYNAMODB_BATCH_GET_ITEM,
   DYNAMODB_UPDATE_ITEM,
   KMS_SIGN,
   startFaultProxy,
@@ -182,7 +182,7 @@ describeWithMoto()('last use per client (moto_server behind a fault proxy)', () 
     expect(JSON.parse(failed.body)).toMatchObject({ token_type: 'Bearer' });
     expect(proxy.attempts(DYNAMODB_UPDATE_ITEM)).toBe(LAST_USE_WRITE_BUDGET.maxAttempts);
     expect(proxy.attempts(KMS_SIGN)).toBe(1);
-    expect(proxy.attempts(DYNAMODB_GET_ITEM)).toBe(1);
+    expect(proxy.attempts(DYNAMODB_BATCH_GET_ITEM)).toBe(1);
     expect(await storedLastUse('faulty')).toBeUndefined();
     expect(warnings).toEqual([
       expect.objectContaining({

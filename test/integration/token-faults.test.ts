@@ -13,7 +13,7 @@ import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-
 import { basicAuthorization } from '../support/basic-auth';
 import {
   awsError,
-  DYNAMODB_GET_ITEM,
+  DYNAMODB_BATCH_GET_ITEM,
   KMS_GET_PUBLIC_KEY,
   KMS_SIGN,
   startFaultProxy,
@@ -52,13 +52,13 @@ const MATRIX: Case[] = [
   ...['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'].map(
     (type): Case => ({
       name: `${type} (400)`,
-      target: DYNAMODB_GET_ITEM,
+      target: DYNAMODB_BATCH_GET_ITEM,
       fault: awsError(type),
       status: 503,
       attempts: maxAttempts,
     }),
   ),
-  ...[DYNAMODB_GET_ITEM, KMS_SIGN].flatMap((target): Case[] => [
+  ...[DYNAMODB_BATCH_GET_ITEM, KMS_SIGN].flatMap((target): Case[] => [
     {
       name: 'InternalServerError (500)',
       target,
@@ -115,7 +115,7 @@ const MATRIX: Case[] = [
 ];
 
 const label = (target: string): string =>
-  ({ [DYNAMODB_GET_ITEM]: 'DynamoDB GetItem', [KMS_SIGN]: 'KMS Sign' })[target] ??
+  ({ [DYNAMODB_BATCH_GET_ITEM]: 'DynamoDB BatchGetItem', [KMS_SIGN]: 'KMS Sign' })[target] ??
   'KMS GetPublicKey';
 
 describeWithMoto()('token handler under injected AWS faults (moto behind a fault proxy)', () => {
@@ -189,7 +189,7 @@ describeWithMoto()('token handler under injected AWS faults (moto behind a fault
 
     // Assert
     expect(res.statusCode).toBe(200);
-    expect(proxy.attempts(DYNAMODB_GET_ITEM)).toBe(1);
+    expect(proxy.attempts(DYNAMODB_BATCH_GET_ITEM)).toBe(1);
     expect(proxy.attempts(KMS_SIGN)).toBe(1);
   });
 

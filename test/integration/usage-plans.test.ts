@@ -24,7 +24,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { runCli } from '../../scripts/lib/clients/cli';
-import type { ClientView, CreatedView } from '../../scripts/lib/clients/format';
+import type { ClientView, CreatedView } from '../../scripts/lib/clients/views';
 import type { UsageKeyGateway } from '../../tools/dev-adapters/usage-key-gateway';
 import {
   ApiGatewayUsagePlanSource,

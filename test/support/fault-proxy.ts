@@ -48,6 +48,8 @@ export const awsError = (type: string, status = 400): Fault => ({ kind: 'error',
 
 /** DynamoDB GetItem's X-Amz-Target. */
 export const DYNAMODB_GET_ITEM = 'DynamoDB_20120810.GetItem';
+/** DynamoDB BatchGetItem's X-Amz-Target (the token function's client lookup). */
+export const DYNAMODB_BATCH_GET_ITEM = 'DynamoDB_20120810.BatchGetItem';
 /** DynamoDB UpdateItem's X-Amz-Target (the token function's last-use write). */
 export const DYNAMODB_UPDATE_ITEM = 'DynamoDB_20120810.UpdateItem';
 /** KMS Sign's X-Amz-Target. */

@@ -4,7 +4,7 @@ import {
   ClientNotFoundError,
   ConcurrentModificationError,
 } from '../../tools/dev-adapters/errors';
-import type { ClientAdminStore } from '../../tools/dev-adapters/client-admin-store';
+import type { ClientAdminStore, UpdateOptions } from '../../tools/dev-adapters/client-admin-store';
 import { newestFirst, type AuditEntry } from '../../tools/dev-adapters/audit-entry';
 import type { ClientRecord, RevokedToken } from '../../functions/token/core/types';
 
@@ -46,15 +46,20 @@ export class MemoryClientStore implements ClientAdminStore {
     this.record(audit);
   }
 
+  /** The options of each successful updateClient, in order. */
+  readonly updateOptions: UpdateOptions[] = [];
+
   async updateClient(
     record: ClientRecord,
     expectedVersion: number,
     audit?: AuditEntry,
+    options: UpdateOptions = {},
   ): Promise<void> {
     this.hook();
     this.expect(record.client_id, expectedVersion);
     this.put(record);
     this.record(audit);
+    this.updateOptions.push({ ...options });
   }
 
   async deleteClient(clientId: string, expectedVersion: number, audit?: AuditEntry): Promise<void> {

@@ -20,7 +20,9 @@ export const TERRAFORM_DIRS = [
   'modules/authorizer',
   'modules/lambda-function',
   'modules/alarms',
+  'modules/client',
   'examples/complete',
+  'examples/clients-as-code',
   'examples/existing-api',
   'examples/http-api',
 ];

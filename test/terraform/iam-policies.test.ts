@@ -490,7 +490,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(whoCan(keyPolicy, all, 'kms:CreateGrant')).toEqual([]);
   });
 
-  test('the token role may only GetItem and UpdateItem (last use) on the clients table, use the signing key and write its own log group', () => {
+  test('the token role may only GetItem, BatchGetItem (a client with its declaration) and UpdateItem (last use) on the clients table, use the signing key and write its own log group', () => {
     // Arrange
     const { tokenRolePolicy } = rendered.asUser;
     const resources = {
@@ -515,6 +515,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
 
     // Assert
     expect(pairs).toEqual([
+      'dynamodb:BatchGetItem table',
       'dynamodb:GetItem table',
       'dynamodb:UpdateItem table',
       'kms:GetPublicKey key',
@@ -682,7 +683,11 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     const pairs = allowedPairs(tokenRolePolicy, principal, universe, { table: TABLE_ARN });
 
     // Assert: without a leading key the request is not allowed (the Null condition)
-    expect(pairs).toEqual(['dynamodb:GetItem table', 'dynamodb:UpdateItem table']);
+    expect(pairs).toEqual([
+      'dynamodb:BatchGetItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:UpdateItem table',
+    ]);
     expect(put({ 'dynamodb:LeadingKeys': ['revoked#0123abcd'] })).toBe('allow');
     expect(put({ 'dynamodb:LeadingKeys': ['client-1'] })).not.toBe('allow');
     expect(put({ 'dynamodb:LeadingKeys': ['revoked#x', 'client-1'] })).not.toBe('allow');
@@ -832,6 +837,9 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       // Act / Assert: the token role reads clients and revoked tokens, never an entry ...
       expect(token('dynamodb:GetItem', ['client-1'])).toBe('allow');
       expect(token('dynamodb:GetItem', ['revoked#j1'])).toBe('allow');
+      // A client declared in Terraform: its declaration, read with its record (issue 26).
+      expect(token('dynamodb:BatchGetItem', ['client-1', 'declared#client-1'])).toBe('allow');
+      expect(token('dynamodb:BatchGetItem', ['client-1', entry])).not.toBe('allow');
       expect(token('dynamodb:GetItem', [entry])).not.toBe('allow');
       expect(token('dynamodb:GetItem', ['audit#'])).not.toBe('allow');
       // ... and writes none
@@ -846,6 +854,7 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       // The authorizer (with revocation) reads a client and a revoked item, never an entry.
       if (variant === 'withRevocation') {
         expect(authorizer(['client-1', 'revoked#j1'])).toBe('allow');
+        expect(authorizer(['client-1', 'revoked#j1', 'declared#client-1'])).toBe('allow');
         expect(authorizer([entry, 'revoked#j1'])).not.toBe('allow');
       } else {
         expect(authorizer(['client-1', 'revoked#j1'])).not.toBe('allow');

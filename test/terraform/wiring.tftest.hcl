@@ -73,10 +73,10 @@ run "token_endpoint_is_least_privilege" {
 
   assert {
     condition = alltrue([for s in data.aws_iam_policy_document.this.statement : s.sid != "ReadClientRecords" || (
-      toset(s.actions) == toset(["dynamodb:GetItem"]) &&
+      toset(s.actions) == toset(["dynamodb:BatchGetItem", "dynamodb:GetItem"]) &&
       toset(s.resources) == toset(["arn:aws:dynamodb:us-east-1:123456789012:table/unit-test-clients"])
     )])
-    error_message = "The token role may only GetItem on the clients table."
+    error_message = "The token role may only GetItem and BatchGetItem (a client with its declaration) on the clients table."
   }
 
   # The clients CLI's audit trail (audit#<time>#<random> items) is out of the token role's reach.

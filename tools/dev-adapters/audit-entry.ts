@@ -16,6 +16,7 @@ export const AUDITED_COMMANDS = [
   'revoke-tokens',
   'revoke-token',
   'delete',
+  'adopt',
 ] as const;
 
 /** A command that changes the table. */
@@ -63,6 +64,10 @@ export interface ClientSnapshot {
   usage_plan?: string;
   usage_key_id?: string;
   pending_since?: string;
+  /** `terraform` for a client declared in Terraform (docs/clients.md, "Clients as code"). */
+  managed_by?: string;
+  /** Where Terraform declares it. */
+  terraform_address?: string;
   secrets: AuditedSecret[];
   keys?: AuditedKey[];
   created_at: string;
@@ -157,7 +162,13 @@ export function clientSnapshot(record: ClientRecord): ClientSnapshot {
   if (record.dpop_bound_access_tokens !== undefined) {
     snapshot.dpop_bound_access_tokens = record.dpop_bound_access_tokens;
   }
-  for (const field of ['usage_plan', 'usage_key_id', 'pending_since'] as const) {
+  for (const field of [
+    'usage_plan',
+    'usage_key_id',
+    'pending_since',
+    'managed_by',
+    'terraform_address',
+  ] as const) {
     if (record[field] !== undefined) snapshot[field] = record[field];
   }
   return snapshot;

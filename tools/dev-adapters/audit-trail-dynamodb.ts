@@ -117,15 +117,19 @@ export function auditScanFilter(clientId?: string): {
  * "A client request token is valid for 10 minutes after the first request that uses it is
  * completed", API Reference, TransactWriteItems): an SDK retry after a lost response neither
  * applies the change twice nor reports a false conflict.
+ * A change of a client declared in Terraform may carry a further action on its declaration item
+ * (an incident `disable`), after the entry, in the same transaction.
  * @param change the Put or Delete of the client (or revoked-token) item, with its condition
  * @param tableName the clients table
  * @param entry the entry to write with it
+ * @param further actions on other items, each with its own condition
  * @returns the TransactWriteItems input
  */
 export function auditedTransaction(
   change: TransactWriteItem,
   tableName: string,
   entry: AuditEntry,
+  further: readonly TransactWriteItem[] = [],
 ): { TransactItems: TransactWriteItem[]; ClientRequestToken: string } {
   return {
     TransactItems: [
@@ -137,6 +141,7 @@ export function auditedTransaction(
           ConditionExpression: 'attribute_not_exists(client_id)',
         },
       },
+      ...further,
     ],
     // The entry's random part (16 hex digits): unique per change, within the 36 characters allowed.
     ClientRequestToken: entry.key.slice(entry.key.lastIndexOf('#') + 1),
@@ -157,12 +162,13 @@ const TEMPORARY_REASONS: ReadonlySet<string> = new Set([
 export type Cancellation =
   | { kind: 'change-condition'; old: Item | undefined }
   | { kind: 'entry-exists' }
+  | { kind: 'further-condition' }
   | { kind: 'temporary' }
   | { kind: 'other' };
 
 /**
- * Reads the reasons of a TransactionCanceledException, one per action in order (the change, then
- * the entry). The SDK fills `CancellationReasons`; an older response names the codes only in the
+ * Reads the reasons of a TransactionCanceledException, one per action in order (the change, the
+ * entry, then any further actions). The SDK fills `CancellationReasons`; an older response names the codes only in the
  * message (`... [ConditionalCheckFailed, None]`), which is read as a fallback.
  * @param err the exception
  * @returns what failed
@@ -173,11 +179,13 @@ export function cancellationOf(err: unknown): Cancellation {
     const listed = /\[([A-Za-z, ]+)\]\s*$/.exec((err as Error).message ?? '');
     reasons = (listed?.[1] ?? '').split(',').map((code) => ({ Code: code.trim() }));
   }
-  const [change, entry] = reasons;
+  const [change, entry, ...further] = reasons;
   if (change?.Code === 'ConditionalCheckFailed') {
     return { kind: 'change-condition', old: change.Item };
   }
   if (entry?.Code === 'ConditionalCheckFailed') return { kind: 'entry-exists' };
+  if (further.some((r) => r.Code === 'ConditionalCheckFailed'))
+    return { kind: 'further-condition' };
   if (reasons.some((r) => r.Code !== undefined && TEMPORARY_REASONS.has(r.Code))) {
     return { kind: 'temporary' };
   }
@@ -193,7 +201,7 @@ export function cancellationOf(err: unknown): Cancellation {
  * @returns the error to throw
  */
 export function cancellationError(
-  cancellation: Exclude<Cancellation, { kind: 'change-condition' }>,
+  cancellation: Exclude<Cancellation, { kind: 'change-condition' | 'further-condition' }>,
   entry: AuditEntry,
   cause: unknown,
 ): Error {

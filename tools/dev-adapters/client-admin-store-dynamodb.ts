@@ -13,12 +13,9 @@ import {
   type ScanCommandInput,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import {
-  byClientId,
-  MalformedClientRecordError,
-  parseClientRecord,
-} from '../../functions/token/adapters/client-record';
-import { fromAttributeMap } from '../../functions/token/adapters/dynamodb-item';
+import { byClientId } from '../../functions/token/adapters/client-record';
+import { declaredClientIdOf } from '../../functions/token/adapters/declared-client';
+import { declaredClientKey, MANAGED_BY_TERRAFORM } from '../../functions/shared/declared-clients';
 import { TableNotFoundError } from '../../functions/token/adapters/errors';
 import { ServerError, TemporarilyUnavailableError } from '../../functions/token/core/errors';
 import type { ClientRecord, RevocationStore, RevokedToken } from '../../functions/token/core/types';
@@ -38,25 +35,19 @@ import {
 } from './audit-trail-dynamodb';
 import { awsErrorName, isTemporaryFailure } from './aws-sdk-errors';
 import type { ClientAdminStore } from './client-admin-store';
-import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
-
-/** A DynamoDB item, as the SDK types it. */
-type Item = Record<string, AttributeValue>;
+import { ClientExistsError, ConcurrentModificationError } from './errors';
+import { clientFromStoredItems, runtimeItem, toItem, type Item } from './client-item-dynamodb';
+import {
+  conflictError,
+  disableDeclarationAction,
+  noRuntimeRecordCondition,
+  versionCondition,
+  type ConditionFailureMapper,
+} from './client-conditions-dynamodb';
+import type { UpdateOptions } from './client-admin-store';
 
 /** The input of a DeleteItem, as a transaction's Delete is shaped. */
 type DeleteItemCommandInput = ConstructorParameters<typeof DeleteItemCommand>[0];
-
-/** The condition part of a conditional write. */
-type Condition = Pick<
-  PutItemCommandInput,
-  | 'ConditionExpression'
-  | 'ExpressionAttributeNames'
-  | 'ExpressionAttributeValues'
-  | 'ReturnValuesOnConditionCheckFailure'
->;
-
-/** Builds the error for a failed condition, given the old item (when returned) and the SDK error. */
-type ConditionFailureMapper = (old: Item | undefined, cause: unknown) => Error;
 
 /** Options of {@link DynamoDbClientAdminStore}. */
 export interface DynamoDbClientAdminStoreOptions {
@@ -82,22 +73,27 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   }
 
   /**
-   * Strongly consistent GetItem.
+   * Strongly consistent GetItems of the client's record and of its Terraform declaration, read as
+   * the token function reads them (functions/token/adapters/declared-client.ts).
    * @param clientId the client id
-   * @returns the record, or undefined when no such client exists
+   * @returns the client, or undefined when no such client exists
    */
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     if (isReservedKey(clientId)) return undefined;
-    const out = await this.call(() =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { client_id: { S: clientId } },
-          ConsistentRead: true,
-        }),
+    const [runtime, declaration] = await Promise.all(
+      [clientId, declaredClientKey(clientId)].map((key) =>
+        this.call(() =>
+          this.client.send(
+            new GetItemCommand({
+              TableName: this.tableName,
+              Key: { client_id: { S: key } },
+              ConsistentRead: true,
+            }),
+          ),
+        ),
       ),
     );
-    return out.Item ? this.fromItem(out.Item) : undefined;
+    return clientFromStoredItems(clientId, runtime?.Item, declaration?.Item);
   }
 
   /**
@@ -154,17 +150,43 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   }
 
   /**
-   * Replaces the item if its stored version is still `expectedVersion`.
+   * Replaces the item if its stored version is still `expectedVersion`. For a client declared in
+   * Terraform (`managed_by`) only its runtime record is written (runtimeItem: secrets,
+   * `tokens_not_before`, last use, version, times; never a declared field), created when
+   * `expectedVersion` is 0; with `options.disableDeclaration` its declaration's `status` becomes
+   * `disabled` in the same transaction (an incident `disable`, which `terraform plan` then shows).
    * @param record the new record (with `version = expectedVersion + 1`)
    * @param expectedVersion the version the caller read
    * @param audit the change's audit entry, written with it
-   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its version differs
+   * @param options `disableDeclaration`: also disable the client's declaration
+   * @throws ClientNotFoundError when there is no such item; ConcurrentModificationError when its
+   *   version differs, or the declaration to disable no longer exists
    */
   async updateClient(
     record: ClientRecord,
     expectedVersion: number,
     audit?: AuditEntry,
+    options: UpdateOptions = {},
   ): Promise<void> {
+    if (record.managed_by === MANAGED_BY_TERRAFORM) {
+      await this.write(
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: runtimeItem(record),
+            ...(expectedVersion === 0
+              ? noRuntimeRecordCondition()
+              : versionCondition(expectedVersion)),
+          },
+        },
+        audit,
+        (old, cause) => conflictError(record.client_id, old, cause),
+        options.disableDeclaration === true
+          ? [disableDeclarationAction(this.tableName, record.client_id)]
+          : [],
+      );
+      return;
+    }
     await this.write(
       {
         Put: {
@@ -200,15 +222,24 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
   }
 
   /**
-   * Reads every client with a consistent, paginated Scan.
-   * @returns all records, sorted by client id
+   * Reads every client with a consistent, paginated Scan: the CLI's records, and the clients
+   * declared in Terraform with their runtime records.
+   * @returns all clients, sorted by client id
    */
   async listClients(): Promise<ClientRecord[]> {
-    const records: ClientRecord[] = [];
+    const runtime = new Map<string, Item>();
+    const declared = new Map<string, Item>();
     for (const item of await this.scan({})) {
-      // The table also holds reserved items (`revoked#<jti>`, `jti#…`, `audit#…`), not clients.
-      if (item.client_id?.S !== undefined && isReservedKey(item.client_id.S)) continue;
-      records.push(this.fromItem(item));
+      const key = item.client_id?.S ?? '';
+      const declaredId = declaredClientIdOf(key);
+      if (declaredId !== undefined) declared.set(declaredId, item);
+      // The table also holds other reserved items (`revoked#<jti>`, `jti#…`, `audit#…`), not clients.
+      else if (!isReservedKey(key)) runtime.set(key, item);
+    }
+    const records: ClientRecord[] = [];
+    for (const id of new Set([...runtime.keys(), ...declared.keys()])) {
+      const record = clientFromStoredItems(id, runtime.get(id), declared.get(id));
+      if (record !== undefined) records.push(record);
     }
     return records.sort(byClientId);
   }
@@ -244,18 +275,6 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
       startKey = out.LastEvaluatedKey;
     } while (startKey && Object.keys(startKey).length > 0);
     return items;
-  }
-
-  private fromItem(item: Item): ClientRecord {
-    try {
-      return parseClientRecord(fromAttributeMap(item));
-    } catch (err) {
-      if (err instanceof MalformedClientRecordError) {
-        throw new ServerError('client store returned a malformed record', { cause: err });
-      }
-      /* istanbul ignore next -- parseClientRecord throws nothing else */
-      throw err;
-    }
   }
 
   /**
@@ -307,17 +326,20 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
 
   /**
    * One conditional write: alone when there is no audit entry (a fixture seeding the table), else
-   * in one transaction with the entry.
+   * in one transaction with the entry and any further actions on other items.
    * @param change the Put or Delete, with its condition
    * @param audit the entry to write with it
    * @param onConditionFailed error to throw when the change's condition does not hold
+   * @param further actions on other items, in the same transaction (they need an audit entry)
    */
   private async write(
     change: TransactWriteItem,
     audit: AuditEntry | undefined,
     onConditionFailed?: ConditionFailureMapper,
+    further: TransactWriteItem[] = [],
   ): Promise<void> {
     if (audit === undefined) {
+      if (further.length > 0) throw new Error('a change of several items needs its audit entry');
       const send = change.Put
         ? () => this.client.send(new PutItemCommand(change.Put as PutItemCommandInput))
         : () => this.client.send(new DeleteItemCommand(change.Delete as DeleteItemCommandInput));
@@ -326,11 +348,19 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
     }
     try {
       await this.client.send(
-        new TransactWriteItemsCommand(auditedTransaction(change, this.tableName, audit)),
+        new TransactWriteItemsCommand(auditedTransaction(change, this.tableName, audit, further)),
       );
     } catch (err) {
       if (awsErrorName(err) !== 'TransactionCanceledException') throw await this.failure(err);
       const cancellation = cancellationOf(err);
+      // The declaration to disable is gone: Terraform removed the client meanwhile. A rerun finds
+      // no client (its runtime record alone is none).
+      if (cancellation.kind === 'further-condition') {
+        throw new ConcurrentModificationError(
+          (change.Put?.Item ?? change.Delete?.Key)?.client_id?.S ?? '',
+          { cause: err },
+        );
+      }
       if (cancellation.kind !== 'change-condition' || onConditionFailed === undefined) {
         throw cancellationError(
           cancellation.kind === 'change-condition' ? { kind: 'other' } : cancellation,
@@ -366,91 +396,4 @@ export class DynamoDbClientAdminStore implements ClientAdminStore, RevocationSto
     );
     return out.Item;
   }
-}
-
-function versionCondition(expectedVersion: number): Condition {
-  return {
-    ConditionExpression: '#version = :expected',
-    ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-    // The old item, if any, tells a deleted client apart from a concurrent change.
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-  };
-}
-
-function conflictError(clientId: string, old: Item | undefined, cause: unknown): Error {
-  return old && Object.keys(old).length > 0
-    ? new ConcurrentModificationError(clientId, { cause })
-    : new ClientNotFoundError(clientId, { cause });
-}
-
-/**
- * Maps a record to a DynamoDB item. Lists are `L` of `S`, because a string set (`SS`) cannot be empty.
- * @param record the client record
- * @returns the item
- */
-export function toItem(record: ClientRecord): Item {
-  const item: Item = {
-    client_id: { S: record.client_id },
-    name: { S: record.name },
-    status: { S: record.status },
-    secrets: {
-      L: record.secrets.map((s) => {
-        const m: Item = { hash: { S: s.hash }, created_at: { S: s.created_at } };
-        if (s.expires_at !== undefined) m.expires_at = { S: s.expires_at };
-        return { M: m };
-      }),
-    },
-    scopes: { L: record.scopes.map((s) => ({ S: s })) },
-    audiences: { L: record.audiences.map((s) => ({ S: s })) },
-    created_at: { S: record.created_at },
-    updated_at: { S: record.updated_at },
-    version: { N: String(record.version) },
-  };
-  if (record.token_endpoint_auth_method !== undefined) {
-    item.token_endpoint_auth_method = { S: record.token_endpoint_auth_method };
-  }
-  if (record.jwks !== undefined) {
-    item.jwks = {
-      M: {
-        keys: {
-          L: record.jwks.keys.map((key) => ({
-            M: Object.fromEntries(
-              Object.entries(key)
-                .filter(([, v]) => v !== undefined)
-                .map(([member, v]) => [member, { S: String(v) }]),
-            ),
-          })),
-        },
-      },
-    };
-  }
-  if (record.keys_added_at !== undefined) {
-    item.keys_added_at = {
-      M: Object.fromEntries(
-        Object.entries(record.keys_added_at).map(([kid, at]) => [kid, { S: at }]),
-      ),
-    };
-  }
-  if (record.token_ttl_seconds !== undefined) {
-    item.token_ttl_seconds = { N: String(record.token_ttl_seconds) };
-  }
-  if (record.tokens_not_before !== undefined) {
-    item.tokens_not_before = { N: String(record.tokens_not_before) };
-  }
-  if (record.dpop_bound_access_tokens !== undefined) {
-    item.dpop_bound_access_tokens = { BOOL: record.dpop_bound_access_tokens };
-  }
-  // last_used_at is the token function's: written back as read, so a change keeps it.
-  for (const field of [
-    'usage_plan',
-    'usage_key',
-    'usage_key_id',
-    'pending_since',
-    'last_used_at',
-  ] as const) {
-    const v = record[field];
-    if (v !== undefined) item[field] = { S: v };
-  }
-  return item;
 }

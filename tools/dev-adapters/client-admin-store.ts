@@ -2,6 +2,12 @@
 import type { ClientRecord, ClientStore, RevokedToken } from '../../functions/token/core/types';
 import type { AuditEntry } from './audit-entry';
 
+/** Options of {@link ClientAdminStore.updateClient}. */
+export interface UpdateOptions {
+  /** An incident `disable` of a declared client: set its declaration's `status` to `disabled`. */
+  disableDeclaration?: boolean;
+}
+
 /**
  * Admin side of the client store, used by the operator commands. Every write is conditional.
  * A write given an audit entry stores the entry with the change, atomically: both or neither.
@@ -13,9 +19,16 @@ export interface ClientAdminStore extends ClientStore {
   /**
    * Replaces a client if its stored `version` still equals `expectedVersion`;
    * throws ClientNotFoundError or ConcurrentModificationError otherwise.
-   * The caller passes the new record with `version = expectedVersion + 1`.
+   * The caller passes the new record with `version = expectedVersion + 1`. For a client declared
+   * in Terraform (`managed_by`), only its runtime record is written (docs/clients.md, "Clients as
+   * code"), and `options.disableDeclaration` disables its declaration too.
    */
-  updateClient(record: ClientRecord, expectedVersion: number, audit?: AuditEntry): Promise<void>;
+  updateClient(
+    record: ClientRecord,
+    expectedVersion: number,
+    audit?: AuditEntry,
+    options?: UpdateOptions,
+  ): Promise<void>;
   /** Deletes a client if its version matches; same errors as updateClient. */
   deleteClient(clientId: string, expectedVersion: number, audit?: AuditEntry): Promise<void>;
   /** Lists every client (all pages). */

@@ -1,6 +1,7 @@
 // The authorizer's revocation read: one DynamoDB BatchGetItem over the shared AWS JSON client, without the AWS SDK (cold load; see docs/revocation.md).
 import { AwsCallError } from '../../shared/aws/errors';
 import { AwsJsonClient, DYNAMODB } from '../../shared/aws/json-client';
+import { declaredClientKey } from '../../shared/declared-clients';
 import {
   EXPIRES_AT_ATTRIBUTE,
   revokedJtiKey,
@@ -41,7 +42,8 @@ type AttributeValue = { S?: string; N?: string };
 type Item = Record<string, AttributeValue>;
 
 /**
- * Reads the client's item and the token's revocation item in one strongly consistent BatchGetItem
+ * Reads the client's item, its declaration (a client declared in Terraform,
+ * functions/shared/declared-clients.ts) and the token's revocation item in one strongly consistent BatchGetItem
  * with a projection of {@link AUTHORIZER_ATTRIBUTES}: "By default, BatchGetItem performs eventually
  * consistent reads on every table in the request. If you want strongly consistent reads instead,
  * you can set ConsistentRead to true for any or all tables", and a partial result "returns a value
@@ -78,7 +80,11 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
       out = await this.client.send('BatchGetItem', {
         RequestItems: {
           [this.options.tableName]: {
-            Keys: [{ client_id: { S: clientId } }, { client_id: { S: revokedJtiKey(jti) } }],
+            Keys: [
+              { client_id: { S: clientId } },
+              { client_id: { S: revokedJtiKey(jti) } },
+              { client_id: { S: declaredClientKey(clientId) } },
+            ],
             ConsistentRead: true,
             ProjectionExpression: '#k, #s, #t, #e, #u',
             ExpressionAttributeNames: {
@@ -109,20 +115,27 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
     const items = o.Responses?.[this.options.tableName];
     if (!Array.isArray(items)) throw new RevocationReadError('DynamoDB BatchGetItem: no responses');
     let client: Item | undefined;
+    let declared: Item | undefined;
     let revoked: Item | undefined;
+    const declaredKey = declaredClientKey(clientId);
     for (const item of items) {
       if (item.client_id?.S === clientId) client = item;
+      else if (item.client_id?.S === declaredKey) declared = item;
       else revoked = item;
     }
+    // A declaration holds the declared fields (status, API key) and wins over the record; the
+    // record alone holds tokens_not_before. A runtime record without a declaration has no status
+    // (docs/clients.md, "Clients as code"), so it reads as inactive.
+    const owner = declared ?? client;
     return {
-      client: client?.status?.S === 'active' ? 'active' : 'inactive',
+      client: owner?.status?.S === 'active' ? 'active' : 'inactive',
       tokensNotBefore: numberOf(client?.[TOKENS_NOT_BEFORE_ATTRIBUTE]),
       // An item without a readable expiry still revokes: fail closed.
       jtiRevokedUntil:
         revoked === undefined
           ? undefined
           : (numberOf(revoked[EXPIRES_AT_ATTRIBUTE]) ?? Number.MAX_SAFE_INTEGER),
-      usageKey: client?.[USAGE_KEY_ATTRIBUTE]?.S,
+      usageKey: owner?.[USAGE_KEY_ATTRIBUTE]?.S,
     };
   }
 }

@@ -264,6 +264,8 @@ export class AwsJsonClient {
     signal: AbortSignal,
   ): Promise<{ output: unknown } | Failure> {
     let request: HttpRequest;
+    // The offset this attempt is signed with: a concurrent attempt may correct it meanwhile.
+    const signedOffsetMs = this.clockOffsetMs;
     try {
       request = await this.sign(operation, body);
     } catch (err) {
@@ -299,7 +301,13 @@ export class AwsJsonClient {
       }
       return { output };
     }
-    return this.serviceFailure(response.statusCode, response.headers, response.body, request);
+    return this.serviceFailure(
+      response.statusCode,
+      response.headers,
+      response.body,
+      request,
+      signedOffsetMs,
+    );
   }
 
   /** Classifies an error answer by its code, as the AWS JSON protocol carries it. */
@@ -308,6 +316,7 @@ export class AwsJsonClient {
     headers: Record<string, string | undefined>,
     body: string,
     request: HttpRequest,
+    signedOffsetMs: number,
   ): Failure {
     const { raw, message, detail, parsed } = readErrorAnswer(status, headers, body, request);
     if (raw === undefined) {
@@ -331,6 +340,17 @@ export class AwsJsonClient {
           statusCode: status,
           corrected: true,
           detail: `this function's clock is ${Math.round(skew / 1000)} s off the service's; corrected for the next attempt`,
+        };
+      }
+      // Signed before a concurrent attempt corrected the offset (a client lookup sends two reads at
+      // once): the next attempt is signed with the corrected clock.
+      if (this.clockOffsetMs !== signedOffsetMs) {
+        return {
+          kind: 'clock_skew',
+          code,
+          statusCode: status,
+          corrected: true,
+          detail: 'signed before the clock was corrected; corrected for the next attempt',
         };
       }
       // Not measurably skewed: a signature refused for its time is still skew; any other refused

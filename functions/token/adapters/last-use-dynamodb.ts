@@ -38,7 +38,10 @@ export class DynamoDbLastUseRecorder extends DynamoDbClientStore implements Last
    * a new item to the table if it does not already exist ... You can also perform a conditional
    * update on an existing item", so `attribute_exists` keeps it from creating one for a client
    * deleted meanwhile (Amazon DynamoDB API Reference, UpdateItem,
-   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html). A failed
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html). A client
+   * declared in Terraform (`use.declared`) may have no runtime record yet: the write creates it,
+   * holding `last_used_at` alone, which is no client by itself (it has no `status`), so a record
+   * created for a client whose declaration was removed meanwhile is inert. A failed
    * condition (ConditionalCheckFailedException) means another container recorded a use within the
    * interval, or the client was deleted: both normal. ISO 8601 times from toISOString have one
    * fixed width, so DynamoDB's string comparison orders them as times. `ReturnValues` `NONE`: the
@@ -56,7 +59,9 @@ export class DynamoDbLastUseRecorder extends DynamoDbClientStore implements Last
           Key: { client_id: { S: use.clientId } },
           UpdateExpression: 'SET #used = :used',
           ConditionExpression:
-            'attribute_exists(client_id) AND (attribute_not_exists(#used) OR #used < :stale)',
+            use.declared === true
+              ? 'attribute_not_exists(#used) OR #used < :stale'
+              : 'attribute_exists(client_id) AND (attribute_not_exists(#used) OR #used < :stale)',
           ExpressionAttributeNames: { '#used': LAST_USED_AT_ATTRIBUTE },
           ExpressionAttributeValues: {
             ':used': { S: use.usedAt },

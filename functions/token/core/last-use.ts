@@ -54,6 +54,7 @@ export function startLastUseRecord(
     clientId: client.client_id,
     usedAt: new Date(nowMs).toISOString(),
     staleBefore: new Date(nowMs - LAST_USE_INTERVAL_MS).toISOString(),
+    ...(client.managed_by === 'terraform' ? { declared: true } : {}),
   };
   // The executor runs now, so the request leaves before the Sign's; a throw becomes a rejection.
   return new Promise<boolean>((resolve) => resolve(recorder.recordUse(use))).then(

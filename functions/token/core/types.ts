@@ -116,6 +116,26 @@ export interface ClientRecord {
   updated_at: string;
   /** Incremented by every write; conditional writes compare it (optimistic locking). */
   version: number;
+  /**
+   * `terraform` for a client declared in Terraform (functions/shared/declared-clients.ts): its
+   * declared fields come from its declaration item, its secrets, `tokens_not_before` and last use
+   * from its runtime record, and `version`, `created_at` and `updated_at` are the runtime record's
+   * (0 and empty before it exists). Absent for a client the clients CLI owns.
+   */
+  managed_by?: 'terraform';
+  /** Where Terraform declares the client (e.g. `clients["orders"]`), for the CLI's messages. */
+  terraform_address?: string;
+  /**
+   * A declared client whose runtime record is still the whole record the CLI wrote before
+   * Terraform adopted it: `clients adopt` reduces it to its runtime fields. Until then the
+   * declaration wins, but removing it from Terraform would leave that record a client again.
+   */
+  adoption_unfinished?: true;
+  /**
+   * Declared public keys the token function cannot use, each with the reason (never key
+   * material); such keys are left out of `jwks`. The CLI shows them.
+   */
+  key_problems?: string[];
 }
 
 /** Read side of the client store, used by the token endpoint. */
@@ -138,6 +158,11 @@ export interface LastUse {
    * another request (another container) recorded a use within the interval.
    */
   staleBefore: string;
+  /**
+   * The client is declared in Terraform (`managed_by`): its runtime record may not exist yet, and
+   * the write creates it with `last_used_at` alone (functions/shared/declared-clients.ts).
+   */
+  declared?: boolean;
 }
 
 /** Records when a client last got a token (`last_used_at`), at most once per interval. */

@@ -116,6 +116,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
   delete: { yes: { type: 'boolean', short: 'y' } },
   usage: { days: { type: 'string' } },
   history: {},
+  adopt: {},
 };
 
 /**

@@ -87,7 +87,8 @@ ${CREATE_FLAGS}
   disable: `disable CLIENT_ID
   The token endpoint rejects the client with invalid_client from now on. With revocation on
   (the default), its tokens get 401 at the authorizer within the bound of docs/revocation.md, and
-  tokens_not_before is set so that a later enable does not revive them.`,
+  tokens_not_before is set so that a later enable does not revive them. A client declared in
+  Terraform is disabled in its declaration too; the next terraform plan shows it.`,
   enable: `enable CLIENT_ID
   Re-enables a disabled client. Tokens issued before a disable or revoke-tokens stay dead.`,
   'revoke-tokens': `revoke-tokens CLIENT_ID
@@ -101,7 +102,8 @@ ${CREATE_FLAGS}
   'rotate-secret': `rotate-secret CLIENT_ID [--grace SECONDS]
   Generates a new secret and prints it once. The previous secret keeps working for the grace
   period (default ${DEFAULT_GRACE_SECONDS}, at most ${MAX_GRACE_SECONDS}; 0 revokes it now). A client holds at
-  most two secrets, so an older secret still in its grace period is dropped.
+  most two secrets, so an older secret still in its grace period is dropped. A secret client
+  declared in Terraform gets its first secret this way (Terraform never sets one).
   With --json: {"client_id","client_secret","previous_secret_expires_at"}.`,
   'add-key': `add-key CLIENT_ID (--public-key-file FILE... | --jwks-file FILE) [--allow-shared-key]
   Adds public keys to a private_key_jwt client: step 1 of a key rotation (add the new key, switch
@@ -123,6 +125,14 @@ ${CREATE_FLAGS}
   What the trail proves and what it cannot: docs/audit.md.
   With --json: an array of {"key","at","actor","command","operation","client_id","jti","before",
   "after","changed"}.`,
+  adopt: `adopt CLIENT_ID
+  Finishes Terraform's adoption of a client the CLI created (docs/clients.md, "Clients as code"):
+  once Terraform declares it (clients input with client_id = CLIENT_ID, applied), adopt reduces
+  its record to what the CLI and the token function own (secrets, tokens_not_before, last use),
+  so that removing it from Terraform later deletes it instead of reviving the old record.
+  A declared client's settings change only in Terraform: update, enable, add-key, remove-key and
+  delete refuse it, naming where it is declared; disable, revoke-tokens and rotate-secret (its
+  first secret included) work, and the next terraform plan shows a disable as drift.`,
   usage: `usage CLIENT_ID [--days N]
   Prints the requests API Gateway counted for the client's API key in its usage plan, per UTC day,
   for the last N days (default 7, at most 90), from GetUsage.`,

@@ -29,6 +29,7 @@ export const COMMANDS = [
   'delete',
   'usage',
   'history',
+  'adopt',
 ] as const;
 
 /** A command name. */
@@ -103,7 +104,7 @@ export type ParsedCommand =
   | { command: 'help'; topic?: CommandName }
   | ({ command: 'create' } & CommonOptions & CreateClientInput)
   | ({ command: 'list' } & CommonOptions & ListFilters)
-  | ({ command: 'show' | 'disable' | 'enable' | 'revoke-tokens' } & CommonOptions & {
+  | ({ command: 'show' | 'disable' | 'enable' | 'revoke-tokens' | 'adopt' } & CommonOptions & {
         clientId: string;
       })
   /** `yes`: `--yes`, delete without asking (required when stdin is not a terminal). */

@@ -1,12 +1,8 @@
 // Reads the public keys of private_key_jwt clients from files (PEM, JWK or JWKS), with errors that name the file and the problem.
-import { createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  ClientKeyError,
-  loadClientJwk,
-  validateClientKeys,
-} from '../../../functions/token/core/client-keys';
+import { ClientKeyError, validateClientKeys } from '../../../functions/token/core/client-keys';
+import { publicKeysFromText } from '../../../functions/token/core/public-key-text';
 import type { ClientJwk } from '../../../functions/token/core/types';
 import { jwkThumbprint } from '../../../functions/shared/jwk';
 import { UsageError } from '../../../tools/cli/usage-error';
@@ -40,40 +36,11 @@ export function readKeyFile(file: string, flag: string, cwd: string): ClientJwk[
     if (err instanceof UsageError) throw err;
     fail(`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (text.includes('-----BEGIN')) {
-    // Never parse a private key, not even to take its public half: it must not be on this path.
-    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
-      fail('is a private key; give the public key (openssl pkey -in key.pem -pubout)');
-    }
-    let exported: Record<string, unknown> = {};
-    try {
-      exported = createPublicKey(text).export({ format: 'jwk' }) as Record<string, unknown>;
-    } catch {
-      fail('is not a valid public key PEM');
-    }
-    return [load(exported, fail)];
-  }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    return fail('is neither a PEM public key nor a JWK or JWKS (JSON)');
-  }
-  const keys =
-    typeof json === 'object' && json !== null && Array.isArray((json as { keys?: unknown }).keys)
-      ? (json as { keys: unknown[] }).keys
-      : [json];
-  if (keys.length === 0) fail('holds no key');
-  return keys.map((key, index) =>
-    load(key, (problem) => fail(keys.length > 1 ? `key ${index + 1} ${problem}` : problem)),
-  );
-}
-
-function load(value: unknown, fail: (problem: string) => never): ClientJwk {
-  try {
-    return loadClientJwk(value, { defaults: true }).jwk;
+    return publicKeysFromText(text);
   } catch (err) {
     if (err instanceof ClientKeyError) return fail(err.message);
+    /* istanbul ignore next -- publicKeysFromText throws ClientKeyError only */
     throw err;
   }
 }

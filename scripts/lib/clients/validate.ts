@@ -40,15 +40,23 @@ export function parseScopes(value: string, flag = '--scopes'): string[] {
       `${flag} needs at least one scope, e.g. ${flag} "orders:read orders:write"`,
     );
   }
-  for (const token of tokens) {
-    if (!isScopeToken(token)) {
-      throw new UsageError(
-        `${flag}: ${quote(token)} is not a valid scope (RFC 6749 §3.3 allows printable ASCII ` +
-          'except space, " and \\; separate scopes with single spaces)',
-      );
-    }
-  }
+  for (const token of tokens) checkScopeToken(token, flag);
   return [...new Set(tokens)];
+}
+
+/**
+ * Checks one scope, as `--scopes` and a Terraform client's `scopes` (modules/client) check each.
+ * @param token the scope
+ * @param flag the flag or setting name for the message
+ * @throws UsageError when it is not an RFC 6749 §3.3 scope-token
+ */
+export function checkScopeToken(token: string, flag: string): void {
+  if (!isScopeToken(token)) {
+    throw new UsageError(
+      `${flag}: ${quote(token)} is not a valid scope (RFC 6749 §3.3 allows printable ASCII ` +
+        'except space, " and \\; separate scopes with single spaces)',
+    );
+  }
 }
 
 /**

@@ -63,10 +63,11 @@ describe('token handler module', () => {
   });
 
   it('publishes in POWERTOOLS_METRICS_NAMESPACE with the POWERTOOLS_SERVICE_NAME service: throttles counted by its DynamoDB client, the read and argon2 timed', async () => {
-    // Arrange: GetItem is throttled once, then finds no such client; no wait between attempts.
+    // Arrange: the client lookup (BatchGetItem) is throttled once, then finds no such client;
+    // no wait between attempts.
     const transport = fakeTransport([
       awsErrorReply('ThrottlingException'),
-      { status: 200, body: {} },
+      { status: 200, body: { Responses: { clients: [] } } },
     ]);
     jest.spyOn(Math, 'random').mockReturnValue(0);
     const { handler } = loadHandler(
@@ -88,8 +89,8 @@ describe('token handler module', () => {
       // Assert
       expect(res.statusCode).toBe(401);
       expect(transport.calls.map((c) => c.target)).toEqual([
-        'DynamoDB_20120810.GetItem',
-        'DynamoDB_20120810.GetItem',
+        'DynamoDB_20120810.BatchGetItem',
+        'DynamoDB_20120810.BatchGetItem',
       ]);
       // Latencies are real durations here: any number.
       const ms = expect.any(Number) as number;
@@ -97,7 +98,7 @@ describe('token handler module', () => {
         emfLine('Auth', { service: 'auth-token' }, { AwsThrottles: ['Count', 1] }),
         emfLine(
           'Auth',
-          { service: 'auth-token', operation: 'DynamoDB.GetItem' },
+          { service: 'auth-token', operation: 'DynamoDB.BatchGetItem' },
           { AwsThrottlesByOperation: ['Count', 1] },
         ),
         emfLine(

@@ -3,6 +3,7 @@ import type { ClientJwk, ClientRecord } from '../../../../functions/token/core/t
 import type { CommandDeps } from '../model';
 import { checkKeySet } from '../public-keys';
 import { refuseSharedKeys } from '../shared-keys';
+import { refuseDeclaredEdit } from './ownership';
 import { addedAt, isoTime, requireJwtClient, writeNext } from './shared';
 
 /**
@@ -24,6 +25,7 @@ export async function addKeys(
   allowSharedKey = false,
 ): Promise<ClientRecord> {
   const current = await requireJwtClient(deps, clientId);
+  refuseDeclaredEdit(current, 'add-key');
   const all = checkKeySet([...(current.jwks?.keys ?? []), ...keys], source);
   await refuseSharedKeys(deps.store, keys, {
     allowShared: allowSharedKey,

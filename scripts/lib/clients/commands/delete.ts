@@ -3,6 +3,7 @@ import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
 import { deleteUsageKey } from '../usage-keys';
 import { clientAuditEntry } from '../audit';
+import { refuseDeclaredEdit } from './ownership';
 import { nextTokensNotBefore, openUsageKeys, requireClient, writeNext } from './shared';
 
 /**
@@ -13,6 +14,7 @@ import { nextTokensNotBefore, openUsageKeys, requireClient, writeNext } from './
  */
 export async function deleteClient(deps: CommandDeps, clientId: string): Promise<ClientRecord> {
   let current = await requireClient(deps.store, clientId);
+  refuseDeclaredEdit(current, 'delete');
   if (current.usage_key !== undefined) {
     const gateway = await openUsageKeys(deps, false);
     if (gateway !== undefined) {

@@ -2,6 +2,7 @@
 import { UsageError } from '../../../../tools/cli/usage-error';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
+import { refuseDeclaredEdit } from './ownership';
 import { requireJwtClient, writeNext } from './shared';
 
 /**
@@ -19,6 +20,7 @@ export async function removeKey(
   kid: string,
 ): Promise<ClientRecord> {
   const current = await requireJwtClient(deps, clientId);
+  refuseDeclaredEdit(current, 'remove-key');
   const keys = current.jwks?.keys ?? [];
   if (!keys.some((key) => key.kid === kid)) {
     throw new UsageError(

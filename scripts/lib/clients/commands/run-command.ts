@@ -1,4 +1,4 @@
-// Runs one parsed clients command (create, list, show, update, disable, enable, rotate-secret, add-key, remove-key, revoke-tokens, revoke-token, delete, usage, history) and prints its result.
+// Runs one parsed clients command (create, list, show, update, disable, enable, rotate-secret, add-key, remove-key, revoke-tokens, revoke-token, delete, usage, history, adopt) and prints its result.
 import { confirmDelete } from '../confirm';
 import { formatRevokedTokens, toRevokedTokensView } from '../revoked-tokens';
 import {
@@ -9,15 +9,12 @@ import {
   formatRotated,
   formatStatusChange,
   formatUpdated,
-  toClientView,
-  toCreatedView,
-  toDeletedView,
-  toListView,
-  toRotatedView,
 } from '../format';
+import { toClientView, toCreatedView, toDeletedView, toListView, toRotatedView } from '../views';
 import { formatHistory, toHistoryEntryView } from '../history-view';
 import type { CommandDeps, ParsedCommand } from '../model';
 import { addKeys } from './add-key';
+import { adoptClient, formatAdopted } from './adopt';
 import { createClient } from './create';
 import { deleteClient } from './delete';
 import { clientHistory } from './history';
@@ -111,6 +108,10 @@ export async function runCommand(
     case 'history': {
       const entries = (await clientHistory(deps, parsed.clientId)).map(toHistoryEntryView);
       return print(entries, formatHistory(entries, parsed.clientId));
+    }
+    case 'adopt': {
+      const { record, changed } = await adoptClient(deps, parsed.clientId);
+      return print(toClientView(record), formatAdopted(record, changed));
     }
     case 'usage': {
       const { record, plan, report } = await clientUsage(deps, parsed.clientId, parsed.days);

@@ -1,6 +1,7 @@
 // The `disable` and `enable` commands: a client's status, and its API key's with it.
 import type { ClientStatus } from '../../../../functions/token/core/types';
 import type { CommandDeps, StatusChange } from '../model';
+import { refuseDeclaredEdit } from './ownership';
 import { nextTokensNotBefore, requireClient, syncAfter, writeNext } from './shared';
 
 /**
@@ -20,6 +21,7 @@ export async function setClientStatus(
 ): Promise<StatusChange> {
   const current = await requireClient(deps.store, clientId);
   const command = status === 'disabled' ? 'disable' : 'enable';
+  if (status === 'active') refuseDeclaredEdit(current, 'enable');
   // The record first (a disabled client gets no token and its tokens get 401), then its API key.
   // Already in that status: a rerun, which still completes the key's state.
   if (current.status === status) {
@@ -29,6 +31,10 @@ export async function setClientStatus(
     status === 'disabled'
       ? { ...current, status, tokens_not_before: nextTokensNotBefore(current, deps.clock(), 0) }
       : { ...current, status };
-  const written = await writeNext(deps, current, next, command);
+  // A declared client: the incident `disable` also disables its declaration, which the next
+  // `terraform plan` shows as drift (docs/clients.md, "Clients as code").
+  const written = await writeNext(deps, current, next, command, {
+    disableDeclaration: current.managed_by === 'terraform',
+  });
   return { record: await syncAfter(deps, written, command), changed: true };
 }

@@ -1,7 +1,10 @@
 // Helpers every client command shares: reading a client, the versioned write, times, the API key gateway.
 import { ClientNotFoundError } from '../../../../tools/dev-adapters/errors';
 import { UsageError } from '../../../../tools/cli/usage-error';
-import type { ClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store';
+import type {
+  ClientAdminStore,
+  UpdateOptions,
+} from '../../../../tools/dev-adapters/client-admin-store';
 import type { ClientJwk, ClientRecord } from '../../../../functions/token/core/types';
 import type { CommandDeps } from '../model';
 import type { UsageKeyGateway } from '../../../../tools/dev-adapters/usage-key-gateway';
@@ -54,6 +57,7 @@ export async function requireClient(
  * @param current the record as read
  * @param next the record to write, without `updated_at` and `version`
  * @param command the command making the change, for the audit trail
+ * @param options for a client declared in Terraform: `disableDeclaration` (an incident `disable`)
  * @returns the record as written
  */
 export async function writeNext(
@@ -61,10 +65,15 @@ export async function writeNext(
   current: ClientRecord,
   next: Omit<ClientRecord, 'updated_at' | 'version'>,
   command: AuditedCommand,
+  options: UpdateOptions = {},
 ): Promise<ClientRecord> {
+  const now = isoTime(deps.clock());
+  const { adoption_unfinished: _unfinished, ...rest } = next;
   const record: ClientRecord = {
-    ...next,
-    updated_at: isoTime(deps.clock()),
+    ...rest,
+    // A declared client's runtime record is created by its first CLI write.
+    created_at: next.created_at === '' ? now : next.created_at,
+    updated_at: now,
     version: current.version + 1,
   };
   const audit = await clientAuditEntry(deps, command, {
@@ -72,7 +81,7 @@ export async function writeNext(
     before: current,
     after: record,
   });
-  await deps.store.updateClient(record, current.version, audit);
+  await deps.store.updateClient(record, current.version, audit, options);
   return record;
 }
 
@@ -119,7 +128,8 @@ export async function syncAfter(
   record: ClientRecord,
   command: AuditedCommand,
 ): Promise<ClientRecord> {
-  if (record.usage_plan === undefined) return record;
+  // A declared client's API key is Terraform's: the CLI never changes it.
+  if (record.usage_plan === undefined || record.managed_by === 'terraform') return record;
   const gateway = await openUsageKeys(deps, false);
   const config = gateway && (await gateway.config());
   if (gateway === undefined || config === undefined) return record;

@@ -4,6 +4,7 @@ import { isSecretClient } from '../../../../functions/token/core/auth-methods';
 import type { ClientRecord, RegisteredAuthMethod } from '../../../../functions/token/core/types';
 import type { ClientChanges, CommandDeps } from '../model';
 import { generateUsageKeyValue, resolvePlan } from '../usage-keys';
+import { refuseDeclaredEdit } from './ownership';
 import { openUsageKeys, requireClient, syncAfter, writeNext } from './shared';
 
 /**
@@ -42,6 +43,7 @@ export async function updateClient(
   changes: ClientChanges,
 ): Promise<ClientRecord> {
   const current = await requireClient(deps.store, clientId);
+  refuseDeclaredEdit(current, 'update');
   if (changes.authMethod !== undefined) checkAuthChange(current, changes.authMethod);
   let plan: Pick<ClientRecord, 'usage_plan' | 'usage_key'> = {};
   if (changes.plan !== undefined) {

@@ -70,6 +70,7 @@ describe('DynamoDbRevocationStateSource', () => {
     expect(request?.Keys).toEqual([
       { client_id: { S: 'client-1' } },
       { client_id: { S: 'revoked#jti-1' } },
+      { client_id: { S: 'declared#client-1' } },
     ]);
     expect(request?.ConsistentRead).toBe(true);
     expect(Object.values(request?.ExpressionAttributeNames ?? {}).sort()).toEqual(
@@ -134,6 +135,41 @@ describe('DynamoDbRevocationStateSource', () => {
         jtiRevokedUntil: 1_800_000_000,
         usageKey: 'k'.repeat(40),
       },
+    ],
+    [
+      'a declared client: status and usage key from the declaration, tokens_not_before from the record',
+      [
+        { client_id: { S: 'client-1' }, tokens_not_before: { N: '1700000000' } },
+        {
+          client_id: { S: 'declared#client-1' },
+          status: { S: 'active' },
+          usage_key: { S: 't'.repeat(40) },
+        },
+      ],
+      {
+        client: 'active',
+        tokensNotBefore: 1_700_000_000,
+        jtiRevokedUntil: undefined,
+        usageKey: 't'.repeat(40),
+      },
+    ],
+    [
+      'a declared client disabled in its declaration (an incident disable)',
+      [{ client_id: { S: 'declared#client-1' }, status: { S: 'disabled' } }],
+      { client: 'inactive', tokensNotBefore: undefined, jtiRevokedUntil: undefined },
+    ],
+    [
+      'a client being adopted: the declaration wins over the record it replaces, key included',
+      [
+        { client_id: { S: 'client-1' }, status: { S: 'active' }, usage_key: { S: 'c'.repeat(40) } },
+        { client_id: { S: 'declared#client-1' }, status: { S: 'disabled' } },
+      ],
+      { client: 'inactive', tokensNotBefore: undefined, jtiRevokedUntil: undefined },
+    ],
+    [
+      'the runtime record of a client removed from Terraform (no status): inactive',
+      [{ client_id: { S: 'client-1' }, last_used_at: { S: '2025-01-01T00:00:00.000Z' } }],
+      { client: 'inactive', tokensNotBefore: undefined, jtiRevokedUntil: undefined },
     ],
   ])('parses %s', async (_name, items, expected) => {
     // Arrange

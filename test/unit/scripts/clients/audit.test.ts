@@ -69,7 +69,10 @@ function setup(identifyCaller: CliOptions['identifyCaller'] = async () => TEST_A
 }
 
 /** Runs every command that changes a client, once; returns what they printed that must stay secret. */
-async function everyCommand(run: ReturnType<typeof setup>['run']) {
+async function everyCommand(
+  run: ReturnType<typeof setup>['run'],
+  store?: ReturnType<typeof setup>['store'],
+) {
   const created = (await run('create', '--name', 'Orders', '--scopes', 'orders:read')).json as {
     client_id: string;
     client_secret: string;
@@ -102,6 +105,19 @@ async function everyCommand(run: ReturnType<typeof setup>['run']) {
     await run('remove-key', jwt.client_id, 'key-1'),
     await run('delete', id, '--yes'),
   );
+  if (store !== undefined) {
+    // A client Terraform declares with client_id = adopted-1, whose CLI record is still whole.
+    store.records.set(
+      'adopted-1',
+      clientRecord({
+        client_id: 'adopted-1',
+        managed_by: 'terraform',
+        terraform_address: 'clients["legacy"]',
+        adoption_unfinished: true,
+      }),
+    );
+    results.push(await run('adopt', 'adopted-1'));
+  }
   for (const r of results) expect([r.code, r.err]).toEqual([EXIT.OK, '']);
   const rotated = results[2]?.json as { client_secret: string };
   return { id, jwtId: jwt.client_id, secrets: [created.client_secret, rotated.client_secret] };
@@ -113,7 +129,7 @@ describe('audit entries of the clients commands', () => {
     const { store, run } = setup();
 
     // Act
-    const { id, jwtId } = await everyCommand(run);
+    const { id, jwtId } = await everyCommand(run, store);
 
     // Assert: one entry per write, all by the caller, every audited command present
     expect(store.unaudited).toBe(0);

@@ -2,7 +2,8 @@
 import { parseCommandLine } from '../../../../scripts/lib/clients/args';
 import { createClient } from '../../../../scripts/lib/clients/commands/create';
 import { updateClient } from '../../../../scripts/lib/clients/commands/update';
-import { formatClient, formatList, toListView } from '../../../../scripts/lib/clients/format';
+import { formatClient, formatList } from '../../../../scripts/lib/clients/format';
+import { toListView } from '../../../../scripts/lib/clients/views';
 import type { CreateClientInput } from '../../../../scripts/lib/clients/model';
 import { clientSnapshot } from '../../../../tools/dev-adapters/audit-entry';
 import { makeDeps } from '../../../support/clients-cli';

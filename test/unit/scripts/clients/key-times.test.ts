@@ -7,7 +7,7 @@ import {
   parseClientRecord,
 } from '../../../../functions/token/adapters/client-record';
 import { fromAttributeMap } from '../../../../functions/token/adapters/dynamodb-item';
-import { toItem } from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { toItem } from '../../../../tools/dev-adapters/client-item-dynamodb';
 import { clientKeyPair } from '../../../support/client-assertions';
 import { makeDeps } from '../../../support/clients-cli';
 

@@ -1,6 +1,6 @@
 // Unit tests of finding stale clients and showing credential ages: `list --unused-since` and `--secret-older-than` over records with known times (injected clock), the columns and JSON fields of list and show, and the usage errors of bad durations.
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
-import type { ListView, ClientView } from '../../../../scripts/lib/clients/format';
+import type { ListView, ClientView } from '../../../../scripts/lib/clients/views';
 import { ageText } from '../../../../scripts/lib/clients/format';
 import type { ClientRecord } from '../../../../functions/token/core/types';
 import { EXIT } from '../../../../tools/cli/exit-codes';

@@ -874,6 +874,29 @@ describe('AwsJsonClient clock skew', () => {
     expect(transport.calls[1]?.headers['x-amz-date']).toBe(amzDate(server));
   });
 
+  it('retries an attempt signed before a concurrent attempt corrected the clock', async () => {
+    // Arrange: two calls in flight (a client lookup reads two items at once), both signed with
+    // the skewed clock; the first refusal corrects it, the second is then no longer skewed
+    const server = NOW + 20 * MINUTE;
+    const { client, transport } = fakeAwsClient(
+      DYNAMODB,
+      [signatureExpired(server), signatureExpired(server), OK],
+      { clock },
+    );
+
+    // Act
+    const results = await Promise.all([client.send('GetItem', {}), client.send('GetItem', {})]);
+
+    // Assert: both retried once, signed with the service's time
+    expect(results).toHaveLength(2);
+    expect(transport.calls.map((c) => c.headers['x-amz-date'])).toEqual([
+      amzDate(NOW),
+      amzDate(NOW),
+      amzDate(server),
+      amzDate(server),
+    ]);
+  });
+
   it('fails as clock_skew, saying how far off it was, when the corrected attempt was the last', async () => {
     // Arrange
     const server = NOW + 10 * MINUTE;

@@ -7,7 +7,7 @@ import { TableNotFoundError } from '../../../../functions/token/adapters/errors'
 import { DynamoDbRevocationStore } from '../../../../functions/token/adapters/revocation-store-dynamodb';
 import { ServerError, TemporarilyUnavailableError } from '../../../../functions/token/core/errors';
 import type { ClientRecord } from '../../../../functions/token/core/types';
-import { toItem } from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { toItem } from '../../../../tools/dev-adapters/client-item-dynamodb';
 import {
   awsErrorReply,
   fakeAwsClient,
@@ -71,6 +71,12 @@ const found = (item: unknown): FakeReply => ({ status: 200, body: { Item: item }
 const notFound: FakeReply = { status: 200, body: {} };
 
 describe('DynamoDbClientStore', () => {
+  /** A BatchGetItem answer holding these items of the table (none: no such client). */
+  const found = (...items: unknown[]): FakeReply => ({
+    status: 200,
+    body: { Responses: { clients: items }, UnprocessedKeys: {} },
+  });
+  const notFound = found();
   const newStore = (
     replies: FakeReply[],
   ): { store: DynamoDbClientStore; transport: FakeTransport } => {
@@ -79,7 +85,7 @@ describe('DynamoDbClientStore', () => {
   };
 
   describe('getClient', () => {
-    it('sends a strongly consistent GetItem on the partition key', async () => {
+    it('sends one strongly consistent BatchGetItem of the record and its declaration', async () => {
       // Arrange
       const { store, transport } = newStore([notFound]);
 
@@ -89,11 +95,14 @@ describe('DynamoDbClientStore', () => {
       // Assert
       expect(read).toBeUndefined();
       expect(transport.calls).toHaveLength(1);
-      expect(transport.calls[0]?.operation).toBe('GetItem');
+      expect(transport.calls[0]?.operation).toBe('BatchGetItem');
       expect(transport.calls[0]?.input).toEqual({
-        TableName: 'clients',
-        Key: { client_id: { S: 'c1' } },
-        ConsistentRead: true,
+        RequestItems: {
+          clients: {
+            Keys: [{ client_id: { S: 'c1' } }, { client_id: { S: 'declared#c1' } }],
+            ConsistentRead: true,
+          },
+        },
       });
     });
 
@@ -111,7 +120,10 @@ describe('DynamoDbClientStore', () => {
           if (clientId.includes('#')) {
             expect(transport.calls).toHaveLength(0);
           } else {
-            expect(transport.calls[0]?.input.Key).toEqual({ client_id: { S: clientId } });
+            expect(
+              (transport.calls[0]?.input as { RequestItems: { clients: { Keys: unknown[] } } })
+                .RequestItems.clients.Keys[0],
+            ).toEqual({ client_id: { S: clientId } });
           }
         }),
         { numRuns: 200 },
@@ -314,6 +326,65 @@ describe('DynamoDbClientStore', () => {
       expect(hanging.calls).toHaveLength(1);
       expect(signals[0]?.aborted).toBe(true);
       expect(signals[0]?.reason).toBe(cause);
+    });
+  });
+
+  describe('a client declared in Terraform', () => {
+    const DECLARATION = {
+      client_id: { S: 'declared#c1' },
+      managed_by: { S: 'terraform' },
+      name: { S: 'Declared' },
+      status: { S: 'active' },
+      scopes: { L: [{ S: 'a' }] },
+      audiences: { L: [] },
+      token_endpoint_auth_method: { S: 'client_secret' },
+    };
+
+    it('reads the declaration beside the record, in any order: declared fields, runtime secrets', async () => {
+      // Arrange
+      const runtime = { client_id: { S: 'c1' }, secrets: ITEM.secrets, version: { N: '2' } };
+      const { store } = newStore([found(DECLARATION, runtime)]);
+
+      // Act
+      const read = await store.getClient('c1');
+
+      // Assert
+      expect(read).toMatchObject({
+        name: 'Declared',
+        secrets: RECORD.secrets,
+        version: 2,
+        managed_by: 'terraform',
+      });
+    });
+
+    it('answers 503 when DynamoDB leaves a key unprocessed: an unknown state is never "no client"', async () => {
+      // Arrange
+      const { store } = newStore([
+        {
+          status: 200,
+          body: {
+            Responses: { clients: [ITEM] },
+            UnprocessedKeys: { clients: { Keys: [{ client_id: { S: 'declared#c1' } }] } },
+          },
+        },
+      ]);
+
+      // Act
+      const error = await store.getClient('c1').catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toBeInstanceOf(TemporarilyUnavailableError);
+    });
+
+    it('fails with ServerError when the answer has no items for the table', async () => {
+      // Arrange
+      const { store } = newStore([{ status: 200, body: { Responses: {} } }]);
+
+      // Act
+      const error = await store.getClient('c1').catch((e: unknown) => e);
+
+      // Assert
+      expect(error).toBeInstanceOf(ServerError);
     });
   });
 

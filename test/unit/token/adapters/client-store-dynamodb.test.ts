@@ -9,10 +9,8 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  DynamoDbClientAdminStore,
-  toItem,
-} from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { DynamoDbClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { toItem } from '../../../../tools/dev-adapters/client-item-dynamodb';
 import { TableNotFoundError } from '../../../../functions/token/adapters/errors';
 import {
   ClientExistsError,
@@ -52,6 +50,15 @@ describe('DynamoDbClientAdminStore', () => {
       tableName: 'clients',
       client: new DynamoDBClient({ region: 'eu-west-1' }),
     });
+
+  /** Answers the record's GetItem with `item`, and its declaration's (`declared#`) with none. */
+  const answerGetItem = (item: Record<string, AttributeValue>): void => {
+    ddbMock
+      .on(GetItemCommand)
+      .callsFake((input: { Key: { client_id: { S: string } } }) =>
+        input.Key.client_id.S.startsWith('declared#') ? {} : { Item: item },
+      );
+  };
 
   beforeEach(() => ddbMock.reset());
   afterAll(() => ddbMock.restore());
@@ -107,7 +114,7 @@ describe('DynamoDbClientAdminStore', () => {
 
     it('reads back exactly what it wrote', async () => {
       // Arrange
-      ddbMock.on(GetItemCommand).resolves({ Item: toItem(RECORD) });
+      answerGetItem(toItem(RECORD));
 
       // Act
       const read = await newStore().getClient('c1');
@@ -119,7 +126,7 @@ describe('DynamoDbClientAdminStore', () => {
     it("keeps the token function's last_used_at through a CLI write, and reads it back", async () => {
       // Arrange
       const used = { ...RECORD, last_used_at: '2026-01-02T03:04:05.678Z' };
-      ddbMock.on(GetItemCommand).resolves({ Item: toItem(used) });
+      answerGetItem(toItem(used));
 
       // Act
       const item = toItem(used);
@@ -140,7 +147,7 @@ describe('DynamoDbClientAdminStore', () => {
         usage_key_id: 'key1',
         pending_since: RECORD.created_at,
       };
-      ddbMock.on(GetItemCommand).resolves({ Item: toItem(planned) });
+      answerGetItem(toItem(planned));
 
       // Act
       const read = await newStore().getClient('c1');
@@ -157,7 +164,7 @@ describe('DynamoDbClientAdminStore', () => {
         token_ttl_seconds: { NULL: true },
         note: { BOOL: true },
       };
-      ddbMock.on(GetItemCommand).resolves({ Item: item });
+      answerGetItem(item);
 
       // Act
       const read = await newStore().getClient('c1');
@@ -216,7 +223,7 @@ describe('DynamoDbClientAdminStore', () => {
       ['a binary attribute', { ...toItem(RECORD), name: { B: new Uint8Array([1]) } }],
     ])('fails safely with ServerError on an item with %s', async (_label, item) => {
       // Arrange
-      ddbMock.on(GetItemCommand).resolves({ Item: item });
+      answerGetItem(item);
 
       // Act
       const error = await newStore()

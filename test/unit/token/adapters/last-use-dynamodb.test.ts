@@ -60,26 +60,47 @@ describe('DynamoDbLastUseRecorder.recordUse', () => {
     });
   });
 
-  it('names only the attributes its IAM policy allows', async () => {
+  it('for a client declared in Terraform, may create its runtime record with last_used_at alone', async () => {
     // Arrange
     const { recorder, transport } = newRecorder([{ status: 200, body: {} }]);
 
     // Act
-    await recorder.recordUse(USE);
+    const written = await recorder.recordUse({ ...USE, declared: true });
 
-    // Assert: every attribute in the key, the update and the condition
-    const input = transport.calls[0]?.input as {
-      Key: Record<string, unknown>;
-      ExpressionAttributeNames: Record<string, string>;
-      ConditionExpression: string;
-    };
-    const named = new Set([
-      ...Object.keys(input.Key),
-      ...Object.values(input.ExpressionAttributeNames),
-      ...[...input.ConditionExpression.matchAll(/attribute_\w+\((\w+)\)/g)].map((m) => m[1]),
-    ]);
-    expect([...named].sort()).toEqual([...LAST_USE_ATTRIBUTES].sort());
+    // Assert: no attribute_exists(client_id); the same key, update and attributes
+    expect(written).toBe(true);
+    expect(transport.calls[0]?.input).toMatchObject({
+      Key: { client_id: { S: 'c0ffee00c0ffee00' } },
+      UpdateExpression: 'SET #used = :used',
+      ConditionExpression: 'attribute_not_exists(#used) OR #used < :stale',
+      ExpressionAttributeNames: { '#used': 'last_used_at' },
+      ReturnValues: 'NONE',
+    });
   });
+
+  it.each([false, true])(
+    'names only the attributes its IAM policy allows (declared: %s)',
+    async (declared) => {
+      // Arrange
+      const { recorder, transport } = newRecorder([{ status: 200, body: {} }]);
+
+      // Act
+      await recorder.recordUse({ ...USE, declared });
+
+      // Assert: every attribute in the key, the update and the condition
+      const input = transport.calls[0]?.input as {
+        Key: Record<string, unknown>;
+        ExpressionAttributeNames: Record<string, string>;
+        ConditionExpression: string;
+      };
+      const named = new Set([
+        ...Object.keys(input.Key),
+        ...Object.values(input.ExpressionAttributeNames),
+        ...[...input.ConditionExpression.matchAll(/attribute_\w+\((\w+)\)/g)].map((m) => m[1]),
+      ]);
+      expect([...named].sort()).toEqual([...LAST_USE_ATTRIBUTES].sort());
+    },
+  );
 
   it('answers false, without a retry, when the condition keeps the stored value (normal)', async () => {
     // Arrange

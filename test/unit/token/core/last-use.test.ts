@@ -134,6 +134,20 @@ describe('createTokenIssuer with a last-use recorder', () => {
     expect(failures).toEqual([]);
   });
 
+  it('marks the use of a client declared in Terraform, whose runtime record may not exist yet', async () => {
+    // Arrange
+    const recorder = new ScriptedRecorder(() => Promise.resolve(true));
+    const { issuer } = setup(clientRecord({ managed_by: 'terraform' }), { lastUse: recorder });
+
+    // Act
+    await issuer.issueToken(request());
+
+    // Assert
+    expect(recorder.calls).toEqual([
+      { clientId: 'client-1', usedAt: NOW_ISO, staleBefore: HOUR_AGO_ISO, declared: true },
+    ]);
+  });
+
   it.each([
     ['an hour ago', HOUR_AGO_ISO, 1],
     ['two days ago', new Date(FIXED_NOW_MS - 2 * 86_400_000).toISOString(), 1],

@@ -21,10 +21,8 @@ import {
   type AuditEntry,
 } from '../../../../tools/dev-adapters/audit-entry';
 import { fromAuditItem, toAuditItem } from '../../../../tools/dev-adapters/audit-trail-dynamodb';
-import {
-  DynamoDbClientAdminStore,
-  toItem,
-} from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { DynamoDbClientAdminStore } from '../../../../tools/dev-adapters/client-admin-store-dynamodb';
+import { toItem } from '../../../../tools/dev-adapters/client-item-dynamodb';
 import {
   ClientExistsError,
   ClientNotFoundError,
