@@ -12,19 +12,24 @@ import type {
   RevokedToken,
 } from '../../functions/token/core/types';
 import { replayEntryKey } from '../../functions/token/core/client-assertion';
-import { randomBytes } from 'node:crypto';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { ServerError, TemporarilyUnavailableError } from '../../functions/token/core/errors';
 import type { ClientAdminStore } from './client-admin-store';
 import type { ClientRecord } from '../../functions/token/core/types';
-import {
-  byClientId,
-  isObject,
-  MalformedClientRecordError,
-  parseClientRecord,
-} from '../../functions/token/adapters/client-record';
+import { byClientId, isObject } from '../../functions/token/adapters/client-record';
 import { ClientExistsError, ClientNotFoundError, ConcurrentModificationError } from './errors';
+import { acquireFileLock, writeFileAtomically } from './file-lock';
+import {
+  addAuditEntry,
+  checked,
+  dropExpired,
+  expectVersion,
+  parseFile,
+  statKey,
+  type ClientsMap,
+  type RevokedEntry,
+} from './client-file-entries';
 import {
   isAuditKey,
   MalformedAuditEntryError,
@@ -36,12 +41,6 @@ import {
 /** File name of the client records inside the data directory. */
 export const CLIENTS_FILE = 'clients.json';
 
-/** A `revoked#<jti>` entry of the file. */
-interface RevokedEntry {
-  revoked_client_id?: unknown;
-  expires_at?: unknown;
-}
-
 /** Options of {@link FileClientStore}. */
 export interface FileClientStoreOptions {
   /** Directory holding `clients.json` (created with mode 0700 on the first write). */
@@ -51,9 +50,6 @@ export interface FileClientStoreOptions {
   /** A lock file older than this is considered left behind by a crashed writer (default 30 s). */
   staleLockMs?: number;
 }
-
-/** Parsed file content: raw (unchecked) records by client id. */
-type ClientsMap = Map<string, unknown>;
 
 interface CacheEntry {
   key: string;
@@ -361,138 +357,19 @@ export class FileClientStore implements ClientAdminStore, AssertionReplayCache, 
   }
 
   private async writeAtomically(clients: ClientsMap): Promise<void> {
-    const body = `${JSON.stringify({ clients: Object.fromEntries(clients) }, null, 2)}\n`;
-    const tmp = `${this.filePath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const handle = await fs.open(tmp, 'wx', 0o600);
-      try {
-        await handle.writeFile(body, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(tmp, this.filePath);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw err;
-    }
+    await writeFileAtomically(
+      this.filePath,
+      `${JSON.stringify({ clients: Object.fromEntries(clients) }, null, 2)}\n`,
+    );
     this.cache = undefined;
   }
 
-  /**
-   * Takes the lock file by exclusive create, retrying with jittered backoff; breaks a lock older
-   * than `staleLockMs` (a writer that crashed). Holders keep it for milliseconds only.
-   * @returns a function that releases the lock
-   */
-  private async lock(): Promise<() => Promise<void>> {
-    const deadline = Date.now() + this.lockTimeoutMs;
-    const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const handle = await fs.open(this.lockPath, 'wx', 0o600);
-        try {
-          await handle.writeFile(token, 'utf8');
-        } finally {
-          await handle.close();
-        }
-        return () => this.unlock(token);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      if (await this.breakStaleLock()) continue;
-      if (Date.now() >= deadline) {
-        throw new TemporarilyUnavailableError('the local client store is busy; retry later', {
-          cause: new Error(`lock file ${this.lockPath} is held by another writer`),
-        });
-      }
-      const backoff = Math.min(100, 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
-      await new Promise((resolve) => setTimeout(resolve, backoff));
-    }
+  private lock(): Promise<() => Promise<void>> {
+    return acquireFileLock({
+      lockPath: this.lockPath,
+      timeoutMs: this.lockTimeoutMs,
+      staleMs: this.staleLockMs,
+      busyMessage: 'the local client store is busy; retry later',
+    });
   }
-
-  /** @returns true when a stale lock was removed (or vanished), so the caller retries at once */
-  private async breakStaleLock(): Promise<boolean> {
-    try {
-      const stats = await fs.stat(this.lockPath);
-      if (Date.now() - stats.mtimeMs <= this.staleLockMs) return false;
-      // Re-check just before removing, so a lock that was replaced meanwhile is not broken.
-      const again = await fs.stat(this.lockPath);
-      if (again.ino !== stats.ino || again.mtimeMs !== stats.mtimeMs) return false;
-      await fs.rm(this.lockPath, { force: true });
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
-      throw err;
-    }
-  }
-
-  /** Removes the lock only if it is still ours (a stale-lock breaker may have taken it over). */
-  private async unlock(token: string): Promise<void> {
-    try {
-      if ((await fs.readFile(this.lockPath, 'utf8')) === token) await fs.rm(this.lockPath);
-    } catch {
-      // Already gone: nothing to release.
-    }
-  }
-}
-
-/**
- * Adds an audit entry under its key (the key is not repeated inside), as the DynamoDB store's
- * conditional put does: an existing key is never overwritten, and the whole write is refused.
- */
-function addAuditEntry(clients: ClientsMap, audit: AuditEntry): void {
-  const { key, ...entry } = audit;
-  if (!isAuditKey(key)) throw new ServerError(`${key} is not an audit entry's key`);
-  if (clients.has(key)) {
-    throw new ServerError(`the audit entry ${key} already exists; nothing was changed`);
-  }
-  clients.set(key, entry);
-}
-
-/**
- * Removes reserved (`revoked#`, `jti#`) entries whose `expires_at` has passed. Audit entries have
- * no `expires_at`, so they stay (docs/audit.md, "Retention").
- */
-function dropExpired(clients: ClientsMap, nowSeconds: number): void {
-  for (const [id, raw] of clients) {
-    if (isReservedKey(id) && Number((raw as RevokedEntry)?.expires_at) <= nowSeconds) {
-      clients.delete(id);
-    }
-  }
-}
-
-function statKey(stats: BigIntStats): string {
-  // A rename gives the file a new inode, so a rewrite is noticed even within one mtime tick.
-  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
-}
-
-function parseFile(text: string): ClientsMap {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // No `cause`: V8 quotes a snippet of the text (which holds argon2 hashes) in its message, and
-    // the handler logs the cause's message.
-    throw new ServerError('the local client store file is not valid JSON');
-  }
-  if (!isObject(parsed) || !isObject(parsed.clients)) {
-    throw new ServerError('the local client store file has no "clients" object');
-  }
-  return new Map(Object.entries(parsed.clients));
-}
-
-function checked(clientId: string, raw: unknown): ClientRecord {
-  try {
-    const record = parseClientRecord(raw);
-    if (record.client_id !== clientId) throw new MalformedClientRecordError('client_id');
-    return record;
-  } catch (err) {
-    throw new ServerError('client store returned a malformed record', { cause: err });
-  }
-}
-
-function expectVersion(clients: ClientsMap, clientId: string, expectedVersion: number): void {
-  if (!clients.has(clientId)) throw new ClientNotFoundError(clientId);
-  const stored = (clients.get(clientId) as { version?: unknown } | null)?.version;
-  if (stored !== expectedVersion) throw new ConcurrentModificationError(clientId);
 }
