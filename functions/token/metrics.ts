@@ -1,5 +1,5 @@
 // The token function's metrics beyond the endpoints' counts (docs/metrics.md): AWS throttles and timeouts counted where they happen, and thin timing wrappers around the ports whose latency is published.
-import type { AwsAttemptFailure } from '../shared/aws/json-client';
+import type { AwsAttemptFailure } from '../shared/aws/json-client-options';
 import type { ClientStore, PasswordHasher, Signer } from './core/types';
 import type { TokenMetrics } from './handler-deps';
 

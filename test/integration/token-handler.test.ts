@@ -9,12 +9,8 @@ import { Argon2PasswordHasher } from '../../functions/token/adapters/password-ha
 import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-kms';
 import { KmsSigner } from '../../functions/token/adapters/signer-kms';
 import { DynamoDbClientStore } from '../../functions/token/adapters/client-store-dynamodb';
-import {
-  AwsJsonClient,
-  DYNAMODB,
-  KMS,
-  type AwsJsonService,
-} from '../../functions/shared/aws/json-client';
+import { AwsJsonClient, DYNAMODB, KMS } from '../../functions/shared/aws/json-client';
+import type { AwsJsonService } from '../../functions/shared/aws/json-client-options';
 import { AWS_CALL_BUDGET } from '../../functions/shared/limits';
 import type { SigningAlgorithm } from '../../functions/shared/types';
 import type { ClientRecord } from '../../functions/token/core/types';

@@ -1,9 +1,9 @@
 // A fake HTTP transport for the AWS JSON client in unit tests: scripted replies per attempt, the requests it saw, and no sockets.
-import {
-  AwsJsonClient,
-  type AwsJsonClientOptions,
-  type AwsJsonService,
-} from '../../functions/shared/aws/json-client';
+import { AwsJsonClient } from '../../functions/shared/aws/json-client';
+import type {
+  AwsJsonClientOptions,
+  AwsJsonService,
+} from '../../functions/shared/aws/json-client-options';
 import {
   TransportError,
   type HttpRequest,

@@ -1,7 +1,7 @@
 // A small AWS JSON-protocol client for the Lambdas: SigV4 by AWS's own signer, credentials and endpoints from the environment, the SDK's standard retries, and one budget per operation.
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AWS_CALL_BUDGET, type AwsCallBudget } from '../limits';
-import { AwsCallError, type AwsFailureKind } from './errors';
+import { AwsCallError } from './errors';
 import {
   parseObject,
   readErrorAnswer,
@@ -17,7 +17,6 @@ import {
   regionFrom,
   serviceEndpoint,
   type AwsCredentials,
-  type AwsServiceName,
   type Env,
 } from './environment';
 import { createHttpTransport, type HttpRequest, type HttpTransport } from './http-transport';
@@ -29,26 +28,12 @@ import {
   MAX_CLOCK_SKEW_MS,
   RetryQuota,
 } from './retry-policy';
+import type {
+  AwsAttemptFailure,
+  AwsJsonClientOptions,
+  AwsJsonService,
+} from './json-client-options';
 import { NodeSha256 } from './sha256';
-
-/**
- * A service spoken to in the AWS JSON protocol: every operation is a POST to `/` with
- * `X-Amz-Target: <prefix>.<Operation>` and a JSON body, and errors carry their code in `__type`
- * (or the `X-Amzn-ErrorType` header). DynamoDB uses version 1.0 ("Low-level API": "X-Amz-Target:
- * DynamoDB_20120810.GetItem", "Content-Type: application/x-amz-json-1.0", Amazon DynamoDB
- * Developer Guide, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.LowLevelAPI.html),
- * KMS version 1.1 with the target prefix `TrentService` (the KMS API Reference's request examples:
- * "X-Amz-Target: TrentService.Sign", "Content-Type: application/x-amz-json-1.1",
- * https://docs.aws.amazon.com/kms/latest/APIReference/API_Sign.html#API_Sign_Examples).
- */
-export interface AwsJsonService {
-  /** SigV4 signing name, also the endpoint's service id. */
-  readonly name: AwsServiceName;
-  /** For messages and metrics: `DynamoDB`, `KMS`. */
-  readonly label: string;
-  readonly targetPrefix: string;
-  readonly contentType: string;
-}
 
 /** Amazon DynamoDB (JSON 1.0). */
 export const DYNAMODB: AwsJsonService = Object.freeze({
@@ -65,49 +50,6 @@ export const KMS: AwsJsonService = Object.freeze({
   targetPrefix: 'TrentService',
   contentType: 'application/x-amz-json-1.1',
 });
-
-/** One failed attempt of an operation, as {@link AwsJsonClientOptions.onAttemptFailed} sees it. */
-export interface AwsAttemptFailure {
-  /** `<Service>.<Operation>`, e.g. `DynamoDB.GetItem` or `KMS.Sign`. */
-  operation: string;
-  kind: AwsFailureKind;
-  /** The service's error code, a local one such as `ECONNRESET`, or `OperationBudgetExceeded`. */
-  code: string;
-  /** Which attempt failed: 1 for the first; for the budget, the last attempt made. */
-  attempt: number;
-}
-
-/** Options of {@link AwsJsonClient}; every one but `service` has a production default. */
-export interface AwsJsonClientOptions {
-  service: AwsJsonService;
-  /**
-   * Where region, endpoint and credentials are read from: the adapters pass `process.env` (this
-   * shared code reads no global state); default none, so the overrides below must say everything.
-   */
-  env?: Env;
-  /** Overrides the region of `env`. */
-  region?: string;
-  /** Overrides the endpoint of `env`, e.g. moto_server's URL. */
-  endpoint?: string;
-  /** Overrides the credentials of `env`; called at each attempt. */
-  credentials?: () => AwsCredentials | undefined;
-  /** Timeouts, attempts and operation budget; default AWS_CALL_BUDGET (docs/timeouts.md). */
-  budget?: AwsCallBudget;
-  /** Injected for unit tests; default node:http(s) with the budget's timeouts. */
-  transport?: HttpTransport;
-  /** Injected for tests: wall clock in ms, uniform random in [0, 1), and the backoff wait. */
-  clock?: () => number;
-  random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /**
-   * Observes every failed attempt, whether it is retried or not, and the operation that ran out of
-   * its budget (kind `timeout`, code `OperationBudgetExceeded`): the token function counts
-   * throttles and timeouts here, where they happen, so retried ones count too (docs/metrics.md).
-   * Called synchronously; whatever it throws or rejects is dropped, so an observer never changes
-   * a call's outcome. Default none.
-   */
-  onAttemptFailed?: (failure: AwsAttemptFailure) => void;
-}
 
 /** The environment holds no credentials. */
 class MissingCredentialsError extends Error {

@@ -1,6 +1,7 @@
 // Unit tests of functions/token/metrics.ts: the EMF of AWS throttles and timeouts counted per attempt and operation, the latency wrappers of the ports, and publishing only what was stored.
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DYNAMODB, KMS, type AwsJsonService } from '../../../functions/shared/aws/json-client';
+import { DYNAMODB, KMS } from '../../../functions/shared/aws/json-client';
+import type { AwsJsonService } from '../../../functions/shared/aws/json-client-options';
 import { AWS_CALL_BUDGET } from '../../../functions/shared/limits';
 import type { ClientRecord } from '../../../functions/token/core/types';
 import {

@@ -1,10 +1,7 @@
 // Unit tests of the AWS JSON client's onAttemptFailed observer: every failed attempt reported, retries and the budget included, and an observer that fails never changes a call's outcome.
 import type { AwsCallError } from '../../../../functions/shared/aws/errors';
-import {
-  DYNAMODB,
-  KMS,
-  type AwsAttemptFailure,
-} from '../../../../functions/shared/aws/json-client';
+import { DYNAMODB, KMS } from '../../../../functions/shared/aws/json-client';
+import type { AwsAttemptFailure } from '../../../../functions/shared/aws/json-client-options';
 import { AWS_CALL_BUDGET } from '../../../../functions/shared/limits';
 import {
   awsErrorReply,

@@ -9,12 +9,8 @@ import {
   type HttpRequest,
   type HttpTransport,
 } from '../../../../functions/shared/aws/http-transport';
-import {
-  AwsJsonClient,
-  DYNAMODB,
-  KMS,
-  type AwsJsonService,
-} from '../../../../functions/shared/aws/json-client';
+import { AwsJsonClient, DYNAMODB, KMS } from '../../../../functions/shared/aws/json-client';
+import type { AwsJsonService } from '../../../../functions/shared/aws/json-client-options';
 import { sanitizeErrorCode } from '../../../../functions/shared/aws/error-answer';
 import { CREDENTIAL_CODES, THROTTLING_CODES } from '../../../../functions/shared/aws/retry-policy';
 import { AWS_CALL_BUDGET } from '../../../../functions/shared/limits';
