@@ -74,7 +74,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
         };
   const allowedMethods = fapi2 ? { allowedMethods: FAPI2_AUTH_METHODS } : {};
   // DPoP (RFC 9449 §5): proofs name the token endpoint URL in `htu`; their `jti`s share the
-  // assertions' replay cache under their own keys (client-assertion.ts, dpopProofJtiKey).
+  // assertions' replay cache under their own keys (replay-keys.ts, dpopProofJtiKey).
   const dpopIatWindow = config.dpopIatWindow ?? DEFAULT_DPOP_IAT_WINDOW;
   const dpop =
     deps.replayCache === undefined

@@ -29,7 +29,7 @@ import {
   signAssertion,
 } from '../support/client-assertions';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
-import { dpopProofJtiKey } from '../../functions/token/core/client-assertion';
+import { dpopProofJtiKey } from '../../functions/token/core/replay-keys';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import { basicAuthorization } from '../support/basic-auth';
 import { FakeHasher } from '../support/fake-hasher';

@@ -9,7 +9,7 @@ import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-k
 import { DynamoDbReplayCache } from '../../functions/token/adapters/replay-cache-dynamodb';
 import { KmsSigner } from '../../functions/token/adapters/signer-kms';
 import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
-import { assertionJtiKey } from '../../functions/token/core/client-assertion';
+import { assertionJtiKey } from '../../functions/token/core/replay-keys';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import {
   assertionBody,

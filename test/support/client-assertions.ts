@@ -2,7 +2,8 @@
 import { constants, createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { JwsAlgorithm } from '../../functions/shared/jws-verify';
 import { jwkThumbprint } from '../../functions/shared/jwk';
-import { CLIENT_ASSERTION_TYPE, replayEntryKey } from '../../functions/token/core/client-assertion';
+import { CLIENT_ASSERTION_TYPE } from '../../functions/token/core/client-assertion';
+import { replayEntryKey } from '../../functions/token/core/replay-keys';
 import type {
   AssertionReplayCache,
   AssertionUse,

@@ -11,7 +11,7 @@ import type {
   LastUseRecorder,
   RevokedToken,
 } from '../../functions/token/core/types';
-import { replayEntryKey } from '../../functions/token/core/client-assertion';
+import { replayEntryKey } from '../../functions/token/core/replay-keys';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { ServerError, TemporarilyUnavailableError } from '../../functions/token/core/errors';

@@ -1,6 +1,6 @@
 // The private_key_jwt replay cache on the clients table: one conditional PutItem per assertion `jti`, removed by DynamoDB TTL after the assertion's expiry.
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/revocation';
-import { replayEntryKey } from '../core/client-assertion';
+import { replayEntryKey } from '../core/replay-keys';
 import type { AssertionReplayCache, AssertionUse } from '../core/types';
 import { DynamoDbClientStore } from './client-store-dynamodb';
 

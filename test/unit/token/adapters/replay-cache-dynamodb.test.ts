@@ -2,7 +2,7 @@
 import { DYNAMODB } from '../../../../functions/shared/aws/json-client';
 import { DynamoDbReplayCache } from '../../../../functions/token/adapters/replay-cache-dynamodb';
 import { ServerError, TemporarilyUnavailableError } from '../../../../functions/token/core/errors';
-import { assertionJtiKey } from '../../../../functions/token/core/client-assertion';
+import { assertionJtiKey } from '../../../../functions/token/core/replay-keys';
 import { TableNotFoundError } from '../../../../functions/token/adapters/errors';
 import {
   awsErrorReply,

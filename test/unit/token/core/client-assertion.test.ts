@@ -3,12 +3,12 @@ import crypto, { generateKeyPairSync } from 'node:crypto';
 import { JWS_ALGORITHMS, type JwsAlgorithm } from '../../../../functions/shared/jws-verify';
 import {
   AssertionRejectedError,
-  assertionJtiKey,
   createAssertionVerifier,
   MAX_ASSERTION_LIFETIME_SECONDS,
   MAX_JTI_LENGTH,
   type AssertionFailureReason,
 } from '../../../../functions/token/core/client-assertion';
+import { assertionJtiKey } from '../../../../functions/token/core/replay-keys';
 import {
   MAX_ASSERTION_LENGTH,
   peekAssertionSubject,

@@ -3,7 +3,7 @@ import {
   assertionJtiKey,
   dpopProofJtiKey,
   replayEntryKey,
-} from '../../../../functions/token/core/client-assertion';
+} from '../../../../functions/token/core/replay-keys';
 import { createTokenIssuer } from '../../../../functions/token/core/issue-token';
 import { DEFAULT_DPOP_IAT_WINDOW } from '../../../../functions/shared/dpop-proof';
 import { parseClientRecord } from '../../../../functions/token/adapters/client-record';

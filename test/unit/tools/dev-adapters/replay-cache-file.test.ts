@@ -5,7 +5,7 @@ import path from 'node:path';
 import { FileClientStore } from '../../../../tools/dev-adapters/client-store-file';
 import { FileDpopReplayCache } from '../../../../tools/dev-adapters/dpop-replay-file';
 import { dpopJtiKey } from '../../../../functions/authorizer/core/dpop-request';
-import { assertionJtiKey } from '../../../../functions/token/core/client-assertion';
+import { assertionJtiKey } from '../../../../functions/token/core/replay-keys';
 import { jwtClientRecord, clientKeyPair } from '../../../support/client-assertions';
 
 let dir: string;
