@@ -33,6 +33,7 @@ import { dpopProofJtiKey } from '../../functions/token/core/replay-keys';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import { basicAuthorization } from '../support/basic-auth';
 import { FakeHasher } from '../support/fake-hasher';
+import { createRsaSigningKey, motoTokenHandler } from '../support/moto-token-handler';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { clientRecord, FORM, ISSUER, SECRET, tokenEvent } from '../support/token-fakes';
 import { describeWithMoto } from '../support/tools';
@@ -67,28 +68,7 @@ describeWithMoto()('DPoP-bound tokens against moto', () => {
     await new DynamoDbClientAdminStore({ tableName: TABLE, client: dynamo }).createClient(
       clientRecord({ client_id: 'bound', scopes: ['orders:read'], dpop_bound_access_tokens: true }),
     );
-    const kms = new KMSClient({ endpoint: moto.endpoint });
-    const key = await kms.send(
-      new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
-    );
-    kms.destroy();
-    const keyId = key.KeyMetadata?.KeyId as string;
-    publicKeys = new KmsPublicKeySource({ keyIds: [keyId] });
-    handler = createTokenHandler({
-      config: {
-        issuer: ISSUER,
-        defaultAudience: 'https://api',
-        tokenTtlSeconds: 900,
-        scopesSupported: [],
-      },
-      clientStore: new DynamoDbClientStore({ tableName: TABLE }),
-      replayCache: new DynamoDbReplayCache({ tableName: TABLE }),
-      signer: new KmsSigner({ keyId, algorithm: 'RS256' }),
-      publicKeys,
-      hasher: new FakeHasher(),
-      clock: Date.now,
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
-    });
+    ({ handler, publicKeys } = motoTokenHandler(TABLE, await createRsaSigningKey(moto.endpoint)));
   }, 90_000);
 
   afterAll(async () => {

@@ -2,13 +2,10 @@
 import { AwsJsonClient, DYNAMODB } from '../../functions/shared/aws/json-client';
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { jwtVerify, createLocalJWKSet } from 'jose';
-import { DynamoDbClientStore } from '../../functions/token/adapters/client-store-dynamodb';
 import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-kms';
 import { DynamoDbReplayCache } from '../../functions/token/adapters/replay-cache-dynamodb';
-import { KmsSigner } from '../../functions/token/adapters/signer-kms';
-import { createTokenHandler, type TokenHandler } from '../../functions/token/create-handler';
+import type { TokenHandler } from '../../functions/token/create-handler';
 import { assertionJtiKey } from '../../functions/token/core/replay-keys';
 import { DynamoDbClientAdminStore } from '../../tools/dev-adapters/client-admin-store-dynamodb';
 import {
@@ -26,7 +23,7 @@ import {
   verifiesWithRawKey,
   type DegenerateKey,
 } from '../support/degenerate-keys';
-import { FakeHasher } from '../support/fake-hasher';
+import { createRsaSigningKey, motoTokenHandler } from '../support/moto-token-handler';
 import { createClientsTable, startMoto, type Moto } from '../support/moto';
 import { FORM, ISSUER, tokenEvent } from '../support/token-fakes';
 import { describeWithMoto } from '../support/tools';
@@ -59,28 +56,7 @@ describeWithMoto()('private_key_jwt against moto', () => {
       client: new AwsJsonClient({ service: DYNAMODB, env: process.env, endpoint: moto.endpoint }),
     });
     admin = new DynamoDbClientAdminStore({ tableName: TABLE, client: dynamo });
-    const kms = new KMSClient({ endpoint: moto.endpoint });
-    const key = await kms.send(
-      new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }),
-    );
-    kms.destroy();
-    const keyId = key.KeyMetadata?.KeyId as string;
-    publicKeys = new KmsPublicKeySource({ keyIds: [keyId] });
-    handler = createTokenHandler({
-      config: {
-        issuer: ISSUER,
-        defaultAudience: 'https://api',
-        tokenTtlSeconds: 900,
-        scopesSupported: [],
-      },
-      clientStore: new DynamoDbClientStore({ tableName: TABLE }),
-      replayCache: new DynamoDbReplayCache({ tableName: TABLE }),
-      signer: new KmsSigner({ keyId, algorithm: 'RS256' }),
-      publicKeys,
-      hasher: new FakeHasher(),
-      clock: Date.now,
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
-    });
+    ({ handler, publicKeys } = motoTokenHandler(TABLE, await createRsaSigningKey(moto.endpoint)));
   }, 90_000);
 
   afterAll(async () => {
