@@ -1,0 +1,63 @@
+// The Regions of a multi-Region deployment (docs/multi-region.md), read once at cold start from SERVICE_REGIONS.
+import { configError, optionalString, type Env } from './env';
+
+/**
+ * Environment variable naming every Region the service is deployed to, the function's own
+ * included, comma-separated (`eu-west-1,us-east-1`). Unset, or one Region: a single-Region
+ * deployment. Terraform sets it from the root module's `multi_region.regions`.
+ */
+export const SERVICE_REGIONS_ENV = 'SERVICE_REGIONS';
+
+/**
+ * The longest a client assertion may live (`exp` − `iat`, and `exp` − now) in a multi-Region
+ * deployment, in seconds. Single-use state (`jti#` items) is per Region and replicated eventually,
+ * so an assertion used in one Region can be used once more in another until the first use
+ * replicates or the assertion expires: the cap bounds that window (docs/multi-region.md). Single-
+ * Region deployments keep MAX_ASSERTION_LIFETIME_SECONDS (300).
+ */
+export const MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS = 60;
+
+/**
+ * The largest DPOP_IAT_PAST_SECONDS of a multi-Region deployment, for the same reason as
+ * {@link MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS}: a proof is usable once per Region while its
+ * `iat` is in the window and its first use has not replicated.
+ */
+export const MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX = 60;
+
+/** Where a function runs, and where else the service runs. */
+export interface ServiceRegions {
+  /** The function's own Region (AWS_REGION). */
+  readonly own: string;
+  /** Every Region of the service, own included, in the configured order. */
+  readonly all: readonly string[];
+  /** Whether the service runs in more than one Region. */
+  readonly multiRegion: boolean;
+}
+
+/** A Region name as AWS writes them (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`). */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * @param env the environment
+ * @param own the function's Region (regionFrom(env))
+ * @returns the service's Regions
+ * @throws Error naming SERVICE_REGIONS when an entry is not a Region name, repeats, or the list
+ *   does not hold the function's own Region
+ */
+export function serviceRegions(env: Env, own: string): ServiceRegions {
+  const raw = optionalString(env, SERVICE_REGIONS_ENV);
+  if (raw === undefined) return { own, all: [own], multiRegion: false };
+  const all = raw.split(',').map((r) => r.trim());
+  for (const region of all) {
+    if (!REGION_NAME.test(region)) {
+      throw configError(SERVICE_REGIONS_ENV, `holds ${JSON.stringify(region)}, not a Region name`);
+    }
+  }
+  if (new Set(all).size !== all.length) {
+    throw configError(SERVICE_REGIONS_ENV, 'lists a Region twice');
+  }
+  if (!all.includes(own)) {
+    throw configError(SERVICE_REGIONS_ENV, `does not list the function's own Region (${own})`);
+  }
+  return { own, all, multiRegion: all.length > 1 };
+}
