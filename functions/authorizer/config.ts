@@ -6,6 +6,11 @@ import type { AuthorizerPolicy } from './core/config-document';
 import { DPOP_ALGORITHMS, type DpopAlgorithm, type DpopIatWindow } from '../shared/dpop-proof';
 import { RSA_SIGNING_ALGORITHMS, type RsaSigningAlgorithm } from '../shared/types';
 import {
+  checkMultiRegionDpopIatPast,
+  loadServiceRegions,
+  type ServiceRegions,
+} from '../shared/regions';
+import {
   configError,
   dpopIatWindow,
   integerInRange,
@@ -95,6 +100,12 @@ export interface AuthorizerConfig {
    * 2.0 profile. Undefined (a hand-built configuration) means all of them.
    */
   dpopAlgorithms?: readonly DpopAlgorithm[];
+  /**
+   * The function's Region (AWS_REGION) and SERVICE_REGIONS (functions/shared/regions.ts): in every
+   * log line, on the `dpopjti#` items, and, multi-Region, as a second metric dimension set.
+   * Undefined only outside Lambda, when no Region is set.
+   */
+  serviceRegions?: ServiceRegions;
 }
 
 /** The configuration without the keys and routes (config-source.ts says where those come from). */
@@ -197,9 +208,16 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
     if (problem !== undefined) throw configError('DPOP_PUBLIC_BASE_URL', problem);
   }
 
+  // Multi-Region, a proof can be used once per Region until its first use replicates: the `iat`
+  // window bounds that, so a longer one stops the cold start (docs/multi-region.md).
+  const serviceRegions = loadServiceRegions(env);
+  const iatWindow = dpopIatWindow(env);
+  checkMultiRegionDpopIatPast(serviceRegions, iatWindow.pastSeconds);
+
   return {
     issuer,
     audience,
+    ...(serviceRegions === undefined ? {} : { serviceRegions }),
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
     verifiedTokenCacheSize: integerInRange(
       env,
@@ -215,7 +233,7 @@ export function loadAuthorizerSettings(env: Env): AuthorizerSettings {
       replayTable === undefined
         ? undefined
         : { replayTable, allowedHosts, ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }) },
-    dpopIatWindow: dpopIatWindow(env),
+    dpopIatWindow: iatWindow,
     dpopAlgorithms: dpopAlgorithms(env),
     usagePlans,
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),

@@ -6,11 +6,18 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as RevocationAdapter from './adapters/revocation-state-dynamodb';
 import { loadAuthorizerSettings } from './config';
 import { createAuthorizerHandler, type AuthorizerLogger } from './create-handler';
-import { lazyMetrics, type AuthorizerMetrics } from './metrics';
+import { lazyMetrics, reportJtiSeenInOtherRegion, type AuthorizerMetrics } from './metrics';
 import type * as MetricsEmf from './metrics-emf';
 import type * as DpopReplayAdapter from './adapters/dpop-replay-dynamodb';
 
 let logger: Logger | undefined;
+
+/** Every setting but the keys and routes; a bad one fails the cold start. */
+const config = loadAuthorizerSettings(process.env);
+
+/** The function's own Region, and whether the service runs in others (SERVICE_REGIONS). */
+const regions = config.serviceRegions;
+const multiRegion = regions?.multiRegion === true;
 
 /**
  * One JSON Powertools logger per function (POWERTOOLS_SERVICE_NAME, LOG_LEVEL), created on the
@@ -24,8 +31,10 @@ function powertoolsLogger(): Logger {
     const { Logger: PowertoolsLogger } = require('@aws-lambda-powertools/logger') as {
       Logger: typeof Logger;
     };
+    // Every line carries the function's Region.
     logger = new PowertoolsLogger({
       serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'authorizer',
+      ...(regions === undefined ? {} : { persistentKeys: { region: regions.own } }),
     });
   }
   return logger;
@@ -37,9 +46,6 @@ const lazyLogger: AuthorizerLogger & ConfigLogger = {
   error: (message: string, attributes: Record<string, unknown>) =>
     powertoolsLogger().error(message, attributes),
 };
-
-/** Every setting but the keys and routes; a bad one fails the cold start. */
-const config = loadAuthorizerSettings(process.env);
 
 /**
  * The keys and routes: AUTHORIZER_CONFIG, or the item that AUTHORIZER_CONFIG_TABLE and
@@ -76,13 +82,6 @@ function loadDpopReplayAdapter(): typeof DpopReplayAdapter {
   return require('./adapters/dpop-replay-dynamodb') as typeof DpopReplayAdapter;
 }
 
-const dpopReplayCache =
-  config.dpop === undefined
-    ? undefined
-    : new (loadDpopReplayAdapter().DynamoDbDpopReplayCache)({
-        tableName: config.dpop.replayTable,
-      });
-
 /**
  * EMF metrics (docs/metrics.md), only when POWERTOOLS_METRICS_NAMESPACE is set. Powertools Metrics
  * is required on the first invocation, not at cold load (issue 3's cold-load target is 20 ms above
@@ -98,7 +97,24 @@ const metrics: AuthorizerMetrics | undefined =
         return emf.createEmfAuthorizerMetrics({
           namespace,
           serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'authorizer',
+          // Multi-Region: each metric also under its dimension set plus `region`.
+          ...(multiRegion ? { region: regions.own } : {}),
         });
+      });
+
+/**
+ * The DPoP replay cache: each `dpopjti#` item names the Region; multi-Region, a proof first used
+ * in another Region is reported (docs/multi-region.md).
+ */
+const dpopReplayCache =
+  config.dpop === undefined
+    ? undefined
+    : new (loadDpopReplayAdapter().DynamoDbDpopReplayCache)({
+        tableName: config.dpop.replayTable,
+        region: regions?.own,
+        onSeenInOtherRegion: multiRegion
+          ? reportJtiSeenInOtherRegion(lazyLogger, metrics)
+          : undefined,
       });
 
 /** The Lambda handler (`index.handler` in the bundle). A bad configuration fails the cold start. */

@@ -1,6 +1,7 @@
 // The authorizer's metrics as its handler records them (docs/metrics.md), and the guards that keep a metric from ever changing a decision or loading Powertools before it is needed.
 import type { UnauthorizedReason } from './rejections';
 import type { RevocationStateSource } from './core/revocation-check';
+import type { OtherRegionObserver } from '../shared/replay-region';
 
 /** The `decision` dimension of `AuthorizerDecisions`: what API Gateway got. */
 export type AuthorizerDecision = 'allow' | 'deny' | 'unauthorized';
@@ -15,6 +16,12 @@ export interface AuthorizerMetrics {
   revocationCacheHit(): void;
   /** `RevocationReadFailures`: a failed read of the revocation state. */
   revocationReadFailure(): void;
+  /**
+   * `JtiSeenInOtherRegion` (`kind` = `dpop_authorizer`): a proof refused because another Region
+   * recorded its `jti` first (multi-Region only; docs/multi-region.md). Optional: only the
+   * multi-Region DPoP replay cache records it.
+   */
+  jtiSeenInOtherRegion?(): void;
 }
 
 /**
@@ -38,6 +45,7 @@ export function guardedMetrics(metrics: AuthorizerMetrics): AuthorizerMetrics {
     unauthorized: guard((r: UnauthorizedReason) => metrics.unauthorized(r)),
     revocationCacheHit: guard(() => metrics.revocationCacheHit()),
     revocationReadFailure: guard(() => metrics.revocationReadFailure()),
+    jtiSeenInOtherRegion: guard(() => metrics.jtiSeenInOtherRegion?.()),
   };
 }
 
@@ -56,6 +64,7 @@ export function lazyMetrics(load: () => AuthorizerMetrics): AuthorizerMetrics {
     unauthorized: (r) => get().unauthorized(r),
     revocationCacheHit: () => get().revocationCacheHit(),
     revocationReadFailure: () => get().revocationReadFailure(),
+    jtiSeenInOtherRegion: () => get().jtiSeenInOtherRegion?.(),
   };
 }
 
@@ -76,5 +85,23 @@ export function countReadFailures(
         metrics.revocationReadFailure();
         throw error;
       }),
+  };
+}
+
+/**
+ * The DPoP replay cache's cross-Region observer (multi-Region only): a warning
+ * `jti_seen_in_other_region` with the kind and the Region of the first use, never the `jti` or the
+ * token, and `JtiSeenInOtherRegion`. The proof is refused as replayed either way.
+ * @param logger where the warning goes
+ * @param metrics where it is counted, when configured
+ * @returns the observer
+ */
+export function reportJtiSeenInOtherRegion(
+  logger: { warn(message: string, attributes: Record<string, unknown>): void },
+  metrics: Pick<AuthorizerMetrics, 'jtiSeenInOtherRegion'> | undefined,
+): OtherRegionObserver {
+  return ({ kind, firstRegion }) => {
+    logger.warn('jti_seen_in_other_region', { kind, firstRegion });
+    metrics?.jtiSeenInOtherRegion?.();
   };
 }

@@ -1,4 +1,5 @@
 // The Regions of a multi-Region deployment (docs/multi-region.md), read once at cold start from SERVICE_REGIONS.
+import { regionFrom } from './aws/environment';
 import { configError, optionalString, type Env } from './env';
 
 /**
@@ -60,4 +61,47 @@ export function serviceRegions(env: Env, own: string): ServiceRegions {
     throw configError(SERVICE_REGIONS_ENV, `does not list the function's own Region (${own})`);
   }
   return { own, all, multiRegion: all.length > 1 };
+}
+
+/**
+ * The function's Regions, as both config loaders read them at cold start: its own Region from
+ * AWS_REGION (else AWS_DEFAULT_REGION; regionFrom in aws/environment.ts), which the Lambda runtime
+ * always sets, and SERVICE_REGIONS.
+ * @param env the environment
+ * @returns the Regions; undefined only outside Lambda (tests, the local server), when neither
+ *   AWS_REGION nor AWS_DEFAULT_REGION nor SERVICE_REGIONS is set
+ * @throws Error naming SERVICE_REGIONS (see {@link serviceRegions}), or AWS_REGION when it is
+ *   not a Region name or SERVICE_REGIONS is set without it
+ */
+export function loadServiceRegions(env: Env): ServiceRegions | undefined {
+  const anyRegion = [env.AWS_REGION, env.AWS_DEFAULT_REGION, env.SERVICE_REGIONS].some(
+    (value) => value !== undefined && value.trim() !== '',
+  );
+  if (!anyRegion) return undefined;
+  let own: string;
+  try {
+    own = regionFrom(env);
+  } catch (error) {
+    throw new Error(`Invalid configuration: ${(error as Error).message}`, { cause: error });
+  }
+  return serviceRegions(env, own);
+}
+
+/**
+ * Refuses, at cold start, a DPoP `iat` window whose past side is longer than a multi-Region
+ * deployment allows ({@link MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX}).
+ * @param regions the function's Regions (undefined: single-Region)
+ * @param pastSeconds DPOP_IAT_PAST_SECONDS as loaded
+ * @throws Error naming DPOP_IAT_PAST_SECONDS and SERVICE_REGIONS when it is too long
+ */
+export function checkMultiRegionDpopIatPast(
+  regions: ServiceRegions | undefined,
+  pastSeconds: number,
+): void {
+  if (regions?.multiRegion === true && pastSeconds > MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX) {
+    throw configError(
+      'DPOP_IAT_PAST_SECONDS',
+      `must be at most ${MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX} when ${SERVICE_REGIONS_ENV} lists more than one Region (got ${pastSeconds}): each Region keeps its own used proof ids, so a proof can be replayed once per Region within this window (docs/multi-region.md)`,
+    );
+  }
 }

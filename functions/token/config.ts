@@ -11,6 +11,12 @@ import {
   type SecurityProfile,
 } from './core/security-profile';
 import type { DpopIatWindow } from '../shared/dpop-proof';
+import {
+  checkMultiRegionDpopIatPast,
+  loadServiceRegions,
+  MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS,
+  type ServiceRegions,
+} from '../shared/regions';
 import type { SigningAlgorithm } from '../shared/types';
 import {
   configError,
@@ -83,6 +89,17 @@ export interface TokenConfig {
    * contradicts the profile, as the Terraform validation does.
    */
   securityProfile?: SecurityProfile;
+  /**
+   * The function's Region (AWS_REGION) and SERVICE_REGIONS (functions/shared/regions.ts);
+   * undefined only outside Lambda, when no Region is set.
+   */
+  serviceRegions?: ServiceRegions;
+  /**
+   * Multi-Region only: MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS, the longest a client assertion
+   * may live (`exp` − now and `exp` − `iat`), which bounds the cross-Region replay window
+   * (docs/multi-region.md). Undefined: MAX_ASSERTION_LIFETIME_SECONDS, on `exp` − now only.
+   */
+  maxAssertionLifetimeSeconds?: number;
 }
 
 /**
@@ -144,6 +161,9 @@ function loadSettings(env: Env): TokenConfig {
   const scopesSupported = stringArray(env, 'SCOPES_SUPPORTED', []);
   const clientsTable = requiredString(env, 'CLIENTS_TABLE');
   const keyId = requiredString(env, 'SIGNING_KEY_ID');
+  const serviceRegions = loadServiceRegions(env);
+  const iatWindow = dpopIatWindow(env);
+  checkMultiRegionDpopIatPast(serviceRegions, iatWindow.pastSeconds);
   return {
     issuer,
     defaultAudience,
@@ -161,8 +181,12 @@ function loadSettings(env: Env): TokenConfig {
     clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
     acceptTokenEndpointAudience:
       oneOf(env, 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE', ['true', 'false'], 'false') === 'true',
-    dpopIatWindow: dpopIatWindow(env),
+    dpopIatWindow: iatWindow,
     dpopNonceKeyId: optionalString(env, 'DPOP_NONCE_KEY_ID'),
     securityProfile: oneOf(env, 'SECURITY_PROFILE', SECURITY_PROFILES, 'none'),
+    ...(serviceRegions === undefined ? {} : { serviceRegions }),
+    ...(serviceRegions?.multiRegion === true
+      ? { maxAssertionLifetimeSeconds: MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS }
+      : {}),
   };
 }

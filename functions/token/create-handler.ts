@@ -68,6 +68,13 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
             ],
             clockSkewSeconds,
             ...(fapi2 ? { algorithms: FAPI2_ASSERTION_ALGORITHMS } : {}),
+            // Multi-Region (docs/multi-region.md): `exp` − now and `exp` − `iat` both capped.
+            ...(config.maxAssertionLifetimeSeconds === undefined
+              ? {}
+              : {
+                  maxLifetimeSeconds: config.maxAssertionLifetimeSeconds,
+                  maxIssuedLifetimeSeconds: config.maxAssertionLifetimeSeconds,
+                }),
           }),
           replayCache: deps.replayCache,
           clockSkewSeconds,

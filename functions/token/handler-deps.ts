@@ -28,6 +28,7 @@ export type TokenHandlerConfig = Pick<
       | 'acceptTokenEndpointAudience'
       | 'dpopIatWindow'
       | 'securityProfile'
+      | 'maxAssertionLifetimeSeconds'
     >
   >;
 

@@ -13,10 +13,12 @@ import { createPooledRandomBytes } from './adapters/random-bytes-pooled';
 import { KmsPublicKeySource } from './adapters/public-keys-kms';
 import { KmsSigner } from './adapters/signer-kms';
 import { KmsNonceMac } from './adapters/nonce-mac-kms';
+import { addRegionDimensionSets } from '../shared/metrics-region';
 import { loadTokenConfig } from './config';
 import { createTokenHandler, type TokenHandler } from './create-handler';
 import {
   countAwsFailures,
+  reportJtiSeenInOtherRegion,
   storeLatency,
   timeClientStore,
   timePasswordHasher,
@@ -25,12 +27,24 @@ import {
 
 const config = loadTokenConfig(process.env);
 
-/** One JSON logger per function (service name and level from the POWERTOOLS_* variables). */
-const logger = new Logger();
+/** The function's own Region, and whether the service runs in others (SERVICE_REGIONS). */
+const regions = config.serviceRegions;
+const multiRegion = regions?.multiRegion === true;
 
-/** Metrics only when a namespace is configured (docs/metrics.md). */
+/**
+ * One JSON logger per function (service name and level from the POWERTOOLS_* variables); every
+ * line, audit lines included, carries the function's `region` as a persistent key.
+ */
+const logger = new Logger(regions === undefined ? {} : { persistentKeys: { region: regions.own } });
+
+/**
+ * Metrics only when a namespace is configured (docs/metrics.md); in a multi-Region deployment each
+ * metric is also published under its dimension set plus `region`.
+ */
 const metrics = config.metricsNamespace
-  ? new Metrics({ namespace: config.metricsNamespace })
+  ? multiRegion
+    ? addRegionDimensionSets(new Metrics({ namespace: config.metricsNamespace }), regions.own)
+    : new Metrics({ namespace: config.metricsNamespace })
   : undefined;
 
 /**
@@ -76,7 +90,13 @@ export const handler: TokenHandler = createTokenHandler({
       ? undefined
       : new KmsNonceMac({ keyId: config.dpopNonceKeyId, client: kms }),
   // private_key_jwt: used assertion `jti`s, in the clients table (docs/private-key-jwt.md).
-  replayCache: new DynamoDbReplayCache({ tableName: config.clientsTable, client: dynamodb }),
+  // Each item names its Region; multi-Region, a use first recorded in another Region is reported.
+  replayCache: new DynamoDbReplayCache({
+    tableName: config.clientsTable,
+    client: dynamodb,
+    region: regions?.own,
+    onSeenInOtherRegion: multiRegion ? reportJtiSeenInOtherRegion(logger, metrics) : undefined,
+  }),
   // last_used_at, at most hourly per client, beside the Sign (docs/clients.md): its own small
   // budget, so its own client, observed like the others.
   lastUse: new DynamoDbLastUseRecorder({

@@ -1,5 +1,8 @@
 // The token function's metrics beyond the endpoints' counts (docs/metrics.md): AWS throttles and timeouts counted where they happen, and thin timing wrappers around the ports whose latency is published.
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsAttemptFailure } from '../shared/aws/json-client-options';
+import type { OtherRegionObserver } from '../shared/replay-region';
+import { presentedClientIdKeys } from './client-id-log';
 import type { ClientStore, PasswordHasher, Signer } from './core/types';
 import type { TokenMetrics } from './handler-deps';
 
@@ -126,5 +129,32 @@ export function timeSigner(signer: Signer, options: TimingOptions): Signer {
   return {
     keyInfo: () => signer.keyInfo(),
     sign: (signingInput) => timed('KmsSignLatency', options, () => signer.sign(signingInput)),
+  };
+}
+
+/**
+ * The replay caches' cross-Region observer (multi-Region only; docs/multi-region.md): a warning
+ * `jti_seen_in_other_region` with the kind, the Region of the first use and, for an assertion, the
+ * client (as an unauthenticated id is logged: functions/token/client-id-log.ts), never the `jti`;
+ * and `JtiSeenInOtherRegion` by `kind`, published at once. The request is refused as a replay
+ * either way.
+ * @param logger the function's logger
+ * @param metrics the function's metrics, when configured
+ * @returns the observer
+ */
+export function reportJtiSeenInOtherRegion(
+  logger: Pick<Logger, 'warn'>,
+  metrics: TokenMetrics | undefined,
+): OtherRegionObserver {
+  return ({ kind, firstRegion, clientId }) => {
+    logger.warn('jti_seen_in_other_region', {
+      kind,
+      firstRegion,
+      ...(clientId === undefined ? {} : presentedClientIdKeys(clientId)),
+    });
+    metrics
+      ?.singleMetric()
+      .addDimension('kind', kind)
+      .addMetric('JtiSeenInOtherRegion', 'Count', 1);
   };
 }

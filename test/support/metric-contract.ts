@@ -19,21 +19,29 @@ const SECTIONS: Record<string, ContractMetric['fn']> = {
   Authorizer: 'authorizer',
 };
 
+/** The sections of the metrics a multi-Region deployment publishes besides those of SECTIONS. */
+export const MULTI_REGION_SECTIONS: Record<string, ContractMetric['fn']> = {
+  'Multi-Region only: token function': 'token',
+  'Multi-Region only: authorizer': 'authorizer',
+};
+
 /**
  * The metrics of docs/metrics.md: the rows of the tables under "## Token function" and
  * "## Authorizer", whose first four columns are `Metric`, unit, `dimension`s and `value`s.
  * @param file the document (default: docs/metrics.md of this repository)
+ * @param sections the headings to read, by prefix (default: the two single-Region tables)
  * @returns the metrics, in document order
  */
 export function readMetricContract(
   file = path.resolve(__dirname, '..', '..', 'docs', 'metrics.md'),
+  sections: Record<string, ContractMetric['fn']> = SECTIONS,
 ): ContractMetric[] {
   const metrics: ContractMetric[] = [];
   let fn: ContractMetric['fn'] | undefined;
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const heading = /^##\s+(.+)$/.exec(line)?.[1];
     if (heading !== undefined) {
-      fn = Object.entries(SECTIONS).find(([prefix]) => heading.startsWith(prefix))?.[1];
+      fn = Object.entries(sections).find(([prefix]) => heading.startsWith(prefix))?.[1];
       continue;
     }
     const cells = line.split('|').map((c) => c.trim());

@@ -3,6 +3,11 @@ import { AwsCallError } from '../../shared/aws/errors';
 import { AwsJsonClient, DYNAMODB } from '../../shared/aws/json-client';
 import { REVOCATION_READ_BUDGET } from '../../shared/limits';
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/revocation';
+import {
+  REGION_ATTRIBUTE,
+  reportOtherRegion,
+  type OtherRegionObserver,
+} from '../../shared/replay-region';
 import type { DpopReplayCache, DpopProofUse } from '../core/dpop-replay';
 
 /** Options of {@link DynamoDbDpopReplayCache}. */
@@ -13,6 +18,15 @@ export interface DynamoDbDpopReplayCacheOptions {
   client?: AwsJsonClient;
   /** Current time in ms (default Date.now), for the expired-item alternative of the condition. */
   clock?: () => number;
+  /** The function's own Region, written into each item's `region` (docs/multi-region.md). */
+  region?: string;
+  /**
+   * Multi-Region only: told when a proof is refused because another Region recorded it first;
+   * with it the write asks for the refusing item (ReturnValuesOnConditionCheckFailure ALL_OLD),
+   * as the token function's replay cache does (functions/token/adapters/replay-cache-dynamodb.ts
+   * cites the pages and says why only then).
+   */
+  onSeenInOtherRegion?: OtherRegionObserver;
 }
 
 /**
@@ -44,20 +58,32 @@ export class DynamoDbDpopReplayCache implements DpopReplayCache {
    */
   async useOnce(use: DpopProofUse): Promise<boolean> {
     const now = Math.floor(this.clock() / 1000);
+    const region = this.options.region;
     try {
       await this.client.send('PutItem', {
         TableName: this.options.tableName,
         Item: {
           client_id: { S: use.key },
           [EXPIRES_AT_ATTRIBUTE]: { N: String(use.expiresAt) },
+          ...(region === undefined ? {} : { [REGION_ATTRIBUTE]: { S: region } }),
         },
         ConditionExpression: 'attribute_not_exists(client_id) OR #e < :now',
         ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },
         ExpressionAttributeValues: { ':now': { N: String(now) } },
+        ...(this.options.onSeenInOtherRegion === undefined
+          ? {}
+          : { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
       });
       return true;
     } catch (err) {
       if (err instanceof AwsCallError && err.code === 'ConditionalCheckFailedException') {
+        if (region !== undefined) {
+          reportOtherRegion(
+            this.options.onSeenInOtherRegion,
+            { kind: 'dpop_authorizer', region },
+            err.item,
+          );
+        }
         return false;
       }
       throw err;

@@ -43,6 +43,15 @@ export interface AwsCallErrorDetails {
   attempts: number;
   /** What happened, for the log: never a credential, a request body or a response body. */
   detail: string;
+  /**
+   * DynamoDB's ConditionalCheckFailedException carries the item that failed the condition when
+   * the request set ReturnValuesOnConditionCheckFailure to ALL_OLD (its `Item` member, in
+   * attribute-value form; Amazon DynamoDB API Reference, PutItem,
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html, and the
+   * exception's `Item`, "Item which caused the ConditionalCheckFailedException",
+   * https://docs.aws.amazon.com/botocore/latest/reference/services/dynamodb/client/exceptions/ConditionalCheckFailedException.html).
+   */
+  item?: Record<string, unknown>;
 }
 
 /** An AWS call failed. The message names the operation, the code and the attempts, for logs. */
@@ -52,6 +61,11 @@ export class AwsCallError extends Error {
   readonly code: string;
   readonly statusCode: number | undefined;
   readonly attempts: number;
+  /**
+   * The item that failed a DynamoDB condition, when the request asked for it (see
+   * {@link AwsCallErrorDetails.item}). Not enumerable: a logged error never carries an item.
+   */
+  declare readonly item: Record<string, unknown> | undefined;
 
   /**
    * @param details operation, kind, code, status, attempts and a log-safe detail
@@ -70,6 +84,7 @@ export class AwsCallError extends Error {
     this.code = details.code;
     this.statusCode = details.statusCode;
     this.attempts = details.attempts;
+    Object.defineProperty(this, 'item', { value: details.item, enumerable: false });
   }
 
   /** Whether a client should retry later (503 `temporarily_unavailable` with `Retry-After`). */

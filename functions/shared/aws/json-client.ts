@@ -307,7 +307,18 @@ export class AwsJsonClient {
         detail,
       };
     }
-    return { kind: kindOfServiceError(code, status), code, statusCode: status, detail };
+    const failure: Failure = {
+      kind: kindOfServiceError(code, status),
+      code,
+      statusCode: status,
+      detail,
+    };
+    // A failed condition's item, when the request asked for it (ReturnValuesOnConditionCheckFailure).
+    const item = parsed?.Item;
+    if (code === 'ConditionalCheckFailedException' && typeof item === 'object' && item !== null) {
+      failure.item = item as Record<string, unknown>;
+    }
+    return failure;
   }
 
   /** The service's time minus ours, when its `Date` header shows a skew SigV4 refuses. */

@@ -85,6 +85,13 @@ export interface AssertionVerifierOptions {
   clockSkewSeconds: number;
   /** Default MAX_ASSERTION_LIFETIME_SECONDS. */
   maxLifetimeSeconds?: number;
+  /**
+   * When set, an assertion whose `exp` − `iat` exceeds it is refused too (`assertion_exp_too_far`):
+   * a multi-Region deployment sets MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS, so an assertion
+   * is never signed to live longer than the cross-Region replay window allows
+   * (docs/multi-region.md). Unset (single-Region), only `exp` − now is bounded, as before.
+   */
+  maxIssuedLifetimeSeconds?: number;
   /** Finds what makes a key forgeable; default degenerateKeyProblem (a test counts its calls). */
   keyProblem?: (members: ClientJwk) => string | undefined;
   /**
@@ -177,6 +184,7 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
   const audiences = new Set(options.audiences);
   const skew = options.clockSkewSeconds;
   const maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
+  const maxIssuedLifetime = options.maxIssuedLifetimeSeconds;
   const keyProblem = options.keyProblem ?? degenerateKeyProblem;
   const algorithms = options.algorithms === undefined ? undefined : new Set(options.algorithms);
   /** Prepared stored keys; null for a key that loadClientJwk refuses (never used, never retried). */
@@ -345,6 +353,9 @@ export function createAssertionVerifier(options: AssertionVerifierOptions): Asse
     }
     if (iat !== undefined && (!isNumericDate(iat) || iat > now + skew)) {
       throw new AssertionRejectedError('assertion_iat');
+    }
+    if (maxIssuedLifetime !== undefined && iat !== undefined && exp - iat > maxIssuedLifetime) {
+      throw new AssertionRejectedError('assertion_exp_too_far');
     }
     if (typeof jti !== 'string' || jti.length > MAX_JTI_LENGTH || !PRINTABLE.test(jti)) {
       throw new AssertionRejectedError('assertion_jti');

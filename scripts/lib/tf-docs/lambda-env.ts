@@ -304,11 +304,20 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       'the CloudWatch namespace of the metrics listed in [metrics.md](metrics.md) (Embedded Metric Format), which the alarms and the dashboard read; unset, neither function publishes any',
   },
   {
+    name: 'SERVICE_REGIONS',
+    functions: BOTH,
+    // Set by the `service_regions` input of modules/token-endpoint and modules/authorizer once
+    // they have it (issue 27); until then whoever deploys a multi-Region service sets it.
+    source: 'manual',
+    meaning:
+      "multi-Region deployments ([multi-region.md](multi-region.md)): every Region of the service, the function's own (`AWS_REGION`) included, comma-separated (`eu-west-1,us-east-1`); unset or one Region is a single-Region deployment. With more than one, every metric is also published under its dimension set plus `region` ([metrics.md](metrics.md#multi-region)), a client assertion may live at most 60 s, `DPOP_IAT_PAST_SECONDS` above 60 stops the cold start, and a `jti` first used in another Region is logged and counted (`JtiSeenInOtherRegion`)",
+  },
+  {
     name: 'AWS_REGION',
     functions: BOTH,
     source: 'lambda',
     meaning:
-      "the Region of the functions' AWS calls (token: DynamoDB and KMS; authorizer: the revocation read)",
+      "the Region of the functions' AWS calls (token: DynamoDB and KMS; authorizer: the revocation read and the DPoP replay write), and the `region` key of every log line and of the `jti#`/`dpopjti#` items",
   },
   {
     name: 'AWS_ACCESS_KEY_ID',
