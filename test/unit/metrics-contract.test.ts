@@ -37,7 +37,14 @@ import {
   validToken,
 } from '../support/jwt-fixtures';
 import { MemoryClientStore } from '../support/memory-client-store';
-import { readMetricContract, type ContractMetric } from '../support/metric-contract';
+import {
+  MULTI_REGION_SECTIONS,
+  readMetricContract,
+  type ContractMetric,
+} from '../support/metric-contract';
+import { addRegionDimensionSets } from '../../functions/shared/metrics-region';
+import { REPLAY_KINDS, type ReplayKind } from '../../functions/shared/replay-region';
+import { reportJtiSeenInOtherRegion as reportTokenJti } from '../../functions/token/metrics';
 import {
   clientRecord,
   countingBytes,
@@ -52,14 +59,26 @@ import {
 const ROOT = path.resolve(__dirname, '..', '..');
 const NAMESPACE = 'Contract';
 const contract = readMetricContract();
-const rowOf = (fn: ContractMetric['fn'], name: string): ContractMetric | undefined =>
-  contract.find((m) => m.fn === fn && m.name === name);
+/** The metrics a multi-Region deployment publishes: all of the above, and the multi-Region rows. */
+const multiRegionContract = [...contract, ...readMetricContract(undefined, MULTI_REGION_SECTIONS)];
+const rowOf = (
+  fn: ContractMetric['fn'],
+  name: string,
+  rows: ContractMetric[] = contract,
+): ContractMetric | undefined => rows.find((m) => m.fn === fn && m.name === name);
+const REGION = 'eu-west-1';
+const silent = { warn: () => undefined };
 
-/** The EMF lines the token function writes on its main paths, AWS throttles and timeouts included. */
-async function tokenLines(): Promise<EmfLine[]> {
+/**
+ * The EMF lines the token function writes on its main paths, AWS throttles and timeouts included;
+ * with a Region, as a multi-Region deployment writes them (handler.ts), a cross-Region replay of
+ * each kind included.
+ */
+async function tokenLines(region?: string): Promise<EmfLine[]> {
   const emf = captureEmf();
   try {
-    const metrics = new Metrics({ namespace: NAMESPACE, serviceName: 'x-token' });
+    const plain = new Metrics({ namespace: NAMESPACE, serviceName: 'x-token' });
+    const metrics = region === undefined ? plain : addRegionDimensionSets(plain, region);
     const record = storeLatency(metrics);
     const store = new MemoryClientStore([
       clientRecord({ scopes: ['orders:read', 'token:introspect'] }),
@@ -95,14 +114,22 @@ async function tokenLines(): Promise<EmfLine[]> {
       { onAttemptFailed: countAwsFailures(metrics) },
     );
     await client.send('Sign', {}).catch(() => undefined);
+    if (region !== undefined) {
+      const report = reportTokenJti(silent, metrics);
+      report({ kind: 'assertion', region, firstRegion: 'us-east-1', clientId: 'client-1' });
+      report({ kind: 'dpop_token', region, firstRegion: 'us-east-1' });
+    }
     return [...emf.lines];
   } finally {
     emf.restore();
   }
 }
 
-/** The EMF lines the authorizer writes: allow, a 401, a cache hit, a failed revocation read. */
-async function authorizerLines(): Promise<EmfLine[]> {
+/**
+ * The EMF lines the authorizer writes: allow, a 401, a cache hit, a failed revocation read; with a
+ * Region, as a multi-Region deployment writes them, a cross-Region proof replay included.
+ */
+async function authorizerLines(region?: string): Promise<EmfLine[]> {
   const emf = captureEmf();
   try {
     const keys = makeKeys();
@@ -114,10 +141,15 @@ async function authorizerLines(): Promise<EmfLine[]> {
       clockSkewSeconds: 30,
       revocation: { tableName: 't', cacheTtlSeconds: 60, staleSeconds: 0 },
     };
+    const metrics = createEmfAuthorizerMetrics({
+      namespace: NAMESPACE,
+      serviceName: 'x-authorizer',
+      ...(region === undefined ? {} : { region }),
+    });
     const handler = createAuthorizerHandler({
       config,
       clock: () => AUTHORIZER_NOW_MS,
-      metrics: createEmfAuthorizerMetrics({ namespace: NAMESPACE, serviceName: 'x-authorizer' }),
+      metrics,
       revocationSource: {
         read: async (_clientId, jti) => {
           if (jti === 'unreadable') throw new Error('DynamoDB down');
@@ -137,6 +169,7 @@ async function authorizerLines(): Promise<EmfLine[]> {
     await call(live);
     await call(live);
     await call(validToken(keys.es, validClaims({ jti: 'unreadable' })));
+    if (region !== undefined) metrics.jtiSeenInOtherRegion?.();
     return [...emf.lines];
   } finally {
     emf.restore();
@@ -145,8 +178,8 @@ async function authorizerLines(): Promise<EmfLine[]> {
 
 describe('the EMF the functions write, against docs/metrics.md', () => {
   it.each<[ContractMetric['fn'], () => Promise<EmfLine[]>]>([
-    ['token', tokenLines],
-    ['authorizer', authorizerLines],
+    ['token', () => tokenLines()],
+    ['authorizer', () => authorizerLines()],
   ])(
     '%s: each metric is a row of its section, with its unit, exactly its dimension set and a listed value; every row is written',
     async (fn, run) => {
@@ -179,6 +212,62 @@ describe('the EMF the functions write, against docs/metrics.md', () => {
       expect(rows.map((r) => r.name).filter((name) => !written.has(name))).toEqual([]);
     },
   );
+});
+
+describe('multi-Region: the EMF the functions write, against docs/metrics.md', () => {
+  it.each<[ContractMetric['fn'], (region: string) => Promise<EmfLine[]>]>([
+    ['token', tokenLines],
+    ['authorizer', authorizerLines],
+  ])(
+    '%s: each metric is a row (multi-Region rows included), under its set and its set plus region; every row is written',
+    async (fn, run) => {
+      // Arrange
+      const rows = multiRegionContract.filter((m) => m.fn === fn);
+
+      // Act
+      const lines = await run(REGION);
+
+      // Assert
+      for (const line of lines) {
+        expect(line.region).toBe(REGION);
+        for (const metric of emittedMetrics([line])) {
+          const row = rowOf(fn, metric.name, multiRegionContract);
+          expect([metric.name, metric.namespace, metric.unit, metric.dimensionSets]).toEqual([
+            metric.name,
+            NAMESPACE,
+            row?.unit,
+            [row?.dimensions, [...(row?.dimensions ?? []), 'region']],
+          ]);
+          const dimension = row?.dimensions[1];
+          if (dimension !== undefined) {
+            expect([metric.name, row?.values]).toEqual([
+              metric.name,
+              expect.arrayContaining([line[dimension]]),
+            ]);
+          }
+        }
+      }
+      const written = new Set(emittedMetrics(lines).map((m) => m.name));
+      expect(rows.map((r) => r.name).filter((name) => !written.has(name))).toEqual([]);
+    },
+  );
+
+  it('JtiSeenInOtherRegion: the kinds the code can write are the rows’ values, per function', () => {
+    // Arrange: the token function writes the first two kinds, the authorizer the third.
+    const all = membersOf<ReplayKind>({ assertion: true, dpop_token: true, dpop_authorizer: true });
+    const values = (fn: ContractMetric['fn']) =>
+      rowOf(fn, 'JtiSeenInOtherRegion', multiRegionContract)?.values ?? [];
+
+    // Act / Assert
+    expect([...REPLAY_KINDS].sort()).toEqual(all);
+    expect([...values('token'), ...values('authorizer')].sort()).toEqual(all);
+    expect(values('authorizer')).toEqual(['dpop_authorizer']);
+  });
+
+  it('single-Region contract sets hold no region and no multi-Region-only metric', () => {
+    expect(contract.some((m) => m.dimensions.includes('region'))).toBe(false);
+    expect(contract.some((m) => m.name === 'JtiSeenInOtherRegion')).toBe(false);
+  });
 });
 
 /**
