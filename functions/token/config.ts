@@ -11,6 +11,8 @@ import {
   type SecurityProfile,
 } from './core/security-profile';
 import type { DpopIatWindow } from '../shared/dpop-proof';
+import { regionFrom } from '../shared/aws/environment';
+import { SERVICE_REGIONS_ENV, serviceRegions, type ServiceRegions } from '../shared/regions';
 import type { SigningAlgorithm } from '../shared/types';
 import {
   configError,
@@ -83,6 +85,11 @@ export interface TokenConfig {
    * contradicts the profile, as the Terraform validation does.
    */
   securityProfile?: SecurityProfile;
+  /**
+   * SERVICE_REGIONS: every Region of the service (functions/shared/regions.ts); undefined when
+   * unset (single-Region). RFC 7009 revocations are written to each of them.
+   */
+  regions?: ServiceRegions;
 }
 
 /**
@@ -164,5 +171,8 @@ function loadSettings(env: Env): TokenConfig {
     dpopIatWindow: dpopIatWindow(env),
     dpopNonceKeyId: optionalString(env, 'DPOP_NONCE_KEY_ID'),
     securityProfile: oneOf(env, 'SECURITY_PROFILE', SECURITY_PROFILES, 'none'),
+    ...(optionalString(env, SERVICE_REGIONS_ENV) === undefined
+      ? {}
+      : { regions: serviceRegions(env, regionFrom(env)) }),
   };
 }

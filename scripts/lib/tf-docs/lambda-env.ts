@@ -262,6 +262,16 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       'token: the DynamoDB table of client records, `revoked#` and `jti#` items; required. Authorizer: the table the revocation check reads; set only with `revocation_check`',
   },
   {
+    name: 'SERVICE_REGIONS',
+    functions: BOTH,
+    source: {
+      terraform:
+        '`service_regions` of modules/token-endpoint and modules/authorizer, set only when it lists more than one Region',
+    },
+    meaning:
+      "every Region of a multi-Region deployment, own included, comma-separated ([multi-region.md](multi-region.md)); unset: single-Region. Token: each RFC 7009 revocation is also written to every other Region's clients table (503 when one fails); both functions: the multi-Region caps, the Region in logs and metrics",
+  },
+  {
     name: 'CLOCK_SKEW_SECONDS',
     functions: BOTH,
     source: { terraform: '`clock_skew_seconds`' },
