@@ -68,6 +68,10 @@ export interface RegionResult {
   superseded?: true;
 }
 
+/** Socket errors that mean the Region's endpoint could not be reached. */
+const UNREACHABLE =
+  /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)\b/;
+
 /**
  * @param err what a Region's write threw
  * @returns its kind for the report
@@ -78,14 +82,11 @@ export function failureKind(err: unknown): string {
   if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException') return 'denied';
   if (isThrottlingError(err)) return 'throttled';
   if (isTimeoutError(err)) return 'timeout';
-  const code = (err as { code?: unknown } | null)?.code;
-  if (
-    typeof code === 'string' &&
-    ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE'].includes(code)
-  ) {
-    return 'unreachable';
-  }
-  return 'error';
+  // A socket error's code; the SDK's retry layer may wrap it into its message ("AWS SDK error
+  // wrapper for Error: connect ECONNREFUSED ...") when it does not see an Error instance.
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  const text = `${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`;
+  return UNREACHABLE.test(text) ? 'unreachable' : 'error';
 }
 
 /**

@@ -1,4 +1,5 @@
 // Unit tests of the clients CLI across Regions (fake Regions): admin writes refused outside the control Region of config#regions, the cutoff and revoked items written to every Region with a per-Region report (text and --json), exit 4 after writing all it could, and the single-Region case.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
 import { failureKind } from '../../../../scripts/lib/clients/regions';
 import type { ClientRecord, RevokedToken } from '../../../../functions/token/core/types';
@@ -248,7 +249,7 @@ describe('config#regions and failure kinds', () => {
         control_region: { S: 'eu-west-1' },
       }),
     ).toEqual(TWO);
-    for (const item of [
+    const malformed: Record<string, AttributeValue>[] = [
       { regions: { L: [] }, control_region: { S: 'eu-west-1' } },
       { regions: { L: [{ S: 'Europe' }] }, control_region: { S: 'Europe' } },
       {
@@ -257,7 +258,8 @@ describe('config#regions and failure kinds', () => {
       },
       { regions: { L: [{ S: 'eu-west-1' }] }, control_region: { S: 'us-east-1' } },
       { regions: { L: [{ S: 'eu-west-1' }] } },
-    ]) {
+    ];
+    for (const item of malformed) {
       expect(() => parseRegionsConfig(item)).toThrow(
         'config#regions item of the clients table is malformed',
       );
@@ -270,6 +272,15 @@ describe('config#regions and failure kinds', () => {
     ['throttling', { name: 'ThrottlingException' }, 'throttled'],
     ['a timeout', { name: 'TimeoutError' }, 'timeout'],
     ['a refused connection', { name: 'Error', code: 'ECONNREFUSED' }, 'unreachable'],
+    [
+      'a refused connection the SDK wrapped',
+      {
+        name: 'Error',
+        message: 'AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1',
+      },
+      'unreachable',
+    ],
+    ['no error at all', undefined, 'error'],
     ['anything else', { name: 'InternalServerError' }, 'error'],
   ])('names %s', (_name, err, kind) => {
     expect(failureKind(err)).toBe(kind);
