@@ -419,6 +419,21 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     expect(await decide(B, token)).toBe('Unauthorized');
   });
 
+  it('a cutoff write of an older record version never replaces a later one (two operators crossing)', async () => {
+    // Arrange
+    const regions = new DynamoDbRegionalRevocations({ tableName: TABLE, ownRegion: A });
+    const cutoff = { clientId: 'crossing', tokensNotBefore: 100, updatedAt: 100 };
+
+    // Act
+    const later = await regions.putCutoff(B, { ...cutoff, status: 'disabled', recordVersion: 6 });
+    const older = await regions.putCutoff(B, { ...cutoff, status: 'active', recordVersion: 5 });
+    const again = await regions.putCutoff(B, { ...cutoff, status: 'disabled', recordVersion: 6 });
+
+    // Assert
+    expect([later, older, again]).toEqual(['written', 'superseded', 'written']);
+    expect((await getItem(B, 'cutoff#crossing'))?.status?.S).toBe('disabled');
+  });
+
   it("admin writes from B's Region are refused, naming the control Region; reads and revoke-token are not", async () => {
     // Arrange
     const client = await createReplicatedClient();
