@@ -321,6 +321,16 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
       'Unauthorized',
       'Unauthorized',
     ]);
+    // show, from either Region, reports the cutoff of each.
+    const shown = await cli(B, ['show', client.id, '--json']);
+    expect(
+      (
+        JSON.parse(shown.stdout) as { revocation_state: { region: string; state: string }[] }
+      ).revocation_state.map((r) => [r.region, r.state]),
+    ).toEqual([
+      [A, 'disabled'],
+      [B, 'disabled'],
+    ]);
   });
 
   it("RFC 7009 at A's token function fans out, so B's authorizer denies the token too", async () => {

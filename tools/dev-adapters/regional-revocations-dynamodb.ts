@@ -9,6 +9,8 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   cutoffKey,
+  parseCutoff,
+  type ClientCutoff,
   EXPIRES_AT_ATTRIBUTE,
   RECORD_VERSION_ATTRIBUTE,
   revokedJtiKey,
@@ -58,6 +60,12 @@ export interface RegionalRevocations {
   putCutoff(region: string, cutoff: CutoffWrite): Promise<'written' | 'superseded'>;
   /** Puts a revoked token's item in one Region's table (idempotent). */
   putRevoked(region: string, token: RevokedToken): Promise<void>;
+  /**
+   * Reads the client's cutoff item in one Region's table (strongly consistent), for `show`.
+   * @returns the cutoff, or undefined when there is none
+   * @throws MalformedCutoffError when it cannot be read (the readers fail closed on it)
+   */
+  readCutoff(region: string, clientId: string): Promise<ClientCutoff | undefined>;
 }
 
 /** A Region name as AWS writes them. */
@@ -167,6 +175,18 @@ export class DynamoDbRegionalRevocations implements RegionalRevocations {
       if (err instanceof ConditionalCheckFailedException) return 'superseded';
       throw err;
     }
+  }
+
+  async readCutoff(region: string, clientId: string): Promise<ClientCutoff | undefined> {
+    const out = await this.client(region).send(
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: { client_id: { S: cutoffKey(clientId) } },
+        ConsistentRead: true,
+      }),
+    );
+    if (out.Item === undefined) return undefined;
+    return parseCutoff(out.Item[STATUS_ATTRIBUTE]?.S, out.Item[TOKENS_NOT_BEFORE_ATTRIBUTE]?.N);
   }
 
   async putRevoked(region: string, token: RevokedToken): Promise<void> {

@@ -14,7 +14,7 @@ import type { Output, ParsedCommand, ProgramName, Target } from './model';
 import { regionFromEnv, type OpenStoreOptions } from './target';
 import type { RegionalRevocations } from '../../../tools/dev-adapters/regional-revocations-dynamodb';
 import {
-  isReadOnly,
+  needsRegions,
   refuseOutsideControlRegion,
   RegionsIncompleteError,
   type RegionLayout,
@@ -141,7 +141,7 @@ async function regionLayout(
   command: Exclude<ParsedCommand, { command: 'help' }>['command'],
   env: NodeJS.ProcessEnv,
 ): Promise<RegionLayout | undefined> {
-  if (target.kind !== 'dynamodb' || isReadOnly(command)) return undefined;
+  if (target.kind !== 'dynamodb' || !needsRegions(command)) return undefined;
   const open = options.openRegions ?? (options.openStore ? undefined : defaultOpenRegions);
   if (open === undefined) return undefined;
   const port = await open(target, env);

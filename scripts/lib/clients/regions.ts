@@ -1,5 +1,6 @@
 // The clients CLI across Regions (docs/multi-region.md): admin writes only in the control Region, and the revocation items written to every Region with a per-Region report.
 import type { ClientRecord, RevokedToken } from '../../../functions/token/core/types';
+import { MalformedCutoffError } from '../../../functions/shared/revocation';
 import { UsageError } from '../../../tools/cli/usage-error';
 import {
   awsErrorName,
@@ -27,6 +28,15 @@ const READ_ONLY: ReadonlySet<string> = new Set(['list', 'show', 'history', 'usag
  */
 export function isReadOnly(command: string): boolean {
   return READ_ONLY.has(command);
+}
+
+/**
+ * @param command a command
+ * @returns whether it works with the Regions: every writing command, and `show` (which reports
+ *   each Region's cutoff)
+ */
+export function needsRegions(command: string): boolean {
+  return !READ_ONLY.has(command) || command === 'show';
 }
 
 /**
@@ -164,6 +174,67 @@ export async function writeRevokedEverywhere(
     { region: own, result: 'ok' },
     ...(await toEveryRegion(others, (region) => layout.port.putRevoked(region, token))),
   ];
+}
+
+/** A Region's cutoff item, as `show` reports it. */
+export interface RegionCutoffView {
+  region: string;
+  /** `none`: no cutoff item (the record alone decides); `unreadable`: the readers deny. */
+  state: 'active' | 'disabled' | 'none' | 'unreadable' | 'failed';
+  /** ISO 8601; tokens issued earlier are dead in that Region. */
+  tokens_not_before?: string;
+  /** `failed`: the kind of failure. */
+  error?: string;
+}
+
+/**
+ * Reads the client's cutoff item in every Region, for `show`; never throws.
+ * @param layout the Regions
+ * @param clientId the client
+ * @returns one entry per Region
+ */
+export function readCutoffEverywhere(
+  layout: RegionLayout,
+  clientId: string,
+): Promise<RegionCutoffView[]> {
+  return Promise.all(
+    regionsOf(layout).map(async (region): Promise<RegionCutoffView> => {
+      try {
+        const cutoff = await layout.port.readCutoff(region, clientId);
+        if (cutoff === undefined) return { region, state: 'none' };
+        return {
+          region,
+          state: cutoff.status,
+          ...(cutoff.tokensNotBefore > 0
+            ? { tokens_not_before: new Date(cutoff.tokensNotBefore * 1000).toISOString() }
+            : {}),
+        };
+      } catch (err) {
+        if (err instanceof MalformedCutoffError) return { region, state: 'unreadable' };
+        return { region, state: 'failed', error: failureKind(err) };
+      }
+    }),
+  );
+}
+
+/**
+ * @param views the cutoff of each Region
+ * @returns human text for `show`
+ */
+export function formatCutoffs(views: readonly RegionCutoffView[]): string {
+  const width = Math.max(...views.map((v) => v.region.length));
+  const lines = views.map((v) => {
+    const what =
+      v.state === 'none'
+        ? 'no cutoff item (the client record decides)'
+        : v.state === 'unreadable'
+          ? 'cutoff item unreadable: every token of the client is refused there'
+          : v.state === 'failed'
+            ? `could not be read (${v.error as string})`
+            : `${v.state}${v.tokens_not_before ? `, tokens issued before ${v.tokens_not_before} refused` : ''}`;
+    return `  ${v.region.padEnd(width)}  ${what}`;
+  });
+  return `\nRevocation state per Region (cutoff#):\n${lines.join('\n')}`;
 }
 
 /** Some Region was not written; the command printed its report. Exit code EXIT.INCOMPLETE. */

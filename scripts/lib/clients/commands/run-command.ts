@@ -29,7 +29,9 @@ import { requireClient } from './shared';
 import { updateClient } from './update';
 import {
   failIfIncomplete,
+  formatCutoffs,
   formatRegionReport,
+  readCutoffEverywhere,
   writeCutoffEverywhere,
   writeRevokedEverywhere,
   type RegionResult,
@@ -73,7 +75,14 @@ export async function runCommand(
     }
     case 'show': {
       const record = await requireClient(deps.store, parsed.clientId);
-      return print(toClientView(record), formatClient(record, deps.clock()));
+      if (deps.regions === undefined) {
+        return print(toClientView(record), formatClient(record, deps.clock()));
+      }
+      const cutoffs = await readCutoffEverywhere(deps.regions, record.client_id);
+      return print(
+        { ...toClientView(record), revocation_state: cutoffs },
+        formatClient(record, deps.clock()) + formatCutoffs(cutoffs),
+      );
     }
     case 'update': {
       const record = await updateClient(deps, parsed.clientId, parsed.changes);

@@ -4,6 +4,7 @@ import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
 import { failureKind } from '../../../../scripts/lib/clients/regions';
 import type { ClientRecord, RevokedToken } from '../../../../functions/token/core/types';
 import { EXIT } from '../../../../tools/cli/exit-codes';
+import { MalformedCutoffError, type ClientCutoff } from '../../../../functions/shared/revocation';
 import {
   parseRegionsConfig,
   type CutoffWrite,
@@ -48,6 +49,16 @@ class FakeRegions implements RegionalRevocations {
   async putRevoked(region: string, token: RevokedToken): Promise<void> {
     this.check(region);
     this.revoked.push([region, token]);
+  }
+  /** Items read back by `readCutoff`, by Region (a test may plant a malformed one). */
+  readonly planted = new Map<string, ClientCutoff | 'malformed'>();
+  async readCutoff(region: string, clientId: string): Promise<ClientCutoff | undefined> {
+    this.check(region);
+    const planted = this.planted.get(region);
+    if (planted === 'malformed') throw new MalformedCutoffError('status');
+    if (planted !== undefined) return planted;
+    const last = this.cutoffs.filter(([r, c]) => r === region && c.clientId === clientId).at(-1);
+    return last && { status: last[1].status, tokensNotBefore: last[1].tokensNotBefore };
   }
 }
 
@@ -236,6 +247,53 @@ describe('the clients CLI across Regions', () => {
       ['eu-west-1', 'active'],
       ['us-east-1', 'active'],
     ]);
+  });
+});
+
+describe('show across Regions', () => {
+  it("reports each Region's cutoff: written, none, unreadable, and a Region that cannot be read", async () => {
+    // Arrange
+    const three: RegionsConfig = {
+      regions: ['eu-west-1', 'us-east-1', 'ap-south-1', 'sa-east-1'],
+      controlRegion: 'eu-west-1',
+    };
+    const regions = new FakeRegions('eu-west-1', three);
+    const { run } = setup(regions);
+    await run('disable', 'client-1');
+    regions.planted.set('ap-south-1', 'malformed');
+    regions.planted.set('us-east-1', { status: 'active', tokensNotBefore: 0 });
+    const down = new FakeRegions('eu-west-1', three, ['sa-east-1']);
+    Object.assign(down, { cutoffs: regions.cutoffs, planted: regions.planted });
+    const shown = setup(down, [{ ...clientRecord(), status: 'disabled' }]);
+
+    // Act
+    const text = await shown.run('show', 'client-1');
+    const json = await shown.run('show', 'client-1', '--json');
+
+    // Assert
+    expect(text.code).toBe(EXIT.OK);
+    expect(text.out.stdoutText()).toContain('Revocation state per Region (cutoff#):');
+    expect(text.out.stdoutText()).toMatch(
+      /eu-west-1 +disabled, tokens issued before 2030-01-01T00:00:00.000Z refused/,
+    );
+    expect(JSON.parse(json.out.stdoutText()).revocation_state).toEqual([
+      { region: 'eu-west-1', state: 'disabled', tokens_not_before: '2030-01-01T00:00:00.000Z' },
+      { region: 'us-east-1', state: 'active' },
+      { region: 'ap-south-1', state: 'unreadable' },
+      { region: 'sa-east-1', state: 'failed', error: 'unreachable' },
+    ]);
+  });
+
+  it('says when a Region has no cutoff item (the record decides)', async () => {
+    // Arrange
+    const { run } = setup(new FakeRegions('us-east-1', TWO));
+
+    // Act
+    const { code, out } = await run('show', 'client-1');
+
+    // Assert
+    expect(code).toBe(EXIT.OK);
+    expect(out.stdoutText()).toMatch(/us-east-1 {2}no cutoff item \(the client record decides\)/);
   });
 });
 
