@@ -77,7 +77,8 @@ ${CREATE_FLAGS}
   show: `show CLIENT_ID
   Shows one client's settings, usage plan and API key id, when it last got a token (recorded at
   most hourly), and secret and key metadata with their ages (creation, registration and expiry
-  times, never hashes or the key's value).`,
+  times, never hashes or the key's value). With --table, also the client's revocation state
+  (cutoff# item) in each Region (revocation_state with --json).`,
   update: `update CLIENT_ID [--name NAME] [--scopes "A B ..."] [--audience AUD]... [--clear-audiences]
                  [--token-ttl SECONDS | --clear-token-ttl] [--plan NAME] [--auth METHOD]
                  [--dpop-bound | --no-dpop-bound]
