@@ -1,4 +1,4 @@
-// Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers and token functions deny (docs/multi-region.md).
+// Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers, token functions and introspection deny (docs/multi-region.md).
 import { randomBytes } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import {
@@ -211,15 +211,10 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     await (sdk[B] as DynamoDBClient).send(new PutItemCommand({ TableName: TABLE, Item: item }));
   };
   /** A client created by the CLI in the control Region and replicated to B. */
-  const createReplicatedClient = async (): Promise<{ id: string; secret: string }> => {
-    const created = await cli(A, [
-      'create',
-      '--name',
-      'Orders',
-      '--scopes',
-      'orders:read',
-      '--json',
-    ]);
+  const createReplicatedClient = async (
+    scopes = 'orders:read',
+  ): Promise<{ id: string; secret: string }> => {
+    const created = await cli(A, ['create', '--name', 'Orders', '--scopes', scopes, '--json']);
     expect(created.code).toBe(EXIT.OK);
     const view = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
     await replicate(view.client_id);
@@ -303,10 +298,21 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     ]);
   });
 
-  it("disable fans out: B's token function refuses the client (cutoff says disabled) while B's record says active", async () => {
+  it("disable fans out: B's token function refuses the client (cutoff says disabled) and introspection says inactive, while B's record says active", async () => {
     // Arrange
     const client = await createReplicatedClient();
+    const resourceServer = await createReplicatedClient('token:introspect');
     const token = await accessToken(B, client);
+    const introspect = async (): Promise<boolean> => {
+      const res = await post(
+        tokenHandler(B),
+        '/oauth2/introspect',
+        resourceServer,
+        `token=${token}`,
+      );
+      return (JSON.parse(res.body) as { active: boolean }).active;
+    };
+    const activeBefore = await introspect();
 
     // Act
     const disabled = await cli(A, ['disable', client.id]);
@@ -321,6 +327,8 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
       'Unauthorized',
       'Unauthorized',
     ]);
+    // Introspection in B reads the cutoff too.
+    expect([activeBefore, await introspect()]).toEqual([true, false]);
     // show, from either Region, reports the cutoff of each.
     const shown = await cli(B, ['show', client.id, '--json']);
     expect(
