@@ -16,7 +16,12 @@ locals {
   # What the last-use update may name: the key and last_used_at. Keep in step with
   # LAST_USE_ATTRIBUTES in functions/token/adapters/last-use-dynamodb.ts.
   last_use_attributes = ["client_id", "last_used_at"]
-  # The clients table of every other Region of the service (the same name in each Region).
+  # The clients table of every other Region of the service (the same name in each Region: "All
+  # replicas in a global table share the same table name", Amazon DynamoDB Developer Guide, "How
+  # DynamoDB global tables work", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html),
+  # as a table ARN arn:<partition>:dynamodb:<region>:<account>:table/<name> (Service Authorization
+  # Reference, "Actions, resources, and condition keys for Amazon DynamoDB",
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
   other_region_table_arns = [
     for r in var.service_regions : "arn:${data.aws_partition.current.partition}:dynamodb:${r}:${data.aws_caller_identity.current.account_id}:table/${var.table_name}"
     if r != data.aws_region.current.id

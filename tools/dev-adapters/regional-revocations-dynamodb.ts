@@ -164,7 +164,10 @@ export class DynamoDbRegionalRevocations implements RegionalRevocations {
             [UPDATED_AT_ATTRIBUTE]: { N: String(cutoff.updatedAt) },
           },
           // Never replace the state of a later record version (two operators' writes crossing);
-          // the same version is written again, so a rerun repairs a Region.
+          // the same version is written again, so a rerun repairs a Region. PutItem "can perform a
+          // conditional put operation ... or replace an existing item if it has certain attribute
+          // values", failing with ConditionalCheckFailedException otherwise (Amazon DynamoDB API
+          // Reference, PutItem, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html).
           ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
           ExpressionAttributeNames: { '#v': RECORD_VERSION_ATTRIBUTE },
           ExpressionAttributeValues: { ':v': { N: String(cutoff.recordVersion) } },
