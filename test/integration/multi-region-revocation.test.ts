@@ -1,5 +1,4 @@
 // Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers, token functions and introspection deny (docs/multi-region.md).
-import { randomBytes } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import {
   DynamoDBClient,
@@ -8,31 +7,11 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { DynamoDbRevocationStateSource } from '../../functions/authorizer/adapters/revocation-state-dynamodb';
-import { loadAuthorizerConfig } from '../../functions/authorizer/config';
-import {
-  createAuthorizerHandler,
-  type AuthorizerHandler,
-} from '../../functions/authorizer/create-handler';
-import { AwsJsonClient, DYNAMODB } from '../../functions/shared/aws/json-client';
-import {
-  REVOCATION_FANOUT_BUDGET,
-  REVOCATION_FANOUT_RETRY_AFTER_SECONDS,
-  REVOCATION_READ_BUDGET,
-} from '../../functions/shared/limits';
-import { DynamoDbClientStore } from '../../functions/token/adapters/client-store-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { REVOCATION_FANOUT_RETRY_AFTER_SECONDS } from '../../functions/shared/limits';
 import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
 import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-kms';
-import { DynamoDbRevocationFanOut } from '../../functions/token/adapters/revocation-fanout-dynamodb';
-import { DynamoDbRevocationStore } from '../../functions/token/adapters/revocation-store-dynamodb';
-import { KmsSigner } from '../../functions/token/adapters/signer-kms';
-import {
-  createTokenHandler,
-  type TokenHandler,
-  type TokenMetrics,
-} from '../../functions/token/create-handler';
+import type { TokenHandler, TokenMetrics } from '../../functions/token/create-handler';
 import { runCli, type CliOptions } from '../../scripts/lib/clients/cli';
 import type { RegionResult } from '../../scripts/lib/clients/regions';
 import { EXIT } from '../../tools/cli/exit-codes';
@@ -43,8 +22,16 @@ import {
 import { basicAuthorization } from '../support/basic-auth';
 import { captureOutput } from '../support/clients-cli';
 import { createClientsTable, freePort, startMoto, type Moto } from '../support/moto';
-import { FORM, ISSUER, tokenEvent } from '../support/token-fakes';
+import { FORM, tokenEvent } from '../support/token-fakes';
 import { describeWithMoto } from '../support/tools';
+import {
+  authorizerDecision,
+  jtiOf,
+  regionalAuthorizer,
+  regionalTokenHandler,
+  type RegionalTokenOptions,
+  type TwoRegionLambdas,
+} from '../support/two-region-lambdas';
 
 jest.setTimeout(120_000);
 
@@ -53,24 +40,6 @@ const AUDIENCE = 'https://api.example.com';
 /** The control Region (the primary) and the other one. */
 const A = 'eu-west-1';
 const B = 'us-east-1';
-const ARN = 'arn:aws:execute-api:eu-west-1:123456789012:api1/prod/GET/orders';
-
-function authorizerEvent(token: string): APIGatewayRequestAuthorizerEvent {
-  return {
-    type: 'REQUEST',
-    methodArn: ARN,
-    resource: '/orders',
-    path: '/orders',
-    httpMethod: 'GET',
-    headers: { Authorization: `Bearer ${token}` },
-    multiValueHeaders: { Authorization: [`Bearer ${token}`] },
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
-  };
-}
 
 describeWithMoto()('revocation across two Regions on moto (no replication)', () => {
   let moto: Moto;
@@ -82,77 +51,24 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
   let deadEndpoint: string;
   const hasher = new Argon2PasswordHasher({ memoryCost: 4096, timeCost: 1 });
 
-  /** The Lambdas' own DynamoDB client in one Region (AWS_REGION picks moto's backend). */
-  const jsonClient = (region: string, budget = REVOCATION_READ_BUDGET): AwsJsonClient =>
-    new AwsJsonClient({ service: DYNAMODB, env: { ...moto.env, AWS_REGION: region }, budget });
-
-  /** A fresh authorizer container of one Region: its own revocation cache, its own table. */
-  const authorizer = (region: string): AuthorizerHandler =>
-    createAuthorizerHandler({
-      config: loadAuthorizerConfig({
-        ISSUER,
-        AUDIENCE,
-        PUBLIC_KEYS_PEM: JSON.stringify([publicKeyPem]),
-        ROUTE_SCOPES: JSON.stringify({ 'GET /orders': [] }),
-        REVOCATION_CHECK: 'true',
-        CLIENTS_TABLE: TABLE,
-        SERVICE_REGIONS: `${A},${B}`,
-        AWS_REGION: region,
-      }),
-      clock: Date.now,
-      revocationSource: new DynamoDbRevocationStateSource({
-        tableName: TABLE,
-        client: jsonClient(region),
-      }),
-    });
+  /** What the Lambdas of both Regions share. */
+  const lambdas = (): TwoRegionLambdas => ({
+    moto,
+    table: TABLE,
+    audience: AUDIENCE,
+    regions: [A, B],
+    keyId,
+    publicKeys,
+    publicKeyPem,
+    hasher,
+    deadEndpoint,
+  });
+  /** A fresh authorizer container of one Region (its own cache), and its decision on a token. */
   const decide = (region: string, accessToken: string): Promise<string> =>
-    authorizer(region)(authorizerEvent(accessToken)).then(
-      (result) => result.policyDocument.Statement[0]?.Effect as string,
-      (err: Error) => err.message,
-    );
-
+    authorizerDecision(regionalAuthorizer(lambdas(), region), accessToken);
   /** The token function of one Region, fanning RFC 7009 revocations out to the other. */
-  const tokenHandler = (
-    region: string,
-    options: { otherRegionDown?: boolean; metrics?: TokenMetrics; logLevel?: 'INFO' } = {},
-  ): TokenHandler => {
-    const client = jsonClient(region);
-    return createTokenHandler({
-      config: {
-        issuer: ISSUER,
-        defaultAudience: AUDIENCE,
-        tokenTtlSeconds: 900,
-        scopesSupported: [],
-      },
-      clientStore: new DynamoDbClientStore({ tableName: TABLE, client }),
-      revocations: new DynamoDbRevocationStore({ tableName: TABLE, client }),
-      revocationFanOut: new DynamoDbRevocationFanOut({
-        tableName: TABLE,
-        ownRegion: region,
-        regions: [A, B],
-        env: moto.env,
-        ...(options.otherRegionDown === true
-          ? {
-              clientFor: (other: string) =>
-                new AwsJsonClient({
-                  service: DYNAMODB,
-                  env: { ...moto.env, AWS_REGION: other, AWS_ENDPOINT_URL: deadEndpoint },
-                  budget: REVOCATION_FANOUT_BUDGET,
-                }),
-            }
-          : {}),
-      }),
-      // One signing key for both Regions here; the multi-Region key and its replica are
-      // test/integration/multi-region-*.test.ts's subject.
-      signer: new KmsSigner({ keyId, algorithm: 'RS256' }),
-      publicKeys,
-      hasher,
-      clock: Date.now,
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
-      logger: new Logger({ serviceName: 'token', logLevel: options.logLevel ?? 'SILENT' }),
-      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
-    });
-  };
+  const tokenHandler = (region: string, options: RegionalTokenOptions = {}): TokenHandler =>
+    regionalTokenHandler(lambdas(), region, options);
   const post = (
     handler: TokenHandler,
     path: string,
@@ -470,15 +386,3 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     expect((await getItem(A, 'revoked#leaked-jti'))?.expires_at?.N).toMatch(/^\d+$/);
   });
 });
-
-/**
- * @param token a compact JWS
- * @returns its `jti`
- */
-function jtiOf(token: string): string {
-  return (
-    JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as {
-      jti: string;
-    }
-  ).jti;
-}
