@@ -78,10 +78,10 @@ export async function runCommand(
       if (deps.regions === undefined) {
         return print(toClientView(record), formatClient(record, deps.clock()));
       }
-      const cutoffs = await readCutoffEverywhere(deps.regions, record.client_id);
+      const perRegion = await readCutoffEverywhere(deps.regions, record.client_id);
       return print(
-        { ...toClientView(record), revocation_state: cutoffs },
-        formatClient(record, deps.clock()) + formatCutoffs(cutoffs),
+        { ...toClientView(record), revocation_state: perRegion },
+        formatClient(record, deps.clock()) + formatCutoffs(perRegion),
       );
     }
     case 'update': {
