@@ -164,6 +164,7 @@ locals {
       metrics = concat(
         [for o in local.revocation_results : [local.ns, "Revocations", "service", local.token_service, "outcome", o, { label = "revoke: ${o}" }]],
         [for o in local.introspections : [local.ns, "Introspections", "service", local.token_service, "outcome", o, { label = "introspect: ${o}" }]],
+        [[local.ns, "RevocationFanOutFailures", "service", local.token_service, { label = "revoke: Regions not written" }]],
       )
     },
     {

@@ -227,6 +227,32 @@ export const LAST_USE_WRITE_BUDGET: AwsCallBudget = Object.freeze({
 });
 
 /**
+ * The token function's RFC 7009 fan-out in a multi-Region deployment (docs/multi-region.md): after
+ * the local `revoked#<jti>` write, one PutItem of the same item to each other Region's table, all
+ * at once, each within this budget. Small, because a cross-Region call is off the token request
+ * path and a Region that does not answer within it is reported (503, the client retries) rather
+ * than waited for: two attempts of at most 0.5 s connection and 0.5 s answer each, 1 s in all. It
+ * adds at most 1 s to a revocation request, whose other serial calls (GetItem, GetPublicKey while
+ * not memoised, the local PutItem) fit the default 15 s timeout with room; at the 13 s minimum a
+ * request that meets every worst case at once may be cut by Lambda, which the client sees as a
+ * gateway error and retries (the writes are idempotent).
+ */
+export const REVOCATION_FANOUT_BUDGET: AwsCallBudget = Object.freeze({
+  connectionTimeoutMs: 500,
+  requestTimeoutMs: 500,
+  maxAttempts: 2,
+  operationBudgetMs: 1000,
+});
+
+/**
+ * `Retry-After` of the 503 the revocation endpoint answers when a Region could not be written, in
+ * seconds: RFC 7009 §2.2.1 "If the server responds with HTTP status code 503, the client must
+ * assume the token still exists and may retry after a reasonable delay"
+ * (https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1).
+ */
+export const REVOCATION_FANOUT_RETRY_AFTER_SECONDS = 5;
+
+/**
  * How far in the future `revoke-tokens` (and `disable`) set `tokens_not_before`, in seconds. A
  * token request that read the client record before the write can still sign for as long as its
  * Lambda may run (TOKEN_FUNCTION_TIMEOUT_SECONDS.max = 28 s, after which Lambda stops it), so every

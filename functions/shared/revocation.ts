@@ -29,6 +29,107 @@ export const TOKENS_NOT_BEFORE_ATTRIBUTE = 'tokens_not_before';
 export const USAGE_KEY_ATTRIBUTE = 'usage_key';
 
 /**
+ * Partition key prefix of a client's cutoff item: `client_id = "cutoff#<client id>"`, the client's
+ * revocation state (`status`, `tokens_not_before`) as the clients CLI writes it to EVERY Region of
+ * the service (`revoke-tokens`, `disable`, `enable`; docs/multi-region.md). It exists because
+ * writing the client record itself in several Regions would let a stale copy win last-writer-wins
+ * and undo an admin write; the cutoff item holds nothing an admin write could lose. Readers (the
+ * authorizer, token issuance, introspection) treat a token as dead when the record OR the cutoff
+ * kills it ({@link withCutoff}). Single-Region deployments write it too: one code path.
+ */
+export const CUTOFF_PREFIX = 'cutoff#';
+
+/** String attribute of a cutoff item (as of a client record): `active` or `disabled`. */
+export const STATUS_ATTRIBUTE = 'status';
+
+/** Number attribute of a cutoff item: epoch seconds of the CLI's write (for operators). */
+export const UPDATED_AT_ATTRIBUTE = 'updated_at';
+
+/**
+ * Number attribute of a cutoff item: the client record's `version` it reflects. The CLI's write is
+ * conditional on it (never replaces a cutoff of a later version), so two operators' writes that
+ * cross cannot leave an older state in a Region. Readers ignore it.
+ */
+export const RECORD_VERSION_ATTRIBUTE = 'record_version';
+
+/**
+ * @param clientId a client id
+ * @returns the partition key of its cutoff item
+ */
+export function cutoffKey(clientId: string): string {
+  return CUTOFF_PREFIX + clientId;
+}
+
+/** A client's cutoff item, read. */
+export interface ClientCutoff {
+  /** `disabled`: every token of the client is dead and none is issued. */
+  status: 'active' | 'disabled';
+  /** Epoch seconds; tokens with an earlier `iat` are dead (0: none). */
+  tokensNotBefore: number;
+}
+
+/** A cutoff item whose attributes cannot be read; the reader must fail closed. */
+export class MalformedCutoffError extends Error {
+  constructor(field: string) {
+    super(`the client's cutoff item is malformed: ${field}`);
+    this.name = 'MalformedCutoffError';
+  }
+}
+
+/**
+ * Reads a cutoff item's attributes, however the reader decoded them (a DynamoDB `N` string or a
+ * number). Both are required: an item the CLI did not write whole is refused, never read as "no
+ * cutoff".
+ * @param status the `status` attribute's value
+ * @param tokensNotBefore the `tokens_not_before` attribute's value
+ * @returns the cutoff
+ * @throws MalformedCutoffError naming the first attribute that is missing or wrong
+ */
+export function parseCutoff(status: unknown, tokensNotBefore: unknown): ClientCutoff {
+  if (status !== 'active' && status !== 'disabled')
+    throw new MalformedCutoffError(STATUS_ATTRIBUTE);
+  // Number('') and Number(' ') are 0, which would read as "no cutoff": refused like any other
+  // unreadable value.
+  const n =
+    typeof tokensNotBefore === 'number'
+      ? tokensNotBefore
+      : typeof tokensNotBefore === 'string' && /^\d+$/.test(tokensNotBefore)
+        ? Number(tokensNotBefore)
+        : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new MalformedCutoffError(TOKENS_NOT_BEFORE_ATTRIBUTE);
+  }
+  return { status, tokensNotBefore: n };
+}
+
+/** What kills a client's tokens, as one item or the other says. */
+export interface ClientKillState {
+  /** False for a disabled (or unknown) client: every token is dead. */
+  active: boolean;
+  /** Epoch seconds; tokens with an earlier `iat` are dead. */
+  tokensNotBefore: number | undefined;
+}
+
+/**
+ * The client's state with its cutoff item applied: inactive when either says so, and the later
+ * of the two `tokens_not_before` (a cutoff can only kill more tokens, never revive one).
+ * @param state what the client record (and declaration) say
+ * @param cutoff the cutoff item, or undefined when there is none
+ * @returns the state a reader acts on
+ */
+export function withCutoff(
+  state: ClientKillState,
+  cutoff: ClientCutoff | undefined,
+): ClientKillState {
+  if (cutoff === undefined) return state;
+  const later = Math.max(state.tokensNotBefore ?? 0, cutoff.tokensNotBefore);
+  return {
+    active: state.active && cutoff.status === 'active',
+    tokensNotBefore: later > 0 ? later : state.tokensNotBefore,
+  };
+}
+
+/**
  * @param jti a token's `jti`
  * @returns the partition key of its revocation item
  */
@@ -38,8 +139,8 @@ export function revokedJtiKey(jti: string): string {
 
 /**
  * Whether a string is a reserved (non-client) partition key of the clients table: a revoked token
- * (`revoked#`), an assertion's single use (`jti#`), an audit entry (`audit#`) or a configuration
- * item (`config#`). No client id may hold a `#`.
+ * (`revoked#`), a client's cutoff (`cutoff#`), an assertion's single use (`jti#`), an audit entry
+ * (`audit#`) or a configuration item (`config#`). No client id may hold a `#`.
  * @param id a client id as a request or the CLI gives it
  * @returns true when it could name a reserved item
  */

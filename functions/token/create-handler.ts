@@ -156,6 +156,7 @@ export function createTokenHandler(deps: TokenHandlerDeps): TokenHandler {
               revocations,
               clockSkewSeconds,
               clock: deps.clock,
+              ...(deps.revocationFanOut === undefined ? {} : { fanOut: deps.revocationFanOut }),
             }),
             logger,
             metrics,

@@ -11,6 +11,7 @@ import type {
   LastUseRecorder,
   PasswordHasher,
   PublicKeySource,
+  RevocationFanOut,
   RevocationStore,
   Signer,
 } from './core/types';
@@ -53,6 +54,11 @@ export interface TokenHandlerDeps {
   metrics?: TokenMetrics;
   /** The RFC 7009 revocation list; `POST /oauth2/revoke` is served only when it is given. */
   revocations?: RevocationStore;
+  /**
+   * Multi-Region (SERVICE_REGIONS lists more than one): writes each revoked token to every other
+   * Region after the local write; a Region not written makes the answer 503 (docs/multi-region.md).
+   */
+  revocationFanOut?: RevocationFanOut;
   /**
    * The `jti` replay cache of `private_key_jwt` assertions (RFC 7523) and of DPoP proofs (RFC
    * 9449 §11.1); the method and DPoP are offered (and advertised) only when it is given.

@@ -6,6 +6,7 @@ import { AwsJsonClient, DYNAMODB, KMS } from '../shared/aws/json-client';
 import { LAST_USE_WRITE_BUDGET } from '../shared/limits';
 import { DynamoDbClientStore } from './adapters/client-store-dynamodb';
 import { DynamoDbRevocationStore } from './adapters/revocation-store-dynamodb';
+import { DynamoDbRevocationFanOut } from './adapters/revocation-fanout-dynamodb';
 import { DynamoDbReplayCache } from './adapters/replay-cache-dynamodb';
 import { DynamoDbLastUseRecorder } from './adapters/last-use-dynamodb';
 import { Argon2PasswordHasher } from './adapters/password-hasher-argon2';
@@ -84,6 +85,17 @@ export const handler: TokenHandler = createTokenHandler({
   revocations: config.revocation
     ? new DynamoDbRevocationStore({ tableName: config.clientsTable, client: dynamodb })
     : undefined,
+  // Multi-Region: RFC 7009 revocations are also written to every other Region's table, each
+  // within REVOCATION_FANOUT_BUDGET (docs/multi-region.md); nothing else leaves the Region.
+  revocationFanOut:
+    config.revocation && config.serviceRegions?.multiRegion === true
+      ? new DynamoDbRevocationFanOut({
+          tableName: config.clientsTable,
+          ownRegion: config.serviceRegions.own,
+          regions: config.serviceRegions.all,
+          env: process.env,
+        })
+      : undefined,
   // DPoP server nonces (RFC 9449 §8), when the deployment turns them on (docs/dpop.md).
   nonceMac:
     config.dpopNonceKeyId === undefined

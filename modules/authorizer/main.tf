@@ -65,6 +65,8 @@ locals {
     AUTHORIZER_CONFIG_SHA256 = trimprefix(jsondecode(aws_dynamodb_table_item.config[0].item).id.S, "config#sha256:")
     } : {
     AUTHORIZER_CONFIG = local.config_encoded
+    }, length(var.service_regions) < 2 ? {} : {
+    SERVICE_REGIONS = join(",", var.service_regions)
   })
 
   # What the revocation read may see: the key, the client's status and tokens_not_before, and a

@@ -428,3 +428,25 @@ variable "dpop_algorithms" {
     error_message = "dpop_algorithms must be null or a non-empty list of ES256, PS256 and RS256 (the algorithms of functions/shared/dpop-algorithms.json)."
   }
 }
+
+################################################################################
+# Multi-Region (docs/multi-region.md)
+################################################################################
+
+variable "service_regions" {
+  description = "Every Region the service is deployed to, this module's own included (the root module passes multi_region's Regions). With more than one, the function gets SERVICE_REGIONS (it reads its own Region's table only). Default [] (single-Region)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for r in var.service_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))]) && length(distinct(var.service_regions)) == length(var.service_regions)
+    error_message = "service_regions must hold distinct Region names such as eu-west-1 (functions/shared/regions.ts reads the same list from SERVICE_REGIONS)."
+  }
+
+  # The module's own Region must be one of them; read from the provider (Terraform >= 1.9 lets a
+  # validation refer to other objects of the module).
+  validation {
+    condition     = length(var.service_regions) == 0 || contains(var.service_regions, data.aws_region.current.id)
+    error_message = "service_regions must list this module's own Region (the provider's) when it lists any."
+  }
+}

@@ -1,5 +1,9 @@
 # Token Lambda (POST /oauth2/token, /oauth2/revoke and /oauth2/introspect with revocation, GET /.well-known/* incl. discovery) with its least-privilege role, log group and REST routes.
 
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
 locals {
   function_name     = "${var.name}-token"
   metrics_namespace = coalesce(var.metrics_namespace, var.name)
@@ -12,6 +16,16 @@ locals {
   # What the last-use update may name: the key and last_used_at. Keep in step with
   # LAST_USE_ATTRIBUTES in functions/token/adapters/last-use-dynamodb.ts.
   last_use_attributes = ["client_id", "last_used_at"]
+  # The clients table of every other Region of the service (the same name in each Region: "All
+  # replicas in a global table share the same table name", Amazon DynamoDB Developer Guide, "How
+  # DynamoDB global tables work", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html),
+  # as a table ARN arn:<partition>:dynamodb:<region>:<account>:table/<name> (Service Authorization
+  # Reference, "Actions, resources, and condition keys for Amazon DynamoDB",
+  # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
+  other_region_table_arns = [
+    for r in var.service_regions : "arn:${data.aws_partition.current.partition}:dynamodb:${r}:${data.aws_caller_identity.current.account_id}:table/${var.table_name}"
+    if r != data.aws_region.current.id
+  ]
   # A release's <function>-<architecture>.zip when present, else the build's token.zip.
   zip_path = var.artifacts_dir == null ? null : (fileexists("${var.artifacts_dir}/token-${var.lambda_architecture}.zip") ? "${var.artifacts_dir}/token-${var.lambda_architecture}.zip" : "${var.artifacts_dir}/token.zip")
 
@@ -100,6 +114,33 @@ data "aws_iam_policy_document" "this" {
       # ForAllValues holds vacuously when the key is absent, so its presence is required too
       # ("Set operators for multivalued context keys", IAM User Guide,
       # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+      condition {
+        test     = "Null"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["false"]
+      }
+    }
+  }
+
+  # Multi-Region RFC 7009 fan-out (functions/token/adapters/revocation-fanout-dynamodb.ts): the
+  # same revoked#<jti> item, written to the same-named clients table of every other Region (global
+  # table replicas share the name), with the LeadingKeys conditions of the local write above. The
+  # function makes no other cross-Region call, and its role allows none.
+  dynamic "statement" {
+    for_each = var.revocation && length(local.other_region_table_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "WriteRevokedTokensInOtherRegions"
+      effect    = "Allow"
+      actions   = ["dynamodb:PutItem"]
+      resources = local.other_region_table_arns
+
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["revoked#*"]
+      }
+
       condition {
         test     = "Null"
         variable = "dynamodb:LeadingKeys"
@@ -286,6 +327,8 @@ module "function" {
     SECURITY_PROFILE                  = var.security_profile
     }, var.dpop_nonce_key_arn == null ? {} : {
     DPOP_NONCE_KEY_ID = var.dpop_nonce_key_arn
+    }, length(var.service_regions) < 2 ? {} : {
+    SERVICE_REGIONS = join(",", var.service_regions)
   })
 
   log_retention_days = var.log_retention_days

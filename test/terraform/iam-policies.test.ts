@@ -42,6 +42,9 @@ const KEY_ADDRESS = 'module.signing_key.aws_kms_key.this["primary"]';
 const TOKEN_POLICY_ADDRESS = 'module.token_endpoint.module.function.aws_iam_role_policy.this';
 const AUTHORIZER_POLICY_ADDRESS = 'module.authorizer.module.function.aws_iam_role_policy.this';
 const NONCE_KEY_ADDRESS = 'module.dpop_nonce_key[0].aws_kms_key.this';
+/** The other Region of the two-Region plan (withRevocation), and its same-named clients table. */
+const OTHER_REGION = 'eu-west-1';
+const OTHER_REGION_TABLE_ARN = `arn:aws:dynamodb:${OTHER_REGION}:${ACCOUNT}:table/${NAME}-clients`;
 const NONCE_KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-4111-8111-111111111111`;
 
 const KMS_ACTIONS = sdkActions('@aws-sdk/client-kms', 'kms');
@@ -330,7 +333,15 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
         ws.env,
         [`-var=key_administrators=${JSON.stringify([`arn:aws:iam::${ACCOUNT}:root`])}`],
       ],
-      ['withRevocation', ws.env, ['-var=revocation=true']],
+      // Two Regions (the provider's us-east-1 and eu-west-1): the RFC 7009 fan-out's writes.
+      [
+        'withRevocation',
+        ws.env,
+        [
+          '-var=revocation=true',
+          `-var=service_regions=${JSON.stringify(['us-east-1', OTHER_REGION])}`,
+        ],
+      ],
       ['withConfigTable', ws.env, ['-var=large_route_map=true']],
       ['withDpop', ws.env, ['-var=dpop=true']],
       // The FAPI 2.0 profile's KMS side: PS256 signing keys and the DPoP nonce key.
@@ -693,6 +704,112 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
     expect(put({ 'dynamodb:LeadingKeys': ['revoked#x', 'client-1'] })).not.toBe('allow');
     expect(put({})).not.toBe('allow');
   });
+
+  test("multi-Region: the token role may PutItem only revoked# items in the other Region's table, and nothing else there", () => {
+    // Arrange
+    const { tokenRolePolicy, authorizerRolePolicy } = rendered.withRevocation;
+    const all = principals(callerArn);
+    const decide = (
+      policy: PolicyDocument,
+      principal: RequestPrincipal,
+      action: string,
+      resource: string,
+      keys: string[] | undefined,
+    ): string =>
+      evaluatePolicy(
+        policy,
+        {
+          principal,
+          action,
+          resource,
+          context: keys === undefined ? {} : { 'dynamodb:LeadingKeys': keys },
+        },
+        'identity',
+      ).decision;
+    const token = (action: string, keys?: string[], resource = OTHER_REGION_TABLE_ARN): string =>
+      decide(tokenRolePolicy, all.tokenRole, action, resource, keys);
+
+    // Act / Assert: the fan-out write ...
+    expect(token('dynamodb:PutItem', ['revoked#j1'])).toBe('allow');
+    // ... and nothing else in the other Region: no other key, no key at all, no other action
+    expect(token('dynamodb:PutItem', ['client-1'])).not.toBe('allow');
+    expect(token('dynamodb:PutItem', ['cutoff#client-1'])).not.toBe('allow');
+    expect(token('dynamodb:PutItem', ['revoked#j1', 'client-1'])).not.toBe('allow');
+    expect(token('dynamodb:PutItem')).not.toBe('allow');
+    for (const action of DYNAMODB_ACTIONS.filter((a) => a !== 'dynamodb:PutItem')) {
+      expect([action, token(action, ['revoked#j1'])]).not.toEqual([action, 'allow']);
+      expect([action, token(action, ['client-1'])]).not.toEqual([action, 'allow']);
+    }
+    // ... nor in a third Region's table or another table of the other Region
+    const third = OTHER_REGION_TABLE_ARN.replace(OTHER_REGION, 'ap-south-1');
+    const otherTable = OTHER_REGION_TABLE_ARN.replace(`${NAME}-clients`, 'other');
+    expect(token('dynamodb:PutItem', ['revoked#j1'], third)).not.toBe('allow');
+    expect(token('dynamodb:PutItem', ['revoked#j1'], otherTable)).not.toBe('allow');
+    // The authorizer reads its own Region only.
+    for (const action of DYNAMODB_ACTIONS) {
+      const decision = decide(
+        authorizerRolePolicy,
+        all.authorizerRole,
+        action,
+        OTHER_REGION_TABLE_ARN,
+        ['client-1'],
+      );
+      expect([action, decision]).not.toEqual([action, 'allow']);
+    }
+  });
+
+  test.each(['asUser', 'withRevocation'] as const)(
+    'neither function role (%s) may write a cutoff# item; both may read one with the client',
+    (variant) => {
+      // Arrange
+      const { tokenRolePolicy, authorizerRolePolicy } = rendered[variant];
+      const all = principals(callerArn);
+      const decide = (
+        policy: PolicyDocument,
+        principal: RequestPrincipal,
+        action: string,
+        context: Record<string, string | string[]>,
+      ): string =>
+        evaluatePolicy(policy, { principal, action, resource: TABLE_ARN, context }, 'identity')
+          .decision;
+      const keys = ['client-1', 'declared#client-1', 'cutoff#client-1'];
+
+      // Act / Assert: reads
+      expect(
+        decide(tokenRolePolicy, all.tokenRole, 'dynamodb:BatchGetItem', {
+          'dynamodb:LeadingKeys': keys,
+        }),
+      ).toBe('allow');
+      if (variant === 'withRevocation') {
+        expect(
+          decide(authorizerRolePolicy, all.authorizerRole, 'dynamodb:BatchGetItem', {
+            'dynamodb:Attributes': [...AUTHORIZER_ATTRIBUTES],
+            'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+            'dynamodb:LeadingKeys': ['client-1', 'revoked#j1', ...keys.slice(1)],
+          }),
+        ).toBe('allow');
+      }
+      // No write of any kind, with or without the last-use attributes
+      for (const [policy, principal] of [
+        [tokenRolePolicy, all.tokenRole],
+        [authorizerRolePolicy, all.authorizerRole],
+      ] as const) {
+        for (const action of DYNAMODB_ACTIONS.filter(
+          (a) => !/:(Get|BatchGet|Describe|List|Query|Scan)/.test(a),
+        )) {
+          for (const context of [
+            { 'dynamodb:LeadingKeys': ['cutoff#client-1'] },
+            { ...LAST_USE_CONTEXT, 'dynamodb:LeadingKeys': ['cutoff#client-1'] },
+          ]) {
+            expect([action, decide(policy, principal, action, context)]).not.toEqual([
+              action,
+              'allow',
+            ]);
+          }
+        }
+      }
+    },
+  );
 
   test.each(['asUser', 'withRevocation'] as const)(
     'the token role (%s) may PutItem private_key_jwt replay items (jti#) and no client record',

@@ -84,6 +84,7 @@ async function tokenLines(region?: string): Promise<EmfLine[]> {
       clientRecord({ scopes: ['orders:read', 'token:introspect'] }),
     ]);
     const signer = new InMemorySigner('ES256');
+    let fanOuts = 0;
     const handler = createTokenHandler({
       config: { issuer: ISSUER, defaultAudience: 'aud', tokenTtlSeconds: 600, scopesSupported: [] },
       clientStore: timeClientStore(store, { record }),
@@ -94,6 +95,14 @@ async function tokenLines(region?: string): Promise<EmfLine[]> {
       randomBytes: countingBytes,
       metrics,
       revocations: store,
+      // Multi-Region: the first revocation reaches the other Region, the second does not
+      // (RevocationFanOutFailures).
+      revocationFanOut: {
+        ownRegion: 'eu-west-1',
+        revokeToken: async () => [
+          { region: 'us-east-1', result: fanOuts++ === 0 ? 'ok' : 'connection' },
+        ],
+      },
     });
     const post = (resource: string, body: string, secret = SECRET) =>
       handler(
@@ -107,6 +116,7 @@ async function tokenLines(region?: string): Promise<EmfLine[]> {
     const token = (JSON.parse(issued.body) as { access_token: string }).access_token;
     await post('/oauth2/token', 'grant_type=client_credentials', 'wrong');
     await post('/oauth2/introspect', `token=${token}`);
+    await post('/oauth2/revoke', `token=${token}`);
     await post('/oauth2/revoke', `token=${token}`);
     const { client } = fakeAwsClient(
       KMS,

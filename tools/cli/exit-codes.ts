@@ -11,12 +11,17 @@
  *   written.
  * - `CONFLICT` 3 (client commands): someone else changed the client at the same time; nothing
  *   was written, run the command again.
+ * - `INCOMPLETE` 4 (client commands of a multi-Region deployment: `revoke-token`, `revoke-tokens`,
+ *   `disable`, `enable`): the client record was written, but the revocation items could not be
+ *   written to every Region; the report names each Region. Run the command again (it is
+ *   idempotent) once the Region answers.
  */
 export const EXIT = {
   OK: 0,
   FAILURE: 1,
   USAGE: 2,
   CONFLICT: 3,
+  INCOMPLETE: 4,
 } as const;
 
 /** An exit code of the entry points. */

@@ -3,8 +3,13 @@ import { AwsCallError } from '../../shared/aws/errors';
 import { AwsJsonClient, DYNAMODB } from '../../shared/aws/json-client';
 import { declaredClientKey } from '../../shared/declared-clients';
 import {
+  cutoffKey,
   EXPIRES_AT_ATTRIBUTE,
+  MalformedCutoffError,
+  parseCutoff,
   revokedJtiKey,
+  withCutoff,
+  type ClientCutoff,
   TOKENS_NOT_BEFORE_ATTRIBUTE,
   USAGE_KEY_ATTRIBUTE,
   type RevocationState,
@@ -43,7 +48,9 @@ type Item = Record<string, AttributeValue>;
 
 /**
  * Reads the client's item, its declaration (a client declared in Terraform,
- * functions/shared/declared-clients.ts) and the token's revocation item in one strongly consistent BatchGetItem
+ * functions/shared/declared-clients.ts), its cutoff item (`cutoff#<id>`, written to every Region
+ * by the clients CLI, functions/shared/revocation.ts) and the token's revocation item in one
+ * strongly consistent BatchGetItem
  * with a projection of {@link AUTHORIZER_ATTRIBUTES}: "By default, BatchGetItem performs eventually
  * consistent reads on every table in the request. If you want strongly consistent reads instead,
  * you can set ConsistentRead to true for any or all tables", and a partial result "returns a value
@@ -84,6 +91,7 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
               { client_id: { S: clientId } },
               { client_id: { S: revokedJtiKey(jti) } },
               { client_id: { S: declaredClientKey(clientId) } },
+              { client_id: { S: cutoffKey(clientId) } },
             ],
             ConsistentRead: true,
             ProjectionExpression: '#k, #s, #t, #e, #u',
@@ -117,19 +125,31 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
     let client: Item | undefined;
     let declared: Item | undefined;
     let revoked: Item | undefined;
+    let cutoffItem: Item | undefined;
     const declaredKey = declaredClientKey(clientId);
+    const cutoffItemKey = cutoffKey(clientId);
     for (const item of items) {
       if (item.client_id?.S === clientId) client = item;
       else if (item.client_id?.S === declaredKey) declared = item;
+      else if (item.client_id?.S === cutoffItemKey) cutoffItem = item;
       else revoked = item;
     }
     // A declaration holds the declared fields (status, API key) and wins over the record; the
     // record alone holds tokens_not_before. A runtime record without a declaration has no status
     // (docs/clients.md, "Clients as code"), so it reads as inactive.
     const owner = declared ?? client;
+    // The record OR the cutoff kills a token; a cutoff that cannot be read kills every token of
+    // the client (fail closed: the CLI wrote it because something had to die).
+    const killed = withCutoff(
+      {
+        active: owner?.status?.S === 'active',
+        tokensNotBefore: numberOf(client?.[TOKENS_NOT_BEFORE_ATTRIBUTE]),
+      },
+      cutoffOf(cutoffItem),
+    );
     return {
-      client: owner?.status?.S === 'active' ? 'active' : 'inactive',
-      tokensNotBefore: numberOf(client?.[TOKENS_NOT_BEFORE_ATTRIBUTE]),
+      client: killed.active ? 'active' : 'inactive',
+      tokensNotBefore: killed.tokensNotBefore,
       // An item without a readable expiry still revokes: fail closed.
       jtiRevokedUntil:
         revoked === undefined
@@ -137,6 +157,21 @@ export class DynamoDbRevocationStateSource implements RevocationStateSource {
           : (numberOf(revoked[EXPIRES_AT_ATTRIBUTE]) ?? Number.MAX_SAFE_INTEGER),
       usageKey: owner?.[USAGE_KEY_ATTRIBUTE]?.S,
     };
+  }
+}
+
+/**
+ * @param item the cutoff item as read, if any
+ * @returns its cutoff; for an unreadable one, a cutoff that kills every token of the client
+ */
+function cutoffOf(item: Item | undefined): ClientCutoff | undefined {
+  if (item === undefined) return undefined;
+  try {
+    return parseCutoff(item.status?.S, item[TOKENS_NOT_BEFORE_ATTRIBUTE]?.N);
+  } catch (err) {
+    /* istanbul ignore next -- parseCutoff throws nothing else */
+    if (!(err instanceof MalformedCutoffError)) throw err;
+    return { status: 'disabled', tokensNotBefore: Number.MAX_SAFE_INTEGER };
   }
 }
 

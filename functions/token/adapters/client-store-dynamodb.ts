@@ -5,7 +5,14 @@ import { AWS_CALL_BUDGET } from '../../shared/limits';
 import { AwsCallError } from '../../shared/aws/errors';
 import { AwsJsonClient, DYNAMODB } from '../../shared/aws/json-client';
 import { declaredClientKey } from '../../shared/declared-clients';
-import { isReservedKey } from '../../shared/revocation';
+import {
+  cutoffKey,
+  isReservedKey,
+  MalformedCutoffError,
+  parseCutoff,
+  TOKENS_NOT_BEFORE_ATTRIBUTE,
+  withCutoff,
+} from '../../shared/revocation';
 import { MalformedClientRecordError } from './client-record';
 import { clientFromItems } from './declared-client';
 import { fromAttributeMap, type Item } from './dynamodb-item';
@@ -46,17 +53,22 @@ export class DynamoDbClientStore implements ClientStore {
   }
 
   /**
-   * Reads the client's runtime record and its declaration (clients declared in Terraform,
-   * functions/shared/declared-clients.ts) in one strongly consistent BatchGetItem: "By default,
+   * Reads the client's runtime record, its declaration (clients declared in Terraform,
+   * functions/shared/declared-clients.ts) and its cutoff item (`cutoff#<id>`, which the clients
+   * CLI writes to every Region: functions/shared/revocation.ts) in one strongly consistent
+   * BatchGetItem: "By default,
    * BatchGetItem performs eventually consistent reads on every table in the request. If you want
    * strongly consistent reads instead, you can set ConsistentRead to true for any or all tables";
    * keys it did not read come back as UnprocessedKeys, and "the order of the items in the response
    * is not guaranteed" (Amazon DynamoDB API Reference, BatchGetItem,
    * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html). One
    * request, as the single GetItem it replaces: `npm run bench:client-read` measures it beside that
-   * GetItem and beside two GetItems sent at once. Every request reads both keys, whatever the client, so the time
+   * GetItem and beside two GetItems sent at once. Every request reads every key, whatever the client, so the time
    * taken does not tell which ids exist or how they are managed. Each item alone fails closed (a
-   * declaration disabled, a record's `tokens_not_before`).
+   * declaration disabled, a record's `tokens_not_before`, a cutoff's `status` or
+   * `tokens_not_before`): the client is disabled when the record or the cutoff says so, and its
+   * `tokens_not_before` is the later of the two, so issue-token.ts refuses as it does for the
+   * record's. A malformed cutoff is a malformed record (500), never "no cutoff".
    * @param clientId the client id
    * @returns the client, or undefined when no such client exists
    * @throws ServerError for a malformed item or a failed call; TemporarilyUnavailableError when
@@ -66,13 +78,18 @@ export class DynamoDbClientStore implements ClientStore {
     // `revoked#<jti>` items share the table; no client id contains `#`, so such an id is unknown.
     if (isReservedKey(clientId)) return undefined;
     const declaredKey = declaredClientKey(clientId);
+    const cutoffItemKey = cutoffKey(clientId);
     const out = await this.call<{
       Responses?: Record<string, Item[]>;
       UnprocessedKeys?: Record<string, unknown>;
     }>('BatchGetItem', {
       RequestItems: {
         [this.tableName]: {
-          Keys: [{ client_id: { S: clientId } }, { client_id: { S: declaredKey } }],
+          Keys: [
+            { client_id: { S: clientId } },
+            { client_id: { S: declaredKey } },
+            { client_id: { S: cutoffItemKey } },
+          ],
           ConsistentRead: true,
         },
       },
@@ -88,7 +105,8 @@ export class DynamoDbClientStore implements ClientStore {
     }
     const byKey = (key: string): Item | undefined =>
       items.find((item) => item.client_id?.S === key);
-    return this.fromItems(clientId, byKey(clientId), byKey(declaredKey));
+    const client = this.fromItems(clientId, byKey(clientId), byKey(declaredKey));
+    return client === undefined ? undefined : applyCutoff(client, byKey(cutoffItemKey));
   }
 
   protected fromItems(
@@ -142,6 +160,34 @@ export class DynamoDbClientStore implements ClientStore {
       throw new ServerError('the client store failed', { cause: err });
     }
   }
+}
+
+/**
+ * @param client the client as its record and declaration say
+ * @param item its cutoff item, if any
+ * @returns the client as the record OR the cutoff leaves it: disabled when either says so, with
+ *   the later `tokens_not_before`
+ * @throws ServerError for a malformed cutoff (fail closed: no token is issued)
+ */
+function applyCutoff(client: ClientRecord, item: Item | undefined): ClientRecord {
+  if (item === undefined) return client;
+  let killed;
+  try {
+    // Read as the authorizer reads it (an S status, an N tokens_not_before), so both agree.
+    killed = withCutoff(
+      { active: client.status === 'active', tokensNotBefore: client.tokens_not_before },
+      parseCutoff(item.status?.S, item[TOKENS_NOT_BEFORE_ATTRIBUTE]?.N),
+    );
+  } catch (err) {
+    /* istanbul ignore next -- parseCutoff throws nothing else */
+    if (!(err instanceof MalformedCutoffError)) throw err;
+    throw new ServerError('client store returned a malformed record', { cause: err });
+  }
+  return {
+    ...client,
+    status: killed.active ? 'active' : 'disabled',
+    ...(killed.tokensNotBefore !== undefined ? { tokens_not_before: killed.tokensNotBefore } : {}),
+  };
 }
 
 /** An item of a BatchGetItem answer: an object (its attributes are checked by the parser). */

@@ -5,6 +5,18 @@ import type { Item } from './dynamodb-item';
 import { DynamoDbClientStore } from './client-store-dynamodb';
 
 /**
+ * @param token a revoked token
+ * @returns its item: `revoked#<jti>`, the client, and `expires_at` (the table's TTL attribute)
+ */
+export function revokedItem(token: RevokedToken): Item {
+  return {
+    client_id: { S: revokedJtiKey(token.jti) },
+    revoked_client_id: { S: token.clientId },
+    [EXPIRES_AT_ATTRIBUTE]: { N: String(token.expiresAt) },
+  };
+}
+
+/**
  * Revocation items live in the clients table under the `revoked#` key prefix (docs/revocation.md
  * says why not a second table). The token function's IAM policy allows PutItem only on keys with
  * that prefix (`dynamodb:LeadingKeys`), so this adapter cannot touch a client record.
@@ -17,14 +29,7 @@ export class DynamoDbRevocationStore extends DynamoDbClientStore implements Revo
    * @throws TemporarilyUnavailableError / ServerError as the read side maps them
    */
   async revokeToken(token: RevokedToken): Promise<void> {
-    await this.call('PutItem', {
-      TableName: this.tableName,
-      Item: {
-        client_id: { S: revokedJtiKey(token.jti) },
-        revoked_client_id: { S: token.clientId },
-        [EXPIRES_AT_ATTRIBUTE]: { N: String(token.expiresAt) },
-      },
-    });
+    await this.call('PutItem', { TableName: this.tableName, Item: revokedItem(token) });
   }
 
   /**

@@ -241,6 +241,27 @@ export interface RevocationStore {
   revokedUntil(jti: string): Promise<number | undefined>;
 }
 
+/** How writing a revocation to one Region went (multi-Region deployments, docs/multi-region.md). */
+export interface RegionWrite {
+  region: string;
+  /** `ok`, or the kind of failure (`timeout`, `throttled`, `network`, `denied`, `not-found`, ...). */
+  result: 'ok' | string;
+}
+
+/**
+ * Writes a revoked token to the service's OTHER Regions (the local write is the RevocationStore's),
+ * so that every Region's authorizer denies it without waiting for replication.
+ */
+export interface RevocationFanOut {
+  /** The function's own Region, named first in reports. */
+  readonly ownRegion: string;
+  /**
+   * @param token what to record, as the local write records it (idempotent)
+   * @returns one result per other Region, in the configured order; never throws
+   */
+  revokeToken(token: RevokedToken): Promise<RegionWrite[]>;
+}
+
 /** One use of a client assertion's `jti`, as the replay cache records it. */
 export interface AssertionUse {
   clientId: string;

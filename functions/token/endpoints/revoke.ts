@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { trackClientId } from '../client-id-log';
 import type { TokenRevoker } from '../core/revoke-token';
+import type { RegionWrite } from '../core/types';
 import { errorInfo, reasonOf } from '../error-log';
 import type { TokenHandler, TokenMetrics } from '../handler-deps';
 import { errorCodeOf, errorResponse, NO_STORE } from '../http-response';
@@ -19,8 +20,20 @@ export interface RevokeEndpointDeps {
 }
 
 /**
+ * @param writes each Region's result of a multi-Region revocation
+ * @returns the log field: `{ "<region>": "ok" | "<failure kind>" }`, own Region first
+ */
+function regionsField(writes: RegionWrite[] | undefined): { regions?: Record<string, string> } {
+  return writes === undefined
+    ? {}
+    : { regions: Object.fromEntries(writes.map((w) => [w.region, w.result])) };
+}
+
+/**
  * Creates the `POST /oauth2/revoke` endpoint. Records `Revocations` with the outcome as dimension,
- * and publishes the request's stored latencies.
+ * and publishes the request's stored latencies. In a multi-Region deployment its log line names
+ * every Region with `ok` or the kind of failure (never the token), and each Region not written
+ * counts one `RevocationFanOutFailures` (docs/metrics.md); the answer is then 503.
  * @param deps the revoker, logger, optional metrics and realm
  * @returns the endpoint
  */
@@ -28,9 +41,22 @@ export function createRevokeEndpoint(deps: RevokeEndpointDeps): TokenHandler {
   const { revoker, logger, metrics, realm } = deps;
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const clientId = trackClientId();
+    let writes: RegionWrite[] | undefined;
+    const hooks = {
+      ...clientId.hooks,
+      onRegionWrites: (w: RegionWrite[]) => {
+        writes = w;
+        const failed = w.filter((r) => r.result !== 'ok').length;
+        if (failed > 0) metrics?.addMetric('RevocationFanOutFailures', 'Count', failed);
+      },
+    };
     try {
-      const outcome = await revoker.revoke(postRequest(event), clientId.hooks);
-      logger.info('revocation request', { ...clientId.logKeys(), outcome });
+      const outcome = await revoker.revoke(postRequest(event), hooks);
+      logger.info('revocation request', {
+        ...clientId.logKeys(),
+        outcome,
+        ...regionsField(writes),
+      });
       metrics?.singleMetric().addDimension('outcome', outcome).addMetric('Revocations', 'Count', 1);
       // RFC 7009 §2.2: 200; the body is not used by the client.
       return { statusCode: 200, headers: { ...NO_STORE }, body: '{}' };
@@ -42,6 +68,7 @@ export function createRevokeEndpoint(deps: RevokeEndpointDeps): TokenHandler {
           ...clientId.logKeys(),
           error: code,
           ...errorInfo(err),
+          ...regionsField(writes),
         });
       } else {
         logger.info('revocation request rejected', {

@@ -10,8 +10,15 @@ import { parseCommandLine } from './args';
 import { runCommand } from './commands/run-command';
 import { terminalPrompter, type Prompter } from './confirm';
 import { helpText, invocation } from './help';
-import type { Output, ProgramName, Target } from './model';
+import type { Output, ParsedCommand, ProgramName, Target } from './model';
 import { regionFromEnv, type OpenStoreOptions } from './target';
+import type { RegionalRevocations } from '../../../tools/dev-adapters/regional-revocations-dynamodb';
+import {
+  needsRegions,
+  refuseOutsideControlRegion,
+  RegionsIncompleteError,
+  type RegionLayout,
+} from './regions';
 import type { UsageKeyGateway } from '../../../tools/dev-adapters/usage-key-gateway';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */
@@ -41,6 +48,15 @@ export interface CliOptions {
    * GetCallerIdentity returns for the standard AWS credentials).
    */
   identifyCaller?: (target: Target, env: NodeJS.ProcessEnv) => Promise<string>;
+  /**
+   * Opens the Regions of a DynamoDB target (`config#regions`, the revocation items of every
+   * Region). Default: DynamoDB clients from the standard environment, unless `openStore` is given
+   * (a test's store), in which case there are none unless this is given too.
+   */
+  openRegions?: (
+    target: Extract<Target, { kind: 'dynamodb' }>,
+    env: NodeJS.ProcessEnv,
+  ) => Promise<RegionalRevocations>;
 }
 
 /** Message for an error of the store or the AWS SDK, and its exit code. */
@@ -48,6 +64,8 @@ function describeFailure(err: unknown, target: Target, env: NodeJS.ProcessEnv): 
   // Refused after reading the deployment or the client: a plan it does not have, or removing a
   // client's last key.
   if (err instanceof UsageError) return [EXIT.USAGE, err.message];
+  // The report is printed; the Regions not written are named again on stderr.
+  if (err instanceof RegionsIncompleteError) return [EXIT.INCOMPLETE, err.message];
   if (err instanceof ClientStoreError) {
     switch (err.code) {
       case 'CLIENT_NOT_FOUND':
@@ -105,6 +123,31 @@ async function defaultIdentifyCaller(target: Target, env: NodeJS.ProcessEnv): Pr
   return identifyCaller(target, env);
 }
 
+async function defaultOpenRegions(
+  target: Extract<Target, { kind: 'dynamodb' }>,
+  env: NodeJS.ProcessEnv,
+): Promise<RegionalRevocations> {
+  const { openRegions } = await import('./target');
+  return openRegions(target, env);
+}
+
+/**
+ * The Regions a writing command of a DynamoDB target works with: `config#regions` read from the
+ * table in the CLI's Region (none: single-Region).
+ */
+async function regionLayout(
+  options: CliOptions,
+  target: Target,
+  command: Exclude<ParsedCommand, { command: 'help' }>['command'],
+  env: NodeJS.ProcessEnv,
+): Promise<RegionLayout | undefined> {
+  if (target.kind !== 'dynamodb' || !needsRegions(command)) return undefined;
+  const open = options.openRegions ?? (options.openStore ? undefined : defaultOpenRegions);
+  if (open === undefined) return undefined;
+  const port = await open(target, env);
+  return { port, config: await port.readConfig() };
+}
+
 async function defaultHasher(): Promise<PasswordHasher> {
   const { Argon2PasswordHasher } =
     await import('../../../functions/token/adapters/password-hasher-argon2');
@@ -145,6 +188,9 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       mayCreateDataDir: parsed.command === 'create',
       notice: (text) => out.stderr(`${program}: ${text}`),
     });
+    // Admin writes go to the control Region only (docs/multi-region.md), checked before any write.
+    const regions = await regionLayout(options, parsed.target, parsed.command, env);
+    if (regions !== undefined) refuseOutsideControlRegion(parsed.command, regions);
     const hasher =
       typeof options.hasher === 'function'
         ? await options.hasher()
@@ -156,6 +202,7 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
       randomBytes: options.randomBytes ?? ((size) => new Uint8Array(nodeRandomBytes(size))),
       out,
       prompter: options.prompter ?? terminalPrompter(),
+      ...(regions === undefined ? {} : { regions }),
       actor: (() => {
         let identified: Promise<string> | undefined;
         return () =>

@@ -11,6 +11,9 @@ const TARGET = `Target (every command, exactly one):
                            AWS environment: AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...)
   --local [--data-dir DIR] local file store of \`npm start\` (default DIR: .local); DIR must
                            exist, except for create, which makes it (not its parent)
+Multi-Region (the table's config#regions item, docs/multi-region.md): every command that writes
+  a client record runs in the control Region only (AWS_REGION); disable, enable, revoke-tokens
+  and revoke-token also write the revocation state to every Region and report each one.
 Output:
   --json                   one JSON document on stdout and nothing else`;
 
@@ -18,7 +21,9 @@ const EXIT_CODES = `Exit codes:
   ${EXIT.OK}  done
   ${EXIT.FAILURE}  unexpected failure (AWS credentials, network, I/O)
   ${EXIT.USAGE}  bad arguments, unknown client id, missing table or data dir; nothing was written
-  ${EXIT.CONFLICT}  the client was changed by someone else at the same time; nothing was written, run again`;
+  ${EXIT.CONFLICT}  the client was changed by someone else at the same time; nothing was written, run again
+  ${EXIT.INCOMPLETE}  disable, enable, revoke-tokens, revoke-token: written, but not in every Region (the
+     report names them); run the command again once they answer`;
 
 const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable characters
   --scopes "A B ..."       allowed scopes, space-delimited RFC 6749 §3.3 scope tokens
@@ -72,7 +77,8 @@ ${CREATE_FLAGS}
   show: `show CLIENT_ID
   Shows one client's settings, usage plan and API key id, when it last got a token (recorded at
   most hourly), and secret and key metadata with their ages (creation, registration and expiry
-  times, never hashes or the key's value).`,
+  times, never hashes or the key's value). With --table, also the client's revocation state
+  (cutoff# item) in each Region (revocation_state with --json).`,
   update: `update CLIENT_ID [--name NAME] [--scopes "A B ..."] [--audience AUD]... [--clear-audiences]
                  [--token-ttl SECONDS | --clear-token-ttl] [--plan NAME] [--auth METHOD]
                  [--dpop-bound | --no-dpop-bound]
@@ -95,7 +101,8 @@ ${CREATE_FLAGS}
   Kills every token issued to the client so far (sets tokens_not_before); the client stays active.
   Its token requests then get 503 temporarily_unavailable for ${TOKENS_NOT_BEFORE_MARGIN_SECONDS} to ${TOKENS_NOT_BEFORE_MARGIN_SECONDS + 1} s, until the time printed
   (docs/revocation.md says why).
-  With --json: {"client_id","tokens_not_before","new_tokens_refused_until","new_tokens_refused_seconds"}.`,
+  With --json: {"client_id","tokens_not_before","new_tokens_refused_until","new_tokens_refused_seconds",
+  "regions"} (regions: [{"region","result":"ok"|"failed","error"?,"detail"?}], DynamoDB only).`,
   'revoke-token': `revoke-token JTI
   Revokes one token by its jti (from the token function's "token issued" log line), as RFC 7009
   revocation does; kept until any token with that jti has expired.`,

@@ -9,6 +9,7 @@ import type {
 import type { ClientAdminStore } from '../../../tools/dev-adapters/client-admin-store';
 import type { Prompter } from './confirm';
 import type { UsageKeyGateway } from '../../../tools/dev-adapters/usage-key-gateway';
+import type { RegionLayout } from './regions';
 
 /** The two entry points share the commands; `create-client` is `clients create`. */
 export type ProgramName = 'clients' | 'create-client';
@@ -150,6 +151,11 @@ export interface CommandDeps {
   usageKeys?: () => Promise<UsageKeyGateway>;
   /** Asks the operator to confirm `delete`; absent, nobody can answer (as without a terminal). */
   prompter?: Prompter;
+  /**
+   * The deployment's Regions (`config#regions`) and the writes to them, for a DynamoDB target's
+   * writing commands; absent for `--local` and the read-only commands (docs/multi-region.md).
+   */
+  regions?: RegionLayout;
 }
 
 /** A newly created client with its plain-text secret (shown once, never stored); none for `private_key_jwt`. */

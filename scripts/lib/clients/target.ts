@@ -4,6 +4,7 @@ import { checkDataDir } from './data-dir';
 import type { Target } from './model';
 import type { UsageKeyGateway } from '../../../tools/dev-adapters/usage-key-gateway';
 import { LocalUsageKeys } from '../../../tools/dev-adapters/usage-keys-local';
+import type { RegionalRevocations } from '../../../tools/dev-adapters/regional-revocations-dynamodb';
 
 /**
  * The AWS region from the standard environment. The JS SDK reads only `AWS_REGION` (and profiles);
@@ -55,6 +56,27 @@ export async function openStore(
   const region = regionFromEnv(env);
   const client = new DynamoDBClient(region !== undefined ? { region } : {});
   return new DynamoDbClientAdminStore({ tableName: target.table, client });
+}
+
+/**
+ * Opens the Regions of a DynamoDB target: the table in every Region of the deployment has the
+ * same name (global table replicas share it), so an ARN is reduced to its name.
+ * @param target the table
+ * @param env environment (for the CLI's Region)
+ * @returns the regional writes
+ */
+export async function openRegions(
+  target: Extract<Target, { kind: 'dynamodb' }>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RegionalRevocations> {
+  const [{ DynamoDBClient }, { DynamoDbRegionalRevocations }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('../../../tools/dev-adapters/regional-revocations-dynamodb'),
+  ]);
+  const region = regionFromEnv(env) ?? (await new DynamoDBClient({}).config.region());
+  const tableName =
+    /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/(.+)$/.exec(target.table)?.[1] ?? target.table;
+  return new DynamoDbRegionalRevocations({ tableName, ownRegion: region });
 }
 
 /**

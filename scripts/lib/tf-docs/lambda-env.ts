@@ -262,6 +262,16 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       'token: the DynamoDB table of client records, `revoked#` and `jti#` items; required. Authorizer: the table the revocation check reads; set only with `revocation_check`',
   },
   {
+    name: 'SERVICE_REGIONS',
+    functions: BOTH,
+    source: {
+      terraform:
+        '`service_regions` of modules/token-endpoint and modules/authorizer, set only when it lists more than one Region',
+    },
+    meaning:
+      "every Region of a multi-Region deployment, the function's own (`AWS_REGION`) included, comma-separated (`eu-west-1,us-east-1`; [multi-region.md](multi-region.md)); unset or one Region: single-Region. With more than one: each RFC 7009 revocation is also written to every other Region's clients table (503 when one fails); every metric is also published under its dimension set plus `region` ([metrics.md](metrics.md#multi-region)); a client assertion may live at most 60 s; `DPOP_IAT_PAST_SECONDS` above 60 stops the cold start; a `jti` first used in another Region is logged and counted (`JtiSeenInOtherRegion`)",
+  },
+  {
     name: 'CLOCK_SKEW_SECONDS',
     functions: BOTH,
     source: { terraform: '`clock_skew_seconds`' },
@@ -302,15 +312,6 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
     source: { terraform: '`metrics_namespace` (default: `name`)' },
     meaning:
       'the CloudWatch namespace of the metrics listed in [metrics.md](metrics.md) (Embedded Metric Format), which the alarms and the dashboard read; unset, neither function publishes any',
-  },
-  {
-    name: 'SERVICE_REGIONS',
-    functions: BOTH,
-    // Set by the `service_regions` input of modules/token-endpoint and modules/authorizer once
-    // they have it (issue 27); until then whoever deploys a multi-Region service sets it.
-    source: 'manual',
-    meaning:
-      "multi-Region deployments ([multi-region.md](multi-region.md)): every Region of the service, the function's own (`AWS_REGION`) included, comma-separated (`eu-west-1,us-east-1`); unset or one Region is a single-Region deployment. With more than one, every metric is also published under its dimension set plus `region` ([metrics.md](metrics.md#multi-region)), a client assertion may live at most 60 s, `DPOP_IAT_PAST_SECONDS` above 60 stops the cold start, and a `jti` first used in another Region is logged and counted (`JtiSeenInOtherRegion`)",
   },
   {
     name: 'AWS_REGION',

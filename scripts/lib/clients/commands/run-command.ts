@@ -13,6 +13,7 @@ import {
 import { toClientView, toCreatedView, toDeletedView, toListView, toRotatedView } from '../views';
 import { formatHistory, toHistoryEntryView } from '../history-view';
 import type { CommandDeps, ParsedCommand } from '../model';
+import type { ClientRecord } from '../../../../functions/token/core/types';
 import { addKeys } from './add-key';
 import { adoptClient, formatAdopted } from './adopt';
 import { createClient } from './create';
@@ -26,6 +27,15 @@ import { rotateSecret } from './rotate-secret';
 import { setClientStatus } from './set-status';
 import { requireClient } from './shared';
 import { updateClient } from './update';
+import {
+  failIfIncomplete,
+  formatCutoffs,
+  formatRegionReport,
+  readCutoffEverywhere,
+  writeCutoffEverywhere,
+  writeRevokedEverywhere,
+  type RegionResult,
+} from '../regions';
 import { clientUsage } from './usage';
 
 /**
@@ -40,6 +50,20 @@ export async function runCommand(
 ): Promise<void> {
   const print = (json: unknown, human: string): void =>
     deps.out.stdout(parsed.json ? JSON.stringify(json) : human);
+  /**
+   * Prints a revocation command's result with its per-Region report (multi-Region and single-
+   * Region DynamoDB targets alike), then fails when a Region was not written.
+   */
+  const printReported = (json: object, human: string, report: RegionResult[] | undefined): void => {
+    if (report === undefined) return print(json, human);
+    print({ ...json, regions: report }, human + formatRegionReport(report));
+    failIfIncomplete(report);
+  };
+  /** The client's cutoff item in every Region, once its record is written (none for --local). */
+  const cutoffs = (record: ClientRecord): Promise<RegionResult[]> | undefined =>
+    deps.regions === undefined
+      ? undefined
+      : writeCutoffEverywhere(deps.regions, record, deps.clock());
   switch (parsed.command) {
     case 'create': {
       const created = await createClient(deps, parsed);
@@ -51,7 +75,14 @@ export async function runCommand(
     }
     case 'show': {
       const record = await requireClient(deps.store, parsed.clientId);
-      return print(toClientView(record), formatClient(record, deps.clock()));
+      if (deps.regions === undefined) {
+        return print(toClientView(record), formatClient(record, deps.clock()));
+      }
+      const perRegion = await readCutoffEverywhere(deps.regions, record.client_id);
+      return print(
+        { ...toClientView(record), revocation_state: perRegion },
+        formatClient(record, deps.clock()) + formatCutoffs(perRegion),
+      );
     }
     case 'update': {
       const record = await updateClient(deps, parsed.clientId, parsed.changes);
@@ -61,7 +92,11 @@ export async function runCommand(
     case 'enable': {
       const status = parsed.command === 'disable' ? 'disabled' : 'active';
       const change = await setClientStatus(deps, parsed.clientId, status);
-      return print(toClientView(change.record), formatStatusChange(change));
+      return printReported(
+        toClientView(change.record),
+        formatStatusChange(change),
+        await cutoffs(change.record),
+      );
     }
     case 'rotate-secret': {
       const rotated = await rotateSecret(deps, parsed.clientId, parsed.graceSeconds);
@@ -89,15 +124,25 @@ export async function runCommand(
     }
     case 'revoke-tokens': {
       const record = await revokeTokens(deps, parsed.clientId);
+      const report = await cutoffs(record);
       const view = toRevokedTokensView(record, deps.clock());
-      return print(view, formatRevokedTokens(view));
+      return printReported(view, formatRevokedTokens(view), report);
     }
     case 'revoke-token': {
       const until = await revokeTokenById(deps, parsed.jti);
       const at = new Date(until * 1000).toISOString();
-      return print(
+      const report =
+        deps.regions === undefined
+          ? undefined
+          : await writeRevokedEverywhere(deps.regions, {
+              jti: parsed.jti,
+              clientId: '',
+              expiresAt: until,
+            });
+      return printReported(
         { jti: parsed.jti, revoked_until: at },
         `Revoked token ${parsed.jti} (the record is kept until ${at}).`,
+        report,
       );
     }
     case 'delete': {

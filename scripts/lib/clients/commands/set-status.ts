@@ -21,6 +21,17 @@ export async function setClientStatus(
 ): Promise<StatusChange> {
   const current = await requireClient(deps.store, clientId);
   const command = status === 'disabled' ? 'disable' : 'enable';
+  // A declared client Terraform has enabled again after an incident `disable`: nothing to write
+  // in its record; the caller writes its cutoff items (`cutoff#<id>`, still `disabled` in every
+  // Region) back to active. Any other `enable` of a declared client is Terraform's.
+  if (
+    status === 'active' &&
+    deps.regions !== undefined &&
+    current.managed_by === 'terraform' &&
+    current.status === 'active'
+  ) {
+    return { record: current, changed: false };
+  }
   if (status === 'active') refuseDeclaredEdit(current, 'enable');
   // The record first (a disabled client gets no token and its tokens get 401), then its API key.
   // Already in that status: a rerun, which still completes the key's state.

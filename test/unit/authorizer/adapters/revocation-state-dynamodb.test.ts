@@ -71,6 +71,7 @@ describe('DynamoDbRevocationStateSource', () => {
       { client_id: { S: 'client-1' } },
       { client_id: { S: 'revoked#jti-1' } },
       { client_id: { S: 'declared#client-1' } },
+      { client_id: { S: 'cutoff#client-1' } },
     ]);
     expect(request?.ConsistentRead).toBe(true);
     expect(Object.values(request?.ExpressionAttributeNames ?? {}).sort()).toEqual(
@@ -171,6 +172,89 @@ describe('DynamoDbRevocationStateSource', () => {
       [{ client_id: { S: 'client-1' }, last_used_at: { S: '2025-01-01T00:00:00.000Z' } }],
       { client: 'inactive', tokensNotBefore: undefined, jtiRevokedUntil: undefined },
     ],
+    // The cutoff item (cutoff#<id>, written to every Region by the clients CLI): the record OR
+    // the cutoff kills a token.
+    [
+      'a cutoff that says disabled while the record (a stale replica) says active',
+      [
+        { client_id: { S: 'client-1' }, status: { S: 'active' }, tokens_not_before: { N: '100' } },
+        {
+          client_id: { S: 'cutoff#client-1' },
+          status: { S: 'disabled' },
+          tokens_not_before: { N: '200' },
+        },
+      ],
+      { client: 'inactive', tokensNotBefore: 200, jtiRevokedUntil: undefined },
+    ],
+    [
+      "a cutoff's tokens_not_before later than the record's wins",
+      [
+        { client_id: { S: 'client-1' }, status: { S: 'active' }, tokens_not_before: { N: '100' } },
+        {
+          client_id: { S: 'cutoff#client-1' },
+          status: { S: 'active' },
+          tokens_not_before: { N: '300' },
+        },
+      ],
+      { client: 'active', tokensNotBefore: 300, jtiRevokedUntil: undefined },
+    ],
+    [
+      "a cutoff's tokens_not_before earlier than the record's never lowers it",
+      [
+        { client_id: { S: 'client-1' }, status: { S: 'active' }, tokens_not_before: { N: '500' } },
+        {
+          client_id: { S: 'cutoff#client-1' },
+          status: { S: 'active' },
+          tokens_not_before: { N: '300' },
+        },
+      ],
+      { client: 'active', tokensNotBefore: 500, jtiRevokedUntil: undefined },
+    ],
+    [
+      'a cutoff that says active never revives a disabled record',
+      [
+        { client_id: { S: 'client-1' }, status: { S: 'disabled' } },
+        {
+          client_id: { S: 'cutoff#client-1' },
+          status: { S: 'active' },
+          tokens_not_before: { N: '0' },
+        },
+      ],
+      { client: 'inactive', tokensNotBefore: undefined, jtiRevokedUntil: undefined },
+    ],
+    [
+      'a cutoff alone is no client',
+      [
+        {
+          client_id: { S: 'cutoff#client-1' },
+          status: { S: 'active' },
+          tokens_not_before: { N: '1' },
+        },
+      ],
+      { client: 'inactive', tokensNotBefore: 1, jtiRevokedUntil: undefined },
+    ],
+    ...[
+      ['no status', { tokens_not_before: { N: '1' } }],
+      ['an unknown status', { status: { S: 'enabled' }, tokens_not_before: { N: '1' } }],
+      ['no tokens_not_before', { status: { S: 'active' } }],
+      ['an empty tokens_not_before', { status: { S: 'active' }, tokens_not_before: { N: '' } }],
+      [
+        'a fractional tokens_not_before',
+        { status: { S: 'active' }, tokens_not_before: { N: '1.5' } },
+      ],
+      ['a negative tokens_not_before', { status: { S: 'active' }, tokens_not_before: { N: '-1' } }],
+      [
+        'a tokens_not_before as a string',
+        { status: { S: 'active' }, tokens_not_before: { S: '1' } },
+      ],
+    ].map(([name, attributes]): [string, unknown[], object] => [
+      `a malformed cutoff (${name as string}) fails closed`,
+      [
+        { client_id: { S: 'client-1' }, status: { S: 'active' } },
+        { client_id: { S: 'cutoff#client-1' }, ...(attributes as object) },
+      ],
+      { client: 'inactive', tokensNotBefore: Number.MAX_SAFE_INTEGER, jtiRevokedUntil: undefined },
+    ]),
   ])('parses %s', async (_name, items, expected) => {
     // Arrange
     const { source: s } = source([ok(items)]);

@@ -85,7 +85,7 @@ describe('DynamoDbClientStore', () => {
   };
 
   describe('getClient', () => {
-    it('sends one strongly consistent BatchGetItem of the record and its declaration', async () => {
+    it('sends one strongly consistent BatchGetItem of the record, its declaration and its cutoff', async () => {
       // Arrange
       const { store, transport } = newStore([notFound]);
 
@@ -99,7 +99,11 @@ describe('DynamoDbClientStore', () => {
       expect(transport.calls[0]?.input).toEqual({
         RequestItems: {
           clients: {
-            Keys: [{ client_id: { S: 'c1' } }, { client_id: { S: 'declared#c1' } }],
+            Keys: [
+              { client_id: { S: 'c1' } },
+              { client_id: { S: 'declared#c1' } },
+              { client_id: { S: 'cutoff#c1' } },
+            ],
             ConsistentRead: true,
           },
         },
@@ -326,6 +330,85 @@ describe('DynamoDbClientStore', () => {
       expect(hanging.calls).toHaveLength(1);
       expect(signals[0]?.aborted).toBe(true);
       expect(signals[0]?.reason).toBe(cause);
+    });
+  });
+
+  describe('the cutoff item (cutoff#<id>, written to every Region by the clients CLI)', () => {
+    const cutoff = (attributes: object): object => ({
+      client_id: { S: 'cutoff#c1' },
+      ...attributes,
+    });
+
+    it.each<[string, object, object]>([
+      [
+        'disables a client whose record (a stale replica) still says active',
+        { status: { S: 'disabled' }, tokens_not_before: { N: '1700000000' } },
+        { status: 'disabled', tokens_not_before: 1_700_000_000 },
+      ],
+      [
+        'sets tokens_not_before when the record has none',
+        { status: { S: 'active' }, tokens_not_before: { N: '1700000000' } },
+        { status: 'active', tokens_not_before: 1_700_000_000 },
+      ],
+    ])('%s', async (_name, attributes, expected) => {
+      // Arrange
+      const { store } = newStore([found(cutoff(attributes), ITEM)]);
+
+      // Act / Assert
+      await expect(store.getClient('c1')).resolves.toEqual({ ...RECORD, ...expected });
+    });
+
+    it.each<[string, number, number, number]>([
+      ['a later cutoff wins over the record', 100, 300, 300],
+      ['an earlier cutoff never lowers the record', 500, 300, 500],
+    ])('tokens_not_before: %s', async (_name, recordNotBefore, cutoffNotBefore, expected) => {
+      // Arrange
+      const { store } = newStore([
+        found(
+          { ...ITEM, tokens_not_before: { N: String(recordNotBefore) } },
+          cutoff({ status: { S: 'active' }, tokens_not_before: { N: String(cutoffNotBefore) } }),
+        ),
+      ]);
+
+      // Act
+      const read = await store.getClient('c1');
+
+      // Assert
+      expect(read?.tokens_not_before).toBe(expected);
+      expect(read?.status).toBe('active');
+    });
+
+    it('never revives a disabled record, and a cutoff alone is no client', async () => {
+      // Arrange
+      const active = cutoff({ status: { S: 'active' }, tokens_not_before: { N: '0' } });
+      const { store } = newStore([
+        found({ ...ITEM, status: { S: 'disabled' } }, active),
+        found(active),
+      ]);
+
+      // Act / Assert
+      await expect(store.getClient('c1')).resolves.toMatchObject({ status: 'disabled' });
+      await expect(store.getClient('c1')).resolves.toBeUndefined();
+    });
+
+    it.each<[string, object]>([
+      ['no status', { tokens_not_before: { N: '1' } }],
+      ['an unknown status', { status: { S: 'paused' }, tokens_not_before: { N: '1' } }],
+      ['no tokens_not_before', { status: { S: 'active' } }],
+      [
+        'an unreadable tokens_not_before',
+        { status: { S: 'active' }, tokens_not_before: { N: 'x' } },
+      ],
+      [
+        'a tokens_not_before as a string',
+        { status: { S: 'active' }, tokens_not_before: { S: '1' } },
+      ],
+    ])('fails closed (500, no token) on a malformed cutoff: %s', async (_name, attributes) => {
+      // Arrange
+      const { store } = newStore([found(ITEM, cutoff(attributes))]);
+
+      // Act / Assert
+      await expect(store.getClient('c1')).rejects.toThrow(ServerError);
     });
   });
 

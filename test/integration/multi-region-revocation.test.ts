@@ -1,0 +1,388 @@
+// Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers, token functions and introspection deny (docs/multi-region.md).
+import { createPublicKey } from 'node:crypto';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { REVOCATION_FANOUT_RETRY_AFTER_SECONDS } from '../../functions/shared/limits';
+import { Argon2PasswordHasher } from '../../functions/token/adapters/password-hasher-argon2';
+import { KmsPublicKeySource } from '../../functions/token/adapters/public-keys-kms';
+import type { TokenHandler, TokenMetrics } from '../../functions/token/create-handler';
+import { runCli, type CliOptions } from '../../scripts/lib/clients/cli';
+import type { RegionResult } from '../../scripts/lib/clients/regions';
+import { EXIT } from '../../tools/cli/exit-codes';
+import {
+  CONFIG_REGIONS_KEY,
+  DynamoDbRegionalRevocations,
+} from '../../tools/dev-adapters/regional-revocations-dynamodb';
+import { basicAuthorization } from '../support/basic-auth';
+import { captureOutput } from '../support/clients-cli';
+import { createClientsTable, freePort, startMoto, type Moto } from '../support/moto';
+import { FORM, tokenEvent } from '../support/token-fakes';
+import { describeWithMoto } from '../support/tools';
+import {
+  authorizerDecision,
+  jtiOf,
+  regionalAuthorizer,
+  regionalTokenHandler,
+  type RegionalTokenOptions,
+  type TwoRegionLambdas,
+} from '../support/two-region-lambdas';
+
+jest.setTimeout(120_000);
+
+const TABLE = 'mr-revocation-it';
+const AUDIENCE = 'https://api.example.com';
+/** The control Region (the primary) and the other one. */
+const A = 'eu-west-1';
+const B = 'us-east-1';
+
+describeWithMoto()('revocation across two Regions on moto (no replication)', () => {
+  let moto: Moto;
+  let sdk: Record<string, DynamoDBClient>;
+  let keyId: string;
+  let publicKeys: KmsPublicKeySource;
+  let publicKeyPem: string;
+  /** A port nothing listens on: a Region that cannot be reached (connection refused). */
+  let deadEndpoint: string;
+  const hasher = new Argon2PasswordHasher({ memoryCost: 4096, timeCost: 1 });
+
+  /** What the Lambdas of both Regions share. */
+  const lambdas = (): TwoRegionLambdas => ({
+    moto,
+    table: TABLE,
+    audience: AUDIENCE,
+    regions: [A, B],
+    keyId,
+    publicKeys,
+    publicKeyPem,
+    hasher,
+    deadEndpoint,
+  });
+  /** A fresh authorizer container of one Region (its own cache), and its decision on a token. */
+  const decide = (region: string, accessToken: string): Promise<string> =>
+    authorizerDecision(regionalAuthorizer(lambdas(), region), accessToken);
+  /** The token function of one Region, fanning RFC 7009 revocations out to the other. */
+  const tokenHandler = (region: string, options: RegionalTokenOptions = {}): TokenHandler =>
+    regionalTokenHandler(lambdas(), region, options);
+  const post = (
+    handler: TokenHandler,
+    path: string,
+    client: { id: string; secret: string },
+    body: string,
+  ): Promise<APIGatewayProxyResult> =>
+    handler(
+      tokenEvent({
+        resource: path,
+        path,
+        headers: {
+          'Content-Type': FORM,
+          Authorization: basicAuthorization(client.id, client.secret),
+        },
+        body,
+      }),
+    );
+  const issue = (region: string, client: { id: string; secret: string }) =>
+    post(tokenHandler(region), '/oauth2/token', client, 'grant_type=client_credentials');
+  const accessToken = async (region: string, client: { id: string; secret: string }) => {
+    const res = await issue(region, client);
+    expect([region, res.statusCode]).toEqual([region, 200]);
+    return (JSON.parse(res.body) as { access_token: string }).access_token;
+  };
+
+  /** Runs the clients CLI in process, in one Region (AWS_REGION), against the real SDK stores. */
+  const cli = async (
+    region: string,
+    argv: string[],
+    extra: Partial<CliOptions> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> => {
+    const out = captureOutput();
+    const code = await runCli([...argv, '--table', TABLE], {
+      program: 'clients',
+      out,
+      env: { ...moto.env, AWS_REGION: region },
+      hasher,
+      identifyCaller: async () => 'arn:aws:iam::123456789012:user/operator',
+      ...extra,
+    });
+    return { code, stdout: out.stdoutText(), stderr: out.stderrText() };
+  };
+  const getItem = async (region: string, key: string) =>
+    (
+      await (sdk[region] as DynamoDBClient).send(
+        new GetItemCommand({
+          TableName: TABLE,
+          Key: { client_id: { S: key } },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+  /** Simulated replication: copies an item of A's table into B's, as a global table would. */
+  const replicate = async (key: string): Promise<void> => {
+    const item = (await getItem(A, key)) as Record<string, AttributeValue>;
+    await (sdk[B] as DynamoDBClient).send(new PutItemCommand({ TableName: TABLE, Item: item }));
+  };
+  /** A client created by the CLI in the control Region and replicated to B. */
+  const createReplicatedClient = async (
+    scopes = 'orders:read',
+  ): Promise<{ id: string; secret: string }> => {
+    const created = await cli(A, ['create', '--name', 'Orders', '--scopes', scopes, '--json']);
+    expect(created.code).toBe(EXIT.OK);
+    const view = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    await replicate(view.client_id);
+    return { id: view.client_id, secret: view.client_secret };
+  };
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    deadEndpoint = `http://127.0.0.1:${await freePort()}`;
+    sdk = Object.fromEntries(
+      [A, B].map((region) => [region, new DynamoDBClient({ endpoint: moto.endpoint, region })]),
+    );
+    for (const region of [A, B]) {
+      await createClientsTable(sdk[region] as DynamoDBClient, TABLE);
+      // What Terraform writes into every Region's table (helper 3's modules): the Regions and
+      // the control Region.
+      await (sdk[region] as DynamoDBClient).send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: {
+            client_id: { S: CONFIG_REGIONS_KEY },
+            regions: { L: [{ S: A }, { S: B }] },
+            control_region: { S: A },
+          },
+        }),
+      );
+    }
+    const kms = new KMSClient({ endpoint: moto.endpoint });
+    keyId = (await kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })))
+      .KeyMetadata?.KeyId as string;
+    kms.destroy();
+    publicKeys = new KmsPublicKeySource({ keyIds: [keyId] });
+    const [jwk] = await publicKeys.publicKeys();
+    publicKeyPem = createPublicKey({ key: { ...jwk }, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const client of Object.values(sdk ?? {})) client.destroy();
+    await moto?.stop();
+  });
+
+  it('a client created in the control Region and replicated gets tokens from both Regions, and both authorizers allow them', async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+
+    // Act
+    const [fromA, fromB] = [await accessToken(A, client), await accessToken(B, client)];
+
+    // Assert
+    expect([await decide(A, fromB), await decide(B, fromA)]).toEqual(['Allow', 'Allow']);
+  });
+
+  it("revoke-tokens fans out: both Regions' authorizers deny, and B's token function refuses, though B's record never changed", async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+    const tokens = [await accessToken(A, client), await accessToken(B, client)];
+
+    // Act
+    const revoked = await cli(A, ['revoke-tokens', client.id, '--json']);
+
+    // Assert: the report names each Region ...
+    expect(revoked.code).toBe(EXIT.OK);
+    expect((JSON.parse(revoked.stdout) as { regions: RegionResult[] }).regions).toEqual([
+      { region: A, result: 'ok' },
+      { region: B, result: 'ok' },
+    ]);
+    // ... B's record is the replica of before (replication never arrives on moto) ...
+    expect((await getItem(B, client.id))?.tokens_not_before).toBeUndefined();
+    expect((await getItem(B, `cutoff#${client.id}`))?.tokens_not_before?.N).toMatch(/^\d+$/);
+    // ... yet every token is dead in both Regions, and B issues none until tokens_not_before
+    for (const region of [A, B]) {
+      for (const token of tokens)
+        expect([region, await decide(region, token)]).toEqual([region, 'Unauthorized']);
+    }
+    const refused = await issue(B, client);
+    expect([refused.statusCode, JSON.parse(refused.body).error]).toEqual([
+      503,
+      'temporarily_unavailable',
+    ]);
+  });
+
+  it("disable fans out: B's token function refuses the client (cutoff says disabled) and introspection says inactive, while B's record says active", async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+    const resourceServer = await createReplicatedClient('token:introspect');
+    const token = await accessToken(B, client);
+    const introspect = async (): Promise<boolean> => {
+      const res = await post(
+        tokenHandler(B),
+        '/oauth2/introspect',
+        resourceServer,
+        `token=${token}`,
+      );
+      return (JSON.parse(res.body) as { active: boolean }).active;
+    };
+    const activeBefore = await introspect();
+
+    // Act
+    const disabled = await cli(A, ['disable', client.id]);
+
+    // Assert
+    expect(disabled.code).toBe(EXIT.OK);
+    expect(disabled.stdout).toMatch(new RegExp(`${B} +ok`));
+    expect((await getItem(B, client.id))?.status?.S).toBe('active');
+    const refused = await issue(B, client);
+    expect([refused.statusCode, JSON.parse(refused.body).error]).toEqual([401, 'invalid_client']);
+    expect([await decide(A, token), await decide(B, token)]).toEqual([
+      'Unauthorized',
+      'Unauthorized',
+    ]);
+    // Introspection in B reads the cutoff too.
+    expect([activeBefore, await introspect()]).toEqual([true, false]);
+    // show, from either Region, reports the cutoff of each.
+    const shown = await cli(B, ['show', client.id, '--json']);
+    expect(
+      (
+        JSON.parse(shown.stdout) as { revocation_state: { region: string; state: string }[] }
+      ).revocation_state.map((r) => [r.region, r.state]),
+    ).toEqual([
+      [A, 'disabled'],
+      [B, 'disabled'],
+    ]);
+  });
+
+  it("RFC 7009 at A's token function fans out, so B's authorizer denies the token too", async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+    const token = await accessToken(A, client);
+
+    // Act
+    const res = await post(tokenHandler(A), '/oauth2/revoke', client, `token=${token}`);
+
+    // Assert
+    expect(res.statusCode).toBe(200);
+    expect((await getItem(B, `revoked#${jtiOf(token)}`))?.expires_at?.N).toMatch(/^\d+$/);
+    expect([await decide(A, token), await decide(B, token)]).toEqual([
+      'Unauthorized',
+      'Unauthorized',
+    ]);
+    // A token that was not revoked still passes in both.
+    const other = await accessToken(B, client);
+    expect([await decide(A, other), await decide(B, other)]).toEqual(['Allow', 'Allow']);
+  });
+
+  it('with B unreachable, the CLI reports B failed and exits 4 after writing A; the 7009 endpoint answers 503, logs and counts B; a retry once B answers closes the gap', async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+    const token = await accessToken(A, client);
+    const openRegions = async () =>
+      new DynamoDbRegionalRevocations({
+        tableName: TABLE,
+        ownRegion: A,
+        clientFor: (region) =>
+          new DynamoDBClient({
+            region,
+            endpoint: region === B ? deadEndpoint : moto.endpoint,
+            maxAttempts: 1,
+          }),
+      });
+    const counted: string[] = [];
+    const metrics = {
+      addMetric: (name: string) => void counted.push(name),
+      singleMetric: () => {
+        const single = { addDimension: () => single, addMetric: () => undefined };
+        return single;
+      },
+      hasStoredMetrics: () => false,
+      publishStoredMetrics: () => undefined,
+    } as unknown as TokenMetrics;
+    const lines: Record<string, unknown>[] = [];
+    const capture = (chunk: unknown): boolean => {
+      const text = String(chunk);
+      if (text.startsWith('{')) lines.push(JSON.parse(text) as Record<string, unknown>);
+      return true;
+    };
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+
+    // Act
+    const revoked = await cli(A, ['revoke-tokens', client.id, '--json'], { openRegions });
+    let res: APIGatewayProxyResult;
+    try {
+      res = await post(
+        tokenHandler(A, { otherRegionDown: true, metrics, logLevel: 'INFO' }),
+        '/oauth2/revoke',
+        client,
+        `token=${token}`,
+      );
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+
+    // Assert: the CLI ...
+    expect(revoked.code).toBe(EXIT.INCOMPLETE);
+    expect((JSON.parse(revoked.stdout) as { regions: RegionResult[] }).regions).toEqual([
+      { region: A, result: 'ok' },
+      expect.objectContaining({ region: B, result: 'failed', error: 'unreachable' }),
+    ]);
+    expect(revoked.stderr).toContain(`not written in ${B}`);
+    expect(await getItem(A, `cutoff#${client.id}`)).toBeDefined();
+    // ... and RFC 7009 §2.2.1: 503, the client must assume the token still exists, and retry
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['Retry-After']).toBe(String(REVOCATION_FANOUT_RETRY_AFTER_SECONDS));
+    expect(lines.find((l) => l.message === 'revocation request failed')?.regions).toEqual({
+      [A]: 'ok',
+      [B]: 'connection',
+    });
+    expect(JSON.stringify(lines)).not.toContain(token);
+    expect(counted).toContain('RevocationFanOutFailures');
+    // The gap the report names: A denies, B (which no replication reaches here) still allows ...
+    expect([await decide(A, token), await decide(B, token)]).toEqual(['Unauthorized', 'Allow']);
+
+    // ... until B answers again and the operator and the client retry (both idempotent).
+    const rerun = await cli(A, ['revoke-tokens', client.id]);
+    const retried = await post(tokenHandler(A), '/oauth2/revoke', client, `token=${token}`);
+    expect([rerun.code, retried.statusCode]).toEqual([EXIT.OK, 200]);
+    expect(await decide(B, token)).toBe('Unauthorized');
+  });
+
+  it('a cutoff write of an older record version never replaces a later one (two operators crossing)', async () => {
+    // Arrange
+    const regions = new DynamoDbRegionalRevocations({ tableName: TABLE, ownRegion: A });
+    const cutoff = { clientId: 'crossing', tokensNotBefore: 100, updatedAt: 100 };
+
+    // Act
+    const later = await regions.putCutoff(B, { ...cutoff, status: 'disabled', recordVersion: 6 });
+    const older = await regions.putCutoff(B, { ...cutoff, status: 'active', recordVersion: 5 });
+    const again = await regions.putCutoff(B, { ...cutoff, status: 'disabled', recordVersion: 6 });
+
+    // Assert
+    expect([later, older, again]).toEqual(['written', 'superseded', 'written']);
+    expect((await getItem(B, 'cutoff#crossing'))?.status?.S).toBe('disabled');
+  });
+
+  it("admin writes from B's Region are refused, naming the control Region; reads and revoke-token are not", async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+
+    // Act
+    const update = await cli(B, ['update', client.id, '--scopes', 'orders:write']);
+    const show = await cli(B, ['show', client.id]);
+    const revokeToken = await cli(B, ['revoke-token', 'leaked-jti', '--json']);
+
+    // Assert
+    expect(update.code).toBe(EXIT.USAGE);
+    expect(update.stderr).toContain(`AWS_REGION is ${B}, the control Region is ${A}`);
+    expect((await getItem(B, client.id))?.scopes).toEqual({ L: [{ S: 'orders:read' }] });
+    expect(show.code).toBe(EXIT.OK);
+    expect(revokeToken.code).toBe(EXIT.OK);
+    expect((await getItem(A, 'revoked#leaked-jti'))?.expires_at?.N).toMatch(/^\d+$/);
+  });
+});
