@@ -1,5 +1,7 @@
 // The replay watcher as handler.ts builds it from the environment: a double use is one warn line with region and one JtiUsedInTwoRegions EMF line (service + kind, and multi-Region also + region); a batch with nothing to report writes nothing.
-import { captureEmf, type EmfCapture } from '../../support/emf';
+import { REPLAY_KINDS } from '../../../functions/shared/replay-region';
+import { captureEmf, emittedMetrics, type EmfCapture } from '../../support/emf';
+import { MULTI_REGION_SECTIONS, readMetricContract } from '../../support/metric-contract';
 
 const A = 'eu-west-1';
 const B = 'us-east-1';
@@ -83,6 +85,50 @@ describe('replay-watch handler module', () => {
       ['service', 'kind'],
       ['service', 'kind', 'region'],
     ]);
+  });
+
+  it('writes JtiUsedInTwoRegions as its row of docs/metrics.md says: unit, dimension sets and every kind', async () => {
+    // Arrange: a detection of each kind.
+    const row = readMetricContract(undefined, MULTI_REGION_SECTIONS).find(
+      (m) => m.fn === 'replay-watch',
+    );
+    const { handler } = await load(base);
+    const ofKind = (kind: string) => {
+      const key = kind === 'dpop_authorizer' ? 'dpopjti#k' : 'jti#k';
+      const withKind = (image: Record<string, unknown>) => ({
+        ...image,
+        client_id: { S: key },
+        kind: { S: kind },
+      });
+      return {
+        ...doubleUse,
+        dynamodb: {
+          Keys: { client_id: { S: key } },
+          OldImage: withKind(doubleUse.dynamodb.OldImage),
+          NewImage: withKind(doubleUse.dynamodb.NewImage),
+        },
+      };
+    };
+
+    // Act
+    await handler({ Records: REPLAY_KINDS.map(ofKind) });
+
+    // Assert
+    expect(row).toMatchObject({
+      name: 'JtiUsedInTwoRegions',
+      unit: 'Count',
+      dimensions: ['service', 'kind'],
+    });
+    expect([...(row?.values ?? [])].sort()).toEqual([...REPLAY_KINDS].sort());
+    const metrics = emittedMetrics(capture.lines);
+    expect(metrics.map((m) => [m.name, m.unit, m.dimensionSets])).toEqual(
+      REPLAY_KINDS.map(() => [
+        row?.name,
+        row?.unit,
+        [row?.dimensions, [...(row?.dimensions ?? []), 'region']],
+      ]),
+    );
+    expect(capture.lines.map((l) => l.kind)).toEqual([...REPLAY_KINDS]);
   });
 
   it('logs a malformed record at ERROR with the Region, and counts nothing for it', async () => {
