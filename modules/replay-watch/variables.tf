@@ -126,7 +126,7 @@ variable "artifacts_dir" {
 }
 
 variable "artifacts_s3" {
-  description = "Take the zip from a release in S3 (published by `npm run publish-artifacts`) instead of artifacts_dir: bucket (in the function's Region), key_prefix (<prefix>/<version>, holding replay-watch-<architecture>.zip and manifest.json) and optional object_versions by function name or \"manifest\". The zip's SHA-256 is checked against the manifest at plan time."
+  description = "Take the zip from a release in S3 (published by `npm run publish-artifacts`) instead of artifacts_dir: bucket (in the function's Region), key_prefix (<prefix>/<version>, holding replay-watch-<architecture>.zip and manifest.json) and optional object_versions by function name (replay-watch; token and authorizer are ignored) or \"manifest\". The zip's SHA-256 is checked against the manifest at plan time."
   type = object({
     bucket          = string
     key_prefix      = string
@@ -139,9 +139,11 @@ variable "artifacts_s3" {
     error_message = "artifacts_s3 needs a bucket and a non-empty key_prefix such as \"apigw-m2m-auth/0.2.0\"."
   }
 
+  # The release's map, as the root module passes it to every function: other functions' keys are
+  # allowed (and ignored here).
   validation {
-    condition     = var.artifacts_s3 == null || alltrue([for k in keys(try(var.artifacts_s3.object_versions, {})) : contains(["replay-watch", "manifest"], k)])
-    error_message = "artifacts_s3.object_versions keys must be among replay-watch, manifest."
+    condition     = var.artifacts_s3 == null || alltrue([for k in keys(try(var.artifacts_s3.object_versions, {})) : contains(["token", "authorizer", "replay-watch", "manifest"], k)])
+    error_message = "artifacts_s3.object_versions keys must be among token, authorizer, replay-watch, manifest."
   }
 }
 

@@ -25,9 +25,10 @@ const B = 'us-east-1';
 type Region = typeof A | typeof B;
 
 /**
- * The DynamoDB Streams API: JSON 1.0 with the target prefix DynamoDBStreams_20120810, signed for
- * the service name dynamodb ("Amazon DynamoDB Streams API Reference", Welcome and
- * "DescribeStream", https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB_Streams.html).
+ * The DynamoDB Streams API (DescribeStream, GetShardIterator, GetRecords) as the AWS SDKs call it:
+ * JSON 1.0, target prefix DynamoDBStreams_20120810, signed for dynamodb. The pages at hand do not
+ * show the wire protocol; moto_server answers it, and the records it returns have the documented
+ * shape ("StreamRecord", https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_StreamRecord.html).
  */
 const STREAMS: AwsJsonService = Object.freeze({
   name: 'dynamodb',

@@ -60,7 +60,7 @@ class BadNumber extends Error {}
 /**
  * An attribute's N value: undefined when absent; a number attribute holds its number as a string
  * ("Numbers are sent across the network to DynamoDB as strings", Amazon DynamoDB API Reference,
- * AttributeValue, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeValue.html).
+ * AttributeValue, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_AttributeValue.html).
  * @throws BadNumber when present but not a finite number
  */
 function numberAttribute(image: Image, name: string): number | undefined {
@@ -97,9 +97,16 @@ function kindOf(key: string, oldImage: Image, newImage: Image): ReplayKind | und
  * when expired (the writers' condition `attribute_not_exists(client_id) OR expires_at < :now`),
  * or removed by TTL (REMOVE). A global table resolves concurrent writes of one item with last
  * writer wins ("How DynamoDB global tables work", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html),
- * so when two Regions accept one `jti` before either write has replicated, the later write
- * replaces the earlier one's item in the earlier one's Region: a MODIFY whose old image names one
- * Region and new image another. It is a double use only if the old item was still live when the
+ * and evaluates a conditional write against the item in the writer's own Region (same page), so
+ * when two Regions accept one `jti` before either write has replicated, the later write replaces
+ * the earlier one's item in the earlier one's Region: a MODIFY whose old image names one Region
+ * and new image another. Nothing else records it ("These conflicts are not recorded in CloudWatch
+ * or AWS CloudTrail", and each item's last-write timestamp is a private system attribute, AWS
+ * Prescriptive Guidance, "Overview of global tables",
+ * https://docs.aws.amazon.com/prescriptive-guidance/latest/dynamodb-global-tables/overview.html),
+ * hence the writers' own `used_at`. The pages at hand do not say in so many words that a
+ * replicated write shows in the receiving replica's stream; the watcher runs in every Region and
+ * counts what it sees, evidence of replays rather than a bound (docs/multi-region.md). It is a double use only if the old item was still live when the
  * second use was recorded: `expires_at` ≥ the new image's `used_at` (the writers' `:now`, so the
  * same comparison as their condition). An item replaced after it expired is a permitted reuse.
  * Without `used_at` (an item written before the attribute existed) the time of the second use is
