@@ -104,22 +104,32 @@ module "function" {
 # Event source mapping
 ################################################################################
 
-# Lambda reads the stream and invokes the function with batches of records. "If the function
-# returns an error, Lambda retries the batch until ... the records expire" unless bounded:
-# MaximumRetryAttempts (default -1, infinite), MaximumRecordAgeInSeconds (default -1),
-# BisectBatchOnFunctionError ("If the function returns an error, split the batch in two and
-# retry"), StartingPosition TRIM_HORIZON or LATEST (AWS Lambda Developer Guide, "Lambda parameters
-# for Amazon DynamoDB event source mappings", https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html;
-# "Retaining discarded records for a DynamoDB event source in Lambda",
-# https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html). The function never
+# Lambda reads the stream and invokes the function with batches of records. MaximumRetryAttempts
+# and MaximumRecordAgeInSeconds default to -1: "-1 means infinite: failed records are retried
+# until the record expires", and "The data retention limit for DynamoDB Streams is 24 hours";
+# StartingPosition is TRIM_HORIZON or LATEST (AWS Lambda Developer Guide, "Lambda parameters for
+# Amazon DynamoDB event source mappings", https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html).
+# A function error is retried "until the records expire, exceed the maximum age, or reach the
+# configured retry quota" ("Retaining discarded records for a DynamoDB event source in Lambda",
+# https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html), and
+# BisectBatchOnFunctionError: "If the function returns an error, split the batch in two and
+# retry" (AWS SDK for Kotlin API reference, EventSourceMappingConfiguration,
+# https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/lambda/aws.sdk.kotlin.services.lambda.model/-event-source-mapping-configuration/bisect-batch-on-function-error.html). The function never
 # returns an error for a record it cannot read (it logs and skips it), so a retry only follows a
 # crash or a timeout; bisecting isolates the record behind it and the bounded retries let the
 # shard move on instead of holding every later detection back for 24 hours (the stream's
-# retention, same page). A batch given up after its retries is not redelivered: its log lines
+# retention). A batch given up after its retries is not redelivered: its log lines
 # and metrics were written on each attempt that got that far, and the function's Errors metric
 # shows the failures (the alarm below watches the detections, the Lambda Errors alarm of a
 # deployment's own monitoring the rest). LATEST: a new watcher reports from now on; the items it
 # would replay are at most a day old and their uses long expired.
+# The stream must carry both images of a modified item, NEW_AND_OLD_IMAGES ("Both the new and the
+# old item images of the item are written to the stream", AWS CloudFormation,
+# AWS::DynamoDB::GlobalTable StreamSpecification,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-streamspecification.html):
+# the function compares the old image's region and expiry with the new image's. The ARN does not
+# say the view type, so the caller's table sets it (modules/client-table does for a global
+# table); with another view every record lacks an image and is logged as malformed, never counted.
 resource "aws_lambda_event_source_mapping" "this" {
   event_source_arn  = var.table_stream_arn
   function_name     = module.function.function_arn

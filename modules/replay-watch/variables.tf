@@ -25,7 +25,7 @@ variable "tags" {
 ################################################################################
 
 variable "table_stream_arn" {
-  description = "ARN of the DynamoDB stream of this Region's clients table (replica), with NEW_AND_OLD_IMAGES, which a global table has (modules/client-table's stream_arn): arn:<partition>:dynamodb:<region>:<account>:table/<table>/stream/<label>. The role may read this stream and nothing else."
+  description = "ARN of the DynamoDB stream of this Region's clients table replica, whose view type must be NEW_AND_OLD_IMAGES (the stream_arn of the global table's aws_dynamodb_table in its own Region, or of the aws_dynamodb_table data source in a replica's Region): arn:<partition>:dynamodb:<region>:<account>:table/<table>/stream/<label>. The role may read this stream and nothing else."
   type        = string
 
   validation {

@@ -28,12 +28,12 @@ export interface WatchSummary {
  * Inspects every record of one Lambda event from a DynamoDB stream (`{ Records: [...] }`). A
  * double use is logged (warn, {@link DETECTION_MESSAGE}) and counted once per record; a record
  * that cannot be read is logged (error, {@link MALFORMED_MESSAGE}) and skipped. Nothing here
- * throws, and a failing logger or metrics sink is ignored: a function error would make Lambda
- * retry the batch and hold back the shard ("If the function returns an error, Lambda retries the
- * batch until ... the records expire", AWS Lambda Developer Guide, "Lambda parameters for Amazon
- * DynamoDB event source mappings", MaximumRetryAttempts,
- * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html), so a poison record must
- * never fail the invocation.
+ * throws, and a failing logger or metrics sink is ignored: a function error makes Lambda retry
+ * the batch, by default "until the record expires" (MaximumRetryAttempts "-1 means infinite:
+ * failed records are retried until the record expires", AWS Lambda Developer Guide, "Lambda
+ * parameters for Amazon DynamoDB event source mappings",
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html), holding back the shard,
+ * so a poison record must never fail the invocation.
  *
  * Logged per detection: both Regions, the kind, both use times, the replaced item's expiry and
  * the item key. The key is `jti#`/`dpopjti#` and a SHA-256 digest (of the client id and the
