@@ -129,7 +129,8 @@ module "function" {
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-streamspecification.html):
 # the function compares the old image's region and expiry with the new image's. The ARN does not
 # say the view type, so the caller's table sets it (modules/client-table does for a global
-# table); with another view every record lacks an image and is logged as malformed, never counted.
+# table); with another view no record has both images, the filter below lets none through, and
+# nothing is ever counted.
 resource "aws_lambda_event_source_mapping" "this" {
   event_source_arn  = var.table_stream_arn
   function_name     = module.function.function_arn
