@@ -45,5 +45,6 @@ module.exports = {
     './functions/shared/': FULL,
     './functions/token/core/': FULL,
     './functions/authorizer/core/': FULL,
+    './functions/replay-watch/core/': FULL,
   },
 };

@@ -21,6 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
 export const TF_DOCS_TARGETS: ReadonlyArray<{ module: string; readme: string }> = [
   { module: '.', readme: 'docs/deploy.md' },
   { module: 'modules/authorizer', readme: 'modules/authorizer/README.md' },
+  { module: 'modules/replay-watch', readme: 'modules/replay-watch/README.md' },
   { module: 'modules/client', readme: 'modules/client/README.md' },
   { module: 'examples/complete', readme: 'examples/complete/README.md' },
   { module: 'examples/existing-api', readme: 'examples/existing-api/README.md' },

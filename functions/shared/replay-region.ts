@@ -4,6 +4,21 @@
 export const REGION_ATTRIBUTE = 'region';
 
 /**
+ * The attribute (N, epoch seconds) of `jti#` and `dpopjti#` items holding the time of the write:
+ * the `:now` its condition compared the item there with. Written with {@link REGION_ATTRIBUTE}, it
+ * lets the replay watcher (functions/replay-watch) tell an item replaced while still live (one
+ * `jti` used in two Regions) from one replaced after it expired (a permitted reuse).
+ */
+export const USED_AT_ATTRIBUTE = 'used_at';
+
+/**
+ * The attribute (S, a {@link ReplayKind}) of the token function's `jti#` items: an assertion's and
+ * a DPoP proof's items share the prefix, and the key is a digest, so only the item can say which
+ * it is. `dpopjti#` items are always `dpop_authorizer` and do not carry it.
+ */
+export const KIND_ATTRIBUTE = 'kind';
+
+/**
  * Which single-use check saw a `jti` first used in another Region: a client assertion or a DPoP
  * proof at the token endpoint, or a DPoP proof at the authorizer. The `kind` dimension of
  * `JtiSeenInOtherRegion` (docs/metrics.md).

@@ -56,7 +56,7 @@ describe('npm run build', () => {
 
     // Assert
     const zips = fs.readdirSync(a).filter((f) => f.endsWith('.zip'));
-    expect(zips.sort()).toEqual(['authorizer.zip', 'token.zip']);
+    expect(zips.sort()).toEqual(['authorizer.zip', 'replay-watch.zip', 'token.zip']);
     for (const zip of zips) {
       expect(sha256(path.join(b, zip))).toBe(sha256(path.join(a, zip)));
       const digest = digestZip(fs.readFileSync(path.join(a, zip)));
@@ -117,7 +117,7 @@ describe('npm run build', () => {
     }
   });
 
-  it('ships no AWS SDK module in token.zip or authorizer.zip (their own signed-request client instead)', async () => {
+  it('ships no AWS SDK module in token.zip, authorizer.zip or replay-watch.zip (their own signed-request client instead)', async () => {
     // Arrange: a bundle that does hold the SDK, to show the check can fail.
     const out = path.join(tmp, 'sdk-free');
     await runBuild(['--arch', 'x86_64', '--out-dir', out]);
@@ -143,7 +143,7 @@ describe('npm run build', () => {
 
     // Act
     const found = Object.fromEntries(
-      ['token', 'authorizer'].map((fn) => {
+      ['token', 'authorizer', 'replay-watch'].map((fn) => {
         const code = Buffer.from(
           unzipSync(fs.readFileSync(path.join(out, `${fn}.zip`)))['index.js']!,
         ).toString();
@@ -154,7 +154,7 @@ describe('npm run build', () => {
 
     // Assert
     expect(awsSdkTraces(file('index.js'), file('index.js.map'))).not.toEqual([]);
-    expect(found).toEqual({ token: [], authorizer: [] });
+    expect(found).toEqual({ token: [], authorizer: [], 'replay-watch': [] });
   });
 
   it('packs authorizer.zip without argon2', () => {
@@ -163,6 +163,16 @@ describe('npm run build', () => {
 
     // Assert
     expect(Object.keys(files)).toEqual(['index.js']);
+  });
+
+  it('packs replay-watch.zip as one index.js that needs no native module', () => {
+    // Act
+    const files = unzipSync(fs.readFileSync(path.join(tmp, 'a', 'replay-watch.zip')));
+
+    // Assert: the stream consumer verifies nothing and stores nothing, so no argon2.
+    expect(Object.keys(files)).toEqual(['index.js']);
+    const code = Buffer.from(files['index.js'] as Uint8Array).toString('utf8');
+    expect(code).not.toContain('@node-rs/argon2');
   });
 
   it('packs the arm64 binary by default, from a tarball verified against the lockfile', async () => {

@@ -1,5 +1,5 @@
-// Unpacks the built token.zip and authorizer.zip into empty folders and runs them against moto: the bundles,
-// including the native argon2 binary, load and work on their own.
+// Unpacks the built token.zip, authorizer.zip and replay-watch.zip into empty folders and runs them (the first two
+// against moto): the bundles, including the native argon2 binary, load and work on their own.
 import { execFile } from 'node:child_process';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -267,5 +267,50 @@ describeWithMoto()('built Lambda bundles, unpacked into empty folders', () => {
       { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [METHOD_ARN] },
     ]);
     expect(out.results[1]).toEqual({ error: 'Unauthorized' });
+  });
+
+  it('replay-watch.zip reports a jti# item replaced by another Region’s use and loads no native module', async () => {
+    // Arrange: a MODIFY as Lambda delivers it from the clients table's stream.
+    const dir = path.join(tmp, 'replay-watch');
+    const files = unpackZip(path.join(dist, 'replay-watch.zip'), dir);
+    const item = (region: string, usedAt: number) => ({
+      client_id: { S: 'jti#digest' },
+      region: { S: region },
+      used_at: { N: String(usedAt) },
+      expires_at: { N: String(usedAt + 60) },
+      kind: { S: 'assertion' },
+    });
+    const event = {
+      Records: [
+        {
+          eventID: '1',
+          eventName: 'MODIFY',
+          eventSource: 'aws:dynamodb',
+          awsRegion: 'eu-west-1',
+          dynamodb: {
+            Keys: { client_id: { S: 'jti#digest' } },
+            OldImage: item('eu-west-1', 2_000_000_000),
+            NewImage: item('us-east-1', 2_000_000_005),
+            StreamViewType: 'NEW_AND_OLD_IMAGES',
+          },
+        },
+      ],
+    };
+
+    // Act
+    const out = await invoke(
+      dir,
+      { AWS_REGION: 'eu-west-1', POWERTOOLS_METRICS_NAMESPACE: 'BundleIT' },
+      [event],
+    );
+
+    // Assert
+    expect(files).toEqual(['index.js']);
+    expect(out.loaded).toEqual([]);
+    expect(out.results[0]?.value).toMatchObject({
+      records: 1,
+      malformed: 0,
+      doubleUses: [{ kind: 'assertion', firstRegion: 'eu-west-1', secondRegion: 'us-east-1' }],
+    });
   });
 });

@@ -41,6 +41,8 @@ describe('npm run package', () => {
       'authorizer-arm64.zip',
       'authorizer-x86_64.zip',
       'manifest.json',
+      'replay-watch-arm64.zip',
+      'replay-watch-x86_64.zip',
       'token-arm64.zip',
       'token-x86_64.zip',
     ]);
@@ -75,6 +77,8 @@ describe('npm run package', () => {
     ).toEqual([
       'authorizer/arm64/authorizer-arm64.zip',
       'authorizer/x86_64/authorizer-x86_64.zip',
+      'replay-watch/arm64/replay-watch-arm64.zip',
+      'replay-watch/x86_64/replay-watch-x86_64.zip',
       'token/arm64/token-arm64.zip',
       'token/x86_64/token-x86_64.zip',
     ]);

@@ -4,8 +4,8 @@ import path from 'node:path';
 
 /** One row of the contract. */
 export interface ContractMetric {
-  /** The function that emits it. */
-  fn: 'token' | 'authorizer';
+  /** The function that emits it (replay-watch: multi-Region only). */
+  fn: 'token' | 'authorizer' | 'replay-watch';
   name: string;
   unit: string;
   /** Dimension names, `service` first. */
@@ -23,6 +23,7 @@ const SECTIONS: Record<string, ContractMetric['fn']> = {
 export const MULTI_REGION_SECTIONS: Record<string, ContractMetric['fn']> = {
   'Multi-Region only: token function': 'token',
   'Multi-Region only: authorizer': 'authorizer',
+  'Multi-Region only: replay watcher': 'replay-watch',
 };
 
 /**

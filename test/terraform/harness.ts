@@ -18,6 +18,7 @@ export const TERRAFORM_DIRS = [
   'modules/dpop-nonce-key',
   'modules/token-endpoint',
   'modules/authorizer',
+  'modules/replay-watch',
   'modules/lambda-function',
   'modules/alarms',
   'modules/client',
@@ -247,7 +248,7 @@ export interface Artifacts {
   source: 'dist' | 'build' | 'placeholder';
 }
 
-const ZIPS = ['token.zip', 'authorizer.zip'];
+const ZIPS = ['token.zip', 'authorizer.zip', 'replay-watch.zip'];
 
 /**
  * Provides the Lambda zips: dist/ when both exist; else a fresh `scripts/build.ts --arch x86_64`

@@ -226,7 +226,12 @@ describeBoth('terraform examples against moto_server', () => {
   test('examples/complete: the dashboard graphs every metric of docs/metrics.md under its function, the API and the Lambda metrics, and shows every alarm', async () => {
     // Arrange
     const contract = readMetricContract();
-    const service = { token: 'oauth-demo-token', authorizer: 'oauth-demo-authorizer' };
+    // (The replay watcher is multi-Region only: readMetricContract() holds no row of it.)
+    const service = {
+      token: 'oauth-demo-token',
+      authorizer: 'oauth-demo-authorizer',
+      'replay-watch': 'oauth-demo-replay-watch',
+    };
 
     // Act
     const { dashboard, outputs } = await monitoringOf('complete');

@@ -5,6 +5,7 @@ import { REVOCATION_READ_BUDGET } from '../../shared/limits';
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/revocation';
 import {
   REGION_ATTRIBUTE,
+  USED_AT_ATTRIBUTE,
   reportOtherRegion,
   type OtherRegionObserver,
 } from '../../shared/replay-region';
@@ -65,7 +66,10 @@ export class DynamoDbDpopReplayCache implements DpopReplayCache {
         Item: {
           client_id: { S: use.key },
           [EXPIRES_AT_ATTRIBUTE]: { N: String(use.expiresAt) },
-          ...(region === undefined ? {} : { [REGION_ATTRIBUTE]: { S: region } }),
+          // The Region and the time of this write, for the replay watcher (docs/multi-region.md).
+          ...(region === undefined
+            ? {}
+            : { [REGION_ATTRIBUTE]: { S: region }, [USED_AT_ATTRIBUTE]: { N: String(now) } }),
         },
         ConditionExpression: 'attribute_not_exists(client_id) OR #e < :now',
         ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },

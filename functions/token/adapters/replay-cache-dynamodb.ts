@@ -1,7 +1,9 @@
 // The private_key_jwt replay cache on the clients table: one conditional PutItem per assertion `jti`, removed by DynamoDB TTL after the assertion's expiry.
 import { EXPIRES_AT_ATTRIBUTE } from '../../shared/revocation';
 import {
+  KIND_ATTRIBUTE,
   REGION_ATTRIBUTE,
+  USED_AT_ATTRIBUTE,
   reportOtherRegion,
   type OtherRegionObserver,
 } from '../../shared/replay-region';
@@ -93,7 +95,15 @@ export class DynamoDbReplayCache extends DynamoDbClientStore implements Assertio
           Item: {
             client_id: { S: replayEntryKey(use) },
             [EXPIRES_AT_ATTRIBUTE]: { N: String(use.expiresAt) },
-            ...(this.region === undefined ? {} : { [REGION_ATTRIBUTE]: { S: this.region } }),
+            // The Region, the time of this write and the kind: what the replay watcher reads
+            // when replication replaces the item (docs/multi-region.md).
+            ...(this.region === undefined
+              ? {}
+              : {
+                  [REGION_ATTRIBUTE]: { S: this.region },
+                  [USED_AT_ATTRIBUTE]: { N: String(now) },
+                  [KIND_ATTRIBUTE]: { S: use.proofKey === undefined ? 'assertion' : 'dpop_token' },
+                }),
           },
           ConditionExpression: 'attribute_not_exists(client_id) OR #e < :now',
           ExpressionAttributeNames: { '#e': EXPIRES_AT_ATTRIBUTE },

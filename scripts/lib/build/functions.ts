@@ -4,4 +4,6 @@
 export const FUNCTIONS: Record<string, string> = {
   token: 'functions/token/handler.ts',
   authorizer: 'functions/authorizer/handler.ts',
+  // Multi-Region only: the DynamoDB stream consumer that reports a jti used in two Regions.
+  'replay-watch': 'functions/replay-watch/handler.ts',
 };

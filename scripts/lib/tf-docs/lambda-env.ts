@@ -1,4 +1,4 @@
-// The environment variables the two Lambda functions read, with their meaning: the source of docs/deploy.md's generated table.
+// The environment variables the Lambda functions read, with their meaning: the source of docs/deploy.md's generated table.
 import {
   CLOCK_SKEW_SECONDS,
   DPOP_IAT_FUTURE_SECONDS,
@@ -14,8 +14,8 @@ export const LAMBDA_ENV_BEGIN_MARKER = '<!-- BEGIN_LAMBDA_ENV -->';
 /** Closing marker of the generated variables table. */
 export const LAMBDA_ENV_END_MARKER = '<!-- END_LAMBDA_ENV -->';
 
-/** The two functions of the module. */
-export type LambdaFunctionName = 'token' | 'authorizer';
+/** The functions of the module (replay-watch: multi-Region only, modules/replay-watch). */
+export type LambdaFunctionName = 'token' | 'authorizer' | 'replay-watch';
 
 /** Who puts a variable into a function's environment. */
 export type EnvSource =
@@ -44,6 +44,8 @@ export interface LambdaEnvVariable {
 }
 
 const BOTH: readonly LambdaFunctionName[] = ['token', 'authorizer'];
+/** The two request-path functions and the replay watcher. */
+const ALL: readonly LambdaFunctionName[] = [...BOTH, 'replay-watch'];
 
 const range = (limit: { min: number; max: number; default: number }): string =>
   `${limit.min}..${limit.max}, default ${limit.default}`;
@@ -293,29 +295,31 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
   },
   {
     name: 'LOG_LEVEL',
-    functions: BOTH,
+    functions: ALL,
     source: { terraform: '`log_level`' },
     meaning:
       'Powertools log level (`INFO` by default): the token function logs each issued token and each refused request with its reason at INFO, the authorizer each rejected token (401) at WARN; never secrets or tokens',
-    readByLibrary: BOTH,
+    readByLibrary: ALL,
   },
   {
     name: 'POWERTOOLS_SERVICE_NAME',
-    functions: BOTH,
-    source: { terraform: 'the function name, `<name>-token` or `<name>-authorizer`' },
+    functions: ALL,
+    source: {
+      terraform: 'the function name, `<name>-token`, `<name>-authorizer` or `<name>-replay-watch`',
+    },
     meaning: 'the `service` key of every log line and metric (Powertools)',
     readByLibrary: ['token'],
   },
   {
     name: 'POWERTOOLS_METRICS_NAMESPACE',
-    functions: BOTH,
+    functions: ALL,
     source: { terraform: '`metrics_namespace` (default: `name`)' },
     meaning:
-      'the CloudWatch namespace of the metrics listed in [metrics.md](metrics.md) (Embedded Metric Format), which the alarms and the dashboard read; unset, neither function publishes any',
+      'the CloudWatch namespace of the metrics listed in [metrics.md](metrics.md) (Embedded Metric Format), which the alarms and the dashboard read; unset, no function publishes any',
   },
   {
     name: 'AWS_REGION',
-    functions: BOTH,
+    functions: ALL,
     source: 'lambda',
     meaning:
       "the Region of the functions' AWS calls (token: DynamoDB and KMS; authorizer: the revocation read and the DPoP replay write), and the `region` key of every log line and of the `jti#`/`dpopjti#` items",

@@ -38,6 +38,17 @@ describe('DynamoDbDpopReplayCache with Regions', () => {
     });
   });
 
+  it('writes the time of the use beside the Region, the :now of its condition (for the replay watcher)', async () => {
+    const { cache, transport } = setup([{ status: 200, body: {} }]);
+    await cache.useOnce(USE);
+    const input = transport.calls[0]?.input as {
+      Item: Record<string, unknown>;
+      ExpressionAttributeValues: Record<string, { N: string }>;
+    };
+    expect(input.Item.used_at).toEqual(input.ExpressionAttributeValues[':now']);
+    expect(input.Item).not.toHaveProperty('kind');
+  });
+
   it('writes the Region but asks for no item without an observer (single-Region)', async () => {
     const { cache, transport } = setup([{ status: 200, body: {} }], { observe: false });
     await cache.useOnce(USE);
@@ -68,6 +79,7 @@ describe('DynamoDbDpopReplayCache with Regions', () => {
     });
     await expect(cache.useOnce(USE)).resolves.toBe(false);
     expect(transport.calls[0]?.input).not.toHaveProperty('Item.region');
+    expect(transport.calls[0]?.input).not.toHaveProperty('Item.used_at');
     expect(seen).toEqual([]);
   });
 });

@@ -48,6 +48,28 @@ describe('DynamoDbReplayCache with Regions', () => {
     });
   });
 
+  it.each([
+    ['an assertion', ASSERTION, 'assertion'],
+    ['a DPoP proof', PROOF, 'dpop_token'],
+  ])(
+    'writes, for %s, the time of the use (its condition’s :now) and the kind, for the replay watcher',
+    async (_label, use, kind) => {
+      // Arrange
+      const { cache, transport } = setup([{ status: 200, body: {} }]);
+
+      // Act
+      await cache.useOnce(use);
+
+      // Assert
+      const input = transport.calls[0]?.input as {
+        Item: Record<string, unknown>;
+        ExpressionAttributeValues: Record<string, { N: string }>;
+      };
+      expect(input.Item.kind).toEqual({ S: kind });
+      expect(input.Item.used_at).toEqual(input.ExpressionAttributeValues[':now']);
+    },
+  );
+
   it('writes the Region but asks for no item without an observer (single-Region)', async () => {
     const { cache, transport } = setup([{ status: 200, body: {} }], false);
     await cache.useOnce(ASSERTION);
@@ -103,6 +125,8 @@ describe('DynamoDbReplayCache with Regions', () => {
     // Act / Assert
     await expect(cache.useOnce(ASSERTION)).resolves.toBe(false);
     expect(transport.calls[0]?.input).not.toHaveProperty('Item.region');
+    expect(transport.calls[0]?.input).not.toHaveProperty('Item.used_at');
+    expect(transport.calls[0]?.input).not.toHaveProperty('Item.kind');
     expect(observer).not.toHaveBeenCalled();
   });
 });
