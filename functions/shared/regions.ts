@@ -25,6 +25,15 @@ export const MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS = 60;
  */
 export const MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX = 60;
 
+/**
+ * The largest CLOCK_SKEW_SECONDS of a multi-Region token function. The assertion checks tolerate
+ * the skew on `exp`, `nbf` and `iat`, so it widens the cross-Region replay window of a client
+ * assertion: with {@link MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS} the window is at most
+ * 60 + 2 × 30 = 120 s (docs/multi-region.md), where the single-Region maximum of 300 would allow
+ * 660 s.
+ */
+export const MULTI_REGION_CLOCK_SKEW_SECONDS_MAX = 30;
+
 /** Where a function runs, and where else the service runs. */
 export interface ServiceRegions {
   /** The function's own Region (AWS_REGION). */
@@ -102,6 +111,25 @@ export function checkMultiRegionDpopIatPast(
     throw configError(
       'DPOP_IAT_PAST_SECONDS',
       `must be at most ${MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX} when ${SERVICE_REGIONS_ENV} lists more than one Region (got ${pastSeconds}): each Region keeps its own used proof ids, so a proof can be replayed once per Region within this window (docs/multi-region.md)`,
+    );
+  }
+}
+
+/**
+ * Refuses, at cold start, a clock skew wider than a multi-Region token function allows
+ * ({@link MULTI_REGION_CLOCK_SKEW_SECONDS_MAX}).
+ * @param regions the function's Regions (undefined: single-Region)
+ * @param skewSeconds CLOCK_SKEW_SECONDS as loaded
+ * @throws Error naming CLOCK_SKEW_SECONDS and SERVICE_REGIONS when it is too wide
+ */
+export function checkMultiRegionClockSkew(
+  regions: ServiceRegions | undefined,
+  skewSeconds: number,
+): void {
+  if (regions?.multiRegion === true && skewSeconds > MULTI_REGION_CLOCK_SKEW_SECONDS_MAX) {
+    throw configError(
+      'CLOCK_SKEW_SECONDS',
+      `must be at most ${MULTI_REGION_CLOCK_SKEW_SECONDS_MAX} when ${SERVICE_REGIONS_ENV} lists more than one Region (got ${skewSeconds}): the skew widens the window in which a client assertion can be used once per Region (docs/multi-region.md)`,
     );
   }
 }

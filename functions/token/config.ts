@@ -12,6 +12,7 @@ import {
 } from './core/security-profile';
 import type { DpopIatWindow } from '../shared/dpop-proof';
 import {
+  checkMultiRegionClockSkew,
   checkMultiRegionDpopIatPast,
   loadServiceRegions,
   MULTI_REGION_MAX_ASSERTION_LIFETIME_SECONDS,
@@ -164,6 +165,8 @@ function loadSettings(env: Env): TokenConfig {
   const serviceRegions = loadServiceRegions(env);
   const iatWindow = dpopIatWindow(env);
   checkMultiRegionDpopIatPast(serviceRegions, iatWindow.pastSeconds);
+  const clockSkewSeconds = integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS);
+  checkMultiRegionClockSkew(serviceRegions, clockSkewSeconds);
   return {
     issuer,
     defaultAudience,
@@ -178,7 +181,7 @@ function loadSettings(env: Env): TokenConfig {
     },
     metricsNamespace: optionalString(env, 'POWERTOOLS_METRICS_NAMESPACE'),
     revocation: oneOf(env, 'REVOCATION', ['true', 'false'], 'false') === 'true',
-    clockSkewSeconds: integerInRange(env, 'CLOCK_SKEW_SECONDS', CLOCK_SKEW_SECONDS),
+    clockSkewSeconds,
     acceptTokenEndpointAudience:
       oneOf(env, 'ASSERTION_TOKEN_ENDPOINT_AUDIENCE', ['true', 'false'], 'false') === 'true',
     dpopIatWindow: iatWindow,

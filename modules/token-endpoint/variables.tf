@@ -333,4 +333,16 @@ variable "service_regions" {
     condition     = length(var.service_regions) == 0 || contains(var.service_regions, data.aws_region.current.id)
     error_message = "service_regions must list this module's own Region (the provider's) when it lists any."
   }
+
+  # The multi-Region caps the function enforces at cold start (functions/shared/regions.ts), so a
+  # plan fails where the function would fail at every cold start.
+  validation {
+    condition     = length(var.service_regions) < 2 || var.dpop_iat_past_seconds <= 60
+    error_message = "dpop_iat_past_seconds must be at most 60 when service_regions lists more than one Region: each Region keeps its own used DPoP proof ids, so a proof can be used once per Region within this window (docs/multi-region.md)."
+  }
+
+  validation {
+    condition     = length(var.service_regions) < 2 || var.clock_skew_seconds <= 30
+    error_message = "clock_skew_seconds must be at most 30 when service_regions lists more than one Region: the skew widens the window in which a client assertion can be used once per Region (docs/multi-region.md)."
+  }
 }

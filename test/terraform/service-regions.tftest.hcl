@@ -143,3 +143,69 @@ run "rejects_names_that_are_not_regions_and_repeats" {
 
   expect_failures = [var.service_regions]
 }
+
+# The multi-Region caps of functions/shared/regions.ts: refused in the plan, not at every cold start.
+run "token_endpoint_refuses_a_long_dpop_window_in_several_regions" {
+  command = plan
+
+  module {
+    source = "./modules/token-endpoint"
+  }
+
+  variables {
+    service_regions       = ["eu-west-1", "us-east-1"]
+    dpop_iat_past_seconds = 61
+  }
+
+  expect_failures = [var.service_regions]
+}
+
+run "token_endpoint_refuses_a_wide_clock_skew_in_several_regions" {
+  command = plan
+
+  module {
+    source = "./modules/token-endpoint"
+  }
+
+  variables {
+    service_regions    = ["eu-west-1", "us-east-1"]
+    clock_skew_seconds = 31
+  }
+
+  expect_failures = [var.service_regions]
+}
+
+run "token_endpoint_accepts_the_multi_region_maxima" {
+  command = plan
+
+  module {
+    source = "./modules/token-endpoint"
+  }
+
+  variables {
+    service_regions       = ["eu-west-1", "us-east-1"]
+    dpop_iat_past_seconds = 60
+    clock_skew_seconds    = 30
+  }
+
+  assert {
+    condition     = module.function.environment_variables["CLOCK_SKEW_SECONDS"] == "30"
+    error_message = "The multi-Region maximum skew must be accepted."
+  }
+}
+
+run "authorizer_refuses_a_long_dpop_window_in_several_regions" {
+  command = plan
+
+  module {
+    source = "./modules/authorizer"
+  }
+
+  variables {
+    public_keys_pem       = ["-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n"]
+    service_regions       = ["eu-west-1", "us-east-1"]
+    dpop_iat_past_seconds = 61
+  }
+
+  expect_failures = [var.service_regions]
+}

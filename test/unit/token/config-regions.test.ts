@@ -1,4 +1,4 @@
-// loadTokenConfig in a multi-Region deployment: SERVICE_REGIONS is loaded with AWS_REGION, the assertion lifetime cap is set, and a DPoP iat past window above 60 s stops the cold start.
+// loadTokenConfig in a multi-Region deployment: SERVICE_REGIONS is loaded with AWS_REGION, the assertion lifetime cap is set, and a DPoP iat past window above 60 s or a clock skew above 30 s stops the cold start.
 import type { Env } from '../../../functions/shared/env';
 import { loadTokenConfig } from '../../../functions/token/config';
 
@@ -22,6 +22,7 @@ describe('loadTokenConfig: Regions', () => {
       ...BASE,
       AWS_REGION: 'eu-west-1',
       DPOP_IAT_PAST_SECONDS: '300',
+      CLOCK_SKEW_SECONDS: '300',
     });
     expect(config.serviceRegions).toEqual({
       own: 'eu-west-1',
@@ -30,6 +31,7 @@ describe('loadTokenConfig: Regions', () => {
     });
     expect(config.maxAssertionLifetimeSeconds).toBeUndefined();
     expect(config.dpopIatWindow?.pastSeconds).toBe(300);
+    expect(config.clockSkewSeconds).toBe(300);
   });
 
   it('multi-Region: the Regions and the 60 s assertion lifetime cap', () => {
@@ -43,12 +45,17 @@ describe('loadTokenConfig: Regions', () => {
     expect(
       loadTokenConfig({ ...MULTI, DPOP_IAT_PAST_SECONDS: '60' }).dpopIatWindow?.pastSeconds,
     ).toBe(60);
+    expect(loadTokenConfig({ ...MULTI, CLOCK_SKEW_SECONDS: '30' }).clockSkewSeconds).toBe(30);
   });
 
   it.each([
     [
       { ...MULTI, DPOP_IAT_PAST_SECONDS: '61' },
       /DPOP_IAT_PAST_SECONDS must be at most 60 when SERVICE_REGIONS/,
+    ],
+    [
+      { ...MULTI, CLOCK_SKEW_SECONDS: '31' },
+      /CLOCK_SKEW_SECONDS must be at most 30 when SERVICE_REGIONS/,
     ],
     [
       { ...MULTI, AWS_REGION: 'ap-south-1' },
