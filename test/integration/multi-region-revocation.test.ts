@@ -501,6 +501,66 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     expect((await getItem(B, 'cutoff#crossing'))?.status?.S).toBe('disabled');
   });
 
+  it('a cutoff write never lowers tokens_not_before, and a tombstone (version 0) gives way to any later write', async () => {
+    // Arrange
+    const regions = new DynamoDbRegionalRevocations({ tableName: TABLE, ownRegion: A });
+    const cutoff = { clientId: 'monotone', updatedAt: 100 };
+
+    // Act
+    const killed = await regions.putCutoff(B, {
+      ...cutoff,
+      status: 'disabled',
+      tokensNotBefore: 200,
+      recordVersion: 6,
+      tombstone: true,
+    });
+    const earlierTime = await regions.putCutoff(B, {
+      ...cutoff,
+      status: 'active',
+      tokensNotBefore: 150,
+      recordVersion: 1,
+    });
+
+    // Assert: the status of the later write, the later tokens_not_before of the two
+    expect([killed, earlierTime]).toEqual(['written', 'written']);
+    const item = await getItem(B, 'cutoff#monotone');
+    expect([item?.status?.S, item?.tokens_not_before?.N, item?.record_version?.N]).toEqual([
+      'active',
+      '200',
+      '1',
+    ]);
+  });
+
+  it("an emergency cutoff keeps the Region's record_version, so the control Region's next write at that version replaces its status", async () => {
+    // Arrange
+    const regions = new DynamoDbRegionalRevocations({ tableName: TABLE, ownRegion: B });
+    const normal = { clientId: 'emergency', tokensNotBefore: 0, recordVersion: 3, updatedAt: 100 };
+    await regions.putCutoff(B, { ...normal, status: 'active' });
+
+    // Act
+    const emergency = await regions.putEmergencyCutoff(B, {
+      clientId: 'emergency',
+      status: 'disabled',
+      tokensNotBefore: 300,
+      updatedAt: 300,
+    });
+    const during = await getItem(B, 'cutoff#emergency');
+    const enabled = await regions.putCutoff(B, { ...normal, status: 'active', updatedAt: 400 });
+    const after = await getItem(B, 'cutoff#emergency');
+
+    // Assert
+    expect([emergency, enabled]).toEqual(['written', 'written']);
+    const view = (item: typeof during) => [
+      item?.status?.S,
+      item?.tokens_not_before?.N,
+      item?.record_version?.N,
+    ];
+    expect([view(during), view(after)]).toEqual([
+      ['disabled', '300', '3'],
+      ['active', '300', '3'],
+    ]);
+  });
+
   it("admin writes from B's Region are refused, naming the control Region; reads and revoke-token are not", async () => {
     // Arrange
     const client = await createReplicatedClient();
