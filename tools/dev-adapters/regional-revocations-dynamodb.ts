@@ -226,8 +226,10 @@ export class DynamoDbRegionalRevocations implements RegionalRevocations {
    * condition; when the Region already holds a later one, the same update keeping it. DynamoDB
    * has no "max" in an update expression, so it takes two conditional writes (UpdateItem,
    * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html;
-   * `if_not_exists` in SET: Amazon DynamoDB Developer Guide, "Update expressions",
-   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html).
+   * `if_not_exists` in SET: "If the item does not contain an attribute at the specified path,
+   * if_not_exists evaluates to value; otherwise, it evaluates to path", Amazon DynamoDB Developer
+   * Guide, "Using update expressions in DynamoDB",
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.SET.PreventingAttributeOverwrites).
    * @returns `written` (a later tokens_not_before kept or not), or `superseded` when the caller's
    *   condition refused the write
    */
