@@ -477,7 +477,13 @@ describeWithMoto()('clients CLI against DynamoDB (moto)', () => {
       `clients: delete asks to type the client id, and stdin is not a terminal: pass --yes`,
     );
     expect(kept?.status).toBe('active');
-    expect(deleted).toEqual({ client_id: created.client_id, name: 'Temp', deleted: true });
+    // The disabled cutoff (a tombstone) is written before the record goes, and reported.
+    expect(deleted).toEqual({
+      client_id: created.client_id,
+      name: 'Temp',
+      deleted: true,
+      regions: [{ region: expect.any(String), result: 'ok' }],
+    });
     expect(await store.getClient(created.client_id)).toBeUndefined();
     expect(
       await requestToken(handler, created.client_id, created.client_secret as string),

@@ -1,4 +1,4 @@
-// Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers, token functions and introspection deny (docs/multi-region.md).
+// Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down; delete's tombstone; --skip-control-region while the control Region is down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers, token functions and introspection deny (docs/multi-region.md).
 import { createPublicKey } from 'node:crypto';
 import {
   DynamoDBClient,
@@ -353,6 +353,139 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     expect(await decide(B, token)).toBe('Unauthorized');
   });
 
+  it("delete writes a disabled cutoff to every Region before the record goes: B refuses the client though B's record still exists; a client declared again with the id is re-enabled by enable", async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+    const token = await accessToken(B, client);
+
+    // Act
+    const deleted = await cli(A, ['delete', client.id, '--yes', '--json']);
+
+    // Assert: the report names each Region, A's record is gone, B's replica is still active ...
+    expect(deleted.code).toBe(EXIT.OK);
+    expect((JSON.parse(deleted.stdout) as { regions: RegionResult[] }).regions).toEqual([
+      { region: A, result: 'ok' },
+      { region: B, result: 'ok' },
+    ]);
+    expect(await getItem(A, client.id)).toBeUndefined();
+    expect((await getItem(B, client.id))?.status?.S).toBe('active');
+    // ... yet the tombstone makes B refuse the client and its tokens at once
+    expect((await getItem(B, `cutoff#${client.id}`))?.status?.S).toBe('disabled');
+    const refused = await issue(B, client);
+    expect([refused.statusCode, JSON.parse(refused.body).error]).toEqual([401, 'invalid_client']);
+    expect(await decide(B, token)).toBe('Unauthorized');
+
+    // The same id declared in Terraform (the declaration item its module writes in each Region):
+    // the tombstone keeps it disabled until `enable` in the control Region rewrites the cutoffs,
+    // although the new client's record versions start again (a declared client without a runtime
+    // record is version 0).
+    for (const region of [A, B]) {
+      await (sdk[region] as DynamoDBClient).send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: {
+            client_id: { S: `declared#${client.id}` },
+            managed_by: { S: 'terraform' },
+            terraform_address: { S: 'module.clients["orders"]' },
+            name: { S: 'Orders' },
+            status: { S: 'active' },
+            scopes: { L: [{ S: 'orders:read' }] },
+            audiences: { L: [] },
+            token_endpoint_auth_method: { S: 'client_secret' },
+          },
+        }),
+      );
+    }
+    const before = await cli(A, ['show', client.id, '--json']);
+    const enabled = await cli(A, ['enable', client.id, '--json']);
+    const after = await cli(A, ['show', client.id, '--json']);
+    const states = (shown: { stdout: string }) =>
+      (
+        JSON.parse(shown.stdout) as { revocation_state: { region: string; state: string }[] }
+      ).revocation_state.map((r) => [r.region, r.state]);
+    expect(states(before)).toEqual([
+      [A, 'disabled'],
+      [B, 'disabled'],
+    ]);
+    expect(enabled.code).toBe(EXIT.OK);
+    expect((JSON.parse(enabled.stdout) as { regions: RegionResult[] }).regions).toEqual([
+      { region: A, result: 'ok' },
+      { region: B, result: 'ok' },
+    ]);
+    expect(states(after)).toEqual([
+      [A, 'active'],
+      [B, 'active'],
+    ]);
+  });
+
+  it("with the control Region unreachable, disable --skip-control-region from B writes B's cutoff, reports A and the record not written, exits 4, and B denies; a later enable in A re-enables both", async () => {
+    // Arrange
+    const client = await createReplicatedClient();
+    const token = await accessToken(B, client);
+    const fromB = async () =>
+      new DynamoDbRegionalRevocations({
+        tableName: TABLE,
+        ownRegion: B,
+        clientFor: (region) =>
+          new DynamoDBClient({
+            region,
+            endpoint: region === A ? deadEndpoint : moto.endpoint,
+            maxAttempts: 1,
+          }),
+      });
+
+    // Act
+    const normal = await cli(B, ['disable', client.id], { openRegions: fromB });
+    const emergency = await cli(B, ['disable', client.id, '--skip-control-region', '--json'], {
+      openRegions: fromB,
+    });
+
+    // Assert: the normal command is refused (it writes the record); the emergency one writes B ...
+    expect(normal.code).toBe(EXIT.USAGE);
+    expect(emergency.code).toBe(EXIT.INCOMPLETE);
+    const report = JSON.parse(emergency.stdout) as {
+      record: { region: string; result: string };
+      regions: RegionResult[];
+    };
+    expect(report.record).toEqual({ region: A, result: 'not-written' });
+    expect(report.regions).toEqual([
+      expect.objectContaining({ region: A, result: 'failed', error: 'unreachable' }),
+      { region: B, result: 'ok' },
+    ]);
+    expect(emergency.stderr).toContain(
+      `the client record in the control Region ${A} was not written (--skip-control-region), nor the cutoff in ${A}`,
+    );
+    expect([
+      (await getItem(A, client.id))?.status?.S,
+      (await getItem(B, client.id))?.status?.S,
+    ]).toEqual(['active', 'active']);
+    // ... so B refuses the client and its tokens, though no record says disabled
+    const refused = await issue(B, client);
+    expect([refused.statusCode, JSON.parse(refused.body).error]).toEqual([401, 'invalid_client']);
+    expect(await decide(B, token)).toBe('Unauthorized');
+
+    // A answers again: a normal enable there rewrites every Region's cutoff (the emergency write
+    // kept B's record_version, so it is replaced) ...
+    const enabled = await cli(A, ['enable', client.id]);
+    expect(enabled.code).toBe(EXIT.OK);
+    const fresh = [await accessToken(A, client), await accessToken(B, client)];
+    for (const region of [A, B]) {
+      for (const t of fresh) expect([region, await decide(region, t)]).toEqual([region, 'Allow']);
+    }
+    // ... and no cutoff write lowers a tokens_not_before: B keeps the emergency one (tokens
+    // issued before it stay dead there), though A's record has none. A never got that write (moto
+    // never replicates; a global table would bring it), which is why the report says to run
+    // `disable` again normally first.
+    const emergencyNotBefore = Date.parse(
+      (JSON.parse(emergency.stdout) as { tokens_not_before: string }).tokens_not_before,
+    );
+    expect((await getItem(A, client.id))?.tokens_not_before).toBeUndefined();
+    expect([
+      (await getItem(A, `cutoff#${client.id}`))?.tokens_not_before?.N,
+      (await getItem(B, `cutoff#${client.id}`))?.tokens_not_before?.N,
+    ]).toEqual(['0', String(emergencyNotBefore / 1000)]);
+  });
+
   it('a cutoff write of an older record version never replaces a later one (two operators crossing)', async () => {
     // Arrange
     const regions = new DynamoDbRegionalRevocations({ tableName: TABLE, ownRegion: A });
@@ -366,6 +499,66 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     // Assert
     expect([later, older, again]).toEqual(['written', 'superseded', 'written']);
     expect((await getItem(B, 'cutoff#crossing'))?.status?.S).toBe('disabled');
+  });
+
+  it('a cutoff write never lowers tokens_not_before, and a tombstone (version 0) gives way to any later write', async () => {
+    // Arrange
+    const regions = new DynamoDbRegionalRevocations({ tableName: TABLE, ownRegion: A });
+    const cutoff = { clientId: 'monotone', updatedAt: 100 };
+
+    // Act
+    const killed = await regions.putCutoff(B, {
+      ...cutoff,
+      status: 'disabled',
+      tokensNotBefore: 200,
+      recordVersion: 6,
+      tombstone: true,
+    });
+    const earlierTime = await regions.putCutoff(B, {
+      ...cutoff,
+      status: 'active',
+      tokensNotBefore: 150,
+      recordVersion: 1,
+    });
+
+    // Assert: the status of the later write, the later tokens_not_before of the two
+    expect([killed, earlierTime]).toEqual(['written', 'written']);
+    const item = await getItem(B, 'cutoff#monotone');
+    expect([item?.status?.S, item?.tokens_not_before?.N, item?.record_version?.N]).toEqual([
+      'active',
+      '200',
+      '1',
+    ]);
+  });
+
+  it("an emergency cutoff keeps the Region's record_version, so the control Region's next write at that version replaces its status", async () => {
+    // Arrange
+    const regions = new DynamoDbRegionalRevocations({ tableName: TABLE, ownRegion: B });
+    const normal = { clientId: 'emergency', tokensNotBefore: 0, recordVersion: 3, updatedAt: 100 };
+    await regions.putCutoff(B, { ...normal, status: 'active' });
+
+    // Act
+    const emergency = await regions.putEmergencyCutoff(B, {
+      clientId: 'emergency',
+      status: 'disabled',
+      tokensNotBefore: 300,
+      updatedAt: 300,
+    });
+    const during = await getItem(B, 'cutoff#emergency');
+    const enabled = await regions.putCutoff(B, { ...normal, status: 'active', updatedAt: 400 });
+    const after = await getItem(B, 'cutoff#emergency');
+
+    // Assert
+    expect([emergency, enabled]).toEqual(['written', 'written']);
+    const view = (item: typeof during) => [
+      item?.status?.S,
+      item?.tokens_not_before?.N,
+      item?.record_version?.N,
+    ];
+    expect([view(during), view(after)]).toEqual([
+      ['disabled', '300', '3'],
+      ['active', '300', '3'],
+    ]);
   });
 
   it("admin writes from B's Region are refused, naming the control Region; reads and revoke-token are not", async () => {

@@ -4,6 +4,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -41,6 +42,27 @@ export interface CutoffWrite {
   recordVersion: number;
   /** Epoch seconds of the write. */
   updatedAt: number;
+  /**
+   * `delete`: the cutoff outlives the record as a tombstone, stored with `record_version` 0 so
+   * that a client declared again with the same id (whose versions start again) can replace it with
+   * `enable`; the write itself is still refused over a later version than `recordVersion`.
+   */
+  tombstone?: true;
+}
+
+/**
+ * A cutoff written without the control Region (`--skip-control-region`, docs/multi-region.md):
+ * no record version is known, so the Region's stored `record_version` is kept (0 when it has no
+ * cutoff item) and a later write from the control Region replaces the item as usual.
+ */
+export interface EmergencyCutoffWrite {
+  clientId: string;
+  /** `disabled` for `disable`; `keep` for `revoke-tokens` (`active` when there is no item). */
+  status: 'disabled' | 'keep';
+  /** Epoch seconds; a later one already in the Region is kept. */
+  tokensNotBefore: number;
+  /** Epoch seconds of the write. */
+  updatedAt: number;
 }
 
 /** The CLI's port to the Regions (tests give fakes or a moto-backed instance). */
@@ -54,10 +76,19 @@ export interface RegionalRevocations {
   readConfig(): Promise<RegionsConfig | undefined>;
   /**
    * Puts the client's cutoff item in one Region's table, unless that table already holds one of
-   * a later record version (another operator's later write).
+   * a later record version (another operator's later write). A later `tokens_not_before` already
+   * there (an emergency write) is kept.
    * @returns `written`, or `superseded` when a later one was there
    */
   putCutoff(region: string, cutoff: CutoffWrite): Promise<'written' | 'superseded'>;
+  /**
+   * Kills more in one Region's cutoff item without a record version (the emergency path); never
+   * lowers its `tokens_not_before`.
+   */
+  putEmergencyCutoff(
+    region: string,
+    cutoff: EmergencyCutoffWrite,
+  ): Promise<'written' | 'superseded'>;
   /** Puts a revoked token's item in one Region's table (idempotent). */
   putRevoked(region: string, token: RevokedToken): Promise<void>;
   /**
@@ -152,27 +183,105 @@ export class DynamoDbRegionalRevocations implements RegionalRevocations {
   }
 
   async putCutoff(region: string, cutoff: CutoffWrite): Promise<'written' | 'superseded'> {
-    try {
-      await this.client(region).send(
-        new PutItemCommand({
+    // Never replace the state of a later record version (two operators' writes crossing); the
+    // same version is written again, so a rerun repairs a Region. UpdateItem "Edits an existing
+    // item's attributes, or adds a new item to the table if it does not already exist", and "You
+    // can also perform a conditional update on an existing item" that fails with
+    // ConditionalCheckFailedException (Amazon DynamoDB API Reference, UpdateItem,
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html).
+    return this.update(region, cutoff.clientId, {
+      condition: 'attribute_not_exists(#v) OR #v <= :cv',
+      values: {
+        ':cv': { N: String(cutoff.recordVersion) },
+        ':v': { N: String(cutoff.tombstone ? 0 : cutoff.recordVersion) },
+        ':s': { S: cutoff.status },
+      },
+      set: ['#s = :s', '#v = :v'],
+      tokensNotBefore: cutoff.tokensNotBefore,
+      updatedAt: cutoff.updatedAt,
+    });
+  }
+
+  async putEmergencyCutoff(
+    region: string,
+    cutoff: EmergencyCutoffWrite,
+  ): Promise<'written' | 'superseded'> {
+    // No version condition: the operator could not reach the control Region, so this write only
+    // kills more (a disabled status, a later tokens_not_before), and keeps the Region's
+    // record_version (0 without an item), which every later write from the control Region is at
+    // least (its record's version only grows), so `enable` there still re-enables.
+    const disable = cutoff.status === 'disabled';
+    return this.update(region, cutoff.clientId, {
+      values: { ':zero': { N: '0' }, ':s': { S: disable ? 'disabled' : 'active' } },
+      set: [disable ? '#s = :s' : '#s = if_not_exists(#s, :s)', '#v = if_not_exists(#v, :zero)'],
+      tokensNotBefore: cutoff.tokensNotBefore,
+      updatedAt: cutoff.updatedAt,
+    });
+  }
+
+  /**
+   * Updates a cutoff item, never lowering its `tokens_not_before` (a cutoff only kills more: an
+   * emergency write or a later revoke in one Region must survive a later write from the control
+   * Region whose record has not caught up). First the whole update with the later time as
+   * condition; when the Region already holds a later one, the same update keeping it. DynamoDB
+   * has no "max" in an update expression, so it takes two conditional writes (UpdateItem,
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html;
+   * `if_not_exists` in SET: "If the item does not contain an attribute at the specified path,
+   * if_not_exists evaluates to value; otherwise, it evaluates to path", Amazon DynamoDB Developer
+   * Guide, "Using update expressions in DynamoDB",
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.SET.PreventingAttributeOverwrites).
+   * @returns `written` (a later tokens_not_before kept or not), or `superseded` when the caller's
+   *   condition refused the write
+   */
+  private async update(
+    region: string,
+    clientId: string,
+    spec: {
+      condition?: string;
+      values: Record<string, AttributeValue>;
+      set: string[];
+      tokensNotBefore: number;
+      updatedAt: number;
+    },
+  ): Promise<'written' | 'superseded'> {
+    const send = (later: boolean) => {
+      const tnbCondition = later ? 'attribute_not_exists(#t) OR #t <= :t' : undefined;
+      const condition = [spec.condition, tnbCondition]
+        .filter((c): c is string => c !== undefined)
+        .map((c) => `(${c})`)
+        .join(' AND ');
+      return this.client(region).send(
+        new UpdateItemCommand({
           TableName: this.options.tableName,
-          Item: {
-            client_id: { S: cutoffKey(cutoff.clientId) },
-            [STATUS_ATTRIBUTE]: { S: cutoff.status },
-            [TOKENS_NOT_BEFORE_ATTRIBUTE]: { N: String(cutoff.tokensNotBefore) },
-            [RECORD_VERSION_ATTRIBUTE]: { N: String(cutoff.recordVersion) },
-            [UPDATED_AT_ATTRIBUTE]: { N: String(cutoff.updatedAt) },
+          Key: { client_id: { S: cutoffKey(clientId) } },
+          UpdateExpression: `SET ${[
+            ...spec.set,
+            later ? '#t = :t' : '#t = if_not_exists(#t, :t)',
+            '#u = :u',
+          ].join(', ')}`,
+          ...(condition === '' ? {} : { ConditionExpression: condition }),
+          ExpressionAttributeNames: {
+            '#s': STATUS_ATTRIBUTE,
+            '#t': TOKENS_NOT_BEFORE_ATTRIBUTE,
+            '#v': RECORD_VERSION_ATTRIBUTE,
+            '#u': UPDATED_AT_ATTRIBUTE,
           },
-          // Never replace the state of a later record version (two operators' writes crossing);
-          // the same version is written again, so a rerun repairs a Region. PutItem "can perform a
-          // conditional put operation ... or replace an existing item if it has certain attribute
-          // values", failing with ConditionalCheckFailedException otherwise (Amazon DynamoDB API
-          // Reference, PutItem, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html).
-          ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
-          ExpressionAttributeNames: { '#v': RECORD_VERSION_ATTRIBUTE },
-          ExpressionAttributeValues: { ':v': { N: String(cutoff.recordVersion) } },
+          ExpressionAttributeValues: {
+            ...spec.values,
+            ':t': { N: String(spec.tokensNotBefore) },
+            ':u': { N: String(spec.updatedAt) },
+          },
         }),
       );
+    };
+    try {
+      await send(true);
+      return 'written';
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    try {
+      await send(false);
       return 'written';
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return 'superseded';

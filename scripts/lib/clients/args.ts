@@ -64,6 +64,9 @@ function parseListFilters(values: Record<string, unknown>): ListFilters {
 /** Default directory of the local store (`--local` without `--data-dir`), relative to the working dir. */
 export const DEFAULT_DATA_DIR = '.local';
 
+/** `--skip-control-region`: `disable` and `revoke-tokens` only (scripts/lib/clients/emergency.ts). */
+const SKIP_FLAG = '--skip-control-region';
+
 const COMMON_OPTIONS: FlagOptions = {
   table: { type: 'string' },
   local: { type: 'boolean' },
@@ -99,7 +102,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     'dpop-bound': { type: 'boolean' },
     'no-dpop-bound': { type: 'boolean' },
   },
-  disable: {},
+  disable: { 'skip-control-region': { type: 'boolean' } },
   enable: {},
   'rotate-secret': { grace: { type: 'string' } },
   'add-key': {
@@ -108,7 +111,7 @@ const COMMAND_OPTIONS: Record<CommandName, FlagOptions> = {
     'allow-shared-key': { type: 'boolean' },
   },
   'remove-key': {},
-  'revoke-tokens': {},
+  'revoke-tokens': { 'skip-control-region': { type: 'boolean' } },
   'revoke-token': {},
   delete: { yes: { type: 'boolean', short: 'y' } },
   usage: { days: { type: 'string' } },
@@ -228,6 +231,14 @@ export function parseCommandLine(
   }
   if (!isCommandName(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
   const command = first;
+  // The emergency path is for the two commands that kill tokens without the control Region.
+  if (!('skip-control-region' in COMMAND_OPTIONS[command]) && rest.includes(SKIP_FLAG)) {
+    throw new UsageError(
+      `${SKIP_FLAG} is only for disable and revoke-tokens (the emergency path while the ` +
+        `control Region is down); ${command} does not take it`,
+      { command },
+    );
+  }
 
   const parsed = parseStrictFlags(
     rest,
@@ -326,6 +337,14 @@ export function parseCommandLine(
         return { command, ...common, clientId: clientId as string, changes: parseChanges(values) };
       case 'delete':
         return { command, ...common, clientId: clientId as string, yes: values.yes === true };
+      case 'disable':
+      case 'revoke-tokens':
+        return {
+          command,
+          ...common,
+          clientId: clientId as string,
+          ...(values['skip-control-region'] === true ? { skipControlRegion: true } : {}),
+        };
       case 'rotate-secret': {
         const grace = values.grace as string | undefined;
         return {

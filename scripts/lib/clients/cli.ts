@@ -20,6 +20,7 @@ import {
   type RegionLayout,
 } from './regions';
 import type { UsageKeyGateway } from '../../../tools/dev-adapters/usage-key-gateway';
+import { refuseSkipControlRegion } from './emergency';
 
 /** Everything the CLI needs from its surroundings; tests inject fakes. */
 export interface CliOptions {
@@ -190,7 +191,10 @@ export async function runCli(argv: readonly string[], options: CliOptions): Prom
     });
     // Admin writes go to the control Region only (docs/multi-region.md), checked before any write.
     const regions = await regionLayout(options, parsed.target, parsed.command, env);
-    if (regions !== undefined) refuseOutsideControlRegion(parsed.command, regions);
+    // ... except the emergency path, which writes no record and needs another Region.
+    if ('skipControlRegion' in parsed && parsed.skipControlRegion === true) {
+      refuseSkipControlRegion(parsed.command, regions);
+    } else if (regions !== undefined) refuseOutsideControlRegion(parsed.command, regions);
     const hasher =
       typeof options.hasher === 'function'
         ? await options.hasher()

@@ -12,18 +12,26 @@ const TARGET = `Target (every command, exactly one):
   --local [--data-dir DIR] local file store of \`npm start\` (default DIR: .local); DIR must
                            exist, except for create, which makes it (not its parent)
 Multi-Region (the table's config#regions item, docs/multi-region.md): every command that writes
-  a client record runs in the control Region only (AWS_REGION); disable, enable, revoke-tokens
-  and revoke-token also write the revocation state to every Region and report each one.
+  a client record runs in the control Region only (AWS_REGION); disable, enable, revoke-tokens,
+  revoke-token and delete also write the revocation state to every Region and report each one.
+  While the control Region is down: disable or revoke-tokens --skip-control-region, from another
+  Region (the revocation state alone; exit ${EXIT.INCOMPLETE}; run it again without the flag later).
 Output:
   --json                   one JSON document on stdout and nothing else`;
+
+const SKIP_HELP = `  --skip-control-region    multi-Region, while the control Region is down: run from another
+                           Region; writes only the cutoff items (cutoff#) of every Region it
+                           reaches, not the client record; always exit ${EXIT.INCOMPLETE}. Run the command
+                           again without it in the control Region once it answers.`;
 
 const EXIT_CODES = `Exit codes:
   ${EXIT.OK}  done
   ${EXIT.FAILURE}  unexpected failure (AWS credentials, network, I/O)
   ${EXIT.USAGE}  bad arguments, unknown client id, missing table or data dir; nothing was written
   ${EXIT.CONFLICT}  the client was changed by someone else at the same time; nothing was written, run again
-  ${EXIT.INCOMPLETE}  disable, enable, revoke-tokens, revoke-token: written, but not in every Region (the
-     report names them); run the command again once they answer`;
+  ${EXIT.INCOMPLETE}  disable, enable, revoke-tokens, revoke-token, delete: written, but not in every Region
+     (the report names them; delete keeps the record); run the command again once they answer.
+     Always with --skip-control-region: the client record was not written`;
 
 const CREATE_FLAGS = `  --name NAME              display name, 1..128 printable characters
   --scopes "A B ..."       allowed scopes, space-delimited RFC 6749 §3.3 scope tokens
@@ -90,19 +98,21 @@ ${CREATE_FLAGS}
   --auth client_secret|client_secret_basic|client_secret_post: lets a secret client send its
   secret either way, or pins it to one transport. A switch to or from private_key_jwt is refused
   (it needs keys or a secret): create a new client with that --auth.`,
-  disable: `disable CLIENT_ID
+  disable: `disable CLIENT_ID [--skip-control-region]
   The token endpoint rejects the client with invalid_client from now on. With revocation on
   (the default), its tokens get 401 at the authorizer within the bound of docs/revocation.md, and
   tokens_not_before is set so that a later enable does not revive them. A client declared in
-  Terraform is disabled in its declaration too; the next terraform plan shows it.`,
+  Terraform is disabled in its declaration too; the next terraform plan shows it.
+${SKIP_HELP}`,
   enable: `enable CLIENT_ID
   Re-enables a disabled client. Tokens issued before a disable or revoke-tokens stay dead.`,
-  'revoke-tokens': `revoke-tokens CLIENT_ID
+  'revoke-tokens': `revoke-tokens CLIENT_ID [--skip-control-region]
   Kills every token issued to the client so far (sets tokens_not_before); the client stays active.
   Its token requests then get 503 temporarily_unavailable for ${TOKENS_NOT_BEFORE_MARGIN_SECONDS} to ${TOKENS_NOT_BEFORE_MARGIN_SECONDS + 1} s, until the time printed
   (docs/revocation.md says why).
   With --json: {"client_id","tokens_not_before","new_tokens_refused_until","new_tokens_refused_seconds",
-  "regions"} (regions: [{"region","result":"ok"|"failed","error"?,"detail"?}], DynamoDB only).`,
+  "regions"} (regions: [{"region","result":"ok"|"failed","error"?,"detail"?}], DynamoDB only).
+${SKIP_HELP}`,
   'revoke-token': `revoke-token JTI
   Revokes one token by its jti (from the token function's "token issued" log line), as RFC 7009
   revocation does; kept until any token with that jti has expired.`,
@@ -121,7 +131,10 @@ ${CREATE_FLAGS}
   key is never removed.`,
   delete: `delete CLIENT_ID [--yes]
   Deletes the client and its API key; the token endpoint rejects it from now on. If it fails
-  halfway, run it again. On a terminal it first asks you to type the client id.
+  halfway, run it again. On a terminal it first asks you to type the client id. With a table, it
+  first writes a disabled cutoff (cutoff#) to every Region, kept as a tombstone, and deletes the
+  record only once every Region took it (exit ${EXIT.INCOMPLETE} otherwise, record kept: run it again). The same
+  id declared in Terraform later needs enable.
   --yes, -y                delete without asking; required when stdin is not a terminal
                            (scripts, CI), where delete otherwise refuses with exit 2`,
   history: `history [CLIENT_ID]

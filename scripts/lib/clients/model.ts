@@ -105,8 +105,14 @@ export type ParsedCommand =
   | { command: 'help'; topic?: CommandName }
   | ({ command: 'create' } & CommonOptions & CreateClientInput)
   | ({ command: 'list' } & CommonOptions & ListFilters)
-  | ({ command: 'show' | 'disable' | 'enable' | 'revoke-tokens' | 'adopt' } & CommonOptions & {
+  | ({ command: 'show' | 'enable' | 'adopt' } & CommonOptions & { clientId: string })
+  /**
+   * `skipControlRegion`: `--skip-control-region`, the emergency path while the control Region is
+   * down (multi-Region only): the cutoff items alone, no record (docs/multi-region.md).
+   */
+  | ({ command: 'disable' | 'revoke-tokens' } & CommonOptions & {
         clientId: string;
+        skipControlRegion?: true;
       })
   /** `yes`: `--yes`, delete without asking (required when stdin is not a terminal). */
   | ({ command: 'delete' } & CommonOptions & { clientId: string; yes: boolean })

@@ -105,7 +105,7 @@ export function failureKind(err: unknown): string {
  * @param write one Region's write
  * @returns one result per Region
  */
-async function toEveryRegion(
+export async function toEveryRegion(
   regions: readonly string[],
   write: (region: string) => Promise<'written' | 'superseded' | void>,
 ): Promise<RegionResult[]> {
@@ -131,7 +131,7 @@ async function toEveryRegion(
  * @param layout the Regions
  * @returns every Region of the deployment (the one the CLI runs in, for a single-Region one)
  */
-function regionsOf(layout: RegionLayout): string[] {
+export function regionsOf(layout: RegionLayout): string[] {
   return layout.config?.regions ?? [layout.port.ownRegion];
 }
 
@@ -154,6 +154,31 @@ export function writeCutoffEverywhere(
     tokensNotBefore: record.tokens_not_before ?? 0,
     recordVersion: record.version,
     updatedAt: Math.floor(nowMs / 1000),
+  };
+  return toEveryRegion(regionsOf(layout), (region) => layout.port.putCutoff(region, cutoff));
+}
+
+/**
+ * Writes a deleted client's cutoff item to every Region: disabled, with `tokens_not_before` as
+ * `disable` sets it, kept as a tombstone after the record is gone (`tombstone`: a client declared
+ * again with the same id is re-enabled by `enable`, which rewrites it).
+ * @param layout the Regions
+ * @param record the client as the command last read or wrote it
+ * @param nowMs the operator's clock
+ * @returns one result per Region
+ */
+export function writeTombstoneEverywhere(
+  layout: RegionLayout,
+  record: ClientRecord,
+  nowMs: number,
+): Promise<RegionResult[]> {
+  const cutoff = {
+    clientId: record.client_id,
+    status: 'disabled' as const,
+    tokensNotBefore: Math.max(Math.floor(nowMs / 1000), record.tokens_not_before ?? 0),
+    recordVersion: record.version,
+    updatedAt: Math.floor(nowMs / 1000),
+    tombstone: true as const,
   };
   return toEveryRegion(regionsOf(layout), (region) => layout.port.putCutoff(region, cutoff));
 }
@@ -239,11 +264,19 @@ export function formatCutoffs(views: readonly RegionCutoffView[]): string {
 
 /** Some Region was not written; the command printed its report. Exit code EXIT.INCOMPLETE. */
 export class RegionsIncompleteError extends Error {
-  constructor(readonly failed: string[]) {
+  /**
+   * @param failed the Regions not written
+   * @param message the operator's message (default: what the gap means, and the rerun)
+   */
+  constructor(
+    readonly failed: string[],
+    message?: string,
+  ) {
     super(
-      `not written in ${failed.join(', ')}: tokens may still be accepted there until the ` +
-        'Region recovers and the command is run again (it is idempotent), or replication reaches ' +
-        'it (docs/multi-region.md)',
+      message ??
+        `not written in ${failed.join(', ')}: tokens may still be accepted there until the ` +
+          'Region recovers and the command is run again (it is idempotent), or replication ' +
+          'reaches it (docs/multi-region.md)',
     );
     this.name = 'RegionsIncompleteError';
   }

@@ -30,6 +30,7 @@ import { updateClient } from './update';
 import {
   failIfIncomplete,
   formatCutoffs,
+  RegionsIncompleteError,
   formatRegionReport,
   readCutoffEverywhere,
   writeCutoffEverywhere,
@@ -37,6 +38,7 @@ import {
   type RegionResult,
 } from '../regions';
 import { clientUsage } from './usage';
+import { runSkippingControlRegion } from '../emergency';
 
 /**
  * Runs a parsed command and prints its result (human text, or one JSON document with `--json`).
@@ -89,7 +91,17 @@ export async function runCommand(
       return print(toClientView(record), formatUpdated(record, deps.clock()));
     }
     case 'disable':
+    case 'revoke-tokens':
     case 'enable': {
+      if ('skipControlRegion' in parsed && parsed.skipControlRegion === true) {
+        return runSkippingControlRegion(deps, parsed, print);
+      }
+      if (parsed.command === 'revoke-tokens') {
+        const record = await revokeTokens(deps, parsed.clientId);
+        const report = await cutoffs(record);
+        const view = toRevokedTokensView(record, deps.clock());
+        return printReported(view, formatRevokedTokens(view), report);
+      }
       const status = parsed.command === 'disable' ? 'disabled' : 'active';
       const change = await setClientStatus(deps, parsed.clientId, status);
       return printReported(
@@ -122,12 +134,6 @@ export async function runCommand(
         `Removed key ${parsed.kid} from client ${record.client_id}; assertions it signs are refused now.\n${formatClient(record, deps.clock())}`,
       );
     }
-    case 'revoke-tokens': {
-      const record = await revokeTokens(deps, parsed.clientId);
-      const report = await cutoffs(record);
-      const view = toRevokedTokensView(record, deps.clock());
-      return printReported(view, formatRevokedTokens(view), report);
-    }
     case 'revoke-token': {
       const until = await revokeTokenById(deps, parsed.jti);
       const at = new Date(until * 1000).toISOString();
@@ -147,8 +153,21 @@ export async function runCommand(
     }
     case 'delete': {
       await confirmDelete(deps, parsed.clientId, parsed.yes);
-      const record = await deleteClient(deps, parsed.clientId);
-      return print(toDeletedView(record), formatDeleted(record));
+      const { record, report, deleted } = await deleteClient(deps, parsed.clientId);
+      if (deleted) return printReported(toDeletedView(record), formatDeleted(record), report);
+      const failed = (report ?? []).filter((r) => r.result === 'failed').map((r) => r.region);
+      print(
+        { ...toDeletedView(record), deleted: false, regions: report },
+        `Client ${record.client_id} NOT deleted: its disabled cutoff could not be written in ` +
+          `every Region, so its record is kept for the rerun.${formatRegionReport(report ?? [])}`,
+      );
+      throw new RegionsIncompleteError(
+        failed,
+        `not written in ${failed.join(', ')}: the client record was kept (not deleted); the ` +
+          'Regions written refuse the client, the others may still accept it until the Region ' +
+          'recovers and `delete` is run again (it is idempotent), or replication reaches it ' +
+          '(docs/multi-region.md)',
+      );
     }
     case 'history': {
       const entries = (await clientHistory(deps, parsed.clientId)).map(toHistoryEntryView);

@@ -1,89 +1,19 @@
 // Unit tests of the clients CLI across Regions (fake Regions): admin writes refused outside the control Region of config#regions, the cutoff and revoked items written to every Region with a per-Region report (text and --json), exit 4 after writing all it could, and the single-Region case.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { runCli, type CliOptions } from '../../../../scripts/lib/clients/cli';
+import { runCli } from '../../../../scripts/lib/clients/cli';
 import { failureKind } from '../../../../scripts/lib/clients/regions';
-import type { ClientRecord, RevokedToken } from '../../../../functions/token/core/types';
 import { EXIT } from '../../../../tools/cli/exit-codes';
-import { MalformedCutoffError, type ClientCutoff } from '../../../../functions/shared/revocation';
 import {
   parseRegionsConfig,
-  type CutoffWrite,
-  type RegionalRevocations,
   type RegionsConfig,
 } from '../../../../tools/dev-adapters/regional-revocations-dynamodb';
-import {
-  captureOutput,
-  counterRandom,
-  TEST_ACTOR,
-  testClock,
-  type CapturedOutput,
-} from '../../../support/clients-cli';
+import { captureOutput, counterRandom, TEST_ACTOR, testClock } from '../../../support/clients-cli';
 import { FakeHasher } from '../../../support/fake-hasher';
+import { FakeRegions, setupRegions, TWO } from '../../../support/fake-regions';
 import { MemoryClientStore } from '../../../support/memory-client-store';
 import { clientRecord } from '../../../support/token-fakes';
 
-const TWO: RegionsConfig = { regions: ['eu-west-1', 'us-east-1'], controlRegion: 'eu-west-1' };
-
-/** Fake Regions: records each write; a Region in `down` throws a refused connection. */
-class FakeRegions implements RegionalRevocations {
-  readonly cutoffs: [string, CutoffWrite][] = [];
-  readonly revoked: [string, RevokedToken][] = [];
-  constructor(
-    readonly ownRegion: string,
-    private readonly config: RegionsConfig | undefined,
-    private readonly down: string[] = [],
-  ) {}
-  async readConfig(): Promise<RegionsConfig | undefined> {
-    return this.config;
-  }
-  private check(region: string): void {
-    if (this.down.includes(region)) {
-      throw Object.assign(new Error(`connect ECONNREFUSED ${region}`), { code: 'ECONNREFUSED' });
-    }
-  }
-  async putCutoff(region: string, cutoff: CutoffWrite): Promise<'written'> {
-    this.check(region);
-    this.cutoffs.push([region, cutoff]);
-    return 'written';
-  }
-  async putRevoked(region: string, token: RevokedToken): Promise<void> {
-    this.check(region);
-    this.revoked.push([region, token]);
-  }
-  /** Items read back by `readCutoff`, by Region (a test may plant a malformed one). */
-  readonly planted = new Map<string, ClientCutoff | 'malformed'>();
-  async readCutoff(region: string, clientId: string): Promise<ClientCutoff | undefined> {
-    this.check(region);
-    const planted = this.planted.get(region);
-    if (planted === 'malformed') throw new MalformedCutoffError('status');
-    if (planted !== undefined) return planted;
-    const last = this.cutoffs.filter(([r, c]) => r === region && c.clientId === clientId).at(-1);
-    return last && { status: last[1].status, tokensNotBefore: last[1].tokensNotBefore };
-  }
-}
-
-function setup(regions: FakeRegions, records: ClientRecord[] = [clientRecord()]) {
-  const store = new MemoryClientStore(records);
-  let out: CapturedOutput = captureOutput();
-  const options = (): CliOptions => ({
-    program: 'clients',
-    out,
-    env: {},
-    openStore: () => store,
-    openRegions: async () => regions,
-    hasher: new FakeHasher(),
-    clock: testClock(),
-    randomBytes: counterRandom(),
-    prompter: { interactive: false, ask: async () => undefined },
-    identifyCaller: async () => TEST_ACTOR,
-  });
-  const run = async (...argv: string[]): Promise<{ code: number; out: CapturedOutput }> => {
-    out = captureOutput();
-    const code = await runCli([...argv, '--table', 'clients'], options());
-    return { code, out };
-  };
-  return { store, run };
-}
+const setup = setupRegions;
 
 describe('the clients CLI across Regions', () => {
   it.each([
