@@ -103,12 +103,20 @@ export async function runCommand(
         return printReported(view, formatRevokedTokens(view), report);
       }
       const status = parsed.command === 'disable' ? 'disabled' : 'active';
-      const change = await setClientStatus(deps, parsed.clientId, status);
-      return printReported(
-        toClientView(change.record),
-        formatStatusChange(change),
-        await cutoffs(change.record),
-      );
+      // The cutoff items are written before the API key is synchronised: a failing API Gateway
+      // call must not keep the other Regions accepting a disabled client. If it fails, the
+      // per-Region report is still shown (on stderr) before the error.
+      let report: RegionResult[] | undefined;
+      let change;
+      try {
+        change = await setClientStatus(deps, parsed.clientId, status, async (record) => {
+          report = await cutoffs(record);
+        });
+      } catch (err) {
+        if (report !== undefined) deps.out.stderr(formatRegionReport(report));
+        throw err;
+      }
+      return printReported(toClientView(change.record), formatStatusChange(change), report);
     }
     case 'rotate-secret': {
       const rotated = await rotateSecret(deps, parsed.clientId, parsed.graceSeconds);
