@@ -9,3 +9,8 @@ output "table_arn" {
   description = "ARN of the clients table."
   value       = aws_dynamodb_table.this.arn
 }
+
+output "table_arns" {
+  description = "ARN of the table in each Region, by Region name: the table's own and each replica's (one entry without replicas)."
+  value       = merge({ (data.aws_region.current.id) = aws_dynamodb_table.this.arn }, { for r in aws_dynamodb_table.this.replica : r.region_name => r.arn })
+}

@@ -41,7 +41,7 @@ const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${NAME}-clients`;
 const KEY_ADDRESS = 'module.signing_key.aws_kms_key.this["primary"]';
 const TOKEN_POLICY_ADDRESS = 'module.token_endpoint.module.function.aws_iam_role_policy.this';
 const AUTHORIZER_POLICY_ADDRESS = 'module.authorizer.module.function.aws_iam_role_policy.this';
-const NONCE_KEY_ADDRESS = 'module.dpop_nonce_key[0].aws_kms_key.this';
+const NONCE_KEY_ADDRESS = 'module.dpop_nonce_key[0].aws_kms_key.this[0]';
 const NONCE_KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-4111-8111-111111111111`;
 
 const KMS_ACTIONS = sdkActions('@aws-sdk/client-kms', 'kms');
