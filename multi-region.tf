@@ -72,13 +72,13 @@ resource "aws_dynamodb_table_item" "regions" {
   })
 }
 
-# Replication lag of each replica, published by DynamoDB per pair of Regions in the source Region
-# ("ReplicationLatency", "Overview of global tables", AWS Prescriptive Guidance,
-# https://docs.aws.amazon.com/prescriptive-guidance/latest/dynamodb-global-tables/overview.html;
-# dimensions TableName and ReceivingRegion, "DynamoDB metrics and dimensions",
-# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html). The
-# primary alarms when replication to a Region averages over a minute for 5 minutes: revocation
-# cutoffs written only in the control Region then reach that Region late (docs/multi-region.md).
+# Replication lag of each replica: "ReplicationLatency is expressed in milliseconds and is emitted
+# for every source- and destination-Region pair" ("Monitoring global tables",
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_monitoring.html),
+# under the dimensions TableName and ReceivingRegion ("DynamoDB metrics and dimensions",
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html), in the
+# source Region. The primary alarms when replication to a Region averages over 60 s for 5 minutes:
+# client changes made in the control Region then reach that Region late (docs/multi-region.md).
 resource "aws_cloudwatch_metric_alarm" "replication_latency" {
   for_each = var.monitoring.enabled ? toset(local.table_replica_regions) : toset([])
 

@@ -22,6 +22,7 @@ output "regions" {
       rest_api_id              = module.oauth_primary.rest_api_id
       stage_name               = module.oauth_primary.stage_name
       token_function_name      = module.oauth_primary.token_function_name
+      token_function_arn       = module.oauth_primary.token_function_arn
       authorizer_function_name = module.oauth_primary.authorizer_function_name
       client_table_arn         = module.oauth_primary.client_table_arn
       active_signing_key_arn   = module.oauth_primary.active_signing_key_arn
@@ -32,6 +33,7 @@ output "regions" {
       rest_api_id              = module.oauth_secondary.rest_api_id
       stage_name               = module.oauth_secondary.stage_name
       token_function_name      = module.oauth_secondary.token_function_name
+      token_function_arn       = module.oauth_secondary.token_function_arn
       authorizer_function_name = module.oauth_secondary.authorizer_function_name
       client_table_arn         = module.oauth_secondary.client_table_arn
       active_signing_key_arn   = module.oauth_secondary.active_signing_key_arn

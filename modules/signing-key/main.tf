@@ -257,8 +257,10 @@ resource "aws_kms_key" "this" {
 # key policy", ReplicateKey, Policy), and aws_kms_key_policy below replaces it with this module's.
 # Two resources rather than one because provider 5.100 waits for an inline replica policy to read
 # back, which moto_server (which ignores ReplicateKey's Policy) never does; PutKeyPolicy has no
-# such wait. The default policy lets the account's IAM policies use the key, so no principal can
-# sign during that moment unless an IAM policy of the account already allows kms:Sign on every key.
+# such wait. The default policy lets the account's IAM policies use the key, so during that moment
+# a principal whose IAM policy allows kms:Sign on the replica (the token role's does, and an
+# administrator's kms:* on every key would) can sign with it; the apply that creates the replica
+# sets its policy right after.
 resource "aws_kms_replica_key" "this" {
   for_each = local.replica ? toset(var.key_names) : toset([])
 

@@ -1,20 +1,20 @@
 """Makes moto_server's KMS ReplicateKey keep a multi-Region primary and its replica apart, as AWS does.
 
 moto 5.2.1 (moto/kms/models.py, replicate_key) makes the replica a shallow copy of the primary, so
-both share one MultiRegionConfiguration dict, and describe_key then marks it "REPLICA" in place:
-after a replica is described, the primary reports MultiRegionKeyType REPLICA too, and provider
-hashicorp/aws refuses to refresh it ("is not a multi-Region primary key"). AWS describes each key
-with its own type: "MultiRegionKeyType: Indicates whether the KMS key is a PRIMARY or REPLICA key"
-(AWS KMS API Reference, MultiRegionConfiguration,
+both share one MultiRegionConfiguration dict, one dict of aliases and one of grants. describe_key
+then marks the shared configuration "REPLICA" in place: after a replica is described, the primary
+reports MultiRegionKeyType REPLICA too, and provider hashicorp/aws refuses to refresh it ("is not a
+multi-Region primary key"). AWS describes each key with its own type: "MultiRegionKeyType:
+Indicates whether the KMS key is a PRIMARY or REPLICA key" (AWS KMS API Reference,
+MultiRegionConfiguration,
 https://docs.aws.amazon.com/kms/latest/APIReference/API_MultiRegionConfiguration.html).
 
-moto's ReplicateKey also ignores the Description, Policy and Tags parameters and gives the replica the primary's policy (moto/kms/responses.py
-reads KeyId and ReplicaRegion only), which AWS applies to the new replica ("Description", "Policy",
-"Tags": AWS KMS API Reference, ReplicateKey,
-https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html); the provider then waits
+moto's ReplicateKey also ignores the Description, Policy and Tags parameters and gives the replica
+the primary's policy (moto/kms/responses.py reads KeyId and ReplicaRegion only). AWS applies them to
+the new replica ("Description", "Policy", "Tags": AWS KMS API Reference, ReplicateKey,
+https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html), and the provider waits
 for the tags it sent, forever. This shim applies them. Key material stays shared, as in AWS ("the
-same key material", "Multi-Region keys in AWS KMS",
-https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html).
+same key ID, key material, and other metadata", ReplicateKey).
 """
 
 import json
@@ -37,6 +37,12 @@ def _replicate_key(self, key_id, replica_region):
         "ReplicaKeys": shared["ReplicaKeys"],
     }
     shared["MultiRegionKeyType"] = "PRIMARY"
+    # moto keeps aliases and grants on the key object, which the copy shares too: the primary's
+    # aliases would name the replica, and creating the same alias name in the replica's Region
+    # would fail. A replica starts with none ("All other properties of a replica key can differ,
+    # including its key policy, tags, aliases, and key states", ReplicateKey).
+    replica.aliases = {}
+    replica.grants = {}
     return replica
 
 
