@@ -764,13 +764,6 @@ variable "dpop_iat_past_seconds" {
     error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
   }
 
-  # MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX (functions/shared/regions.ts): single-use proof state is
-  # per Region, so a proof can be used once in each Region while its iat is in the window and its
-  # first use has not replicated (docs/multi-region.md).
-  validation {
-    condition     = var.multi_region == null || var.dpop_iat_past_seconds <= 60
-    error_message = "dpop_iat_past_seconds must be at most 60 with multi_region: a DPoP proof can be used once in each Region until its first use replicates, for as long as its iat is in the window (docs/multi-region.md)."
-  }
 }
 
 variable "dpop_iat_future_seconds" {
@@ -911,6 +904,16 @@ variable "multi_region" {
   validation {
     condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.audience == coalesce(var.audience, var.name), false)
     error_message = "audience must be the primary's (multi_region.primary.audience): set audience in every Region, since its default is name, which differs per Region."
+  }
+
+  # MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX (functions/shared/regions.ts): single-use proof state is
+  # per Region, so a proof can be used once in each Region while its iat is in the window and its
+  # first use has not replicated (docs/multi-region.md). Here rather than on dpop_iat_past_seconds:
+  # a validation reading multi_region would be skipped whenever one of the variables multi_region's
+  # own validations read is invalid (limits.test.ts found it).
+  validation {
+    condition     = var.multi_region == null || var.dpop_iat_past_seconds <= 60
+    error_message = "dpop_iat_past_seconds must be at most 60 with multi_region: a DPoP proof can be used once in each Region until its first use replicates, for as long as its iat is in the window (docs/multi-region.md)."
   }
 
   validation {

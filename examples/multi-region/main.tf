@@ -123,11 +123,15 @@ resource "aws_acm_certificate" "secondary" {
 }
 
 # DNS validation (validate_certificates): the validation records, then a wait until each
-# certificate is ISSUED. Off by default because an emulator never issues a certificate.
+# certificate is ISSUED. Off by default because an emulator never issues a certificate. Keyed by
+# domain name, which is known at plan time (the record names are not). The ACM docs do not say
+# whether two Regions' certificates for one domain get the same validation record; in practice
+# they do (hashicorp/terraform-provider-aws#13653), and if they did not, the record would get two
+# values, which Route 53 refuses for a CNAME: the apply fails rather than validating one Region.
 locals {
   validation_records = var.validate_certificates ? {
     for o in concat(tolist(aws_acm_certificate.primary.domain_validation_options), tolist(aws_acm_certificate.secondary.domain_validation_options)) :
-    o.resource_record_name => { type = o.resource_record_type, value = o.resource_record_value }...
+    o.domain_name => { name = o.resource_record_name, type = o.resource_record_type, value = o.resource_record_value }...
   } : {}
 }
 
@@ -136,7 +140,7 @@ resource "aws_route53_record" "validation" {
   for_each = local.validation_records
 
   zone_id         = aws_route53_zone.this.zone_id
-  name            = each.key
+  name            = each.value[0].name
   type            = each.value[0].type
   records         = distinct([for v in each.value : v.value])
   ttl             = 60

@@ -245,7 +245,7 @@ function generateRuns(): Run[] {
       true,
     ],
   ] as const) {
-    const failures = fails ? '\n  expect_failures = [var.dpop_iat_past_seconds]\n' : '';
+    const failures = fails ? '\n  expect_failures = [var.multi_region]\n' : '';
     runs.push({
       name,
       hcl: `run "${name}" {\n  command = plan\n\n  variables {${multiRegion}\n    dpop_iat_past_seconds = ${value}\n  }\n${failures}}\n`,

@@ -184,7 +184,7 @@ run "refuses_a_dpop_window_over_60_seconds" {
     dpop_iat_past_seconds = 61
   }
 
-  expect_failures = [var.dpop_iat_past_seconds]
+  expect_failures = [var.multi_region]
 }
 
 run "refuses_a_deployment_whose_own_region_is_not_listed" {
