@@ -54,7 +54,7 @@ variable "alarm_health_checks" {
 }
 
 variable "validate_certificates" {
-  description = "Validate the ACM certificates through DNS records in the zone and wait until they are issued. Off by default: it needs a zone the internet resolves (and an emulator never issues certificates); without it the certificates stay pending and API Gateway refuses the custom domains in AWS."
+  description = "Validate the ACM certificates through DNS records in the zone and wait until they are issued. Off by default: it needs a zone the internet resolves (and an emulator never issues certificates); without it the certificates stay pending validation until you validate them yourself."
   type        = bool
   default     = false
 }

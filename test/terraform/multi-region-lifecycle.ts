@@ -247,7 +247,9 @@ export async function multiRegionLifecycle(
     else Object.assign(result, exercised);
     Object.assign(result, { state, plan });
   }
-  return { ...result, destroy: await tf('destroy', '-auto-approve', '-parallelism=20') };
+  // The plan above has just refreshed every resource: destroy from the state as it is.
+  const destroy = await tf('destroy', '-auto-approve', '-parallelism=20', '-refresh=false');
+  return { ...result, destroy };
 }
 
 /**

@@ -5,9 +5,10 @@ mock_provider "aws" {
 }
 
 variables {
-  name     = "unit-test-2"
-  issuer   = "https://auth.example.com"
-  audience = "unit-test"
+  name        = "unit-test-2"
+  issuer      = "https://auth.example.com"
+  audience    = "unit-test"
+  dpop_nonces = true
   multi_region = {
     regions = ["eu-west-1", "us-east-1"]
     role    = "secondary"
@@ -24,7 +25,7 @@ variables {
       signing_key_arns   = { "mr-2025" = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab" }
       single_region_keys = []
       signing_algorithm  = "RS256"
-      dpop_nonce_key_arn = null
+      dpop_nonce_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/mrk-00000000000000000000000000000001"
     }
   }
 }
@@ -51,6 +52,11 @@ run "a_secondary_uses_the_replica_of_the_primarys_table_and_replicates_its_keys"
     condition     = length(aws_cloudwatch_metric_alarm.replication_latency) == 0
     error_message = "Replication lag alarms live in the primary, where DynamoDB publishes ReplicationLatency."
   }
+
+  assert {
+    condition     = length(module.dpop_nonce_key) == 1
+    error_message = "With nonces on, the secondary replicates the primary's nonce key."
+  }
 }
 
 run "without_replication_a_secondary_has_its_own_table_of_the_same_name" {
@@ -63,20 +69,6 @@ run "without_replication_a_secondary_has_its_own_table_of_the_same_name" {
   assert {
     condition     = module.client_table[0].table_name == "unit-test-clients" && length(local.table_replica_regions) == 0 && jsondecode(aws_dynamodb_table_item.regions[0].item).control_region.S == "eu-west-1"
     error_message = "table_replication = \"none\": a plain table of the primary's name, with its own config#regions item."
-  }
-}
-
-run "a_secondary_replicates_the_nonce_key_when_nonces_are_on" {
-  command = plan
-
-  variables {
-    dpop_nonces  = true
-    multi_region = merge(var.multi_region, { primary = merge(var.multi_region.primary, { dpop_nonce_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/mrk-00000000000000000000000000000001" }) })
-  }
-
-  assert {
-    condition     = length(module.dpop_nonce_key) == 1
-    error_message = "The secondary replicates the primary's nonce key."
   }
 }
 
