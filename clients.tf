@@ -14,7 +14,7 @@ module "clients" {
   source   = "./modules/client"
   for_each = var.clients
 
-  table_name = module.client_table.table_name
+  table_name = local.table_name
   key        = each.key
   client_id  = each.value.client_id
   # The CLI names this when it refuses to edit the client.

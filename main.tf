@@ -19,11 +19,19 @@ locals {
   issuer   = coalesce(var.issuer, "https://${local.rest_api_id}.execute-api.${local.region}.${data.aws_partition.current.dns_suffix}/${var.stage_name}")
   audience = coalesce(var.audience, var.name)
 
-  artifacts_dir      = coalesce(var.artifacts_dir, "${path.module}/dist")
-  active_signing_key = coalesce(var.active_signing_key, var.signing_keys[length(var.signing_keys) - 1])
+  artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/dist")
+  # The release for each function: the same bucket and prefix, with only that function's (and the
+  # manifest's) pinned object versions, the keys each function module accepts.
+  artifacts_s3 = { for f in ["token", "authorizer", "replay-watch"] : f => var.artifacts_s3 == null ? null : merge(var.artifacts_s3, {
+    object_versions = { for k, v in var.artifacts_s3.object_versions : k => v if contains([f, "manifest"], k) }
+  }) }
+  # A secondary Region of multi_region replicates the primary's keys and signs with its active
+  # key (multi-region.tf); otherwise signing_keys and active_signing_key.
+  signing_key_names  = local.mr_secondary ? var.multi_region.primary.signing_keys : var.signing_keys
+  active_signing_key = local.mr_secondary ? var.multi_region.primary.active_signing_key : coalesce(var.active_signing_key, var.signing_keys[length(var.signing_keys) - 1])
   # Ordered as signing_keys, so the JWKS and the authorizer list keys in a stable order.
-  signing_key_arns = [for k in var.signing_keys : module.signing_key.key_arns[k]]
-  public_keys_pem  = [for k in var.signing_keys : module.signing_key.public_keys_pem[k]]
+  signing_key_arns = [for k in local.signing_key_names : module.signing_key.key_arns[k]]
+  public_keys_pem  = [for k in local.signing_key_names : module.signing_key.public_keys_pem[k]]
 
   tags = merge(var.tags, { OAuthService = var.name })
 
@@ -80,14 +88,21 @@ data "aws_api_gateway_resource" "root" {
 # Clients table and signing keys
 ################################################################################
 
+# None in a secondary Region whose table is a replica of the primary's global table
+# (multi-region.tf, local.own_table): the replica has the same name and its own ARN.
 module "client_table" {
   source = "./modules/client-table"
+  count  = local.own_table ? 1 : 0
 
-  name                        = "${var.name}-clients"
+  # One name in every Region (a global table's replicas share it): a secondary takes the primary's.
+  name                        = local.mr_secondary ? var.multi_region.primary.table_name : "${var.name}-clients"
   deletion_protection_enabled = var.table_deletion_protection
   kms_key_arn                 = var.table_kms_key_arn
   # Revoked-token and private_key_jwt replay-cache items both expire through TTL.
   ttl_enabled = true
+  # In the primary Region of a multi-Region deployment: a replica in every other Region.
+  replica_regions      = local.table_replica_regions
+  replica_kms_key_arns = try(var.multi_region.replica_table_kms_key_arns, {})
 
   tags = local.tags
 }
@@ -95,9 +110,13 @@ module "client_table" {
 module "signing_key" {
   source = "./modules/signing-key"
 
-  name                    = var.name
-  key_names               = var.signing_keys
-  algorithm               = local.signing_algorithm
+  name      = var.name
+  key_names = local.signing_key_names
+  algorithm = local.signing_algorithm
+  # multi_region (docs/multi-region.md): the primary creates the keys named in
+  # multi_region_signing_keys as multi-Region keys; a secondary replicates the primary's.
+  multi_region_key_names  = local.mr_secondary ? [] : coalesce(var.multi_region_signing_keys, [])
+  primary_key_arns        = local.mr_secondary ? var.multi_region.primary.signing_key_arns : {}
   deletion_window_in_days = var.signing_key_deletion_window_days
   key_administrators      = var.key_administrators
   # The role (not its policy) is created first; its policy then names the keys, so role,
@@ -132,16 +151,19 @@ module "token_endpoint" {
   dpop_iat_future_seconds           = local.dpop_iat_future_seconds
   dpop_nonce_key_arn                = try(module.dpop_nonce_key[0].key_arn, null)
   security_profile                  = var.security_profile
-  table_name                        = module.client_table.table_name
-  table_arn                         = module.client_table.table_arn
+  table_name                        = local.table_name
+  table_arn                         = local.table_arn
   signing_key_arns                  = local.signing_key_arns
   active_signing_key_arn            = module.signing_key.key_arns[local.active_signing_key]
   signing_algorithm                 = local.signing_algorithm
   log_level                         = var.log_level
   metrics_namespace                 = local.metrics_namespace
+  # Every Region of multi_region ([] without it): SERVICE_REGIONS, the RFC 7009 fan-out and its
+  # cross-Region PutItem of revoked# items (docs/multi-region.md).
+  service_regions = local.function_service_regions
 
   artifacts_dir       = local.artifacts_dir
-  artifacts_s3        = var.artifacts_s3
+  artifacts_s3        = local.artifacts_s3["token"]
   lambda_architecture = var.lambda_architecture
   lambda_runtime      = var.lambda_runtime
   memory_size         = var.token_function_memory_size
@@ -180,8 +202,8 @@ module "authorizer" {
   # (modules/authorizer, RecordDpopProofIds). Without one it gets no DPoP settings or write.
   route_sender_constraints = var.route_sender_constraints
   dpop = local.dpop_routes ? {
-    table_name    = module.client_table.table_name
-    table_arn     = module.client_table.table_arn
+    table_name    = local.table_name
+    table_arn     = local.table_arn
     allowed_hosts = local.dpop_allowed_hosts
     # Validated by modules/authorizer (and again by the function at cold start).
     public_base_url = var.dpop.public_base_url
@@ -194,14 +216,16 @@ module "authorizer" {
   # ES256 and PS256 under the FAPI 2.0 profile, as at the token endpoint; else all.
   dpop_algorithms = local.dpop_algorithms
   revocation = var.revocation_check ? {
-    table_name        = module.client_table.table_name
-    table_arn         = module.client_table.table_arn
+    table_name        = local.table_name
+    table_arn         = local.table_arn
     cache_ttl_seconds = var.revocation_cache_ttl_seconds
     stale_seconds     = var.revocation_stale_seconds
   } : null
   usage_plans       = length(var.usage_plans) > 0
   log_level         = var.log_level
   metrics_namespace = local.metrics_namespace
+  # Every Region of multi_region ([] without it): SERVICE_REGIONS (docs/multi-region.md).
+  service_regions = local.function_service_regions
   # The authorizer's alarms come from its own module, as when it is used alone (monitoring.tf).
   monitoring = {
     enabled         = var.monitoring.enabled
@@ -215,7 +239,7 @@ module "authorizer" {
   }
 
   artifacts_dir       = local.artifacts_dir
-  artifacts_s3        = var.artifacts_s3
+  artifacts_s3        = local.artifacts_s3["authorizer"]
   lambda_architecture = var.lambda_architecture
   lambda_runtime      = var.lambda_runtime
   memory_size         = var.authorizer_function_memory_size
@@ -376,7 +400,7 @@ resource "aws_api_gateway_usage_plan" "this" {
 resource "aws_dynamodb_table_item" "usage_plans" {
   count = length(var.usage_plans) > 0 ? 1 : 0
 
-  table_name = module.client_table.table_name
+  table_name = local.table_name
   hash_key   = "client_id"
 
   item = jsonencode(merge({

@@ -51,7 +51,14 @@ module "alarms" {
 locals {
   # A conditional, not try(): try() of a value still unknown at plan time is unknown as a whole,
   # and the keys of this map are known before apply.
-  alarm_arns = merge(var.monitoring.enabled ? module.alarms[0].alarm_arns : {}, module.authorizer.alarm_arns)
+  alarm_arns = merge(
+    var.monitoring.enabled ? module.alarms[0].alarm_arns : {},
+    module.authorizer.alarm_arns,
+    # multi_region primary with a global table (multi-region.tf): one per replica Region.
+    { for region, alarm in aws_cloudwatch_metric_alarm.replication_latency : "replication_latency_${region}" => alarm.arn },
+    # multi_region with a global table: the replay watcher's (jti_used_in_two_regions).
+    try(module.replay_watch[0].alarm_arns, {}),
+  )
 }
 
 ################################################################################

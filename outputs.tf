@@ -129,12 +129,12 @@ output "signing_key_administrators" {
 
 output "client_table_name" {
   description = "Name of the DynamoDB clients table (for scripts/create-client.ts --table)."
-  value       = module.client_table.table_name
+  value       = local.table_name
 }
 
 output "client_table_arn" {
   description = "ARN of the DynamoDB clients table."
-  value       = module.client_table.table_arn
+  value       = local.table_arn
 }
 
 output "client_ids" {
@@ -205,7 +205,7 @@ output "metrics_namespace" {
 }
 
 output "alarm_arns" {
-  description = "ARN of each alarm, by key: token_errors, token_throttles, token_duration, kms_throttles, dynamodb_throttles, invalid_client_surge, tokens_issued_surge, api_5xx_errors (when the API is known), authorizer_errors, authorizer_throttles and with revocation_check revocation_read_failures; {} with monitoring.enabled = false. docs/operations.md has a section per key, its anchor the key with hyphens."
+  description = "ARN of each alarm, by key: token_errors, token_throttles, token_duration, kms_throttles, dynamodb_throttles, invalid_client_surge, tokens_issued_surge, api_5xx_errors (when the API is known), authorizer_errors, authorizer_throttles and with revocation_check revocation_read_failures; in a multi_region deployment with a global table jti_used_in_two_regions, and in its primary replication_latency_<region> per replica Region; {} with monitoring.enabled = false. docs/operations.md has a section per key, its anchor the key with hyphens."
   value       = local.alarm_arns
 }
 
@@ -231,4 +231,38 @@ output "signing_algorithm" {
 output "dpop_nonce_key_arn" {
   description = "ARN of the KMS HMAC key of the DPoP server nonces, or null when nonces are off (dpop_nonces)."
   value       = try(module.dpop_nonce_key[0].key_arn, null)
+}
+
+################################################################################
+# Multi-Region (docs/multi-region.md)
+################################################################################
+
+output "multi_region_primary" {
+  description = "In the primary instance of multi_region, what each secondary instance needs: pass it as multi_region.primary there. name, region, regions, issuer, audience, table_name, table_arns (the clients table's ARN in each Region: the replicas'), table_stream_arns (the stream of each Region's replica, which that Region's replay watcher reads), signing_keys, active_signing_key, signing_key_arns (the multi-Region keys, by name), single_region_keys (signing keys that are not multi-Region: a secondary refuses them), signing_algorithm and dpop_nonce_key_arn. null elsewhere."
+  value = local.mr_primary ? {
+    name               = var.name
+    region             = local.region
+    regions            = var.multi_region.regions
+    issuer             = local.issuer
+    audience           = local.audience
+    table_name         = local.table_name
+    table_arns         = module.client_table[0].table_arns
+    table_stream_arns  = module.client_table[0].stream_arns
+    signing_keys       = local.signing_key_names
+    active_signing_key = local.active_signing_key
+    signing_key_arns   = { for k in module.signing_key.multi_region_key_names : k => module.signing_key.key_arns[k] }
+    single_region_keys = [for k in local.signing_key_names : k if !contains(module.signing_key.multi_region_key_names, k)]
+    signing_algorithm  = local.signing_algorithm
+    dpop_nonce_key_arn = try(module.dpop_nonce_key[0].key_arn, null)
+  } : null
+}
+
+output "service_regions" {
+  description = "Every Region of the service (multi_region.regions), [] for a single-Region deployment: the functions' SERVICE_REGIONS."
+  value       = local.service_regions
+}
+
+output "control_region" {
+  description = "The Region admin writes go to (the primary's), as the config#regions item tells the clients CLI; this Region without multi_region."
+  value       = local.control_region
 }

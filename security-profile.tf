@@ -32,6 +32,10 @@ module "dpop_nonce_key" {
   mac_role_arns           = [module.token_endpoint.role_arn]
   key_administrators      = module.signing_key.key_administrators
   deletion_window_in_days = var.signing_key_deletion_window_days
+  # multi_region (docs/multi-region.md): a nonce handed out in one Region must be accepted in
+  # every other, so the primary's key is multi-Region and each secondary replicates it.
+  multi_region    = local.mr_primary
+  primary_key_arn = local.mr_secondary ? var.multi_region.primary.dpop_nonce_key_arn : null
 
   tags = local.tags
 }

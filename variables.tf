@@ -566,8 +566,8 @@ variable "artifacts_s3" {
   }
 
   validation {
-    condition     = var.artifacts_s3 == null || alltrue([for k in keys(try(var.artifacts_s3.object_versions, {})) : contains(["token", "authorizer", "manifest"], k)])
-    error_message = "artifacts_s3.object_versions keys must be among token, authorizer, manifest."
+    condition     = var.artifacts_s3 == null || alltrue([for k in keys(try(var.artifacts_s3.object_versions, {})) : contains(["token", "authorizer", "replay-watch", "manifest"], k)])
+    error_message = "artifacts_s3.object_versions keys must be among token, authorizer, replay-watch, manifest."
   }
 }
 
@@ -763,6 +763,7 @@ variable "dpop_iat_past_seconds" {
     condition     = var.dpop_iat_past_seconds >= 5 && var.dpop_iat_past_seconds <= 300 && floor(var.dpop_iat_past_seconds) == var.dpop_iat_past_seconds
     error_message = "dpop_iat_past_seconds must be a whole number between 5 and 300."
   }
+
 }
 
 variable "dpop_iat_future_seconds" {
@@ -821,5 +822,139 @@ variable "security_profile" {
   validation {
     condition     = var.security_profile != "fapi2" || (var.clock_skew_seconds >= 10 && var.clock_skew_seconds <= 59)
     error_message = "security_profile = \"fapi2\" needs clock_skew_seconds between 10 and 59: it is how far ahead a client assertion's iat and nbf are accepted, and FAPI 2.0 accepts 10 s and rejects 60 s."
+  }
+}
+
+################################################################################
+# Multi-Region, active-active (docs/multi-region.md)
+################################################################################
+
+variable "multi_region" {
+  description = "Deploy the service to several Regions (docs/multi-region.md): one instance of this module per Region, each with that Region's provider. null (the default) is a single-Region deployment. regions: every Region of the service, this one included, the same list in every instance. role: \"primary\" (the control Region: admin writes go there, it owns the global table and the multi-Region keys) or \"secondary\". primary: in a secondary, the primary instance's output multi_region_primary. Each Region's instance needs its own name (IAM role names are global to the account), the same audience and issuer; the clients table keeps the primary's name everywhere. table_replication: \"global_table\" (the default: the clients table is a DynamoDB global table with a replica per Region), or \"none\" for emulators without global tables such as moto_server: each Region then gets a plain table of the same name that nothing replicates; never use it in production. replica_table_kms_key_arns: with table_kms_key_arn, the customer managed key of each other Region's replica, by Region. Needs issuer (the custom domain every Region serves), dpop_iat_past_seconds of at most 60, no usage_plans, and in a primary multi_region_signing_keys; a secondary takes its signing keys, active key and DPoP nonce key from the primary."
+  type = object({
+    regions           = list(string)
+    role              = string
+    table_replication = optional(string, "global_table")
+    primary = optional(object({
+      name               = string
+      region             = string
+      regions            = list(string)
+      issuer             = string
+      audience           = string
+      table_name         = string
+      table_arns         = map(string)
+      table_stream_arns  = optional(map(string), {})
+      signing_keys       = list(string)
+      active_signing_key = string
+      signing_key_arns   = map(string)
+      single_region_keys = list(string)
+      signing_algorithm  = string
+      dpop_nonce_key_arn = optional(string)
+    }))
+    replica_table_kms_key_arns = optional(map(string), {})
+  })
+  default = null
+
+  validation {
+    condition     = var.multi_region == null || try(length(var.multi_region.regions) >= 2 && length(var.multi_region.regions) == length(distinct(var.multi_region.regions)) && alltrue([for r in var.multi_region.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))]), false)
+    error_message = "multi_region.regions must list at least two Region names (such as eu-west-1), each once: every Region of the service, this one included."
+  }
+
+  validation {
+    condition     = var.multi_region == null || try(contains(["primary", "secondary"], var.multi_region.role), false)
+    error_message = "multi_region.role must be \"primary\" (the control Region, one instance) or \"secondary\"."
+  }
+
+  validation {
+    condition     = var.multi_region == null || try(contains(["global_table", "none"], var.multi_region.table_replication), false)
+    error_message = "multi_region.table_replication must be \"global_table\" or \"none\" (emulators without global tables only: nothing replicates the clients)."
+  }
+
+  validation {
+    condition     = var.multi_region == null || try((var.multi_region.role == "secondary") == (var.multi_region.primary != null), false)
+    error_message = "multi_region.primary must be set in a secondary (the primary instance's output multi_region_primary), and only there."
+  }
+
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.regions == var.multi_region.regions, false)
+    error_message = "multi_region.regions must be the primary's list (multi_region.primary.regions), in the same order: every Region of the service."
+  }
+
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(length(var.multi_region.primary.single_region_keys) == 0, false)
+    error_message = "multi_region.primary lists signing keys that are not multi-Region (single_region_keys): a secondary cannot replicate them. Finish the rotation to multi-Region keys in the primary first (docs/multi-region.md)."
+  }
+
+  validation {
+    condition     = var.multi_region == null || try(var.issuer != null, false)
+    error_message = "multi_region needs issuer: the URL of the custom domain every Region serves (for example https://auth.example.com), so a token's iss is the same wherever it was issued."
+  }
+
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.issuer == var.issuer, false)
+    error_message = "issuer must be the primary's (multi_region.primary.issuer): one issuer URL in every Region."
+  }
+
+  # IAM roles are global, and each function's role is named after name: two Regions with one
+  # name would claim the same roles.
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.name != var.name, false)
+    error_message = "name must differ from the primary's (multi_region.primary.name), for example with a Region suffix: IAM role names are global to the account, and each function's role is named after name. The clients table keeps the primary's name."
+  }
+
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.audience == coalesce(var.audience, var.name), false)
+    error_message = "audience must be the primary's (multi_region.primary.audience): set audience in every Region, since its default is name, which differs per Region."
+  }
+
+  # MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX (functions/shared/regions.ts): single-use proof state is
+  # per Region, so a proof can be used once in each Region while its iat is in the window and its
+  # first use has not replicated (docs/multi-region.md). Here rather than on dpop_iat_past_seconds:
+  # a validation reading multi_region would be skipped whenever one of the variables multi_region's
+  # own validations read is invalid (limits.test.ts found it).
+  validation {
+    condition     = var.multi_region == null || var.dpop_iat_past_seconds <= 60
+    error_message = "dpop_iat_past_seconds must be at most 60 with multi_region: a DPoP proof can be used once in each Region until its first use replicates, for as long as its iat is in the window (docs/multi-region.md)."
+  }
+
+  validation {
+    condition     = var.multi_region == null || length(var.usage_plans) == 0
+    error_message = "multi_region does not support usage_plans yet: API keys and usage plans are Regional, and the config#usage-plans item of one Region would overwrite the other's in a global table."
+  }
+
+  validation {
+    condition     = try(var.multi_region.role != "secondary" || var.multi_region.table_replication != "global_table", true) || length(var.clients) == 0
+    error_message = "Declare clients in the primary instance only: with multi_region.table_replication = \"global_table\" the secondaries' tables are replicas of the primary's, which replicate the clients."
+  }
+
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.signing_algorithm == coalesce(var.signing_algorithm, var.security_profile == "fapi2" ? "PS256" : "RS256"), false)
+    error_message = "signing_algorithm (and security_profile) must give the primary's algorithm (multi_region.primary.signing_algorithm): the replica keys sign with the primary's key spec."
+  }
+
+  validation {
+    condition     = var.multi_region == null || var.table_kms_key_arn == null || try(var.multi_region.role == "secondary" || alltrue([for r in var.multi_region.regions : contains(keys(var.multi_region.replica_table_kms_key_arns), r) || r == split(":", var.table_kms_key_arn)[3]]), false)
+    error_message = "multi_region.replica_table_kms_key_arns must give a KMS key ARN for every other Region when table_kms_key_arn is set: a replica cannot use a key of another Region."
+  }
+}
+
+variable "multi_region_signing_keys" {
+  description = "Names of signing_keys created as multi-Region KMS keys, which secondary Regions replicate (docs/multi-region.md). null (the default): none. A primary of multi_region must set it, to every key for a new deployment. An existing key cannot become multi-Region (KMS fixes it at creation, and the provider would replace, that is delete, the key): add a new key named here, make it active_signing_key, remove the old key after the longest token lifetime, then add the secondary Regions."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.multi_region_signing_keys == null || try(alltrue([for k in var.multi_region_signing_keys : contains(var.signing_keys, k)]), false)
+    error_message = "Each multi_region_signing_keys entry must be one of signing_keys."
+  }
+
+  validation {
+    condition     = try(var.multi_region.role != "primary", true) || var.multi_region_signing_keys != null
+    error_message = "A multi_region primary needs multi_region_signing_keys: every key of signing_keys for a new deployment. For an existing deployment, add a new key there, since making an existing key multi-Region replaces it (docs/multi-region.md)."
+  }
+
+  validation {
+    condition     = try(var.multi_region.role != "secondary", true) || var.multi_region_signing_keys == null
+    error_message = "multi_region_signing_keys is for the primary: a secondary replicates the primary's keys (multi_region.primary)."
   }
 }

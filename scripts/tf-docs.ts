@@ -23,10 +23,12 @@ export const TF_DOCS_TARGETS: ReadonlyArray<{ module: string; readme: string }> 
   { module: 'modules/authorizer', readme: 'modules/authorizer/README.md' },
   { module: 'modules/replay-watch', readme: 'modules/replay-watch/README.md' },
   { module: 'modules/client', readme: 'modules/client/README.md' },
+  { module: 'modules/regional-domain', readme: 'modules/regional-domain/README.md' },
   { module: 'examples/complete', readme: 'examples/complete/README.md' },
   { module: 'examples/existing-api', readme: 'examples/existing-api/README.md' },
   { module: 'examples/http-api', readme: 'examples/http-api/README.md' },
   { module: 'examples/clients-as-code', readme: 'examples/clients-as-code/README.md' },
+  { module: 'examples/multi-region', readme: 'examples/multi-region/README.md' },
 ];
 
 const USAGE = `Usage: npx tsx scripts/tf-docs.ts [--check] [--module DIR] [--readme FILE]

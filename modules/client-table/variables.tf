@@ -37,3 +37,31 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+################################################################################
+# Replicas (multi-Region, docs/multi-region.md)
+################################################################################
+
+variable "replica_regions" {
+  description = "Regions of the global table's replicas, this table's own Region excluded; [] (the default) keeps a single-Region table. Each replica gets point-in-time recovery and the table's tags; the table gets a stream of new and old images, which replication needs."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.replica_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))]) && length(var.replica_regions) == length(distinct(var.replica_regions))
+    error_message = "replica_regions must list Region names (such as us-east-1), each once."
+  }
+}
+
+variable "replica_kms_key_arns" {
+  description = "Customer managed KMS key of each replica, by Region (a KMS key is Regional); a Region not listed uses the AWS managed key. Needed for every replica Region when kms_key_arn is set."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = var.kms_key_arn == null || alltrue([for r in var.replica_regions : contains(keys(var.replica_kms_key_arns), r)])
+    error_message = "replica_kms_key_arns must give a KMS key ARN for every Region of replica_regions when kms_key_arn is set: a replica cannot use a key of another Region."
+  }
+}

@@ -148,17 +148,59 @@ data "aws_iam_policy_document" "key_policy" {
 # https://docs.aws.amazon.com/kms/latest/developerguide/hmac.html): the nonce of a window is such a
 # deterministic derivation. Key usage GENERATE_VERIFY_MAC with an HMAC key spec.
 resource "aws_kms_key" "this" {
+  count = var.primary_key_arn == null ? 1 : 0
+
   description                        = "${var.name}: DPoP server nonce key (HMAC_256)"
   key_usage                          = "GENERATE_VERIFY_MAC"
   customer_master_key_spec           = "HMAC_256"
   deletion_window_in_days            = var.deletion_window_in_days
   policy                             = data.aws_iam_policy_document.key_policy.json
   bypass_policy_lockout_safety_check = false
+  # Multi-Region (docs/multi-region.md): a nonce minted in one Region must verify in every other,
+  # so every Region derives it from the same key material: a multi-Region key and its replicas
+  # ("Because these KMS keys have the same key ID, key material, and other metadata, you can use
+  # them interchangeably", AWS KMS API Reference, ReplicateKey,
+  # https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html). Turning it on
+  # replaces the key; that only makes clients fetch a new nonce.
+  multi_region = var.multi_region
 
   tags = var.tags
 }
 
+# Replica mode, in a secondary Region: the primary Region's nonce key, with this module's policy
+# set apart from the replica (modules/signing-key explains why: no inline policy, then
+# aws_kms_key_policy), so only this Region's token role can make a MAC with it.
+resource "aws_kms_replica_key" "this" {
+  count = var.primary_key_arn == null ? 0 : 1
+
+  primary_key_arn                    = var.primary_key_arn
+  description                        = "${var.name}: DPoP server nonce key (HMAC_256), replica"
+  deletion_window_in_days            = var.deletion_window_in_days
+  bypass_policy_lockout_safety_check = false
+
+  tags = var.tags
+}
+
+resource "aws_kms_key_policy" "replica" {
+  count = var.primary_key_arn == null ? 0 : 1
+
+  key_id                             = aws_kms_replica_key.this[0].key_id
+  policy                             = data.aws_iam_policy_document.key_policy.json
+  bypass_policy_lockout_safety_check = false
+}
+
+locals {
+  key_id  = var.primary_key_arn == null ? aws_kms_key.this[0].key_id : aws_kms_replica_key.this[0].key_id
+  key_arn = var.primary_key_arn == null ? aws_kms_key.this[0].arn : aws_kms_replica_key.this[0].arn
+}
+
 resource "aws_kms_alias" "this" {
   name          = "alias/${var.name}-dpop-nonce"
-  target_key_id = aws_kms_key.this.key_id
+  target_key_id = local.key_id
+}
+
+# The key became count-indexed with replica mode (issue 27): existing state moves, not replaced.
+moved {
+  from = aws_kms_key.this
+  to   = aws_kms_key.this[0]
 }

@@ -2,7 +2,7 @@
 
 output "key_arn" {
   description = "ARN of the HMAC key (the token function's DPOP_NONCE_KEY_ID)."
-  value       = aws_kms_key.this.arn
+  value       = local.key_arn
 }
 
 output "alias_name" {

@@ -38,6 +38,29 @@ variable "deletion_window_in_days" {
   }
 }
 
+variable "multi_region" {
+  description = "Create the key as a multi-Region primary key, which secondary Regions replicate (primary_key_arn there), so a nonce handed out in one Region is accepted in every other (docs/multi-region.md). Changing it replaces the key, which only makes clients fetch a new nonce."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "primary_key_arn" {
+  description = "Replica mode, in a secondary Region: the ARN of the primary Region's multi-Region nonce key; the module then creates its replica in this Region with this module's key policy. null (the default) creates a key of its own."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.primary_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/mrk-", coalesce(var.primary_key_arn, "-")))
+    error_message = "primary_key_arn must be the ARN of a multi-Region primary key (arn:aws:kms:<region>:<account>:key/mrk-...), or null."
+  }
+
+  validation {
+    condition     = var.primary_key_arn == null || !var.multi_region
+    error_message = "primary_key_arn (replica mode) and multi_region (a primary key) exclude each other."
+  }
+}
+
 variable "tags" {
   description = "Tags for the key."
   type        = map(string)

@@ -220,8 +220,19 @@ data "aws_iam_policy_document" "key_policy" {
 # Keys
 ################################################################################
 
+locals {
+  # Replica mode (a secondary Region of a multi-Region deployment): the keys are replicas of the
+  # primary Region's multi-Region keys, not keys of their own.
+  replica = length(var.primary_key_arns) > 0
+}
+
+# "You cannot change this value after you create the KMS key" (AWS KMS API Reference, CreateKey,
+# MultiRegion, https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html): the
+# provider replaces a key whose multi_region changes, so a key is made multi-Region only when it
+# is created, by naming it in multi_region_key_names; moving an existing deployment to
+# multi-Region keys is a key rotation (docs/multi-region.md).
 resource "aws_kms_key" "this" {
-  for_each = toset(var.key_names)
+  for_each = local.replica ? toset([]) : toset(var.key_names)
 
   description              = "${var.name}: access token signing key ${each.key} (${var.algorithm})"
   key_usage                = "SIGN_VERIFY"
@@ -230,20 +241,66 @@ resource "aws_kms_key" "this" {
   policy                   = data.aws_iam_policy_document.key_policy.json
   # Stated, not defaulted: the lockout safety check must stay on (see the key policy).
   bypass_policy_lockout_safety_check = false
+  multi_region                       = contains(var.multi_region_key_names, each.key)
 
   tags = merge(var.tags, { SigningKeyName = each.key })
+}
+
+# A replica shares the primary's key ID, key material, key spec and key usage, so it signs with
+# the same private key and publishes the same public key: one kid in every Region. Its key policy,
+# tags, aliases and key state are its own ("A replica key is a fully-functional KMS key that can be
+# used independently of its primary", AWS KMS API Reference, ReplicateKey,
+# https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html).
+#
+# No policy argument here: the replica gets KMS's default key policy for the moment between
+# ReplicateKey and PutKeyPolicy ("If you do not specify a key policy, AWS KMS attaches the default
+# key policy", ReplicateKey, Policy), and aws_kms_key_policy below replaces it with this module's.
+# Two resources rather than one because provider 5.100 waits for an inline replica policy to read
+# back, which moto_server (which ignores ReplicateKey's Policy) never does; PutKeyPolicy has no
+# such wait. The default policy lets the account's IAM policies use the key, so during that moment
+# a principal whose IAM policy allows kms:Sign on the replica (the token role's does, and an
+# administrator's kms:* on every key would) can sign with it; the apply that creates the replica
+# sets its policy right after.
+resource "aws_kms_replica_key" "this" {
+  for_each = local.replica ? toset(var.key_names) : toset([])
+
+  primary_key_arn         = var.primary_key_arns[each.key]
+  description             = "${var.name}: access token signing key ${each.key} (${var.algorithm}), replica"
+  deletion_window_in_days = var.deletion_window_in_days
+  # Stated, not defaulted, as for the primary keys.
+  bypass_policy_lockout_safety_check = false
+
+  tags = merge(var.tags, { SigningKeyName = each.key })
+}
+
+# The replica's own policy: the same statements as the primary keys', naming this Region's token
+# role (signer_role_arns) as the only signer.
+resource "aws_kms_key_policy" "replica" {
+  for_each = aws_kms_replica_key.this
+
+  key_id                             = each.value.key_id
+  policy                             = data.aws_iam_policy_document.key_policy.json
+  bypass_policy_lockout_safety_check = false
+}
+
+locals {
+  key_ids  = local.replica ? { for k, key in aws_kms_replica_key.this : k => key.key_id } : { for k, key in aws_kms_key.this : k => key.key_id }
+  key_arns = local.replica ? { for k, key in aws_kms_replica_key.this : k => key.arn } : { for k, key in aws_kms_key.this : k => key.arn }
 }
 
 resource "aws_kms_alias" "this" {
   for_each = toset(var.key_names)
 
   name          = "alias/${var.name}-${each.key}"
-  target_key_id = aws_kms_key.this[each.key].key_id
+  target_key_id = local.key_ids[each.key]
 }
 
-# PEMs (SPKI) handed to authorizers, so verifying a token needs no call to KMS.
+# PEMs (SPKI) handed to authorizers, so verifying a token needs no call to KMS. Read through the
+# alias, which names the same key: the provider refuses moto_server's multi-Region key ids
+# (mrk-<uuid>, where AWS uses mrk-<32 hex digits>) as key_id, not alias ARNs. A replica's public
+# key is the primary's.
 data "aws_kms_public_key" "this" {
   for_each = toset(var.key_names)
 
-  key_id = aws_kms_key.this[each.key].arn
+  key_id = aws_kms_alias.this[each.key].arn
 }

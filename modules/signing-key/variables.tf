@@ -75,6 +75,39 @@ variable "deletion_window_in_days" {
   }
 }
 
+################################################################################
+# Multi-Region (docs/multi-region.md)
+################################################################################
+
+variable "multi_region_key_names" {
+  description = "Names of key_names whose keys are created as multi-Region primary keys, which secondary Regions replicate (primary_key_arns there). A key cannot become multi-Region later (the provider would replace it): add a new key, make it active, and remove the old one after the longest token lifetime (docs/multi-region.md)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k in var.multi_region_key_names : contains(var.key_names, k)])
+    error_message = "Each multi_region_key_names entry must be one of key_names."
+  }
+}
+
+variable "primary_key_arns" {
+  description = "Replica mode, in a secondary Region: the ARN of the multi-Region primary key of each key name of key_names, from the primary Region. Each becomes an aws_kms_replica_key with this module's key policy (only signer_role_arns of this Region may sign). {} (the default) creates keys of their own."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(var.primary_key_arns) == 0 || alltrue([for k in var.key_names : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/mrk-", lookup(var.primary_key_arns, k, "-")))])
+    error_message = "primary_key_arns must give, for every key name of key_names, the ARN of a multi-Region primary key (arn:aws:kms:<region>:<account>:key/mrk-...)."
+  }
+
+  validation {
+    condition     = length(var.primary_key_arns) == 0 || length(var.multi_region_key_names) == 0
+    error_message = "primary_key_arns (replica mode) and multi_region_key_names (primary keys) exclude each other: a module instance either creates keys or replicates them."
+  }
+}
+
 variable "tags" {
   description = "Tags for the keys."
   type        = map(string)

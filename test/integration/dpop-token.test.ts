@@ -61,7 +61,7 @@ describeWithMoto()('DPoP-bound tokens against moto', () => {
   let publicKeys: KmsPublicKeySource;
 
   beforeAll(async () => {
-    // PSS with a digest-length salt, as AWS KMS documents (test/support/moto-shims/sitecustomize.py).
+    // PSS with a digest-length salt, as AWS KMS documents (test/support/moto-shims/kms_pss_salt.py).
     moto = await startMoto({ kmsPssDigestSalt: true });
     dynamo = new DynamoDBClient({ endpoint: moto.endpoint });
     await createClientsTable(dynamo, TABLE);

@@ -59,23 +59,32 @@ async function waitUntilUp(
  * Starts moto_server and sets `AWS_ENDPOINT_URL`, dummy credentials and region in this process.
  * @param options.setProcessEnv also write the env into `process.env` (default true)
  * @param options.kmsPssDigestSalt sign KMS RSASSA_PSS_* with a salt as long as the digest, as AWS
- *   KMS documents and JWS PS256 needs, instead of moto's longest salt (moto-shims/sitecustomize.py)
+ *   KMS documents and JWS PS256 needs, instead of moto's longest salt (moto-shims/kms_pss_salt.py)
+ * @param options.kmsMultiRegion keep a multi-Region primary key and its replicas apart in
+ *   DescribeKey, and apply ReplicateKey's Description, Policy and Tags, as AWS KMS documents
+ *   (moto-shims/kms_multi_region.py)
  * @returns the running server
  */
 export async function startMoto(
-  options: { setProcessEnv?: boolean; kmsPssDigestSalt?: boolean } = {},
+  options: { setProcessEnv?: boolean; kmsPssDigestSalt?: boolean; kmsMultiRegion?: boolean } = {},
 ): Promise<Moto> {
   const bin = findTool('moto_server', 'MOTO_SERVER');
   if (!bin) throw new Error('moto_server not found on PATH (set MOTO_SERVER to its path)');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  // moto-shims/sitecustomize.py applies the shims MOTO_SHIMS names, only those asked for.
+  const shims = [
+    ...(options.kmsPssDigestSalt === true ? ['kms_pss_salt'] : []),
+    ...(options.kmsMultiRegion === true ? ['kms_multi_region'] : []),
+  ];
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
       MOTO_ALLOW_NONEXISTENT_REGION: 'true',
-      ...(options.kmsPssDigestSalt === true
+      ...(shims.length > 0
         ? {
+            MOTO_SHIMS: shims.join(','),
             PYTHONPATH: [path.join(__dirname, 'moto-shims'), process.env.PYTHONPATH]
               .filter((p) => p !== undefined && p !== '')
               .join(path.delimiter),

@@ -22,10 +22,12 @@ export const TERRAFORM_DIRS = [
   'modules/lambda-function',
   'modules/alarms',
   'modules/client',
+  'modules/regional-domain',
   'examples/complete',
   'examples/clients-as-code',
   'examples/existing-api',
   'examples/http-api',
+  'examples/multi-region',
 ];
 
 const DEFAULT_MIRROR = '/opt/tf-plugins';

@@ -41,7 +41,7 @@ const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${NAME}-clients`;
 const KEY_ADDRESS = 'module.signing_key.aws_kms_key.this["primary"]';
 const TOKEN_POLICY_ADDRESS = 'module.token_endpoint.module.function.aws_iam_role_policy.this';
 const AUTHORIZER_POLICY_ADDRESS = 'module.authorizer.module.function.aws_iam_role_policy.this';
-const NONCE_KEY_ADDRESS = 'module.dpop_nonce_key[0].aws_kms_key.this';
+const NONCE_KEY_ADDRESS = 'module.dpop_nonce_key[0].aws_kms_key.this[0]';
 /** The other Region of the two-Region plan (withRevocation), and its same-named clients table. */
 const OTHER_REGION = 'eu-west-1';
 const OTHER_REGION_TABLE_ARN = `arn:aws:dynamodb:${OTHER_REGION}:${ACCOUNT}:table/${NAME}-clients`;

@@ -19,6 +19,7 @@ import {
   REVOCATION_STALE_SECONDS,
   VERIFIED_TOKEN_CACHE_SIZE,
 } from '../../functions/shared/limits';
+import { MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX } from '../../functions/shared/regions';
 import { parseHclBlocks } from '../../scripts/lib/tf-docs/hcl-blocks';
 import {
   REPO_ROOT,
@@ -229,6 +230,26 @@ function generateRuns(): Run[] {
         );
       }
     }
+  }
+  // With multi_region the root module caps the DPoP proof window at the functions' multi-Region
+  // maximum (functions/shared/regions.ts), which they enforce again at cold start.
+  const multiRegion = `
+    issuer                    = "https://auth.example.com"
+    multi_region              = { regions = ["us-east-1", "eu-west-1"], role = "primary" }
+    multi_region_signing_keys = ["primary"]`;
+  for (const [name, value, fails] of [
+    ['root_multi_region_accepts_dpop_iat_past_max', MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX, false],
+    [
+      'root_multi_region_rejects_dpop_iat_past_max_plus_1',
+      MULTI_REGION_DPOP_IAT_PAST_SECONDS_MAX + 1,
+      true,
+    ],
+  ] as const) {
+    const failures = fails ? '\n  expect_failures = [var.multi_region]\n' : '';
+    runs.push({
+      name,
+      hcl: `run "${name}" {\n  command = plan\n\n  variables {${multiRegion}\n    dpop_iat_past_seconds = ${value}\n  }\n${failures}}\n`,
+    });
   }
   return runs;
 }

@@ -253,7 +253,7 @@ run "nonce_key_is_hmac_256_and_only_the_token_role_makes_macs" {
   }
 
   assert {
-    condition     = aws_kms_key.this.customer_master_key_spec == "HMAC_256" && aws_kms_key.this.key_usage == "GENERATE_VERIFY_MAC" && aws_kms_key.this.bypass_policy_lockout_safety_check == false && aws_kms_alias.this.name == "alias/unit-test-dpop-nonce"
+    condition     = aws_kms_key.this[0].customer_master_key_spec == "HMAC_256" && aws_kms_key.this[0].key_usage == "GENERATE_VERIFY_MAC" && aws_kms_key.this[0].bypass_policy_lockout_safety_check == false && aws_kms_alias.this.name == "alias/unit-test-dpop-nonce"
     error_message = "The nonce key is an HMAC_256 GENERATE_VERIFY_MAC key with the lockout check on."
   }
 

@@ -17,6 +17,15 @@ import {
 } from './example-lifecycles';
 import { authorizerAlarms, tokenServiceAlarms } from './expected-alarms';
 import {
+  KEY_ROTATION,
+  MULTI_REGION,
+  keyRotationLifecycle,
+  multiRegionLifecycle,
+  type KeyRotation,
+  type MultiRegionLifecycle,
+} from './multi-region-lifecycle';
+import { multiRegionTests } from './multi-region-tests';
+import {
   REPO_ROOT,
   createWorkspace,
   describeWithTerraformMirror,
@@ -48,6 +57,8 @@ describeBoth('terraform examples against moto_server', () => {
   let ws: TfWorkspace;
   let missingZipPlan: Promise<TfResult>;
   let lifecycles: Record<Example, Promise<Lifecycle>>;
+  let multiRegion: Promise<MultiRegionLifecycle>;
+  let rotation: Promise<KeyRotation>;
 
   /** The monitoring read back after an example's apply, or the failure. */
   async function monitoringOf(example: Example): Promise<Monitoring> {
@@ -59,7 +70,9 @@ describeBoth('terraform examples against moto_server', () => {
 
   beforeAll(async () => {
     // Arrange: the provider reaches moto only through the environment; the examples keep plain provider blocks.
-    moto = await startMoto({ setProcessEnv: false });
+    // The kmsMultiRegion shim (moto-shims/kms_multi_region.py) keeps a multi-Region key and its
+    // replica apart as AWS KMS does; nothing else here replicates a key.
+    moto = await startMoto({ setProcessEnv: false, kmsMultiRegion: true });
     ws = createWorkspace(moto.env);
     const artifacts = await ensureArtifacts(path.join(ws.root, '..', 'artifacts'));
     const vars = [
@@ -67,6 +80,15 @@ describeBoth('terraform examples against moto_server', () => {
       `-var=lambda_architecture=${artifacts.architecture}`,
       '-var=table_deletion_protection=false',
     ];
+    // The multi-Region example is the longest (Route 53 waits for each record change): it starts
+    // first, while the other examples are initialised.
+    for (const dir of [MULTI_REGION, KEY_ROTATION]) {
+      expectExit(await terraform(ws, dir, ['init', '-input=false', '-no-color']), `init ${dir}`);
+    }
+    multiRegion = multiRegionLifecycle(ws, moto, vars, artifacts);
+    rotation = keyRotationLifecycle(ws, moto);
+    multiRegion.catch(() => undefined);
+    rotation.catch(() => undefined);
     for (const example of EXAMPLES) {
       expectExit(
         await terraform(ws, `examples/${example}`, ['init', '-input=false', '-no-color']),
@@ -86,7 +108,7 @@ describeBoth('terraform examples against moto_server', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(Object.values(lifecycles ?? {}));
+    await Promise.allSettled([...Object.values(lifecycles ?? {}), multiRegion, rotation]);
     await moto?.stop();
     ws?.cleanup();
   });
@@ -290,4 +312,6 @@ describeBoth('terraform examples against moto_server', () => {
       expectExit(destroy, `destroy ${example}`);
     },
   );
+
+  multiRegionTests(() => ({ multiRegion, rotation }));
 });

@@ -545,7 +545,7 @@ run "creates_regional_api_with_stage_and_token_throttling" {
 
   assert {
     condition = (
-      module.client_table.table_name == "unit-test-clients" &&
+      module.client_table[0].table_name == "unit-test-clients" &&
       output.audience == "unit-test"
     )
     error_message = "Names derive from name; audience defaults to name."

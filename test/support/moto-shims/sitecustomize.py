@@ -1,25 +1,19 @@
-"""Makes moto_server's KMS RSASSA_PSS_* signatures use a salt as long as the digest, as AWS KMS does.
+"""Applies the moto_server shims a test asked for: MOTO_SHIMS names them, comma-separated.
 
-The AWS KMS Developer Guide describes RSASSA_PSS_SHA_256 as "PKCS #1 v2.2, Section 8.1, RSA signature
-with PSS padding using SHA-256 for both the message digest and the MGF1 mask generation function
-along with a 256-bit salt" ("Asymmetric key specs", RSA key specs for signing and verification,
-https://docs.aws.amazon.com/kms/latest/developerguide/asymmetric-key-specs.html), which is what JWS
-PS256 requires (RFC 7518 section 3.5). moto 5.2.1 signs with the longest salt the key allows
-(padding.PSS.MAX_LENGTH, moto/kms/utils.py, RSAPrivateKey), which no JWS library verifies. Loaded
-only by test/support/moto.ts when a test asks for it (PYTHONPATH), never by default.
+test/support/moto.ts puts this directory on PYTHONPATH and sets MOTO_SHIMS only when a test asks
+for a shim (startMoto's options), so moto runs unpatched by default. Each shim brings one moto
+behaviour to what the AWS documentation cited in its module says, and nothing else.
 """
 
-from cryptography.hazmat.primitives.asymmetric import padding
-from moto.kms import utils as _kms_utils
+import importlib
+import os
 
-_ORIGINAL = _kms_utils.RSAPrivateKey._RSAPrivateKey__padding_and_hash_algorithm
+_SHIMS = {
+    "kms_pss_salt": "kms_pss_salt",
+    "kms_multi_region": "kms_multi_region",
+}
 
-
-def _digest_length_salt(self, signing_algorithm):
-    pad, hash_algorithm = _ORIGINAL(self, signing_algorithm)
-    if isinstance(pad, padding.PSS):
-        pad = padding.PSS(mgf=padding.MGF1(hash_algorithm), salt_length=padding.PSS.DIGEST_LENGTH)
-    return pad, hash_algorithm
-
-
-_kms_utils.RSAPrivateKey._RSAPrivateKey__padding_and_hash_algorithm = _digest_length_salt
+for _name in filter(None, (s.strip() for s in os.environ.get("MOTO_SHIMS", "").split(","))):
+    if _name not in _SHIMS:
+        raise ValueError(f"MOTO_SHIMS names an unknown shim: {_name}")
+    importlib.import_module(_SHIMS[_name])

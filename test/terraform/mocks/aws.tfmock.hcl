@@ -75,3 +75,11 @@ mock_data "aws_iam_session_context" {
     issuer_arn = "arn:aws:iam::123456789012:user/terraform-test"
   }
 }
+
+# modules/signing-key reads each public key through its alias, whose ARN the provider validates
+# even under a mock.
+mock_resource "aws_kms_alias" {
+  defaults = {
+    arn = "arn:aws:kms:us-east-1:123456789012:alias/mock"
+  }
+}
