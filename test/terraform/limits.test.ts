@@ -325,7 +325,7 @@ describeWithTerraformMirror()('Terraform validations of the limits (terraform te
     fs.mkdirSync(testDir, { recursive: true });
     const artifacts = path.join(ws.root, '..', 'artifacts');
     fs.mkdirSync(artifacts, { recursive: true });
-    for (const zip of ['token.zip', 'authorizer.zip']) {
+    for (const zip of ['token.zip', 'authorizer.zip', 'replay-watch.zip']) {
       fs.writeFileSync(path.join(artifacts, zip), zipSync({ 'index.js': strToU8('') }));
     }
     fs.writeFileSync(
