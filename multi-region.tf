@@ -54,8 +54,8 @@ resource "terraform_data" "multi_region" {
     }
 
     precondition {
-      condition     = !local.mr_secondary || !local.dpop_nonces || try(var.multi_region.primary.dpop_nonce_key_arn != null, false)
-      error_message = "DPoP nonces are on here (dpop_nonces or security_profile) but not in the primary (multi_region.primary.dpop_nonce_key_arn is null): turn them on in every Region or in none."
+      condition     = !local.mr_secondary || local.dpop_nonces == try(var.multi_region.primary.dpop_nonce_key_arn != null, false)
+      error_message = "DPoP nonces must be on in every Region or in none (dpop_nonces or security_profile here; multi_region.primary.dpop_nonce_key_arn in the primary): a Region without them would accept proofs the others refuse."
     }
   }
 }

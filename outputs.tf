@@ -238,7 +238,7 @@ output "dpop_nonce_key_arn" {
 ################################################################################
 
 output "multi_region_primary" {
-  description = "In the primary instance of multi_region, what each secondary instance needs: pass it as multi_region.primary there. name, region, regions, issuer, audience, table_name, table_arns (the clients table's ARN in each Region: the replicas'), table_stream_arns (the stream of each Region's replica, which that Region's replay watcher reads), signing_keys, active_signing_key, signing_key_arns (the multi-Region keys, by name), single_region_keys (signing keys that are not multi-Region: a secondary refuses them), signing_algorithm and dpop_nonce_key_arn. null elsewhere."
+  description = "In the primary instance of multi_region, what each secondary instance needs: pass it as multi_region.primary there. name, region, regions, issuer, audience, table_name, table_arns (the clients table's ARN in each Region: the replicas'), table_stream_arns (the stream of each Region's replica, which that Region's replay watcher reads), signing_keys, active_signing_key, signing_key_arns (the multi-Region keys, by name), single_region_keys (signing keys that are not multi-Region: a secondary refuses them), signing_algorithm, dpop_nonce_key_arn, security_profile and revocation_check (which every secondary must share). null elsewhere."
   value = local.mr_primary ? {
     name               = var.name
     region             = local.region
@@ -254,6 +254,8 @@ output "multi_region_primary" {
     single_region_keys = [for k in local.signing_key_names : k if !contains(module.signing_key.multi_region_key_names, k)]
     signing_algorithm  = local.signing_algorithm
     dpop_nonce_key_arn = try(module.dpop_nonce_key[0].key_arn, null)
+    security_profile   = var.security_profile
+    revocation_check   = var.revocation_check
   } : null
 }
 

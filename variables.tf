@@ -850,6 +850,8 @@ variable "multi_region" {
       single_region_keys = list(string)
       signing_algorithm  = string
       dpop_nonce_key_arn = optional(string)
+      security_profile   = optional(string)
+      revocation_check   = optional(bool)
     }))
     replica_table_kms_key_arns = optional(map(string), {})
   })
@@ -925,6 +927,19 @@ variable "multi_region" {
   validation {
     condition     = try(var.multi_region.role != "secondary" || var.multi_region.table_replication != "global_table", true) || length(var.clients) == 0
     error_message = "Declare clients in the primary instance only: with multi_region.table_replication = \"global_table\" the secondaries' tables are replicas of the primary's, which replicate the clients."
+  }
+
+  # One issuer and one key make every Region's tokens good everywhere, so every Region must hold
+  # clients and tokens to the same rules: a Region with a weaker profile, or without revocation,
+  # would issue or accept under the shared issuer what the others refuse.
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.security_profile == var.security_profile, false)
+    error_message = "security_profile must be the primary's (multi_region.primary.security_profile): one issuer and one key serve every Region, so every Region applies the same profile."
+  }
+
+  validation {
+    condition     = try(var.multi_region.primary == null, true) || try(var.multi_region.primary.revocation_check == var.revocation_check, false)
+    error_message = "revocation_check must be the primary's (multi_region.primary.revocation_check): a Region that does not check revocation would accept the tokens every other Region refuses."
   }
 
   validation {

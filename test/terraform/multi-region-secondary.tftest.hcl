@@ -27,6 +27,8 @@ variables {
       single_region_keys = []
       signing_algorithm  = "RS256"
       dpop_nonce_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/mrk-00000000000000000000000000000001"
+      security_profile   = "none"
+      revocation_check   = true
     }
   }
 }
@@ -196,6 +198,38 @@ run "refuses_a_deployment_whose_own_region_is_not_listed" {
   variables {
     multi_region              = { regions = ["eu-west-1", "ap-southeast-2"], role = "primary" }
     multi_region_signing_keys = ["primary"]
+  }
+
+  expect_failures = [terraform_data.multi_region]
+}
+
+run "refuses_another_security_profile_than_the_primarys" {
+  command = plan
+
+  # The primary runs the FAPI 2.0 profile; this Region would accept client secrets and Bearer
+  # tokens under the same issuer.
+  variables {
+    multi_region = merge(var.multi_region, { primary = merge(var.multi_region.primary, { security_profile = "fapi2" }) })
+  }
+
+  expect_failures = [var.multi_region]
+}
+
+run "refuses_a_secondary_without_revocation_checks" {
+  command = plan
+
+  variables {
+    revocation_check = false
+  }
+
+  expect_failures = [var.multi_region]
+}
+
+run "refuses_a_secondary_without_the_primarys_dpop_nonces" {
+  command = plan
+
+  variables {
+    dpop_nonces = false
   }
 
   expect_failures = [terraform_data.multi_region]
