@@ -929,3 +929,44 @@ run "client_table_is_on_demand_encrypted_and_recoverable" {
     error_message = "The clients table must be on-demand, keyed by client_id, with PITR and SSE, and follow the deletion protection input."
   }
 }
+
+# A release in S3 with pinned object versions for both functions: each function module gets only
+# its own version (and the manifest's), the keys its artifacts_s3 validation accepts. The plan is
+# the test: before, every function module refused the other functions' keys, so pinning a version
+# at the root failed the plan. (A run cannot read a nested module's resources to assert more.)
+run "root_passes_each_function_its_own_pinned_artifact_version" {
+  command = plan
+
+  variables {
+    lambda_architecture = "arm64"
+    artifacts_s3 = {
+      bucket          = "artifacts"
+      key_prefix      = "apigw-m2m-auth/1.2.0"
+      object_versions = { token = "v7", authorizer = "v9", manifest = "v1" }
+    }
+  }
+
+  override_data {
+    target = module.token_endpoint.module.function.data.aws_s3_object.manifest
+    values = {
+      body = "{\"schema\":1,\"version\":\"1.2.0\",\"artifacts\":[{\"function\":\"token\",\"architecture\":\"arm64\",\"filebase64sha256\":\"TOKEN=\"}]}"
+    }
+  }
+
+  override_data {
+    target = module.token_endpoint.module.function.data.aws_s3_object.code
+    values = { checksum_sha256 = "TOKEN=" }
+  }
+
+  override_data {
+    target = module.authorizer.module.function.data.aws_s3_object.manifest
+    values = {
+      body = "{\"schema\":1,\"version\":\"1.2.0\",\"artifacts\":[{\"function\":\"authorizer\",\"architecture\":\"arm64\",\"filebase64sha256\":\"AUTH=\"}]}"
+    }
+  }
+
+  override_data {
+    target = module.authorizer.module.function.data.aws_s3_object.code
+    values = { checksum_sha256 = "AUTH=" }
+  }
+}
