@@ -116,12 +116,14 @@ data "aws_iam_policy_document" "key_policy" {
       "kms:DisableKey",
       "kms:EnableKey",
       "kms:PutKeyPolicy",
+      "kms:ReplicateKey",
       "kms:RevokeGrant",
       "kms:ScheduleKeyDeletion",
       "kms:TagResource",
       "kms:UntagResource",
       "kms:UpdateAlias",
       "kms:UpdateKeyDescription",
+      "kms:UpdatePrimaryRegion",
     ]
     resources = ["*"]
 
@@ -134,6 +136,34 @@ data "aws_iam_policy_document" "key_policy" {
       test     = "ArnNotEquals"
       variable = "aws:PrincipalArn"
       values   = var.key_administrators
+    }
+  }
+}
+
+# The multi-Region primary key's policy: the statements above, and ReplicateKey for the key
+# administrators into replica_regions only (kms:ReplicaRegion). modules/signing-key gives the
+# reasons and the AWS pages (multi-region-keys-auth, API_ReplicateKey, conditions-kms): without it
+# no secondary can replicate the key, as the account root is not in the policy.
+data "aws_iam_policy_document" "multi_region_key_policy" {
+  count = var.multi_region && length(var.replica_regions) > 0 ? 1 : 0
+
+  source_policy_documents = [data.aws_iam_policy_document.key_policy.json]
+
+  statement {
+    sid       = "AllowKeyAdministratorsToReplicateKey"
+    effect    = "Allow"
+    actions   = ["kms:ReplicateKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.key_administrators
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ReplicaRegion"
+      values   = var.replica_regions
     }
   }
 }
@@ -154,7 +184,7 @@ resource "aws_kms_key" "this" {
   key_usage                          = "GENERATE_VERIFY_MAC"
   customer_master_key_spec           = "HMAC_256"
   deletion_window_in_days            = var.deletion_window_in_days
-  policy                             = data.aws_iam_policy_document.key_policy.json
+  policy                             = length(data.aws_iam_policy_document.multi_region_key_policy) > 0 ? data.aws_iam_policy_document.multi_region_key_policy[0].json : data.aws_iam_policy_document.key_policy.json
   bypass_policy_lockout_safety_check = false
   # Multi-Region (docs/multi-region.md): a nonce minted in one Region must verify in every other,
   # so every Region derives it from the same key material: a multi-Region key and its replicas
@@ -168,25 +198,18 @@ resource "aws_kms_key" "this" {
 }
 
 # Replica mode, in a secondary Region: the primary Region's nonce key, with this module's policy
-# set apart from the replica (modules/signing-key explains why: no inline policy, then
-# aws_kms_key_policy), so only this Region's token role can make a MAC with it.
+# given to ReplicateKey itself (modules/signing-key explains why: never KMS's default policy, at
+# creation or at removal), so only this Region's token role can make a MAC with it.
 resource "aws_kms_replica_key" "this" {
   count = var.primary_key_arn == null ? 0 : 1
 
   primary_key_arn                    = var.primary_key_arn
   description                        = "${var.name}: DPoP server nonce key (HMAC_256), replica"
   deletion_window_in_days            = var.deletion_window_in_days
+  policy                             = data.aws_iam_policy_document.key_policy.json
   bypass_policy_lockout_safety_check = false
 
   tags = var.tags
-}
-
-resource "aws_kms_key_policy" "replica" {
-  count = var.primary_key_arn == null ? 0 : 1
-
-  key_id                             = aws_kms_replica_key.this[0].key_id
-  policy                             = data.aws_iam_policy_document.key_policy.json
-  bypass_policy_lockout_safety_check = false
 }
 
 locals {

@@ -11,6 +11,6 @@ output "alias_name" {
 }
 
 output "key_policy_json" {
-  description = "The key policy of the HMAC key (JSON)."
-  value       = data.aws_iam_policy_document.key_policy.json
+  description = "The key policy of the HMAC key (JSON); a multi-Region primary key with replica_regions also lets the key administrators ReplicateKey into those Regions."
+  value       = try(data.aws_iam_policy_document.multi_region_key_policy[0].json, data.aws_iam_policy_document.key_policy.json)
 }

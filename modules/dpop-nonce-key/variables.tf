@@ -45,6 +45,18 @@ variable "multi_region" {
   nullable    = false
 }
 
+variable "replica_regions" {
+  description = "With multi_region: the Regions the key may be replicated to, the other service Regions. The key administrators may call kms:ReplicateKey on the key into these Regions only (kms:ReplicaRegion); [] (the default) lets nobody replicate it."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.replica_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))])
+    error_message = "Each replica_regions entry must be an AWS Region name, such as us-east-1."
+  }
+}
+
 variable "primary_key_arn" {
   description = "Replica mode, in a secondary Region: the ARN of the primary Region's multi-Region nonce key; the module then creates its replica in this Region with this module's key policy. null (the default) creates a key of its own."
   type        = string

@@ -193,12 +193,14 @@ data "aws_iam_policy_document" "key_policy" {
       "kms:DisableKey",
       "kms:EnableKey",
       "kms:PutKeyPolicy",
+      "kms:ReplicateKey",
       "kms:RevokeGrant",
       "kms:ScheduleKeyDeletion",
       "kms:TagResource",
       "kms:UntagResource",
       "kms:UpdateAlias",
       "kms:UpdateKeyDescription",
+      "kms:UpdatePrimaryRegion",
     ]
     resources = ["*"]
 
@@ -216,6 +218,46 @@ data "aws_iam_policy_document" "key_policy" {
   }
 }
 
+# The multi-Region primary keys' policy: the statements above, and ReplicateKey for the key
+# administrators into the other service Regions only. Replicating a key takes kms:ReplicateKey in
+# the key policy of the primary key, and kms:CreateKey in an IAM policy in the replica Region
+# ("Controlling access to multi-Region keys",
+# https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html; ReplicateKey,
+# Required permissions, https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html):
+# without this statement every secondary's aws_kms_replica_key fails with AccessDenied, as the
+# account root (which would let IAM policies allow it) is not in the policy. The same page advises
+# allowing principals "to replicate a multi-Region key only into AWS Regions that require them";
+# the kms:ReplicaRegion condition key limits the Regions a key can be replicated to ("AWS KMS
+# condition keys", kms:ReplicaRegion,
+# https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html). A request without
+# kms:ReplicaRegion fails StringEquals. Nobody may UpdatePrimaryRegion (DenyKeyManagementByOthers
+# denies it to all but the administrators, and no statement allows it): moving the primary Region
+# is done by changing the deployment, not by hand. Single-Region keys and replicas keep the policy
+# above.
+data "aws_iam_policy_document" "multi_region_key_policy" {
+  count = length(var.replica_regions) > 0 && !local.replica && length(var.multi_region_key_names) > 0 ? 1 : 0
+
+  source_policy_documents = [data.aws_iam_policy_document.key_policy.json]
+
+  statement {
+    sid       = "AllowKeyAdministratorsToReplicateKeys"
+    effect    = "Allow"
+    actions   = ["kms:ReplicateKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = local.key_administrators
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ReplicaRegion"
+      values   = var.replica_regions
+    }
+  }
+}
+
 ################################################################################
 # Keys
 ################################################################################
@@ -228,9 +270,10 @@ locals {
 
 # "You cannot change this value after you create the KMS key" (AWS KMS API Reference, CreateKey,
 # MultiRegion, https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html): the
-# provider replaces a key whose multi_region changes, so a key is made multi-Region only when it
-# is created, by naming it in multi_region_key_names; moving an existing deployment to
-# multi-Region keys is a key rotation (docs/multi-region.md).
+# provider would replace (delete) a key whose multi_region changes, so multi_region is ignored
+# after creation (lifecycle below); a key is made multi-Region only when it is created, by naming
+# it in multi_region_key_names; moving an existing deployment to multi-Region keys is a key
+# rotation (docs/multi-region.md).
 resource "aws_kms_key" "this" {
   for_each = local.replica ? toset([]) : toset(var.key_names)
 
@@ -238,12 +281,30 @@ resource "aws_kms_key" "this" {
   key_usage                = "SIGN_VERIFY"
   customer_master_key_spec = local.key_spec[var.algorithm]
   deletion_window_in_days  = var.deletion_window_in_days
-  policy                   = data.aws_iam_policy_document.key_policy.json
+  # A key named in multi_region_key_names carries the ReplicateKey statement (when there are
+  # replica Regions). Named after it was created, the key stays single-Region (below) and the
+  # statement grants nothing: "The KMS key must be a multi-Region primary key" (ReplicateKey, KeyId).
+  policy = contains(var.multi_region_key_names, each.key) && length(data.aws_iam_policy_document.multi_region_key_policy) > 0 ? data.aws_iam_policy_document.multi_region_key_policy[0].json : data.aws_iam_policy_document.key_policy.json
   # Stated, not defaulted: the lockout safety check must stay on (see the key policy).
   bypass_policy_lockout_safety_check = false
   multi_region                       = contains(var.multi_region_key_names, each.key)
 
   tags = merge(var.tags, { SigningKeyName = each.key })
+
+  # Naming an existing single-Region key in multi_region_key_names must not replace (delete) it:
+  # multi_region is read from the key as created, the key stays single-Region, the
+  # multi_region_key_names output reports it as such (a secondary then refuses it), and the check
+  # below says why.
+  lifecycle {
+    ignore_changes = [multi_region]
+  }
+}
+
+check "multi_region_keys_are_multi_region" {
+  assert {
+    condition     = alltrue([for k in var.multi_region_key_names : try(aws_kms_key.this[k].multi_region, true)])
+    error_message = "multi_region_key_names names keys created single-Region (${join(", ", [for k in var.multi_region_key_names : k if !try(aws_kms_key.this[k].multi_region, true)])}): KMS fixes MultiRegion when a key is created, so they stay single-Region and no secondary Region can replicate them. Add a new key named in multi_region_key_names instead, make it active, and remove the old one after the longest token lifetime (docs/multi-region.md)."
+  }
 }
 
 # A replica shares the primary's key ID, key material, key spec and key usage, so it signs with
@@ -252,35 +313,26 @@ resource "aws_kms_key" "this" {
 # used independently of its primary", AWS KMS API Reference, ReplicateKey,
 # https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html).
 #
-# No policy argument here: the replica gets KMS's default key policy for the moment between
-# ReplicateKey and PutKeyPolicy ("If you do not specify a key policy, AWS KMS attaches the default
-# key policy", ReplicateKey, Policy), and aws_kms_key_policy below replaces it with this module's.
-# Two resources rather than one because provider 5.100 waits for an inline replica policy to read
-# back, which moto_server (which ignores ReplicateKey's Policy) never does; PutKeyPolicy has no
-# such wait. The default policy lets the account's IAM policies use the key, so during that moment
-# a principal whose IAM policy allows kms:Sign on the replica (the token role's does, and an
-# administrator's kms:* on every key would) can sign with it; the apply that creates the replica
-# sets its policy right after.
+# The replica's policy is given to ReplicateKey itself (Policy: "The key policy to attach to the
+# KMS key", ReplicateKey), so the replica never carries KMS's default key policy ("If you do not
+# specify a key policy, AWS KMS attaches the default key policy", ReplicateKey, Policy), which
+# lets the account's IAM policies use the key (the token role's allows kms:Sign): neither when it
+# is created nor when it is removed. A separate aws_kms_key_policy would leave such windows: the
+# replica exists before PutKeyPolicy, and destroying that resource puts the default policy back
+# before the replica's ScheduleKeyDeletion. The policy names this Region's token role
+# (signer_role_arns) as the only signer; replicas get no ReplicateKey statement (only a primary
+# key can be replicated, ReplicateKey, KeyId).
 resource "aws_kms_replica_key" "this" {
   for_each = local.replica ? toset(var.key_names) : toset([])
 
   primary_key_arn         = var.primary_key_arns[each.key]
   description             = "${var.name}: access token signing key ${each.key} (${var.algorithm}), replica"
   deletion_window_in_days = var.deletion_window_in_days
+  policy                  = data.aws_iam_policy_document.key_policy.json
   # Stated, not defaulted, as for the primary keys.
   bypass_policy_lockout_safety_check = false
 
   tags = merge(var.tags, { SigningKeyName = each.key })
-}
-
-# The replica's own policy: the same statements as the primary keys', naming this Region's token
-# role (signer_role_arns) as the only signer.
-resource "aws_kms_key_policy" "replica" {
-  for_each = aws_kms_replica_key.this
-
-  key_id                             = each.value.key_id
-  policy                             = data.aws_iam_policy_document.key_policy.json
-  bypass_policy_lockout_safety_check = false
 }
 
 locals {

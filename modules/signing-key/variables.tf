@@ -91,6 +91,18 @@ variable "multi_region_key_names" {
   }
 }
 
+variable "replica_regions" {
+  description = "The Regions the multi-Region keys (multi_region_key_names) may be replicated to: the other service Regions of a multi-Region deployment. The key administrators may call kms:ReplicateKey on those keys into these Regions only (kms:ReplicaRegion); [] (the default) lets nobody replicate them."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.replica_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))])
+    error_message = "Each replica_regions entry must be an AWS Region name, such as us-east-1."
+  }
+}
+
 variable "primary_key_arns" {
   description = "Replica mode, in a secondary Region: the ARN of the multi-Region primary key of each key name of key_names, from the primary Region. Each becomes an aws_kms_replica_key with this module's key policy (only signer_role_arns of this Region may sign). {} (the default) creates keys of their own."
   type        = map(string)

@@ -46,6 +46,9 @@ const NONCE_KEY_ADDRESS = 'module.dpop_nonce_key[0].aws_kms_key.this[0]';
 const OTHER_REGION = 'eu-west-1';
 const OTHER_REGION_TABLE_ARN = `arn:aws:dynamodb:${OTHER_REGION}:${ACCOUNT}:table/${NAME}-clients`;
 const NONCE_KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-4111-8111-111111111111`;
+/** The multi-Region plan's replica Regions (replica_regions), and a Region it does not list. */
+const REPLICA_REGIONS = [OTHER_REGION, 'ap-southeast-2'];
+const UNLISTED_REGION = 'sa-east-1';
 
 const KMS_ACTIONS = sdkActions('@aws-sdk/client-kms', 'kms');
 const DYNAMODB_ACTIONS = sdkActions('@aws-sdk/client-dynamodb', 'dynamodb');
@@ -117,6 +120,11 @@ const LAST_USE_CONTEXT = {
  */
 function contextsFor(action: string): Record<string, string | string[]>[] {
   if (action === 'dynamodb:UpdateItem') return [{}, LAST_USE_CONTEXT];
+  if (action === 'kms:ReplicateKey') {
+    return [{}, ...REPLICA_REGIONS, UNLISTED_REGION].map((region) =>
+      typeof region === 'string' ? { 'kms:ReplicaRegion': region } : region,
+    );
+  }
   if (action === 'kms:GenerateMac' || action === 'kms:VerifyMac') {
     return Object.values(MacAlgorithmSpec).map((algorithm) => ({ 'kms:MacAlgorithm': algorithm }));
   }
@@ -342,7 +350,16 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
           `-var=service_regions=${JSON.stringify(['us-east-1', OTHER_REGION])}`,
         ],
       ],
-      ['withConfigTable', ws.env, ['-var=large_route_map=true']],
+      // Also the multi-Region primary's keys (replica_regions), in the same plan to save one.
+      [
+        'withConfigTable',
+        ws.env,
+        [
+          '-var=large_route_map=true',
+          '-var=nonces=true',
+          `-var=replica_regions=${JSON.stringify(REPLICA_REGIONS)}`,
+        ],
+      ],
       ['withDpop', ws.env, ['-var=dpop=true']],
       // The FAPI 2.0 profile's KMS side: PS256 signing keys and the DPoP nonce key.
       ['withFapi', ws.env, ['-var=algorithm=PS256', '-var=nonces=true']],
@@ -1025,6 +1042,65 @@ describeBoth('rendered IAM policies (terraform plan against moto_server)', () =>
       NONCE_MAC_ALGORITHM,
     ]);
     expect(rendered.asUser.nonceKeyPolicy).toBeUndefined();
+  });
+
+  test('multi-Region keys: only the key administrators may ReplicateKey, into the listed Regions only; nobody may UpdatePrimaryRegion', () => {
+    // Arrange: the signing key and the nonce key of the multi-Region plan, and a single-Region key
+    const { keyPolicy, nonceKeyPolicy } = rendered.withConfigTable;
+    const all = principals(callerArn);
+    const replicate = (
+      policy: PolicyDocument,
+      principal: RequestPrincipal,
+      context: Record<string, string>,
+    ): string =>
+      evaluatePolicy(
+        policy,
+        { principal, action: 'kms:ReplicateKey', resource: KEY_ARN, context },
+        'resource',
+      ).decision;
+
+    for (const [label, policy] of [
+      ['signing key', keyPolicy],
+      ['nonce key', nonceKeyPolicy as PolicyDocument],
+    ] as const) {
+      // Act / Assert: the administrator, to each listed Region; not elsewhere, not without the key
+      for (const region of REPLICA_REGIONS) {
+        expect([
+          label,
+          region,
+          replicate(policy, all.keyAdministrator, { 'kms:ReplicaRegion': region }),
+        ]).toEqual([label, region, 'allow']);
+      }
+      expect(
+        replicate(policy, all.keyAdministrator, { 'kms:ReplicaRegion': UNLISTED_REGION }),
+      ).not.toBe('allow');
+      expect(replicate(policy, all.keyAdministrator, {})).not.toBe('allow');
+      // Every other principal is denied outright, whatever a later statement or grant allows.
+      for (const name of (Object.keys(all) as PrincipalName[]).filter(
+        (n) => n !== 'keyAdministrator',
+      )) {
+        expect([
+          label,
+          name,
+          replicate(policy, all[name], { 'kms:ReplicaRegion': OTHER_REGION }),
+        ]).toEqual([label, name, 'explicit-deny']);
+      }
+      expect([label, whoCan(policy, all, 'kms:UpdatePrimaryRegion')]).toEqual([label, []]);
+      expect([
+        label,
+        whoCan(policy, all, 'kms:Sign'),
+        whoCan(policy, all, 'kms:GenerateMac'),
+      ]).toEqual(label === 'signing key' ? [label, ['tokenRole'], []] : [label, [], ['tokenRole']]);
+    }
+    // The administrator's actions on the multi-Region key: the single-Region key's and ReplicateKey.
+    expect(reachableKeyActions(keyPolicy, all.keyAdministrator)).toEqual(
+      [...ADMIN_ACTIONS, 'kms:ReplicateKey'].sort(),
+    );
+    // A single-Region key lets nobody replicate it.
+    expect(whoCan(rendered.asUser.keyPolicy, all, 'kms:ReplicateKey')).toEqual([]);
+    expect(
+      whoCan(rendered.withFapi.nonceKeyPolicy as PolicyDocument, all, 'kms:ReplicateKey'),
+    ).toEqual([]);
   });
 
   test('with nonces, the token role may also GenerateMac on the nonce key with HMAC_SHA_256, and nothing else more', () => {

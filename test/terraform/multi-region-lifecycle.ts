@@ -63,6 +63,10 @@ export interface KeyRotation {
   steps: RotationStep[];
   /** The replica's key policy in the secondary Region (GetKeyPolicy), after step 3. */
   replicaPolicy?: string;
+  /** The multi-Region primary key's policy (GetKeyPolicy), after step 3. */
+  primaryPolicy?: string;
+  /** Removing the secondary (step 2 again): the apply, then the replica's policy and key state. */
+  removal?: { apply: TfResult; replicaPolicy?: string; keyState?: string };
   /** MultiRegionKeyType of the primary key and of its replica (DescribeKey), after step 3. */
   keyTypes?: { primary?: string; replica?: string };
   /** Why reading the replica back failed. */
@@ -254,8 +258,9 @@ export async function multiRegionLifecycle(
 }
 
 /**
- * Applies the key-rotation fixture's three steps, reads the replica's policy and both keys' types
- * back from KMS, plans again and destroys.
+ * Applies the key-rotation fixture's three steps, reads the replica's and the primary's policies and
+ * both keys' types back from KMS, plans again, removes the secondary (step 2 again) and reads the
+ * replica's policy and state once more, and destroys.
  * @param ws workspace whose fixture is initialised
  * @param moto the emulator (started with the kmsMultiRegion shim)
  * @returns the lifecycle
@@ -285,16 +290,33 @@ export async function keyRotationLifecycle(ws: TfWorkspace, moto: Moto): Promise
     const secondary = new KMSClient({ endpoint: moto.endpoint, region: SECONDARY, credentials });
     const primary = new KMSClient({ endpoint: moto.endpoint, region: PRIMARY, credentials });
     try {
-      const [policy, p, r] = await Promise.all([
+      const [policy, primaryPolicy, p, r] = await Promise.all([
         secondary.send(new GetKeyPolicyCommand({ KeyId: replicaArn, PolicyName: 'default' })),
+        primary.send(new GetKeyPolicyCommand({ KeyId: primaryArn, PolicyName: 'default' })),
         primary.send(new DescribeKeyCommand({ KeyId: primaryArn })),
         secondary.send(new DescribeKeyCommand({ KeyId: replicaArn })),
       ]);
       rotation.replicaPolicy = policy.Policy;
+      rotation.primaryPolicy = primaryPolicy.Policy;
       rotation.keyTypes = {
         primary: p.KeyMetadata?.MultiRegionConfiguration?.MultiRegionKeyType,
         replica: r.KeyMetadata?.MultiRegionConfiguration?.MultiRegionKeyType,
       };
+      rotation.plan = await tf('plan', 3, '-detailed-exitcode');
+      // Removing the secondary Region: the replica must keep its policy while pending deletion.
+      const apply = await tf('apply', 2, '-auto-approve');
+      rotation.removal = { apply };
+      if (apply.code === 0) {
+        const [after, state] = await Promise.all([
+          secondary.send(new GetKeyPolicyCommand({ KeyId: replicaArn, PolicyName: 'default' })),
+          secondary.send(new DescribeKeyCommand({ KeyId: replicaArn })),
+        ]);
+        rotation.removal = {
+          apply,
+          replicaPolicy: after.Policy,
+          keyState: state.KeyMetadata?.KeyState,
+        };
+      }
     } catch (err) {
       // Recorded, not thrown, so destroy still runs; the test reports it.
       rotation.readError = err as Error;
@@ -302,7 +324,10 @@ export async function keyRotationLifecycle(ws: TfWorkspace, moto: Moto): Promise
       primary.destroy();
       secondary.destroy();
     }
-    rotation.plan = await tf('plan', 3, '-detailed-exitcode');
   }
-  return { ...rotation, destroy: await tf('destroy', 3, '-auto-approve') };
+  // Step 2 has no secondary: destroying it destroys the secondary too if the removal failed.
+  return {
+    ...rotation,
+    destroy: await tf('destroy', rotation.removal?.apply.code === 0 ? 2 : 3, '-auto-approve'),
+  };
 }

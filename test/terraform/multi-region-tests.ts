@@ -152,9 +152,9 @@ export function multiRegionTests(
   });
 
   // docs/multi-region.md, "Moving a single-Region deployment to a multi-Region key".
-  test('key rotation to a multi-Region key: the old key is never replaced, both are published during the transition, the replica signs with the same key under its own policy', async () => {
+  test('key rotation to a multi-Region key: the old key is never replaced, both are published during the transition, the replica signs with the same key under its own policy from creation to removal', async () => {
     // Act
-    const { steps, replicaPolicy, keyTypes, readError, plan, destroy } =
+    const { steps, replicaPolicy, primaryPolicy, keyTypes, readError, plan, removal, destroy } =
       await lifecycles().rotation;
 
     // Assert: each step applied.
@@ -184,26 +184,43 @@ export function multiRegionTests(
     if (readError) throw readError;
     expect(keyTypes).toEqual({ primary: 'PRIMARY', replica: 'REPLICA' });
 
-    // The replica's policy, as PutKeyPolicy stored it: only the secondary's token role signs.
+    // The replica's policy right after creation, as ReplicateKey's Policy set it (no default key
+    // policy in between): only the secondary's token role signs.
     const roles = steps[2]?.outputs.role_arns?.value as { primary: string; secondary: string };
-    const statements = (
-      JSON.parse(replicaPolicy as string) as {
-        Statement: Array<{
-          Sid: string;
-          Principal: { AWS?: string | string[] };
-          Condition?: object;
-        }>;
-      }
-    ).Statement;
+    type Statement = { Sid: string; Principal: { AWS?: string | string[] }; Condition?: object };
+    const statementsOf = (policy: string | undefined): Statement[] =>
+      (JSON.parse(policy as string) as { Statement: Statement[] }).Statement;
+    const hardened = [
+      'AllowKeyAdministratorsToManageKeys',
+      'AllowTokenFunctionToSign',
+      'AllowTokenFunctionToReadPublicKey',
+      'DenySigningByAnyoneElse',
+      'DenyGrantCreation',
+      'DenyKeyManagementByOthers',
+    ];
+    const statements = statementsOf(replicaPolicy);
+    expect(statements.map((s) => s.Sid)).toEqual(hardened);
     const sign = statements.find((s) => s.Sid === 'AllowTokenFunctionToSign');
     expect([sign?.Principal.AWS].flat()).toEqual([roles.secondary]);
     expect(statements.find((s) => s.Sid === 'DenySigningByAnyoneElse')?.Condition).toEqual({
       ArnNotEquals: { 'aws:PrincipalArn': roles.secondary },
     });
     expect(replicaPolicy).not.toContain(roles.primary);
+    // The primary lets its administrators replicate it into the secondary's Region only.
+    expect(
+      statementsOf(primaryPolicy).find((s) => s.Sid === 'AllowKeyAdministratorsToReplicateKeys')
+        ?.Condition,
+    ).toEqual({ StringEquals: { 'kms:ReplicaRegion': SECONDARY } });
 
     expectExit(plan as TfResult, 'plan -detailed-exitcode key rotation after step 3');
     expect(plan?.stdout).toContain('No changes.');
+
+    // Removing the secondary schedules the replica's deletion under the same hardened policy: no
+    // default key policy (root kms:*) is put back on the way out.
+    expectExit(removal?.apply as TfResult, 'apply key rotation step 2 (secondary removed)');
+    expect(removal?.keyState).toBe('PendingDeletion');
+    expect(statementsOf(removal?.replicaPolicy).map((s) => s.Sid)).toEqual(hardened);
+    expect(removal?.replicaPolicy).toBe(replicaPolicy);
     expectExit(destroy, 'destroy key rotation');
   });
 }

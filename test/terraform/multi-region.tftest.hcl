@@ -149,7 +149,17 @@ run "a_new_multi_region_key_is_added_next_to_the_old_key" {
   variables {
     key_names              = ["2024-01", "mr-2025"]
     multi_region_key_names = ["mr-2025"]
+    replica_regions        = ["eu-west-1", "ap-southeast-2"]
     signer_role_arns       = ["arn:aws:iam::123456789012:role/unit-test-token"]
+  }
+
+  # The mock renders every policy document alike: the statement blocks are checked here, the
+  # rendered JSON and its evaluation in test/terraform/iam-policies.test.ts.
+  assert {
+    condition = length(data.aws_iam_policy_document.multi_region_key_policy) == 1 && alltrue([for s in data.aws_iam_policy_document.multi_region_key_policy[0].statement : (
+      s.sid == "AllowKeyAdministratorsToReplicateKeys" && s.effect == "Allow" && s.actions == toset(["kms:ReplicateKey"]) && one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:user/terraform-test"]) && one(s.condition).test == "StringEquals" && one(s.condition).variable == "kms:ReplicaRegion" && one(s.condition).values == tolist(["eu-west-1", "ap-southeast-2"])
+    )])
+    error_message = "The multi-Region keys' policy adds kms:ReplicateKey for the key administrators, into the listed Regions only."
   }
 
   assert {
@@ -178,9 +188,10 @@ run "a_replica_key_lets_only_its_regions_token_role_sign" {
     error_message = "Replica mode replicates the primary's key and creates none of its own."
   }
 
+  # Given to ReplicateKey itself: never the default key policy, at creation or at removal.
   assert {
-    condition     = aws_kms_key_policy.replica["mr-2025"].policy == data.aws_iam_policy_document.key_policy.json && aws_kms_key_policy.replica["mr-2025"].bypass_policy_lockout_safety_check == false
-    error_message = "The replica's policy is set by aws_kms_key_policy, from this module's document."
+    condition     = aws_kms_replica_key.this["mr-2025"].policy == data.aws_iam_policy_document.key_policy.json && length(data.aws_iam_policy_document.multi_region_key_policy) == 0
+    error_message = "The replica's policy is this module's document, passed inline to aws_kms_replica_key, without the primary keys' ReplicateKey statement."
   }
 
   assert {
@@ -212,12 +223,58 @@ run "the_nonce_key_is_multi_region_in_the_primary_and_replicated_in_a_secondary"
   }
 
   assert {
-    condition     = length(aws_kms_key.this) == 0 && aws_kms_replica_key.this[0].primary_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/mrk-00000000000000000000000000000001" && aws_kms_key_policy.replica[0].policy == data.aws_iam_policy_document.key_policy.json
-    error_message = "A secondary replicates the primary's nonce key, with this module's policy."
+    condition     = length(aws_kms_key.this) == 0 && aws_kms_replica_key.this[0].primary_key_arn == "arn:aws:kms:eu-west-1:123456789012:key/mrk-00000000000000000000000000000001" && aws_kms_replica_key.this[0].policy == data.aws_iam_policy_document.key_policy.json && length(data.aws_iam_policy_document.multi_region_key_policy) == 0
+    error_message = "A secondary replicates the primary's nonce key, with this module's policy passed inline to aws_kms_replica_key."
   }
 
   assert {
     condition     = alltrue([for s in data.aws_iam_policy_document.key_policy.statement : one(s.principals).identifiers == toset(["arn:aws:iam::123456789012:role/unit-test-2-token"]) if s.sid == "AllowTokenFunctionToGenerateMac"]) && contains([for s in data.aws_iam_policy_document.key_policy.statement : s.sid], "AllowTokenFunctionToGenerateMac")
     error_message = "Only this Region's token role may make a MAC with the replica."
+  }
+}
+
+# An existing single-Region key named in multi_region_key_names later is not replaced (deleted):
+# multi_region is ignored after creation, the key stays single-Region, the output (from which the
+# root computes single_region_keys, refused by a secondary) does not list it, and a check says why.
+run "an_existing_single_region_key_is_created" {
+  command   = apply
+  state_key = "m3"
+
+  module {
+    source = "./modules/signing-key"
+  }
+
+  variables {
+    key_names        = ["2024-01"]
+    signer_role_arns = ["arn:aws:iam::123456789012:role/unit-test-token"]
+  }
+}
+
+run "naming_an_existing_key_multi_region_keeps_it_single_region" {
+  command   = plan
+  state_key = "m3"
+
+  module {
+    source = "./modules/signing-key"
+  }
+
+  variables {
+    key_names              = ["2024-01"]
+    multi_region_key_names = ["2024-01"]
+    replica_regions        = ["eu-west-1"]
+    signer_role_arns       = ["arn:aws:iam::123456789012:role/unit-test-token"]
+  }
+
+  expect_failures = [check.multi_region_keys_are_multi_region]
+
+  # A replacement would plan an unknown ARN; the key keeps its ARN and multi_region = false.
+  assert {
+    condition     = aws_kms_key.this["2024-01"].arn == run.an_existing_single_region_key_is_created.key_arns["2024-01"] && aws_kms_key.this["2024-01"].multi_region == false
+    error_message = "The existing key is kept as it is (same ARN, single-Region), not replaced."
+  }
+
+  assert {
+    condition     = length(output.multi_region_key_names) == 0
+    error_message = "The key is reported as single-Region, so a secondary refuses it."
   }
 }
