@@ -115,8 +115,11 @@ module "signing_key" {
   algorithm = local.signing_algorithm
   # multi_region (docs/multi-region.md): the primary creates the keys named in
   # multi_region_signing_keys as multi-Region keys; a secondary replicates the primary's.
-  multi_region_key_names  = local.mr_secondary ? [] : coalesce(var.multi_region_signing_keys, [])
-  primary_key_arns        = local.mr_secondary ? var.multi_region.primary.signing_key_arns : {}
+  multi_region_key_names = local.mr_secondary ? [] : coalesce(var.multi_region_signing_keys, [])
+  primary_key_arns       = local.mr_secondary ? var.multi_region.primary.signing_key_arns : {}
+  # The primary's key administrators may replicate its multi-Region keys into these Regions only
+  # (kms:ReplicateKey with kms:ReplicaRegion; docs/multi-region.md).
+  replica_regions         = local.mr_primary ? [for r in var.multi_region.regions : r if r != local.region] : []
   deletion_window_in_days = var.signing_key_deletion_window_days
   key_administrators      = var.key_administrators
   # The role (not its policy) is created first; its policy then names the keys, so role,
