@@ -1,7 +1,7 @@
 // Reading a failed AWS JSON-protocol answer: its error code, a message safe to log, and what a transport failure was.
 import type { AwsCallErrorDetails, AwsFailureKind } from './errors';
 import { TransportError, type HttpRequest } from './http-transport';
-import { CONNECTION_ERROR_CODES } from './retry-policy';
+import { CONNECTION_ERROR_CODES, kindOfServiceError } from './retry-policy';
 
 /** A failed attempt, before the decision to retry. */
 export type Failure = Omit<AwsCallErrorDetails, 'operation' | 'attempts'> & {
@@ -49,6 +49,44 @@ export function readErrorAnswer(
       ? `the ${status} response body is not JSON (${Buffer.byteLength(body)} bytes)`
       : scrub(message, request) || 'no message';
   return { raw, message, detail, parsed };
+}
+
+/**
+ * The failure an error answer describes, for every answer but a refused clock (the client
+ * corrects its own clock for those).
+ * @param status the HTTP status
+ * @param code the sanitized error code, or undefined when the answer had none
+ * @param answer the answer's loggable detail and parsed body
+ * @returns the failure; a refused condition carries the item that refused it, when the request
+ *   asked for it (ReturnValuesOnConditionCheckFailure)
+ */
+export function answerFailure(
+  status: number,
+  code: string | undefined,
+  answer: Pick<ErrorAnswer, 'detail' | 'parsed'>,
+): Failure {
+  const { detail, parsed } = answer;
+  if (code === undefined) {
+    // No code: the status alone tells what happened; a 4xx that is not AWS JSON is a protocol error.
+    const kind = kindOfServiceError('', status);
+    return {
+      kind: kind === 'client' ? 'protocol' : kind,
+      code: parsed === undefined ? `HTTP${status}` : 'UnknownError',
+      statusCode: status,
+      detail,
+    };
+  }
+  const failure: Failure = {
+    kind: kindOfServiceError(code, status),
+    code,
+    statusCode: status,
+    detail,
+  };
+  const item = parsed?.Item;
+  if (code === 'ConditionalCheckFailedException' && typeof item === 'object' && item !== null) {
+    failure.item = item as Record<string, unknown>;
+  }
+  return failure;
 }
 
 /**

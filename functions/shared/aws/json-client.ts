@@ -4,6 +4,7 @@ import { AWS_CALL_BUDGET, type AwsCallBudget } from '../limits';
 import { AwsCallError } from './errors';
 import {
   parseObject,
+  answerFailure,
   readErrorAnswer,
   sanitizeErrorCode,
   transportFailure,
@@ -24,7 +25,6 @@ import {
   backoffMs,
   CLOCK_SKEW_CODES,
   isRetryable,
-  kindOfServiceError,
   MAX_CLOCK_SKEW_MS,
   RetryQuota,
 } from './retry-policy';
@@ -260,17 +260,9 @@ export class AwsJsonClient {
     request: HttpRequest,
     signedOffsetMs: number,
   ): Failure {
-    const { raw, message, detail, parsed } = readErrorAnswer(status, headers, body, request);
-    if (raw === undefined) {
-      // No code: the status alone tells what happened; a 4xx that is not AWS JSON is a protocol error.
-      const kind = kindOfServiceError('', status);
-      return {
-        kind: kind === 'client' ? 'protocol' : kind,
-        code: parsed === undefined ? `HTTP${status}` : 'UnknownError',
-        statusCode: status,
-        detail,
-      };
-    }
+    const answer = readErrorAnswer(status, headers, body, request);
+    const { raw, message, detail } = answer;
+    if (raw === undefined) return answerFailure(status, undefined, answer);
     const code = sanitizeErrorCode(raw);
     if (CLOCK_SKEW_CODES.has(code)) {
       const skew = this.skewFrom(headers.date);
@@ -307,18 +299,7 @@ export class AwsJsonClient {
         detail,
       };
     }
-    const failure: Failure = {
-      kind: kindOfServiceError(code, status),
-      code,
-      statusCode: status,
-      detail,
-    };
-    // A failed condition's item, when the request asked for it (ReturnValuesOnConditionCheckFailure).
-    const item = parsed?.Item;
-    if (code === 'ConditionalCheckFailedException' && typeof item === 'object' && item !== null) {
-      failure.item = item as Record<string, unknown>;
-    }
-    return failure;
+    return answerFailure(status, code, answer);
   }
 
   /** The service's time minus ours, when its `Date` header shows a skew SigV4 refuses. */
