@@ -9,7 +9,7 @@ import {
   LAMBDA_ENV_BEGIN_MARKER,
   LAMBDA_ENV_END_MARKER,
   renderLambdaEnvTable,
-} from './lib/tf-docs/lambda-env';
+} from './lib/tf-docs/lambda-env-table';
 import { renderTables, replaceBetweenMarkers } from './lib/tf-docs/render';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -9,11 +9,6 @@ import {
   VERIFIED_TOKEN_CACHE_SIZE,
 } from '../../../functions/shared/limits';
 
-/** Marker line that opens the generated variables table in a document. */
-export const LAMBDA_ENV_BEGIN_MARKER = '<!-- BEGIN_LAMBDA_ENV -->';
-/** Closing marker of the generated variables table. */
-export const LAMBDA_ENV_END_MARKER = '<!-- END_LAMBDA_ENV -->';
-
 /** The functions of the module (replay-watch: multi-Region only, modules/replay-watch). */
 export type LambdaFunctionName = 'token' | 'authorizer' | 'replay-watch';
 
@@ -376,27 +371,3 @@ export const LAMBDA_ENV_VARIABLES: readonly LambdaEnvVariable[] = [
       'the Region when `AWS_REGION` is unset (never in Lambda, which sets `AWS_REGION`), as in the AWS SDKs',
   },
 ];
-
-/**
- * Renders the markdown table of {@link LAMBDA_ENV_VARIABLES}.
- * @param variables the variables (default: all of them)
- * @returns the table, without markers
- */
-export function renderLambdaEnvTable(
-  variables: readonly LambdaEnvVariable[] = LAMBDA_ENV_VARIABLES,
-): string {
-  const setBy = (source: EnvSource): string =>
-    source === 'lambda'
-      ? 'the Lambda runtime'
-      : source === 'tests'
-        ? 'nobody in AWS; tests and emulators'
-        : source === 'manual'
-          ? 'not the module: the local server, tests, a deployment without Terraform'
-          : `Terraform, from ${source.terraform}`;
-  const lines = ['| Variable | Function | Set by | Meaning |', '| --- | --- | --- | --- |'];
-  for (const v of variables) {
-    const cells = [`\`${v.name}\``, v.functions.join(', '), setBy(v.source), v.meaning];
-    lines.push(`| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
-  }
-  return lines.join('\n');
-}

@@ -2,12 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  LAMBDA_ENV_BEGIN_MARKER,
-  LAMBDA_ENV_END_MARKER,
   LAMBDA_ENV_VARIABLES,
-  renderLambdaEnvTable,
   type LambdaFunctionName,
 } from '../../../scripts/lib/tf-docs/lambda-env';
+import {
+  LAMBDA_ENV_BEGIN_MARKER,
+  LAMBDA_ENV_END_MARKER,
+  renderLambdaEnvTable,
+} from '../../../scripts/lib/tf-docs/lambda-env-table';
 import { buildImportGraph, listTypeScriptFiles } from '../../support/import-graph';
 
 const ROOT = path.resolve(__dirname, '../../..');
