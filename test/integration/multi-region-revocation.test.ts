@@ -1,4 +1,4 @@
-// Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down; delete's tombstone; --skip-control-region while the control Region is down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers, token functions and introspection deny (docs/multi-region.md).
+// Revocation across two Regions on one moto_server (eu-west-1, the control Region, and us-east-1), each with its own clients table of the same name and its config#regions item: moto has no global tables, so this is "replication that never arrives", the worst case. Shows the CLI's control-Region rule and fan-out (cutoff# and revoked# items, per-Region report, exit 4 with a Region down; delete's tombstone; --skip-control-region while the control Region is down), the token function's RFC 7009 fan-out (503 with a Region down), and that both Regions' authorizers, token functions and introspection deny; tokens a lagging Region issued during an incident stay dead after `enable` (docs/multi-region.md).
 import { createPublicKey } from 'node:crypto';
 import {
   DynamoDBClient,
@@ -135,6 +135,28 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     const view = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
     await replicate(view.client_id);
     return { id: view.client_id, secret: view.client_secret };
+  };
+
+  /** The CLI's per-Region writer, run from `own`, with `down` unreachable (connection refused). */
+  const regionsWithDown = (own: string, down: string) => async () =>
+    new DynamoDbRegionalRevocations({
+      tableName: TABLE,
+      ownRegion: own,
+      clientFor: (region) =>
+        new DynamoDBClient({
+          region,
+          endpoint: region === down ? deadEndpoint : moto.endpoint,
+          maxAttempts: 1,
+        }),
+    });
+  /** Waits (bounded, no fixed sleep) until the epoch second has advanced. */
+  const nextSecond = async (): Promise<void> => {
+    const start = Math.floor(Date.now() / 1000);
+    const deadline = Date.now() + 3000;
+    while (Math.floor(Date.now() / 1000) === start && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(Math.floor(Date.now() / 1000)).toBeGreaterThan(start);
   };
 
   beforeAll(async () => {
@@ -281,17 +303,7 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     // Arrange
     const client = await createReplicatedClient();
     const token = await accessToken(A, client);
-    const openRegions = async () =>
-      new DynamoDbRegionalRevocations({
-        tableName: TABLE,
-        ownRegion: A,
-        clientFor: (region) =>
-          new DynamoDBClient({
-            region,
-            endpoint: region === B ? deadEndpoint : moto.endpoint,
-            maxAttempts: 1,
-          }),
-      });
+    const openRegions = regionsWithDown(A, B);
     const counted: string[] = [];
     const metrics = {
       addMetric: (name: string) => void counted.push(name),
@@ -422,17 +434,7 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
     // Arrange
     const client = await createReplicatedClient();
     const token = await accessToken(B, client);
-    const fromB = async () =>
-      new DynamoDbRegionalRevocations({
-        tableName: TABLE,
-        ownRegion: B,
-        clientFor: (region) =>
-          new DynamoDBClient({
-            region,
-            endpoint: region === A ? deadEndpoint : moto.endpoint,
-            maxAttempts: 1,
-          }),
-      });
+    const fromB = regionsWithDown(B, A);
 
     // Act
     const normal = await cli(B, ['disable', client.id], { openRegions: fromB });
@@ -559,6 +561,52 @@ describeWithMoto()('revocation across two Regions on moto (no replication)', () 
       ['disabled', '300', '3'],
       ['active', '300', '3'],
     ]);
+  });
+
+  it('keeps dead, after enable, every token B issued between a disable and its arrival in B; a token issued after the enable is allowed in both Regions', async () => {
+    // Arrange: a client created in A and replicated to B, with a token from before the incident.
+    const client = await createReplicatedClient();
+    const before = await accessToken(A, client);
+    await nextSecond();
+
+    // Act 1: the incident: disable in the control Region while B cannot be reached (exit 4). The
+    // attacker, holding the leaked secret, keeps minting in B (neither record nor cutoff there),
+    // from the next second on (so not "the same second" as the disable).
+    const disabled = await cli(A, ['disable', client.id], { openRegions: regionsWithDown(A, B) });
+    expect(disabled.code).toBe(EXIT.INCOMPLETE);
+    await nextSecond();
+    const mintedInB = await accessToken(B, client);
+    // B answers again: the operator reruns disable, the record replicates; B now refuses.
+    expect((await cli(A, ['disable', client.id])).code).toBe(EXIT.OK);
+    await replicate(client.id);
+    expect([await decide(A, mintedInB), await decide(B, mintedInB)]).toEqual([
+      'Unauthorized',
+      'Unauthorized',
+    ]);
+
+    // Act 2: the end of the incident, in a later second than B's last token (tokens_not_before
+    // has one-second granularity: a token of the enable's own second lives, docs/revocation.md):
+    // rotate the leaked secret, enable, replicate.
+    await nextSecond();
+    const rotated = JSON.parse(
+      (await cli(A, ['rotate-secret', client.id, '--grace', '0', '--json'])).stdout,
+    ) as { client_secret: string };
+    expect((await cli(A, ['enable', client.id])).code).toBe(EXIT.OK);
+    await replicate(client.id);
+
+    // Assert: the token from before and the one minted during the incident stay dead in both
+    // Regions; a token issued after the enable (in a later second) is allowed in both.
+    expect([await decide(A, before), await decide(B, before)]).toEqual([
+      'Unauthorized',
+      'Unauthorized',
+    ]);
+    expect([await decide(A, mintedInB), await decide(B, mintedInB)]).toEqual([
+      'Unauthorized',
+      'Unauthorized',
+    ]);
+    await nextSecond();
+    const fresh = await accessToken(B, { id: client.id, secret: rotated.client_secret });
+    expect([await decide(A, fresh), await decide(B, fresh)]).toEqual(['Allow', 'Allow']);
   });
 
   it("admin writes from B's Region are refused, naming the control Region; reads and revoke-token are not", async () => {
