@@ -119,7 +119,7 @@ module "signing_key" {
   primary_key_arns       = local.mr_secondary ? var.multi_region.primary.signing_key_arns : {}
   # The primary's key administrators may replicate its multi-Region keys into these Regions only
   # (kms:ReplicateKey with kms:ReplicaRegion; docs/multi-region.md).
-  replica_regions         = local.mr_primary ? [for r in var.multi_region.regions : r if r != local.region] : []
+  replica_regions         = local.replica_regions
   deletion_window_in_days = var.signing_key_deletion_window_days
   key_administrators      = var.key_administrators
   # The role (not its policy) is created first; its policy then names the keys, so role,

@@ -24,8 +24,10 @@ locals {
   # and the ARN the primary reports for this Region. That ARN is known only once the primary has
   # created the replica, so everything here that names it (IAM policies, functions) is created
   # after it. With table_replication = "none" each Region has its own plain table of that name.
-  own_table             = !(local.mr_secondary && local.global_table)
-  table_replica_regions = local.mr_primary && local.global_table ? [for r in var.multi_region.regions : r if r != local.region] : []
+  own_table = !(local.mr_secondary && local.global_table)
+  # The primary's view of the others: where its table has replicas and its keys may be replicated.
+  replica_regions       = local.mr_primary ? [for r in var.multi_region.regions : r if r != local.region] : []
+  table_replica_regions = local.global_table ? local.replica_regions : []
   table_name            = local.own_table ? module.client_table[0].table_name : var.multi_region.primary.table_name
   table_arn             = local.own_table ? module.client_table[0].table_arn : var.multi_region.primary.table_arns[local.region]
 }

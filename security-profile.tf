@@ -36,7 +36,7 @@ module "dpop_nonce_key" {
   # every other, so the primary's key is multi-Region and each secondary replicates it.
   multi_region    = local.mr_primary
   primary_key_arn = local.mr_secondary ? var.multi_region.primary.dpop_nonce_key_arn : null
-  replica_regions = local.mr_primary ? [for r in var.multi_region.regions : r if r != local.region] : []
+  replica_regions = local.replica_regions
 
   tags = local.tags
 }
