@@ -88,11 +88,11 @@ export const handler: TokenHandler = createTokenHandler({
   // Multi-Region: RFC 7009 revocations are also written to every other Region's table, each
   // within REVOCATION_FANOUT_BUDGET (docs/multi-region.md); nothing else leaves the Region.
   revocationFanOut:
-    config.revocation && config.serviceRegions?.multiRegion === true
+    config.revocation && regions?.multiRegion === true
       ? new DynamoDbRevocationFanOut({
           tableName: config.clientsTable,
-          ownRegion: config.serviceRegions.own,
-          regions: config.serviceRegions.all,
+          ownRegion: regions.own,
+          regions: regions.all,
           env: process.env,
         })
       : undefined,
